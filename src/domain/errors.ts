@@ -1,0 +1,74 @@
+import type { FieldProblem } from './field-problem.js';
+import type { Provider } from './providers.js';
+import { PROVIDER_LABEL } from './providers.js';
+
+/** The input was rejected before anything was sent upstream. */
+export class InputRejected extends Error {
+  constructor(
+    readonly fieldErrors: FieldProblem[],
+    message = fieldErrors.length === 1 ? fieldErrors[0]!.message : `The input has ${fieldErrors.length} problems.`,
+  ) {
+    super(message);
+    this.name = 'InputRejected';
+  }
+}
+
+export class NotFound extends Error {
+  constructor(readonly provider: Provider, message: string) {
+    super(message);
+    this.name = 'NotFound';
+  }
+}
+
+export class Conflict extends Error {
+  constructor(readonly provider: Provider, message: string) {
+    super(message);
+    this.name = 'Conflict';
+  }
+}
+
+/** Why a provider call failed; decides the GraphQL error code for queries. */
+export type ProviderFailureKind = 'DISABLED' | 'UNAVAILABLE' | 'RATE_LIMITED' | 'AUTH' | 'ERROR';
+
+export interface ProviderFailureDetails {
+  kind: ProviderFailureKind;
+  /** The provider's own error code or type, e.g. ObjectDoesNotExist, 196, 1102. */
+  code?: string | null;
+  httpStatus?: number | null;
+  retryable: boolean;
+  retryAfterSeconds?: number | null;
+}
+
+/** The provider refused or failed the call. The message never carries credentials or personal data. */
+export class ProviderFailure extends Error {
+  readonly kind: ProviderFailureKind;
+  readonly code: string | null;
+  readonly httpStatus: number | null;
+  readonly retryable: boolean;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(readonly provider: Provider, message: string, details: ProviderFailureDetails) {
+    super(message);
+    this.name = 'ProviderFailure';
+    this.kind = details.kind;
+    this.code = details.code ?? null;
+    this.httpStatus = details.httpStatus ?? null;
+    this.retryable = details.retryable;
+    this.retryAfterSeconds = details.retryAfterSeconds ?? null;
+  }
+
+  static disabled(provider: Provider): ProviderFailure {
+    return new ProviderFailure(provider, `${PROVIDER_LABEL[provider]} is not configured on this gateway.`, {
+      kind: 'DISABLED',
+      retryable: false,
+    });
+  }
+}
+
+/** A capability whose issue has not been built yet; surfaces as extensions.code NOT_IMPLEMENTED. */
+export class NotImplemented extends Error {
+  constructor(what: string) {
+    super(`${what} is not implemented yet.`);
+    this.name = 'NotImplemented';
+  }
+}

@@ -1,0 +1,162 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import type { Logger } from './observability/logger.js';
+import { silentLogger } from './observability/logger.js';
+import type { GatewayMetrics } from './observability/metrics.js';
+import { createMetrics } from './observability/metrics.js';
+import type { ProviderClients } from './providers/clients.js';
+import { createProviderClients } from './providers/clients.js';
+import type { Sandbox } from './sandbox/index.js';
+import { startSandbox } from './sandbox/index.js';
+import { parseFaults } from './sandbox/faults.js';
+import { serveReadiness } from './server/health.js';
+import { createKeyAuthenticator } from './server/principal.js';
+import { sendJson } from './server/send-json.js';
+import { serveWebhook } from './server/webhook-route.js';
+import { attachWebSocket } from './server/websocket.js';
+import { createGatewayYoga } from './server/yoga.js';
+import { withSandboxEndpoints } from './sandbox-config.js';
+import type { Services } from './services/index.js';
+import { createServices } from './services/index.js';
+import type { Stores } from './store/index.js';
+import { createStores } from './store/index.js';
+
+export interface GatewayOptions {
+  logger?: Logger;
+  /** Upstream per-call deadline (tests shorten it). */
+  upstreamDeadlineMs?: number;
+  /** Sandbox mode only: overrides for the simulators (tests inject faults and delays). */
+  sandbox?: { veriffDecisionDelayMs?: number };
+}
+
+export interface Gateway {
+  /** http://host:port once started. */
+  readonly url: string;
+  readonly metrics: GatewayMetrics;
+  /** The running services (after start). */
+  readonly services: Services;
+  /** The simulators, in sandbox mode (after start). */
+  readonly sandbox: Sandbox | null;
+  start(): Promise<void>;
+  /** Graceful: stops taking connections, lets in-flight requests finish, ends subscriptions, closes everything. */
+  stop(): Promise<void>;
+}
+
+/**
+ * node:http serving yoga at /graphql (GraphiQL for browsers), graphql-ws on the same path, provider webhooks,
+ * /healthz, /readyz and /metrics. In sandbox mode the provider simulators start first and the provider clients
+ * point at them over real HTTP: the same code path as live.
+ */
+export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
+  const logger = options.logger ?? silentLogger();
+  const metrics = createMetrics({ defaultMetrics: true });
+  const authenticate = createKeyAuthenticator(config.apiKeys);
+  let state: 'starting' | 'ready' | 'draining' = 'starting';
+  let url = '';
+  let sandbox: Sandbox | null = null;
+  let stores: Stores | null = null;
+  let clients: ProviderClients | null = null;
+  let services: Services | null = null;
+  const requireServices = (): Services => {
+    if (!services) throw new Error('The gateway has not started.');
+    return services;
+  };
+
+  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate });
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      logger.error({ err: error, path: req.url }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'Unexpected error' });
+      else res.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    switch (path) {
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz':
+        return serveReadiness(res, state, stores);
+      case '/metrics':
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+        return;
+      case '/webhooks/realtime-register':
+        return serveWebhook(req, res, { provider: 'REALTIME_REGISTER', handler: requireServices().webhooks.realtimeRegister, metrics, logger });
+      case '/webhooks/veriff':
+        return serveWebhook(req, res, { provider: 'VERIFF', handler: requireServices().webhooks.veriff, metrics, logger });
+      default:
+        if (state === 'starting' && path === yoga.graphqlEndpoint) return sendJson(res, 503, { error: 'The gateway is starting.' });
+        return void yoga.handle(req, res);
+    }
+  }
+
+  const websocket = attachWebSocket({ server, yoga, metrics, logger, authenticate });
+
+  return {
+    get url() {
+      return url;
+    },
+    metrics,
+    get services() {
+      return requireServices();
+    },
+    get sandbox() {
+      return sandbox;
+    },
+    async start() {
+      await listen(server, config.port, config.host);
+      const address = server.address() as AddressInfo;
+      url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+      let effective = config;
+      if (config.mode === 'sandbox') {
+        sandbox = await startSandbox({
+          gatewayUrl: () => url,
+          faults: parseFaults(config.sandboxFaults),
+          veriffDecisionDelayMs: options.sandbox?.veriffDecisionDelayMs ?? config.sandboxDecisionDelayMs,
+          log: (message) => logger.info({ component: 'sandbox' }, message),
+        });
+        effective = withSandboxEndpoints(config, sandbox.endpoints());
+      }
+      stores = createStores({ redisUrls: config.redisUrls, metrics, logger });
+      clients = createProviderClients({
+        config: effective,
+        metrics,
+        logger,
+        stores,
+        configuredMode: config.mode === 'sandbox' ? 'SANDBOX' : 'LIVE',
+        deadlineMs: options.upstreamDeadlineMs,
+      });
+      services = createServices({ config: effective, stores, clients, metrics, logger });
+      await services.start();
+      state = 'ready';
+    },
+    async stop() {
+      if (state === 'draining') return;
+      state = 'draining';
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await websocket.close();
+      await services?.stop();
+      await closed;
+      await clients?.close();
+      await stores?.close();
+      await sandbox?.stop();
+    },
+  };
+}
+
+/** Listen, and fail start-up on a taken port (the ws server would otherwise swallow EADDRINUSE: STACK.md pitfall 6). */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,296 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { ProviderFailure } from '../domain/errors.js';
+import type { CircuitState, Provider } from '../domain/providers.js';
+import { PROVIDER_LABEL } from '../domain/providers.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { backoffDelay, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
+
+export { parseRetryAfter } from './retry-policy.js';
+
+/** How one provider is reached. Every duration is in milliseconds. */
+export interface ProviderHttpOptions {
+  provider: Provider;
+  /** Origin only (scheme, host, port), e.g. https://api.yoursrs.com; paths come with each request. */
+  baseUrl: string;
+  metrics: GatewayMetrics;
+  /** Budget for a whole call, retries and backoff included. Default 10_000. */
+  deadlineMs?: number;
+  /** Budget for one attempt (headers and body). Default: deadlineMs. */
+  attemptTimeoutMs?: number;
+  /** Retries after the first attempt, for idempotent calls only. Default 2 (at most 3 attempts). */
+  maxRetries?: number;
+  /** First backoff step; doubles per retry, with full jitter. Default 100. */
+  backoffBaseMs?: number;
+  /** Cap on one backoff step. Default 2_000. */
+  backoffMaxMs?: number;
+  breaker?: {
+    /** Consecutive failures (network, timeout, 5xx) that open the circuit. Default 5. */
+    failureThreshold?: number;
+    /** How long the circuit stays open before a trial call. Default 10_000. */
+    openMs?: number;
+  };
+  /** undici Pool connections to this origin. Default 32. */
+  connections?: number;
+  /** Source of jitter in [0, 1); injectable for deterministic tests. Default Math.random. */
+  random?: () => number;
+  /** Wall clock in epoch ms for the breaker, Retry-After dates and lastError. Default Date.now. Deadlines use real timers. */
+  now?: () => number;
+}
+
+export type UpstreamMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One upstream call, described by the provider client. */
+export interface UpstreamRequest {
+  /** Metrics label, e.g. 'contacts.list'. Also names the call in lastError. */
+  operation: string;
+  method: UpstreamMethod;
+  /** Starts with '/'. */
+  path: string;
+  /** Encoded with URLSearchParams; undefined and null values are left out. */
+  query?: Record<string, string | number | boolean | undefined | null>;
+  headers?: Record<string, string>;
+  /** Sent as-is: callers serialize once, e.g. to sign the exact bytes. */
+  body?: string | Uint8Array;
+  /** Default: true for GET, PUT and DELETE; false for POST and PATCH. Only idempotent calls are retried. */
+  idempotent?: boolean;
+  /** Overrides ProviderHttpOptions.deadlineMs for this call. */
+  deadlineMs?: number;
+  /** Sent as x-request-id so provider logs can be matched with ours. */
+  requestId?: string;
+  /** Extra retryable classification for provider quirks (e.g. Openprovider rate limit under HTTP 500 with code 50). Called with the full response; return true to treat as retryable failure. */
+  isRetryable?: (response: UpstreamResponse) => boolean;
+}
+
+/** The provider's answer, whatever its status; the client maps error bodies to domain errors. */
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A finished attempt and the timeout to name if it has to be reported as one. */
+interface Concluded {
+  attempt: Attempt;
+  timeoutMs: number;
+}
+
+type Outcome = 'success' | 'client_error' | 'rate_limited' | 'server_error' | 'timeout' | 'network_error';
+
+/** What one attempt produced (a response, or a failure to get one) and how long it took. */
+type Attempt = { seconds: number } & (
+  | { kind: 'response'; response: UpstreamResponse }
+  | { kind: 'timeout'; afterMs: number }
+  | { kind: 'network'; code: string }
+);
+
+/**
+ * The one HTTP layer every provider client uses: a keep-alive undici Pool per provider origin, an overall deadline
+ * per call, retries with backoff for idempotent calls, a circuit breaker, and per-attempt metrics.
+ *
+ * Any HTTP status is returned to the client. Only a missing answer (network error, timeout, open circuit) throws,
+ * always as ProviderFailure kind UNAVAILABLE with a message that carries no URL, query or body.
+ */
+export class ProviderHttp {
+  private readonly provider: Provider;
+  private readonly label: string;
+  private readonly metrics: GatewayMetrics;
+  private readonly pool: Pool;
+  private readonly breaker: CircuitBreaker;
+  private readonly deadlineMs: number;
+  private readonly attemptTimeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly backoff: { baseMs: number; maxMs: number; random: () => number };
+  private readonly now: () => number;
+  private failure: { message: string; at: string } | null = null;
+
+  constructor(options: ProviderHttpOptions) {
+    const origin = new URL(options.baseUrl);
+    if (origin.pathname !== '/' || origin.search || origin.hash) {
+      throw new Error(`ProviderHttp baseUrl must be an origin without path or query (provider ${options.provider})`);
+    }
+    this.provider = options.provider;
+    this.label = PROVIDER_LABEL[options.provider];
+    this.metrics = options.metrics;
+    this.pool = new Pool(origin.origin, { connections: options.connections ?? 32 });
+    this.deadlineMs = options.deadlineMs ?? 10_000;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? this.deadlineMs;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.backoff = { baseMs: options.backoffBaseMs ?? 100, maxMs: options.backoffMaxMs ?? 2_000, random: options.random ?? Math.random };
+    this.now = options.now ?? Date.now;
+    this.breaker = new CircuitBreaker({
+      failureThreshold: options.breaker?.failureThreshold ?? 5,
+      openMs: options.breaker?.openMs ?? 10_000,
+      now: this.now,
+      onTransition: (state) => this.metrics.circuitState.set({ provider: this.provider }, CIRCUIT_GAUGE[state]),
+    });
+    this.metrics.circuitState.set({ provider: this.provider }, CIRCUIT_GAUGE.CLOSED);
+  }
+
+  /** Current breaker state (OPEN turns HALF_OPEN lazily once openMs has passed). */
+  get circuit(): CircuitState {
+    return this.breaker.state;
+  }
+
+  /** Last failure seen, safe to show (no bodies, no credentials, no query strings): e.g. "HTTP 503 on contacts.list" or "timeout after 2000 ms on contacts.get"; and when. */
+  get lastError(): { message: string; at: string } | null {
+    return this.failure;
+  }
+
+  /**
+   * Sends the request, retrying idempotent calls on retryable failures within the deadline. Resolves with the
+   * provider's response for any HTTP status; rejects with ProviderFailure UNAVAILABLE when no answer came.
+   */
+  async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const deadlineMs = req.deadlineMs ?? this.deadlineMs;
+    const deadlineAt = performance.now() + deadlineMs;
+    const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
+    const path = withQuery(req.path, req.query);
+    const headers = req.requestId ? { ...req.headers, 'x-request-id': req.requestId } : { ...req.headers };
+
+    let previous: Concluded | undefined;
+    for (let retry = 0; ; retry++) {
+      const admission = this.breaker.admit();
+      if (!admission.allowed) {
+        // The circuit opened while this call was backing off: hand back what the call already has.
+        if (previous) return this.conclude(previous);
+        this.metrics.upstreamRequests.inc({ provider: this.provider, operation: req.operation, outcome: 'circuit_open' });
+        throw this.circuitOpen(admission.retryAfterMs, admission.trialRunning);
+      }
+      if (retry > 0) this.metrics.upstreamRetries.inc({ provider: this.provider, operation: req.operation });
+
+      const remainingMs = deadlineAt - performance.now();
+      const budgetMs = Math.min(this.attemptTimeoutMs, remainingMs);
+      let attempt: Attempt;
+      try {
+        attempt = await this.attempt(req, path, headers, budgetMs);
+      } catch (bug) {
+        this.breaker.release();
+        throw bug;
+      }
+      const retryable = this.settle(req, attempt);
+      // A timeout is reported against the deadline when the deadline is what cut this attempt short.
+      const current: Concluded = { attempt, timeoutMs: remainingMs <= this.attemptTimeoutMs ? deadlineMs : this.attemptTimeoutMs };
+      if (!retryable || !idempotent || retry >= this.maxRetries) return this.conclude(current);
+
+      const retryAfterMs = attempt.kind === 'response' ? parseRetryAfter(attempt.response.headers['retry-after'], this.now()) : undefined;
+      const waitMs = Math.max(backoffDelay(retry, this.backoff), retryAfterMs ?? 0);
+      // Waiting past the deadline only to be cut off: better to hand back what we have now.
+      if (performance.now() + waitMs >= deadlineAt) return this.conclude(current);
+      previous = current;
+      await sleep(waitMs);
+    }
+  }
+
+  /** Closes the pool; in-flight requests fail, later ones reject. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** One attempt, aborted when its budget runs out; the body is read in full within the same budget. */
+  private async attempt(req: UpstreamRequest, path: string, headers: Record<string, string>, budgetMs: number): Promise<Attempt> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(0, budgetMs));
+    const startedAt = performance.now();
+    const seconds = () => (performance.now() - startedAt) / 1000;
+    try {
+      const res = await this.pool.request({ method: req.method, path, headers, body: req.body ?? null, signal: controller.signal });
+      const body = await res.body.text();
+      return { kind: 'response', response: { status: res.statusCode, headers: res.headers, body }, seconds: seconds() };
+    } catch (error) {
+      if (controller.signal.aborted) return { kind: 'timeout', afterMs: Math.round(budgetMs), seconds: seconds() };
+      if (isUndiciMisuse(error)) throw error; // a bug in the caller, not an upstream failure
+      return { kind: 'network', code: networkErrorCode(error), seconds: seconds() };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Books one finished attempt: metrics, breaker, lastError. Returns whether it is worth retrying.
+   * The breaker counts outages only (network, timeout, 5xx); 4xx and 429 mean the provider is up and answering.
+   */
+  private settle(req: UpstreamRequest, attempt: Attempt): boolean {
+    const outcome = outcomeOf(attempt);
+    const labels = { provider: this.provider, operation: req.operation, outcome };
+    this.metrics.upstreamRequests.inc(labels);
+    this.metrics.upstreamDuration.observe(labels, attempt.seconds);
+
+    if (outcome === 'timeout' || outcome === 'network_error' || outcome === 'server_error') this.breaker.recordFailure();
+    else this.breaker.recordSuccess();
+
+    if (attempt.kind === 'timeout') {
+      this.remember(`timeout after ${attempt.afterMs} ms on ${req.operation}`);
+      return true;
+    }
+    if (attempt.kind === 'network') {
+      this.remember(`network error (${attempt.code}) on ${req.operation}`);
+      return true;
+    }
+    const { status } = attempt.response;
+    const retryable = isRetryableStatus(status) || (req.isRetryable?.(attempt.response) ?? false);
+    if (retryable || status >= 500) this.remember(`HTTP ${status} on ${req.operation}`);
+    return retryable;
+  }
+
+  private remember(message: string): void {
+    this.failure = { message, at: new Date(this.now()).toISOString() };
+  }
+
+  /** The call's result from its last attempt: the response, or UNAVAILABLE when there was none. */
+  private conclude({ attempt, timeoutMs }: Concluded): UpstreamResponse {
+    if (attempt.kind === 'response') return attempt.response;
+    const message =
+      attempt.kind === 'timeout'
+        ? `${this.label} did not answer within ${timeoutMs} ms`
+        : `${this.label} could not be reached (${attempt.code})`;
+    throw new ProviderFailure(this.provider, message, { kind: 'UNAVAILABLE', retryable: true });
+  }
+
+  private circuitOpen(retryAfterMs: number, trialRunning: boolean): ProviderFailure {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    const message = trialRunning
+      ? `${this.label} is recovering; calls are paused for ${seconds} s while a trial call runs (circuit half-open)`
+      : `${this.label} is failing; calls are paused for ${seconds} s (circuit open)`;
+    return new ProviderFailure(this.provider, message, { kind: 'UNAVAILABLE', retryable: true, retryAfterSeconds: seconds });
+  }
+}
+
+const CIRCUIT_GAUGE: Record<CircuitState, number> = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 };
+
+function outcomeOf(attempt: Attempt): Outcome {
+  if (attempt.kind === 'timeout') return 'timeout';
+  if (attempt.kind === 'network') return 'network_error';
+  const { status } = attempt.response;
+  if (status < 400) return 'success';
+  if (status === 429) return 'rate_limited';
+  return status < 500 ? 'client_error' : 'server_error';
+}
+
+function withQuery(path: string, query: UpstreamRequest['query']): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null) params.append(key, String(value));
+  }
+  const encoded = params.toString();
+  if (!encoded) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}${encoded}`;
+}
+
+/** The most specific code on a socket-level error: ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET, ... */
+function networkErrorCode(error: unknown): string {
+  const candidates = [error, (error as { cause?: unknown })?.cause, (error as { errors?: unknown[] })?.errors?.[0]];
+  for (const candidate of candidates) {
+    const code = (candidate as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && code) return code;
+  }
+  return error instanceof Error ? error.name : 'unknown error';
+}
+
+/** undici rejects bad arguments (e.g. an invalid header) with this code; that is our bug, not an outage. */
+function isUndiciMisuse(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'UND_ERR_INVALID_ARG';
+}

@@ -1,0 +1,193 @@
+import type { Contact } from '../domain/contact.js';
+import { contactKeyString, parseContactKey } from '../domain/contact.js';
+import { Conflict, InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
+import type { VerificationRequest } from '../domain/verification-request.js';
+import type { Provider } from '../domain/providers.js';
+import { builder } from './builder.js';
+import type { GatewayContext } from './context.js';
+import { ProviderEnum, VerificationRequestStatusEnum } from './enums.js';
+import { ContactVerificationInput, ContactVerificationRef } from './verification-matrix.js';
+import { VerificationRequestRef } from './verification-request.js';
+
+/**
+ * Contacts load through a per-request DataLoader keyed by (provider, customer, handle): any field that resolves
+ * to a contact key is batched with every other in the same request.
+ */
+export const ContactRef = builder.loadableNode(builder.objectRef<Contact>('Contact'), {
+  description: 'A domain contact (holder, admin, ...) as one provider stores it.',
+  id: { resolve: (contact) => contactKeyString(contact) },
+  load: async (ids: string[], context) => {
+    const keys = ids.map((id) => parseContactKey(id));
+    const wanted = keys.filter((key) => key !== undefined);
+    const found = wanted.length ? await context.services.contacts.load(wanted, context) : [];
+    return found.filter((contact): contact is Contact => contact !== null);
+  },
+  // Only rows that were found come back; Pothos turns the missing keys into null (see STACK.md pitfall 7).
+  sort: (contact) => contactKeyString(contact),
+  authScopes: { scope: 'contacts:read' },
+  fields: (t) => ({
+    provider: t.expose('provider', { type: ProviderEnum }),
+    customer: t.exposeString('customer', { nullable: true, description: 'Realtime Register customer the handle belongs to; null for other providers.' }),
+    handle: t.exposeString('handle'),
+    name: t.exposeString('name', { nullable: true }),
+    organization: t.exposeString('organization', { nullable: true }),
+    email: t.exposeString('email', { nullable: true }),
+    voice: t.exposeString('voice', { nullable: true }),
+    addressLines: t.exposeStringList('addressLines'),
+    postalCode: t.exposeString('postalCode', { nullable: true }),
+    city: t.exposeString('city', { nullable: true }),
+    state: t.exposeString('state', { nullable: true }),
+    country: t.exposeString('country', { nullable: true, description: 'ISO 3166-1 alpha-2.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', nullable: true }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true }),
+    verifications: t.field({
+      type: [ContactVerificationRef],
+      description: 'Verification evidence stored for this contact at the provider.',
+      resolve: (contact) => contact.verifications,
+    }),
+  }),
+});
+
+/** The loader key of a contact, normalised by the contact service (default customer, handle checks). */
+export function contactLoadKey(context: GatewayContext, provider: Provider, handle: string, customer?: string | null): string {
+  return contactKeyString(context.services.contacts.keyFor(provider, handle, customer));
+}
+
+builder.queryField('contact', (t) =>
+  t.field({
+    type: ContactRef,
+    nullable: true,
+    description: 'Realtime Register, Openprovider and Domain Name API contacts. Null when the provider has no such handle.',
+    authScopes: { scope: 'contacts:read' },
+    args: {
+      provider: t.arg({ type: ProviderEnum, required: true }),
+      handle: t.arg.string({ required: true }),
+      customer: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, context) => contactLoadKey(context, args.provider, args.handle, args.customer),
+  }),
+);
+
+builder.queryField('contacts', (t) =>
+  t.field({
+    type: [ContactRef],
+    nullable: { list: false, items: true },
+    description: 'Batched lookup; the list has one entry per handle, in order, null where not found.',
+    authScopes: { scope: 'contacts:read' },
+    args: {
+      provider: t.arg({ type: ProviderEnum, required: true }),
+      handles: t.arg.stringList({ required: true }),
+      customer: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, context) =>
+      args.handles.map((handle) => contactLoadKey(context, args.provider, handle, args.customer)),
+  }),
+);
+
+// ---------------------------------------------------------------- mutations
+
+const SubmitContactVerificationInput = builder.inputType('SubmitContactVerificationInput', {
+  fields: (t) => ({
+    handle: t.string({ required: true }),
+    customer: t.string({ required: false, description: 'Defaults to the configured Realtime Register customer.' }),
+    verifications: t.field({ type: [ContactVerificationInput], required: true }),
+    requestId: t.id({
+      required: false,
+      description: 'When given, the claims must cover this request\'s claims and the request becomes SUBMITTED on success.',
+    }),
+  }),
+});
+
+interface SubmitSuccess {
+  contact: Contact | null;
+  async: boolean;
+  processId: string | null;
+  request: VerificationRequest | null;
+}
+
+const SubmitContactVerificationSuccess = builder.objectRef<SubmitSuccess>('SubmitContactVerificationSuccess').implement({
+  description: 'The provider accepted the evidence.',
+  fields: (t) => ({
+    contact: t.field({ type: ContactRef, nullable: true, resolve: (result) => result.contact }),
+    async: t.exposeBoolean('async', { description: 'True when the provider will finish the update asynchronously (HTTP 202).' }),
+    processId: t.exposeString('processId', { nullable: true }),
+    request: t.field({ type: VerificationRequestRef, nullable: true, resolve: (result) => result.request }),
+  }),
+});
+
+builder.mutationField('submitContactVerification', (t) =>
+  t.field({
+    type: SubmitContactVerificationSuccess,
+    description: 'Realtime Register: attach verification evidence to an existing contact.',
+    authScopes: { scope: 'contacts:write' },
+    errors: {
+      types: [InputRejected, NotFound, ProviderFailure],
+      directResult: true,
+      union: { name: 'SubmitContactVerificationResult' },
+    },
+    args: { input: t.arg({ type: SubmitContactVerificationInput, required: true }) },
+    resolve: (_root, { input }, context) => context.services.contacts.submitVerification(input, context),
+  }),
+);
+
+const CreateContactInput = builder.inputType('CreateContactInput', {
+  fields: (t) => ({
+    handle: t.string({ required: true }),
+    customer: t.string({ required: false }),
+    brand: t.string({ required: false }),
+    name: t.string({ required: true }),
+    organization: t.string({ required: false }),
+    addressLines: t.stringList({ required: true }),
+    postalCode: t.string({ required: true }),
+    city: t.string({ required: true }),
+    state: t.string({ required: false }),
+    country: t.string({ required: true, description: 'ISO 3166-1 alpha-2.' }),
+    email: t.string({ required: true }),
+    voice: t.string({ required: true, description: '+CC.NUMBER, e.g. +31.201234567' }),
+    fax: t.string({ required: false }),
+    verifications: t.field({ type: [ContactVerificationInput], required: false }),
+  }),
+});
+
+const CreateContactSuccess = builder
+  .objectRef<{ contact: Contact; async: boolean; processId: string | null }>('CreateContactSuccess')
+  .implement({
+    description: 'The contact was created.',
+    fields: (t) => ({
+      contact: t.field({ type: ContactRef, resolve: (result) => result.contact }),
+      async: t.exposeBoolean('async'),
+      processId: t.exposeString('processId', { nullable: true }),
+    }),
+  });
+
+builder.mutationField('createContact', (t) =>
+  t.field({
+    type: CreateContactSuccess,
+    description: 'Realtime Register: create a contact, optionally with verification evidence.',
+    authScopes: { scope: 'contacts:write' },
+    errors: { types: [InputRejected, Conflict, ProviderFailure], directResult: true, union: { name: 'CreateContactResult' } },
+    args: { input: t.arg({ type: CreateContactInput, required: true }) },
+    resolve: (_root, { input }, context) => context.services.contacts.create(input, context),
+  }),
+);
+
+// ---------------------------------------------------------------- contact <-> verification request
+
+builder.objectField(ContactRef, 'verificationRequests', (t) =>
+  t.field({
+    type: [VerificationRequestRef],
+    description: 'Requests to verify this contact, soonest deadline first.',
+    args: { status: t.arg({ type: [VerificationRequestStatusEnum], required: false }) },
+    resolve: (contact, args, context) =>
+      context.services.verificationRequests.forContact(contact.handle, contact.customer, args.status ?? null),
+  }),
+);
+
+builder.objectField(VerificationRequestRef, 'contact', (t) =>
+  t.field({
+    type: ContactRef,
+    nullable: true,
+    authScopes: { scope: 'contacts:read' },
+    resolve: (request, _args, context) => contactLoadKey(context, request.provider, request.contactHandle, request.customer),
+  }),
+);

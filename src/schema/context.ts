@@ -1,0 +1,18 @@
+import type { Logger } from '../observability/logger.js';
+import type { Services } from '../services/index.js';
+
+/** Who is calling: a configured API key (or JWT subject), or the open sandbox. */
+export interface Principal {
+  id: string;
+  scopes: ReadonlySet<string>;
+  /** False for the open sandbox (no keys configured). */
+  authenticated: boolean;
+}
+
+/** Built fresh per request; Pothos keys its per-request DataLoaders on this object's identity. */
+export interface GatewayContext {
+  services: Services;
+  principal: Principal;
+  requestId: string;
+  logger: Logger;
+}

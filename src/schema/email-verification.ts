@@ -1,0 +1,109 @@
+import type { EmailVerification } from '../domain/email-verification.js';
+import { emailVerificationKey } from '../domain/email-verification.js';
+import { InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
+import { builder } from './builder.js';
+import { ContactRef, contactLoadKey } from './contact.js';
+import { connectionTypes } from './connection.js';
+import { EmailVerificationFailureEnum, EmailVerificationStatusEnum, ProviderEnum } from './enums.js';
+
+export const EmailVerificationRef = builder.node(builder.objectRef<EmailVerification>('EmailVerification'), {
+  description: 'The state of verifying that a contact\'s email address is reachable (ICANN registrant email verification).',
+  id: { resolve: (row) => emailVerificationKey(row) },
+  loadOne: (id, context) => context.services.emailVerifications.get(id, context),
+  authScopes: { scope: 'email:read' },
+  fields: (t) => ({
+    provider: t.expose('provider', { type: ProviderEnum }),
+    email: t.exposeString('email'),
+    handle: t.exposeString('handle', { nullable: true }),
+    domain: t.exposeString('domain', { nullable: true }),
+    status: t.expose('status', { type: EmailVerificationStatusEnum }),
+    failureReason: t.expose('failureReason', { type: EmailVerificationFailureEnum, nullable: true }),
+    providerStatus: t.exposeString('providerStatus', { description: 'The status exactly as the provider reported it.' }),
+    suspended: t.exposeBoolean('suspended', { nullable: true, description: 'Whether related domains are suspended because of this verification.' }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When a pending verification lapses (Openprovider: domains get suspended; Domain Name API: the 60-day key expires). ' +
+        'Openprovider reports Europe/Amsterdam wall time and Domain Name API offset-less UTC; both are converted to UTC here.',
+    }),
+    lastNotifiedAt: t.expose('lastNotifiedAt', { type: 'DateTime', nullable: true }),
+    contact: t.field({
+      type: ContactRef,
+      nullable: true,
+      description: 'The contact behind the handle, where the row names one.',
+      resolve: (row, _args, context) => (row.handle ? contactLoadKey(context, row.provider, row.handle) : null),
+    }),
+  }),
+});
+
+const EmailVerificationFilterInput = builder.inputType('EmailVerificationFilter', {
+  description: 'Every field maps to the upstream filter where the provider has one; the rest is filtered in the gateway.',
+  fields: (t) => ({
+    providers: t.field({ type: [ProviderEnum], required: false }),
+    email: t.string({ required: false }),
+    handle: t.string({ required: false }),
+    domain: t.string({ required: false }),
+    status: t.field({ type: [EmailVerificationStatusEnum], required: false }),
+    suspended: t.boolean({ required: false }),
+  }),
+});
+
+const EmailVerificationConnection = connectionTypes('EmailVerification', EmailVerificationRef, { totalCount: true });
+
+builder.queryField('emailVerifications', (t) =>
+  t.field({
+    type: EmailVerificationConnection,
+    description:
+      'Email verification rows across providers. Providers that can list (Openprovider) contribute rows for any filter; ' +
+      'providers that can only look up one address or handle (Domain Name API) contribute rows when the filter names an email or handle.',
+    authScopes: { scope: 'email:read' },
+    args: {
+      filter: t.arg({ type: EmailVerificationFilterInput, required: false }),
+      first: t.arg.int({ required: false, description: 'Page size, 1 to 1000 (default 50).' }),
+      after: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, context) => context.services.emailVerifications.list(args.filter ?? null, args, context),
+  }),
+);
+
+builder.objectField(ContactRef, 'emailVerifications', (t) =>
+  t.field({
+    type: [EmailVerificationRef],
+    description: 'Email-address verification rows for this contact (one per domain where the provider keeps them per domain).',
+    authScopes: { scope: 'email:read' },
+    resolve: (contact, _args, context) => context.services.emailVerifications.forContact(contact, context),
+  }),
+);
+
+const ResendEmailVerificationInput = builder.inputType('ResendEmailVerificationInput', {
+  description: 'Give the email or the contact handle (Domain Name API calls it External ID).',
+  fields: (t) => ({
+    provider: t.field({ type: ProviderEnum, required: true }),
+    email: t.string({ required: false }),
+    handle: t.string({ required: false }),
+    language: t.string({ required: false, description: 'Language of the notice where the provider supports it (Openprovider), e.g. en.' }),
+  }),
+});
+
+const ResendEmailVerificationSuccess = builder
+  .objectRef<{ emailVerification: EmailVerification | null }>('ResendEmailVerificationSuccess')
+  .implement({
+    description: 'The provider sent the verification email again.',
+    fields: (t) => ({
+      emailVerification: t.field({ type: EmailVerificationRef, nullable: true, resolve: (result) => result.emailVerification }),
+    }),
+  });
+
+builder.mutationField('resendEmailVerification', (t) =>
+  t.field({
+    type: ResendEmailVerificationSuccess,
+    description: 'Domain Name API (resend notice) or Openprovider (restart verification).',
+    authScopes: { scope: 'email:write' },
+    errors: { types: [InputRejected, NotFound, ProviderFailure], directResult: true, union: { name: 'ResendEmailVerificationResult' } },
+    args: { input: t.arg({ type: ResendEmailVerificationInput, required: true }) },
+    resolve: async (_root, { input }, context) => ({
+      emailVerification: await context.services.emailVerifications.resend(input, context),
+    }),
+  }),
+);

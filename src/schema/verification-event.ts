@@ -1,0 +1,115 @@
+import type { VerificationEvent } from '../domain/events.js';
+import { builder } from './builder.js';
+import { ContactRef, contactLoadKey } from './contact.js';
+import { connectionTypes } from './connection.js';
+import { EmailVerificationRef } from './email-verification.js';
+import { EmailVerificationStatusEnum, ProviderEnum, VerificationEventTypeEnum } from './enums.js';
+import { RegistryCheckRef } from './registry-check.js';
+import { ContactVerificationRef } from './verification-matrix.js';
+import { VerificationRequestRef } from './verification-request.js';
+
+type EventOf<T extends VerificationEvent['type']> = Extract<VerificationEvent, { type: T }>;
+
+const VerificationEventInterface = builder.interfaceRef<VerificationEvent>('VerificationEvent').implement({
+  description: 'Something that happened at a provider or in the gateway, stored in the event log.',
+  resolveType: (event) => EVENT_TYPE_NAMES[event.type],
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Monotonic per gateway deployment; usable as a resume point.' }),
+    type: t.expose('type', { type: VerificationEventTypeEnum }),
+    provider: t.expose('provider', { type: ProviderEnum }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+  }),
+});
+
+const EVENT_TYPE_NAMES: Record<VerificationEvent['type'], string> = {
+  VERIFICATION_REQUIRED: 'VerificationRequiredEvent',
+  VERIFICATION_SUBMITTED: 'VerificationSubmittedEvent',
+  EMAIL_VERIFICATION_CHANGED: 'EmailVerificationChangedEvent',
+  REGISTRY_CHECK_DECIDED: 'RegistryCheckDecidedEvent',
+  PROVIDER_NOTIFICATION: 'ProviderNotificationEvent',
+};
+
+builder.objectRef<EventOf<'VERIFICATION_REQUIRED'>>('VerificationRequiredEvent').implement({
+  description: 'A registry asked for verification evidence.',
+  interfaces: [VerificationEventInterface],
+  fields: (t) => ({ request: t.field({ type: VerificationRequestRef, resolve: (event) => event.request }) }),
+});
+
+builder.objectRef<EventOf<'VERIFICATION_SUBMITTED'>>('VerificationSubmittedEvent').implement({
+  description: 'Evidence was accepted by the provider.',
+  interfaces: [VerificationEventInterface],
+  fields: (t) => ({
+    contactHandle: t.exposeString('contactHandle'),
+    contact: t.field({
+      type: ContactRef,
+      nullable: true,
+      resolve: (event, _args, context) => contactLoadKey(context, event.provider, event.contactHandle, event.customer),
+    }),
+    verifications: t.field({ type: [ContactVerificationRef], resolve: (event) => event.verifications }),
+    request: t.field({ type: VerificationRequestRef, nullable: true, resolve: (event) => event.request }),
+  }),
+});
+
+builder.objectRef<EventOf<'EMAIL_VERIFICATION_CHANGED'>>('EmailVerificationChangedEvent').implement({
+  description: 'An email verification moved to another status.',
+  interfaces: [VerificationEventInterface],
+  fields: (t) => ({
+    emailVerification: t.field({ type: EmailVerificationRef, resolve: (event) => event.emailVerification }),
+    previousStatus: t.expose('previousStatus', { type: EmailVerificationStatusEnum, nullable: true }),
+  }),
+});
+
+builder.objectRef<EventOf<'REGISTRY_CHECK_DECIDED'>>('RegistryCheckDecidedEvent').implement({
+  description: 'A registry check received its decision.',
+  interfaces: [VerificationEventInterface],
+  fields: (t) => ({ registryCheck: t.field({ type: RegistryCheckRef, resolve: (event) => event.registryCheck }) }),
+});
+
+builder.objectRef<EventOf<'PROVIDER_NOTIFICATION'>>('ProviderNotificationEvent').implement({
+  description: 'Any other provider notification, passed through.',
+  interfaces: [VerificationEventInterface],
+  fields: (t) => ({
+    notificationId: t.exposeString('notificationId'),
+    kind: t.exposeString('kind'),
+    message: t.exposeString('message'),
+  }),
+});
+
+const VerificationEventFilterInput = builder.inputType('VerificationEventFilter', {
+  fields: (t) => ({
+    providers: t.field({ type: [ProviderEnum], required: false }),
+    types: t.field({ type: [VerificationEventTypeEnum], required: false }),
+    contactHandle: t.string({ required: false }),
+  }),
+});
+
+const VerificationEventConnection = connectionTypes('VerificationEvent', VerificationEventInterface, { totalCount: false });
+
+builder.queryField('verificationEvents', (t) =>
+  t.field({
+    type: VerificationEventConnection,
+    description: 'Stored events, newest last; `after` is an event id.',
+    authScopes: { scope: 'events:read' },
+    args: {
+      filter: t.arg({ type: VerificationEventFilterInput, required: false }),
+      first: t.arg.int({ required: false, description: 'Page size, 1 to 1000 (default 50).' }),
+      after: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, context) => context.services.events.list(args.filter ?? null, args),
+  }),
+);
+
+builder.subscriptionField('verificationEvents', (t) =>
+  t.field({
+    type: VerificationEventInterface,
+    description:
+      'Live events; with `after` (an event id), stored events after it are replayed first, then live ones, with no gap and no duplicate.',
+    authScopes: { scope: 'events:read' },
+    args: {
+      filter: t.arg({ type: VerificationEventFilterInput, required: false }),
+      after: t.arg.id({ required: false }),
+    },
+    subscribe: (_root, args, context) => context.services.events.subscribe(args.filter ?? null, args.after === null || args.after === undefined ? null : String(args.after)),
+    resolve: (event) => event,
+  }),
+);

@@ -1,0 +1,62 @@
+import type { VerificationRequest } from '../domain/verification-request.js';
+import { effectiveRequestStatus } from '../domain/verification-request.js';
+import { matrixEntriesFor } from '../domain/matrix.js';
+import { builder } from './builder.js';
+import { connectionTypes } from './connection.js';
+import { ProviderEnum, VerificationClaimEnum, VerificationRequestStatusEnum } from './enums.js';
+import { VerificationMatrixEntryRef } from './verification-matrix.js';
+
+/** The request's `contact` field and Contact.verificationRequests live in contact.ts, which owns contact loading. */
+export const VerificationRequestRef = builder.node(builder.objectRef<VerificationRequest>('VerificationRequest'), {
+  description: "A registry's demand (e.g. DENIC under NIS2) that a contact be verified for some claims by a deadline.",
+  id: { resolve: (request) => request.id },
+  loadOne: (id, context) => context.services.verificationRequests.get(id),
+  authScopes: { scope: 'contacts:read' },
+  fields: (t) => ({
+    provider: t.expose('provider', { type: ProviderEnum }),
+    customer: t.exposeString('customer', { nullable: true }),
+    contactHandle: t.exposeString('contactHandle'),
+    claims: t.expose('claims', { type: [VerificationClaimEnum] }),
+    status: t.field({
+      type: VerificationRequestStatusEnum,
+      description: 'OVERDUE as soon as a deadline passes while the request is still open.',
+      resolve: (request) => effectiveRequestStatus(request),
+    }),
+    message: t.exposeString('message', { description: "The provider's notification text." }),
+    receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
+    deDelegationDomain: t.exposeString('deDelegationDomain', { nullable: true }),
+    deDelegationDeadline: t.expose('deDelegationDeadline', { type: 'DateTime', nullable: true }),
+    deletionDomain: t.exposeString('deletionDomain', { nullable: true }),
+    deletionDeadline: t.expose('deletionDeadline', { type: 'DateTime', nullable: true }),
+    acceptableEvidence: t.field({
+      type: [VerificationMatrixEntryRef],
+      description: 'Matrix entries that can attest at least one requested claim.',
+      resolve: (request) => matrixEntriesFor(request.claims),
+    }),
+  }),
+});
+
+const VerificationRequestFilterInput = builder.inputType('VerificationRequestFilter', {
+  fields: (t) => ({
+    providers: t.field({ type: [ProviderEnum], required: false }),
+    status: t.field({ type: [VerificationRequestStatusEnum], required: false }),
+    contactHandle: t.string({ required: false }),
+    deadlineBefore: t.field({ type: 'DateTime', required: false, description: 'Only requests whose earliest deadline is before this instant.' }),
+  }),
+});
+
+const VerificationRequestConnection = connectionTypes('VerificationRequest', VerificationRequestRef, { totalCount: true });
+
+builder.queryField('verificationRequests', (t) =>
+  t.field({
+    type: VerificationRequestConnection,
+    description: 'Open and past verification requests, soonest deadline first.',
+    authScopes: { scope: 'contacts:read' },
+    args: {
+      filter: t.arg({ type: VerificationRequestFilterInput, required: false }),
+      first: t.arg.int({ required: false, description: 'Page size, 1 to 1000 (default 50).' }),
+      after: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, context) => context.services.verificationRequests.list(args.filter ?? null, args),
+  }),
+);

@@ -1,0 +1,64 @@
+import { GraphQLError } from 'graphql';
+import { Conflict, InputRejected, NotFound, NotImplemented, ProviderFailure } from '../domain/errors.js';
+import type { ProviderFailureKind } from '../domain/errors.js';
+import { UnknownProviderValue } from '../domain/status-mapping.js';
+import type { Logger } from '../observability/logger.js';
+
+/** The only codes a client ever sees in extensions.code (DESIGN.md, "Errors"), plus NOT_IMPLEMENTED. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'PROVIDER_DISABLED'
+  | 'PROVIDER_UNAVAILABLE'
+  | 'PROVIDER_ERROR'
+  | 'RATE_LIMITED'
+  | 'NOT_IMPLEMENTED'
+  | 'INTERNAL_SERVER_ERROR';
+
+const FAILURE_CODES: Record<ProviderFailureKind, ErrorCode> = {
+  DISABLED: 'PROVIDER_DISABLED',
+  UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  AUTH: 'PROVIDER_ERROR',
+  ERROR: 'PROVIDER_ERROR',
+};
+
+/**
+ * Turns whatever a resolver threw into the error a client may see: domain errors get their code and provider,
+ * GraphQL errors that already carry a code pass, and everything else becomes "Unexpected error" with the request
+ * id, its detail going only to the log.
+ */
+export function toClientError(error: GraphQLError, requestId: string, logger: Logger): GraphQLError {
+  const original = error.originalError;
+  const at = { nodes: error.nodes, path: error.path, source: error.source, positions: error.positions };
+  if (!original || (original instanceof GraphQLError && original.extensions?.code)) {
+    return original instanceof GraphQLError ? new GraphQLError(original.message, { ...at, extensions: original.extensions }) : error;
+  }
+  if (original instanceof InputRejected) {
+    return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT', fieldErrors: original.fieldErrors } });
+  }
+  if (original instanceof NotFound || original instanceof Conflict) {
+    const code = original instanceof NotFound ? 'NOT_FOUND' : 'BAD_USER_INPUT';
+    return new GraphQLError(original.message, { ...at, extensions: { code, provider: original.provider } });
+  }
+  if (original instanceof ProviderFailure) {
+    return new GraphQLError(original.message, {
+      ...at,
+      extensions: {
+        code: FAILURE_CODES[original.kind],
+        provider: original.provider,
+        retryable: original.retryable,
+        ...(original.retryAfterSeconds !== null ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
+        ...(original.code !== null ? { providerCode: original.code } : {}),
+      },
+    });
+  }
+  if (original instanceof NotImplemented) {
+    return new GraphQLError(original.message, { ...at, extensions: { code: 'NOT_IMPLEMENTED' } });
+  }
+  if (original instanceof UnknownProviderValue) logger.warn({ err: original, requestId }, 'provider sent a value the gateway cannot map');
+  else logger.error({ err: original, requestId, path: error.path }, 'unexpected error in a resolver');
+  return new GraphQLError('Unexpected error', { ...at, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
+}

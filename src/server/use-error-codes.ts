@@ -1,0 +1,45 @@
+import type { ExecutionResult, GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { GatewayContext } from '../schema/context.js';
+import { toClientError } from './error-codes.js';
+
+/**
+ * Gives every execution error its extensions.code (with the request id for unexpected ones), and counts
+ * operations by outcome and errors by code. Runs on queries, mutations and every subscription event.
+ */
+export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
+  const mapResult = (result: ExecutionResult, context: GatewayContext, operation: string): ExecutionResult => {
+    metrics.graphqlRequests.inc({ operation, outcome: result.errors?.length ? 'error' : 'ok' });
+    if (!result.errors?.length) return result;
+    const errors = result.errors.map((error) => toClientError(error as GraphQLError, context.requestId, context.logger));
+    for (const error of errors) metrics.resolverErrors.inc({ code: String(error.extensions.code ?? 'UNKNOWN') });
+    return { ...result, errors };
+  };
+  return {
+    onExecute({ args }) {
+      const operation = args.operationName ?? 'anonymous';
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!isAsyncIterable(result)) setResult(mapResult(result, args.contextValue, operation));
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      const operation = args.operationName ?? 'anonymous';
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (!isAsyncIterable(result)) {
+            setResult(mapResult(result, args.contextValue, operation));
+            return;
+          }
+          return { onNext: ({ result: next, setResult: setNext }) => setNext(mapResult(next, args.contextValue, operation)) };
+        },
+      };
+    },
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}

@@ -1,0 +1,70 @@
+import type { Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Principal } from '../schema/context.js';
+import type { GatewayYoga } from './yoga.js';
+import { connectionAuthorization } from './yoga.js';
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+}
+
+/**
+ * graphql-transport-ws on the same path as HTTP GraphQL, executing through yoga's envelop so plugins (error codes,
+ * auth) behave the same on both transports. The key travels in connection_init; a bad one closes with 4403.
+ */
+export function attachWebSocket(options: {
+  server: Server;
+  yoga: GatewayYoga;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  authenticate: (authorization: string | null | undefined) => Principal;
+}) {
+  const { yoga, metrics } = options;
+  const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint });
+  const disposable = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onConnect: (ctx) => {
+        try {
+          options.authenticate(connectionAuthorization(ctx.connectionParams));
+          return true;
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, connectionParams: ctx.connectionParams, params: payload });
+        const document = enveloped.parse(payload.query);
+        const args: ExecutionArgs = {
+          schema: enveloped.schema,
+          operationName: payload.operationName ?? null,
+          document,
+          variableValues: payload.variables ?? null,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
+        };
+        const errors = enveloped.validate(args.schema, args.document);
+        if (errors.length) return errors;
+        metrics.subscribers.inc({ transport: 'ws' });
+        return args;
+      },
+      onComplete: () => {
+        metrics.subscribers.dec({ transport: 'ws' });
+      },
+    },
+    wsServer,
+  );
+  return {
+    /** Completes every subscription and closes every socket (1001 Going Away). */
+    close: async () => {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { ProviderClients } from '../providers/clients.js';
+import type { Stores } from '../store/index.js';
+import type { ContactService } from './contacts.js';
+import { createContactService } from './contacts.js';
+import type { EmailVerificationService } from './email-verifications.js';
+import { createEmailVerificationService } from './email-verifications.js';
+import type { EventService } from './events.js';
+import { createEventService } from './events.js';
+import type { ProviderStatus } from './provider-status.js';
+import { providerStatuses } from './provider-status.js';
+import type { RegistryCheckService } from './registry-checks.js';
+import { createRegistryCheckService } from './registry-checks.js';
+import type { VerificationRequestService } from './verification-requests.js';
+import { createVerificationRequestService } from './verification-requests.js';
+import type { WebhookHandler } from './webhook.js';
+
+/** Every capability of the gateway, testable without GraphQL. */
+export interface Services {
+  providers(): ProviderStatus[];
+  contacts: ContactService;
+  emailVerifications: EmailVerificationService;
+  verificationRequests: VerificationRequestService;
+  registryChecks: RegistryCheckService;
+  events: EventService;
+  webhooks: { realtimeRegister: WebhookHandler; veriff: WebhookHandler };
+  /** Background work: notification poller, email-status watcher. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ServicesOptions {
+  config: Config;
+  stores: Stores;
+  clients: ProviderClients;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+export function createServices(options: ServicesOptions): Services {
+  const events = createEventService(options);
+  const deps = { ...options, events };
+  const verificationRequests = createVerificationRequestService(deps);
+  const registryChecks = createRegistryCheckService(deps);
+  return {
+    providers: () => providerStatuses(options.clients),
+    contacts: createContactService({ ...deps, verificationRequests }),
+    emailVerifications: createEmailVerificationService(deps),
+    verificationRequests,
+    registryChecks,
+    events,
+    webhooks: { realtimeRegister: verificationRequests.webhook, veriff: registryChecks.webhook },
+    start: async () => {
+      await verificationRequests.start();
+    },
+    stop: async () => {
+      await verificationRequests.stop();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import type { Logger } from '../observability/logger.js';
+
+/** What a service needs to know about the request it works for: its id (sent upstream) and its logger. */
+export interface RequestScope {
+  requestId: string;
+  logger: Logger;
+}

@@ -1,0 +1,56 @@
+/** What the cache holds. Registry checks are never cached: they carry personal data (see DESIGN.md, privacy). */
+export type CacheKind = 'contact' | 'email-verification' | 'list-page' | 'provider-token';
+
+/** Every cache kind, for iteration (metrics, tests). */
+export const CACHE_KINDS: readonly CacheKind[] = ['contact', 'email-verification', 'list-page', 'provider-token'];
+
+/**
+ * Default lifetime per kind. Short for provider data (a stale verification status misleads a user; writes also
+ * invalidate explicitly), long for provider tokens (Openprovider bearer tokens live 24 h; we renew an hour early).
+ */
+export const CACHE_TTL_MS: Record<CacheKind, number> = {
+  contact: 60_000,
+  'email-verification': 30_000,
+  'list-page': 15_000,
+  'provider-token': 23 * 3600_000,
+};
+
+/**
+ * A shared cache of provider reads. Values are JSON (what goes in comes out as JSON.parse(JSON.stringify(value))
+ * in both implementations). It never throws and never blocks a request for long: when the backing store is
+ * unreachable every read is a miss and every write is dropped, and `degraded` says so.
+ *
+ * It accepts any value; callers must not put personal data in it. Registry checks (national-ID results) are never
+ * cached, only stored (RegistryCheckStore).
+ */
+export interface Cache {
+  get<T>(kind: CacheKind, key: string): Promise<T | undefined>;
+  /** One result per key, in order. Redis: one MGET (Cluster: one auto-pipelined GET per key, grouped by node). */
+  getMany<T>(kind: CacheKind, keys: string[]): Promise<(T | undefined)[]>;
+  /** ttlMs defaults to CACHE_TTL_MS[kind]. Setting undefined deletes. */
+  set<T>(kind: CacheKind, key: string, value: T, ttlMs?: number): Promise<void>;
+  setMany<T>(kind: CacheKind, entries: [string, T][], ttlMs?: number): Promise<void>;
+  delete(kind: CacheKind, ...keys: string[]): Promise<void>;
+  /** Deletes every key of a kind (e.g. all list pages after a write). O(1): bumps the kind's generation. */
+  clearKind(kind: CacheKind): Promise<void>;
+  /** True while the backing store is unreachable and calls are bypassed. */
+  readonly degraded: boolean;
+}
+
+/** Namespace and schema version of every cache key; bump the version when a cached shape changes. */
+export const CACHE_KEY_PREFIX = 'vgw:v1';
+
+/** `vgw:v1:<kind>:<key>`. */
+export function cacheKey(kind: CacheKind, key: string): string {
+  return `${CACHE_KEY_PREFIX}:${kind}:${key}`;
+}
+
+/** Where a kind's generation counter lives (see RedisCache.clearKind). */
+export function cacheGenerationKey(kind: CacheKind): string {
+  return `${CACHE_KEY_PREFIX}:gen:${kind}`;
+}
+
+/** The TTL to use: the caller's when given and positive, else the kind's default. */
+export function cacheTtl(kind: CacheKind, ttlMs?: number): number {
+  return ttlMs !== undefined && ttlMs > 0 ? Math.ceil(ttlMs) : CACHE_TTL_MS[kind];
+}

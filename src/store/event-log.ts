@@ -1,0 +1,114 @@
+import type { VerificationEvent, VerificationEventFilter, VerificationEventPayload } from '../domain/events.js';
+import { StoreUnavailable } from './store-errors.js';
+
+/** What append did: the stored event, and whether it was a repeat of an earlier dedupeKey. */
+export interface AppendResult {
+  event: VerificationEvent;
+  /** True when dedupeKey was seen before; `event` is then the earlier event and nothing was appended. */
+  duplicate: boolean;
+}
+
+/** Options for append. */
+export interface AppendOptions {
+  /**
+   * The provider's delivery id (webhook event id, queue notification id). Remembered for DEDUPE_TTL_MS, so a
+   * redelivery within that window returns the earlier event instead of appending it again.
+   */
+  dedupeKey?: string;
+}
+
+/** Options for read. */
+export interface ReadOptions {
+  /** Only events with a greater id; null or absent reads from the oldest retained event. */
+  after?: string | null;
+  /** At most this many events (after filtering). */
+  limit: number;
+  /** Only events that match (eventMatches); all when absent. */
+  filter?: VerificationEventFilter | null;
+}
+
+/**
+ * The ordered record of verification events: what subscriptions replay from and what webhooks must write before
+ * they acknowledge a delivery.
+ */
+export interface EventLog {
+  /** Durable with Redis (a stream); memory is not. */
+  readonly durable: boolean;
+  /**
+   * Appends unless dedupeKey was seen before (then returns the earlier event, duplicate: true). Throws
+   * EventLogUnavailable when the event cannot be stored. Dedupe check+append is atomic (Redis: one Lua script;
+   * keys share a hash tag).
+   */
+  append(payload: VerificationEventPayload, options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Events with id > after (all when after is null), oldest first, at most limit, optionally filtered (eventMatches).
+   * Throws InvalidEventId for a malformed `after`, EventLogUnavailable when the log cannot be read.
+   */
+  read(options: ReadOptions): Promise<VerificationEvent[]>;
+  /**
+   * Live events appended by ANY instance, delivered in id order. Every event appended after subscribe() returns is
+   * delivered; an event appended just before may be delivered too, so a consumer that replays with read() and then
+   * goes live drops ids <= the last one it delivered. Listeners must not throw (errors are logged and ignored).
+   * Returns unsubscribe.
+   */
+  subscribe(listener: (event: VerificationEvent) => void): () => void;
+  /** Stops live delivery and releases connections. */
+  close(): Promise<void>;
+}
+
+/** How long a dedupe key is remembered: 8 days, because Veriff retries an unacknowledged webhook for 7. */
+export const DEDUPE_TTL_MS = 8 * 24 * 3600_000;
+
+/** The event could not be appended or read (Redis down or too slow). Webhooks answer 503 so the provider retries. */
+export class EventLogUnavailable extends StoreUnavailable {
+  constructor(message = 'the event log is unavailable', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventLogUnavailable';
+  }
+}
+
+/** A client-supplied event id is not of the form `<ms>-<seq>`. Callers map it to BAD_USER_INPUT. */
+export class InvalidEventId extends Error {
+  constructor(readonly value: string) {
+    super(`"${value.slice(0, 64)}" is not an event id (expected <milliseconds>-<sequence>, e.g. 1700000000000-0)`);
+    this.name = 'InvalidEventId';
+  }
+}
+
+const EVENT_ID = /^(\d{1,20})-(\d{1,20})$/;
+const MAX_PART = 2n ** 64n - 1n;
+
+/** Splits an id into its numeric parts; throws InvalidEventId unless both are unsigned 64-bit integers (as in Redis). */
+export function parseEventId(id: string): [ms: bigint, seq: bigint] {
+  const match = EVENT_ID.exec(id);
+  if (!match) throw new InvalidEventId(id);
+  const ms = BigInt(match[1]!);
+  const seq = BigInt(match[2]!);
+  if (ms > MAX_PART || seq > MAX_PART) throw new InvalidEventId(id);
+  return [ms, seq];
+}
+
+/** True when id has the `<ms>-<seq>` shape the log uses. */
+export function isEventId(id: string): boolean {
+  try {
+    parseEventId(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The largest possible id; nothing can come after it. */
+export const MAX_EVENT_ID = `${MAX_PART}-${MAX_PART}`;
+
+/**
+ * Orders ids the way Redis orders stream ids: numerically by milliseconds, then by sequence (string order would put
+ * "9-0" after "10-0"). Negative when a < b. Throws InvalidEventId for a malformed id.
+ */
+export function compareEventIds(a: string, b: string): number {
+  const [msA, seqA] = parseEventId(a);
+  const [msB, seqB] = parseEventId(b);
+  if (msA !== msB) return msA < msB ? -1 : 1;
+  if (seqA !== seqB) return seqA < seqB ? -1 : 1;
+  return 0;
+}

@@ -1,0 +1,101 @@
+import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Cache } from './cache.js';
+import type { EventLog } from './event-log.js';
+import { MemoryLocks, RedisLocks, type Locks } from './locks.js';
+import { MemoryCache } from './memory-cache.js';
+import { MemoryEventLog } from './memory-event-log.js';
+import { RedisCache } from './redis-cache.js';
+import { connectRedis, type RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
+import { RedisEventLog } from './redis-event-log.js';
+import { RedisRegistryCheckStore } from './redis-registry-check-store.js';
+import { RedisVerificationRequestStore } from './redis-verification-request-store.js';
+import { MemoryRegistryCheckStore, type RegistryCheckStore } from './registry-check-store.js';
+import { MemoryVerificationRequestStore, type VerificationRequestStore } from './verification-request-store.js';
+
+export type { Cache, CacheKind } from './cache.js';
+export { CACHE_TTL_MS } from './cache.js';
+export type { AppendOptions, AppendResult, EventLog, ReadOptions } from './event-log.js';
+export { EventLogUnavailable, InvalidEventId, compareEventIds, isEventId } from './event-log.js';
+export type { Lease, Locks } from './locks.js';
+export type { RedisConnection } from './redis-connection.js';
+export type { RegistryCheckStore } from './registry-check-store.js';
+export { StoreUnavailable } from './store-errors.js';
+export type { VerificationRequestStore } from './verification-request-store.js';
+
+/** What the gateway needs to build its stores. */
+export interface StoresOptions {
+  /** Redis (one URL) or Redis Cluster seed nodes (several). Empty: everything in memory, for one process. */
+  redisUrls: string[];
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** Connection tuning (command timeout, reconnect cap); defaults suit a request path. */
+  redis?: RedisConnectionOptions;
+  /** Deadline per Redis cache call in ms. Default 150. */
+  cacheTimeoutMs?: number;
+  /** In-memory cache entries. Default 50_000. */
+  cacheMaxEntries?: number;
+  /** In-memory event log capacity. Default 10_000. */
+  eventLogCapacity?: number;
+}
+
+/** Health as /readyz reports it. */
+export interface StoresHealth {
+  /** 'disabled' without REDIS_URL; 'down' when a short PING fails. */
+  redis: 'disabled' | 'ok' | 'down';
+  /** 'degraded' while the cache is bypassing an unreachable Redis. */
+  cache: 'ok' | 'degraded';
+}
+
+/** Every store the services use, memory or Redis behind the same interfaces. */
+export interface Stores {
+  cache: Cache;
+  eventLog: EventLog;
+  verificationRequests: VerificationRequestStore;
+  registryChecks: RegistryCheckStore;
+  locks: Locks;
+  /** The shared connection, null in memory mode (e.g. for @graphql-yoga/redis-event-target). */
+  redis: RedisConnection | null;
+  /** For /readyz. */
+  health(): Promise<StoresHealth>;
+  /** Stops live event delivery and closes Redis connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the stores: in memory when redisUrls is empty, else on one Redis connection (the event log's live reader
+ * opens a second one on first subscribe). Returns at once; Redis connects in the background and calls made before
+ * it is ready fail fast (cache: a miss; the rest: StoreUnavailable). Await `redis.ready()` to wait for it.
+ */
+export function createStores(options: StoresOptions): Stores {
+  const { metrics, logger } = options;
+  if (options.redisUrls.length === 0) {
+    const eventLog = new MemoryEventLog({ capacity: options.eventLogCapacity, metrics, logger });
+    return {
+      cache: new MemoryCache({ max: options.cacheMaxEntries, metrics }),
+      eventLog,
+      verificationRequests: new MemoryVerificationRequestStore(),
+      registryChecks: new MemoryRegistryCheckStore(),
+      locks: new MemoryLocks(),
+      redis: null,
+      health: async () => ({ redis: 'disabled', cache: 'ok' }),
+      close: () => eventLog.close(),
+    };
+  }
+  const redis = connectRedis(options.redisUrls, logger, options.redis);
+  const cache = new RedisCache({ connection: redis, logger, metrics, timeoutMs: options.cacheTimeoutMs });
+  const eventLog = new RedisEventLog({ connection: redis, logger, metrics });
+  return {
+    cache,
+    eventLog,
+    verificationRequests: new RedisVerificationRequestStore(redis),
+    registryChecks: new RedisRegistryCheckStore(redis),
+    locks: new RedisLocks(redis, logger),
+    redis,
+    health: async () => ({ redis: (await redis.ping()) ? 'ok' : 'down', cache: cache.degraded ? 'degraded' : 'ok' }),
+    close: async () => {
+      await eventLog.close();
+      await redis.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { LRUCache } from 'lru-cache';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { cacheKey, cacheTtl, type Cache, type CacheKind } from './cache.js';
+
+/** Options for the in-process cache. */
+export interface MemoryCacheOptions {
+  /** Most entries kept across all kinds; the least recently used go first. Default 50_000. */
+  max?: number;
+  /** Hit/miss counters per kind; none when omitted (tools, unit tests). */
+  metrics?: GatewayMetrics;
+}
+
+/**
+ * The cache of a single gateway process (no REDIS_URL). Values are stored as JSON strings, so callers get the same
+ * copy-on-read semantics as with Redis and cannot mutate a cached value by accident.
+ */
+export class MemoryCache implements Cache {
+  readonly degraded = false;
+  private readonly entries: LRUCache<string, string>;
+  /** clearKind bumps a kind's generation; keys carry it, so older entries become unreachable and age out. */
+  private readonly generations = new Map<CacheKind, number>();
+
+  constructor(private readonly options: MemoryCacheOptions = {}) {
+    this.entries = new LRUCache<string, string>({ max: options.max ?? 50_000 });
+  }
+
+  private key(kind: CacheKind, key: string): string {
+    return `${cacheKey(kind, key)}#${this.generations.get(kind) ?? 0}`;
+  }
+
+  async get<T>(kind: CacheKind, key: string): Promise<T | undefined> {
+    const [value] = await this.getMany<T>(kind, [key]);
+    return value;
+  }
+
+  async getMany<T>(kind: CacheKind, keys: string[]): Promise<(T | undefined)[]> {
+    const values = keys.map((key) => {
+      const raw = this.entries.get(this.key(kind, key));
+      return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    });
+    const hits = values.filter((value) => value !== undefined).length;
+    if (hits) this.options.metrics?.cacheHits.inc({ kind }, hits);
+    if (keys.length - hits) this.options.metrics?.cacheMisses.inc({ kind }, keys.length - hits);
+    return values;
+  }
+
+  async set<T>(kind: CacheKind, key: string, value: T, ttlMs?: number): Promise<void> {
+    await this.setMany(kind, [[key, value]], ttlMs);
+  }
+
+  async setMany<T>(kind: CacheKind, entries: [string, T][], ttlMs?: number): Promise<void> {
+    const ttl = cacheTtl(kind, ttlMs);
+    for (const [key, value] of entries) {
+      const raw = JSON.stringify(value) as string | undefined;
+      if (raw === undefined) this.entries.delete(this.key(kind, key));
+      else this.entries.set(this.key(kind, key), raw, { ttl });
+    }
+  }
+
+  async delete(kind: CacheKind, ...keys: string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(this.key(kind, key));
+  }
+
+  async clearKind(kind: CacheKind): Promise<void> {
+    this.generations.set(kind, (this.generations.get(kind) ?? 0) + 1);
+  }
+
+  /** Entries currently held (expired ones may still count until touched); for tests. */
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,147 @@
+import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { cacheGenerationKey, cacheKey, cacheTtl, type Cache, type CacheKind } from './cache.js';
+import { withDeadline } from './deadline.js';
+import type { RedisConnection } from './redis-connection.js';
+
+/** Options for the shared Redis cache. */
+export interface RedisCacheOptions {
+  connection: RedisConnection;
+  logger: Logger;
+  /** Hit/miss counters per kind; none when omitted. */
+  metrics?: GatewayMetrics;
+  /** Deadline for each cache call, in ms. Default 150: a slow cache must cost less than the upstream call it saves. */
+  timeoutMs?: number;
+}
+
+/** What is stored under a key: the value and the kind's generation at write time. */
+interface StampedValue {
+  g: number;
+  v: unknown;
+}
+
+/**
+ * The cache shared by every gateway instance. Never throws: on any error or timeout a read is a miss and a write is
+ * dropped, `degraded` turns true (logged once), and the next successful call clears it, so the cache recovers by
+ * itself after Redis returns.
+ *
+ * clearKind uses a generation counter per kind (`vgw:v1:gen:<kind>`), not SCAN+DEL (which cannot be done atomically,
+ * or at all cheaply, across a cluster). Every value is stored as `{"g": generation, "v": value}`; every read fetches
+ * the generation in the same round trip as the values and treats a value of another generation as a miss. So a clear
+ * is visible to every instance at once, and old entries simply expire. A write stamps the generation this instance
+ * last saw (read alongside the preceding get), so data fetched before a clear is never served after it, except in the
+ * usual cache-aside race where a concurrent read of the same instance saw the newer generation first.
+ */
+export class RedisCache implements Cache {
+  private isDegraded = false;
+  private readonly timeoutMs: number;
+  /** The generation each kind had at this instance's last read. */
+  private readonly generations = new Map<CacheKind, number>();
+
+  constructor(private readonly options: RedisCacheOptions) {
+    this.timeoutMs = options.timeoutMs ?? 150;
+  }
+
+  get degraded(): boolean {
+    return this.isDegraded;
+  }
+
+  async get<T>(kind: CacheKind, key: string): Promise<T | undefined> {
+    const [value] = await this.getMany<T>(kind, [key]);
+    return value;
+  }
+
+  async getMany<T>(kind: CacheKind, keys: string[]): Promise<(T | undefined)[]> {
+    if (keys.length === 0) return [];
+    const misses = keys.map((): T | undefined => undefined);
+    const values = await this.guard('get', misses, async () => {
+      const [generation, ...raws] = await this.fetch([cacheGenerationKey(kind), ...keys.map((key) => cacheKey(kind, key))]);
+      const current = parseGeneration(generation);
+      this.generations.set(kind, current);
+      return raws.map((raw) => decode<T>(raw, current));
+    });
+    const hits = values.filter((value) => value !== undefined).length;
+    if (hits) this.options.metrics?.cacheHits.inc({ kind }, hits);
+    if (keys.length - hits) this.options.metrics?.cacheMisses.inc({ kind }, keys.length - hits);
+    return values;
+  }
+
+  async set<T>(kind: CacheKind, key: string, value: T, ttlMs?: number): Promise<void> {
+    await this.setMany(kind, [[key, value]], ttlMs);
+  }
+
+  async setMany<T>(kind: CacheKind, entries: [string, T][], ttlMs?: number): Promise<void> {
+    if (entries.length === 0) return;
+    const ttl = cacheTtl(kind, ttlMs);
+    const client = this.options.connection.client;
+    await this.guard('set', undefined, async () => {
+      const g = this.generations.get(kind) ?? (await this.readGeneration(kind));
+      await Promise.all(
+        entries.map(([key, value]) => {
+          const stamped: StampedValue = { g, v: value };
+          return value === undefined ? client.del(cacheKey(kind, key)) : client.set(cacheKey(kind, key), JSON.stringify(stamped), 'PX', ttl);
+        }),
+      );
+    });
+  }
+
+  async delete(kind: CacheKind, ...keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const client = this.options.connection.client;
+    // One DEL per key: a multi-key DEL would be CROSSSLOT on a cluster. ioredis pipelines them on the socket anyway.
+    await this.guard('delete', undefined, () => Promise.all(keys.map((key) => client.del(cacheKey(kind, key)))));
+  }
+
+  async clearKind(kind: CacheKind): Promise<void> {
+    await this.guard('clear', undefined, async () => {
+      this.generations.set(kind, await this.options.connection.client.incr(cacheGenerationKey(kind)));
+    });
+  }
+
+  private async readGeneration(kind: CacheKind): Promise<number> {
+    const current = parseGeneration(await this.options.connection.client.get(cacheGenerationKey(kind)));
+    this.generations.set(kind, current);
+    return current;
+  }
+
+  /** MGET on one Redis; on a cluster the keys live in different slots, so one GET each (auto-pipelined per node). */
+  private fetch(keys: string[]): Promise<(string | null)[]> {
+    const client = this.options.connection.client;
+    if (this.options.connection.isCluster) return Promise.all(keys.map((key) => client.get(key)));
+    return client.mget(keys);
+  }
+
+  /** Runs op within the deadline; on failure returns fallback and marks the cache degraded. */
+  private async guard<R>(operation: string, fallback: R, op: () => Promise<R>): Promise<R> {
+    try {
+      const result = await withDeadline(op(), this.timeoutMs, `cache ${operation}`);
+      if (this.isDegraded) {
+        this.isDegraded = false;
+        this.options.logger.info('redis cache recovered');
+      }
+      return result;
+    } catch (err) {
+      if (!this.isDegraded) {
+        this.isDegraded = true;
+        this.options.logger.warn({ operation, error: err instanceof Error ? err.message : String(err) }, 'redis cache degraded; bypassing it');
+      }
+      return fallback;
+    }
+  }
+}
+
+function parseGeneration(raw: string | null | undefined): number {
+  const parsed = raw ? Number.parseInt(raw, 10) : 0;
+  return Number.isFinite(parsed) ? parsed : 0;
+}
+
+/** A stored value of the current generation, or undefined (absent, stale generation, or unreadable). */
+function decode<T>(raw: string | null | undefined, generation: number): T | undefined {
+  if (!raw) return undefined;
+  try {
+    const stamped = JSON.parse(raw) as StampedValue;
+    return stamped.g === generation ? (stamped.v as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}

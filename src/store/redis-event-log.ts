@@ -1,0 +1,226 @@
+import { eventMatches, type VerificationEvent, type VerificationEventPayload } from '../domain/events.js';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { sleep } from './deadline.js';
+import {
+  DEDUPE_TTL_MS,
+  EventLogUnavailable,
+  MAX_EVENT_ID,
+  parseEventId,
+  type AppendOptions,
+  type AppendResult,
+  type EventLog,
+  type ReadOptions,
+} from './event-log.js';
+import type { RedisConnection } from './redis-connection.js';
+
+/** The stream every instance appends to. The `{events}` hash tag puts it and the dedupe keys in one cluster slot. */
+export const EVENT_STREAM_KEY = 'vgw:{events}:stream';
+
+/** Where a dedupe key is remembered; same hash tag as the stream, so the append script may touch both. */
+export function eventDedupeKey(dedupeKey: string): string {
+  return `vgw:{events}:dedupe:${dedupeKey}`;
+}
+
+/** Options for the Redis event log. */
+export interface RedisEventLogOptions {
+  connection: RedisConnection;
+  logger: Logger;
+  /** Counts appended events by type. */
+  metrics?: GatewayMetrics;
+  /** Approximate stream cap (XADD MAXLEN ~); older events are trimmed. Default 100_000. */
+  maxLength?: number;
+  /** How long one XREAD of the live loop blocks, in ms. Default 2000. Shorter means a faster close, more round trips. */
+  blockMs?: number;
+  /** How long dedupe keys live, in ms. Default DEDUPE_TTL_MS (8 days). */
+  dedupeTtlMs?: number;
+}
+
+/**
+ * KEYS[1] stream, KEYS[2] dedupe key (absent without one); ARGV[1] event JSON, ARGV[2] max length, ARGV[3] dedupe TTL.
+ * Returns {1, id} after appending, or {0, "<id> <json>"} when the dedupe key holds an earlier event. The dedupe key
+ * stores the whole event, so a duplicate is answered even after the stream has trimmed the original.
+ */
+const APPEND_SCRIPT = `
+local dedupe = KEYS[2]
+if dedupe then
+  local earlier = redis.call('GET', dedupe)
+  if earlier then return {0, earlier} end
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'event', ARGV[1])
+if dedupe then redis.call('SET', dedupe, id .. ' ' .. ARGV[1], 'PX', ARGV[3]) end
+return {1, id}
+`;
+
+const APPEND_COMMAND = 'vgwAppendEvent';
+
+interface AppendCommand {
+  [APPEND_COMMAND](numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, string]>;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * The event log shared by every instance: one Redis stream, durable as Redis is. Live delivery runs one blocking
+ * XREAD loop per instance on its own connection, from the last id it saw; when Redis goes away the loop retries with
+ * backoff (at most 1 s) from that id, so after a restart it delivers everything still in the stream after it.
+ */
+export class RedisEventLog implements EventLog {
+  readonly durable = true;
+  private readonly maxLength: number;
+  private readonly blockMs: number;
+  private readonly dedupeTtlMs: number;
+  private readonly listeners = new Set<(event: VerificationEvent) => void>();
+  private reader: RedisConnection | undefined;
+  private readerLoop: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: RedisEventLogOptions) {
+    this.maxLength = options.maxLength ?? 100_000;
+    this.blockMs = options.blockMs ?? 2_000;
+    this.dedupeTtlMs = options.dedupeTtlMs ?? DEDUPE_TTL_MS;
+    // ioredis sends EVALSHA and falls back to EVAL after a restart emptied the script cache.
+    options.connection.client.defineCommand(APPEND_COMMAND, { lua: APPEND_SCRIPT });
+  }
+
+  async append(payload: VerificationEventPayload, options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.closed) throw new EventLogUnavailable('the event log is closed');
+    const json = JSON.stringify(payload);
+    const keys = options.dedupeKey === undefined ? [EVENT_STREAM_KEY] : [EVENT_STREAM_KEY, eventDedupeKey(options.dedupeKey)];
+    const client = this.options.connection.client as unknown as AppendCommand;
+    let reply: [number, string];
+    try {
+      reply = await client[APPEND_COMMAND](keys.length, ...keys, json, this.maxLength, this.dedupeTtlMs);
+    } catch (err) {
+      throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
+    }
+    const [appended, value] = reply;
+    if (appended === 1) {
+      this.options.metrics?.eventsAppended.inc({ type: payload.type });
+      return { event: { ...(JSON.parse(json) as VerificationEventPayload), id: value } as VerificationEvent, duplicate: false };
+    }
+    const space = value.indexOf(' ');
+    return { event: toEvent(value.slice(0, space), value.slice(space + 1)), duplicate: true };
+  }
+
+  async read({ after, limit, filter }: ReadOptions): Promise<VerificationEvent[]> {
+    if (after != null) parseEventId(after);
+    if (limit <= 0 || after === MAX_EVENT_ID) return [];
+    const client = this.options.connection.client;
+    // With a filter, scan in pages until enough match or the stream ends.
+    const page = filter ? Math.max(limit, 500) : limit;
+    const result: VerificationEvent[] = [];
+    let start = after == null ? '-' : `(${after}`;
+    for (;;) {
+      let entries: StreamEntry[];
+      try {
+        entries = (await client.xrange(EVENT_STREAM_KEY, start, '+', 'COUNT', page)) as StreamEntry[];
+      } catch (err) {
+        throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
+      }
+      for (const [id, fields] of entries) {
+        const event = this.decode(id, fields);
+        if (event && eventMatches(event, filter)) result.push(event);
+        if (result.length === limit) return result;
+      }
+      const last = entries[entries.length - 1];
+      if (!last || entries.length < page) return result;
+      start = `(${last[0]}`;
+    }
+  }
+
+  subscribe(listener: (event: VerificationEvent) => void): () => void {
+    this.listeners.add(listener);
+    if (!this.readerLoop && !this.closed) {
+      // The starting point is read on the main connection now, so it is ordered before any read() this instance
+      // issues after subscribing: whatever that read misses, the live loop delivers.
+      const start = this.latestId(this.options.connection);
+      this.readerLoop = this.runReader(start);
+    }
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** The newest id in the stream, '0-0' when it is empty (so the first event is delivered), null when unknown. */
+  private async latestId(connection: RedisConnection): Promise<string | null> {
+    try {
+      const entries = (await connection.client.xrevrange(EVENT_STREAM_KEY, '+', '-', 'COUNT', 1)) as StreamEntry[];
+      return entries[0]?.[0] ?? '0-0';
+    } catch {
+      return null;
+    }
+  }
+
+  private async runReader(start: Promise<string | null>): Promise<void> {
+    let lastId = await start;
+    if (this.closed) return;
+    const reader = this.options.connection.duplicate({ role: 'event-reader', commandTimeoutMs: this.blockMs + 2_000 });
+    this.reader = reader;
+    let failures = 0;
+    while (!this.closed) {
+      try {
+        // Never seen the stream (Redis was down at subscribe): start from what it holds once it is back.
+        lastId ??= await this.latestId(reader);
+        if (lastId === null) throw new Error('stream position unknown');
+        const reply = (await reader.client.xread('COUNT', 500, 'BLOCK', this.blockMs, 'STREAMS', EVENT_STREAM_KEY, lastId)) as
+          | [key: string, entries: StreamEntry[]][]
+          | null;
+        if (failures > 0) this.options.logger.info('event log live reader recovered');
+        failures = 0;
+        for (const [, entries] of reply ?? []) {
+          for (const [id, fields] of entries) {
+            lastId = id;
+            const event = this.decode(id, fields);
+            if (event && !this.closed) this.deliver(event);
+          }
+        }
+      } catch (err) {
+        if (this.closed) break;
+        if (failures === 0) this.options.logger.warn({ error: errorMessage(err) }, 'event log live reader failed; retrying');
+        failures++;
+        await sleep(Math.min(100 * failures, 1_000));
+      }
+    }
+    reader.disconnect();
+  }
+
+  private deliver(event: VerificationEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.options.logger.error({ err }, 'event listener threw');
+      }
+    }
+  }
+
+  private decode(id: string, fields: string[]): VerificationEvent | null {
+    const index = fields.indexOf('event');
+    const json = index >= 0 && index % 2 === 0 ? fields[index + 1] : undefined;
+    try {
+      if (json === undefined) throw new Error('no event field');
+      return toEvent(id, json);
+    } catch (err) {
+      this.options.logger.warn({ id, error: errorMessage(err) }, 'skipping unreadable event log entry');
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    // Dropping the reader's socket aborts its blocked XREAD at once instead of waiting out blockMs.
+    this.reader?.disconnect();
+    await this.readerLoop;
+  }
+}
+
+function toEvent(id: string, json: string): VerificationEvent {
+  return { ...(JSON.parse(json) as VerificationEventPayload), id } as VerificationEvent;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
