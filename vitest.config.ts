@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // graphql ships ESM and CJS builds; Pothos and yoga load the CJS one under vitest, so make every import agree
+    // (otherwise: "Cannot use GraphQLScalarType from another module or realm").
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Integration tests start real servers and redis-servers on free ports; two cores, so keep the pool small.

@@ -32,8 +32,16 @@ export const builder = new SchemaBuilder<{
         extensions: { code: context.principal.authenticated ? 'FORBIDDEN' : 'UNAUTHENTICATED' },
       }),
   },
-  errors: { defaultTypes: [] },
-  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  errors: {
+    defaultTypes: [],
+    defaultUnionOptions: { description: 'The success type, or one of the errors (as data) this mutation can return.' },
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeTypeOptions: { description: 'An object with a global id, fetchable with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in its connection.' },
+  },
 });
 
 builder.queryType({ description: 'Reads across the four providers.' });

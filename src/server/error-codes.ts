@@ -33,8 +33,10 @@ const FAILURE_CODES: Record<ProviderFailureKind, ErrorCode> = {
 export function toClientError(error: GraphQLError, requestId: string, logger: Logger): GraphQLError {
   const original = error.originalError;
   const at = { nodes: error.nodes, path: error.path, source: error.source, positions: error.positions };
-  if (!original || (original instanceof GraphQLError && original.extensions?.code)) {
-    return original instanceof GraphQLError ? new GraphQLError(original.message, { ...at, extensions: original.extensions }) : error;
+  // No original error, or a GraphQL one (variable coercion, a deliberate GraphQLError): already safe to show.
+  if (!original) return error;
+  if (original instanceof GraphQLError) {
+    return original.extensions?.code ? new GraphQLError(original.message, { ...at, extensions: original.extensions }) : error;
   }
   if (original instanceof InputRejected) {
     return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT', fieldErrors: original.fieldErrors } });

@@ -1,4 +1,5 @@
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { getOperationAST } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GatewayContext } from '../schema/context.js';
@@ -18,7 +19,7 @@ export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
   };
   return {
     onExecute({ args }) {
-      const operation = args.operationName ?? 'anonymous';
+      const operation = operationName(args.document, args.operationName);
       return {
         onExecuteDone({ result, setResult }) {
           if (!isAsyncIterable(result)) setResult(mapResult(result, args.contextValue, operation));
@@ -26,7 +27,7 @@ export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
       };
     },
     onSubscribe({ args }) {
-      const operation = args.operationName ?? 'anonymous';
+      const operation = operationName(args.document, args.operationName);
       return {
         onSubscribeResult({ result, setResult }) {
           if (!isAsyncIterable(result)) {
@@ -38,6 +39,11 @@ export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
       };
     },
   };
+}
+
+/** The operation's own name (the request's operationName is often omitted), for the metrics label. */
+function operationName(document: DocumentNode, requested: string | null | undefined): string {
+  return getOperationAST(document, requested)?.name?.value ?? 'anonymous';
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
