@@ -49,6 +49,44 @@ export interface ProvidersConfig {
   veriff: VeriffConfig | null;
 }
 
+/** Bearer JWTs accepted beside (or instead of) API keys; claims `sub` and `scope` (space-separated). */
+export interface JwtConfig {
+  /** HS256 shared secret (GATEWAY_JWT_SECRET), at least 32 characters. */
+  secret: string | null;
+  /** A JWKS URL (GATEWAY_JWKS_URL) for asymmetric tokens (RS256, ES256, EdDSA...). */
+  jwksUrl: string | null;
+  /** Required `iss` when set (GATEWAY_JWT_ISSUER). */
+  issuer: string | null;
+  /** Required `aud` when set (GATEWAY_JWT_AUDIENCE). */
+  audience: string | null;
+}
+
+/** Bounds on one GraphQL request; each rejection is a 400 (413 for the body) naming the limit. */
+export interface QueryLimits {
+  /** GRAPHQL_MAX_DEPTH, default 12. */
+  maxDepth: number;
+  /** GRAPHQL_MAX_COST, default 5000 (see src/server/query-cost.ts for the weighting). */
+  maxCost: number;
+  /** GRAPHQL_MAX_ALIASES, default 30. */
+  maxAliases: number;
+  /** GRAPHQL_MAX_TOKENS, default 2000. */
+  maxTokens: number;
+  /** GRAPHQL_MAX_BODY_BYTES, default 102400 (100 KiB). */
+  maxBodyBytes: number;
+  /** GRAPHQL_BATCHING: false (default) refuses array bodies; true allows up to 10 operations per request. */
+  batching: boolean;
+}
+
+/** Token buckets: per API key (or JWT subject) on /graphql, per source IP on webhooks and failed logins. */
+export interface RateLimitConfig {
+  /** RATE_LIMIT_PER_MINUTE, default 600; 0 turns caller rate limiting off. */
+  perMinute: number;
+  /** RATE_LIMIT_BURST, default 100: how many requests may come at once before the refill rate applies. */
+  burst: number;
+  /** WEBHOOK_RATE_LIMIT_PER_MINUTE, default 1200 per source IP (burst a quarter of it); 0 turns it off. */
+  webhookPerMinute: number;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -56,11 +94,18 @@ export interface Config {
   /** One URL for a single Redis, several for the nodes of a Redis Cluster. Empty: everything in memory. */
   redisUrls: string[];
   apiKeys: ApiKeyGrant[];
+  /** Null when neither GATEWAY_JWT_SECRET nor GATEWAY_JWKS_URL is set. */
+  jwt: JwtConfig | null;
   providers: ProvidersConfig;
   logLevel: string;
-  /** Allowed CORS origins; null means the mode's default (any in sandbox, none in live). */
+  /**
+   * Allowed CORS origins (CORS_ORIGINS, comma-separated origins or "*"); null means the mode's default: any origin in
+   * sandbox mode, same-origin only (no CORS headers at all) in live mode.
+   */
   corsOrigins: string[] | null;
   introspection: boolean;
+  limits: QueryLimits;
+  rateLimit: RateLimitConfig;
   /** Faults injected into the sandbox simulators (JSON keyed by provider), sandbox mode only. */
   sandboxFaults: string | null;
   /** Veriff's simulated decision delay in sandbox webhook mode. */
@@ -113,8 +158,12 @@ export function loadConfig(env: Env = process.env): Config {
   const anyProvider = Object.values(providers).some((provider) => provider !== null);
   const mode: GatewayMode = anyProvider ? 'live' : 'sandbox';
   const apiKeys = parseApiKeys(read('GATEWAY_API_KEYS'));
-  if (mode === 'live' && apiKeys.length === 0) {
-    throw new ConfigError('GATEWAY_API_KEYS', 'live mode (provider credentials are set) needs at least one key, e.g. "k1:contacts:read,events:read"');
+  const jwt = readJwt(read);
+  if (mode === 'live' && apiKeys.length === 0 && jwt === null) {
+    throw new ConfigError(
+      'GATEWAY_API_KEYS',
+      'live mode (provider credentials are set) needs at least one key, e.g. "k1:contacts:read,events:read" (or GATEWAY_JWT_SECRET / GATEWAY_JWKS_URL)',
+    );
   }
   return {
     port: parsePort('PORT', read('PORT') ?? '4000'),
@@ -122,10 +171,24 @@ export function loadConfig(env: Env = process.env): Config {
     mode,
     redisUrls: parseRedisUrls(read('REDIS_URL')),
     apiKeys,
+    jwt,
     providers,
     logLevel: parseChoice('LOG_LEVEL', read('LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    corsOrigins: read('CORS_ORIGINS')?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? null,
+    corsOrigins: parseCorsOrigins(read('CORS_ORIGINS')),
     introspection: parseBoolean('GRAPHQL_INTROSPECTION', read('GRAPHQL_INTROSPECTION') ?? 'true'),
+    limits: {
+      maxDepth: parseCount('GRAPHQL_MAX_DEPTH', read('GRAPHQL_MAX_DEPTH') ?? '12', 1),
+      maxCost: parseCount('GRAPHQL_MAX_COST', read('GRAPHQL_MAX_COST') ?? '5000', 1),
+      maxAliases: parseCount('GRAPHQL_MAX_ALIASES', read('GRAPHQL_MAX_ALIASES') ?? '30', 0),
+      maxTokens: parseCount('GRAPHQL_MAX_TOKENS', read('GRAPHQL_MAX_TOKENS') ?? '2000', 1),
+      maxBodyBytes: parseCount('GRAPHQL_MAX_BODY_BYTES', read('GRAPHQL_MAX_BODY_BYTES') ?? '102400', 1024),
+      batching: parseBoolean('GRAPHQL_BATCHING', read('GRAPHQL_BATCHING') ?? 'false'),
+    },
+    rateLimit: {
+      perMinute: parseCount('RATE_LIMIT_PER_MINUTE', read('RATE_LIMIT_PER_MINUTE') ?? '600', 0),
+      burst: parseCount('RATE_LIMIT_BURST', read('RATE_LIMIT_BURST') ?? '100', 1),
+      webhookPerMinute: parseCount('WEBHOOK_RATE_LIMIT_PER_MINUTE', read('WEBHOOK_RATE_LIMIT_PER_MINUTE') ?? '1200', 0),
+    },
     sandboxFaults: parseJsonText('SANDBOX_FAULTS', read('SANDBOX_FAULTS')),
     sandboxDecisionDelayMs: parseDuration('SANDBOX_DECISION_DELAY_MS', read('SANDBOX_DECISION_DELAY_MS') ?? '1500'),
     emailWatchIntervalMs: parseDuration('EMAIL_WATCH_INTERVAL_MS', read('EMAIL_WATCH_INTERVAL_MS') ?? '60000'),
@@ -186,6 +249,21 @@ function readVeriff(read: Reader): VeriffConfig | null {
   };
 }
 
+function readJwt(read: Reader): JwtConfig | null {
+  const secret = read('GATEWAY_JWT_SECRET') ?? null;
+  const jwksUrl = read('GATEWAY_JWKS_URL') ?? null;
+  const issuer = read('GATEWAY_JWT_ISSUER') ?? null;
+  const audience = read('GATEWAY_JWT_AUDIENCE') ?? null;
+  if (secret === null && jwksUrl === null) {
+    const stray = issuer !== null ? 'GATEWAY_JWT_ISSUER' : audience !== null ? 'GATEWAY_JWT_AUDIENCE' : null;
+    if (stray) throw new ConfigError(stray, 'is set, but neither GATEWAY_JWT_SECRET nor GATEWAY_JWKS_URL is');
+    return null;
+  }
+  // HS256 wants a key at least as long as the hash (RFC 7518 section 3.2): 256 bits.
+  if (secret !== null && Buffer.byteLength(secret) < 32) throw new ConfigError('GATEWAY_JWT_SECRET', 'needs at least 32 characters (HS256 wants a 256-bit key)');
+  return { secret, jwksUrl: jwksUrl === null ? null : parseUrl('GATEWAY_JWKS_URL', jwksUrl), issuer, audience };
+}
+
 function required(read: Reader, name: string, what: string): string {
   const value = read(name);
   if (!value) throw new ConfigError(name, `is required when the provider's credentials are set (${what})`);
@@ -202,6 +280,33 @@ export function parsePort(name: string, value: string): number {
 
 function parseDuration(name: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number of milliseconds, got "${value}"`);
+  return Number(value);
+}
+
+/** `https://app.example.com,http://localhost:5173` or `*`; each entry must be a bare origin (no path). */
+function parseCorsOrigins(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
+    }
+  }
+  return origins.map((origin) => origin.replace(/\/$/, ''));
+}
+
+/** A whole number of at least `min` (limits, rates, sizes). */
+function parseCount(name: string, value: string, min: number): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
+    throw new ConfigError(name, `must be a whole number of at least ${min}, got "${value}"`);
+  }
   return Number(value);
 }
 
@@ -286,4 +391,34 @@ export function parseApiKeys(value: string | undefined): ApiKeyGrant[] {
     grants.push({ key, scopes: scopes.includes('*') ? [...SCOPES] : scopes });
   });
   return grants;
+}
+
+/**
+ * Every secret value in a Config (API keys, JWT secret, provider keys, passwords, webhook and HMAC secrets, Redis
+ * passwords). The logger masks each of them wherever it appears in a line, as a last line of defence.
+ */
+export function configSecrets(config: Config): string[] {
+  const { realtimeRegister, openprovider, domainNameApi, veriff } = config.providers;
+  const values = [
+    ...config.apiKeys.map((grant) => grant.key),
+    config.jwt?.secret,
+    realtimeRegister?.apiKey,
+    realtimeRegister?.webhookSecret,
+    openprovider?.password,
+    domainNameApi?.password,
+    veriff?.apiKey,
+    veriff?.sharedSecret,
+    veriff?.previousSharedSecret,
+    ...config.redisUrls.map((url) => redisPassword(url)),
+  ];
+  return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length > 0))];
+}
+
+function redisPassword(url: string): string | null {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : null;
+  } catch {
+    return null;
+  }
 }

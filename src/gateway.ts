@@ -11,8 +11,10 @@ import { createProviderClients } from './providers/clients.js';
 import type { Sandbox } from './sandbox/index.js';
 import { startSandbox } from './sandbox/index.js';
 import { parseFaults } from './sandbox/faults.js';
+import { DASHBOARD_ASSET_PREFIX, serveDashboard } from './server/dashboard-route.js';
 import { serveReadiness } from './server/health.js';
-import { createKeyAuthenticator } from './server/principal.js';
+import { createAuthenticator } from './server/principal.js';
+import { createGatewayRateLimits } from './server/rate-limits.js';
 import { sendJson } from './server/send-json.js';
 import { serveWebhook } from './server/webhook-route.js';
 import { attachWebSocket } from './server/websocket.js';
@@ -52,7 +54,8 @@ export interface Gateway {
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? silentLogger();
   const metrics = createMetrics({ defaultMetrics: true });
-  const authenticate = createKeyAuthenticator(config.apiKeys);
+  const authenticate = createAuthenticator(config);
+  const rateLimits = createGatewayRateLimits(config.rateLimit, logger);
   let state: 'starting' | 'ready' | 'draining' = 'starting';
   let url = '';
   let sandbox: Sandbox | null = null;
@@ -64,7 +67,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     return services;
   };
 
-  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate });
+  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers });
   const server: Server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       logger.error({ err: error, path: req.url }, 'request failed');
@@ -75,7 +78,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    if (path?.startsWith('/webhooks/') && !(await rateLimits.admitWebhook(req, res))) return;
     switch (path) {
+      case '/':
+        return serveDashboard(req, res, path);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz':
@@ -89,6 +95,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       case '/webhooks/veriff':
         return serveWebhook(req, res, { provider: 'VERIFF', handler: requireServices().webhooks.veriff, metrics, logger });
       default:
+        if (path?.startsWith(DASHBOARD_ASSET_PREFIX) || path === '/dashboard') return serveDashboard(req, res, path);
         if (state === 'starting' && path === yoga.graphqlEndpoint) return sendJson(res, 503, { error: 'The gateway is starting.' });
         return void yoga.handle(req, res);
     }
@@ -122,6 +129,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         effective = withSandboxEndpoints(config, sandbox.endpoints());
       }
       stores = createStores({ redisUrls: config.redisUrls, metrics, logger });
+      // Commands fail fast while Redis connects (no offline queue), so wait for it; an unreachable Redis still lets
+      // the gateway start degraded (reads bypass the cache, webhooks answer 503) and recover when Redis returns.
+      if (stores.redis && !(await stores.redis.ready(5_000))) logger.warn('Redis is not reachable yet: starting degraded');
+      rateLimits.share(stores.redis);
       clients = createProviderClients({
         config: effective,
         metrics,
@@ -141,7 +152,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       server.closeIdleConnections();
       await websocket.close();
       await services?.stop();
+      // Streams that services.stop() just completed leave keep-alive sockets behind; close them as they go idle.
+      const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
       await closed;
+      clearInterval(closeIdle);
       await clients?.close();
       await stores?.close();
       await sandbox?.stop();

@@ -1,8 +1,9 @@
 import process from 'node:process';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, configSecrets, loadConfig } from './config.js';
 import type { Config } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './observability/logger.js';
+import { logStartupNotices } from './startup-notices.js';
 
 /** CLI entry: config, start, graceful shutdown on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
+  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY, secrets: configSecrets(config) });
   const gateway = createGateway(config, { logger });
   try {
     await gateway.start();
@@ -24,17 +25,7 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
     process.exit(1);
   }
-  logger.info({ mode: config.mode, url: `${gateway.url}/graphql` }, `gateway ready: GraphiQL at ${gateway.url}/graphql, dashboard at ${gateway.url}/`);
-  if (config.apiKeys.length === 0) {
-    logger.warn('no GATEWAY_API_KEYS configured: the sandbox is OPEN, every caller has every scope');
-  }
-  if (gateway.sandbox) {
-    const endpoints = gateway.sandbox.endpoints();
-    logger.info(
-      { realtimeRegister: endpoints.realtimeRegister.baseUrl, openprovider: endpoints.openprovider.baseUrl, domainNameApi: endpoints.domainNameApi.baseUrl, veriff: endpoints.veriff.baseUrl },
-      'sandbox simulators running',
-    );
-  }
+  logStartupNotices(logger, config, gateway);
 
   let stopping = false;
   const shutdown = (signal: string) => {

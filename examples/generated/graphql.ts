@@ -3,7 +3,7 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** The circuit breaker in front of a provider: OPEN fails fast, HALF_OPEN lets one trial call through. */
 export type CircuitState =
   | 'CLOSED'
@@ -17,8 +17,30 @@ export type ContactVerificationInput = {
   externalId: string;
   method: VerificationMethod;
   proof: VerificationProof;
-  verifiedAt: unknown;
+  verifiedAt: string;
 };
+
+/** Why an email verification failed. */
+export type EmailVerificationFailure =
+  | 'BOUNCED'
+  | 'EXPIRED';
+
+/** Every field maps to the upstream filter where the provider has one; the rest is filtered in the gateway. */
+export type EmailVerificationFilter = {
+  domain?: string | null | undefined;
+  email?: string | null | undefined;
+  handle?: string | null | undefined;
+  providers?: Array<Provider> | null | undefined;
+  status?: Array<EmailVerificationStatus> | null | undefined;
+  suspended?: boolean | null | undefined;
+};
+
+/** Unified email verification status across providers. */
+export type EmailVerificationStatus =
+  | 'FAILED'
+  | 'NOT_VERIFIED'
+  | 'PENDING'
+  | 'VERIFIED';
 
 /** An upstream API that the gateway unifies. */
 export type Provider =
@@ -36,6 +58,61 @@ export type ProviderMode =
   /** Talks to the built-in simulator of that provider. */
   | 'SANDBOX';
 
+/** fullAddress, or street + houseNumber + postcode. */
+export type RegistryAddressInput = {
+  city?: string | null | undefined;
+  fullAddress?: string | null | undefined;
+  houseNumber?: string | null | undefined;
+  postcode?: string | null | undefined;
+  state?: string | null | undefined;
+  street?: string | null | undefined;
+  unit?: string | null | undefined;
+};
+
+/** Where a registry check stands; PENDING until the decision arrives. */
+export type RegistryCheckStatus =
+  | 'ABANDONED'
+  | 'APPROVED'
+  | 'DECLINED'
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'RESUBMISSION_REQUESTED'
+  | 'REVIEW';
+
+/** Give the email or the contact handle (Domain Name API calls it External ID). */
+export type ResendEmailVerificationInput = {
+  email?: string | null | undefined;
+  handle?: string | null | undefined;
+  /** Language of the notice where the provider supports it (Openprovider), e.g. en. */
+  language?: string | null | undefined;
+  provider: Provider;
+};
+
+export type SubmitContactVerificationInput = {
+  /** Defaults to the configured Realtime Register customer. */
+  customer?: string | null | undefined;
+  handle: string;
+  /** When given, the claims must cover this request's claims and the request becomes SUBMITTED on success. */
+  requestId?: string | number | null | undefined;
+  verifications: Array<ContactVerificationInput>;
+};
+
+/** idNumber, a name (fullName or firstName + lastName), and dateOfBirth or an address (fullAddress or street + houseNumber + postcode) are required. */
+export type ValidateRegistryInput = {
+  address?: RegistryAddressInput | null | undefined;
+  dateOfBirth?: string | null | undefined;
+  /** A UUID of your own for the person. */
+  endUserId?: string | null | undefined;
+  firstName?: string | null | undefined;
+  fullName?: string | null | undefined;
+  /** Sent to the provider once; never stored, logged or returned beyond its last four characters. */
+  idNumber: string;
+  lastName?: string | null | undefined;
+  phoneNumber?: string | null | undefined;
+  /** At most 1000 characters. */
+  vendorData?: string | null | undefined;
+};
+
 /** What a verification attests about a contact. */
 export type VerificationClaim =
   | 'ADDRESS'
@@ -43,6 +120,14 @@ export type VerificationClaim =
   | 'NAME'
   | 'ORGANIZATION'
   | 'VOICE';
+
+/** The kinds of live event. */
+export type VerificationEventType =
+  | 'EMAIL_VERIFICATION_CHANGED'
+  | 'PROVIDER_NOTIFICATION'
+  | 'REGISTRY_CHECK_DECIDED'
+  | 'VERIFICATION_REQUIRED'
+  | 'VERIFICATION_SUBMITTED';
 
 /** How the evidence was obtained. */
 export type VerificationMethod =
@@ -70,6 +155,15 @@ export type VerificationProof =
   | 'TAX_STATEMENT'
   | 'UTILITY_ACCOUNT';
 
+/** Where a registry verification request stands. */
+export type VerificationRequestStatus =
+  /** Waiting for evidence. */
+  | 'OPEN'
+  /** A deadline passed while still open. */
+  | 'OVERDUE'
+  /** Evidence covering every requested claim was accepted by the provider. */
+  | 'SUBMITTED';
+
 export type CheckVerificationQueryVariables = Exact<{
   verifications: Array<ContactVerificationInput> | ContactVerificationInput;
   requiredClaims?: Array<VerificationClaim> | VerificationClaim | null | undefined;
@@ -78,10 +172,91 @@ export type CheckVerificationQueryVariables = Exact<{
 
 export type CheckVerificationQuery = { checkVerification: { valid: boolean, coveredClaims: Array<VerificationClaim>, missingClaims: Array<VerificationClaim>, problems: Array<{ path: Array<string>, code: string, message: string }> } };
 
+export type DashboardRequestFragment = { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null };
+
+export type DashboardEmailVerificationFragment = { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null };
+
+export type DashboardRegistryCheckFragment = { id: string, provider: Provider, sessionId: string, status: RegistryCheckStatus, code: number | null, reason: string | null, idNumberLast4: string | null, submittedAt: string, decidedAt: string | null, failedValidation: string | null };
+
+export type DashboardFieldErrorsFragment = { message: string, fieldErrors: Array<{ path: Array<string>, code: string, message: string }> };
+
+export type DashboardProviderErrorFragment = { message: string, provider: Provider, code: string | null, httpStatus: number | null, retryable: boolean, retryAfterSeconds: number | null };
+
+export type OpenVerificationRequestsQueryVariables = Exact<{
+  status?: Array<VerificationRequestStatus> | VerificationRequestStatus | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type OpenVerificationRequestsQuery = { verificationRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } }> } };
+
+export type EmailVerificationsQueryVariables = Exact<{
+  filter?: EmailVerificationFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type EmailVerificationsQuery = { emailVerifications: { totalCount: number, edges: Array<{ node: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } }> } };
+
+export type SubmitEvidenceMutationVariables = Exact<{
+  input: SubmitContactVerificationInput;
+}>;
+
+
+export type SubmitEvidenceMutation = { submitContactVerification:
+    | { __typename: 'InputError', message: string, fieldErrors: Array<{ path: Array<string>, code: string, message: string }> }
+    | { __typename: 'NotFoundError', message: string, provider: Provider }
+    | { __typename: 'ProviderError', message: string, provider: Provider, code: string | null, httpStatus: number | null, retryable: boolean, retryAfterSeconds: number | null }
+    | { __typename: 'SubmitContactVerificationSuccess', async: boolean, processId: string | null, request: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } | null }
+   };
+
+export type ResendEmailMutationVariables = Exact<{
+  input: ResendEmailVerificationInput;
+}>;
+
+
+export type ResendEmailMutation = { resendEmailVerification:
+    | { __typename: 'InputError', message: string, fieldErrors: Array<{ path: Array<string>, code: string, message: string }> }
+    | { __typename: 'NotFoundError', message: string, provider: Provider }
+    | { __typename: 'ProviderError', message: string, provider: Provider, code: string | null, httpStatus: number | null, retryable: boolean, retryAfterSeconds: number | null }
+    | { __typename: 'ResendEmailVerificationSuccess', emailVerification: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } | null }
+   };
+
+export type ValidateRegistryMutationVariables = Exact<{
+  input: ValidateRegistryInput;
+}>;
+
+
+export type ValidateRegistryMutation = { validateRegistry:
+    | { __typename: 'InputError', message: string, fieldErrors: Array<{ path: Array<string>, code: string, message: string }> }
+    | { __typename: 'ProviderError', message: string, provider: Provider, code: string | null, httpStatus: number | null, retryable: boolean, retryAfterSeconds: number | null }
+    | { __typename: 'ValidateRegistrySuccess', registryCheck: { id: string, provider: Provider, sessionId: string, status: RegistryCheckStatus, code: number | null, reason: string | null, idNumberLast4: string | null, submittedAt: string, decidedAt: string | null, failedValidation: string | null } }
+   };
+
+export type RegistryCheckQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RegistryCheckQuery = { registryCheck: { id: string, provider: Provider, sessionId: string, status: RegistryCheckStatus, code: number | null, reason: string | null, idNumberLast4: string | null, submittedAt: string, decidedAt: string | null, failedValidation: string | null } | null };
+
+export type VerificationEventsSubscriptionVariables = Exact<{
+  after?: string | number | null | undefined;
+}>;
+
+
+export type VerificationEventsSubscription = { verificationEvents:
+    | { __typename: 'EmailVerificationChangedEvent', previousStatus: EmailVerificationStatus | null, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, emailVerification: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } }
+    | { __typename: 'ProviderNotificationEvent', kind: string, message: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string }
+    | { __typename: 'RegistryCheckDecidedEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, registryCheck: { id: string, provider: Provider, sessionId: string, status: RegistryCheckStatus, code: number | null, reason: string | null, idNumberLast4: string | null, submittedAt: string, decidedAt: string | null, failedValidation: string | null } }
+    | { __typename: 'VerificationRequiredEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, requiredRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } }
+    | { __typename: 'VerificationSubmittedEvent', contactHandle: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, submittedRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } | null }
+   };
+
 export type ProvidersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ProvidersQuery = { providers: Array<{ provider: Provider, mode: ProviderMode, circuit: CircuitState, lastError: string | null, lastErrorAt: unknown }> };
+export type ProvidersQuery = { providers: Array<{ provider: Provider, mode: ProviderMode, circuit: CircuitState, lastError: string | null, lastErrorAt: string | null }> };
 
 export type VerificationMatrixQueryVariables = Exact<{
   claims?: Array<VerificationClaim> | VerificationClaim | null | undefined;
@@ -90,7 +265,406 @@ export type VerificationMatrixQueryVariables = Exact<{
 
 export type VerificationMatrixQuery = { verificationMatrix: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, exclusiveClaims: boolean }> };
 
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
 
-export const CheckVerificationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CheckVerification"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"verifications"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ContactVerificationInput"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"requiredClaims"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"VerificationClaim"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkVerification"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"verifications"},"value":{"kind":"Variable","name":{"kind":"Name","value":"verifications"}}},{"kind":"Argument","name":{"kind":"Name","value":"requiredClaims"},"value":{"kind":"Variable","name":{"kind":"Name","value":"requiredClaims"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"valid"}},{"kind":"Field","name":{"kind":"Name","value":"coveredClaims"}},{"kind":"Field","name":{"kind":"Name","value":"missingClaims"}},{"kind":"Field","name":{"kind":"Name","value":"problems"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CheckVerificationQuery, CheckVerificationQueryVariables>;
-export const ProvidersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Providers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"providers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"mode"}},{"kind":"Field","name":{"kind":"Name","value":"circuit"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"}},{"kind":"Field","name":{"kind":"Name","value":"lastErrorAt"}}]}}]}}]} as unknown as DocumentNode<ProvidersQuery, ProvidersQueryVariables>;
-export const VerificationMatrixDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VerificationMatrix"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"claims"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"VerificationClaim"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"verificationMatrix"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"claims"},"value":{"kind":"Variable","name":{"kind":"Name","value":"claims"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"proof"}},{"kind":"Field","name":{"kind":"Name","value":"claims"}},{"kind":"Field","name":{"kind":"Name","value":"exclusiveClaims"}}]}}]}}]} as unknown as DocumentNode<VerificationMatrixQuery, VerificationMatrixQueryVariables>;
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const DashboardRequestFragmentDoc = new TypedDocumentString(`
+    fragment DashboardRequest on VerificationRequest {
+  id
+  provider
+  customer
+  contactHandle
+  claims
+  status
+  message
+  receivedAt
+  deDelegationDomain
+  deDelegationDeadline
+  deletionDomain
+  deletionDeadline
+}
+    `, {"fragmentName":"DashboardRequest"}) as unknown as TypedDocumentString<DashboardRequestFragment, unknown>;
+export const DashboardEmailVerificationFragmentDoc = new TypedDocumentString(`
+    fragment DashboardEmailVerification on EmailVerification {
+  id
+  provider
+  email
+  handle
+  domain
+  status
+  failureReason
+  providerStatus
+  suspended
+  expiresAt
+  lastNotifiedAt
+}
+    `, {"fragmentName":"DashboardEmailVerification"}) as unknown as TypedDocumentString<DashboardEmailVerificationFragment, unknown>;
+export const DashboardRegistryCheckFragmentDoc = new TypedDocumentString(`
+    fragment DashboardRegistryCheck on RegistryCheck {
+  id
+  provider
+  sessionId
+  status
+  code
+  reason
+  idNumberLast4
+  submittedAt
+  decidedAt
+  failedValidation
+}
+    `, {"fragmentName":"DashboardRegistryCheck"}) as unknown as TypedDocumentString<DashboardRegistryCheckFragment, unknown>;
+export const DashboardFieldErrorsFragmentDoc = new TypedDocumentString(`
+    fragment DashboardFieldErrors on InputError {
+  message
+  fieldErrors {
+    path
+    code
+    message
+  }
+}
+    `, {"fragmentName":"DashboardFieldErrors"}) as unknown as TypedDocumentString<DashboardFieldErrorsFragment, unknown>;
+export const DashboardProviderErrorFragmentDoc = new TypedDocumentString(`
+    fragment DashboardProviderError on ProviderError {
+  message
+  provider
+  code
+  httpStatus
+  retryable
+  retryAfterSeconds
+}
+    `, {"fragmentName":"DashboardProviderError"}) as unknown as TypedDocumentString<DashboardProviderErrorFragment, unknown>;
+export const CheckVerificationDocument = new TypedDocumentString(`
+    query CheckVerification($verifications: [ContactVerificationInput!]!, $requiredClaims: [VerificationClaim!]) {
+  checkVerification(
+    verifications: $verifications
+    requiredClaims: $requiredClaims
+  ) {
+    valid
+    coveredClaims
+    missingClaims
+    problems {
+      path
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CheckVerificationQuery, CheckVerificationQueryVariables>;
+export const OpenVerificationRequestsDocument = new TypedDocumentString(`
+    query OpenVerificationRequests($status: [VerificationRequestStatus!] = [OPEN, OVERDUE], $first: Int = 50) {
+  verificationRequests(filter: {status: $status}, first: $first) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...DashboardRequest
+      }
+    }
+  }
+}
+    fragment DashboardRequest on VerificationRequest {
+  id
+  provider
+  customer
+  contactHandle
+  claims
+  status
+  message
+  receivedAt
+  deDelegationDomain
+  deDelegationDeadline
+  deletionDomain
+  deletionDeadline
+}`) as unknown as TypedDocumentString<OpenVerificationRequestsQuery, OpenVerificationRequestsQueryVariables>;
+export const EmailVerificationsDocument = new TypedDocumentString(`
+    query EmailVerifications($filter: EmailVerificationFilter, $first: Int = 10) {
+  emailVerifications(filter: $filter, first: $first) {
+    totalCount
+    edges {
+      node {
+        ...DashboardEmailVerification
+      }
+    }
+  }
+}
+    fragment DashboardEmailVerification on EmailVerification {
+  id
+  provider
+  email
+  handle
+  domain
+  status
+  failureReason
+  providerStatus
+  suspended
+  expiresAt
+  lastNotifiedAt
+}`) as unknown as TypedDocumentString<EmailVerificationsQuery, EmailVerificationsQueryVariables>;
+export const SubmitEvidenceDocument = new TypedDocumentString(`
+    mutation SubmitEvidence($input: SubmitContactVerificationInput!) {
+  submitContactVerification(input: $input) {
+    __typename
+    ... on SubmitContactVerificationSuccess {
+      async
+      processId
+      request {
+        ...DashboardRequest
+      }
+    }
+    ...DashboardFieldErrors
+    ... on NotFoundError {
+      message
+      provider
+    }
+    ...DashboardProviderError
+  }
+}
+    fragment DashboardRequest on VerificationRequest {
+  id
+  provider
+  customer
+  contactHandle
+  claims
+  status
+  message
+  receivedAt
+  deDelegationDomain
+  deDelegationDeadline
+  deletionDomain
+  deletionDeadline
+}
+fragment DashboardFieldErrors on InputError {
+  message
+  fieldErrors {
+    path
+    code
+    message
+  }
+}
+fragment DashboardProviderError on ProviderError {
+  message
+  provider
+  code
+  httpStatus
+  retryable
+  retryAfterSeconds
+}`) as unknown as TypedDocumentString<SubmitEvidenceMutation, SubmitEvidenceMutationVariables>;
+export const ResendEmailDocument = new TypedDocumentString(`
+    mutation ResendEmail($input: ResendEmailVerificationInput!) {
+  resendEmailVerification(input: $input) {
+    __typename
+    ... on ResendEmailVerificationSuccess {
+      emailVerification {
+        ...DashboardEmailVerification
+      }
+    }
+    ...DashboardFieldErrors
+    ... on NotFoundError {
+      message
+      provider
+    }
+    ...DashboardProviderError
+  }
+}
+    fragment DashboardEmailVerification on EmailVerification {
+  id
+  provider
+  email
+  handle
+  domain
+  status
+  failureReason
+  providerStatus
+  suspended
+  expiresAt
+  lastNotifiedAt
+}
+fragment DashboardFieldErrors on InputError {
+  message
+  fieldErrors {
+    path
+    code
+    message
+  }
+}
+fragment DashboardProviderError on ProviderError {
+  message
+  provider
+  code
+  httpStatus
+  retryable
+  retryAfterSeconds
+}`) as unknown as TypedDocumentString<ResendEmailMutation, ResendEmailMutationVariables>;
+export const ValidateRegistryDocument = new TypedDocumentString(`
+    mutation ValidateRegistry($input: ValidateRegistryInput!) {
+  validateRegistry(input: $input) {
+    __typename
+    ... on ValidateRegistrySuccess {
+      registryCheck {
+        ...DashboardRegistryCheck
+      }
+    }
+    ...DashboardFieldErrors
+    ...DashboardProviderError
+  }
+}
+    fragment DashboardRegistryCheck on RegistryCheck {
+  id
+  provider
+  sessionId
+  status
+  code
+  reason
+  idNumberLast4
+  submittedAt
+  decidedAt
+  failedValidation
+}
+fragment DashboardFieldErrors on InputError {
+  message
+  fieldErrors {
+    path
+    code
+    message
+  }
+}
+fragment DashboardProviderError on ProviderError {
+  message
+  provider
+  code
+  httpStatus
+  retryable
+  retryAfterSeconds
+}`) as unknown as TypedDocumentString<ValidateRegistryMutation, ValidateRegistryMutationVariables>;
+export const RegistryCheckDocument = new TypedDocumentString(`
+    query RegistryCheck($id: ID!) {
+  registryCheck(id: $id) {
+    ...DashboardRegistryCheck
+  }
+}
+    fragment DashboardRegistryCheck on RegistryCheck {
+  id
+  provider
+  sessionId
+  status
+  code
+  reason
+  idNumberLast4
+  submittedAt
+  decidedAt
+  failedValidation
+}`) as unknown as TypedDocumentString<RegistryCheckQuery, RegistryCheckQueryVariables>;
+export const VerificationEventsDocument = new TypedDocumentString(`
+    subscription VerificationEvents($after: ID) {
+  verificationEvents(after: $after) {
+    __typename
+    id
+    type
+    provider
+    occurredAt
+    ... on VerificationRequiredEvent {
+      requiredRequest: request {
+        ...DashboardRequest
+      }
+    }
+    ... on VerificationSubmittedEvent {
+      contactHandle
+      submittedRequest: request {
+        ...DashboardRequest
+      }
+    }
+    ... on EmailVerificationChangedEvent {
+      previousStatus
+      emailVerification {
+        ...DashboardEmailVerification
+      }
+    }
+    ... on RegistryCheckDecidedEvent {
+      registryCheck {
+        ...DashboardRegistryCheck
+      }
+    }
+    ... on ProviderNotificationEvent {
+      kind
+      message
+    }
+  }
+}
+    fragment DashboardRequest on VerificationRequest {
+  id
+  provider
+  customer
+  contactHandle
+  claims
+  status
+  message
+  receivedAt
+  deDelegationDomain
+  deDelegationDeadline
+  deletionDomain
+  deletionDeadline
+}
+fragment DashboardEmailVerification on EmailVerification {
+  id
+  provider
+  email
+  handle
+  domain
+  status
+  failureReason
+  providerStatus
+  suspended
+  expiresAt
+  lastNotifiedAt
+}
+fragment DashboardRegistryCheck on RegistryCheck {
+  id
+  provider
+  sessionId
+  status
+  code
+  reason
+  idNumberLast4
+  submittedAt
+  decidedAt
+  failedValidation
+}`) as unknown as TypedDocumentString<VerificationEventsSubscription, VerificationEventsSubscriptionVariables>;
+export const ProvidersDocument = new TypedDocumentString(`
+    query Providers {
+  providers {
+    provider
+    mode
+    circuit
+    lastError
+    lastErrorAt
+  }
+}
+    `) as unknown as TypedDocumentString<ProvidersQuery, ProvidersQueryVariables>;
+export const VerificationMatrixDocument = new TypedDocumentString(`
+    query VerificationMatrix($claims: [VerificationClaim!]) {
+  verificationMatrix(claims: $claims) {
+    method
+    proof
+    claims
+    exclusiveClaims
+  }
+}
+    `) as unknown as TypedDocumentString<VerificationMatrixQuery, VerificationMatrixQueryVariables>;

@@ -49,7 +49,7 @@ export function createProviderClients(options: ProviderClientsOptions): Provider
     realtimeRegister: realtimeRegister ? new RealtimeRegisterClient(realtimeRegister, layer('REALTIME_REGISTER', realtimeRegister.baseUrl)) : null,
     openprovider: openprovider ? new OpenproviderClient(openprovider, layer('OPENPROVIDER', openprovider.baseUrl)) : null,
     domainNameApi: domainNameApi ? new DomainNameApiClient(domainNameApi, layer('DOMAIN_NAME_API', domainNameApi.baseUrl)) : null,
-    // Veriff's sync endpoint lives on another host; its client builds a second layer from the same options.
+    // Veriff's sync endpoint lives on another host: in sync mode the one layer points there (the client posts to the same path).
     veriff: veriff ? new VeriffClient(veriff, layer('VERIFF', veriff.registryMode === 'sync' ? veriff.syncBaseUrl : veriff.baseUrl)) : null,
   };
   const modes = Object.fromEntries(

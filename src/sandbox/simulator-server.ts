@@ -34,6 +34,9 @@ export interface SimResponse {
 
 export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
 
+/** A provider-specific control endpoint under /__control (never recorded, never faulted). */
+export type ControlHandler = (method: string, body: Buffer) => SimResponse;
+
 /**
  * The loopback HTTP server under every provider simulator: routes to the provider's handler, records requests,
  * injects faults, and serves a control API at /__control (faults, request log) that is never recorded.
@@ -43,6 +46,7 @@ export class SimulatorServer {
   private faults: FaultSpec = {};
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private readonly controlRoutes = new Map<string, ControlHandler>();
   private baseUrl = '';
 
   constructor(
@@ -66,6 +70,11 @@ export class SimulatorServer {
   /** Requests whose path starts with prefix (all when omitted). */
   count(prefix = '', method?: string): number {
     return this.requests.filter((request) => request.path.startsWith(prefix) && (!method || request.method === method)).length;
+  }
+
+  /** Adds a control endpoint, e.g. /__control/notifications to inject provider notifications. */
+  addControlRoute(path: string, handler: ControlHandler): void {
+    this.controlRoutes.set(path, handler);
   }
 
   clearRequests(): void {
@@ -154,6 +163,8 @@ export class SimulatorServer {
   }
 
   private control(method: string, path: string, body: Buffer, res: ServerResponse): void {
+    const custom = this.controlRoutes.get(path);
+    if (custom) return this.write(res, custom(method, body));
     if (path === '/__control/faults' && method === 'POST') {
       try {
         this.setFaults(body.length ? (JSON.parse(body.toString('utf8')) as FaultSpec) : {});

@@ -1,8 +1,9 @@
 import type { Contact } from '../domain/contact.js';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { contactKeyString, parseContactKey } from '../domain/contact.js';
 import { Conflict, InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
-import type { VerificationRequest } from '../domain/verification-request.js';
 import type { Provider } from '../domain/providers.js';
+import type { SubmitVerificationResult } from '../services/contacts.js';
 import { builder } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { ProviderEnum, VerificationRequestStatusEnum } from './enums.js';
@@ -24,7 +25,7 @@ export const ContactRef = builder.loadableNode(builder.objectRef<Contact>('Conta
   },
   // Only rows that were found come back; Pothos turns the missing keys into null (see STACK.md pitfall 7).
   sort: (contact) => contactKeyString(contact),
-  authScopes: { scope: 'contacts:read' },
+  authScopes: { anyScope: ['contacts:read', 'contacts:write'] },
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
     customer: t.exposeString('customer', { nullable: true, description: 'Realtime Register customer the handle belongs to; null for other providers.' }),
@@ -74,6 +75,8 @@ builder.queryField('contacts', (t) =>
     nullable: { list: false, items: true },
     description: 'Batched lookup; the list has one entry per handle, in order, null where not found.',
     authScopes: { scope: 'contacts:read' },
+    // The list is non-null: without the scope every slot carries the FORBIDDEN error (siblings still resolve).
+    unauthorizedResolver: (_root, args, _context, _info, error) => args.handles.map(() => error) as never,
     args: {
       provider: t.arg({ type: ProviderEnum, required: true }),
       handles: t.arg.stringList({ required: true }),
@@ -98,17 +101,11 @@ const SubmitContactVerificationInput = builder.inputType('SubmitContactVerificat
   }),
 });
 
-interface SubmitSuccess {
-  contact: Contact | null;
-  async: boolean;
-  processId: string | null;
-  request: VerificationRequest | null;
-}
-
-const SubmitContactVerificationSuccess = builder.objectRef<SubmitSuccess>('SubmitContactVerificationSuccess').implement({
+const SubmitContactVerificationSuccess = builder.objectRef<SubmitVerificationResult>('SubmitContactVerificationSuccess').implement({
   description: 'The provider accepted the evidence.',
   fields: (t) => ({
-    contact: t.field({ type: ContactRef, nullable: true, resolve: (result) => result.contact }),
+    // Read afresh through the loader (the write invalidated the cache), and only when asked for.
+    contact: t.field({ type: ContactRef, nullable: true, resolve: (result) => result.contact ?? contactKeyString(result.key) }),
     async: t.exposeBoolean('async', { description: 'True when the provider will finish the update asynchronously (HTTP 202).' }),
     processId: t.exposeString('processId', { nullable: true }),
     request: t.field({ type: VerificationRequestRef, nullable: true, resolve: (result) => result.request }),
@@ -126,9 +123,21 @@ builder.mutationField('submitContactVerification', (t) =>
       union: { name: 'SubmitContactVerificationResult' },
     },
     args: { input: t.arg({ type: SubmitContactVerificationInput, required: true }) },
-    resolve: (_root, { input }, context) => context.services.contacts.submitVerification(input, context),
+    resolve: (_root, { input }, context) =>
+      context.services.contacts.submitVerification({ ...input, requestId: verificationRequestId(input.requestId) }, context),
   }),
 );
+
+/** requestId as clients hold it (the VerificationRequest's global ID); a raw request id passes unchanged. */
+function verificationRequestId(value: string | number | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  try {
+    const { typename, id } = decodeGlobalID(String(value));
+    return typename === 'VerificationRequest' ? id : String(value);
+  } catch {
+    return String(value);
+  }
+}
 
 const CreateContactInput = builder.inputType('CreateContactInput', {
   fields: (t) => ({

@@ -10,7 +10,7 @@ export const EmailVerificationRef = builder.node(builder.objectRef<EmailVerifica
   description: 'The state of verifying that a contact\'s email address is reachable (ICANN registrant email verification).',
   id: { resolve: (row) => emailVerificationKey(row) },
   loadOne: (id, context) => context.services.emailVerifications.get(id, context),
-  authScopes: { scope: 'email:read' },
+  authScopes: { anyScope: ['email:read', 'email:write'] },
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
     email: t.exposeString('email'),
@@ -32,6 +32,7 @@ export const EmailVerificationRef = builder.node(builder.objectRef<EmailVerifica
       type: ContactRef,
       nullable: true,
       description: 'The contact behind the handle, where the row names one.',
+      authScopes: { scope: 'contacts:read' },
       resolve: (row, _args, context) => (row.handle ? contactLoadKey(context, row.provider, row.handle) : null),
     }),
   }),

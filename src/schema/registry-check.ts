@@ -1,3 +1,4 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { InputRejected, ProviderFailure } from '../domain/errors.js';
 import type { RegistryCheck, RegistryPerson } from '../domain/registry-check.js';
 import { builder } from './builder.js';
@@ -19,7 +20,7 @@ export const RegistryCheckRef = builder.node(builder.objectRef<RegistryCheck>('R
   description: "A check of a person's national ID number against a population registry (Veriff validate-registry).",
   id: { resolve: (check) => check.id },
   loadOne: (id, context) => context.services.registryChecks.get(id),
-  authScopes: { scope: 'registry:read' },
+  authScopes: { anyScope: ['registry:read', 'registry:write'] },
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
     sessionId: t.exposeString('sessionId', { description: "The provider's verification session id." }),
@@ -44,10 +45,11 @@ builder.queryField('registryCheck', (t) =>
   t.field({
     type: RegistryCheckRef,
     nullable: true,
-    description: 'A registry check by its id (the Veriff session id); PENDING until the decision arrives.',
+    description: 'A registry check by its id (the Veriff session id, or RegistryCheck.id); PENDING until the decision arrives.',
     authScopes: { scope: 'registry:read' },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, context) => context.services.registryChecks.get(String(args.id)),
+    // Takes the session id, or the global id that RegistryCheck.id returns.
+    resolve: (_root, args, context) => context.services.registryChecks.get(registryCheckId(String(args.id))),
   }),
 );
 
@@ -95,3 +97,14 @@ builder.mutationField('validateRegistry', (t) =>
     resolve: async (_root, { input }, context) => ({ registryCheck: await context.services.registryChecks.validate(input, context) }),
   }),
 );
+
+/** A RegistryCheck global id -> its session id; anything else is taken as the session id itself. */
+function registryCheckId(id: string): string {
+  try {
+    const decoded = decodeGlobalID(id);
+    if (decoded.typename === 'RegistryCheck') return decoded.id;
+  } catch {
+    // not a global id
+  }
+  return id;
+}

@@ -1,4 +1,6 @@
+import { GraphQLError } from 'graphql';
 import type { VerificationEvent } from '../domain/events.js';
+import { SubscriptionInterrupted } from '../services/events.js';
 import { builder } from './builder.js';
 import { ContactRef, contactLoadKey } from './contact.js';
 import { connectionTypes } from './connection.js';
@@ -43,6 +45,7 @@ builder.objectRef<EventOf<'VERIFICATION_SUBMITTED'>>('VerificationSubmittedEvent
     contact: t.field({
       type: ContactRef,
       nullable: true,
+      authScopes: { scope: 'contacts:read' },
       resolve: (event, _args, context) => contactLoadKey(context, event.provider, event.contactHandle, event.customer),
     }),
     verifications: t.field({ type: [ContactVerificationRef], resolve: (event) => event.verifications }),
@@ -110,6 +113,13 @@ builder.subscriptionField('verificationEvents', (t) =>
       after: t.arg.id({ required: false }),
     },
     subscribe: (_root, args, context) => context.services.events.subscribe(args.filter ?? null, args.after === null || args.after === undefined ? null : String(args.after)),
-    resolve: (event) => event,
+    resolve: (event) => {
+      // The stream's last item when it had to end early: sent as a GraphQL error, then the subscription completes.
+      if (event instanceof SubscriptionInterrupted) {
+        const code = event.reason === 'FELL_BEHIND' ? 'SUBSCRIBER_FELL_BEHIND' : 'EVENT_LOG_UNAVAILABLE';
+        throw new GraphQLError(event.message, { extensions: { code, resumeAfter: event.resumeAfter } });
+      }
+      return event;
+    },
   }),
 );

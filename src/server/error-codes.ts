@@ -36,7 +36,10 @@ export function toClientError(error: GraphQLError, requestId: string, logger: Lo
   // No original error, or a GraphQL one (variable coercion, a deliberate GraphQLError): already safe to show.
   if (!original) return error;
   if (original instanceof GraphQLError) {
-    return original.extensions?.code ? new GraphQLError(original.message, { ...at, extensions: original.extensions }) : error;
+    if (original.extensions?.code) return new GraphQLError(original.message, { ...at, extensions: original.extensions });
+    // Pothos rejects malformed input it parses itself (a global id that is not base64 "Type:id") this way.
+    if (original.name === 'PothosValidationError') return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT' } });
+    return error;
   }
   if (original instanceof InputRejected) {
     return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT', fieldErrors: original.fieldErrors } });

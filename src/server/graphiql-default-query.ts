@@ -1,13 +1,20 @@
 import type { Config } from '../config.js';
+import { SCOPES } from '../config.js';
+import { isOpen } from './principal.js';
 
 /** GraphiQL's first tab: a query that works on a fresh sandbox, and a word on authentication. */
 export function graphiqlDefaultQuery(config: Config): string {
-  const access =
-    config.apiKeys.length === 0
-      ? '# This gateway is OPEN: no API keys are configured (sandbox), so every caller has every scope.'
-      : '# Send your key in the headers tab: {"Authorization": "Bearer <key>"}';
+  const access = isOpen(config)
+    ? [
+        '# This gateway is OPEN: no API keys are configured (sandbox), so every caller has every scope.',
+        '# Set GATEWAY_API_KEYS="<key>:<scope>,<scope>" to require keys.',
+      ]
+    : [
+        '# Send your key in the Headers tab: {"Authorization": "Bearer <key>"}',
+        `# Scopes: ${SCOPES.join(' ')}; providers, verificationMatrix and checkVerification need none.`,
+      ];
   return `# Verification gateway (${config.mode} mode)
-${access}
+${access.join('\n')}
 #
 # Sandbox seed: Realtime Register contacts rtr-0001..rtr-0500 (customer "sandbox"),
 # Openprovider handles OP000001-NL upward, Domain Name API contacts DNA-1001..DNA-1200.

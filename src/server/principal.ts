@@ -1,28 +1,109 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { ApiKeyGrant } from '../config.js';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import type { ApiKeyGrant, Config, JwtConfig } from '../config.js';
 import { SCOPES } from '../config.js';
 import type { Principal } from '../schema/context.js';
 
 /** The open sandbox: no keys configured, every scope granted (and said so at start-up and in GraphiQL). */
 export const OPEN_PRINCIPAL: Principal = { id: 'sandbox', scopes: new Set(SCOPES), authenticated: false };
 
+/** `Authorization` header (or connection_init value) -> who is calling; throws UNAUTHENTICATED (HTTP 401). */
+export type Authenticate = (authorization: string | null | undefined) => Promise<Principal>;
+
+/** True when the gateway asks callers for nothing: no API keys and no JWT verification configured. */
+export function isOpen(config: Pick<Config, 'apiKeys' | 'jwt'>): boolean {
+  return config.apiKeys.length === 0 && config.jwt === null;
+}
+
 /**
- * Resolves `Authorization: Bearer <key>` against the configured keys in constant time. Keys are compared as
- * SHA-256 digests so the comparison length never depends on the secret.
+ * Authenticates `Authorization: Bearer <credential>`: a configured API key (constant-time), else a JWT when
+ * GATEWAY_JWT_SECRET or GATEWAY_JWKS_URL is set. With neither keys nor JWTs configured every caller is the open
+ * sandbox principal.
  */
-export function createKeyAuthenticator(grants: readonly ApiKeyGrant[]) {
-  const digests = grants.map((grant, index) => ({ grant, index, digest: sha256(grant.key) }));
-  return function authenticate(authorization: string | null | undefined): Principal {
-    if (grants.length === 0) return OPEN_PRINCIPAL;
+export function createAuthenticator(config: Pick<Config, 'apiKeys' | 'jwt'>): Authenticate {
+  const matchKey = createKeyMatcher(config.apiKeys);
+  const verifyJwt = config.jwt ? createJwtVerifier(config.jwt) : null;
+  return async function authenticate(authorization) {
+    if (isOpen(config)) return OPEN_PRINCIPAL;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw unauthenticated('Send an API key as "Authorization: Bearer <key>".');
-    const presented = sha256(match[1]!);
-    let found: (typeof digests)[number] | undefined;
-    for (const candidate of digests) if (timingSafeEqual(candidate.digest, presented)) found = candidate;
-    if (!found) throw unauthenticated('The API key is not valid.');
-    return { id: `key-${found.index + 1}`, scopes: new Set(found.grant.scopes), authenticated: true };
+    const credential = match[1]!;
+    const byKey = matchKey(credential);
+    if (byKey) return byKey;
+    if (verifyJwt && JWT_SHAPE.test(credential)) return verifyJwt(credential);
+    throw unauthenticated(verifyJwt ? 'The API key or token is not valid.' : 'The API key is not valid.');
   };
+}
+
+/** Three base64url segments: header.payload.signature. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
+/**
+ * Keys are compared as SHA-256 digests so the comparison length never depends on the secret, and every configured
+ * key is compared (no early exit) so timing does not tell which one nearly matched.
+ */
+export function createKeyMatcher(grants: readonly ApiKeyGrant[]): (presented: string) => Principal | null {
+  const digests = grants.map((grant, index) => ({ grant, index, digest: sha256(grant.key) }));
+  return (presented) => {
+    const digest = sha256(presented);
+    let found: (typeof digests)[number] | undefined;
+    for (const candidate of digests) if (timingSafeEqual(candidate.digest, digest)) found = candidate;
+    return found ? { id: `key-${found.index + 1}`, scopes: new Set(found.grant.scopes), authenticated: true } : null;
+  };
+}
+
+/**
+ * HS256 with the shared secret, or any asymmetric algorithm the JWKS publishes. `sub` names the caller, `scope`
+ * (space-separated, OAuth 2.0 style; `scp` as a list is accepted too) grants scopes; unknown scopes are ignored.
+ * Tokens must carry `exp`.
+ */
+export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Principal> {
+  const secret = jwt.secret ? new TextEncoder().encode(jwt.secret) : null;
+  const jwks: JWTVerifyGetKey | null = jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 3_000 }) : null;
+  const common = {
+    requiredClaims: ['sub', 'exp'],
+    clockTolerance: 30,
+    ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
+    ...(jwt.audience ? { audience: jwt.audience } : {}),
+  };
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      const alg = tokenAlgorithm(token);
+      if (alg === 'HS256' && secret) payload = (await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] })).payload;
+      else if (alg !== null && !alg.startsWith('HS') && alg !== 'none' && jwks) payload = (await jwtVerify(token, jwks, common)).payload;
+      else throw unauthenticated('The token is signed with an algorithm this gateway does not accept.');
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      throw unauthenticated(jwtProblem(error));
+    }
+    return { id: `jwt:${String(payload.sub)}`, scopes: grantedScopes(payload), authenticated: true };
+  };
+}
+
+function tokenAlgorithm(token: string): string | null {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { alg?: unknown };
+    return typeof header.alg === 'string' ? header.alg : null;
+  } catch {
+    return null;
+  }
+}
+
+function grantedScopes(payload: JWTPayload): Set<string> {
+  const raw = typeof payload.scope === 'string' ? payload.scope.split(' ') : Array.isArray(payload.scp) ? payload.scp : [];
+  return new Set(raw.filter((scope): scope is string => typeof scope === 'string' && (SCOPES as readonly string[]).includes(scope)));
+}
+
+/** A message a client can act on, never the token or the key. */
+function jwtProblem(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `The token's "${error.claim}" claim is not acceptable.`;
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof TypeError) return 'The token could not be verified: the key set is unreachable.';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token is signed with a key this gateway does not know.';
+  return 'The token is not valid.';
 }
 
 function sha256(text: string): Buffer {

@@ -4,7 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import type { Principal } from '../schema/context.js';
+import type { Authenticate } from './principal.js';
 import type { GatewayYoga } from './yoga.js';
 import { connectionAuthorization } from './yoga.js';
 
@@ -22,7 +22,7 @@ export function attachWebSocket(options: {
   yoga: GatewayYoga;
   metrics: GatewayMetrics;
   logger: Logger;
-  authenticate: (authorization: string | null | undefined) => Principal;
+  authenticate: Authenticate;
 }) {
   const { yoga, metrics } = options;
   const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint });
@@ -30,9 +30,9 @@ export function attachWebSocket(options: {
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         try {
-          options.authenticate(connectionAuthorization(ctx.connectionParams));
+          await options.authenticate(connectionAuthorization(ctx.connectionParams));
           return true;
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden

@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError } from 'graphql-yoga';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { schema } from '../schema/index.js';
-import type { GatewayContext, Principal } from '../schema/context.js';
+import type { GatewayContext } from '../schema/context.js';
 import type { Services } from '../services/index.js';
 import { graphiqlDefaultQuery } from './graphiql-default-query.js';
+import type { Authenticate } from './principal.js';
+import type { RateLimiter } from './rate-limit.js';
+import { principalOfRequest, useCallerGuard } from './use-caller-guard.js';
+import { useCsrfGuard } from './use-csrf-guard.js';
 import { useErrorCodes } from './use-error-codes.js';
+import { useQueryLimits } from './use-query-limits.js';
+import { useRequestShapeMessages } from './use-request-shape-messages.js';
+import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js';
+import { useSubscriberMetrics } from './use-subscriber-metrics.js';
 
 /** What node:http or graphql-ws hand the context factory (a WebSocket has no Fetch request: STACK.md pitfall 5). */
 export interface ServerContext {
@@ -24,7 +33,9 @@ export interface YogaOptions {
   services: () => Services;
   metrics: GatewayMetrics;
   logger: Logger;
-  authenticate: (authorization: string | null | undefined) => Principal;
+  authenticate: Authenticate;
+  /** Per-caller token buckets; a getter because the Redis-backed one exists only after start(). */
+  rateLimiter: () => RateLimiter;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -45,21 +56,66 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       defaultQuery: graphiqlDefaultQuery(config),
       subscriptionsProtocol: 'GRAPHQL_SSE',
     },
-    maskedErrors: false,
-    plugins: [useErrorCodes(metrics)],
-    context: ({ request, req, connectionParams }) => {
+    // Resolver errors get their codes in useErrorCodes; this is the net for everything else (context factory,
+    // plugins, subscription sources): a GraphQLError passes, anything else is logged and becomes "Unexpected error".
+    maskedErrors: { maskError: maskUnexpected(logger) },
+    cors: corsOptions(config),
+    batching: config.limits.batching ? { limit: BATCH_LIMIT } : false,
+    // No Upload scalar in the schema: multipart bodies are refused rather than parsed.
+    multipart: false,
+    // Content-Length and streamed (chunked) bodies alike; 413 naming the limit (see useRequestShapeMessages).
+    maxRequestBodySize: config.limits.maxBodyBytes,
+    plugins: [
+      useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, logger }),
+      useRequestShapeMessages(config.limits.maxBodyBytes),
+      useCsrfGuard(),
+      useQueryLimits({ limits: config.limits, introspection: config.introspection }),
+      useSubscriptionErrorMasking(),
+      useErrorCodes(metrics),
+      useSubscriberMetrics(metrics),
+    ],
+    context: async ({ request, req, connectionParams }) => {
       const header = (name: string) => request?.headers.get(name) ?? headerOf(req, name);
       const incomingId = header('x-request-id');
       const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-      const authorization = header('authorization') ?? connectionAuthorization(connectionParams);
-      return {
-        services: options.services(),
-        principal: options.authenticate(authorization),
-        requestId,
-        logger: logger.child({ requestId }),
-      };
+      const requestLogger = logger.child({ requestId });
+      try {
+        const principal = principalOfRequest(request) ?? (await options.authenticate(header('authorization') ?? connectionAuthorization(connectionParams)));
+        return { services: options.services(), principal, requestId, logger: requestLogger };
+      } catch (error) {
+        if (error instanceof GraphQLError) throw error;
+        requestLogger.error({ err: error }, 'could not build the request context');
+        throw new GraphQLError('Unexpected error', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } } });
+      }
     },
   });
+}
+
+/** Operations per batched request when GRAPHQL_BATCHING=true. */
+export const BATCH_LIMIT = 10;
+
+/** Sandbox without CORS_ORIGINS: any origin. Live without it: no CORS headers at all (same-origin only). */
+function corsOptions(config: Config) {
+  const origins = config.corsOrigins ?? (config.mode === 'sandbox' ? ['*'] : null);
+  if (!origins || origins.length === 0) return false as const;
+  return {
+    origin: origins,
+    // Keys travel in the Authorization header, never in cookies: no credentials mode.
+    credentials: false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'accept', 'x-request-id', 'x-graphql-yoga-csrf'],
+    exposedHeaders: ['retry-after', 'www-authenticate'],
+    maxAge: 600,
+  };
+}
+
+/** yoga's own masking, plus a log line with the detail for whatever it hides. */
+function maskUnexpected(logger: Logger) {
+  return (error: unknown, message: string, isDev?: boolean) => {
+    const masked = maskError(error, message, isDev);
+    if (masked !== error) logger.error({ err: error }, 'unexpected error outside a resolver');
+    return masked;
+  };
 }
 
 function headerOf(req: IncomingMessage | undefined, name: string): string | null {

@@ -1,9 +1,21 @@
+import { checkVerifications } from '../domain/check-verifications.js';
 import type { Contact, ContactDraft, ContactKey } from '../domain/contact.js';
-import { NotImplemented } from '../domain/errors.js';
+import { contactKeyString } from '../domain/contact.js';
+import { InputRejected, NotFound, NotImplemented, ProviderFailure } from '../domain/errors.js';
+import type { FieldProblem } from '../domain/field-problem.js';
+import { problem } from '../domain/field-problem.js';
+import { isRtrHandle } from '../domain/handles.js';
 import type { Provider } from '../domain/providers.js';
-import type { ContactVerificationDraft } from '../domain/verification.js';
+import { PROVIDER_LABEL } from '../domain/providers.js';
+import type { ContactVerification, ContactVerificationDraft, VerificationClaim } from '../domain/verification.js';
 import type { VerificationRequest } from '../domain/verification-request.js';
+import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
+import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
+import { contactFromDraft, verificationFromDraft } from '../providers/realtime-register/map.js';
+import { contactDraftProblems, handleProblems } from '../providers/realtime-register/validate.js';
+import type { ContactSource } from './contact-sources.js';
 import type { ServiceDeps } from './deps.js';
+import { ReadThrough } from './read-through.js';
 import type { RequestScope } from './request-scope.js';
 import type { VerificationRequestService } from './verification-requests.js';
 
@@ -15,7 +27,10 @@ export interface SubmitVerificationInput {
 }
 
 export interface SubmitVerificationResult {
+  /** Null: the contact is read afresh (through `key`) only when the caller asks for it. */
   contact: Contact | null;
+  /** The contact the evidence was attached to, default customer filled in. */
+  key: ContactKey;
   async: boolean;
   processId: string | null;
   request: VerificationRequest | null;
@@ -42,17 +57,196 @@ export interface ContactService {
   submitVerification(input: SubmitVerificationInput, scope: RequestScope): Promise<SubmitVerificationResult>;
 }
 
-export function createContactService(_deps: ServiceDeps & { verificationRequests: VerificationRequestService }): ContactService {
+export interface ContactServiceDeps extends ServiceDeps {
+  verificationRequests: VerificationRequestService;
+  /** Lookups for Openprovider and Domain Name API contacts, provided by the email-verification capability. */
+  contactSources?: Partial<Record<Provider, ContactSource>>;
+}
+
+/** Openprovider and Domain Name API handles: 1–64 characters, no separators that could break a path or query. */
+const OTHER_HANDLE = /^[A-Za-z0-9\-_.@]{1,64}$/;
+
+export function createContactService(deps: ContactServiceDeps): ContactService {
+  const contacts = new ReadThrough<Contact>(deps.stores.cache, 'contact');
+
+  const realtimeRegister = (): RealtimeRegisterClient => {
+    const client = deps.clients.realtimeRegister;
+    if (!client) throw ProviderFailure.disabled('REALTIME_REGISTER');
+    return client;
+  };
+
+  const assertEnabled = (provider: Provider): void => {
+    const client = { REALTIME_REGISTER: deps.clients.realtimeRegister, OPENPROVIDER: deps.clients.openprovider, DOMAIN_NAME_API: deps.clients.domainNameApi, VERIFF: deps.clients.veriff }[provider];
+    if (!client) throw ProviderFailure.disabled(provider);
+  };
+
+  /** Realtime Register: cache first, then ONE list call (`handle:in=`) per LIST_LIMIT_MAX distinct missing handles. */
+  const loadRealtimeRegister = async (customer: string, handles: string[], scope: RequestScope): Promise<(Contact | null)[]> => {
+    const client = realtimeRegister();
+    const handleOf = new Map(handles.map((handle) => [rtrKey(customer, handle), handle]));
+    return contacts.getMany([...handleOf.keys()], async (missing) => {
+      const found = new Map<string, Contact>();
+      const chunks = chunk(missing.map((key) => handleOf.get(key)!), LIST_LIMIT_MAX);
+      await Promise.all(
+        chunks.map(async (wanted) => {
+          for (const contact of await listOrNothing(client, customer, wanted, scope)) {
+            if (wanted.includes(contact.handle)) found.set(rtrKey(customer, contact.handle), { ...contact, customer });
+          }
+        }),
+      );
+      return found;
+    });
+  };
+
+  const loadFromSource = async (provider: Provider, handles: string[], scope: RequestScope): Promise<(Contact | null)[]> => {
+    assertEnabled(provider);
+    const source = deps.contactSources?.[provider];
+    if (!source) throw new NotImplemented(`${PROVIDER_LABEL[provider]} contact lookup`);
+    const keyOf = (handle: string) => contactKeyString({ provider, customer: null, handle });
+    const handleOf = new Map(handles.map((handle) => [keyOf(handle), handle]));
+    return contacts.getMany([...handleOf.keys()], async (missing) => {
+      const byHandle = await source.load(missing.map((key) => handleOf.get(key)!), scope);
+      return new Map([...byHandle].map(([handle, contact]) => [keyOf(handle), contact]));
+    });
+  };
+
+  /** The request named by requestId and what is wrong with using it for this contact. */
+  const requestFor = async (input: SubmitVerificationInput, customer: string): Promise<{ request: VerificationRequest | null; problems: FieldProblem[] }> => {
+    if (!input.requestId) return { request: null, problems: [] };
+    const request = await deps.verificationRequests.get(input.requestId);
+    if (!request) return { request: null, problems: [problem(['requestId'], 'INVALID_VALUE', 'There is no verification request with this id.')] };
+    const sameContact = request.provider === 'REALTIME_REGISTER' && request.contactHandle === input.handle && (request.customer ?? customer) === customer;
+    if (!sameContact) {
+      return { request: null, problems: [problem(['requestId'], 'CONFLICT', `This request is for contact ${request.contactHandle}, not ${input.handle}.`)] };
+    }
+    return { request, problems: [] };
+  };
+
+  /** After the provider accepted the evidence: the request becomes SUBMITTED. Failing that is logged, not fatal. */
+  const markSubmitted = async (request: VerificationRequest, scope: RequestScope): Promise<VerificationRequest> => {
+    try {
+      return (await deps.verificationRequests.markSubmitted(request.id)) ?? request;
+    } catch (error) {
+      scope.logger.error({ err: error, requestId: scope.requestId, verificationRequest: request.id }, 'evidence accepted but the request could not be marked SUBMITTED');
+      return request;
+    }
+  };
+
+  /** VERIFICATION_SUBMITTED for subscribers; the write already happened, so a log failure is logged, not thrown. */
+  const recordSubmitted = async (key: ContactKey, verifications: ContactVerification[], request: VerificationRequest | null, scope: RequestScope) => {
+    try {
+      await deps.events.record({
+        type: 'VERIFICATION_SUBMITTED',
+        provider: 'REALTIME_REGISTER',
+        occurredAt: new Date().toISOString(),
+        contactHandle: key.handle,
+        customer: key.customer,
+        verifications,
+        request,
+      });
+    } catch (error) {
+      if (error instanceof NotImplemented) scope.logger.info({ handle: key.handle }, 'VERIFICATION_SUBMITTED not recorded: the event log is not built yet');
+      else scope.logger.error({ err: error, handle: key.handle }, 'evidence accepted but the VERIFICATION_SUBMITTED event could not be recorded');
+    }
+  };
+
   return {
-    keyFor: (provider, handle, customer) => ({ provider, handle, customer: customer ?? null }),
-    load: async () => {
-      throw new NotImplemented('Contact lookup');
+    keyFor(provider, handle, customer) {
+      if (provider === 'VERIFF') throw new InputRejected([problem(['provider'], 'NOT_ALLOWED', 'Veriff has no contacts.')]);
+      if (provider === 'REALTIME_REGISTER') {
+        const problems = handleProblems(handle, customer);
+        if (problems.length) throw new InputRejected(problems);
+        const client = realtimeRegister();
+        return { provider, customer: customer ?? client.defaultCustomer, handle };
+      }
+      if (!OTHER_HANDLE.test(handle)) {
+        throw new InputRejected([problem(['handle'], 'INVALID_FORMAT', 'handle must be 1 to 64 characters of A-Z, a-z, 0-9, -, _, . and @.')]);
+      }
+      assertEnabled(provider);
+      return { provider, customer: null, handle };
     },
-    create: async () => {
-      throw new NotImplemented('createContact');
+
+    async load(keys, scope) {
+      const groups = new Map<string, { provider: Provider; customer: string | null; handles: Set<string> }>();
+      for (const key of keys) {
+        // Keys from node ids are not normalised by keyFor: a handle the provider could never have is simply absent.
+        if (key.provider === 'VERIFF' || (key.provider === 'REALTIME_REGISTER' ? !isRtrHandle(key.handle) : !OTHER_HANDLE.test(key.handle))) continue;
+        const customer = key.provider === 'REALTIME_REGISTER' ? (key.customer ?? realtimeRegister().defaultCustomer) : null;
+        if (customer !== null && !isRtrHandle(customer)) continue;
+        const groupKey = `${key.provider}:${customer ?? ''}`;
+        const group = groups.get(groupKey) ?? { provider: key.provider, customer, handles: new Set<string>() };
+        group.handles.add(key.handle);
+        groups.set(groupKey, group);
+      }
+      const found = new Map<string, Contact>();
+      await Promise.all(
+        [...groups.values()].map(async ({ provider, customer, handles }) => {
+          const wanted = [...handles];
+          const values = customer !== null ? await loadRealtimeRegister(customer, wanted, scope) : await loadFromSource(provider, wanted, scope);
+          values.forEach((contact, index) => {
+            if (contact) found.set(contactKeyString({ provider, customer, handle: wanted[index]! }), contact);
+          });
+        }),
+      );
+      return keys.map((key) => {
+        const customer = key.provider === 'REALTIME_REGISTER' ? (key.customer ?? deps.clients.realtimeRegister?.defaultCustomer ?? null) : null;
+        return found.get(contactKeyString({ ...key, customer })) ?? null;
+      });
     },
-    submitVerification: async () => {
-      throw new NotImplemented('submitContactVerification');
+
+    async create(input, scope) {
+      const client = realtimeRegister();
+      const problems = contactDraftProblems(input);
+      if (problems.length) throw new InputRejected(problems);
+      const customer = input.customer ?? client.defaultCustomer;
+      try {
+        const result = await client.createContact({ ...input, customer }, { customer, requestId: scope.requestId });
+        await contacts.invalidate(rtrKey(customer, input.handle));
+        return { contact: contactFromDraft(input, customer), async: result.async, processId: result.processId };
+      } catch (error) {
+        // The createContact union has no NotFoundError: a 404 here can only mean the customer does not exist.
+        if (error instanceof NotFound) throw new InputRejected([problem(['customer'], 'INVALID_VALUE', `Realtime Register has no customer ${customer}.`)]);
+        throw error;
+      }
+    },
+
+    async submitVerification(input, scope) {
+      const client = realtimeRegister();
+      const customer = input.customer ?? client.defaultCustomer;
+      const problems = handleProblems(input.handle, input.customer);
+      const { request, problems: requestProblems } = await requestFor(input, customer);
+      const required: VerificationClaim[] = request?.claims ?? [];
+      problems.push(...requestProblems, ...checkVerifications(input.verifications, required).problems);
+      if (problems.length) throw new InputRejected(problems);
+
+      const verifications = input.verifications.map(verificationFromDraft);
+      const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId });
+      const key: ContactKey = { provider: 'REALTIME_REGISTER', customer, handle: input.handle };
+      await contacts.invalidate(contactKeyString(key));
+      const submitted = request ? await markSubmitted(request, scope) : null;
+      await recordSubmitted(key, verifications, submitted, scope);
+      return { contact: null, key, async: result.async, processId: result.processId, request: submitted };
     },
   };
+}
+
+function rtrKey(customer: string, handle: string): string {
+  return contactKeyString({ provider: 'REALTIME_REGISTER', customer, handle });
+}
+
+/** A list call for reads: an unknown customer (404) simply has none of the handles. */
+async function listOrNothing(client: RealtimeRegisterClient, customer: string, handles: string[], scope: RequestScope): Promise<Contact[]> {
+  try {
+    const page = await client.listContacts({ handles, limit: handles.length, total: false }, { customer, requestId: scope.requestId });
+    return page.contacts;
+  } catch (error) {
+    if (error instanceof NotFound) return [];
+    throw error;
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
 }

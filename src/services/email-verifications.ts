@@ -1,8 +1,18 @@
 import type { ContactKey } from '../domain/contact.js';
 import type { EmailVerification, EmailVerificationFilter } from '../domain/email-verification.js';
-import { NotImplemented } from '../domain/errors.js';
+import { EMAIL_VERIFICATION_STATUSES, emailVerificationKey } from '../domain/email-verification.js';
+import { InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
+import { problem } from '../domain/field-problem.js';
 import type { Provider } from '../domain/providers.js';
+import { PROVIDERS } from '../domain/providers.js';
+import { OPENPROVIDER_STATUS_FILTER } from '../domain/status-mapping.js';
+import type { DomainNameApiClient } from '../providers/domain-name-api/client.js';
+import type { OpenproviderClient } from '../providers/openprovider/client.js';
 import type { ServiceDeps } from './deps.js';
+import { decodeCursor, encodeCursor, filterFingerprint } from './email-cursor.js';
+import { DEFAULT_PAGE_SIZE, EMAIL_PROVIDERS, filterProblems, normaliseFilter, pageSizeProblems, resendProblems } from './email-input.js';
+import type { DomainNameApiReads, OpenproviderFilter, OpenproviderReads } from './email-provider-reads.js';
+import { domainNameApiReadsFor, OPENPROVIDER_PAGE_SIZE, openproviderReadsFor } from './email-provider-reads.js';
 import type { Page, PageArgs } from './page.js';
 import type { RequestScope } from './request-scope.js';
 
@@ -25,9 +35,221 @@ export interface EmailVerificationService {
   resend(input: ResendInput, scope: RequestScope): Promise<EmailVerification | null>;
 }
 
-export function createEmailVerificationService(_deps: ServiceDeps): EmailVerificationService {
-  const missing = async (): Promise<never> => {
-    throw new NotImplemented('Email verification');
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The connection's order: provider (in the contract's enum order), then email, then domain (rows without a domain
+ * first), then handle. Stable, so positions can serve as cursors. Each row's key is computed once.
+ */
+export function sortRows(rows: EmailVerification[]): EmailVerification[] {
+  return rows
+    .map((row) => ({ row, key: [PROVIDERS.indexOf(row.provider), row.email.toLowerCase(), row.domain ?? '', row.handle ?? ''] as const }))
+    .sort((a, b) => a.key[0] - b.key[0] || compareText(a.key[1], b.key[1]) || compareText(a.key[2], b.key[2]) || compareText(a.key[3], b.key[3]))
+    .map(({ row }) => row);
+}
+
+/** How long a materialised connection is reused within one process (see viewOf). */
+const VIEW_MEMO_MS = 1000;
+
+/** The gateway-side check of every filter field (upstream filters already applied most of them). */
+export function matchesFilter(row: EmailVerification, filter: EmailVerificationFilter): boolean {
+  if (filter.email && row.email.toLowerCase() !== filter.email.toLowerCase()) return false;
+  if (filter.handle && (row.handle ?? '').toUpperCase() !== filter.handle.toUpperCase()) return false;
+  if (filter.domain && (row.domain ?? '').toLowerCase() !== filter.domain.toLowerCase()) return false;
+  if (filter.status?.length && !filter.status.includes(row.status)) return false;
+  if (filter.suspended !== null && filter.suspended !== undefined && row.suspended !== filter.suspended) return false;
+  return true;
+}
+
+/**
+ * Openprovider (list, start, restart) and Domain Name API (one contact at a time, resend notice) behind one
+ * connection. Every upstream read goes through the cache with in-flight coalescing: list pages (kind 'list-page')
+ * keyed by the exact upstream query, Domain Name API lookups (kind 'email-verification') by email or handle.
+ *
+ * The connection is materialised per filter: all matching Openprovider rows (1000 per upstream call, at most
+ * 20,000) plus the Domain Name API row when the filter names an email or handle, sorted by provider, email and
+ * domain. A cursor is a position in that order plus a fingerprint of the filter.
+ */
+export function createEmailVerificationService(deps: ServiceDeps): EmailVerificationService {
+  const { clients, stores } = deps;
+
+  const openprovider = (): OpenproviderReads => {
+    if (!clients.openprovider) throw ProviderFailure.disabled('OPENPROVIDER');
+    return openproviderReadsFor(clients.openprovider, stores.cache);
   };
-  return { list: missing, forContact: missing, get: missing, resend: missing };
+  const domainNameApi = (): DomainNameApiReads => {
+    if (!clients.domainNameApi) throw ProviderFailure.disabled('DOMAIN_NAME_API');
+    return domainNameApiReadsFor(clients.domainNameApi, stores.cache);
+  };
+  const openproviderClient = (): OpenproviderClient => openprovider().client;
+  const domainNameApiClient = (): DomainNameApiClient => domainNameApi().client;
+
+  /** Openprovider rows of a filter: one upstream filter per requested status (status names with spaces). */
+  const openproviderRows = async (filter: EmailVerificationFilter, scope: RequestScope): Promise<EmailVerification[]> => {
+    const reads = openprovider();
+    const base: OpenproviderFilter = {
+      ...(filter.email ? { email: filter.email } : {}),
+      ...(filter.handle ? { handle: filter.handle } : {}),
+      ...(filter.domain ? { domain: filter.domain } : {}),
+      ...(filter.suspended !== null && filter.suspended !== undefined ? { is_suspended: filter.suspended } : {}),
+    };
+    const statuses = [...new Set(filter.status ?? [])];
+    const everyStatus = statuses.length === 0 || EMAIL_VERIFICATION_STATUSES.every((status) => statuses.includes(status));
+    const queries = everyStatus ? [base] : statuses.map((status) => ({ ...base, status: OPENPROVIDER_STATUS_FILTER[status] }));
+    const pages = await Promise.all(queries.map((query) => reads.all(query, scope)));
+    return pages.flat();
+  };
+
+  /** The Domain Name API row of a filter that names a handle (External ID) or an email; none otherwise. */
+  const domainNameApiRows = async (filter: EmailVerificationFilter, scope: RequestScope): Promise<EmailVerification[]> => {
+    if (!filter.handle && !filter.email) return [];
+    const reads = domainNameApi();
+    const details = filter.handle ? await reads.byHandle(filter.handle, scope) : await reads.byEmail(filter.email!, scope);
+    return details ? [details.verification] : [];
+  };
+
+  /** Which providers a filter reads: named ones must be enabled; unnamed disabled ones are skipped. */
+  const providersOf = (filter: EmailVerificationFilter): Provider[] => {
+    const named = filter.providers?.length ? new Set(filter.providers) : null;
+    const enabled = { OPENPROVIDER: clients.openprovider !== null, DOMAIN_NAME_API: clients.domainNameApi !== null } as Record<Provider, boolean>;
+    return EMAIL_PROVIDERS.filter((provider) => {
+      if (named) {
+        if (!named.has(provider)) return false;
+        if (!enabled[provider]) throw ProviderFailure.disabled(provider);
+        return true;
+      }
+      return enabled[provider];
+    });
+  };
+
+  /**
+   * The materialised connection of a filter, kept for VIEW_MEMO_MS in this process and shared by identical queries
+   * in flight: a burst of identical page views then costs one cache read and one sort, not one each. Writes clear it.
+   */
+  const views = new Map<string, { rows: Promise<EmailVerification[]>; until: number }>();
+  const viewOf = (filter: EmailVerificationFilter, fingerprint: string, scope: RequestScope): Promise<EmailVerification[]> => {
+    const now = Date.now();
+    const held = views.get(fingerprint);
+    if (held && held.until > now) return held.rows;
+    const rows = rowsOf(filter, scope);
+    views.set(fingerprint, { rows, until: now + VIEW_MEMO_MS });
+    rows.catch(() => views.delete(fingerprint));
+    if (views.size > 1000) {
+      for (const [key, view] of views) if (view.until <= now) views.delete(key);
+    }
+    return rows;
+  };
+
+  const rowsOf = async (filter: EmailVerificationFilter, scope: RequestScope): Promise<EmailVerification[]> => {
+    const providers = providersOf(filter);
+    const parts = await Promise.all(
+      providers.map((provider) => (provider === 'OPENPROVIDER' ? openproviderRows(filter, scope) : domainNameApiRows(filter, scope))),
+    );
+    const unique = new Map<string, EmailVerification>();
+    for (const row of parts.flat()) {
+      if (matchesFilter(row, filter)) unique.set(emailVerificationKey(row), row);
+    }
+    return sortRows([...unique.values()]);
+  };
+
+  /** Openprovider's rows of one address, fresh from upstream (after a write). */
+  const freshOpenproviderRows = async (email: string, scope: RequestScope): Promise<EmailVerification[]> => {
+    const page = await openproviderClient().listEmailVerifications({ email, limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope.requestId);
+    return sortRows(page.rows.filter((row) => row.email.toLowerCase() === email.toLowerCase()));
+  };
+
+  const resendAtOpenprovider = async (input: ResendInput, scope: RequestScope): Promise<EmailVerification | null> => {
+    const reads = openprovider();
+    const given = input.email?.trim() || null;
+    const handle = input.handle?.trim() || null;
+    let email = given;
+    if (handle) {
+      // The handle's address: from its verification rows, else from the contact itself.
+      const rows = await reads.all({ handle }, scope);
+      const handleEmail = rows[0]?.email ?? (await reads.contacts([handle], scope)).get(handle)?.email ?? null;
+      if (!handleEmail) throw new NotFound('OPENPROVIDER', 'Openprovider has no contact with this handle.');
+      if (given && given.toLowerCase() !== handleEmail.toLowerCase()) {
+        throw new InputRejected([problem(['handle'], 'CONFLICT', 'The handle belongs to another email address than the one given.')]);
+      }
+      email = handleEmail;
+    }
+    await reads.client.restartEmailVerification({ email: email!, language: input.language?.trim() || null }, scope.requestId);
+    views.clear();
+    await reads.invalidate();
+    const fresh = await freshOpenproviderRows(email!, scope);
+    return fresh.find((row) => !handle || row.handle?.toUpperCase() === handle.toUpperCase()) ?? fresh[0] ?? null;
+  };
+
+  const resendAtDomainNameApi = async (input: ResendInput, scope: RequestScope): Promise<EmailVerification | null> => {
+    const reads = domainNameApi();
+    const email = input.email?.trim() || null;
+    const handle = input.handle?.trim() || null;
+    if (email && handle) {
+      const details = await reads.byHandle(handle, scope);
+      if (!details) throw new NotFound('DOMAIN_NAME_API', 'Domain Name API has no contact with this handle.');
+      if (details.verification.email.toLowerCase() !== email.toLowerCase()) {
+        throw new InputRejected([problem(['handle'], 'CONFLICT', 'The handle belongs to another email address than the one given.')]);
+      }
+    }
+    const query = handle ? { externalId: handle } : { email };
+    await reads.client.resendVerificationNotice(query, scope.requestId);
+    views.clear();
+    const fresh = await domainNameApiClient().getDetails(query, scope.requestId);
+    await reads.invalidate([{ email, handle }, { email: fresh?.verification.email, handle: fresh?.verification.handle }]);
+    return fresh?.verification ?? null;
+  };
+
+  return {
+    async list(filter, page, scope) {
+      const normal = normaliseFilter(filter);
+      const problems = [...pageSizeProblems(page), ...filterProblems(normal)];
+      if (problems.length) throw new InputRejected(problems);
+      const fingerprint = filterFingerprint(normal);
+      const start = page.after ? decodeCursor(page.after, fingerprint) + 1 : 0;
+      const first = page.first ?? DEFAULT_PAGE_SIZE;
+      const rows = await viewOf(normal, fingerprint, scope);
+      const slice = rows.slice(start, start + first);
+      return {
+        items: slice.map((node, index) => ({ cursor: encodeCursor(start + index, fingerprint), node })),
+        totalCount: rows.length,
+        hasNextPage: start + slice.length < rows.length,
+        hasPreviousPage: start > 0,
+      };
+    },
+
+    async forContact(contact, scope) {
+      if (contact.provider === 'OPENPROVIDER') {
+        const rows = await openprovider().all({ handle: contact.handle }, scope);
+        return sortRows(rows.filter((row) => matchesFilter(row, { handle: contact.handle })));
+      }
+      if (contact.provider === 'DOMAIN_NAME_API') {
+        const details = await domainNameApi().byHandle(contact.handle, scope);
+        return details ? [details.verification] : [];
+      }
+      return [];
+    },
+
+    async get(id, scope) {
+      const first = id.indexOf(':');
+      const last = id.lastIndexOf(':');
+      if (first <= 0 || last <= first) return null;
+      const provider = id.slice(0, first) as Provider;
+      const email = id.slice(first + 1, last);
+      const domain = id.slice(last + 1);
+      if (!EMAIL_PROVIDERS.includes(provider) || !email) return null;
+      const rows =
+        provider === 'OPENPROVIDER'
+          ? await openprovider().all({ email, ...(domain ? { domain } : {}) }, scope)
+          : await domainNameApiRows({ email }, scope);
+      return rows.find((row) => emailVerificationKey(row) === id) ?? null;
+    },
+
+    async resend(input, scope) {
+      const problems = resendProblems(input);
+      if (problems.length) throw new InputRejected(problems);
+      return input.provider === 'OPENPROVIDER' ? resendAtOpenprovider(input, scope) : resendAtDomainNameApi(input, scope);
+    },
+  };
 }

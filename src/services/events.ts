@@ -1,38 +1,102 @@
-import { NotImplemented } from '../domain/errors.js';
+import { InputRejected } from '../domain/errors.js';
 import type { VerificationEvent, VerificationEventFilter, VerificationEventPayload } from '../domain/events.js';
-import type { Stores } from '../store/index.js';
-import type { GatewayMetrics } from '../observability/metrics.js';
+import { problem } from '../domain/field-problem.js';
 import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { Stores } from '../store/index.js';
+import { isEventId } from '../store/index.js';
+import { EventStream, type SubscriptionInterrupted } from './event-stream.js';
 import type { Page, PageArgs } from './page.js';
+
+export { SubscriptionInterrupted } from './event-stream.js';
+
+/** What record() may be told besides the payload. */
+export interface RecordOptions {
+  /** The provider's delivery id (e.g. `rtr:<customer>:<notification id>`): a redelivery returns the earlier event. */
+  dedupeKey?: string;
+  /** Labels gateway_event_log_lag_seconds (e.g. rtr-webhook, rtr-poll); the provider when absent. */
+  source?: string;
+}
 
 /** The event log's face to the rest of the gateway: append (with dedupe) and publish, read, subscribe. */
 export interface EventService {
   /**
-   * Appends to the log (deduplicated on dedupeKey) and publishes to every instance's subscribers.
+   * Appends to the log (deduplicated on dedupeKey); the log delivers it to every instance's subscribers.
    * Throws EventLogUnavailable when the log cannot be written: callers must then not ack upstream.
    */
-  record(payload: VerificationEventPayload, options?: { dedupeKey?: string }): Promise<{ event: VerificationEvent; duplicate: boolean }>;
+  record(payload: VerificationEventPayload, options?: RecordOptions): Promise<{ event: VerificationEvent; duplicate: boolean }>;
+  /** Oldest first; `after` and every cursor are event ids. Throws InputRejected for a bad page size or id. */
   list(filter: VerificationEventFilter | null, page: PageArgs): Promise<Page<VerificationEvent>>;
-  /** Replays stored events after `after`, then live ones, without gap or duplicate. */
-  subscribe(filter: VerificationEventFilter | null, after: string | null): AsyncIterable<VerificationEvent>;
+  /**
+   * Replays stored events after `after`, then live ones, without gap or duplicate. A subscriber that lets more than
+   * the buffer limit pile up (or whose replay cannot read the log) gets a SubscriptionInterrupted as its last item.
+   * Throws InputRejected for a malformed `after`.
+   */
+  subscribe(filter: VerificationEventFilter | null, after: string | null): AsyncIterable<VerificationEvent | SubscriptionInterrupted>;
+  /** Ends every live subscription (graceful shutdown completes them instead of cutting them). */
+  stop(): Promise<void>;
 }
 
 export interface EventServiceDeps {
   stores: Stores;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Undelivered events one subscriber may hold before it is ended. Default 1000. */
+  subscriberBufferLimit?: number;
 }
 
-export function createEventService(_deps: EventServiceDeps): EventService {
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 1000;
+
+export function createEventService(deps: EventServiceDeps): EventService {
+  const log = deps.stores.eventLog;
+  const bufferLimit = deps.subscriberBufferLimit ?? 1000;
+  const streams = new Set<EventStream>();
+
   return {
-    record: async () => {
-      throw new NotImplemented('The event log');
+    async record(payload, options = {}) {
+      const result = await log.append(payload, options.dedupeKey === undefined ? {} : { dedupeKey: options.dedupeKey });
+      if (!result.duplicate) {
+        const lagSeconds = (Date.now() - Date.parse(payload.occurredAt)) / 1000;
+        if (Number.isFinite(lagSeconds)) deps.metrics.eventLogLag.observe({ source: options.source ?? payload.provider }, Math.max(0, lagSeconds));
+      }
+      return result;
     },
-    list: async () => {
-      throw new NotImplemented('The event log');
+
+    async list(filter, page) {
+      const first = pageSize(page.first);
+      const after = eventIdArgument(page.after, 'after');
+      const events = await log.read({ after, limit: first + 1, filter });
+      const items = events.slice(0, first).map((event) => ({ cursor: event.id, node: event }));
+      // The log does not count; the connection has no totalCount (contract).
+      return { items, totalCount: items.length, hasNextPage: events.length > first, hasPreviousPage: after !== null };
     },
-    subscribe: () => {
-      throw new NotImplemented('Event subscriptions');
+
+    subscribe(filter, after) {
+      const from = eventIdArgument(after, 'after');
+      const stream = new EventStream({ log, filter, after: from, bufferLimit, logger: deps.logger, onEnd: (ended) => streams.delete(ended) });
+      streams.add(stream);
+      return stream;
+    },
+
+    async stop() {
+      await Promise.all([...streams].map((stream) => stream.return()));
     },
   };
+}
+
+function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new InputRejected([problem(['first'], 'INVALID_VALUE', `first must be between 1 and ${MAX_PAGE_SIZE}.`)]);
+  }
+  return first;
+}
+
+function eventIdArgument(value: string | null | undefined, name: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (!isEventId(value)) {
+    throw new InputRejected([problem([name], 'INVALID_FORMAT', `${name} must be an event id such as 1700000000000-0.`)]);
+  }
+  return value;
 }

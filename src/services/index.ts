@@ -5,8 +5,10 @@ import type { ProviderClients } from '../providers/clients.js';
 import type { Stores } from '../store/index.js';
 import type { ContactService } from './contacts.js';
 import { createContactService } from './contacts.js';
+import { createDomainNameApiContactSource, createOpenproviderContactSource } from './email-contact-sources.js';
 import type { EmailVerificationService } from './email-verifications.js';
 import { createEmailVerificationService } from './email-verifications.js';
+import { createEmailStatusWatcher } from './email-status-watcher.js';
 import type { EventService } from './events.js';
 import { createEventService } from './events.js';
 import type { ProviderStatus } from './provider-status.js';
@@ -44,19 +46,36 @@ export function createServices(options: ServicesOptions): Services {
   const deps = { ...options, events };
   const verificationRequests = createVerificationRequestService(deps);
   const registryChecks = createRegistryCheckService(deps);
+  const emailVerifications = createEmailVerificationService(deps);
+  const emailStatusWatcher = createEmailStatusWatcher({
+    emailVerifications,
+    events,
+    locks: options.stores.locks,
+    intervalMs: options.config.emailWatchIntervalMs,
+    logger: options.logger.child({ component: 'email-status-watcher' }),
+  });
   return {
     providers: () => providerStatuses(options.clients),
-    contacts: createContactService({ ...deps, verificationRequests }),
-    emailVerifications: createEmailVerificationService(deps),
+    contacts: createContactService({
+      ...deps,
+      verificationRequests,
+      contactSources: {
+        ...(options.clients.openprovider ? { OPENPROVIDER: createOpenproviderContactSource(options.clients.openprovider, options.stores.cache) } : {}),
+        ...(options.clients.domainNameApi ? { DOMAIN_NAME_API: createDomainNameApiContactSource(options.clients.domainNameApi, options.stores.cache) } : {}),
+      },
+    }),
+    emailVerifications,
     verificationRequests,
     registryChecks,
     events,
     webhooks: { realtimeRegister: verificationRequests.webhook, veriff: registryChecks.webhook },
     start: async () => {
       await verificationRequests.start();
+      emailStatusWatcher.start();
     },
     stop: async () => {
-      await verificationRequests.stop();
+      await Promise.all([verificationRequests.stop(), emailStatusWatcher.stop()]);
+      await events.stop();
     },
   };
 }

@@ -1,34 +1,167 @@
-import { NotImplemented } from '../domain/errors.js';
+import { isIsoDateTime } from '../domain/dates.js';
+import { InputRejected } from '../domain/errors.js';
+import { problem } from '../domain/field-problem.js';
 import type { VerificationRequest, VerificationRequestFilter, VerificationRequestStatus } from '../domain/verification-request.js';
+import { earliestDeadline, effectiveRequestStatus } from '../domain/verification-request.js';
 import type { ServiceDeps } from './deps.js';
+import { createRealtimeRegisterWebhook } from './notification-webhook.js';
+import { createNotificationPoller } from './notification-poller.js';
 import type { Page, PageArgs } from './page.js';
 import type { WebhookHandler } from './webhook.js';
 
 /** DENIC verification requests, from Realtime Register notifications (webhook and poll queue). */
 export interface VerificationRequestService {
+  /** Soonest earliest deadline first (none last), then receivedAt, then id. Throws InputRejected for a bad filter or page. */
   list(filter: VerificationRequestFilter | null, page: PageArgs): Promise<Page<VerificationRequest>>;
+  /** The contact's requests in list order; customer null matches any. */
   forContact(handle: string, customer: string | null, status: VerificationRequestStatus[] | null): Promise<VerificationRequest[]>;
   get(id: string): Promise<VerificationRequest | null>;
-  /** Marks the request SUBMITTED (called after the provider accepted covering evidence). */
+  /**
+   * Marks the request SUBMITTED (called after the provider accepted covering evidence); null when there is no such
+   * request. Idempotent: an already SUBMITTED request is returned unchanged.
+   */
   markSubmitted(id: string): Promise<VerificationRequest | null>;
   /** POST /webhooks/realtime-register */
   webhook: WebhookHandler;
-  /** Starts the notification poller (one instance at a time) and the overdue sweep. */
+  /**
+   * Polls the Realtime Register queue now instead of waiting for the next interval (tests, operators); resolves with
+   * the number of notifications ingested (0 when another instance holds the poller lease).
+   */
+  pollNotifications(): Promise<number>;
+  /** Starts the notification poller (one instance at a time). OVERDUE needs no job: it is derived when read. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function createVerificationRequestService(_deps: ServiceDeps): VerificationRequestService {
-  const missing = async (): Promise<never> => {
-    throw new NotImplemented('Verification requests');
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 1000;
+
+export function createVerificationRequestService(deps: ServiceDeps): VerificationRequestService {
+  const store = deps.stores.verificationRequests;
+  const rtr = deps.config.providers.realtimeRegister;
+  const ingest = rtr ? { requests: store, events: deps.events, customer: rtr.customer } : null;
+  const poller =
+    rtr && ingest && deps.clients.realtimeRegister
+      ? createNotificationPoller({
+          queue: deps.clients.realtimeRegister,
+          ingest,
+          locks: deps.stores.locks,
+          durable: deps.stores.eventLog.durable,
+          intervalMs: rtr.pollIntervalMs,
+          logger: deps.logger.child({ component: 'rtr-notification-poller' }),
+        })
+      : null;
+
+  const sorted = async (keep: (request: VerificationRequest, now: Date) => boolean): Promise<VerificationRequest[]> => {
+    const now = new Date();
+    return (await store.list()).filter((request) => keep(request, now)).sort(compareRequests);
   };
+
   return {
-    list: missing,
-    forContact: missing,
-    get: missing,
-    markSubmitted: missing,
-    webhook: async () => ({ status: 501, body: { error: 'Realtime Register notifications are not implemented yet.' } }),
-    start: async () => {},
-    stop: async () => {},
+    async list(filter, page) {
+      const first = pageSize(page.first);
+      const after = page.after === null || page.after === undefined ? null : decodeCursor(page.after);
+      const deadlineBefore = filter?.deadlineBefore ?? null;
+      if (deadlineBefore !== null && !isIsoDateTime(deadlineBefore)) {
+        throw new InputRejected([
+          problem(['filter', 'deadlineBefore'], 'INVALID_FORMAT', 'deadlineBefore must be an ISO 8601 date-time with an offset, e.g. 2026-05-01T00:00:00Z.'),
+        ]);
+      }
+      const all = await sorted((request, now) => matchesFilter(request, filter, now));
+      const start = after ? all.findIndex((request) => compareRequests(request, after) > 0) : 0;
+      const rest = start < 0 ? [] : all.slice(start);
+      const items = rest.slice(0, first).map((node) => ({ cursor: encodeCursor(node), node }));
+      return { items, totalCount: all.length, hasNextPage: rest.length > first, hasPreviousPage: after !== null };
+    },
+
+    async forContact(handle, customer, status) {
+      return sorted(
+        (request, now) =>
+          request.contactHandle === handle &&
+          (customer === null || request.customer === null || request.customer === customer) &&
+          (!status?.length || status.includes(effectiveRequestStatus(request, now))),
+      );
+    },
+
+    get: (id) => store.get(id),
+
+    async markSubmitted(id) {
+      const request = await store.get(id);
+      if (!request || request.status === 'SUBMITTED') return request;
+      const submitted: VerificationRequest = { ...request, status: 'SUBMITTED', submittedAt: new Date().toISOString() };
+      await store.put(submitted);
+      return submitted;
+    },
+
+    webhook: createRealtimeRegisterWebhook(rtr, ingest, deps.logger.child({ component: 'rtr-webhook' })),
+
+    pollNotifications: async () => (poller ? poller.pollNow() : 0),
+    start: async () => poller?.start(),
+    stop: async () => poller?.stop(),
   };
+}
+
+function matchesFilter(request: VerificationRequest, filter: VerificationRequestFilter | null, now: Date): boolean {
+  if (!filter) return true;
+  if (filter.providers?.length && !filter.providers.includes(request.provider)) return false;
+  if (filter.status?.length && !filter.status.includes(effectiveRequestStatus(request, now))) return false;
+  if (filter.contactHandle && request.contactHandle !== filter.contactHandle) return false;
+  if (filter.deadlineBefore) {
+    const deadline = earliestDeadline(request);
+    if (deadline === null || Date.parse(deadline) >= Date.parse(filter.deadlineBefore)) return false;
+  }
+  return true;
+}
+
+/** The sort key a cursor carries: enough to find the position again even after requests were added. */
+type SortKey = Pick<VerificationRequest, 'id' | 'receivedAt' | 'deDelegationDeadline' | 'deletionDeadline'>;
+
+/** Earliest deadline ascending with none last, then receivedAt, then id. */
+export function compareRequests(a: SortKey, b: SortKey): number {
+  const deadlineA = timeOf(earliestDeadline(a));
+  const deadlineB = timeOf(earliestDeadline(b));
+  if (deadlineA !== deadlineB) return deadlineA < deadlineB ? -1 : 1;
+  const receivedA = timeOf(a.receivedAt);
+  const receivedB = timeOf(b.receivedAt);
+  if (receivedA !== receivedB) return receivedA < receivedB ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function timeOf(value: string | null): number {
+  const time = value === null ? Number.NaN : Date.parse(value);
+  return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time;
+}
+
+const CURSOR_PREFIX = 'vr1:';
+
+/** Opaque to clients: base64url of the last item's sort key. */
+function encodeCursor(request: VerificationRequest): string {
+  const key = [earliestDeadline(request), request.receivedAt, request.id];
+  return Buffer.from(CURSOR_PREFIX + JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): SortKey {
+  const invalid = () => new InputRejected([problem(['after'], 'INVALID_VALUE', 'after is not a cursor from this connection.')]);
+  if (!/^[A-Za-z0-9_-]{1,2048}$/.test(cursor)) throw invalid();
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!text.startsWith(CURSOR_PREFIX)) throw invalid();
+  let key: unknown;
+  try {
+    key = JSON.parse(text.slice(CURSOR_PREFIX.length));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(key) || key.length !== 3) throw invalid();
+  const [deadline, receivedAt, id] = key as unknown[];
+  const isInstant = (value: unknown): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+  if (!(deadline === null || isInstant(deadline)) || !isInstant(receivedAt) || typeof id !== 'string' || id === '') throw invalid();
+  return { id, receivedAt, deDelegationDeadline: deadline, deletionDeadline: null };
+}
+
+function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new InputRejected([problem(['first'], 'INVALID_VALUE', `first must be between 1 and ${MAX_PAGE_SIZE}.`)]);
+  }
+  return first;
 }

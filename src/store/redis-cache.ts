@@ -29,14 +29,14 @@ interface StampedValue {
  * or at all cheaply, across a cluster). Every value is stored as `{"g": generation, "v": value}`; every read fetches
  * the generation in the same round trip as the values and treats a value of another generation as a miss. So a clear
  * is visible to every instance at once, and old entries simply expire. A write stamps the generation this instance
- * last saw (read alongside the preceding get), so data fetched before a clear is never served after it, except in the
+ * saw within the last second (normally read alongside the preceding get, else read again), so data fetched before a clear is never served after it, except in the
  * usual cache-aside race where a concurrent read of the same instance saw the newer generation first.
  */
 export class RedisCache implements Cache {
   private isDegraded = false;
   private readonly timeoutMs: number;
-  /** The generation each kind had at this instance's last read. */
-  private readonly generations = new Map<CacheKind, number>();
+  /** The generation each kind had at this instance's last read, and when that was (Date.now()). */
+  private readonly generations = new Map<CacheKind, { value: number; readAt: number }>();
 
   constructor(private readonly options: RedisCacheOptions) {
     this.timeoutMs = options.timeoutMs ?? 150;
@@ -56,8 +56,7 @@ export class RedisCache implements Cache {
     const misses = keys.map((): T | undefined => undefined);
     const values = await this.guard('get', misses, async () => {
       const [generation, ...raws] = await this.fetch([cacheGenerationKey(kind), ...keys.map((key) => cacheKey(kind, key))]);
-      const current = parseGeneration(generation);
-      this.generations.set(kind, current);
+      const current = this.remember(kind, generation);
       return raws.map((raw) => decode<T>(raw, current));
     });
     const hits = values.filter((value) => value !== undefined).length;
@@ -75,7 +74,7 @@ export class RedisCache implements Cache {
     const ttl = cacheTtl(kind, ttlMs);
     const client = this.options.connection.client;
     await this.guard('set', undefined, async () => {
-      const g = this.generations.get(kind) ?? (await this.readGeneration(kind));
+      const g = await this.writeGeneration(kind);
       await Promise.all(
         entries.map(([key, value]) => {
           const stamped: StampedValue = { g, v: value };
@@ -94,14 +93,24 @@ export class RedisCache implements Cache {
 
   async clearKind(kind: CacheKind): Promise<void> {
     await this.guard('clear', undefined, async () => {
-      this.generations.set(kind, await this.options.connection.client.incr(cacheGenerationKey(kind)));
+      this.remember(kind, String(await this.options.connection.client.incr(cacheGenerationKey(kind))));
     });
   }
 
-  private async readGeneration(kind: CacheKind): Promise<number> {
-    const current = parseGeneration(await this.options.connection.client.get(cacheGenerationKey(kind)));
-    this.generations.set(kind, current);
-    return current;
+  private remember(kind: CacheKind, raw: string | null | undefined): number {
+    const value = parseGeneration(raw);
+    this.generations.set(kind, { value, readAt: Date.now() });
+    return value;
+  }
+
+  /**
+   * The generation to stamp a write with: the one seen by a read in the last GENERATION_FRESH_MS (normally the get
+   * that missed just before this set), else read again, so a Redis restart or flush cannot leave a stale number here.
+   */
+  private async writeGeneration(kind: CacheKind): Promise<number> {
+    const known = this.generations.get(kind);
+    if (known && Date.now() - known.readAt < GENERATION_FRESH_MS) return known.value;
+    return this.remember(kind, await this.options.connection.client.get(cacheGenerationKey(kind)));
   }
 
   /** MGET on one Redis; on a cluster the keys live in different slots, so one GET each (auto-pipelined per node). */
@@ -129,6 +138,9 @@ export class RedisCache implements Cache {
     }
   }
 }
+
+/** How long a generation read stays good for stamping writes. */
+const GENERATION_FRESH_MS = 1_000;
 
 function parseGeneration(raw: string | null | undefined): number {
   const parsed = raw ? Number.parseInt(raw, 10) : 0;

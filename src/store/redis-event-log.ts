@@ -159,6 +159,11 @@ export class RedisEventLog implements EventLog {
     this.reader = reader;
     let failures = 0;
     while (!this.closed) {
+      // Outages are logged by the main connection; here we only wait for the reader's own connection to be back.
+      if (!reader.healthy) {
+        await reader.ready(250);
+        continue;
+      }
       try {
         // Never seen the stream (Redis was down at subscribe): start from what it holds once it is back.
         lastId ??= await this.latestId(reader);
@@ -177,7 +182,7 @@ export class RedisEventLog implements EventLog {
         }
       } catch (err) {
         if (this.closed) break;
-        if (failures === 0) this.options.logger.warn({ error: errorMessage(err) }, 'event log live reader failed; retrying');
+        if (failures === 0 && reader.healthy) this.options.logger.warn({ error: errorMessage(err) }, 'event log live reader failed; retrying');
         failures++;
         await sleep(Math.min(100 * failures, 1_000));
       }

@@ -18,10 +18,10 @@ describe('GraphQL over HTTP (graphql-http server audits)', () => {
     const audits = serverAudits({ url: `${gateway.url}/graphql`, fetchFn: fetch });
     const results = await Promise.all(audits.map((audit) => audit.fn()));
     const failedMusts = results.filter((result) => result.name.startsWith('MUST') && result.status !== 'ok');
-    expect(failedMusts.map((result) => `${result.name}: ${result.reason}`)).toEqual([]);
-    const counts = { ok: 0, warn: 0, error: 0 };
-    for (const result of results) counts[result.status]++;
+    expect(failedMusts.map((result) => `${result.name}: ${'reason' in result ? result.reason : result.status}`)).toEqual([]);
+    const counts: Record<string, number> = {};
+    for (const result of results) counts[result.status] = (counts[result.status] ?? 0) + 1;
     // Reported, not asserted beyond the MUSTs: SHOULD audits are advice.
-    console.info(`graphql-http audits: ${counts.ok} ok, ${counts.warn} warn, ${counts.error} error of ${results.length}`);
+    console.info(`graphql-http audits of ${results.length}: ${JSON.stringify(counts)}`);
   });
 });

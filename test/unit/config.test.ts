@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseApiKeys } from '../../src/config.js';
+import { ConfigError, configSecrets, loadConfig, parseApiKeys } from '../../src/config.js';
 
 function configError(env: Record<string, string>): string {
   try {
@@ -72,6 +72,88 @@ describe('loadConfig', () => {
   it('rejects a poll interval that is not a number of milliseconds', () => {
     expect(configError({ REALTIME_REGISTER_API_KEY: 'k', REALTIME_REGISTER_CUSTOMER: 'acme', REALTIME_REGISTER_POLL_INTERVAL_MS: '5s', GATEWAY_API_KEYS: 'live-key-1:*' })).toMatch(
       /^REALTIME_REGISTER_POLL_INTERVAL_MS: /,
+    );
+  });
+
+  it('reads the query limits with their documented defaults', () => {
+    expect(loadConfig({}).limits).toEqual({ maxDepth: 12, maxCost: 5000, maxAliases: 30, maxTokens: 2000, maxBodyBytes: 102400, batching: false });
+    const limits = loadConfig({ GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_COST: '100', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_TOKENS: '500', GRAPHQL_MAX_BODY_BYTES: '4096', GRAPHQL_BATCHING: 'true' }).limits;
+    expect(limits).toEqual({ maxDepth: 8, maxCost: 100, maxAliases: 0, maxTokens: 500, maxBodyBytes: 4096, batching: true });
+  });
+
+  it('names each bad limit in one line', () => {
+    for (const [name, value] of [['GRAPHQL_MAX_DEPTH', '0'], ['GRAPHQL_MAX_COST', 'lots'], ['GRAPHQL_MAX_TOKENS', '-5'], ['GRAPHQL_MAX_BODY_BYTES', '100'], ['RATE_LIMIT_PER_MINUTE', '1.5'], ['RATE_LIMIT_BURST', '0']] as const) {
+      const message = configError({ [name]: value });
+      expect(message).toMatch(new RegExp(`^${name}: must be a whole number of at least \\d+, got "${value}"$`));
+    }
+    expect(configError({ GRAPHQL_BATCHING: 'sometimes' })).toMatch(/^GRAPHQL_BATCHING: must be true or false/);
+  });
+
+  it('reads the rate limits with their defaults, 0 meaning off', () => {
+    expect(loadConfig({}).rateLimit).toEqual({ perMinute: 600, burst: 100, webhookPerMinute: 1200 });
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_BURST: '5', WEBHOOK_RATE_LIMIT_PER_MINUTE: '60' }).rateLimit).toEqual({ perMinute: 0, burst: 5, webhookPerMinute: 60 });
+  });
+
+  it('reads JWT settings and rejects a short HS256 secret, a bad JWKS URL and a stray issuer', () => {
+    expect(loadConfig({}).jwt).toBeNull();
+    const secret = 'a-jwt-secret-of-at-least-32-chars!!';
+    expect(loadConfig({ GATEWAY_JWT_SECRET: secret, GATEWAY_JWT_ISSUER: 'https://idp', GATEWAY_JWT_AUDIENCE: 'gateway' }).jwt).toEqual({
+      secret,
+      jwksUrl: null,
+      issuer: 'https://idp',
+      audience: 'gateway',
+    });
+    expect(loadConfig({ GATEWAY_JWKS_URL: 'https://idp.example/.well-known/jwks.json' }).jwt?.jwksUrl).toBe('https://idp.example/.well-known/jwks.json');
+    expect(configError({ GATEWAY_JWT_SECRET: 'short' })).toMatch(/^GATEWAY_JWT_SECRET: needs at least 32 characters/);
+    expect(configError({ GATEWAY_JWT_SECRET: 'short' })).not.toContain('short');
+    expect(configError({ GATEWAY_JWKS_URL: 'ftp://idp/jwks' })).toMatch(/^GATEWAY_JWKS_URL: must be an http\(s\) URL/);
+    expect(configError({ GATEWAY_JWT_ISSUER: 'https://idp' })).toMatch(/^GATEWAY_JWT_ISSUER: is set, but neither GATEWAY_JWT_SECRET nor GATEWAY_JWKS_URL is$/);
+  });
+
+  it('lets live mode start with JWT verification instead of API keys', () => {
+    const config = loadConfig({ OPENPROVIDER_USERNAME: 'u', OPENPROVIDER_PASSWORD: 'p', GATEWAY_JWKS_URL: 'https://idp.example/jwks' });
+    expect(config.mode).toBe('live');
+    expect(config.apiKeys).toEqual([]);
+  });
+
+  it('accepts CORS origins or *, and names a value that is not an origin', () => {
+    expect(loadConfig({}).corsOrigins).toBeNull();
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/' }).corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(configError({ CORS_ORIGINS: 'https://app.example.com/path' })).toMatch(/^CORS_ORIGINS: "https:\/\/app.example.com\/path" is not an origin/);
+    expect(configError({ CORS_ORIGINS: 'app.example.com' })).toMatch(/^CORS_ORIGINS: /);
+  });
+
+  it('collects every secret value of a configuration, and nothing that is not one', () => {
+    const config = loadConfig({
+      GATEWAY_API_KEYS: 'first-api-key-1:*;second-api-key-2:events:read',
+      GATEWAY_JWT_SECRET: 'jwt-secret-jwt-secret-jwt-secret-32',
+      REALTIME_REGISTER_API_KEY: 'rtr-api-key-value',
+      REALTIME_REGISTER_CUSTOMER: 'acme',
+      REALTIME_REGISTER_WEBHOOK_SECRET: 'rtr-webhook-secret',
+      OPENPROVIDER_USERNAME: 'op-user',
+      OPENPROVIDER_PASSWORD: 'op-password-value',
+      DOMAIN_NAME_API_USERNAME: 'dna-user',
+      DOMAIN_NAME_API_PASSWORD: 'dna-password-value',
+      VERIFF_API_KEY: 'veriff-api-key-value',
+      VERIFF_SHARED_SECRET: 'veriff-shared-secret',
+      VERIFF_PREVIOUS_SHARED_SECRET: 'veriff-previous-secret',
+      REDIS_URL: 'redis://:redis-p%40ssword@localhost:6379',
+    });
+    expect(configSecrets(config).sort()).toEqual(
+      [
+        'first-api-key-1',
+        'second-api-key-2',
+        'jwt-secret-jwt-secret-jwt-secret-32',
+        'rtr-api-key-value',
+        'rtr-webhook-secret',
+        'op-password-value',
+        'dna-password-value',
+        'veriff-api-key-value',
+        'veriff-shared-secret',
+        'veriff-previous-secret',
+        'redis-p@ssword',
+      ].sort(),
     );
   });
 });

@@ -1,10 +1,185 @@
+import { createHash } from 'node:crypto';
 import type { OpenproviderConfig } from '../../config.js';
+import type { Contact } from '../../domain/contact.js';
+import type { EmailVerification } from '../../domain/email-verification.js';
+import { ProviderFailure } from '../../domain/errors.js';
 import type { ProviderClientDeps } from '../client-deps.js';
+import type { UpstreamRequest, UpstreamResponse } from '../http.js';
+import {
+  credentialsRefused,
+  isAuthFailure,
+  isCallsLimitResponse,
+  isNotFound,
+  isSuccess,
+  notFound,
+  openproviderFailure,
+  readEnvelope,
+  toContact,
+  toEmailVerification,
+} from './map.js';
+import { OpenproviderTokenManager } from './token.js';
+import type { OpenproviderCustomer, OpenproviderEnvelope, OpenproviderListData, OpenproviderListQuery } from './wire.js';
+import {
+  OPENPROVIDER_CODES,
+  OPENPROVIDER_CUSTOMER_NOT_FOUND_CODE,
+  OPENPROVIDER_MAX_LIMIT,
+  OPENPROVIDER_PATHS,
+  OPENPROVIDER_VERIFICATION_NOT_FOUND_CODE,
+} from './wire.js';
 
-/** Wire calls to Openprovider; every call goes through the shared ProviderHttp in deps.http. */
+/** One page of the email verification list, mapped to the gateway's rows. */
+export interface OpenproviderListPage {
+  total: number;
+  rows: EmailVerification[];
+}
+
+export interface OpenproviderStartInput {
+  email: string;
+  handle?: string | null;
+  language?: string | null;
+  tag?: string | null;
+}
+
+export interface OpenproviderRestartInput {
+  email: string;
+  language?: string | null;
+  tag?: string | null;
+}
+
+type AuthorizedRequest = Omit<UpstreamRequest, 'headers'> & { headers?: Record<string, string> };
+
+/**
+ * Wire calls to Openprovider REST v1beta; every call goes through the shared ProviderHttp in deps.http.
+ * Calls carry a bearer token from the token manager; a token refused mid-flight (HTTP 401 or code 196) is dropped
+ * and the call is sent once more with a fresh one, never more.
+ */
 export class OpenproviderClient {
+  readonly tokens: OpenproviderTokenManager;
+
   constructor(
     readonly config: OpenproviderConfig,
     private readonly deps: ProviderClientDeps,
-  ) {}
+  ) {
+    const account = createHash('sha256').update(`${config.baseUrl}\n${config.username}`).digest('hex').slice(0, 16);
+    this.tokens = new OpenproviderTokenManager({
+      login: () => this.login(),
+      cache: deps.stores.cache,
+      locks: deps.stores.locks,
+      account,
+      logger: deps.logger,
+    });
+  }
+
+  /** ListDomainEmailVerifications: one page of rows (one per email and domain). `limit` is capped at 1000. */
+  async listEmailVerifications(query: OpenproviderListQuery, requestId?: string): Promise<OpenproviderListPage> {
+    const { response, envelope } = await this.send<OpenproviderListData>({
+      operation: 'emailVerifications.list',
+      method: 'GET',
+      path: OPENPROVIDER_PATHS.listEmailVerifications,
+      query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, OPENPROVIDER_MAX_LIMIT) },
+      requestId,
+      // Code 50 under HTTP 500 is a rate limit the HTTP layer would otherwise not retry.
+      isRetryable: isCallsLimitResponse,
+    });
+    if (!isSuccess(response, envelope) || !Array.isArray(envelope?.data?.results)) {
+      throw openproviderFailure(response, envelope, 'the email verification list');
+    }
+    const data = envelope.data;
+    return { total: typeof data.total === 'number' ? data.total : data.results.length, rows: data.results.map(toEmailVerification) };
+  }
+
+  /** StartEmailVerification; resolves with Openprovider's verification id. Success is code 20001, not 0. */
+  async startEmailVerification(input: OpenproviderStartInput, requestId?: string): Promise<number | null> {
+    const { response, envelope } = await this.send<{ id?: number }>({
+      operation: 'emailVerifications.start',
+      method: 'POST',
+      path: OPENPROVIDER_PATHS.startEmailVerification,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: input.email, handle: input.handle ?? '', language: input.language ?? '', tag: input.tag ?? '' }),
+      requestId,
+    });
+    if (!isSuccess(response, envelope, OPENPROVIDER_CODES.verificationStarted)) {
+      throw openproviderFailure(response, envelope, 'starting the email verification');
+    }
+    return typeof envelope?.data?.id === 'number' ? envelope.data.id : null;
+  }
+
+  /**
+   * RestartEmailVerification: starts the verification of an address again, or resends the last email while one
+   * is running. Throws NotFound when Openprovider has no verification for the address.
+   */
+  async restartEmailVerification(input: OpenproviderRestartInput, requestId?: string): Promise<void> {
+    const { response, envelope } = await this.send<{ success?: boolean }>({
+      operation: 'emailVerifications.restart',
+      method: 'POST',
+      path: OPENPROVIDER_PATHS.restartEmailVerification,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: input.email, language: input.language ?? '', tag: input.tag ?? '' }),
+      requestId,
+    });
+    if (isSuccess(response, envelope) && envelope?.data?.success !== false) return;
+    if (isNotFound(response, envelope, OPENPROVIDER_VERIFICATION_NOT_FOUND_CODE)) {
+      throw notFound('Openprovider has no email verification for this address.');
+    }
+    if (isSuccess(response, envelope)) {
+      throw new ProviderFailure('OPENPROVIDER', 'Openprovider answered the restart with success: false.', {
+        kind: 'ERROR',
+        code: '0',
+        httpStatus: response.status,
+        retryable: false,
+      });
+    }
+    throw openproviderFailure(response, envelope, 'restarting the email verification');
+  }
+
+  /** GetCustomer: the contact behind a handle, or null when Openprovider has no such handle. */
+  async getCustomer(handle: string, requestId?: string): Promise<Contact | null> {
+    const { response, envelope } = await this.send<OpenproviderCustomer>({
+      operation: 'customers.get',
+      method: 'GET',
+      path: OPENPROVIDER_PATHS.customer(handle),
+      requestId,
+      isRetryable: isCallsLimitResponse,
+    });
+    if (isSuccess(response, envelope) && envelope?.data && typeof envelope.data === 'object') {
+      if (envelope.data.is_deleted) return null;
+      return toContact({ ...envelope.data, handle: envelope.data.handle || handle });
+    }
+    if (isNotFound(response, envelope, OPENPROVIDER_CUSTOMER_NOT_FOUND_CODE)) return null;
+    throw openproviderFailure(response, envelope, 'the customer lookup');
+  }
+
+  /** One authorized call; re-sent once with a fresh token when the token was refused. */
+  private async send<T>(request: AuthorizedRequest): Promise<{ response: UpstreamResponse; envelope: OpenproviderEnvelope<T> | null }> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.tokens.token();
+      const response = await this.deps.http.request({
+        ...request,
+        headers: { accept: 'application/json', ...request.headers, authorization: `Bearer ${token}` },
+      });
+      const envelope = readEnvelope<T>(response);
+      if (attempt === 0 && isAuthFailure(response, envelope)) {
+        this.deps.logger.info({ operation: request.operation, httpStatus: response.status }, 'Openprovider refused the token; logging in again once');
+        await this.tokens.invalidate(token);
+        continue;
+      }
+      return { response, envelope };
+    }
+  }
+
+  /** POST /auth/login. Code 196 (under HTTP 200, 401 or 500) or HTTP 401/403 means the credentials were refused. */
+  private async login(): Promise<string> {
+    const response = await this.deps.http.request({
+      operation: 'auth.login',
+      method: 'POST',
+      path: OPENPROVIDER_PATHS.login,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ username: this.config.username, password: this.config.password, ip: '0.0.0.0' }),
+    });
+    const envelope = readEnvelope<{ token?: string }>(response);
+    const token = envelope?.data?.token;
+    if (isSuccess(response, envelope) && typeof token === 'string' && token) return token;
+    if (isAuthFailure(response, envelope) || response.status === 403) throw credentialsRefused(response.status);
+    throw openproviderFailure(response, envelope, 'the login');
+  }
 }

@@ -1,10 +1,221 @@
 import type { RealtimeRegisterConfig } from '../../config.js';
+import type { Contact, ContactDraft } from '../../domain/contact.js';
+import { InputRejected } from '../../domain/errors.js';
+import { problem } from '../../domain/field-problem.js';
+import { isRtrHandle } from '../../domain/handles.js';
 import type { ProviderClientDeps } from '../client-deps.js';
+import type { UpstreamMethod, UpstreamRequest, UpstreamResponse } from '../http.js';
+import { LIST_LIMIT_MAX, PROCESS_ID_HEADER } from './assumptions.js';
+import { rtrError, unreadableAnswer } from './errors.js';
+import type { ContactChanges } from './map.js';
+import { contactCreateBody, contactFromWire, contactUpdateBody } from './map.js';
+import type { RtrNotification, RtrPollResult } from './notification.js';
+import type { RtrContact, RtrPage } from './wire.js';
 
-/** Wire calls to RealtimeRegister; every call goes through the shared ProviderHttp in deps.http. */
+/** Per call: the request id sent upstream as x-request-id, and the customer when not the configured one. */
+export interface RtrCallOptions {
+  requestId?: string;
+  customer?: string;
+}
+
+/** A contact listing (GET .../contacts): `handles` becomes `handle:in=`, `filters` are `field[:matcher]=value`. */
+export interface ContactListQuery {
+  handles?: readonly string[];
+  filters?: Record<string, string>;
+  q?: string;
+  /** `field` or `-field` (descending). */
+  order?: string;
+  /** 1..LIST_LIMIT_MAX; default: the number of handles, else the provider's 10. */
+  limit?: number;
+  offset?: number;
+  /** false skips counting (pagination.total absent). */
+  total?: boolean;
+}
+
+export interface ContactListPage {
+  contacts: Contact[];
+  limit: number;
+  offset: number;
+  total: number | null;
+}
+
+/** A write the provider accepted: at once (200/201) or to finish later (202, with its process id). */
+export interface RtrWriteResult {
+  async: boolean;
+  processId: string | null;
+}
+
+export interface NotificationListPage {
+  notifications: RtrNotification[];
+  limit: number;
+  offset: number;
+  total: number | null;
+}
+
+/**
+ * Realtime Register REST v2 (providers/realtime-register.md): contacts and the notification queue. Every call goes
+ * through the shared ProviderHttp (deadline, breaker, metrics; GETs retried, POSTs not). Answers come back in the
+ * gateway's domain shapes; non-2xx answers become domain errors (errors.ts).
+ */
 export class RealtimeRegisterClient {
   constructor(
     readonly config: RealtimeRegisterConfig,
     private readonly deps: ProviderClientDeps,
   ) {}
+
+  /** The customer calls use when none is given (REALTIME_REGISTER_CUSTOMER). */
+  get defaultCustomer(): string {
+    return this.config.customer;
+  }
+
+  /** One contact, or null when the provider has none under that handle. */
+  async getContact(handle: string, options: RtrCallOptions = {}): Promise<Contact | null> {
+    const customer = this.customerOf(options);
+    const response = await this.call('contacts.get', 'GET', this.contactPath(customer, handle), options);
+    if (response.status === 404) return null;
+    const wire = this.json<RtrContact>(response, 'contacts.get');
+    return contactFromWire(wire, customer);
+  }
+
+  /** One list call; with `handles`, the contacts among them that exist (any order). */
+  async listContacts(query: ContactListQuery, options: RtrCallOptions = {}): Promise<ContactListPage> {
+    const customer = this.customerOf(options);
+    const handles = query.handles ?? [];
+    handles.forEach((handle, index) => this.assertHandle(handle, ['handles', String(index)]));
+    const limit = query.limit ?? (handles.length || undefined);
+    if (limit !== undefined && (limit < 1 || limit > LIST_LIMIT_MAX)) {
+      throw new InputRejected([problem(['limit'], 'INVALID_VALUE', `limit must be between 1 and ${LIST_LIMIT_MAX}.`)]);
+    }
+    const response = await this.call('contacts.list', 'GET', `/v2/customers/${segment(customer)}/contacts`, options, {
+      query: {
+        ...query.filters,
+        ...(handles.length ? { 'handle:in': handles.join(',') } : {}),
+        q: query.q,
+        order: query.order,
+        limit,
+        offset: query.offset,
+        total: query.total === false ? false : undefined,
+      },
+    });
+    const page = this.page<RtrContact>(response, 'contacts.list');
+    return { ...page.pagination, total: page.pagination.total ?? null, contacts: page.entities.map((wire) => contactFromWire(wire, customer)) };
+  }
+
+  /** POST .../contacts/{handle}. Throws Conflict when the handle is taken. */
+  async createContact(draft: ContactDraft, options: RtrCallOptions = {}): Promise<RtrWriteResult> {
+    const customer = this.customerOf({ ...options, customer: draft.customer ?? options.customer });
+    const body = JSON.stringify(contactCreateBody(draft));
+    const response = await this.call('contacts.create', 'POST', this.contactPath(customer, draft.handle), options, { body });
+    return this.writeResult(response, 'contacts.create', []);
+  }
+
+  /** POST .../contacts/{handle}/update: only the fields in `changes` change; `verifications` adds evidence. */
+  async updateContact(handle: string, changes: ContactChanges, options: RtrCallOptions = {}): Promise<RtrWriteResult> {
+    const customer = this.customerOf(options);
+    const body = JSON.stringify(contactUpdateBody(changes));
+    const response = await this.call('contacts.update', 'POST', `${this.contactPath(customer, handle)}/update`, options, { body });
+    return this.writeResult(response, 'contacts.update', changes.verifications ? ['verifications'] : []);
+  }
+
+  /** The oldest unacknowledged notification (the same one until acked) and how many are waiting. */
+  async pollNotification(options: RtrCallOptions = {}): Promise<RtrPollResult> {
+    const response = await this.call('notifications.poll', 'GET', `${this.notificationsPath(options)}/poll`, options);
+    const body = this.json<{ count?: unknown; notification?: RtrNotification | null }>(response, 'notifications.poll');
+    if (typeof body.count !== 'number') throw unreadableAnswer('notifications.poll', response.status);
+    return { count: body.count, notification: body.notification ?? null };
+  }
+
+  /** Removes a notification from the queue. Acking twice is harmless, so the call may be retried. */
+  async ackNotification(id: number, options: RtrCallOptions = {}): Promise<void> {
+    const path = `${this.notificationsPath(options)}/${encodeURIComponent(String(id))}/ack`;
+    const response = await this.call('notifications.ack', 'POST', path, options, { idempotent: true });
+    if (response.status >= 300) throw rtrError(response, { operation: 'notifications.ack' });
+  }
+
+  async getNotification(id: number, options: RtrCallOptions = {}): Promise<RtrNotification | null> {
+    const response = await this.call('notifications.get', 'GET', `${this.notificationsPath(options)}/${encodeURIComponent(String(id))}`, options);
+    if (response.status === 404) return null;
+    return this.json<RtrNotification>(response, 'notifications.get');
+  }
+
+  async listNotifications(query: { limit?: number; offset?: number; order?: string } = {}, options: RtrCallOptions = {}): Promise<NotificationListPage> {
+    const response = await this.call('notifications.list', 'GET', this.notificationsPath(options), options, { query });
+    const page = this.page<RtrNotification>(response, 'notifications.list');
+    return { ...page.pagination, total: page.pagination.total ?? null, notifications: page.entities };
+  }
+
+  private call(
+    operation: string,
+    method: UpstreamMethod,
+    path: string,
+    options: RtrCallOptions,
+    extra: Pick<UpstreamRequest, 'query' | 'body' | 'idempotent'> = {},
+  ): Promise<UpstreamResponse> {
+    const headers: Record<string, string> = { authorization: `ApiKey ${this.config.apiKey}`, accept: 'application/json' };
+    if (extra.body !== undefined) headers['content-type'] = 'application/json';
+    return this.deps.http.request({ operation, method, path, headers, requestId: options.requestId, ...extra });
+  }
+
+  /** The body of a 2xx, or the domain error of anything else. */
+  private json<T>(response: UpstreamResponse, operation: string): T {
+    if (response.status < 200 || response.status >= 300) throw rtrError(response, { operation });
+    try {
+      return JSON.parse(response.body) as T;
+    } catch {
+      throw unreadableAnswer(operation, response.status);
+    }
+  }
+
+  private page<T>(response: UpstreamResponse, operation: string): RtrPage<T> {
+    const page = this.json<Partial<RtrPage<T>>>(response, operation);
+    if (!Array.isArray(page?.entities) || typeof page.pagination !== 'object' || page.pagination === null) {
+      throw unreadableAnswer(operation, response.status);
+    }
+    return page as RtrPage<T>;
+  }
+
+  /** 200/201 done; 202 accepted, its process id in the x-process-id header or the body's processId. */
+  private writeResult(response: UpstreamResponse, operation: string, inputPath: string[]): RtrWriteResult {
+    if (response.status < 200 || response.status >= 300) throw rtrError(response, { operation, inputPath });
+    const header = response.headers[PROCESS_ID_HEADER];
+    const fromHeader = Array.isArray(header) ? header[0] : header;
+    return { async: response.status === 202, processId: fromHeader || processIdInBody(response.body) };
+  }
+
+  private customerOf(options: RtrCallOptions): string {
+    const customer = options.customer ?? this.config.customer;
+    this.assertHandle(customer, ['customer']);
+    return customer;
+  }
+
+  private contactPath(customer: string, handle: string): string {
+    this.assertHandle(handle, ['handle']);
+    return `/v2/customers/${segment(customer)}/contacts/${segment(handle)}`;
+  }
+
+  private notificationsPath(options: RtrCallOptions): string {
+    return `/v2/customers/${segment(this.customerOf(options))}/notifications`;
+  }
+
+  /** Customer and handle path segments are 3–40 of [a-zA-Z0-9-_@.]; others are refused before any call. */
+  private assertHandle(value: string, path: string[]): void {
+    if (!isRtrHandle(value)) {
+      throw new InputRejected([problem(path, 'INVALID_FORMAT', `${path[0]} must be 3 to 40 characters of a-z, A-Z, 0-9, -, _, @ and .`)]);
+    }
+  }
+}
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function processIdInBody(text: string): string | null {
+  if (!text) return null;
+  try {
+    const body = JSON.parse(text) as { processId?: unknown } | null;
+    const id = body?.processId;
+    return typeof id === 'number' || (typeof id === 'string' && id !== '') ? String(id) : null;
+  } catch {
+    return null;
+  }
 }

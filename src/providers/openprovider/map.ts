@@ -1,0 +1,177 @@
+import type { Contact } from '../../domain/contact.js';
+import type { EmailVerification } from '../../domain/email-verification.js';
+import { NotFound, ProviderFailure } from '../../domain/errors.js';
+import { openproviderEmailStatus } from '../../domain/status-mapping.js';
+import { parseRetryAfter } from '../http.js';
+import type { UpstreamResponse } from '../http.js';
+import { amsterdamWallTimeToUtc } from './amsterdam-time.js';
+import type { OpenproviderCustomer, OpenproviderEnvelope, OpenproviderVerificationRow } from './wire.js';
+import { OPENPROVIDER_CODES } from './wire.js';
+
+/** The `{code, desc, data}` envelope of a response, or null when the body is not one (HTML, empty, cut short). */
+export function readEnvelope<T = unknown>(response: UpstreamResponse): OpenproviderEnvelope<T> | null {
+  if (!response.body) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { code?: unknown }).code !== 'number') return null;
+  const envelope = parsed as OpenproviderEnvelope<T>;
+  return { ...envelope, desc: typeof envelope.desc === 'string' ? envelope.desc : '' };
+}
+
+/** Code 50 (calls limit) or 10005 (blacklisted), whatever the HTTP status. */
+export function isRateLimitCode(code: number | undefined): boolean {
+  return code === OPENPROVIDER_CODES.callsLimitReached || code === OPENPROVIDER_CODES.blacklisted;
+}
+
+/**
+ * For ProviderHttp's isRetryable hook on idempotent reads: "Calls limit has been reached" (code 50) usually comes
+ * under HTTP 500, which the HTTP layer would not retry on its own. The blacklist (10005) is not retried: repeating
+ * the call is what got the IP blacklisted.
+ */
+export function isCallsLimitResponse(response: UpstreamResponse): boolean {
+  return readEnvelope(response)?.code === OPENPROVIDER_CODES.callsLimitReached;
+}
+
+/** A refused token or refused credentials: HTTP 401, or code 196 under any status. */
+export function isAuthFailure(response: UpstreamResponse, envelope: OpenproviderEnvelope | null): boolean {
+  return response.status === 401 || envelope?.code === OPENPROVIDER_CODES.authenticationFailed;
+}
+
+/** True when the call succeeded: HTTP 2xx and the expected envelope code (0, or 20001 for start). */
+export function isSuccess(response: UpstreamResponse, envelope: OpenproviderEnvelope | null, successCode: number = OPENPROVIDER_CODES.success): boolean {
+  return response.status >= 200 && response.status < 300 && envelope !== null && envelope.code === successCode;
+}
+
+/** The credentials themselves were refused at login. Not retryable: the same credentials will be refused again. */
+export function credentialsRefused(httpStatus: number | null): ProviderFailure {
+  return new ProviderFailure(
+    'OPENPROVIDER',
+    'Openprovider refused the gateway\'s credentials (code 196); check OPENPROVIDER_USERNAME and OPENPROVIDER_PASSWORD.',
+    { kind: 'AUTH', code: String(OPENPROVIDER_CODES.authenticationFailed), httpStatus, retryable: false },
+  );
+}
+
+/**
+ * A failed answer as a domain error. `operation` names the call in the message (e.g. "the verification list").
+ * Provider text is passed on with email addresses removed, so no personal data reaches a client.
+ */
+export function openproviderFailure(response: UpstreamResponse, envelope: OpenproviderEnvelope | null, operation: string): ProviderFailure {
+  const httpStatus = response.status;
+  const code = envelope ? String(envelope.code) : null;
+  const desc = envelope?.desc ? `: ${scrub(envelope.desc)}` : '';
+  if (response.status === 429 || isRateLimitCode(envelope?.code)) {
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    const blacklisted = envelope?.code === OPENPROVIDER_CODES.blacklisted;
+    const message = blacklisted
+      ? 'Openprovider has blacklisted the gateway\'s address for repeating identical calls (code 10005); it must be lifted by Openprovider support.'
+      : `Openprovider's call limit has been reached${code ? ` (code ${code})` : ''}; try again shortly.`;
+    return new ProviderFailure('OPENPROVIDER', message, {
+      kind: 'RATE_LIMITED',
+      code,
+      httpStatus,
+      retryable: true,
+      retryAfterSeconds: retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : null,
+    });
+  }
+  if (isAuthFailure(response, envelope)) {
+    return new ProviderFailure('OPENPROVIDER', `Openprovider refused the gateway's token for ${operation} (HTTP ${httpStatus}${code ? `, code ${code}` : ''}).`, {
+      kind: 'AUTH',
+      code,
+      httpStatus,
+      retryable: false,
+    });
+  }
+  if (envelope?.maintenance) {
+    return new ProviderFailure('OPENPROVIDER', `Openprovider is in maintenance (HTTP ${httpStatus}); try again later.`, {
+      kind: 'UNAVAILABLE',
+      code,
+      httpStatus,
+      retryable: true,
+    });
+  }
+  if (!envelope) {
+    const outage = httpStatus >= 500;
+    const what = response.body ? 'an unreadable answer' : 'an empty answer';
+    return new ProviderFailure('OPENPROVIDER', `Openprovider sent ${what} (HTTP ${httpStatus}) for ${operation}.`, {
+      kind: outage ? 'UNAVAILABLE' : 'ERROR',
+      httpStatus,
+      retryable: outage,
+    });
+  }
+  return new ProviderFailure('OPENPROVIDER', `Openprovider refused ${operation} (HTTP ${httpStatus}, code ${code})${desc}`, {
+    kind: 'ERROR',
+    code,
+    httpStatus,
+    retryable: httpStatus >= 500,
+  });
+}
+
+/** A "no such object" answer: HTTP 404, or an error envelope whose text says so. */
+export function isNotFound(response: UpstreamResponse, envelope: OpenproviderEnvelope | null, notFoundCode?: number): boolean {
+  if (response.status === 404) return true;
+  if (!envelope || envelope.code === OPENPROVIDER_CODES.success) return false;
+  return envelope.code === notFoundCode || /not\s+(be\s+)?found|does\s+not\s+exist/i.test(envelope.desc);
+}
+
+export function notFound(message: string): NotFound {
+  return new NotFound('OPENPROVIDER', message);
+}
+
+/** One list row in the gateway's shape; `expiration_date` (Amsterdam wall time) becomes UTC, the zero date null. */
+export function toEmailVerification(row: OpenproviderVerificationRow): EmailVerification {
+  const { status, failureReason } = openproviderEmailStatus(row.status, row.description);
+  return {
+    provider: 'OPENPROVIDER',
+    email: row.email,
+    handle: row.handle || null,
+    domain: row.domain || null,
+    status,
+    failureReason,
+    providerStatus: row.status,
+    suspended: typeof row.is_suspended === 'boolean' ? row.is_suspended : null,
+    expiresAt: amsterdamWallTimeToUtc(row.expiration_date),
+    lastNotifiedAt: null,
+  };
+}
+
+/** GetCustomer data -> Contact. Only contact fields are read: additional data (ID numbers, birth dates) never is. */
+export function toContact(customer: OpenproviderCustomer): Contact {
+  const name = customer.name;
+  const fullName = name?.full_name?.trim() || [name?.first_name, name?.prefix, name?.last_name].filter((part) => part?.trim()).join(' ');
+  const address = customer.address;
+  const street = [address?.street, address?.number, address?.suffix].filter((part) => part?.trim()).join(' ');
+  return {
+    provider: 'OPENPROVIDER',
+    customer: null,
+    handle: customer.handle,
+    name: fullName || null,
+    organization: customer.company_name?.trim() || null,
+    email: customer.email?.trim() || null,
+    voice: toVoice(customer.phone),
+    addressLines: street ? [street] : [],
+    postalCode: address?.zipcode?.trim() || null,
+    city: address?.city?.trim() || null,
+    state: address?.state?.trim() || null,
+    country: address?.country?.trim().toUpperCase() || null,
+    createdAt: null,
+    updatedAt: null,
+    verifications: [],
+  };
+}
+
+/** `{country_code: "+31", area_code: "20", subscriber_number: "1234567"}` -> `+31.201234567`. */
+export function toVoice(phone: OpenproviderCustomer['phone']): string | null {
+  const country = phone?.country_code?.replace(/\D/g, '');
+  const number = `${phone?.area_code ?? ''}${phone?.subscriber_number ?? ''}`.replace(/\D/g, '');
+  return country && number ? `+${country}.${number}` : null;
+}
+
+const EMAIL_IN_TEXT = /[^\s@"'<>]+@[^\s@"'<>]+/g;
+
+function scrub(text: string): string {
+  return text.replace(EMAIL_IN_TEXT, '[email]').slice(0, 200);
+}

@@ -1,0 +1,196 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProviderFailure } from '../../domain/errors.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Cache } from '../../store/cache.js';
+import type { Locks } from '../../store/locks.js';
+import { OPENPROVIDER_TOKEN_REFRESH_MS } from './wire.js';
+
+/** The lock every gateway instance takes before logging in, so one login serves them all. */
+export const OPENPROVIDER_LOGIN_LOCK = 'openprovider-login';
+
+/** Options of the token manager; every duration is in milliseconds. */
+export interface OpenproviderTokenManagerOptions {
+  /** Performs one login; resolves with the bearer token or rejects with a ProviderFailure (kind AUTH when refused). */
+  login: () => Promise<string>;
+  /** Shared across instances when Redis is configured (kind 'provider-token'). */
+  cache: Cache;
+  locks: Locks;
+  /** Names the account in shared keys without revealing it, e.g. a hash of base URL and username. */
+  account: string;
+  logger?: Logger;
+  now?: () => number;
+  /** Renew a token this long after it was issued. Default 23 h (Openprovider: renew after at most 1 day). */
+  refreshAfterMs?: number;
+  /** How long a refused login is remembered (no login is tried meanwhile). Default 60_000. */
+  refusalMemoryMs?: number;
+  /** How long a rate-limited login is remembered when the answer names no Retry-After. Default 10_000. */
+  rateLimitMemoryMs?: number;
+  /** Lifetime of the login lock, so a crashed holder never blocks logins for long. Default 15_000. */
+  lockTtlMs?: number;
+  /** How long to wait for another instance's login before giving up. Default 10_000. */
+  peerWaitMs?: number;
+  /** How often to look for that instance's token meanwhile. Default 100. */
+  pollMs?: number;
+}
+
+interface SharedToken {
+  token: string;
+  obtainedAt: number;
+}
+
+interface SharedRefusal {
+  message: string;
+  httpStatus: number | null;
+  code: string | null;
+}
+
+/**
+ * Openprovider bearer tokens, obtained as rarely as the API asks: logins are limited (30 a minute; 100 failed an
+ * hour block the account for 20 minutes), so
+ * - a token is reused until it nears one day, and shared with every gateway instance through the cache;
+ * - concurrent callers in one process share one login (an in-process promise), and instances share one login
+ *   through the 'openprovider-login' lock: the holder logs in and stores the token, the others poll the cache;
+ * - a refused login is remembered for a while (here and in the cache), so a burst of queries gets the same
+ *   AUTH failure instead of a burst of logins;
+ * - a token refused mid-flight is dropped with `invalidate` and the caller may log in once more; it never loops.
+ */
+export class OpenproviderTokenManager {
+  private current: SharedToken | null = null;
+  private pending: Promise<string> | null = null;
+  private remembered: { error: ProviderFailure; until: number } | null = null;
+  private readonly now: () => number;
+  private readonly refreshAfterMs: number;
+  private readonly refusalMemoryMs: number;
+  private readonly rateLimitMemoryMs: number;
+  private readonly lockTtlMs: number;
+  private readonly peerWaitMs: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly options: OpenproviderTokenManagerOptions) {
+    this.now = options.now ?? Date.now;
+    this.refreshAfterMs = options.refreshAfterMs ?? OPENPROVIDER_TOKEN_REFRESH_MS;
+    this.refusalMemoryMs = options.refusalMemoryMs ?? 60_000;
+    this.rateLimitMemoryMs = options.rateLimitMemoryMs ?? 10_000;
+    this.lockTtlMs = options.lockTtlMs ?? 15_000;
+    this.peerWaitMs = options.peerWaitMs ?? 10_000;
+    this.pollMs = options.pollMs ?? 100;
+  }
+
+  private get tokenKey(): string {
+    return `openprovider:${this.options.account}:token`;
+  }
+
+  private get refusalKey(): string {
+    return `openprovider:${this.options.account}:refused`;
+  }
+
+  /** A token that is fresh enough, logging in only when there is none (once, however many callers wait). */
+  async token(): Promise<string> {
+    if (this.remembered && this.remembered.until > this.now()) throw this.remembered.error;
+    if (this.current && this.isFresh(this.current)) return this.current.token;
+    this.pending ??= this.obtain().finally(() => {
+      this.pending = null;
+    });
+    return this.pending;
+  }
+
+  /** Drops a token Openprovider refused (HTTP 401 or code 196), here and in the shared cache, if it is still the current one. */
+  async invalidate(token: string): Promise<void> {
+    if (this.current?.token === token) this.current = null;
+    const shared = await this.options.cache.get<SharedToken>('provider-token', this.tokenKey);
+    if (shared?.token === token) await this.options.cache.delete('provider-token', this.tokenKey);
+  }
+
+  private isFresh(entry: SharedToken): boolean {
+    return this.now() - entry.obtainedAt < this.refreshAfterMs;
+  }
+
+  /** The shared token, another instance's remembered refusal, or neither. */
+  private async readShared(): Promise<{ token?: SharedToken; refusal?: SharedRefusal }> {
+    const [token, refusal] = await Promise.all([
+      this.options.cache.get<SharedToken>('provider-token', this.tokenKey),
+      this.options.cache.get<SharedRefusal>('provider-token', this.refusalKey),
+    ]);
+    return {
+      ...(token && typeof token.token === 'string' && this.isFresh(token) ? { token } : {}),
+      ...(refusal ? { refusal } : {}),
+    };
+  }
+
+  private adopt(shared: { token?: SharedToken; refusal?: SharedRefusal }): string | undefined {
+    if (shared.token) {
+      this.current = shared.token;
+      return shared.token.token;
+    }
+    if (shared.refusal) {
+      const error = new ProviderFailure('OPENPROVIDER', shared.refusal.message, {
+        kind: 'AUTH',
+        code: shared.refusal.code,
+        httpStatus: shared.refusal.httpStatus,
+        retryable: false,
+      });
+      // Another instance learnt it; remember it for a moment here too, without extending it.
+      this.remembered = { error, until: this.now() + Math.min(this.refusalMemoryMs, 5_000) };
+      throw error;
+    }
+    return undefined;
+  }
+
+  private async obtain(): Promise<string> {
+    const giveUpAt = this.now() + this.peerWaitMs;
+    for (;;) {
+      const found = this.adopt(await this.readShared());
+      if (found) return found;
+      const lease = await this.options.locks.acquire(OPENPROVIDER_LOGIN_LOCK, this.lockTtlMs);
+      if (lease) {
+        try {
+          // Another instance may have stored a token between our read and our lock.
+          return this.adopt(await this.readShared()) ?? (await this.loginAndShare());
+        } finally {
+          await lease.release();
+        }
+      }
+      // No lock and no reachable shared store (Redis down: both fail): there is no one to coordinate with, so log in
+      // here, still once per process.
+      if (this.options.cache.degraded) return this.loginAndShare();
+      if (this.now() >= giveUpAt) {
+        throw new ProviderFailure('OPENPROVIDER', 'Another gateway instance is logging in to Openprovider and has not finished; try again shortly.', {
+          kind: 'UNAVAILABLE',
+          retryable: true,
+          retryAfterSeconds: 1,
+        });
+      }
+      await sleep(this.pollMs);
+    }
+  }
+
+  private async loginAndShare(): Promise<string> {
+    let token: string;
+    try {
+      token = await this.options.login();
+    } catch (error) {
+      await this.rememberFailure(error);
+      throw error;
+    }
+    const entry: SharedToken = { token, obtainedAt: this.now() };
+    this.current = entry;
+    this.remembered = null;
+    await this.options.cache.set('provider-token', this.tokenKey, entry, this.refreshAfterMs);
+    await this.options.cache.delete('provider-token', this.refusalKey);
+    this.options.logger?.info('logged in to Openprovider');
+    return token;
+  }
+
+  private async rememberFailure(error: unknown): Promise<void> {
+    if (!(error instanceof ProviderFailure)) return;
+    if (error.kind === 'AUTH') {
+      this.remembered = { error, until: this.now() + this.refusalMemoryMs };
+      const refusal: SharedRefusal = { message: error.message, httpStatus: error.httpStatus, code: error.code };
+      await this.options.cache.set('provider-token', this.refusalKey, refusal, this.refusalMemoryMs);
+      this.options.logger?.error({ httpStatus: error.httpStatus }, 'Openprovider refused the credentials; no login is tried again for a while');
+    } else if (error.kind === 'RATE_LIMITED') {
+      const ms = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : this.rateLimitMemoryMs;
+      this.remembered = { error, until: this.now() + ms };
+    }
+  }
+}

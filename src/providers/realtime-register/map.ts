@@ -1,0 +1,142 @@
+import type { Contact, ContactDraft } from '../../domain/contact.js';
+import { toUtcIso } from '../../domain/dates.js';
+import { UnknownProviderValue } from '../../domain/status-mapping.js';
+import type { ContactVerification, ContactVerificationDraft, VerificationClaim, VerificationMethod, VerificationProof } from '../../domain/verification.js';
+import { VERIFICATION_CLAIMS, VERIFICATION_METHODS, VERIFICATION_PROOFS } from '../../domain/verification.js';
+import type { RtrContact, RtrContactCreateBody, RtrContactUpdateBody, RtrVerification } from './wire.js';
+
+/** What an update may change; fields left out stay as they are at the provider. */
+export type ContactChanges = Partial<Omit<ContactDraft, 'handle' | 'customer' | 'verifications'>> & {
+  verifications?: ContactVerification[];
+};
+
+/** A provider contact in the gateway's shape; `customer` is the one asked for when the body does not name it. */
+export function contactFromWire(wire: RtrContact, customer: string): Contact {
+  return {
+    provider: 'REALTIME_REGISTER',
+    customer: wire.customer || customer,
+    handle: wire.handle,
+    name: wire.name ?? null,
+    organization: wire.organization || null,
+    email: wire.email ?? null,
+    voice: wire.voice ?? null,
+    addressLines: (wire.addressLine ?? []).filter((line) => line !== ''),
+    postalCode: wire.postalCode ?? null,
+    city: wire.city ?? null,
+    state: wire.state || null,
+    country: wire.country ?? null,
+    createdAt: toUtcIso(wire.createdDate) ?? null,
+    updatedAt: toUtcIso(wire.updatedDate) ?? null,
+    verifications: (wire.verifications ?? []).map(verificationFromWire),
+  };
+}
+
+/** A stored verification; a value outside the published vocabulary is contract drift and is surfaced, not guessed. */
+export function verificationFromWire(item: RtrVerification): ContactVerification {
+  const verifiedAt = toUtcIso(item.verificationDate);
+  if (!verifiedAt) throw new UnknownProviderValue('Realtime Register verificationDate', String(item.verificationDate));
+  return {
+    verifiedAt,
+    externalId: item.externalId,
+    method: known(VERIFICATION_METHODS, item.method, 'verification method'),
+    proof: known(VERIFICATION_PROOFS, item.proof, 'verification proof'),
+    claims: item.claims.map((claim) => known(VERIFICATION_CLAIMS, claim, 'verification claim')),
+  };
+}
+
+export function verificationToWire(item: ContactVerification): RtrVerification {
+  return {
+    verificationDate: wireDate(item.verifiedAt),
+    externalId: item.externalId,
+    method: item.method,
+    proof: item.proof,
+    claims: [...item.claims],
+  };
+}
+
+/** A caller's draft that already passed checkVerifications: the enums are known, the date is normalised to UTC. */
+export function verificationFromDraft(draft: ContactVerificationDraft): ContactVerification {
+  return {
+    verifiedAt: toUtcIso(draft.verifiedAt) ?? draft.verifiedAt,
+    externalId: draft.externalId,
+    method: draft.method as VerificationMethod,
+    proof: draft.proof as VerificationProof,
+    claims: draft.claims as VerificationClaim[],
+  };
+}
+
+/** A new contact: empty optional fields are left out rather than sent as null. */
+export function contactCreateBody(draft: ContactDraft): RtrContactCreateBody {
+  const { handle, customer: _customer, verifications, ...fields } = draft;
+  const body = contactUpdateBody({ ...fields, verifications: verifications?.map(verificationFromDraft) });
+  return { handle, ...(Object.fromEntries(Object.entries(body).filter(([, field]) => field !== null)) as RtrContactUpdateBody) };
+}
+
+/** Only the fields given; null clears an optional field, undefined leaves it alone. */
+export function contactUpdateBody(changes: ContactChanges): RtrContactUpdateBody {
+  return compact({
+    brand: changes.brand,
+    name: changes.name,
+    organization: changes.organization,
+    addressLine: changes.addressLines,
+    postalCode: changes.postalCode,
+    city: changes.city,
+    state: changes.state,
+    country: changes.country,
+    email: changes.email,
+    voice: changes.voice,
+    fax: changes.fax,
+    verifications: changes.verifications?.map(verificationToWire),
+  });
+}
+
+/** The contact as the caller sent it, for answers where the provider finishes the write later (HTTP 202). */
+export function contactFromDraft(draft: ContactDraft, customer: string): Contact {
+  return {
+    provider: 'REALTIME_REGISTER',
+    customer,
+    handle: draft.handle,
+    name: draft.name,
+    organization: draft.organization ?? null,
+    email: draft.email,
+    voice: draft.voice,
+    addressLines: [...draft.addressLines],
+    postalCode: draft.postalCode,
+    city: draft.city,
+    state: draft.state ?? null,
+    country: draft.country,
+    createdAt: null,
+    updatedAt: null,
+    verifications: (draft.verifications ?? []).map(verificationFromDraft),
+  };
+}
+
+/** Wire field names that differ from the gateway's input names. */
+const INPUT_NAMES: Record<string, string> = { addressLine: 'addressLines', verificationDate: 'verifiedAt' };
+
+/**
+ * A provider violation's field (`verifications[0].claims`, `addressLine[1]`, `voice`) as a path into the gateway's
+ * input (`["verifications","0","claims"]`, `["addressLines","1"]`, `["voice"]`).
+ */
+export function violationPath(field: string | undefined): string[] {
+  if (!field) return [];
+  return field
+    .split(/[.[\]]+/)
+    .filter((part) => part !== '')
+    .map((part) => INPUT_NAMES[part] ?? part);
+}
+
+/** ISO 8601 UTC without zero milliseconds, as the provider's examples write it: 2026-04-16T00:00:00Z. */
+export function wireDate(value: string): string {
+  const iso = toUtcIso(value) ?? value;
+  return iso.replace(/\.000Z$/, 'Z');
+}
+
+function known<T extends string>(values: readonly T[], value: string, what: string): T {
+  if ((values as readonly string[]).includes(value)) return value as T;
+  throw new UnknownProviderValue(`Realtime Register ${what}`, value);
+}
+
+function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

@@ -1,0 +1,40 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { VeriffDecision } from './map.js';
+import { parseVeriffEnvelope, VeriffPayloadError } from './map.js';
+import { verifyVeriffSignature } from './signature.js';
+
+/** What a decision webhook delivery turned out to be. */
+export type VeriffWebhookReading =
+  /** Missing or wrong `x-hmac-signature`: answer 401. */
+  | { kind: 'unauthorized' }
+  /** Signed, but not JSON or not a decision: answer 400 (a retry would not fix it). */
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'decision'; sessionId: string; decision: VeriffDecision };
+
+/**
+ * Checks and reads Veriff's decision webhook: the signature is verified over the raw bytes as received (never over
+ * re-serialized JSON), in constant time, under the current or the previous shared secret; only then is the body
+ * parsed. `reason` names what is wrong, never a value from the body.
+ */
+export function readVeriffDecisionWebhook(
+  body: Buffer,
+  headers: IncomingHttpHeaders,
+  sharedSecrets: readonly (string | null | undefined)[],
+): VeriffWebhookReading {
+  if (!verifyVeriffSignature(body, headers['x-hmac-signature'], sharedSecrets)) return { kind: 'unauthorized' };
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { kind: 'invalid', reason: 'the body is not JSON' };
+  }
+  try {
+    const { sessionId, decision } = parseVeriffEnvelope(value);
+    if (!sessionId) return { kind: 'invalid', reason: 'the body has no verification id' };
+    if (!decision) return { kind: 'invalid', reason: 'the body is not a decision (no known status or code)' };
+    return { kind: 'decision', sessionId, decision };
+  } catch (error) {
+    if (error instanceof VeriffPayloadError) return { kind: 'invalid', reason: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RateLimitConfig } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import type { RedisConnection } from '../store/index.js';
+import type { RateLimiter } from './rate-limit.js';
+import { createMemoryRateLimiter } from './rate-limit.js';
+import { createRedisRateLimiter } from './rate-limit-redis.js';
+import { sendJson } from './send-json.js';
+
+/** The gateway's two budgets: per caller on /graphql, per source address on /webhooks/*. */
+export interface GatewayRateLimits {
+  /** Per API key or JWT subject (and per address for failed authentications). */
+  callers(): RateLimiter;
+  /** Answers 429 with Retry-After and returns false when the sender's address is over its webhook budget. */
+  admitWebhook(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Moves both budgets into Redis (called at start-up when REDIS_URL is set). */
+  share(redis: RedisConnection | null): void;
+}
+
+export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger): GatewayRateLimits {
+  const callerPolicy = { perMinute: config.perMinute, burst: config.burst };
+  const webhookPolicy = { perMinute: config.webhookPerMinute, burst: Math.max(1, Math.ceil(config.webhookPerMinute / 4)) };
+  let callers: RateLimiter = createMemoryRateLimiter(callerPolicy);
+  let webhooks: RateLimiter = createMemoryRateLimiter(webhookPolicy);
+  return {
+    callers: () => callers,
+    async admitWebhook(req, res) {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      const decision = await webhooks.take(`webhook:${address}`);
+      if (decision.allowed) return true;
+      sendJson(res, 429, { error: `Too many webhook deliveries from this address; retry in ${decision.retryAfterSeconds} s.` }, { 'retry-after': String(decision.retryAfterSeconds) });
+      return false;
+    },
+    share(redis) {
+      if (!redis) return;
+      callers = createRedisRateLimiter(callerPolicy, redis, logger, 'ratelimit:caller');
+      webhooks = createRedisRateLimiter(webhookPolicy, redis, logger, 'ratelimit:webhook');
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayContext, Principal } from '../schema/context.js';
+import type { Authenticate } from './principal.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export interface CallerGuardOptions {
+  graphqlEndpoint: string;
+  authenticate: Authenticate;
+  /** Per-caller buckets (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_BURST); a getter because Redis comes up at start(). */
+  limiter: () => RateLimiter;
+  logger: Logger;
+}
+
+const principals = new WeakMap<Request, Principal>();
+
+/** The principal the guard resolved for an HTTP request (the context factory reads it instead of re-verifying). */
+export function principalOfRequest(request: Request | undefined): Principal | undefined {
+  return request ? principals.get(request) : undefined;
+}
+
+/**
+ * Authenticates and rate-limits every HTTP request to the GraphQL endpoint before yoga parses anything: no key, a
+ * wrong key or a bad token is a 401 with extensions.code UNAUTHENTICATED and nothing is executed; a caller over its
+ * budget gets a 429 with Retry-After. Failed authentications are budgeted per source address too, so guessing keys
+ * is slow. GraphiQL's page and CORS preflights are answered by yoga before this hook and need no key.
+ *
+ * WebSocket operations have no HTTP request per operation: they were authenticated at connection_init
+ * (src/server/websocket.ts) and are rate-limited here per operation from the context's principal.
+ */
+export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayContext> {
+  const rateLimited = (retryAfterSeconds: number) =>
+    new GraphQLError(`Too many requests for this API key; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE).`, {
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
+    });
+  const limitOperation = async (context: GatewayContext & { request?: Request }, stop: (result: { errors: GraphQLError[] }) => void) => {
+    if (context.request || !context.principal?.authenticated) return;
+    const decision = await options.limiter().take(`caller:${context.principal.id}`);
+    if (!decision.allowed) stop({ errors: [rateLimited(decision.retryAfterSeconds)] });
+  };
+
+  return {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      const respond = (...args: Parameters<typeof errorBody>) => endResponse(new fetchAPI.Response(...errorBody(...args)));
+      if (url.pathname !== options.graphqlEndpoint || request.method === 'OPTIONS') return;
+      let principal: Principal;
+      try {
+        principal = await options.authenticate(request.headers.get('authorization'));
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) {
+          options.logger.error({ err: error }, 'authentication failed unexpectedly');
+          respond(500, 'Unexpected error', 'INTERNAL_SERVER_ERROR');
+          return;
+        }
+        const decision = await options.limiter().take(`auth-failure:${sourceAddress(serverContext)}`);
+        if (!decision.allowed) {
+          respond(429, `Too many failed authentications from this address; retry in ${decision.retryAfterSeconds} s.`, 'RATE_LIMITED', { 'retry-after': String(decision.retryAfterSeconds) });
+          return;
+        }
+        respond(401, error.message, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer' });
+        return;
+      }
+      principals.set(request, principal);
+      if (!principal.authenticated) return; // the open sandbox has no key to budget
+      const decision = await options.limiter().take(`caller:${principal.id}`);
+      if (!decision.allowed) {
+        const error = rateLimited(decision.retryAfterSeconds);
+        respond(429, error.message, 'RATE_LIMITED', { 'retry-after': String(decision.retryAfterSeconds) }, { retryAfterSeconds: decision.retryAfterSeconds });
+      }
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      return limitOperation(args.contextValue, setResultAndStopExecution);
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      return limitOperation(args.contextValue, setResultAndStopExecution);
+    },
+  };
+}
+
+/** A GraphQL-shaped error body outside execution (the spec's "request error"). */
+function errorBody(
+  status: number,
+  message: string,
+  code: string,
+  headers: Record<string, string> = {},
+  extensions: Record<string, unknown> = {},
+): [string, ResponseInit] {
+  return [
+    JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }),
+    { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } },
+  ];
+}
+
+/** The peer address of the TCP connection (not X-Forwarded-For, which any caller can write). */
+export function sourceAddress(serverContext: unknown): string {
+  const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+  return req?.socket?.remoteAddress ?? 'unknown';
+}

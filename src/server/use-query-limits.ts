@@ -1,0 +1,90 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError, getNamedType, isIntrospectionType, parse } from 'graphql';
+import type { ASTVisitor, ValidationContext } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { QueryLimits } from '../config.js';
+import { operationCost } from './query-cost.js';
+import { queryLimitError } from './query-limit-error.js';
+import type { QueryLimitCode } from './query-limit-error.js';
+
+export interface QueryLimitsOptions {
+  limits: Pick<QueryLimits, 'maxDepth' | 'maxCost' | 'maxAliases' | 'maxTokens'>;
+  /** GRAPHQL_INTROSPECTION=false: introspection fields fail validation and "Did you mean" hints are hidden. */
+  introspection: boolean;
+  /** Directives per operation; not configurable (graphql-armor's default). */
+  maxDirectives?: number;
+}
+
+/**
+ * Bounds on what one operation may ask for, on every transport (HTTP, SSE, WebSocket), each rejection a 400 naming
+ * the limit and its variable:
+ * - tokens (GRAPHQL_MAX_TOKENS): graphql-js stops parsing past the limit, so a huge document costs little;
+ * - depth (GRAPHQL_MAX_DEPTH), aliases (GRAPHQL_MAX_ALIASES), directives: graphql-armor validation rules
+ *   (fragments flattened, so codegen fragments do not add depth);
+ * - cost (GRAPHQL_MAX_COST): src/server/query-cost.ts, with the variables, before anything executes.
+ */
+export function useQueryLimits(options: QueryLimitsOptions): Plugin {
+  const { limits } = options;
+  const report = (code: QueryLimitCode, variable: string): ((context: ValidationContext | null, error: GraphQLError) => void)[] => [
+    (context, error) => {
+      const message = `${error.message.replace(/^Syntax Error: /, '').replace(/\.$/, '')} (${variable}).`;
+      context?.reportError(queryLimitError(code, message));
+    },
+  ];
+  const armor = EnvelopArmorPlugin({
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, propagateOnRejection: false, onReject: report('QUERY_TOO_DEEP', 'GRAPHQL_MAX_DEPTH') },
+    maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: report('TOO_MANY_ALIASES', 'GRAPHQL_MAX_ALIASES') },
+    maxDirectives: { n: options.maxDirectives ?? 50, propagateOnRejection: false, onReject: report('TOO_MANY_DIRECTIVES', 'a fixed limit') },
+    // Our own parse limit and cost rule take these over (clean errors; list weighting with variables).
+    maxTokens: { enabled: false },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: !options.introspection },
+  });
+
+  const checkCost = (args: { schema: Parameters<typeof operationCost>[0]; document: Parameters<typeof operationCost>[1]; operationName?: string | null; variableValues?: Record<string, unknown> | null }) => {
+    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
+    if (cost <= limits.maxCost) return null;
+    return queryLimitError('QUERY_TOO_COSTLY', `Query cost ${cost} exceeds the limit of ${limits.maxCost} (GRAPHQL_MAX_COST); ask for fewer handles, a smaller "first", or fewer nested objects.`);
+  };
+
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(armor as Plugin);
+    },
+    onParse({ setParseFn }) {
+      setParseFn((source, parseOptions) => {
+        try {
+          return parse(source, { ...parseOptions, maxTokens: limits.maxTokens });
+        } catch (error) {
+          if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message)) {
+            throw queryLimitError('TOO_MANY_TOKENS', `The document has more than ${limits.maxTokens} tokens (GRAPHQL_MAX_TOKENS).`);
+          }
+          throw error;
+        }
+      });
+    },
+    onValidate({ addValidationRule }) {
+      if (!options.introspection) addValidationRule(NoIntrospection);
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = checkCost(args as never);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = checkCost(args as never);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}
+
+/** graphql-js's NoSchemaIntrospectionCustomRule, answering 400 with a code rather than a plain validation error. */
+function NoIntrospection(context: ValidationContext): ASTVisitor {
+  return {
+    Field(node) {
+      const type = getNamedType(context.getType());
+      if (type && isIntrospectionType(type)) {
+        context.reportError(queryLimitError('INTROSPECTION_DISABLED', `Introspection is disabled on this gateway (GRAPHQL_INTROSPECTION=false); "${node.name.value}" cannot be queried.`));
+      }
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { EmailVerificationFilter } from '../domain/email-verification.js';
+import type { FieldProblem } from '../domain/field-problem.js';
+import { problem } from '../domain/field-problem.js';
+import { isEmailAddress } from '../domain/handles.js';
+import type { Provider } from '../domain/providers.js';
+import type { PageArgs } from './page.js';
+
+/** Providers with email verification. */
+export const EMAIL_PROVIDERS: readonly Provider[] = ['OPENPROVIDER', 'DOMAIN_NAME_API'];
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+
+/** Openprovider and Domain Name API handles (the same rule as the contact service). */
+const HANDLE = /^[A-Za-z0-9\-_.@]{1,64}$/;
+/** `en`, `nl`, `en_US`, `pt-BR`. */
+const LANGUAGE = /^[a-z]{2}(?:[-_][A-Za-z]{2})?$/;
+
+/** Page size: default 50, 1 to 1000. */
+export function pageSizeProblems(page: PageArgs): FieldProblem[] {
+  const first = page.first;
+  if (first === null || first === undefined) return [];
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    return [problem(['first'], 'INVALID_VALUE', `first must be from 1 to ${MAX_PAGE_SIZE}, got ${first}.`)];
+  }
+  return [];
+}
+
+/** Trimmed filter with empty strings and empty lists dropped (an empty list means "any"). */
+export function normaliseFilter(filter: EmailVerificationFilter | null): EmailVerificationFilter {
+  const text = (value: string | null | undefined) => {
+    const trimmed = value?.trim();
+    return trimmed ? trimmed : null;
+  };
+  return {
+    providers: filter?.providers?.length ? filter.providers : null,
+    email: text(filter?.email)?.toLowerCase() ?? null,
+    handle: text(filter?.handle),
+    domain: text(filter?.domain)?.toLowerCase() ?? null,
+    status: filter?.status?.length ? filter.status : null,
+    suspended: filter?.suspended ?? null,
+  };
+}
+
+export function filterProblems(filter: EmailVerificationFilter): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (filter.email && !isEmailAddress(filter.email)) problems.push(problem(['filter', 'email'], 'INVALID_FORMAT', 'email is not an email address.'));
+  if (filter.handle && !HANDLE.test(filter.handle)) {
+    problems.push(problem(['filter', 'handle'], 'INVALID_FORMAT', 'handle must be 1 to 64 characters of A-Z, a-z, 0-9, -, _, . and @.'));
+  }
+  if (filter.domain && !/^[a-z0-9.-]{1,253}$/i.test(filter.domain)) problems.push(problem(['filter', 'domain'], 'INVALID_FORMAT', 'domain is not a domain name.'));
+  return problems;
+}
+
+export interface ResendFields {
+  provider: Provider;
+  email?: string | null;
+  handle?: string | null;
+  language?: string | null;
+}
+
+/** Everything wrong with a resend input, found before anything is sent. */
+export function resendProblems(input: ResendFields): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!EMAIL_PROVIDERS.includes(input.provider)) {
+    problems.push(problem(['provider'], 'NOT_ALLOWED', 'Email verification can be resent at OPENPROVIDER or DOMAIN_NAME_API only.'));
+  }
+  const email = input.email?.trim();
+  const handle = input.handle?.trim();
+  if (!email && !handle) problems.push(problem(['email'], 'REQUIRED', 'Give the email address or the contact handle.'));
+  if (email && !isEmailAddress(email)) problems.push(problem(['email'], 'INVALID_FORMAT', 'email is not an email address.'));
+  if (handle && !HANDLE.test(handle)) problems.push(problem(['handle'], 'INVALID_FORMAT', 'handle must be 1 to 64 characters of A-Z, a-z, 0-9, -, _, . and @.'));
+  const language = input.language?.trim();
+  if (language && !LANGUAGE.test(language)) problems.push(problem(['language'], 'INVALID_FORMAT', 'language must be a language code such as en or nl.'));
+  return problems;
+}

@@ -1,0 +1,182 @@
+import type { Contact } from '../domain/contact.js';
+import type { EmailVerification } from '../domain/email-verification.js';
+import { InputRejected } from '../domain/errors.js';
+import { problem } from '../domain/field-problem.js';
+import type { DomainNameApiClient, DomainNameApiDetails } from '../providers/domain-name-api/client.js';
+import type { OpenproviderClient, OpenproviderListPage } from '../providers/openprovider/client.js';
+import type { OpenproviderListQuery } from '../providers/openprovider/wire.js';
+import type { Cache } from '../store/index.js';
+import { ReadThrough } from './read-through.js';
+import type { RequestScope } from './request-scope.js';
+
+/** Rows per upstream list call: Openprovider's maximum, so a filter costs as few identical calls as possible. */
+export const OPENPROVIDER_PAGE_SIZE = 1000;
+/** Rows one filter may match at Openprovider before the gateway asks for a narrower filter (20 list calls). */
+export const OPENPROVIDER_MAX_ROWS = 20_000;
+/** Domain Name API has no list call: lookups run one contact at a time, at most this many at once. */
+export const DOMAIN_NAME_API_CONCURRENCY = 8;
+
+/** The upstream filter of an Openprovider list read (everything but paging). */
+export type OpenproviderFilter = Omit<OpenproviderListQuery, 'limit' | 'offset'>;
+
+/**
+ * Openprovider reads shared by the email service and the contact source. Every list page is read through the cache
+ * (kind 'list-page') keyed by the exact upstream query, and identical reads in flight share one call, so a thousand
+ * identical GraphQL queries cost one upstream call per TTL, far from Openprovider's identical-call blacklist
+ * (300 in 300 s).
+ */
+export class OpenproviderReads {
+  private readonly pages: ReadThrough<OpenproviderListPage>;
+  private readonly customers: ReadThrough<Contact>;
+
+  constructor(
+    readonly client: OpenproviderClient,
+    private readonly cache: Cache,
+  ) {
+    this.pages = new ReadThrough(cache, 'list-page');
+    this.customers = new ReadThrough(cache, 'contact');
+  }
+
+  /** One upstream page. */
+  async page(query: OpenproviderListQuery, scope: RequestScope): Promise<OpenproviderListPage> {
+    const page = await this.pages.get(`openprovider:${canonicalQuery(query)}`, () => this.client.listEmailVerifications(query, scope.requestId));
+    return page ?? { total: 0, rows: [] };
+  }
+
+  /** Every row matching the upstream filter, paging by 1000 (later pages fetched in parallel). */
+  async all(filter: OpenproviderFilter, scope: RequestScope): Promise<EmailVerification[]> {
+    const first = await this.page({ ...filter, limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope);
+    if (first.total > OPENPROVIDER_MAX_ROWS) {
+      throw new InputRejected([
+        problem(['filter'], 'INVALID_VALUE', `The filter matches more than ${OPENPROVIDER_MAX_ROWS} Openprovider rows; narrow it (email, handle, domain, status or suspended).`),
+      ]);
+    }
+    const offsets: number[] = [];
+    for (let offset = OPENPROVIDER_PAGE_SIZE; offset < first.total; offset += OPENPROVIDER_PAGE_SIZE) offsets.push(offset);
+    const rest = await Promise.all(offsets.map((offset) => this.page({ ...filter, limit: OPENPROVIDER_PAGE_SIZE, offset }, scope)));
+    return [first, ...rest].flatMap((page) => page.rows);
+  }
+
+  /** Contacts by handle (GetCustomer, one call per handle, at most 8 at once), read through the cache. */
+  async contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+    const unique = [...new Set(handles)];
+    const values = await this.customers.getMany(
+      unique.map((handle) => `openprovider:customer:${handle.toUpperCase()}`),
+      async (missing) => {
+        const found = new Map<string, Contact>();
+        await mapLimit(missing, DOMAIN_NAME_API_CONCURRENCY, async (key) => {
+          const contact = await this.client.getCustomer(key.slice('openprovider:customer:'.length), scope.requestId);
+          if (contact) found.set(key, contact);
+        });
+        return found;
+      },
+    );
+    const byHandle = new Map<string, Contact>();
+    unique.forEach((handle, index) => {
+      const contact = values[index];
+      if (contact) byHandle.set(handle, { ...contact, handle });
+    });
+    return byHandle;
+  }
+
+  /** After a write: every cached list page is dropped (one O(1) generation bump, shared through Redis). */
+  async invalidate(): Promise<void> {
+    await this.cache.clearKind('list-page');
+  }
+}
+
+/**
+ * Domain Name API reads shared by the email service and the contact source: GetDetails by email or External ID,
+ * read through the cache (kind 'email-verification'), deduplicated, at most 8 at once.
+ */
+export class DomainNameApiReads {
+  private readonly lookups: ReadThrough<DomainNameApiDetails>;
+
+  constructor(
+    readonly client: DomainNameApiClient,
+    cache: Cache,
+  ) {
+    this.lookups = new ReadThrough(cache, 'email-verification');
+  }
+
+  byHandle(handle: string, scope: RequestScope): Promise<DomainNameApiDetails | null> {
+    return this.lookups.get(handleKey(handle), () => this.client.getDetails({ externalId: handle }, scope.requestId));
+  }
+
+  byEmail(email: string, scope: RequestScope): Promise<DomainNameApiDetails | null> {
+    return this.lookups.get(emailKey(email), () => this.client.getDetails({ email }, scope.requestId));
+  }
+
+  /** Many contacts by handle: cache hits first, the rest one GetDetails each, 8 at a time. */
+  async manyByHandle(handles: string[], scope: RequestScope): Promise<Map<string, DomainNameApiDetails>> {
+    const unique = [...new Set(handles)];
+    const values = await this.lookups.getMany(unique.map(handleKey), async (missing) => {
+      const found = new Map<string, DomainNameApiDetails>();
+      await mapLimit(missing, DOMAIN_NAME_API_CONCURRENCY, async (key) => {
+        const details = await this.client.getDetails({ externalId: key.slice(HANDLE_PREFIX.length) }, scope.requestId);
+        if (details) found.set(key, details);
+      });
+      return found;
+    });
+    const byHandle = new Map<string, DomainNameApiDetails>();
+    unique.forEach((handle, index) => {
+      const details = values[index];
+      if (details) byHandle.set(handle, details);
+    });
+    return byHandle;
+  }
+
+  /** After a write: the contact's cached lookups, by every key it may be cached under. */
+  async invalidate(keys: { email?: string | null; handle?: string | null }[]): Promise<void> {
+    const cacheKeys = keys.flatMap((key) => [key.email ? emailKey(key.email) : null, key.handle ? handleKey(key.handle) : null]).filter((key): key is string => key !== null);
+    if (cacheKeys.length) await this.lookups.invalidate(...cacheKeys);
+  }
+}
+
+const HANDLE_PREFIX = 'dna:handle:';
+
+function handleKey(handle: string): string {
+  return `${HANDLE_PREFIX}${handle.trim().toUpperCase()}`;
+}
+
+function emailKey(email: string): string {
+  return `dna:email:${email.trim().toLowerCase()}`;
+}
+
+/** The query as a stable string: sorted keys, undefined left out. Two equal queries give the same cache key. */
+export function canonicalQuery(query: OpenproviderListQuery): string {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(query).sort()) {
+    const value = query[key as keyof OpenproviderListQuery];
+    if (value !== undefined && value !== null) params.append(key, String(value));
+  }
+  return params.toString();
+}
+
+/** Runs fn over items with at most `limit` in flight; rejects with the first failure. */
+export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const openproviderReads = new WeakMap<OpenproviderClient, OpenproviderReads>();
+const domainNameApiReads = new WeakMap<DomainNameApiClient, DomainNameApiReads>();
+
+/** One reader per client, so the email service and the contact source share in-flight reads. */
+export function openproviderReadsFor(client: OpenproviderClient, cache: Cache): OpenproviderReads {
+  let reads = openproviderReads.get(client);
+  if (!reads) openproviderReads.set(client, (reads = new OpenproviderReads(client, cache)));
+  return reads;
+}
+
+export function domainNameApiReadsFor(client: DomainNameApiClient, cache: Cache): DomainNameApiReads {
+  let reads = domainNameApiReads.get(client);
+  if (!reads) domainNameApiReads.set(client, (reads = new DomainNameApiReads(client, cache)));
+  return reads;
+}

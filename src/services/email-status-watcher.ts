@@ -1,0 +1,169 @@
+import { emailVerificationKey, type EmailVerification, type EmailVerificationStatus } from '../domain/email-verification.js';
+import { NotImplemented } from '../domain/errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { Lease, Locks } from '../store/index.js';
+import type { EmailVerificationService } from './email-verifications.js';
+import type { EventService } from './events.js';
+import type { RequestScope } from './request-scope.js';
+
+export interface EmailStatusWatcherOptions {
+  emailVerifications: EmailVerificationService;
+  events: EventService;
+  locks: Locks;
+  intervalMs: number;
+  logger: Logger;
+  /** Rows per list page. Default 100. */
+  pageSize?: number;
+  /** Pages read per tick at most. Default 20. */
+  maxPages?: number;
+}
+
+export interface EmailStatusWatcher {
+  start(): void;
+  /** Runs one check now (after any running one); resolves with the number of changes recorded. */
+  checkNow(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Settled rows remembered for their last status (oldest forgotten first). */
+const SETTLED_LIMIT = 10_000;
+
+/** The lock that keeps the watcher on one instance at a time, so a change is recorded once. */
+export const WATCHER_LOCK = 'email-status-watcher';
+
+/**
+ * Neither Openprovider nor Domain Name API pushes email-verification changes, so the gateway re-reads the pending rows
+ * every intervalMs (through the email service's cached, coalesced reads, so it stays within the providers' limits)
+ * and records EMAIL_VERIFICATION_CHANGED when a row's status moves: a pending row that is no longer pending is read
+ * again by its key, and a row that turns pending (a new verification, or one re-read after a resend) is a change too.
+ * The first check after taking the lease only learns the current state.
+ */
+export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): EmailStatusWatcher {
+  const { emailVerifications, events, locks, intervalMs, logger } = options;
+  const pageSize = options.pageSize ?? 100;
+  const maxPages = options.maxPages ?? 20;
+  /** Last seen status of each row being watched (the pending ones), by emailVerificationKey. */
+  let known: Map<string, EmailVerificationStatus> | null = null;
+  /** Where rows that left the pending list ended up, so a resend (back to PENDING) reports the status it left. */
+  const settled = new Map<string, EmailVerificationStatus>();
+  let lease: Lease | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> = Promise.resolve(0);
+  let stopped = true;
+  let ticks = 0;
+  let quiet = false;
+
+  async function holdLease(): Promise<boolean> {
+    if (lease && (await lease.renew())) return true;
+    lease = await locks.acquire(WATCHER_LOCK, Math.max(intervalMs * 3, 15_000));
+    known = null; // a new holder starts from what it sees now
+    return lease !== null;
+  }
+
+  async function readPending(scope: RequestScope): Promise<EmailVerification[]> {
+    const rows: EmailVerification[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < maxPages; page++) {
+      const result = await emailVerifications.list({ status: ['PENDING'] }, { first: pageSize, after }, scope);
+      rows.push(...result.items.map((item) => item.node));
+      const last = result.items.at(-1);
+      if (!result.hasNextPage || !last) break;
+      after = last.cursor;
+    }
+    return rows;
+  }
+
+  async function record(row: EmailVerification, previousStatus: EmailVerificationStatus | null): Promise<void> {
+    const key = emailVerificationKey(row);
+    const now = Date.now();
+    await events.record(
+      {
+        type: 'EMAIL_VERIFICATION_CHANGED',
+        provider: row.provider,
+        occurredAt: new Date(now).toISOString(),
+        contactHandle: row.handle,
+        emailVerification: row,
+        previousStatus,
+      },
+      { dedupeKey: `email:${key}:${previousStatus ?? 'NONE'}>${row.status}:${Math.floor(now / intervalMs)}`, source: 'email-watcher' },
+    );
+  }
+
+  function remember(key: string, status: EmailVerificationStatus): void {
+    settled.delete(key);
+    settled.set(key, status);
+    if (settled.size > SETTLED_LIMIT) settled.delete(settled.keys().next().value!);
+  }
+
+  async function tick(): Promise<number> {
+    if (stopped || !(await holdLease())) return 0;
+    const scope: RequestScope = { requestId: `email-watch-${++ticks}`, logger };
+    let changes = 0;
+    try {
+      const pending = await readPending(scope);
+      const next = new Map<string, EmailVerificationStatus>();
+      for (const row of pending) next.set(emailVerificationKey(row), row.status);
+      if (known) {
+        for (const row of pending) {
+          const key = emailVerificationKey(row);
+          const before = known.get(key) ?? settled.get(key);
+          settled.delete(key);
+          if (before === row.status) continue;
+          await record(row, before ?? null);
+          changes++;
+        }
+        for (const [key, before] of known) {
+          if (next.has(key)) continue;
+          const row = await emailVerifications.get(key, scope).catch((err: unknown) => {
+            logger.debug({ key, error: err instanceof Error ? err.message : String(err) }, 'email verification re-read failed; retrying next time');
+            next.set(key, before); // keep watching it
+            return undefined;
+          });
+          if (!row || row.status === before) continue;
+          remember(key, row.status);
+          await record(row, before);
+          changes++;
+        }
+      }
+      known = next;
+      quiet = false;
+    } catch (err) {
+      if (err instanceof NotImplemented) {
+        if (!quiet) logger.debug('email verification is not available yet; the status watcher skips');
+      } else if (!quiet) {
+        logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'email status check failed; retrying next time');
+      }
+      quiet = true;
+    }
+    return changes;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void checkNow().finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  }
+
+  function checkNow(): Promise<number> {
+    running = running.then(tick, tick);
+    return running;
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      void checkNow().finally(schedule);
+    },
+    checkNow,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running.catch(() => 0);
+      await lease?.release();
+      lease = null;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import { eventMatches, type VerificationEvent, type VerificationEventFilter } from '../domain/events.js';
+import type { Logger } from '../observability/logger.js';
+import { compareEventIds, parseEventId, type EventLog } from '../store/event-log.js';
+import { StoreUnavailable } from '../store/store-errors.js';
+
+/**
+ * The last item of a subscription that had to end early. It is yielded, not thrown, so every transport can send it as
+ * an ordinary GraphQL error before completing (a rejected next() would make graphql-ws drop the whole socket).
+ */
+export class SubscriptionInterrupted extends Error {
+  constructor(
+    readonly reason: 'FELL_BEHIND' | 'EVENT_LOG_UNAVAILABLE',
+    /** Subscribe again with this `after` to lose nothing. */
+    readonly resumeAfter: string | null,
+  ) {
+    const resume = resumeAfter === null ? 'subscribe again' : `resume with after: ${resumeAfter}`;
+    super(reason === 'FELL_BEHIND' ? `subscriber fell behind; ${resume}` : `the event log is unavailable; ${resume}`);
+    this.name = 'SubscriptionInterrupted';
+  }
+}
+
+export interface EventStreamOptions {
+  log: EventLog;
+  filter: VerificationEventFilter | null;
+  /** Replay stored events with a greater id first; live only when null. */
+  after: string | null;
+  /** Undelivered live events held before the subscriber is ended as fallen behind. */
+  bufferLimit: number;
+  logger: Logger;
+  onEnd: (stream: EventStream) => void;
+}
+
+/** Events read from the log per replay step. */
+const REPLAY_PAGE = 200;
+
+type Item = VerificationEvent | SubscriptionInterrupted;
+
+/**
+ * One subscription: listens to the log FIRST, then replays stored events after `after` page by page as the consumer
+ * pulls, then hands out the live events that arrived meanwhile and after. The seam is exact because ids only grow:
+ * a live event is skipped when its id is not above the last one taken from the log.
+ */
+export class EventStream implements AsyncIterableIterator<Item> {
+  private readonly live: VerificationEvent[] = [];
+  private readonly replayed: VerificationEvent[] = [];
+  private replaying: boolean;
+  /** The greatest id taken from the log (replayed or live); live events up to it are duplicates. */
+  private position: string | null;
+  /** The last id the consumer received. */
+  private delivered: string | null;
+  private interruption: SubscriptionInterrupted | null = null;
+  private finished = false;
+  private waiters: (() => void)[] = [];
+  private replayStep: Promise<void> | null = null;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: EventStreamOptions) {
+    this.replaying = options.after !== null;
+    this.position = options.after;
+    this.delivered = options.after;
+    this.unsubscribe = options.log.subscribe((event) => this.onLive(event));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Item>> {
+    for (;;) {
+      if (this.finished) return { value: undefined, done: true };
+      const replayedEvent = this.replayed.shift();
+      if (replayedEvent) return this.deliver(replayedEvent);
+      if (this.interruption) {
+        const item = this.interruption;
+        this.end();
+        return { value: item, done: false };
+      }
+      if (this.replaying) {
+        // Shared, so overlapping next() calls never read the same page twice.
+        this.replayStep ??= this.replayPage().finally(() => (this.replayStep = null));
+        await this.replayStep;
+        continue;
+      }
+      const liveEvent = this.takeLive();
+      if (liveEvent) return this.deliver(liveEvent);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  async return(): Promise<IteratorResult<Item>> {
+    this.end();
+    return { value: undefined, done: true };
+  }
+
+  private onLive(event: VerificationEvent): void {
+    if (this.finished || this.interruption || !eventMatches(event, this.options.filter)) return;
+    this.live.push(event);
+    if (this.live.length > this.options.bufferLimit) this.interrupt('FELL_BEHIND');
+    this.signal();
+  }
+
+  private async replayPage(): Promise<void> {
+    let page: VerificationEvent[];
+    try {
+      page = await this.options.log.read({ after: this.position, limit: REPLAY_PAGE, filter: this.options.filter });
+    } catch (err) {
+      if (!(err instanceof StoreUnavailable)) throw err;
+      this.options.logger.warn({ error: err.message }, 'subscription replay failed: event log unavailable');
+      this.replaying = false;
+      this.interrupt('EVENT_LOG_UNAVAILABLE');
+      return;
+    }
+    if (this.finished || this.interruption) return; // the resume point is already fixed
+    const last = page.at(-1);
+    if (last) this.position = last.id;
+    if (page.length < REPLAY_PAGE) this.replaying = false;
+    this.replayed.push(...page);
+  }
+
+  /** The next buffered live event above the position, dropping any the replay already delivered. */
+  private takeLive(): VerificationEvent | undefined {
+    for (let event = this.live.shift(); event; event = this.live.shift()) {
+      if (this.position !== null && compareEventIds(event.id, this.position) <= 0) continue;
+      this.position = event.id;
+      return event;
+    }
+    return undefined;
+  }
+
+  private deliver(event: VerificationEvent): IteratorResult<Item> {
+    this.delivered = event.id;
+    return { value: event, done: false };
+  }
+
+  private interrupt(reason: SubscriptionInterrupted['reason']): void {
+    // Resume point: the last event handed out, else the one just before the first the consumer never got.
+    const firstMissed = this.replayed[0]?.id ?? this.live[0]?.id ?? null;
+    const resumeAfter = this.delivered ?? (firstMissed ? eventIdBefore(firstMissed) : this.position);
+    this.replayed.length = 0;
+    this.live.length = 0;
+    this.interruption = new SubscriptionInterrupted(reason, resumeAfter);
+  }
+
+  private end(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.live.length = 0;
+    this.replayed.length = 0;
+    this.unsubscribe();
+    this.signal();
+    this.options.onEnd(this);
+  }
+
+  private signal(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** The greatest id below `id`, so that `after: eventIdBefore(x)` starts at x. */
+export function eventIdBefore(id: string): string {
+  const [ms, seq] = parseEventId(id);
+  if (seq > 0n) return `${ms}-${seq - 1n}`;
+  if (ms === 0n) return '0-0';
+  return `${ms - 1n}-${2n ** 64n - 1n}`;
+}

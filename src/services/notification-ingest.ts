@@ -1,0 +1,62 @@
+import type { VerificationEvent, VerificationEventPayload } from '../domain/events.js';
+import { isRtrHandle } from '../domain/handles.js';
+import {
+  parseDenicNotification,
+  realtimeRegisterNotificationKey,
+  type NotificationFields,
+} from '../providers/realtime-register/denic.js';
+import type { VerificationRequestStore } from '../store/index.js';
+import type { EventService } from './events.js';
+
+/** Where a notification came from; labels the event-log lag metric. */
+export type NotificationSource = 'rtr-webhook' | 'rtr-poll';
+
+export interface NotificationIngestDeps {
+  requests: VerificationRequestStore;
+  events: EventService;
+  /** The configured Realtime Register customer, for notifications that do not name theirs. */
+  customer: string;
+}
+
+/**
+ * Stores one Realtime Register notification durably, whichever way it came (webhook, poll queue, a retry of either):
+ * a DENIC one becomes an OPEN VerificationRequest plus a VERIFICATION_REQUIRED event, anything else a
+ * PROVIDER_NOTIFICATION event. Idempotent: the request is written only when absent (a redelivery never reopens a
+ * SUBMITTED request) and the event is deduplicated on `rtr:<customer>:<id>`. Throws StoreUnavailable (or its
+ * EventLogUnavailable) when it could not store: the caller must then not acknowledge upstream.
+ */
+export async function ingestRealtimeRegisterNotification(
+  deps: NotificationIngestDeps,
+  notification: NotificationFields,
+  source: NotificationSource,
+): Promise<{ event: VerificationEvent; duplicate: boolean }> {
+  const customer = notification.customer || deps.customer;
+  const dedupeKey = realtimeRegisterNotificationKey(customer, notification.id);
+  const parsed = parseDenicNotification(notification, { customer });
+  let payload: VerificationEventPayload;
+  if (parsed) {
+    let stored = await deps.requests.get(parsed.id);
+    if (!stored) {
+      await deps.requests.put(parsed);
+      stored = parsed;
+    }
+    payload = { type: 'VERIFICATION_REQUIRED', provider: 'REALTIME_REGISTER', occurredAt: stored.receivedAt, contactHandle: stored.contactHandle, request: stored };
+  } else {
+    const handle = notification.processIdentifier;
+    payload = {
+      type: 'PROVIDER_NOTIFICATION',
+      provider: 'REALTIME_REGISTER',
+      occurredAt: occurredAt(notification.fireDate),
+      contactHandle: handle && isRtrHandle(handle) ? handle : null,
+      notificationId: String(notification.id),
+      kind: notification.notificationType || notification.eventType || 'UNKNOWN',
+      message: notification.message ?? '',
+    };
+  }
+  return deps.events.record(payload, { dedupeKey, source });
+}
+
+function occurredAt(fireDate: string | null | undefined): string {
+  const time = fireDate ? Date.parse(fireDate) : Number.NaN;
+  return new Date(Number.isNaN(time) ? Date.now() : time).toISOString();
+}

@@ -1,0 +1,122 @@
+import type { Logger } from '../observability/logger.js';
+import type { RtrPollResult } from '../providers/realtime-register/notification.js';
+import { isNotification } from '../providers/realtime-register/webhook.js';
+import type { Lease, Locks } from '../store/index.js';
+import { StoreUnavailable } from '../store/index.js';
+import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
+
+/** The Realtime Register poll queue, as the client offers it. */
+export interface NotificationQueue {
+  pollNotification(): Promise<RtrPollResult>;
+  ackNotification(id: number): Promise<void>;
+}
+
+export interface NotificationPollerOptions {
+  queue: NotificationQueue;
+  ingest: NotificationIngestDeps;
+  locks: Locks;
+  /** Ack only when the event log survives a restart (Redis); in memory the queue is the only durable copy. */
+  durable: boolean;
+  intervalMs: number;
+  logger: Logger;
+  /** Notifications drained per tick when acking. Default 100. */
+  maxPerTick?: number;
+}
+
+export interface NotificationPoller {
+  start(): void;
+  /** Runs one tick now (after any running one); resolves with the number of notifications ingested. */
+  pollNow(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The lock that keeps the poller on one instance at a time. */
+export const POLLER_LOCK = 'rtr-notification-poller';
+
+/**
+ * Reads the Realtime Register notification queue every intervalMs on the one instance holding the poller lease, and
+ * acknowledges an item only after it is durably stored (ingest returned). With the in-memory event log it never acks
+ * (an ack would drop the only durable copy): the queue then keeps answering with the same head item, so it reads that
+ * once per interval and ingests it (deduplicated, so the repeats cost nothing).
+ */
+export function createNotificationPoller(options: NotificationPollerOptions): NotificationPoller {
+  const { queue, locks, logger, durable, intervalMs } = options;
+  const maxPerTick = options.maxPerTick ?? 100;
+  const leaseTtlMs = Math.max(intervalMs * 3, 15_000);
+  let lease: Lease | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> = Promise.resolve(0);
+  let stopped = true;
+  let failing = false;
+
+  async function holdLease(): Promise<boolean> {
+    if (lease && (await lease.renew())) return true;
+    if (lease) logger.warn('lost the notification poller lease; another instance may take over');
+    lease = await locks.acquire(POLLER_LOCK, leaseTtlMs);
+    if (lease) logger.info('holding the notification poller lease');
+    return lease !== null;
+  }
+
+  async function tick(): Promise<number> {
+    if (stopped || !(await holdLease())) return 0;
+    let ingested = 0;
+    try {
+      for (let i = 0; i < maxPerTick && !stopped; i++) {
+        const { notification } = await queue.pollNotification();
+        if (!notification) break;
+        if (!isNotification(notification)) {
+          logger.warn('the notification queue returned something that is not a notification; skipping this tick');
+          break;
+        }
+        await ingestRealtimeRegisterNotification(options.ingest, notification, 'rtr-poll');
+        ingested++;
+        // Unacked, the queue would answer with this same item again: one read per tick in memory mode.
+        if (!durable) break;
+        await queue.ackNotification(notification.id);
+        if (i % 10 === 9 && !(await lease?.renew())) break;
+      }
+      if (failing) logger.info('notification polling recovered');
+      failing = false;
+    } catch (err) {
+      // Not acked: the queue hands the same item out again next time.
+      if (!failing) {
+        const what = err instanceof StoreUnavailable ? 'could not store a notification; not acknowledging' : 'notification polling failed';
+        logger.warn({ error: err instanceof Error ? err.message : String(err) }, what);
+      }
+      failing = true;
+    }
+    return ingested;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void pollNow().finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  }
+
+  function pollNow(): Promise<number> {
+    running = running.then(tick, tick);
+    return running;
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      if (!durable) {
+        logger.info('the event log is in memory (no REDIS_URL): Realtime Register notifications are read but never acknowledged');
+      }
+      void pollNow().finally(schedule);
+    },
+    pollNow,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running.catch(() => 0);
+      await lease?.release();
+      lease = null;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { isIsoDate } from '../domain/dates.js';
+import type { FieldProblem } from '../domain/field-problem.js';
+import { problem } from '../domain/field-problem.js';
+import type { RegistrySubmission } from '../providers/veriff/map.js';
+
+/** What validateRegistry takes (the GraphQL ValidateRegistryInput). */
+export interface ValidateRegistryInput {
+  idNumber: string;
+  fullName?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  dateOfBirth?: string | null;
+  phoneNumber?: string | null;
+  address?: {
+    fullAddress?: string | null;
+    street?: string | null;
+    houseNumber?: string | null;
+    postcode?: string | null;
+    city?: string | null;
+    state?: string | null;
+    unit?: string | null;
+  } | null;
+  endUserId?: string | null;
+  vendorData?: string | null;
+}
+
+/** Veriff's limit on vendorData (providers/veriff.md, "Request"). */
+export const VENDOR_DATA_MAX = 1000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STRUCTURED_ADDRESS = ['street', 'houseNumber', 'postcode'] as const;
+
+/**
+ * Veriff's required-field rules, checked before anything is sent, plus the formats the gateway can check itself.
+ * Paths are relative to the input object (['idNumber'], ['address', 'postcode']); messages never quote a value.
+ * Returns the trimmed submission, or the problems.
+ */
+export function checkRegistryInput(
+  input: ValidateRegistryInput,
+  today: string = new Date().toISOString().slice(0, 10),
+): { submission: RegistrySubmission; problems: [] } | { submission: null; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const idNumber = text(input.idNumber);
+  const fullName = text(input.fullName);
+  const firstName = text(input.firstName);
+  const lastName = text(input.lastName);
+  const dateOfBirth = text(input.dateOfBirth);
+  const endUserId = text(input.endUserId);
+  const vendorData = text(input.vendorData);
+  const address = input.address
+    ? {
+        fullAddress: text(input.address.fullAddress),
+        street: text(input.address.street),
+        houseNumber: text(input.address.houseNumber),
+        postcode: text(input.address.postcode),
+        city: text(input.address.city),
+        state: text(input.address.state),
+        unit: text(input.address.unit),
+      }
+    : null;
+
+  if (!idNumber) problems.push(problem(['idNumber'], 'REQUIRED', 'idNumber is required.'));
+
+  if (!fullName) {
+    if (!firstName && !lastName) {
+      problems.push(problem(['fullName'], 'REQUIRED', 'A name is required: fullName, or firstName + lastName.'));
+    } else if (!firstName) {
+      problems.push(problem(['firstName'], 'REQUIRED', 'firstName is required with lastName (or give fullName).'));
+    } else if (!lastName) {
+      problems.push(problem(['lastName'], 'REQUIRED', 'lastName is required with firstName (or give fullName).'));
+    }
+  }
+
+  if (dateOfBirth) {
+    if (!isIsoDate(dateOfBirth)) {
+      problems.push(problem(['dateOfBirth'], 'INVALID_FORMAT', 'dateOfBirth must be a date written YYYY-MM-DD.'));
+    } else if (dateOfBirth > today) {
+      problems.push(problem(['dateOfBirth'], 'INVALID_VALUE', 'dateOfBirth cannot be in the future.'));
+    }
+  }
+
+  const addressGiven = !!address && Object.values(address).some((value) => value !== null);
+  let addressComplete = false;
+  if (address && addressGiven && !address.fullAddress) {
+    const structured = STRUCTURED_ADDRESS.filter((field) => address[field] !== null);
+    if (structured.length === 0) {
+      problems.push(problem(['address', 'fullAddress'], 'REQUIRED', 'An address needs fullAddress, or street + houseNumber + postcode.'));
+    } else {
+      for (const field of STRUCTURED_ADDRESS) {
+        if (!address[field]) problems.push(problem(['address', field], 'REQUIRED', `address.${field} is required with ${structured.map((name) => `address.${name}`).join(' and ')} (or give address.fullAddress).`));
+      }
+    }
+    addressComplete = structured.length === STRUCTURED_ADDRESS.length;
+  } else if (address?.fullAddress) {
+    addressComplete = true;
+  }
+  if (!dateOfBirth && !addressGiven) {
+    problems.push(problem(['dateOfBirth'], 'REQUIRED', 'dateOfBirth or an address (fullAddress, or street + houseNumber + postcode) is required.'));
+  }
+
+  if (vendorData && vendorData.length > VENDOR_DATA_MAX) {
+    problems.push(problem(['vendorData'], 'TOO_LONG', `vendorData is at most ${VENDOR_DATA_MAX} characters.`));
+  }
+  if (endUserId && !UUID.test(endUserId)) {
+    problems.push(problem(['endUserId'], 'INVALID_FORMAT', 'endUserId must be a UUID.'));
+  }
+
+  if (problems.length || !idNumber) return { submission: null, problems };
+  return {
+    submission: {
+      idNumber,
+      fullName,
+      firstName,
+      lastName,
+      dateOfBirth,
+      phoneNumber: text(input.phoneNumber),
+      address: addressComplete ? address : null,
+      endUserId,
+      vendorData,
+    },
+    problems: [],
+  };
+}
+
+/** Trimmed, or null when absent or blank. */
+function text(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const trimmed = String(value).trim();
+  return trimmed === '' ? null : trimmed;
+}

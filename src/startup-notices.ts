@@ -1,0 +1,29 @@
+import type { Config } from './config.js';
+import type { Logger } from './observability/logger.js';
+import { isOpen } from './server/principal.js';
+import type { Sandbox } from './sandbox/index.js';
+
+/** The sentence an open gateway logs at start-up (and GraphiQL's first tab repeats). */
+export const OPEN_SANDBOX_NOTICE =
+  'no GATEWAY_API_KEYS (or JWT settings) configured: the sandbox is OPEN, every caller has every scope and no caller is rate-limited';
+
+/**
+ * What an operator must read when the gateway comes up: where it listens, whether anyone may call it without a key,
+ * and where the sandbox simulators are. Kept out of main.ts so tests can run it against a captured logger.
+ */
+export function logStartupNotices(logger: Logger, config: Config, gateway: { url: string; sandbox: Sandbox | null }): void {
+  logger.info({ mode: config.mode, url: `${gateway.url}/graphql` }, `gateway ready: GraphiQL at ${gateway.url}/graphql, dashboard at ${gateway.url}/`);
+  if (isOpen(config)) {
+    logger.warn(OPEN_SANDBOX_NOTICE);
+  } else {
+    const jwt = config.jwt ? ` and JWTs (${[config.jwt.secret ? 'HS256' : null, config.jwt.jwksUrl ? 'JWKS' : null].filter(Boolean).join(', ')})` : '';
+    logger.info(`callers authenticate with ${config.apiKeys.length} API key(s)${jwt}; ${config.rateLimit.perMinute ? `${config.rateLimit.perMinute} requests a minute per caller, burst ${config.rateLimit.burst}` : 'caller rate limiting is off'}`);
+  }
+  if (gateway.sandbox) {
+    const endpoints = gateway.sandbox.endpoints();
+    logger.info(
+      { realtimeRegister: endpoints.realtimeRegister.baseUrl, openprovider: endpoints.openprovider.baseUrl, domainNameApi: endpoints.domainNameApi.baseUrl, veriff: endpoints.veriff.baseUrl },
+      'sandbox simulators running',
+    );
+  }
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { emailVerificationKey, type EmailVerification } from '../../src/domain/email-verification.js';
+import { NotImplemented } from '../../src/domain/errors.js';
+import type { VerificationEvent } from '../../src/domain/events.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { createEmailStatusWatcher } from '../../src/services/email-status-watcher.js';
+import type { EmailVerificationService } from '../../src/services/email-verifications.js';
+import { createEventService } from '../../src/services/events.js';
+import { createStores } from '../../src/store/index.js';
+
+function row(email: string, status: EmailVerification['status']): EmailVerification {
+  return {
+    provider: 'OPENPROVIDER',
+    email,
+    handle: `h-${email.split('@')[0]}`,
+    domain: 'example.com',
+    status,
+    failureReason: null,
+    providerStatus: status.toLowerCase(),
+    suspended: false,
+    expiresAt: null,
+    lastNotifiedAt: null,
+  };
+}
+
+/** An email service over a mutable table; list pages by 2 to exercise paging. */
+function fakeEmailService(rows: Map<string, EmailVerification>, calls: string[]): EmailVerificationService {
+  return {
+    async list(filter, page) {
+      calls.push('list');
+      const matching = [...rows.values()].filter((item) => !filter?.status?.length || filter.status.includes(item.status));
+      const start = page.after ? Number(page.after) : 0;
+      const slice = matching.slice(start, start + 2);
+      return {
+        items: slice.map((node, i) => ({ cursor: String(start + i + 1), node })),
+        totalCount: matching.length,
+        hasNextPage: start + 2 < matching.length,
+        hasPreviousPage: start > 0,
+      };
+    },
+    async get(id) {
+      calls.push(`get:${id}`);
+      return rows.get(id) ?? null;
+    },
+    forContact: async () => [],
+    resend: async () => null,
+  };
+}
+
+function setup(service: (rows: Map<string, EmailVerification>, calls: string[]) => EmailVerificationService = fakeEmailService) {
+  const metrics = createMetrics();
+  const stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
+  const events = createEventService({ stores, metrics, logger: silentLogger() });
+  const rows = new Map<string, EmailVerification>();
+  const calls: string[] = [];
+  const put = (item: EmailVerification) => rows.set(emailVerificationKey(item), item);
+  const watcher = createEmailStatusWatcher({
+    emailVerifications: service(rows, calls),
+    events,
+    locks: stores.locks,
+    intervalMs: 60_000,
+    logger: silentLogger(),
+  });
+  const recorded = async () => (await stores.eventLog.read({ limit: 100 })) as Extract<VerificationEvent, { type: 'EMAIL_VERIFICATION_CHANGED' }>[];
+  return { rows, calls, put, watcher, recorded };
+}
+
+describe('email status watcher', () => {
+  it('learns the pending rows first, then records each status move with the previous status', async () => {
+    const { put, watcher, recorded } = setup();
+    for (const name of ['a', 'b', 'c']) put(row(`${name}@example.com`, 'PENDING'));
+    put(row('d@example.com', 'FAILED'));
+    watcher.start();
+    expect(await watcher.checkNow()).toBe(0);
+
+    put(row('a@example.com', 'VERIFIED'));
+    put(row('c@example.com', 'FAILED'));
+    put(row('d@example.com', 'PENDING')); // resent: pending again
+    expect(await watcher.checkNow()).toBe(3);
+    expect(await watcher.checkNow()).toBe(0);
+    put(row('c@example.com', 'PENDING')); // resent after it failed
+    expect(await watcher.checkNow()).toBe(1);
+    await watcher.stop();
+
+    const events = await recorded();
+    expect(events.map((event) => [event.emailVerification.email, event.previousStatus, event.emailVerification.status]).sort()).toEqual([
+      ['a@example.com', 'PENDING', 'VERIFIED'],
+      ['c@example.com', 'FAILED', 'PENDING'],
+      ['c@example.com', 'PENDING', 'FAILED'],
+      ['d@example.com', null, 'PENDING'],
+    ]);
+    expect(events.every((event) => event.type === 'EMAIL_VERIFICATION_CHANGED' && event.contactHandle !== null)).toBe(true);
+  });
+
+  it('reads only pending rows, and re-reads by key only the rows that left the pending list', async () => {
+    const { put, calls, watcher } = setup();
+    for (const name of ['a', 'b', 'c']) put(row(`${name}@example.com`, 'PENDING'));
+    watcher.start();
+    await watcher.checkNow();
+    put(row('b@example.com', 'VERIFIED'));
+    calls.length = 0;
+    await watcher.checkNow();
+    await watcher.stop();
+    expect(calls).toEqual(['list', `get:${emailVerificationKey(row('b@example.com', 'VERIFIED'))}`]);
+  });
+
+  it('skips quietly while email verification is not implemented', async () => {
+    const { watcher, recorded } = setup(() => {
+      const missing = async (): Promise<never> => {
+        throw new NotImplemented('Email verification');
+      };
+      return { list: missing, get: missing, forContact: missing, resend: missing };
+    });
+    watcher.start();
+    expect(await watcher.checkNow()).toBe(0);
+    await watcher.stop();
+    expect(await recorded()).toEqual([]);
+  });
+});

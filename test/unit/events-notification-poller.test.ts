@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import type { RtrNotification, RtrPollResult } from '../../src/providers/realtime-register/notification.js';
+import { createEventService } from '../../src/services/events.js';
+import { createNotificationPoller, POLLER_LOCK, type NotificationQueue } from '../../src/services/notification-poller.js';
+import { createStores, EventLogUnavailable, type Stores } from '../../src/store/index.js';
+
+/** The provider's queue: poll returns the head until it is acked. Records the order of calls. */
+class FakeQueue implements NotificationQueue {
+  readonly calls: string[] = [];
+  constructor(readonly items: RtrNotification[]) {}
+  async pollNotification(): Promise<RtrPollResult> {
+    const head = this.items[0] ?? null;
+    this.calls.push(`poll:${head?.id ?? 'empty'}`);
+    return { count: this.items.length, notification: head };
+  }
+  async ackNotification(id: number): Promise<void> {
+    this.calls.push(`ack:${id}`);
+    const index = this.items.findIndex((item) => item.id === id);
+    if (index >= 0) this.items.splice(index, 1);
+  }
+}
+
+function denic(id: number): RtrNotification {
+  return {
+    id,
+    fireDate: '2026-03-01T00:00:00Z',
+    message: '[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME]',
+    eventType: 'CONTACT_VERIFICATION_REQUIRED',
+    notificationType: 'ContactVerificationNotification',
+    payload: {},
+    isAsync: false,
+    processIdentifier: `h-${id}`,
+  };
+}
+
+function setup(items: RtrNotification[], durable: boolean) {
+  const metrics = createMetrics();
+  const stores: Stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
+  const events = createEventService({ stores, metrics, logger: silentLogger() });
+  const queue = new FakeQueue(items);
+  const poller = createNotificationPoller({
+    queue,
+    ingest: { requests: stores.verificationRequests, events, customer: 'acme' },
+    locks: stores.locks,
+    durable,
+    intervalMs: 60_000,
+    logger: silentLogger(),
+  });
+  return { stores, queue, poller };
+}
+
+describe('notification poller', () => {
+  it('with a durable log, drains the queue and acks each item only after storing it', async () => {
+    const { stores, queue, poller } = setup([denic(1), denic(2), denic(3)], true);
+    poller.start();
+    expect(await poller.pollNow()).toBe(0); // the start-up tick already drained it
+    await poller.stop();
+    expect(queue.calls).toEqual(['poll:1', 'ack:1', 'poll:2', 'ack:2', 'poll:3', 'ack:3', 'poll:empty', 'poll:empty']);
+    expect((await stores.verificationRequests.list()).map((request) => request.id).sort()).toEqual(['rtr:acme:1', 'rtr:acme:2', 'rtr:acme:3']);
+    expect(await stores.eventLog.read({ limit: 10 })).toHaveLength(3);
+  });
+
+  it('does not ack an item it could not store, and stores it on a later tick', async () => {
+    const { stores, queue, poller } = setup([denic(1), denic(2)], true);
+    const append = stores.eventLog.append.bind(stores.eventLog);
+    stores.eventLog.append = async () => {
+      throw new EventLogUnavailable();
+    };
+    poller.start();
+    await poller.pollNow();
+    expect(queue.calls.filter((call) => call.startsWith('ack'))).toEqual([]);
+    stores.eventLog.append = append;
+    expect(await poller.pollNow()).toBe(2);
+    await poller.stop();
+    expect(queue.calls.filter((call) => call.startsWith('ack'))).toEqual(['ack:1', 'ack:2']);
+  });
+
+  it('with the in-memory log, reads the head once per tick and never acks', async () => {
+    const { stores, queue, poller } = setup([denic(1), denic(2)], false);
+    poller.start();
+    await poller.pollNow();
+    await poller.pollNow();
+    await poller.stop();
+    expect(queue.calls).toEqual(['poll:1', 'poll:1', 'poll:1']);
+    expect(await stores.verificationRequests.list()).toHaveLength(1);
+    expect(await stores.eventLog.read({ limit: 10 })).toHaveLength(1);
+  });
+
+  it('does nothing while another instance holds the lease', async () => {
+    const { stores, queue, poller } = setup([denic(1)], true);
+    const other = await stores.locks.acquire(POLLER_LOCK, 60_000);
+    poller.start();
+    expect(await poller.pollNow()).toBe(0);
+    await other!.release();
+    expect(await poller.pollNow()).toBe(1);
+    await poller.stop();
+    expect(queue.calls).toEqual(['poll:1', 'ack:1', 'poll:empty']);
+  });
+});

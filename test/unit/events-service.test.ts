@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { VerificationEvent, VerificationEventPayload } from '../../src/domain/events.js';
+import { InputRejected } from '../../src/domain/errors.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { eventIdBefore } from '../../src/services/event-stream.js';
+import { createEventService, SubscriptionInterrupted, type EventService } from '../../src/services/events.js';
+import { createStores, EventLogUnavailable, type Stores } from '../../src/store/index.js';
+import type { EventLog } from '../../src/store/event-log.js';
+
+function note(n: number, contactHandle = `h-${n}`): VerificationEventPayload {
+  return {
+    type: 'PROVIDER_NOTIFICATION',
+    provider: 'REALTIME_REGISTER',
+    occurredAt: new Date().toISOString(),
+    contactHandle,
+    notificationId: String(n),
+    kind: 'INFO',
+    message: `message ${n}`,
+  };
+}
+
+function setup(options: { bufferLimit?: number; eventLog?: (log: EventLog) => EventLog } = {}): { stores: Stores; events: EventService } {
+  const metrics = createMetrics();
+  const stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
+  if (options.eventLog) stores.eventLog = options.eventLog(stores.eventLog);
+  const events = createEventService({ stores, metrics, logger: silentLogger(), subscriberBufferLimit: options.bufferLimit });
+  return { stores, events };
+}
+
+async function take(iterator: AsyncIterator<VerificationEvent | SubscriptionInterrupted>, count: number): Promise<(VerificationEvent | SubscriptionInterrupted)[]> {
+  const items: (VerificationEvent | SubscriptionInterrupted)[] = [];
+  while (items.length < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    items.push(next.value);
+  }
+  return items;
+}
+
+const messages = (items: unknown[]) => items.map((item) => (item as { message: string }).message);
+
+describe('event service record', () => {
+  it('appends once per dedupe key and returns the earlier event for a repeat', async () => {
+    const { events } = setup();
+    const first = await events.record(note(1), { dedupeKey: 'rtr:acme:1' });
+    const again = await events.record(note(1), { dedupeKey: 'rtr:acme:1' });
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ event: first.event, duplicate: true });
+    expect((await events.list(null, {})).items).toHaveLength(1);
+  });
+});
+
+describe('event service list', () => {
+  it('pages oldest first with event ids as cursors', async () => {
+    const { events } = setup();
+    for (let n = 1; n <= 5; n++) await events.record(note(n));
+    const page1 = await events.list(null, { first: 2 });
+    expect(messages(page1.items.map((item) => item.node))).toEqual(['message 1', 'message 2']);
+    expect(page1.hasNextPage).toBe(true);
+    const page3 = await events.list(null, { first: 2, after: page1.items[1]!.cursor });
+    const last = await events.list(null, { first: 2, after: page3.items[1]!.cursor });
+    expect(messages(last.items.map((item) => item.node))).toEqual(['message 5']);
+    expect(last.hasNextPage).toBe(false);
+  });
+
+  it('applies the filter', async () => {
+    const { events } = setup();
+    for (let n = 1; n <= 4; n++) await events.record(note(n, n % 2 ? 'odd' : 'even'));
+    const page = await events.list({ contactHandle: 'even' }, {});
+    expect(messages(page.items.map((item) => item.node))).toEqual(['message 2', 'message 4']);
+  });
+
+  it('rejects a malformed after and an out-of-range first', async () => {
+    const { events } = setup();
+    await expect(events.list(null, { after: 'yesterday' })).rejects.toBeInstanceOf(InputRejected);
+    await expect(events.list(null, { first: 0 })).rejects.toBeInstanceOf(InputRejected);
+    await expect(events.list(null, { first: 1001 })).rejects.toBeInstanceOf(InputRejected);
+    expect(() => events.subscribe(null, 'not-an-id')).toThrow(InputRejected);
+  });
+});
+
+describe('event service subscribe', () => {
+  it('replays stored events after `after`, then goes live', async () => {
+    const { events } = setup();
+    const stored = [];
+    for (let n = 1; n <= 3; n++) stored.push((await events.record(note(n))).event);
+    const iterator = events.subscribe(null, stored[0]!.id)[Symbol.asyncIterator]();
+    expect(messages(await take(iterator, 2))).toEqual(['message 2', 'message 3']);
+    const pending = iterator.next();
+    await events.record(note(4));
+    expect(messages([(await pending).value])).toEqual(['message 4']);
+    await iterator.return!();
+  });
+
+  it('loses nothing and repeats nothing when events are appended during the replay', async () => {
+    let next = 1;
+    let readsWithAppends = 3;
+    const { events, stores } = setup({
+      eventLog: (log) => ({
+        durable: log.durable,
+        append: (payload, options) => log.append(payload, options),
+        subscribe: (listener) => log.subscribe(listener),
+        close: () => log.close(),
+        // Three events land right after each replay read: later reads and the live buffer both see some of them, and
+        // those after the last read only the live buffer.
+        read: async (options) => {
+          const page = await log.read(options);
+          if (readsWithAppends-- > 0) for (const end = next + 3; next < end; next++) await log.append(note(next));
+          return page;
+        },
+      }),
+    });
+    for (; next <= 450; next++) await stores.eventLog.append(note(next));
+    const iterator = events.subscribe(null, '0-0')[Symbol.asyncIterator]();
+    const received = messages(await take(iterator, 459));
+    await events.record(note(next++));
+    received.push(...messages(await take(iterator, 1)));
+    expect(received).toEqual(Array.from({ length: 460 }, (_, i) => `message ${i + 1}`));
+    await iterator.return!();
+  });
+
+  it('drops a live event the replay already delivered', async () => {
+    const { events, stores } = setup();
+    // A log whose live delivery repeats the last stored event (Redis may, for an append just before subscribe).
+    const first = (await stores.eventLog.append(note(1))).event;
+    const second = (await stores.eventLog.append(note(2))).event;
+    const original = stores.eventLog.subscribe.bind(stores.eventLog);
+    stores.eventLog.subscribe = (listener) => {
+      const unsubscribe = original(listener);
+      queueMicrotask(() => listener(second));
+      return unsubscribe;
+    };
+    const iterator = events.subscribe(null, first.id)[Symbol.asyncIterator]();
+    expect(messages(await take(iterator, 1))).toEqual(['message 2']);
+    const pending = iterator.next();
+    await events.record(note(3));
+    expect(messages([(await pending).value])).toEqual(['message 3']);
+    await iterator.return!();
+  });
+
+  it('delivers only matching events, replayed and live', async () => {
+    const { events } = setup();
+    await events.record(note(1, 'a'));
+    await events.record(note(2, 'b'));
+    const iterator = events.subscribe({ contactHandle: 'b' }, '0-0')[Symbol.asyncIterator]();
+    expect(messages(await take(iterator, 1))).toEqual(['message 2']);
+    const pending = iterator.next();
+    await events.record(note(3, 'a'));
+    await events.record(note(4, 'b'));
+    expect(messages([(await pending).value])).toEqual(['message 4']);
+    await iterator.return!();
+  });
+
+  it('ends a subscriber that falls behind with a resume point, after what it already received', async () => {
+    const { events } = setup({ bufferLimit: 5 });
+    const iterator = events.subscribe(null, null)[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    const first = (await events.record(note(1))).event;
+    expect((await pending).value).toEqual(first);
+    for (let n = 2; n <= 7; n++) await events.record(note(n));
+    const last = await iterator.next();
+    expect(last.value).toBeInstanceOf(SubscriptionInterrupted);
+    expect((last.value as SubscriptionInterrupted).message).toBe(`subscriber fell behind; resume with after: ${first.id}`);
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    // Resuming there loses nothing.
+    const resumed = events.subscribe(null, first.id)[Symbol.asyncIterator]();
+    expect(messages(await take(resumed, 6))).toEqual(['message 2', 'message 3', 'message 4', 'message 5', 'message 6', 'message 7']);
+    await resumed.return!();
+  });
+
+  it('names the id just before the first missed event when nothing was received yet', async () => {
+    const { events } = setup({ bufferLimit: 2 });
+    const iterator = events.subscribe(null, null)[Symbol.asyncIterator]();
+    const first = (await events.record(note(1))).event;
+    for (let n = 2; n <= 3; n++) await events.record(note(n));
+    const item = (await iterator.next()).value as SubscriptionInterrupted;
+    expect(item.resumeAfter).toBe(eventIdBefore(first.id));
+  });
+
+  it('ends with a resume point when the replay cannot read the log', async () => {
+    const { events } = setup({
+      eventLog: (log) => ({ ...log, durable: false, append: log.append.bind(log), subscribe: log.subscribe.bind(log), close: log.close.bind(log), read: async () => { throw new EventLogUnavailable(); } }),
+    });
+    const iterator = events.subscribe(null, '5-0')[Symbol.asyncIterator]();
+    const item = (await iterator.next()).value as SubscriptionInterrupted;
+    expect(item).toBeInstanceOf(SubscriptionInterrupted);
+    expect(item.reason).toBe('EVENT_LOG_UNAVAILABLE');
+    expect(item.resumeAfter).toBe('5-0');
+  });
+
+  it('unsubscribes on return() and completes every subscription on stop()', async () => {
+    const { events } = setup();
+    const a = events.subscribe(null, null)[Symbol.asyncIterator]();
+    const b = events.subscribe(null, null)[Symbol.asyncIterator]();
+    const waiting = a.next();
+    await b.return!();
+    expect(await b.next()).toEqual({ value: undefined, done: true });
+    await events.stop();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+  });
+});
+
+describe('eventIdBefore', () => {
+  it('is the greatest id below the given one', () => {
+    expect(eventIdBefore('10-3')).toBe('10-2');
+    expect(eventIdBefore('10-0')).toBe('9-18446744073709551615');
+    expect(eventIdBefore('0-0')).toBe('0-0');
+  });
+});

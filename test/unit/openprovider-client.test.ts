@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { NotFound, ProviderFailure } from '../../src/domain/errors.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { ProviderHttp } from '../../src/providers/http.js';
+import { OpenproviderClient } from '../../src/providers/openprovider/client.js';
+import { OpenproviderSimulator } from '../../src/sandbox/openprovider.js';
+import { SimulatorServer, type SimHandler } from '../../src/sandbox/simulator-server.js';
+import { createStores, type Stores } from '../../src/store/index.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+function clientFor(baseUrl: string, credentials: { username: string; password: string }): { client: OpenproviderClient; stores: Stores } {
+  const metrics = createMetrics();
+  const logger = silentLogger();
+  const stores = createStores({ redisUrls: [], metrics, logger });
+  const http = new ProviderHttp({ provider: 'OPENPROVIDER', baseUrl, metrics, backoffBaseMs: 1, deadlineMs: 5_000 });
+  cleanups.push(async () => {
+    await http.close();
+    await stores.close();
+  });
+  return { client: new OpenproviderClient({ baseUrl, ...credentials }, { http, stores, logger }), stores };
+}
+
+async function simulator(): Promise<{ sim: OpenproviderSimulator; client: OpenproviderClient }> {
+  const sim = new OpenproviderSimulator({ gatewayUrl: () => null, seed: 1 });
+  await sim.start();
+  cleanups.push(() => sim.stop());
+  return { sim, client: clientFor(sim.endpoint().baseUrl, sim.endpoint()).client };
+}
+
+/** A scripted upstream: logins always succeed; `list` decides the list answers. */
+async function scripted(list: SimHandler): Promise<{ server: SimulatorServer; client: OpenproviderClient }> {
+  let tokens = 0;
+  const server = new SimulatorServer('OPENPROVIDER', (request) => {
+    if (request.path === '/v1beta/auth/login') return { status: 200, body: { code: 0, desc: '', data: { token: `t${++tokens}`, reseller_id: 1 } } };
+    return list(request);
+  });
+  await server.start();
+  cleanups.push(() => server.stop());
+  return { server, client: clientFor(server.url, { username: 'u', password: 'p' }).client };
+}
+
+const LOGIN = '/v1beta/auth/login';
+const LIST = '/v1beta/customers/verifications/emails/domains';
+
+describe('OpenproviderClient', () => {
+  it('logs in once for 20 concurrent list calls', async () => {
+    const { sim, client } = await simulator();
+    const pages = await Promise.all(Array.from({ length: 20 }, (_, i) => client.listEmailVerifications({ limit: 5, offset: i })));
+    expect(sim.logins).toBe(1);
+    expect(pages.every((page) => page.rows.length === 5)).toBe(true);
+  });
+
+  it('logs in once more when the token is refused with HTTP 401, and the call succeeds', async () => {
+    const { sim, client } = await simulator();
+    await client.listEmailVerifications({ limit: 1 });
+    sim.revokeTokens();
+    const page = await client.listEmailVerifications({ limit: 1 });
+    expect(page.rows).toHaveLength(1);
+    expect(sim.logins).toBe(2);
+  });
+
+  it('re-logs in once on code 196 under HTTP 500 and then gives up with AUTH instead of looping', async () => {
+    const { server, client } = await scripted(() => ({ status: 500, body: { code: 196, desc: 'Authentication/Authorization Failed', data: '' } }));
+    const failure = await client.listEmailVerifications({ limit: 1 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProviderFailure);
+    expect(failure).toMatchObject({ kind: 'AUTH', retryable: false });
+    expect(server.count(LOGIN)).toBe(2);
+    expect(server.count(LIST)).toBe(2);
+  });
+
+  it('makes one login attempt for a burst of 50 queries with wrong credentials and says the credentials were refused', async () => {
+    const { sim } = await simulator();
+    const { client } = clientFor(sim.endpoint().baseUrl, { username: 'sandbox', password: 'wrong' });
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => client.listEmailVerifications({ limit: 1 })));
+    const again = await Promise.allSettled(Array.from({ length: 50 }, () => client.listEmailVerifications({ limit: 1 })));
+    expect(sim.logins).toBe(1);
+    expect(sim.server.count(LIST)).toBe(0);
+    for (const result of [...results, ...again]) {
+      const error = (result as PromiseRejectedResult).reason as ProviderFailure;
+      expect(error).toMatchObject({ kind: 'AUTH', retryable: false, code: '196' });
+      expect(error.message).toMatch(/refused the gateway's credentials/);
+    }
+  });
+
+  it('retries a list read that hit the calls limit (code 50 under HTTP 500)', async () => {
+    let calls = 0;
+    const { server, client } = await scripted(() =>
+      ++calls === 1
+        ? { status: 500, body: { code: 50, desc: 'Calls limit has been reached', data: '' } }
+        : { status: 200, body: { code: 0, desc: '', data: { total: 0, results: [] } } },
+    );
+    expect(await client.listEmailVerifications({ limit: 1 })).toEqual({ total: 0, rows: [] });
+    expect(server.count(LIST)).toBe(2);
+  });
+
+  it('reports a lasting calls limit as a retryable RATE_LIMITED failure', async () => {
+    const { client } = await scripted(() => ({ status: 500, body: { code: 50, desc: 'Calls limit has been reached', data: '' } }));
+    await expect(client.listEmailVerifications({ limit: 1 })).rejects.toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '50' });
+  });
+
+  it('restarts a failed verification: the address goes in progress with a new expiration about 15 days out', async () => {
+    const { sim, client } = await simulator();
+    const failed = sim.rows.find((row) => row.status === 'failed')!;
+    await client.restartEmailVerification({ email: failed.email, language: 'en' });
+    const page = await client.listEmailVerifications({ email: failed.email, limit: 1000 });
+    expect(page.rows.length).toBeGreaterThan(0);
+    for (const row of page.rows) {
+      expect(row).toMatchObject({ status: 'PENDING', failureReason: null, providerStatus: 'in progress' });
+      const days = (Date.parse(row.expiresAt!) - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(14.9);
+      expect(days).toBeLessThan(15.1);
+    }
+    expect(sim.sentEmails.at(-1)).toMatchObject({ email: failed.email, kind: 'restart', language: 'en' });
+  });
+
+  it('starts a verification and reads the id from the 20001 answer', async () => {
+    const { sim, client } = await simulator();
+    const row = sim.rows.find((candidate) => candidate.status === 'not verified')!;
+    expect(typeof (await client.startEmailVerification({ email: row.email, handle: row.handle }))).toBe('number');
+    expect(sim.rowsOf(row.email).every((candidate) => candidate.status === 'in progress')).toBe(true);
+  });
+
+  it('throws NotFound when restarting an address Openprovider does not know', async () => {
+    const { client } = await simulator();
+    await expect(client.restartEmailVerification({ email: 'nobody@example.invalid' })).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('reads a customer by handle and gives null for a handle that does not exist', async () => {
+    const { client } = await simulator();
+    expect(await client.getCustomer('OP000001-NL')).toMatchObject({ provider: 'OPENPROVIDER', handle: 'OP000001-NL', customer: null });
+    expect(await client.getCustomer('ZZ999999-NL')).toBeNull();
+  });
+
+  it('sends the documented login body and a bearer token on every call', async () => {
+    const { sim, client } = await simulator();
+    await client.listEmailVerifications({ status: 'in progress', is_suspended: false, limit: 2 });
+    const [login, list] = sim.server.requests;
+    expect(JSON.parse(login!.body)).toEqual({ username: 'sandbox', password: 'sandbox-op-password', ip: '0.0.0.0' });
+    expect(list!.headers.authorization).toMatch(/^Bearer [0-9a-f]{32}$/);
+    expect(list!.query).toEqual({ status: 'in progress', is_suspended: 'false', limit: '2' });
+  });
+});

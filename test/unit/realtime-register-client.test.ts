@@ -1,0 +1,186 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Conflict, InputRejected, NotFound, ProviderFailure } from '../../src/domain/errors.js';
+import type { ContactVerification } from '../../src/domain/verification.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { ProviderHttp } from '../../src/providers/http.js';
+import { RealtimeRegisterClient } from '../../src/providers/realtime-register/client.js';
+import { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
+import { createStores } from '../../src/store/index.js';
+
+/** What the fake provider answers next, and what it saw. */
+interface Canned {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+let next: Canned = { status: 200, body: '{}' };
+const seen: { method: string; url: string; authorization?: string; body: string }[] = [];
+const fake = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body: Buffer.concat(chunks).toString() });
+    res.writeHead(next.status, next.headers ?? {}).end(next.body ?? '');
+  });
+});
+
+const metrics = createMetrics();
+const stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
+const https: ProviderHttp[] = [];
+function clientFor(baseUrl: string, apiKey = 'test-key'): RealtimeRegisterClient {
+  const http = new ProviderHttp({ provider: 'REALTIME_REGISTER', baseUrl, metrics, maxRetries: 0 });
+  https.push(http);
+  return new RealtimeRegisterClient({ apiKey, customer: 'acme', baseUrl, webhookSecret: null, pollIntervalMs: 1000 }, { http, stores, logger: silentLogger() });
+}
+
+let client: RealtimeRegisterClient;
+beforeAll(async () => {
+  await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+  client = clientFor(`http://127.0.0.1:${(fake.address() as AddressInfo).port}`);
+});
+afterEach(() => {
+  seen.length = 0;
+});
+afterAll(async () => {
+  await Promise.all(https.map((http) => http.close()));
+  await stores.close();
+  fake.closeAllConnections();
+  await new Promise<void>((resolve) => fake.close(() => resolve()));
+});
+
+const answer = (status: number, body?: object, headers?: Record<string, string>) => {
+  next = { status, headers: { 'content-type': 'application/json', ...headers }, body: body ? JSON.stringify(body) : '' };
+};
+const failureOf = async (call: Promise<unknown>) => call.then(() => expect.fail('expected the call to fail'), (error: unknown) => error);
+const verification: ContactVerification = { verifiedAt: '2026-04-16T00:00:00Z', externalId: 'kyc-1', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME'] };
+
+describe('RealtimeRegisterClient requests', () => {
+  it('lists handles in one call with handle:in, the ApiKey header and a limit that fits them all', async () => {
+    answer(200, { entities: [{ handle: 'h-001', name: 'A' }], pagination: { limit: 2, offset: 0 } });
+    const page = await client.listContacts({ handles: ['h-001', 'h-002'], total: false });
+    expect(seen).toHaveLength(1);
+    const url = new URL(seen[0]!.url, 'http://x');
+    expect(url.pathname).toBe('/v2/customers/acme/contacts');
+    expect(url.searchParams.get('handle:in')).toBe('h-001,h-002');
+    expect(url.searchParams.get('limit')).toBe('2');
+    expect(url.searchParams.get('total')).toBe('false');
+    expect(seen[0]!.authorization).toBe('ApiKey test-key');
+    expect(page).toMatchObject({ total: null, contacts: [{ handle: 'h-001', customer: 'acme', name: 'A' }] });
+  });
+
+  it('refuses a malformed handle without calling the provider', async () => {
+    const error = await failureOf(client.getContact('a/b'));
+    expect(error).toBeInstanceOf(InputRejected);
+    expect((error as InputRejected).fieldErrors[0]!.path).toEqual(['handle']);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('reads the process id of a 202 from the x-process-id header', async () => {
+    answer(202, undefined, { 'x-process-id': '4711' });
+    await expect(client.updateContact('h-001', { city: 'Gent' })).resolves.toEqual({ async: true, processId: '4711' });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ city: 'Gent' });
+    expect(new URL(seen[0]!.url, 'http://x').pathname).toBe('/v2/customers/acme/contacts/h-001/update');
+  });
+
+  it('reads the process id from the body when the header is missing', async () => {
+    answer(202, { processId: 99 });
+    await expect(client.updateContact('h-001', { city: 'Gent' })).resolves.toEqual({ async: true, processId: '99' });
+  });
+
+  it('answers null for a contact the provider does not have', async () => {
+    answer(404, { type: 'ObjectDoesNotExist', message: 'Contact h-404 does not exist' });
+    await expect(client.getContact('h-404')).resolves.toBeNull();
+  });
+});
+
+describe('RealtimeRegisterClient error mapping', () => {
+  it('maps a constraint violation to InputRejected with paths into the gateway input', async () => {
+    answer(400, { type: 'ConstraintViolationException', message: 'x', violations: [{ field: 'voice', message: 'bad' }, { field: 'addressLine[0]', message: 'empty' }] });
+    const error = (await failureOf(client.updateContact('h-001', { voice: '31' }))) as InputRejected;
+    expect(error).toBeInstanceOf(InputRejected);
+    expect(error.fieldErrors.map((problem) => problem.path)).toEqual([['voice'], ['addressLines', '0']]);
+  });
+
+  it('points a ValidationError about evidence at the verifications', async () => {
+    answer(400, { type: 'ValidationError', message: 'Invalid verification 0' });
+    const error = (await failureOf(client.updateContact('h-001', { verifications: [verification] }))) as InputRejected;
+    expect(error.fieldErrors).toEqual([expect.objectContaining({ path: ['verifications'], message: 'Realtime Register: Invalid verification 0' })]);
+  });
+
+  it.each([
+    [401, 'AuthenticationFailed', 'AUTH', false],
+    [403, 'AuthorizationFailed', 'AUTH', false],
+    [500, 'InternalServerError', 'ERROR', true],
+    [502, undefined, 'UNAVAILABLE', true],
+    [400, 'InsufficientCreditException', 'ERROR', false],
+  ])('maps HTTP %i %s to ProviderFailure %s (retryable %s)', async (status, type, kind, retryable) => {
+    answer(status, type ? { type, message: 'no' } : undefined);
+    const error = (await failureOf(client.updateContact('h-001', { city: 'Gent' }))) as ProviderFailure;
+    expect(error).toBeInstanceOf(ProviderFailure);
+    expect({ kind: error.kind, retryable: error.retryable, httpStatus: error.httpStatus, code: error.code }).toEqual({ kind, retryable, httpStatus: status, code: type ?? null });
+    expect(error.message).not.toContain('test-key');
+  });
+
+  it('maps 429 to a retryable RATE_LIMITED failure honouring Retry-After', async () => {
+    answer(429, { type: 'RateLimitExceeded', message: 'slow down' }, { 'retry-after': '7' });
+    const error = (await failureOf(client.getContact('h-001'))) as ProviderFailure;
+    expect({ kind: error.kind, retryable: error.retryable, retryAfterSeconds: error.retryAfterSeconds }).toEqual({ kind: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 7 });
+  });
+
+  it('maps ProviderUnavailable to UNAVAILABLE naming the maintenance window and waiting until its end', async () => {
+    const end = new Date(Date.now() + 600_000).toISOString();
+    answer(503, { type: 'ProviderUnavailable', message: 'maintenance', startDate: '2026-01-01T00:00:00Z', endDate: end });
+    const error = (await failureOf(client.getContact('h-001'))) as ProviderFailure;
+    expect(error.kind).toBe('UNAVAILABLE');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain(`until ${end}`);
+    expect(error.retryAfterSeconds).toBeGreaterThan(590);
+  });
+
+  it('maps 404 on a write to NotFound and 409 to Conflict', async () => {
+    answer(404, { type: 'ObjectDoesNotExist', message: 'Contact h-404 does not exist' });
+    expect(await failureOf(client.updateContact('h-404', { city: 'Gent' }))).toBeInstanceOf(NotFound);
+    answer(409, { type: 'ObjectExists', message: 'Contact exists' });
+    const draft = { handle: 'h-001', name: 'A', addressLines: ['x'], postalCode: '1', city: 'c', country: 'NL', email: 'a@b.nl', voice: '+31.1' };
+    expect(await failureOf(client.createContact(draft))).toBeInstanceOf(Conflict);
+  });
+
+  it('treats a cut-off 200 body as a retryable provider error', async () => {
+    next = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"entities":[{"hand' };
+    const error = (await failureOf(client.listContacts({ handles: ['h-001'] }))) as ProviderFailure;
+    expect({ kind: error.kind, retryable: error.retryable }).toEqual({ kind: 'ERROR', retryable: true });
+  });
+});
+
+describe('RealtimeRegisterClient against the simulator', () => {
+  const simulator = new RealtimeRegisterSimulator({ gatewayUrl: () => null, asyncShare: 0, seedDenicRequests: 2, contactCount: 20 });
+  let sim: RealtimeRegisterClient;
+  beforeAll(async () => {
+    await simulator.start();
+    const endpoint = simulator.endpoint();
+    sim = new RealtimeRegisterClient(
+      { ...endpoint, pollIntervalMs: 1000 },
+      { http: new ProviderHttp({ provider: 'REALTIME_REGISTER', baseUrl: endpoint.baseUrl, metrics, maxRetries: 0 }), stores, logger: silentLogger() },
+    );
+  });
+  afterAll(() => simulator.stop());
+
+  it('polls the same notification until it is acked, then the next', async () => {
+    const first = await sim.pollNotification();
+    expect(first.count).toBe(2);
+    expect((await sim.pollNotification()).notification?.id).toBe(first.notification?.id);
+    await sim.ackNotification(first.notification!.id);
+    const second = await sim.pollNotification();
+    expect(second.count).toBe(1);
+    expect(second.notification?.id).not.toBe(first.notification?.id);
+  });
+
+  it('is refused with AUTH when the API key is wrong', async () => {
+    const wrong = clientFor(simulator.endpoint().baseUrl, 'not-the-key');
+    const error = (await failureOf(wrong.getContact('rtr-0001', { customer: 'sandbox' }))) as ProviderFailure;
+    expect(error.kind).toBe('AUTH');
+  });
+});

@@ -1,0 +1,189 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import type { Contact } from '../../src/domain/contact.js';
+import { InputRejected, NotImplemented, ProviderFailure } from '../../src/domain/errors.js';
+import type { VerificationRequest } from '../../src/domain/verification-request.js';
+import { createLogger, silentLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import type { ProviderClients } from '../../src/providers/clients.js';
+import { ProviderHttp } from '../../src/providers/http.js';
+import { RealtimeRegisterClient } from '../../src/providers/realtime-register/client.js';
+import { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
+import type { ContactSource } from '../../src/services/contact-sources.js';
+import { createContactService, type ContactServiceDeps } from '../../src/services/contacts.js';
+import type { EventService } from '../../src/services/events.js';
+import type { VerificationRequestService } from '../../src/services/verification-requests.js';
+import { createStores } from '../../src/store/index.js';
+
+const simulator = new RealtimeRegisterSimulator({ gatewayUrl: () => null, seedDenicRequests: 0, contactCount: 30, asyncShare: 0 });
+const metrics = createMetrics();
+const stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
+let http: ProviderHttp;
+let rtr: RealtimeRegisterClient;
+
+beforeAll(async () => {
+  await simulator.start();
+  const endpoint = simulator.endpoint();
+  http = new ProviderHttp({ provider: 'REALTIME_REGISTER', baseUrl: endpoint.baseUrl, metrics, maxRetries: 0 });
+  rtr = new RealtimeRegisterClient({ ...endpoint, pollIntervalMs: 1000 }, { http, stores, logger: silentLogger() });
+});
+afterAll(async () => {
+  await http.close();
+  await stores.close();
+  await simulator.stop();
+});
+
+const notBuilt = (what: string) => async (): Promise<never> => {
+  throw new NotImplemented(what);
+};
+const request: VerificationRequest = {
+  id: 'rtr:sandbox:42',
+  provider: 'REALTIME_REGISTER',
+  customer: 'sandbox',
+  contactHandle: 'rtr-0003',
+  claims: ['NAME', 'ADDRESS'],
+  status: 'OPEN',
+  message: '[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME, ADDRESS]',
+  receivedAt: '2026-06-01T00:00:00Z',
+  deDelegationDomain: null,
+  deDelegationDeadline: null,
+  deletionDomain: null,
+  deletionDeadline: null,
+  notificationId: '42',
+};
+
+/** The service over the simulator; what is not given behaves like a capability not built yet. */
+function serviceWith(options: { requests?: Partial<VerificationRequestService>; events?: Partial<EventService>; sources?: ContactServiceDeps['contactSources']; rtrEnabled?: boolean } = {}) {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+  const clients = {
+    realtimeRegister: options.rtrEnabled === false ? null : rtr,
+    openprovider: {},
+    domainNameApi: null,
+    veriff: null,
+    http: {},
+    modes: {},
+    baseUrls: {},
+    close: async () => {},
+  } as unknown as ProviderClients;
+  const service = createContactService({
+    config: loadConfig({}),
+    stores,
+    clients,
+    metrics,
+    logger,
+    // The contact service only records events; the rest of the interface is not used here.
+    events: { record: notBuilt('The event log'), ...options.events } as EventService,
+    verificationRequests: { get: notBuilt('Verification requests'), markSubmitted: notBuilt('Verification requests'), ...options.requests } as VerificationRequestService,
+    contactSources: options.sources,
+  });
+  return { service, scope: { requestId: 'req-1', logger }, lines };
+}
+
+const idCard = { verifiedAt: '2026-04-16T00:00:00Z', externalId: 'kyc-9', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] };
+const failureOf = (call: Promise<unknown>) => call.then(() => expect.fail('expected the call to fail'), (error: unknown) => error);
+const posts = () => simulator.server.count('/v2/customers/sandbox/contacts', 'POST');
+
+describe('ContactService.keyFor', () => {
+  // Built per test: the Realtime Register client exists only once the simulator has started.
+  let service: ReturnType<typeof serviceWith>['service'];
+  beforeAll(() => {
+    service = serviceWith().service;
+  });
+
+  it('fills in the default Realtime Register customer', () => {
+    expect(service.keyFor('REALTIME_REGISTER', 'rtr-0001')).toEqual({ provider: 'REALTIME_REGISTER', customer: 'sandbox', handle: 'rtr-0001' });
+  });
+
+  it.each([
+    ['REALTIME_REGISTER', 'ab', null, ['handle']],
+    ['REALTIME_REGISTER', 'rtr-0001', 'has space', ['customer']],
+    ['OPENPROVIDER', 'a b', null, ['handle']],
+    ['VERIFF', 'anything', null, ['provider']],
+  ] as const)('rejects %s handle %j (customer %j) at %j', (provider, handle, customer, path) => {
+    const error = (() => {
+      try {
+        service.keyFor(provider, handle, customer);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(InputRejected);
+    expect((error as InputRejected).fieldErrors[0]!.path).toEqual(path);
+  });
+
+  it('accepts Openprovider handles up to 64 characters, without a customer', () => {
+    expect(service.keyFor('OPENPROVIDER', 'JD123456-NL', 'ignored')).toEqual({ provider: 'OPENPROVIDER', customer: null, handle: 'JD123456-NL' });
+    expect(() => service.keyFor('OPENPROVIDER', 'x'.repeat(65))).toThrow(InputRejected);
+  });
+
+  it('answers ProviderFailure DISABLED for a provider that is not configured', () => {
+    expect(() => service.keyFor('DOMAIN_NAME_API', 'C-1')).toThrow(expect.objectContaining({ kind: 'DISABLED' }));
+    expect(() => serviceWith({ rtrEnabled: false }).service.keyFor('REALTIME_REGISTER', 'rtr-0001')).toThrow(ProviderFailure);
+  });
+});
+
+describe('ContactService.load', () => {
+  it('says NotImplemented for Openprovider until a contact source is provided', async () => {
+    const { service, scope } = serviceWith();
+    expect(await failureOf(service.load([{ provider: 'OPENPROVIDER', customer: null, handle: 'JD1-NL' }], scope))).toBeInstanceOf(NotImplemented);
+  });
+
+  it('asks a contact source once for the distinct misses and caches what it returns', async () => {
+    const contact = { provider: 'OPENPROVIDER', customer: null, handle: 'JD2-NL', name: 'J. Doe', verifications: [] } as unknown as Contact;
+    const source: ContactSource = { load: vi.fn(async (handles: string[]) => new Map(handles.filter((h) => h === 'JD2-NL').map((h) => [h, contact]))) };
+    const { service, scope } = serviceWith({ sources: { OPENPROVIDER: source } });
+    const keys = ['JD2-NL', 'JD2-NL', 'JD3-NL'].map((handle) => ({ provider: 'OPENPROVIDER' as const, customer: null, handle }));
+    expect((await service.load(keys, scope)).map((found) => found?.handle ?? null)).toEqual(['JD2-NL', 'JD2-NL', null]);
+    expect(source.load).toHaveBeenCalledWith(['JD2-NL', 'JD3-NL'], scope);
+    await service.load([keys[0]!], scope);
+    expect(source.load).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers null without a call for a node id whose handle the provider could never have', async () => {
+    const { service, scope } = serviceWith();
+    const before = simulator.server.count();
+    expect(await service.load([{ provider: 'REALTIME_REGISTER', customer: 'sandbox', handle: 'a/b' }], scope)).toEqual([null]);
+    expect(simulator.server.count()).toBe(before);
+  });
+});
+
+describe('ContactService.submitVerification', () => {
+  it('works while verification requests and the event log are not built, logging the skipped event', async () => {
+    const { service, scope, lines } = serviceWith();
+    const result = await service.submitVerification({ handle: 'rtr-0001', verifications: [idCard] }, scope);
+    expect(result).toMatchObject({ async: false, request: null, key: { customer: 'sandbox', handle: 'rtr-0001' } });
+    expect(lines.join('')).toContain('VERIFICATION_SUBMITTED not recorded');
+  });
+
+  it('logs, and does not fail the accepted write, when the event cannot be recorded', async () => {
+    const record = vi.fn(async () => {
+      throw new Error('log down');
+    });
+    const { service, scope, lines } = serviceWith({ events: { record } });
+    await expect(service.submitVerification({ handle: 'rtr-0002', verifications: [idCard] }, scope)).resolves.toMatchObject({ async: false });
+    expect(record).toHaveBeenCalledWith(expect.objectContaining({ type: 'VERIFICATION_SUBMITTED', contactHandle: 'rtr-0002', customer: 'sandbox' }));
+    expect(lines.join('')).toMatch(/"level":50.*VERIFICATION_SUBMITTED event could not be recorded/);
+  });
+
+  it('marks the request SUBMITTED once the provider accepted covering evidence', async () => {
+    const markSubmitted = vi.fn(async () => ({ ...request, status: 'SUBMITTED' as const }));
+    const { service, scope } = serviceWith({ requests: { get: async (id) => (id === request.id ? request : null), markSubmitted } });
+    const result = await service.submitVerification({ handle: 'rtr-0003', requestId: request.id, verifications: [idCard] }, scope);
+    expect(markSubmitted).toHaveBeenCalledWith(request.id);
+    expect(result.request?.status).toBe('SUBMITTED');
+  });
+
+  it.each([
+    ['a request of another contact', { handle: 'rtr-0004', requestId: request.id, verifications: [idCard] }, ['requestId'], 'CONFLICT'],
+    ['an unknown request', { handle: 'rtr-0003', requestId: 'rtr:sandbox:1', verifications: [idCard] }, ['requestId'], 'INVALID_VALUE'],
+    ['evidence short of the requested claims', { handle: 'rtr-0003', requestId: request.id, verifications: [{ ...idCard, proof: 'PASSPORT', claims: ['NAME'] }] }, ['verifications'], 'CLAIMS_NOT_COVERED'],
+  ])('rejects %s before sending anything', async (_case, input, path, code) => {
+    const { service, scope } = serviceWith({ requests: { get: async (id) => (id === request.id ? request : null) } });
+    const before = posts();
+    const error = (await failureOf(service.submitVerification(input, scope))) as InputRejected;
+    expect(error.fieldErrors).toEqual([expect.objectContaining({ path, code })]);
+    expect(posts()).toBe(before);
+  });
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { UnknownProviderValue } from '../../src/domain/status-mapping.js';
+import { DENIC_MESSAGE_FORMAT } from '../../src/providers/realtime-register/assumptions.js';
+import {
+  contactCreateBody,
+  contactFromWire,
+  contactUpdateBody,
+  verificationFromDraft,
+  violationPath,
+  wireDate,
+} from '../../src/providers/realtime-register/map.js';
+import type { RtrContact } from '../../src/providers/realtime-register/wire.js';
+import { denicMessage } from '../../src/sandbox/realtime-register-notifications.js';
+
+const wire: RtrContact = {
+  handle: 'rtr-0042',
+  customer: 'acme',
+  name: 'Lena Weber',
+  organization: '',
+  addressLine: ['Hauptstraße 12', ''],
+  postalCode: '10115',
+  city: 'Berlin',
+  country: 'DE',
+  email: 'lena@example.de',
+  voice: '+49.301234567',
+  createdDate: '2024-03-01T10:00:00+01:00',
+  verifications: [
+    { verificationDate: '2026-04-16T00:00:00Z', externalId: 'kyc-7731', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'], createdDate: '2026-04-16T08:00:00Z' },
+  ],
+};
+
+describe('contactFromWire', () => {
+  it('maps a provider contact to the domain shape, dates in UTC and empty optionals as null', () => {
+    expect(contactFromWire(wire, 'sandbox')).toEqual({
+      provider: 'REALTIME_REGISTER',
+      customer: 'acme',
+      handle: 'rtr-0042',
+      name: 'Lena Weber',
+      organization: null,
+      email: 'lena@example.de',
+      voice: '+49.301234567',
+      addressLines: ['Hauptstraße 12'],
+      postalCode: '10115',
+      city: 'Berlin',
+      state: null,
+      country: 'DE',
+      createdAt: '2024-03-01T09:00:00.000Z',
+      updatedAt: null,
+      verifications: [{ verifiedAt: '2026-04-16T00:00:00.000Z', externalId: 'kyc-7731', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }],
+    });
+  });
+
+  it('falls back to the customer asked for when the body names none', () => {
+    expect(contactFromWire({ handle: 'rtr-0001' }, 'sandbox').customer).toBe('sandbox');
+  });
+
+  it('surfaces a proof outside the published vocabulary instead of guessing', () => {
+    const drifted = { ...wire, verifications: [{ ...wire.verifications![0]!, proof: 'HANDSHAKE' }] };
+    expect(() => contactFromWire(drifted, 'sandbox')).toThrow(UnknownProviderValue);
+  });
+});
+
+describe('write bodies', () => {
+  it('sends a new contact with addressLine, verifications in wire form and no null fields', () => {
+    const body = contactCreateBody({
+      handle: 'new-contact',
+      name: 'Daan Bakker',
+      organization: null,
+      addressLines: ['Oudegracht 1'],
+      postalCode: '3511 LX',
+      city: 'Utrecht',
+      country: 'NL',
+      email: 'daan@example.nl',
+      voice: '+31.301234567',
+      verifications: [{ verifiedAt: '2026-04-16T02:00:00+02:00', externalId: 'log-1', method: 'REACHABILITY', proof: 'LOG_RECORD', claims: ['EMAIL'] }],
+    });
+    expect(body).toEqual({
+      handle: 'new-contact',
+      name: 'Daan Bakker',
+      addressLine: ['Oudegracht 1'],
+      postalCode: '3511 LX',
+      city: 'Utrecht',
+      country: 'NL',
+      email: 'daan@example.nl',
+      voice: '+31.301234567',
+      verifications: [{ verificationDate: '2026-04-16T00:00:00Z', externalId: 'log-1', method: 'REACHABILITY', proof: 'LOG_RECORD', claims: ['EMAIL'] }],
+    });
+  });
+
+  it('sends only the fields of an update, null clearing an optional one', () => {
+    expect(contactUpdateBody({ organization: null, city: 'Gent' })).toEqual({ organization: null, city: 'Gent' });
+  });
+
+  it('normalises a draft verification date to UTC', () => {
+    expect(verificationFromDraft({ verifiedAt: '2026-04-16T00:00:00-02:00', externalId: 'x', method: 'DATA', proof: 'ADDRESS_DATABASE', claims: ['ADDRESS'] }).verifiedAt).toBe(
+      '2026-04-16T02:00:00.000Z',
+    );
+  });
+
+  it('writes dates as the provider does, without zero milliseconds', () => {
+    expect(wireDate('2026-04-16T00:00:00.000Z')).toBe('2026-04-16T00:00:00Z');
+    expect(wireDate('2026-04-16T00:00:00.250Z')).toBe('2026-04-16T00:00:00.250Z');
+  });
+});
+
+describe('violationPath', () => {
+  it.each([
+    ['verifications[0].claims', ['verifications', '0', 'claims']],
+    ['verifications[2].verificationDate', ['verifications', '2', 'verifiedAt']],
+    ['addressLine[1]', ['addressLines', '1']],
+    ['voice', ['voice']],
+    [undefined, []],
+  ])('turns %s into a path into the gateway input', (field, path) => {
+    expect(violationPath(field)).toEqual(path);
+  });
+});
+
+describe('the DENIC message format assumption', () => {
+  it('reads back every part of the message the simulator writes', () => {
+    const message = denicMessage({
+      handle: 'rtr-0002',
+      claims: ['NAME', 'ADDRESS'],
+      deDelegationDomain: 'example.de',
+      deDelegationDate: '2026-12-01T00:00:00Z',
+      deletionDomain: 'example.de',
+      deletionDate: '2027-01-01T00:00:00Z',
+    });
+    expect(DENIC_MESSAGE_FORMAT.exec(message)?.groups).toEqual({
+      claims: 'NAME, ADDRESS',
+      deDelegationDomain: 'example.de',
+      deDelegationDate: '2026-12-01T00:00:00Z',
+      deletionDomain: 'example.de',
+      deletionDate: '2027-01-01T00:00:00Z',
+    });
+  });
+
+  it('reads a message that names no deadline', () => {
+    const groups = DENIC_MESSAGE_FORMAT.exec(denicMessage({ handle: 'rtr-0002', claims: ['EMAIL'] }))?.groups;
+    expect(groups?.claims).toBe('EMAIL');
+    expect(groups?.deDelegationDate).toBeUndefined();
+  });
+});

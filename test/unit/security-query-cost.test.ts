@@ -1,0 +1,52 @@
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { schema } from '../../src/schema/index.js';
+import { DEFAULT_PAGE_SIZE, operationCost } from '../../src/server/query-cost.js';
+
+const cost = (query: string, variables?: Record<string, unknown>, operationName?: string) => operationCost(schema, parse(query), operationName, variables);
+const handles = (n: number) => Array.from({ length: n }, (_, i) => `rtr-${String(i + 1).padStart(4, '0')}`);
+
+describe('operationCost', () => {
+  it('counts objects, not scalars', () => {
+    expect(cost('{ providers { provider mode circuit baseUrl } }')).toBe(1);
+    expect(cost('{ verificationMatrix { method proof claims } checkVerification(verifications: []) { valid problems { code } } }')).toBe(3);
+  });
+
+  it('weights contacts by the number of handles, inline or as a variable', () => {
+    const inline = `{ contacts(provider: REALTIME_REGISTER, handles: ${JSON.stringify(handles(3))}) { handle verifications { claims } } }`;
+    expect(cost(inline)).toBe(3 * 2);
+    const query = 'query Q($h: [String!]!) { contacts(provider: REALTIME_REGISTER, handles: $h) { handle verifications { claims } } }';
+    expect(cost(query, { h: handles(100) })).toBe(200);
+    expect(cost(query, { h: handles(100_000) })).toBe(200_000);
+  });
+
+  it('weights a connection\'s edges by first, 50 when omitted, and its page info once', () => {
+    const page = (args: string) => `{ emailVerifications${args} { totalCount pageInfo { hasNextPage } edges { cursor node { email contact { handle } } } } }`;
+    // connection 1 + pageInfo 1 + first × (edge 1 + node 1 + contact 1)
+    expect(cost(page('(first: 10)'))).toBe(2 + 10 * 3);
+    expect(cost(page(''))).toBe(2 + DEFAULT_PAGE_SIZE * 3);
+    expect(cost('query P($n: Int) { verificationRequests(first: $n) { edges { node { id } } } }', { n: 1000 })).toBe(1 + 1000 * 2);
+  });
+
+  it('multiplies nested sized lists', () => {
+    const query = `{ verificationRequests(first: 10) { edges { node { contact { emailVerifications { email } } } } } }`;
+    expect(cost(query)).toBe(1 + 10 * 4);
+  });
+
+  it('counts fragments where they are spread, and every alias', () => {
+    const query = `
+      query { a: contacts(provider: OPENPROVIDER, handles: ["x", "y"]) { ...C } b: contacts(provider: OPENPROVIDER, handles: ["z"]) { ...C } }
+      fragment C on Contact { handle ... on Contact { emailVerifications { email } } }`;
+    expect(cost(query)).toBe(2 * 2 + 1 * 2);
+  });
+
+  it('costs nothing for introspection and survives fragment cycles (rejected by validation anyway)', () => {
+    expect(cost('{ __schema { types { name fields { name } } } }')).toBe(0);
+    expect(cost('query { contact(provider: OPENPROVIDER, handle: "x") { ...A } } fragment A on Contact { ...B } fragment B on Contact { ...A }')).toBe(1);
+  });
+
+  it('picks the named operation of a document', () => {
+    const document = '{ providers { provider } } query Big { nodes(ids: ["a", "b", "c"]) { id } }';
+    expect(operationCost(schema, parse(document), 'Big', {})).toBe(3);
+  });
+});

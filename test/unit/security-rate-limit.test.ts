@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/observability/logger.js';
+import { createMemoryRateLimiter } from '../../src/server/rate-limit.js';
+import { createRedisRateLimiter } from '../../src/server/rate-limit-redis.js';
+import { connectRedis } from '../../src/store/redis-connection.js';
+import type { RedisConnection } from '../../src/store/redis-connection.js';
+import type { RedisServerHandle } from '../helpers/redis-server.js';
+import { startRedisServer } from '../helpers/redis-server.js';
+
+async function takeMany(limiter: { take(key: string): Promise<{ allowed: boolean }> }, key: string, n: number): Promise<number> {
+  let allowed = 0;
+  for (let i = 0; i < n; i++) if ((await limiter.take(key)).allowed) allowed++;
+  return allowed;
+}
+
+describe('the in-memory token bucket', () => {
+  it('lets a burst through, then refuses with the seconds until the next token', async () => {
+    let now = 1_000_000;
+    const limiter = createMemoryRateLimiter({ perMinute: 60, burst: 3 }, () => now);
+    expect(await takeMany(limiter, 'k', 3)).toBe(3);
+    expect(await limiter.take('k')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    now += 1_000; // one token a second
+    expect((await limiter.take('k')).allowed).toBe(true);
+    expect((await limiter.take('k')).allowed).toBe(false);
+  });
+
+  it('keeps one bucket per key', async () => {
+    const now = 0;
+    const limiter = createMemoryRateLimiter({ perMinute: 6, burst: 1 }, () => now);
+    expect((await limiter.take('a')).allowed).toBe(true);
+    expect(await limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    expect((await limiter.take('b')).allowed).toBe(true);
+  });
+
+  it('refills no further than the burst', async () => {
+    let now = 0;
+    const limiter = createMemoryRateLimiter({ perMinute: 600, burst: 2 }, () => now);
+    await takeMany(limiter, 'k', 2);
+    now += 3_600_000;
+    expect(await takeMany(limiter, 'k', 5)).toBe(2);
+  });
+
+  it('never limits when the rate is 0', async () => {
+    const limiter = createMemoryRateLimiter({ perMinute: 0, burst: 1 });
+    expect(await takeMany(limiter, 'k', 50)).toBe(50);
+  });
+});
+
+describe('the Redis token bucket', () => {
+  let redis: RedisServerHandle;
+  const connections: RedisConnection[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+
+  afterAll(async () => {
+    for (const connection of connections) await connection.close();
+    await redis.stop();
+  });
+
+  const connect = async () => {
+    const connection = connectRedis([redis.url], silentLogger());
+    connections.push(connection);
+    expect(await connection.ready()).toBe(true);
+    return connection;
+  };
+
+  it('shares one budget between gateway instances', async () => {
+    const policy = { perMinute: 60, burst: 4 };
+    const first = createRedisRateLimiter(policy, await connect(), silentLogger(), 'test-shared');
+    const second = createRedisRateLimiter(policy, await connect(), silentLogger(), 'test-shared');
+    expect(await takeMany(first, 'key-1', 2)).toBe(2);
+    expect(await takeMany(second, 'key-1', 2)).toBe(2);
+    const refused = await second.take('key-1');
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect((await first.take('key-1')).allowed).toBe(false);
+    expect((await first.take('key-2')).allowed).toBe(true);
+  });
+
+  it('stores hashed keys that expire, never the caller id in clear', async () => {
+    const connection = await connect();
+    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, silentLogger(), 'test-keys');
+    await limiter.take('caller:key-7');
+    const stored = await connection.client.keys('test-keys:*');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).not.toContain('key-7');
+    const ttl = await connection.client.pttl(stored[0]!);
+    expect(ttl).toBeGreaterThan(0);
+  });
+
+  it('falls back to a per-process bucket when Redis does not answer, instead of failing or lifting the limit', async () => {
+    const connection = await connect();
+    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, silentLogger(), 'test-down');
+    connection.disconnect();
+    expect(await takeMany(limiter, 'k', 5)).toBe(2);
+  });
+});

@@ -1,0 +1,136 @@
+import { Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { VeriffConfig } from '../../src/config.js';
+import { InputRejected, ProviderFailure } from '../../src/domain/errors.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { ProviderHttp } from '../../src/providers/http.js';
+import { VeriffClient } from '../../src/providers/veriff/client.js';
+import { signVeriffBody } from '../../src/providers/veriff/signature.js';
+import { VeriffSimulator } from '../../src/sandbox/veriff.js';
+import type { Stores } from '../../src/store/index.js';
+
+const ID_NUMBER = '39912310120';
+const submission = { idNumber: ID_NUMBER, firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08' };
+
+let sim: VeriffSimulator;
+const layers: ProviderHttp[] = [];
+const lines: string[] = [];
+const logger = createLogger({
+  level: 'trace',
+  destination: new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(String(chunk));
+      callback();
+    },
+  }),
+});
+
+function client(overrides: Partial<VeriffConfig> = {}): VeriffClient {
+  const { baseUrl, syncBaseUrl, apiKey, sharedSecret } = sim.endpoint();
+  const config: VeriffConfig = { apiKey, sharedSecret, previousSharedSecret: null, baseUrl, syncBaseUrl, registryMode: 'sync', ...overrides };
+  const http = new ProviderHttp({
+    provider: 'VERIFF',
+    baseUrl: config.registryMode === 'sync' ? config.syncBaseUrl : config.baseUrl,
+    metrics: createMetrics(),
+    deadlineMs: 3_000,
+  });
+  layers.push(http);
+  return new VeriffClient(config, { http, stores: {} as Stores, logger });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeAll(async () => {
+  sim = new VeriffSimulator({ gatewayUrl: () => null, decisionDelayMs: 60_000, webhookRetryDelaysMs: [] });
+  await sim.start();
+});
+
+afterEach(() => {
+  sim.server.setFaults({});
+});
+
+afterAll(async () => {
+  await Promise.all(layers.map((layer) => layer.close()));
+  await sim.stop();
+});
+
+describe('VeriffClient.validateRegistry', () => {
+  it('signs the exact bytes it sends, with both API key headers', async () => {
+    sim.syncServer.clearRequests();
+    await client().validateRegistry(submission, { requestId: 'req-1' });
+    const [recorded] = sim.syncServer.requests;
+    expect(recorded?.headers).toMatchObject({
+      'x-auth-client': 'sandbox-veriff-api-key',
+      'x-api-key': 'sandbox-veriff-api-key',
+      'content-type': 'application/json',
+      'x-request-id': 'req-1',
+    });
+    expect(recorded?.headers['x-hmac-signature']).toMatch(/^[0-9a-f]{64}$/);
+    // The simulator masks the ID number in its log; the signature was over the unmasked bytes it verified.
+    const sent = recorded!.body.replace('*******0120', ID_NUMBER);
+    expect(recorded?.headers['x-hmac-signature']).toBe(signVeriffBody(sent, sim.endpoint().sharedSecret));
+  });
+
+  it('returns the decision at once in sync mode, without the ID number', async () => {
+    const answer = await client().validateRegistry(submission, { requestId: 'r' });
+    expect(answer.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answer.decision).toMatchObject({ status: 'APPROVED', code: 9001, person: { firstName: 'ANN', lastName: 'LEE' } });
+    expect(JSON.stringify(answer)).not.toContain(ID_NUMBER);
+  });
+
+  it('returns the session without a decision in webhook mode', async () => {
+    const answer = await client({ registryMode: 'webhook' }).validateRegistry(submission, { requestId: 'r' });
+    expect(answer).toEqual({ sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/), decision: null });
+  });
+
+  it('turns a wrong shared secret (1818) into a non-retryable AUTH failure', async () => {
+    const error = (await failureOf(client({ sharedSecret: 'not-the-secret' }).validateRegistry(submission, { requestId: 'r' }))) as ProviderFailure;
+    expect(error).toBeInstanceOf(ProviderFailure);
+    expect(error).toMatchObject({ provider: 'VERIFF', kind: 'AUTH', code: '1818', httpStatus: 401, retryable: false });
+    expect(error.message).not.toContain(ID_NUMBER);
+  });
+
+  it('turns an unknown API key (1803) into AUTH', async () => {
+    const error = await failureOf(client({ apiKey: 'unknown-key' }).validateRegistry(submission, { requestId: 'r' }));
+    expect(error).toMatchObject({ kind: 'AUTH', code: '1803', retryable: false });
+  });
+
+  it('turns an upstream 1102 into InputRejected naming the field', async () => {
+    const error = await failureOf(client().validateRegistry({ idNumber: ID_NUMBER, firstName: 'Ann', dateOfBirth: '1980-01-08' }, { requestId: 'r' }));
+    expect(error).toBeInstanceOf(InputRejected);
+    expect((error as InputRejected).fieldErrors).toEqual([expect.objectContaining({ path: ['fullName'], code: 'REQUIRED' })]);
+  });
+
+  it('reports 503 as retryable and does not resend the POST itself', async () => {
+    sim.server.setFaults({ errorRate: 1, status: 503 });
+    sim.syncServer.clearRequests();
+    const error = await failureOf(client().validateRegistry(submission, { requestId: 'r' }));
+    expect(error).toMatchObject({ kind: 'UNAVAILABLE', retryable: true, httpStatus: 503 });
+    expect(sim.syncServer.count('/v1/validate-registry')).toBe(1);
+  });
+
+  it('reports 429 as RATE_LIMITED with Retry-After', async () => {
+    sim.server.setFaults({ errorRate: 1, status: 429, retryAfterSeconds: 9 });
+    const error = await failureOf(client().validateRegistry(submission, { requestId: 'r' }));
+    expect(error).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 9 });
+  });
+
+  it('reports an unreadable answer as a retryable provider error', async () => {
+    sim.server.setFaults({ malformedRate: 1, malformed: 'html' });
+    const error = await failureOf(client().validateRegistry(submission, { requestId: 'r' }));
+    expect(error).toMatchObject({ kind: 'ERROR', retryable: true });
+  });
+
+  it('wrote log lines for those calls, none with the ID number', () => {
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('')).not.toContain(ID_NUMBER);
+  });
+});
