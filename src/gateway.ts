@@ -29,8 +29,20 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Upstream per-call deadline (tests shorten it). */
   upstreamDeadlineMs?: number;
+  /** Circuit breaker per provider (tests shorten it). Defaults: 5 consecutive failures open it for 10_000 ms. */
+  breaker?: { failureThreshold?: number; openMs?: number };
   /** Sandbox mode only: overrides for the simulators (tests inject faults and delays). */
-  sandbox?: { veriffDecisionDelayMs?: number };
+  sandbox?: {
+    veriffDecisionDelayMs?: number;
+    /**
+     * Simulators that are already running (another gateway's `sandbox`, or ones the bench built): used instead of
+     * starting new ones, and left running by stop(). Several gateways on one sandbox is how tests and the bench
+     * count upstream calls across instances.
+     */
+    existing?: Sandbox;
+  };
+  /** Entries the in-memory cache holds (no REDIS_URL). Default 50_000; the bench sets it low to force misses. */
+  cacheMaxEntries?: number;
 }
 
 export interface Gateway {
@@ -120,7 +132,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
       let effective = config;
       if (config.mode === 'sandbox') {
-        sandbox = await startSandbox({
+        sandbox = options.sandbox?.existing ?? await startSandbox({
           gatewayUrl: () => url,
           faults: parseFaults(config.sandboxFaults),
           veriffDecisionDelayMs: options.sandbox?.veriffDecisionDelayMs ?? config.sandboxDecisionDelayMs,
@@ -128,7 +140,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         });
         effective = withSandboxEndpoints(config, sandbox.endpoints());
       }
-      stores = createStores({ redisUrls: config.redisUrls, metrics, logger });
+      stores = createStores({ redisUrls: config.redisUrls, metrics, logger, cacheMaxEntries: options.cacheMaxEntries });
       // Commands fail fast while Redis connects (no offline queue), so wait for it; an unreachable Redis still lets
       // the gateway start degraded (reads bypass the cache, webhooks answer 503) and recover when Redis returns.
       if (stores.redis && !(await stores.redis.ready(5_000))) logger.warn('Redis is not reachable yet: starting degraded');
@@ -140,6 +152,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         stores,
         configuredMode: config.mode === 'sandbox' ? 'SANDBOX' : 'LIVE',
         deadlineMs: options.upstreamDeadlineMs,
+        breaker: options.breaker,
       });
       services = createServices({ config: effective, stores, clients, metrics, logger });
       await services.start();
@@ -158,7 +171,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       clearInterval(closeIdle);
       await clients?.close();
       await stores?.close();
-      await sandbox?.stop();
+      if (!options.sandbox?.existing) await sandbox?.stop();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Stores } from '../store/index.js';
 import { DomainNameApiClient } from './domain-name-api/client.js';
 import { ProviderHttp } from './http.js';
+import type { ProviderHttpOptions } from './http.js';
 import { OpenproviderClient } from './openprovider/client.js';
 import { RealtimeRegisterClient } from './realtime-register/client.js';
 import { VeriffClient } from './veriff/client.js';
@@ -32,6 +33,8 @@ export interface ProviderClientsOptions {
   configuredMode: Exclude<ProviderMode, 'DISABLED'>;
   /** Per-call deadline; tests shorten it. */
   deadlineMs?: number;
+  /** Circuit breaker settings for every provider (ProviderHttpOptions.breaker). */
+  breaker?: ProviderHttpOptions['breaker'];
 }
 
 export function createProviderClients(options: ProviderClientsOptions): ProviderClients {
@@ -40,7 +43,7 @@ export function createProviderClients(options: ProviderClientsOptions): Provider
   const baseUrls: Partial<Record<Provider, string>> = {};
   const layer = (provider: Provider, baseUrl: string) => {
     baseUrls[provider] = baseUrl;
-    const created = new ProviderHttp({ provider, baseUrl, metrics, deadlineMs: options.deadlineMs ?? 10_000 });
+    const created = new ProviderHttp({ provider, baseUrl, metrics, deadlineMs: options.deadlineMs ?? 10_000, breaker: options.breaker });
     http[provider] = created;
     return { http: created, stores, logger: logger.child({ provider }) };
   };

@@ -54,18 +54,18 @@ export const builder = new SchemaBuilder<{
     // An id of any other type (forged, or of a type that is not a node) is simply not found.
     nodeQueryOptions: {
       authScopes: (_root, args) => nodeScope(args.id.typename),
-      resolve: (_root, args, _context, _info, resolveNode) => (args.id.typename in NODE_READ_SCOPES ? resolveNode(args.id) : null),
+      resolve: (_root, args, _context, _info, resolveNode) => (isNodeType(args.id.typename) ? resolveNode(args.id) : null),
     },
     nodesQueryOptions: {
-      resolve: (_root, args, _context, _info, resolveNodes) => {
-        const known = args.ids.map((id) => id.typename in NODE_READ_SCOPES);
-        return resolveNodes(args.ids.filter((_id, index) => known[index])).then((nodes) => {
-          let next = 0;
-          return known.map((isKnown) => (isKnown ? nodes[next++] : null));
-        });
+      resolve: async (_root, args, _context, _info, resolveNodes) => {
+        const known = args.ids.map((id) => isNodeType(id.typename));
+        // Pothos' helper resolves args.ids whatever it is handed, so narrow args.ids to node types first.
+        args.ids = args.ids.filter((_id, index) => known[index]);
+        const nodes = args.ids.length ? await resolveNodes(args.ids) : [];
+        let next = 0;
+        return known.map((isKnown) => (isKnown ? nodes[next++] : null));
       },
     },
-    pageInfoTypeOptions: { description: 'Where a page sits in its connection.' },
   },
 });
 
@@ -77,9 +77,12 @@ const NODE_READ_SCOPES: Record<string, Scope> = {
   RegistryCheck: 'registry:read',
 };
 
+function isNodeType(typename: string): boolean {
+  return Object.hasOwn(NODE_READ_SCOPES, typename);
+}
+
 function nodeScope(typename: string): { scope: Scope } | boolean {
-  const scope = NODE_READ_SCOPES[typename];
-  return scope ? { scope } : true;
+  return isNodeType(typename) ? { scope: NODE_READ_SCOPES[typename]! } : true;
 }
 
 /** "contacts:read" (or "one of email:read, email:write") from scope-auth's failure report. */

@@ -17,14 +17,15 @@ import { VerificationRequestRef } from './verification-request.js';
 export const ContactRef = builder.loadableNode(builder.objectRef<Contact>('Contact'), {
   description: 'A domain contact (holder, admin, ...) as one provider stores it.',
   id: { resolve: (contact) => contactKeyString(contact) },
+  // One result per id, in order: a contact, null (not found), or the Error of a provider whose lookup failed, which
+  // fails only its own keys. No `sort`: with it one Error would fail the whole batch (STACK.md pitfall 7).
   load: async (ids: string[], context) => {
     const keys = ids.map((id) => parseContactKey(id));
     const wanted = keys.filter((key) => key !== undefined);
     const found = wanted.length ? await context.services.contacts.load(wanted, context) : [];
-    return found.filter((contact): contact is Contact => contact !== null);
+    let next = 0;
+    return keys.map((key) => (key === undefined ? null : (found[next++] ?? null))) as (Contact | Error)[];
   },
-  // Only rows that were found come back; Pothos turns the missing keys into null (see STACK.md pitfall 7).
-  sort: (contact) => contactKeyString(contact),
   authScopes: { anyScope: ['contacts:read', 'contacts:write'] },
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),

@@ -56,7 +56,8 @@ export function useQueryLimits(options: QueryLimitsOptions): Plugin {
         try {
           return parse(source, { ...parseOptions, maxTokens: limits.maxTokens });
         } catch (error) {
-          if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message)) {
+          // graphql-js 16 says "Document contains more that N tokens" (sic).
+          if (error instanceof GraphQLError && /contains more th\w+ \d+ tokens/.test(error.message)) {
             throw queryLimitError('TOO_MANY_TOKENS', `The document has more than ${limits.maxTokens} tokens (GRAPHQL_MAX_TOKENS).`);
           }
           throw error;

@@ -49,8 +49,11 @@ export interface ContactService {
    * providers. Throws InputRejected for a malformed handle and ProviderFailure when the provider is disabled.
    */
   keyFor(provider: Provider, handle: string, customer?: string | null): ContactKey;
-  /** DataLoader batch function: one entry per key, null where the provider has no such contact. */
-  load(keys: readonly ContactKey[], scope: RequestScope): Promise<(Contact | null)[]>;
+  /**
+   * DataLoader batch function: one entry per key, null where the provider has no such contact, and the provider's
+   * error where its lookup failed (one failing provider does not fail the other providers' keys in the batch).
+   */
+  load(keys: readonly ContactKey[], scope: RequestScope): Promise<(Contact | null | Error)[]>;
   /** Throws InputRejected, Conflict or ProviderFailure. */
   create(input: ContactDraft, scope: RequestScope): Promise<CreateContactResult>;
   /** Throws InputRejected, NotFound or ProviderFailure. */
@@ -179,18 +182,23 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         groups.set(groupKey, group);
       }
       const found = new Map<string, Contact>();
+      const failed = new Map<string, Error>();
       await Promise.all(
-        [...groups.values()].map(async ({ provider, customer, handles }) => {
+        [...groups].map(async ([groupKey, { provider, customer, handles }]) => {
           const wanted = [...handles];
-          const values = customer !== null ? await loadRealtimeRegister(customer, wanted, scope) : await loadFromSource(provider, wanted, scope);
-          values.forEach((contact, index) => {
-            if (contact) found.set(contactKeyString({ provider, customer, handle: wanted[index]! }), contact);
-          });
+          try {
+            const values = customer !== null ? await loadRealtimeRegister(customer, wanted, scope) : await loadFromSource(provider, wanted, scope);
+            values.forEach((contact, index) => {
+              if (contact) found.set(contactKeyString({ provider, customer, handle: wanted[index]! }), contact);
+            });
+          } catch (error) {
+            failed.set(groupKey, error instanceof Error ? error : new Error(String(error)));
+          }
         }),
       );
       return keys.map((key) => {
         const customer = key.provider === 'REALTIME_REGISTER' ? (key.customer ?? deps.clients.realtimeRegister?.defaultCustomer ?? null) : null;
-        return found.get(contactKeyString({ ...key, customer })) ?? null;
+        return failed.get(`${key.provider}:${customer ?? ''}`) ?? found.get(contactKeyString({ ...key, customer })) ?? null;
       });
     },
 

@@ -13,8 +13,8 @@ import type { RequestScope } from './request-scope.js';
 export const OPENPROVIDER_PAGE_SIZE = 1000;
 /** Rows one filter may match at Openprovider before the gateway asks for a narrower filter (20 list calls). */
 export const OPENPROVIDER_MAX_ROWS = 20_000;
-/** Domain Name API has no list call: lookups run one contact at a time, at most this many at once. */
-export const DOMAIN_NAME_API_CONCURRENCY = 8;
+/** One-contact-at-a-time lookups (Domain Name API GetDetails, Openprovider GetCustomer) run at most this many at once. */
+export const LOOKUP_CONCURRENCY = 8;
 
 /** The upstream filter of an Openprovider list read (everything but paging). */
 export type OpenproviderFilter = Omit<OpenproviderListQuery, 'limit' | 'offset'>;
@@ -64,7 +64,7 @@ export class OpenproviderReads {
       unique.map((handle) => `openprovider:customer:${handle.toUpperCase()}`),
       async (missing) => {
         const found = new Map<string, Contact>();
-        await mapLimit(missing, DOMAIN_NAME_API_CONCURRENCY, async (key) => {
+        await mapLimit(missing, LOOKUP_CONCURRENCY, async (key) => {
           const contact = await this.client.getCustomer(key.slice('openprovider:customer:'.length), scope.requestId);
           if (contact) found.set(key, contact);
         });
@@ -112,7 +112,7 @@ export class DomainNameApiReads {
     const unique = [...new Set(handles)];
     const values = await this.lookups.getMany(unique.map(handleKey), async (missing) => {
       const found = new Map<string, DomainNameApiDetails>();
-      await mapLimit(missing, DOMAIN_NAME_API_CONCURRENCY, async (key) => {
+      await mapLimit(missing, LOOKUP_CONCURRENCY, async (key) => {
         const details = await this.client.getDetails({ externalId: key.slice(HANDLE_PREFIX.length) }, scope.requestId);
         if (details) found.set(key, details);
       });

@@ -43,6 +43,8 @@ export interface EventServiceDeps {
   logger: Logger;
   /** Undelivered events one subscriber may hold before it is ended. Default 1000. */
   subscriberBufferLimit?: number;
+  /** Drops what an event makes stale from the cache; runs before the append, so subscribers then read fresh data. */
+  invalidate?: (payload: VerificationEventPayload) => Promise<void>;
 }
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -55,6 +57,7 @@ export function createEventService(deps: EventServiceDeps): EventService {
 
   return {
     async record(payload, options = {}) {
+      await deps.invalidate?.(payload);
       const result = await log.append(payload, options.dedupeKey === undefined ? {} : { dedupeKey: options.dedupeKey });
       if (!result.duplicate) {
         const lagSeconds = (Date.now() - Date.parse(payload.occurredAt)) / 1000;

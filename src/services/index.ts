@@ -9,6 +9,7 @@ import { createDomainNameApiContactSource, createOpenproviderContactSource } fro
 import type { EmailVerificationService } from './email-verifications.js';
 import { createEmailVerificationService } from './email-verifications.js';
 import { createEmailStatusWatcher } from './email-status-watcher.js';
+import { createEventCacheInvalidation } from './event-cache-invalidation.js';
 import type { EventService } from './events.js';
 import { createEventService } from './events.js';
 import type { ProviderStatus } from './provider-status.js';
@@ -42,7 +43,7 @@ export interface ServicesOptions {
 }
 
 export function createServices(options: ServicesOptions): Services {
-  const events = createEventService(options);
+  const events = createEventService({ ...options, invalidate: createEventCacheInvalidation({ cache: options.stores.cache, clients: options.clients }) });
   const deps = { ...options, events };
   const verificationRequests = createVerificationRequestService(deps);
   const registryChecks = createRegistryCheckService(deps);

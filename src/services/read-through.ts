@@ -1,18 +1,65 @@
-import type { Cache, CacheKind } from '../store/index.js';
+import type { Cache, CacheKind, Invalidation } from '../store/index.js';
+
+/** One upstream read in flight for one key; `stale` once the key was invalidated while it ran. */
+interface Flight {
+  value: Promise<unknown>;
+  stale: boolean;
+}
+
+/**
+ * The reads in flight against one cache, by kind and key, shared by every ReadThrough on that cache in this process.
+ * It listens to the cache's invalidations, so a delete or clear made by ANY service (through a ReadThrough or on the
+ * cache directly) detaches the reads already in flight: later readers start a fresh read instead of joining one that
+ * may have fetched the old value, and the old value is not written back to the cache.
+ */
+class Flights {
+  private readonly byKind = new Map<CacheKind, Map<string, Flight>>();
+
+  constructor(cache: Cache) {
+    cache.onInvalidate((invalidation) => this.invalidate(invalidation));
+  }
+
+  of(kind: CacheKind): Map<string, Flight> {
+    let flights = this.byKind.get(kind);
+    if (!flights) this.byKind.set(kind, (flights = new Map()));
+    return flights;
+  }
+
+  private invalidate({ kind, keys }: Invalidation): void {
+    const flights = this.byKind.get(kind);
+    if (!flights) return;
+    for (const key of keys ?? [...flights.keys()]) {
+      const flight = flights.get(key);
+      if (!flight) continue;
+      flight.stale = true;
+      flights.delete(key);
+    }
+  }
+}
+
+const flightsByCache = new WeakMap<Cache, Flights>();
+
+function flightsOf(cache: Cache, kind: CacheKind): Map<string, Flight> {
+  let flights = flightsByCache.get(cache);
+  if (!flights) flightsByCache.set(cache, (flights = new Flights(cache)));
+  return flights.of(kind);
+}
 
 /**
  * Process-wide read path under the per-request DataLoaders: identical in-flight reads share one upstream call
  * (coalescing), then the shared cache, then the provider. Values that were not found are not cached, so a
- * contact created a moment later is seen at once.
+ * contact created a moment later is seen at once. Two ReadThroughs of the same cache and kind share in-flight reads.
  */
 export class ReadThrough<T> {
-  private readonly inflight = new Map<string, Promise<T | null>>();
+  private readonly inflight: Map<string, Flight>;
 
   constructor(
     private readonly cache: Cache,
     private readonly kind: CacheKind,
     private readonly ttlMs?: number,
-  ) {}
+  ) {
+    this.inflight = flightsOf(cache, kind);
+  }
 
   /** One value; `fetch` runs only on a miss with no identical read in flight. */
   async get(key: string, fetch: () => Promise<T | null>): Promise<T | null> {
@@ -30,31 +77,36 @@ export class ReadThrough<T> {
   async getMany(keys: readonly string[], fetchMissing: (keys: string[]) => Promise<Map<string, T>>): Promise<(T | null)[]> {
     const unique = [...new Set(keys)];
     const results = new Map<string, Promise<T | null>>();
-    const notInFlight = unique.filter((key) => {
+    const started = new Map<string, Flight>();
+    for (const key of unique) {
       const pending = this.inflight.get(key);
-      if (pending) results.set(key, pending);
-      return !pending;
-    });
-    if (notInFlight.length > 0) {
-      const batch = this.loadBatch(notInFlight, fetchMissing);
-      for (const key of notInFlight) {
+      if (pending) results.set(key, pending.value as Promise<T | null>);
+      else started.set(key, { value: Promise.resolve(null), stale: false });
+    }
+    if (started.size > 0) {
+      const batch = this.loadBatch(started, fetchMissing);
+      for (const [key, flight] of started) {
         const one = batch.then((values) => values.get(key) ?? null);
-        this.inflight.set(key, one);
+        flight.value = one;
+        this.inflight.set(key, flight);
         results.set(key, one);
       }
-      batch.finally(() => {
-        for (const key of notInFlight) this.inflight.delete(key);
-      }).catch(() => {});
+      batch
+        .finally(() => {
+          for (const [key, flight] of started) if (this.inflight.get(key) === flight) this.inflight.delete(key);
+        })
+        .catch(() => {});
     }
     return Promise.all(keys.map((key) => results.get(key)!));
   }
 
-  /** Drops cached values after a write so the next read is fresh. */
+  /** Drops cached values after a write so the next read is fresh (reads in flight are detached: see Flights). */
   async invalidate(...keys: string[]): Promise<void> {
     await this.cache.delete(this.kind, ...keys);
   }
 
-  private async loadBatch(keys: string[], fetchMissing: (keys: string[]) => Promise<Map<string, T>>): Promise<Map<string, T | null>> {
+  private async loadBatch(flights: Map<string, Flight>, fetchMissing: (keys: string[]) => Promise<Map<string, T>>): Promise<Map<string, T | null>> {
+    const keys = [...flights.keys()];
     const cached = await this.cache.getMany<T>(this.kind, keys);
     const values = new Map<string, T | null>();
     const missing: string[] = [];
@@ -65,7 +117,9 @@ export class ReadThrough<T> {
     });
     if (missing.length > 0) {
       const fetched = await fetchMissing(missing);
-      const entries = [...fetched.entries()];
+      // A key invalidated while this read ran may have been fetched before the write: answer the callers that asked
+      // before the write with it, but do not cache it.
+      const entries = [...fetched.entries()].filter(([key]) => !flights.get(key)?.stale);
       if (entries.length > 0) await this.cache.setMany(this.kind, entries, this.ttlMs);
       for (const key of missing) values.set(key, fetched.get(key) ?? null);
     }

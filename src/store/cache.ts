@@ -35,6 +35,36 @@ export interface Cache {
   clearKind(kind: CacheKind): Promise<void>;
   /** True while the backing store is unreachable and calls are bypassed. */
   readonly degraded: boolean;
+  /**
+   * Calls listener synchronously whenever THIS process deletes keys or clears a kind, before the backing store is
+   * told. ReadThrough uses it so a read that was already in flight does not write back a value fetched before the
+   * invalidation. Returns unsubscribe.
+   */
+  onInvalidate(listener: InvalidationListener): () => void;
+}
+
+/** What an invalidation dropped: the listed keys of a kind, or (keys null) every key of it. */
+export interface Invalidation {
+  kind: CacheKind;
+  keys: readonly string[] | null;
+}
+
+export type InvalidationListener = (invalidation: Invalidation) => void;
+
+/** The listener list both implementations share. */
+export class InvalidationListeners {
+  private readonly listeners = new Set<InvalidationListener>();
+
+  add(listener: InvalidationListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  emit(kind: CacheKind, keys: readonly string[] | null): void {
+    for (const listener of this.listeners) listener({ kind, keys });
+  }
 }
 
 /** Namespace and schema version of every cache key; bump the version when a cached shape changes. */

@@ -13,7 +13,7 @@ import { RedisVerificationRequestStore } from './redis-verification-request-stor
 import { MemoryRegistryCheckStore, type RegistryCheckStore } from './registry-check-store.js';
 import { MemoryVerificationRequestStore, type VerificationRequestStore } from './verification-request-store.js';
 
-export type { Cache, CacheKind } from './cache.js';
+export type { Cache, CacheKind, Invalidation, InvalidationListener } from './cache.js';
 export { CACHE_TTL_MS } from './cache.js';
 export type { AppendOptions, AppendResult, EventLog, ReadOptions } from './event-log.js';
 export { EventLogUnavailable, InvalidEventId, compareEventIds, isEventId } from './event-log.js';
@@ -92,7 +92,12 @@ export function createStores(options: StoresOptions): Stores {
     registryChecks: new RedisRegistryCheckStore(redis),
     locks: new RedisLocks(redis, logger),
     redis,
-    health: async () => ({ redis: (await redis.ping()) ? 'ok' : 'down', cache: cache.degraded ? 'degraded' : 'ok' }),
+    health: async () => {
+      const up = await redis.ping();
+      // A cache left degraded by an outage recovers here too, so /readyz turns ready without waiting for traffic.
+      if (up && cache.degraded) await cache.probe();
+      return { redis: up ? 'ok' : 'down', cache: cache.degraded ? 'degraded' : 'ok' };
+    },
     close: async () => {
       await eventLog.close();
       await redis.close();

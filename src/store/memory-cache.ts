@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { cacheKey, cacheTtl, type Cache, type CacheKind } from './cache.js';
+import { cacheKey, cacheTtl, InvalidationListeners, type Cache, type CacheKind, type InvalidationListener } from './cache.js';
 
 /** Options for the in-process cache. */
 export interface MemoryCacheOptions {
@@ -19,6 +19,7 @@ export class MemoryCache implements Cache {
   private readonly entries: LRUCache<string, string>;
   /** clearKind bumps a kind's generation; keys carry it, so older entries become unreachable and age out. */
   private readonly generations = new Map<CacheKind, number>();
+  private readonly invalidations = new InvalidationListeners();
 
   constructor(private readonly options: MemoryCacheOptions = {}) {
     this.entries = new LRUCache<string, string>({ max: options.max ?? 50_000 });
@@ -58,11 +59,22 @@ export class MemoryCache implements Cache {
   }
 
   async delete(kind: CacheKind, ...keys: string[]): Promise<void> {
+    this.invalidations.emit(kind, keys);
     for (const key of keys) this.entries.delete(this.key(kind, key));
   }
 
   async clearKind(kind: CacheKind): Promise<void> {
+    this.invalidations.emit(kind, null);
     this.generations.set(kind, (this.generations.get(kind) ?? 0) + 1);
+  }
+
+  onInvalidate(listener: InvalidationListener): () => void {
+    return this.invalidations.add(listener);
+  }
+
+  /** Every live entry as [namespaced key, JSON], for tests that check what was (never) cached. */
+  dump(): [key: string, json: string][] {
+    return [...this.entries.entries()];
   }
 
   /** Entries currently held (expired ones may still count until touched); for tests. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { cacheGenerationKey, cacheKey, cacheTtl, type Cache, type CacheKind } from './cache.js';
+import { cacheGenerationKey, cacheKey, cacheTtl, InvalidationListeners, type Cache, type CacheKind, type InvalidationListener } from './cache.js';
 import { withDeadline } from './deadline.js';
 import type { RedisConnection } from './redis-connection.js';
 
@@ -12,6 +12,8 @@ export interface RedisCacheOptions {
   metrics?: GatewayMetrics;
   /** Deadline for each cache call, in ms. Default 150: a slow cache must cost less than the upstream call it saves. */
   timeoutMs?: number;
+  /** While degraded, how often one call checks whether Redis is back (every other call skips Redis), in ms. Default 500. */
+  probeIntervalMs?: number;
 }
 
 /** What is stored under a key: the value and the kind's generation at write time. */
@@ -21,9 +23,14 @@ interface StampedValue {
 }
 
 /**
- * The cache shared by every gateway instance. Never throws: on any error or timeout a read is a miss and a write is
- * dropped, `degraded` turns true (logged once), and the next successful call clears it, so the cache recovers by
- * itself after Redis returns.
+ * The cache shared by every gateway instance. Never throws and never makes a request wait long: every call has a
+ * deadline (timeoutMs); on any error or timeout a read is a miss and a write is dropped, and the cache turns
+ * `degraded` (logged once). While degraded it does not call Redis at all, so a slow Redis costs one deadline, not
+ * one per request; every probeIntervalMs one call probes (PING within the deadline) and, when Redis answers, the
+ * cache is used again: it recovers by itself. /readyz probes too (probe()).
+ *
+ * A delete or clear that was dropped while degraded would leave a stale value behind once Redis is back, so the
+ * kinds it touched are cleared (generation bump) as part of the probe, before any read is served from Redis again.
  *
  * clearKind uses a generation counter per kind (`vgw:v1:gen:<kind>`), not SCAN+DEL (which cannot be done atomically,
  * or at all cheaply, across a cluster). Every value is stored as `{"g": generation, "v": value}`; every read fetches
@@ -35,15 +42,27 @@ interface StampedValue {
 export class RedisCache implements Cache {
   private isDegraded = false;
   private readonly timeoutMs: number;
+  private readonly probeIntervalMs: number;
+  /** No call goes to Redis before this time (Date.now()) while degraded. */
+  private nextProbeAt = 0;
+  private probing: Promise<boolean> | null = null;
+  /** Kinds whose delete or clear was dropped while degraded; cleared before Redis is used again. */
+  private readonly unsynced = new Set<CacheKind>();
   /** The generation each kind had at this instance's last read, and when that was (Date.now()). */
   private readonly generations = new Map<CacheKind, { value: number; readAt: number }>();
+  private readonly invalidations = new InvalidationListeners();
 
   constructor(private readonly options: RedisCacheOptions) {
     this.timeoutMs = options.timeoutMs ?? 150;
+    this.probeIntervalMs = options.probeIntervalMs ?? 500;
   }
 
   get degraded(): boolean {
     return this.isDegraded;
+  }
+
+  onInvalidate(listener: InvalidationListener): () => void {
+    return this.invalidations.add(listener);
   }
 
   async get<T>(kind: CacheKind, key: string): Promise<T | undefined> {
@@ -86,15 +105,49 @@ export class RedisCache implements Cache {
 
   async delete(kind: CacheKind, ...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
+    this.invalidations.emit(kind, keys);
     const client = this.options.connection.client;
     // One DEL per key: a multi-key DEL would be CROSSSLOT on a cluster. ioredis pipelines them on the socket anyway.
-    await this.guard('delete', undefined, () => Promise.all(keys.map((key) => client.del(cacheKey(kind, key)))));
+    await this.guard('delete', undefined, () => Promise.all(keys.map((key) => client.del(cacheKey(kind, key)))), kind);
   }
 
   async clearKind(kind: CacheKind): Promise<void> {
-    await this.guard('clear', undefined, async () => {
-      this.remember(kind, String(await this.options.connection.client.incr(cacheGenerationKey(kind))));
+    this.invalidations.emit(kind, null);
+    await this.guard('clear', undefined, () => this.bumpGeneration(kind), kind);
+  }
+
+  /**
+   * Checks whether Redis answers again (within the deadline) and, if so, clears the kinds whose invalidations were
+   * dropped and leaves degraded mode. True when the cache is usable. Concurrent calls share one probe.
+   */
+  probe(): Promise<boolean> {
+    if (!this.isDegraded) return Promise.resolve(true);
+    this.probing ??= this.runProbe().finally(() => {
+      this.probing = null;
     });
+    return this.probing;
+  }
+
+  private async runProbe(): Promise<boolean> {
+    this.nextProbeAt = Date.now() + this.probeIntervalMs;
+    if (!this.options.connection.healthy) return false;
+    try {
+      const kinds = [...this.unsynced];
+      const answer = kinds.length
+        ? Promise.all(kinds.map((kind) => this.bumpGeneration(kind)))
+        : this.options.connection.client.ping();
+      await withDeadline(answer, this.timeoutMs, 'cache probe');
+      for (const kind of kinds) this.unsynced.delete(kind);
+    } catch {
+      return false;
+    }
+    this.isDegraded = false;
+    this.options.logger.info('redis cache recovered');
+    return true;
+  }
+
+  private async bumpGeneration(kind: CacheKind): Promise<void> {
+    this.remember(kind, String(await this.options.connection.client.incr(cacheGenerationKey(kind))));
   }
 
   private remember(kind: CacheKind, raw: string | null | undefined): number {
@@ -120,22 +173,37 @@ export class RedisCache implements Cache {
     return client.mget(keys);
   }
 
-  /** Runs op within the deadline; on failure returns fallback and marks the cache degraded. */
-  private async guard<R>(operation: string, fallback: R, op: () => Promise<R>): Promise<R> {
-    try {
-      const result = await withDeadline(op(), this.timeoutMs, `cache ${operation}`);
-      if (this.isDegraded) {
-        this.isDegraded = false;
-        this.options.logger.info('redis cache recovered');
-      }
-      return result;
-    } catch (err) {
-      if (!this.isDegraded) {
-        this.isDegraded = true;
-        this.options.logger.warn({ operation, error: err instanceof Error ? err.message : String(err) }, 'redis cache degraded; bypassing it');
-      }
+  /**
+   * Runs op within the deadline. When Redis is known to be unusable, or op fails, returns fallback; a dropped
+   * invalidation marks its kind for clearing on recovery.
+   */
+  private async guard<R>(operation: string, fallback: R, op: () => Promise<R>, invalidates?: CacheKind): Promise<R> {
+    if (!(await this.usable(operation))) {
+      if (invalidates) this.unsynced.add(invalidates);
       return fallback;
     }
+    try {
+      return await withDeadline(op(), this.timeoutMs, `cache ${operation}`);
+    } catch (err) {
+      if (invalidates) this.unsynced.add(invalidates);
+      this.degrade(operation, err instanceof Error ? err.message : String(err));
+      return fallback;
+    }
+  }
+
+  /** False while degraded (except for the call that probes, when the probe succeeds) or while disconnected. */
+  private async usable(operation: string): Promise<boolean> {
+    if (this.isDegraded) return Date.now() >= this.nextProbeAt && (await this.probe());
+    if (this.options.connection.healthy) return true;
+    this.degrade(operation, 'not connected');
+    return false;
+  }
+
+  private degrade(operation: string, error: string): void {
+    if (this.isDegraded) return;
+    this.isDegraded = true;
+    this.nextProbeAt = Date.now() + this.probeIntervalMs;
+    this.options.logger.warn({ operation, error }, 'redis cache degraded; bypassing it');
   }
 }
 

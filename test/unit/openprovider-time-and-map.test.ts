@@ -93,6 +93,8 @@ describe('Openprovider envelope and code mapping', () => {
   it('maps HTML or empty 5xx bodies to a retryable UNAVAILABLE failure and other error envelopes to ERROR', () => {
     const html = response(503, '<html>down</html>');
     expect(openproviderFailure(html, readEnvelope(html), 'the list')).toMatchObject({ kind: 'UNAVAILABLE', retryable: true });
+    const maintenance = response(503, { code: 4005, desc: 'API is in maintenance mode', data: '', maintenance: true });
+    expect(openproviderFailure(maintenance, readEnvelope(maintenance), 'the list')).toMatchObject({ kind: 'UNAVAILABLE', retryable: true });
     const refused = response(400, { code: 399, desc: 'Email anna@example.com is invalid', data: '' });
     const failure = openproviderFailure(refused, readEnvelope(refused), 'the restart');
     expect(failure).toMatchObject({ kind: 'ERROR', retryable: false, code: '399' });
