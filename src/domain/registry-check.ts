@@ -44,3 +44,27 @@ export interface RegistryCheck {
 export function lastFour(idNumber: string): string {
   return idNumber.slice(-4);
 }
+
+/**
+ * A registry check as a caller asks for it. It holds the full ID number, so it lives only for the duration of the
+ * request and the upstream call: never stored, cached, logged or published.
+ */
+export interface RegistryCheckRequest {
+  idNumber: string;
+  fullName?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  dateOfBirth?: string | null;
+  phoneNumber?: string | null;
+  address?: {
+    fullAddress?: string | null;
+    street?: string | null;
+    houseNumber?: string | null;
+    postcode?: string | null;
+    city?: string | null;
+    state?: string | null;
+    unit?: string | null;
+  } | null;
+  endUserId?: string | null;
+  vendorData?: string | null;
+}

@@ -1,9 +1,10 @@
 import { emailVerificationKey, type EmailVerification, type EmailVerificationStatus } from '../domain/email-verification.js';
 import { NotImplemented } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
-import type { Lease, Locks } from '../store/index.js';
+import type { Locks } from '../store/index.js';
 import type { EmailVerificationService } from './email-verifications.js';
 import type { EventService } from './events.js';
+import { createLeasedInterval } from './leased-interval.js';
 import type { RequestScope } from './request-scope.js';
 
 export interface EmailStatusWatcherOptions {
@@ -46,19 +47,8 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
   let known: Map<string, EmailVerificationStatus> | null = null;
   /** Where rows that left the pending list ended up, so a resend (back to PENDING) reports the status it left. */
   const settled = new Map<string, EmailVerificationStatus>();
-  let lease: Lease | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> = Promise.resolve(0);
-  let stopped = true;
   let ticks = 0;
   let quiet = false;
-
-  async function holdLease(): Promise<boolean> {
-    if (lease && (await lease.renew())) return true;
-    lease = await locks.acquire(WATCHER_LOCK, Math.max(intervalMs * 3, 15_000));
-    known = null; // a new holder starts from what it sees now
-    return lease !== null;
-  }
 
   async function readPending(scope: RequestScope): Promise<EmailVerification[]> {
     const rows: EmailVerification[] = [];
@@ -96,7 +86,6 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
   }
 
   async function tick(): Promise<number> {
-    if (stopped || !(await holdLease())) return 0;
     const scope: RequestScope = { requestId: `email-watch-${++ticks}`, logger };
     let changes = 0;
     try {
@@ -138,32 +127,16 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
     return changes;
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void checkNow().finally(schedule);
-    }, intervalMs);
-    timer.unref();
-  }
-
-  function checkNow(): Promise<number> {
-    running = running.then(tick, tick);
-    return running;
-  }
-
-  return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      void checkNow().finally(schedule);
+  const interval = createLeasedInterval({
+    locks,
+    lockName: WATCHER_LOCK,
+    intervalMs,
+    logger,
+    tick,
+    onLeaseTaken: () => {
+      known = null; // a new holder starts from what it sees now
     },
-    checkNow,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running.catch(() => 0);
-      await lease?.release();
-      lease = null;
-    },
-  };
+  });
+
+  return { start: interval.start, checkNow: interval.runNow, stop: interval.stop };
 }

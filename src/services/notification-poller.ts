@@ -1,8 +1,9 @@
 import type { Logger } from '../observability/logger.js';
 import type { RtrPollResult } from '../providers/realtime-register/notification.js';
 import { isNotification } from '../providers/realtime-register/webhook.js';
-import type { Lease, Locks } from '../store/index.js';
+import type { Locks } from '../store/index.js';
 import { StoreUnavailable } from '../store/index.js';
+import { createLeasedInterval } from './leased-interval.js';
 import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
 
 /** The Realtime Register poll queue, as the client offers it. */
@@ -42,26 +43,12 @@ export const POLLER_LOCK = 'rtr-notification-poller';
 export function createNotificationPoller(options: NotificationPollerOptions): NotificationPoller {
   const { queue, locks, logger, durable, intervalMs } = options;
   const maxPerTick = options.maxPerTick ?? 100;
-  const leaseTtlMs = Math.max(intervalMs * 3, 15_000);
-  let lease: Lease | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> = Promise.resolve(0);
-  let stopped = true;
   let failing = false;
 
-  async function holdLease(): Promise<boolean> {
-    if (lease && (await lease.renew())) return true;
-    if (lease) logger.warn('lost the notification poller lease; another instance may take over');
-    lease = await locks.acquire(POLLER_LOCK, leaseTtlMs);
-    if (lease) logger.info('holding the notification poller lease');
-    return lease !== null;
-  }
-
-  async function tick(): Promise<number> {
-    if (stopped || !(await holdLease())) return 0;
+  async function tick(renew: () => Promise<boolean>): Promise<number> {
     let ingested = 0;
     try {
-      for (let i = 0; i < maxPerTick && !stopped; i++) {
+      for (let i = 0; i < maxPerTick; i++) {
         const { notification } = await queue.pollNotification();
         if (!notification) break;
         if (!isNotification(notification)) {
@@ -73,7 +60,7 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
         // Unacked, the queue would answer with this same item again: one read per tick in memory mode.
         if (!durable) break;
         await queue.ackNotification(notification.id);
-        if (i % 10 === 9 && !(await lease?.renew())) break;
+        if (i % 10 === 9 && !(await renew())) break;
       }
       if (failing) logger.info('notification polling recovered');
       failing = false;
@@ -88,35 +75,16 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
     return ingested;
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void pollNow().finally(schedule);
-    }, intervalMs);
-    timer.unref();
-  }
-
-  function pollNow(): Promise<number> {
-    running = running.then(tick, tick);
-    return running;
-  }
+  const interval = createLeasedInterval({ locks, lockName: POLLER_LOCK, intervalMs, logger, tick });
 
   return {
     start() {
-      if (!stopped) return;
-      stopped = false;
       if (!durable) {
         logger.info('the event log is in memory (no REDIS_URL): Realtime Register notifications are read but never acknowledged');
       }
-      void pollNow().finally(schedule);
+      interval.start();
     },
-    pollNow,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running.catch(() => 0);
-      await lease?.release();
-      lease = null;
-    },
+    pollNow: interval.runNow,
+    stop: interval.stop,
   };
 }

@@ -1,33 +1,16 @@
 import { isIsoDate } from '../domain/dates.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
+import type { RegistryCheckRequest } from '../domain/registry-check.js';
+import { isUuid } from '../domain/handles.js';
 import type { RegistrySubmission } from '../providers/veriff/map.js';
 
 /** What validateRegistry takes (the GraphQL ValidateRegistryInput). */
-export interface ValidateRegistryInput {
-  idNumber: string;
-  fullName?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  dateOfBirth?: string | null;
-  phoneNumber?: string | null;
-  address?: {
-    fullAddress?: string | null;
-    street?: string | null;
-    houseNumber?: string | null;
-    postcode?: string | null;
-    city?: string | null;
-    state?: string | null;
-    unit?: string | null;
-  } | null;
-  endUserId?: string | null;
-  vendorData?: string | null;
-}
+export type ValidateRegistryInput = RegistryCheckRequest;
 
 /** Veriff's limit on vendorData (providers/veriff.md, "Request"). */
 export const VENDOR_DATA_MAX = 1000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STRUCTURED_ADDRESS = ['street', 'houseNumber', 'postcode'] as const;
 
 /**
@@ -101,7 +84,7 @@ export function checkRegistryInput(
   if (vendorData && vendorData.length > VENDOR_DATA_MAX) {
     problems.push(problem(['vendorData'], 'TOO_LONG', `vendorData is at most ${VENDOR_DATA_MAX} characters.`));
   }
-  if (endUserId && !UUID.test(endUserId)) {
+  if (endUserId && !isUuid(endUserId)) {
     problems.push(problem(['endUserId'], 'INVALID_FORMAT', 'endUserId must be a UUID.'));
   }
 

@@ -1,32 +1,14 @@
 import { InputRejected, ProviderFailure } from '../../domain/errors.js';
 import { isIsoDate, toUtcIso } from '../../domain/dates.js';
 import { problem } from '../../domain/field-problem.js';
-import type { RegistryCheckStatus, RegistryPerson } from '../../domain/registry-check.js';
+import type { RegistryCheckRequest, RegistryCheckStatus, RegistryPerson } from '../../domain/registry-check.js';
 import { UnknownProviderValue, veriffRegistryStatus } from '../../domain/status-mapping.js';
 import { parseRetryAfter } from '../retry-policy.js';
 import type { UpstreamResponse } from '../http.js';
 import type { VeriffAddress, VeriffRegistryRequestBody } from './wire.js';
 
 /** A registry check as the gateway submits it, already validated by the registry-check service. */
-export interface RegistrySubmission {
-  idNumber: string;
-  fullName?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  dateOfBirth?: string | null;
-  phoneNumber?: string | null;
-  address?: {
-    fullAddress?: string | null;
-    street?: string | null;
-    houseNumber?: string | null;
-    postcode?: string | null;
-    city?: string | null;
-    state?: string | null;
-    unit?: string | null;
-  } | null;
-  endUserId?: string | null;
-  vendorData?: string | null;
-}
+export type RegistrySubmission = RegistryCheckRequest;
 
 /** A decision as the rest of the gateway sees it. Holds no ID number: map.ts never reads `person.idNumber`. */
 export interface VeriffDecision {
