@@ -8,7 +8,7 @@ import type { GatewayMetrics } from './observability/metrics.js';
 import { createMetrics } from './observability/metrics.js';
 import type { ProviderClients } from './providers/clients.js';
 import { createProviderClients } from './providers/clients.js';
-import type { Sandbox } from './sandbox/index.js';
+import type { Sandbox, SandboxOptions } from './sandbox/index.js';
 import { startSandbox } from './sandbox/index.js';
 import { parseFaults } from './sandbox/faults.js';
 import { DASHBOARD_ASSET_PREFIX, serveDashboard } from './server/dashboard-route.js';
@@ -32,7 +32,7 @@ export interface GatewayOptions {
   /** Circuit breaker per provider (tests shorten it). Defaults: 5 consecutive failures open it for 10_000 ms. */
   breaker?: { failureThreshold?: number; openMs?: number };
   /** Sandbox mode only: overrides for the simulators (tests inject faults and delays). */
-  sandbox?: {
+  sandbox?: Pick<SandboxOptions, 'realtimeRegister' | 'veriff'> & {
     veriffDecisionDelayMs?: number;
     /**
      * Simulators that are already running (another gateway's `sandbox`, or ones the bench built): used instead of
@@ -136,6 +136,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           gatewayUrl: () => url,
           faults: parseFaults(config.sandboxFaults),
           veriffDecisionDelayMs: options.sandbox?.veriffDecisionDelayMs ?? config.sandboxDecisionDelayMs,
+          realtimeRegister: options.sandbox?.realtimeRegister,
+          veriff: options.sandbox?.veriff,
           log: (message) => logger.info({ component: 'sandbox' }, message),
         });
         effective = withSandboxEndpoints(config, sandbox.endpoints());
@@ -163,6 +165,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       state = 'draining';
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Subscriptions end first, with a `complete` over a still-open socket or stream; then the sockets close.
+      await services?.events.stop();
       await websocket.close();
       await services?.stop();
       // Streams that services.stop() just completed leave keep-alive sockets behind; close them as they go idle.

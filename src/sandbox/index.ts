@@ -3,10 +3,10 @@ import type { DomainNameApiEndpoint } from './domain-name-api.js';
 import { DomainNameApiSimulator } from './domain-name-api.js';
 import type { OpenproviderEndpoint } from './openprovider.js';
 import { OpenproviderSimulator } from './openprovider.js';
-import type { RealtimeRegisterEndpoint } from './realtime-register.js';
+import type { RealtimeRegisterEndpoint, RealtimeRegisterSimulatorOptions } from './realtime-register.js';
 import { RealtimeRegisterSimulator } from './realtime-register.js';
 import type { SimulatorOptions } from './simulator-options.js';
-import type { VeriffEndpoint } from './veriff.js';
+import type { VeriffEndpoint, VeriffSimulatorOptions } from './veriff.js';
 import { VeriffSimulator } from './veriff.js';
 
 export interface SandboxOptions {
@@ -16,6 +16,10 @@ export interface SandboxOptions {
   log?: (message: string) => void;
   /** Per-simulator extras (e.g. the Veriff decision delay), passed through to that simulator. */
   veriffDecisionDelayMs?: number;
+  /** Realtime Register simulator extras, e.g. short webhookRetryDelaysMs for tests of redelivery. */
+  realtimeRegister?: Pick<RealtimeRegisterSimulatorOptions, 'webhookRetryDelaysMs' | 'asyncShare' | 'pushWebhooks' | 'seedDenicRequests'>;
+  /** Veriff simulator extras, e.g. short webhookRetryDelaysMs. */
+  veriff?: Pick<VeriffSimulatorOptions, 'webhookRetryDelaysMs'>;
 }
 
 export interface SandboxEndpoints {
@@ -44,10 +48,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const faults = options.faults ?? {};
   const sandbox = {
-    realtimeRegister: new RealtimeRegisterSimulator(base(faults.REALTIME_REGISTER)),
+    realtimeRegister: new RealtimeRegisterSimulator({ ...base(faults.REALTIME_REGISTER), ...options.realtimeRegister }),
     openprovider: new OpenproviderSimulator(base(faults.OPENPROVIDER)),
     domainNameApi: new DomainNameApiSimulator(base(faults.DOMAIN_NAME_API)),
-    veriff: new VeriffSimulator({ ...base(faults.VERIFF), decisionDelayMs: options.veriffDecisionDelayMs ?? 1500 }),
+    veriff: new VeriffSimulator({ ...base(faults.VERIFF), ...options.veriff, decisionDelayMs: options.veriffDecisionDelayMs ?? 1500 }),
   };
   const all = Object.values(sandbox);
   await Promise.all(all.map((simulator) => simulator.start()));

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import type { AddressInfo, Socket } from 'node:net';
 import type { Provider } from '../domain/providers.js';
 import type { FaultSpec } from './faults.js';
+import { checkFaultSpec, seededDice } from './faults.js';
 
 /** One request a simulator served, kept so tests can count upstream calls. */
 export interface RecordedRequest {
@@ -43,7 +44,15 @@ export type ControlHandler = (method: string, body: Buffer) => SimResponse;
  */
 export class SimulatorServer {
   readonly requests: RecordedRequest[] = [];
+  /**
+   * The request log keeps the newest this many (a sandbox gateway runs for days; an unbounded log would grow without
+   * end). Counts are over the kept requests.
+   */
+  maxRecorded = 20_000;
   private faults: FaultSpec = {};
+  /** Requests still to fail under the current faults' failFirst. */
+  private failuresLeft = 0;
+  private dice: () => number;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly controlRoutes = new Map<string, ControlHandler>();
@@ -53,14 +62,19 @@ export class SimulatorServer {
     readonly provider: Provider,
     private readonly handler: SimHandler,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.dice = random;
+  }
 
   get url(): string {
     return this.baseUrl;
   }
 
+  /** Replaces the faults in force (null or {}: healthy); restarts the failFirst count and, with a seed, the dice. */
   setFaults(faults: FaultSpec | null | undefined): void {
     this.faults = { ...(faults ?? {}) };
+    this.failuresLeft = this.faults.failFirst ?? 0;
+    this.dice = this.faults.seed === undefined ? this.random : seededDice(this.faults.seed);
   }
 
   getFaults(): FaultSpec {
@@ -119,8 +133,13 @@ export class SimulatorServer {
       body: body.toString('utf8'),
       at: Date.now(),
     });
+    if (this.requests.length > this.maxRecorded) this.requests.splice(0, this.requests.length - Math.floor(this.maxRecorded * 0.75));
     const faults = this.faults;
+    // Counted on arrival, so "the first N" are the first N to arrive, whatever the latency.
+    const failNow = this.failuresLeft > 0;
+    if (failNow) this.failuresLeft--;
     if (faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+    if (failNow) return this.write(res, injectedError(faults));
     if (this.chance(faults.timeoutRate)) return; // accepted, never answered
     if (this.chance(faults.resetRate)) {
       req.socket.destroy();
@@ -147,7 +166,7 @@ export class SimulatorServer {
   }
 
   private chance(rate: number | undefined): boolean {
-    return !!rate && this.random() < rate;
+    return !!rate && this.dice() < rate;
   }
 
   private write(res: ServerResponse, answer: SimResponse): void {
@@ -167,10 +186,10 @@ export class SimulatorServer {
     if (custom) return this.write(res, custom(method, body));
     if (path === '/__control/faults' && method === 'POST') {
       try {
-        this.setFaults(body.length ? (JSON.parse(body.toString('utf8')) as FaultSpec) : {});
+        this.setFaults(body.length ? checkFaultSpec(JSON.parse(body.toString('utf8'))) : {});
         return this.write(res, { status: 200, body: this.faults });
-      } catch {
-        return this.write(res, { status: 400, body: { error: 'faults must be a JSON object' } });
+      } catch (error) {
+        return this.write(res, { status: 400, body: { error: error instanceof SyntaxError ? 'faults must be a JSON object' : (error as Error).message } });
       }
     }
     if (path === '/__control/faults') return this.write(res, { status: 200, body: this.faults });

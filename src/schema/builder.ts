@@ -49,6 +49,7 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     nodeTypeOptions: { description: 'An object with a global id, fetchable with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in its connection.' },
     // node(id:) checks the scope of the id's type before loading anything (an id of a type the key may not read
     // costs no upstream call); the type's own scopes still apply to what comes back.
     // An id of any other type (forged, or of a type that is not a node) is simply not found.

@@ -3,8 +3,12 @@ import { Conflict, InputRejected, NotFound, NotImplemented, ProviderFailure } fr
 import type { ProviderFailureKind } from '../domain/errors.js';
 import { UnknownProviderValue } from '../domain/status-mapping.js';
 import type { Logger } from '../observability/logger.js';
+import { StoreUnavailable } from '../store/store-errors.js';
 
-/** The only codes a client ever sees in extensions.code (DESIGN.md, "Errors"), plus NOT_IMPLEMENTED. */
+/**
+ * The only codes a client ever sees in extensions.code (DESIGN.md, "Errors"), plus NOT_IMPLEMENTED and
+ * SERVICE_UNAVAILABLE (the gateway's own store, Redis, is unreachable: retry shortly).
+ */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
@@ -15,6 +19,7 @@ export type ErrorCode =
   | 'PROVIDER_ERROR'
   | 'RATE_LIMITED'
   | 'NOT_IMPLEMENTED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 const FAILURE_CODES: Record<ProviderFailureKind, ErrorCode> = {
@@ -58,6 +63,14 @@ export function toClientError(error: GraphQLError, requestId: string, logger: Lo
         ...(original.retryAfterSeconds !== null ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
         ...(original.code !== null ? { providerCode: original.code } : {}),
       },
+    });
+  }
+  if (original instanceof StoreUnavailable) {
+    // Redis is away (the gateway's own store, not a provider): expected during an outage, so no stack in the log.
+    logger.warn({ requestId, path: error.path, error: original.message }, 'store unavailable for a resolver');
+    return new GraphQLError('The gateway cannot reach its store right now; try again shortly.', {
+      ...at,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
     });
   }
   if (original instanceof NotImplemented) {

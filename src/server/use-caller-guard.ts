@@ -32,7 +32,7 @@ export function principalOfRequest(request: Request | undefined): Principal | un
  */
 export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayContext> {
   const rateLimited = (retryAfterSeconds: number) =>
-    new GraphQLError(`Too many requests for this API key; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE).`, {
+    new GraphQLError(`Too many requests for this key or token; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE).`, {
       extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
     });
   const limitOperation = async (context: GatewayContext & { request?: Request }, stop: (result: { errors: GraphQLError[] }) => void) => {

@@ -25,6 +25,8 @@ export function attachWebSocket(options: {
   authenticate: Authenticate;
 }) {
   const { yoga, metrics } = options;
+  /** Subscriptions running on this server, so close() can let completed ones send their `complete` first. */
+  let active = 0;
   const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint });
   const disposable = useServer(
     {
@@ -52,17 +54,24 @@ export function attachWebSocket(options: {
         const errors = enveloped.validate(args.schema, args.document);
         if (errors.length) return errors;
         metrics.subscribers.inc({ transport: 'ws' });
+        active++;
         return args;
       },
       onComplete: () => {
         metrics.subscribers.dec({ transport: 'ws' });
+        active--;
       },
     },
     wsServer,
   );
   return {
-    /** Completes every subscription and closes every socket (1001 Going Away). */
-    close: async () => {
+    /**
+     * Closes every socket (1001 Going Away). Subscriptions whose source already ended (the gateway ends them first on
+     * shutdown) get up to `drainMs` to send their `complete`, so clients see a clean end rather than a dropped socket.
+     */
+    close: async (drainMs = 2_000) => {
+      const deadline = Date.now() + drainMs;
+      while (active > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       await disposable.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },

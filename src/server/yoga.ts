@@ -109,10 +109,13 @@ function corsOptions(config: Config) {
   };
 }
 
-/** yoga's own masking, plus a log line with the detail for whatever it hides. */
+/**
+ * yoga's own masking, plus a log line with the detail for whatever it hides. Never in "dev" form: yoga would put the
+ * original message and stack into the response when NODE_ENV=development.
+ */
 function maskUnexpected(logger: Logger) {
-  return (error: unknown, message: string, isDev?: boolean) => {
-    const masked = maskError(error, message, isDev);
+  return (error: unknown, message: string) => {
+    const masked = maskError(error, message, false);
     if (masked !== error) logger.error({ err: error }, 'unexpected error outside a resolver');
     return masked;
   };

@@ -7,8 +7,11 @@ export interface LeasedIntervalOptions {
   lockName: string;
   intervalMs: number;
   logger: Logger;
-  /** One round of work, run only while holding the lease; resolves with how much it did. `renew` extends the lease. */
-  tick: (renew: () => Promise<boolean>) => Promise<number>;
+  /**
+   * One round of work, run only while holding the lease; resolves with how much it did. `renew` extends the lease;
+   * `stopping` turns true once stop() was called: a long round should end early then (stop() waits for it).
+   */
+  tick: (renew: () => Promise<boolean>, stopping: () => boolean) => Promise<number>;
   /** Called when this instance takes the lease (after losing it, or first time): a new holder starts fresh. */
   onLeaseTaken?: () => void;
 }
@@ -29,24 +32,35 @@ export function createLeasedInterval(options: LeasedIntervalOptions): LeasedInte
   const { locks, lockName, intervalMs, logger } = options;
   const leaseTtlMs = Math.max(intervalMs * 3, 15_000);
   let lease: Lease | null = null;
+  /** The lease could not be renewed (Redis away, or taken over); kept in case it is still ours. */
+  let lost = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> = Promise.resolve(0);
   let stopped = true;
 
   async function holdLease(): Promise<boolean> {
-    if (lease && (await lease.renew())) return true;
-    if (lease) logger.warn({ lock: lockName }, 'lost the lease; another instance may take over');
-    lease = await locks.acquire(lockName, leaseTtlMs);
-    if (lease) {
+    if (lease && (await lease.renew())) {
+      lost = false;
+      return true;
+    }
+    const taken = await locks.acquire(lockName, leaseTtlMs);
+    if (taken) {
+      lease = taken;
+      lost = false;
       logger.info({ lock: lockName }, 'holding the lease');
       options.onLeaseTaken?.();
+      return true;
     }
-    return lease !== null;
+    // Keep the old lease: renewing is token-checked, so when Redis only went away (and came back holding our lock) the
+    // next round renews it, instead of idling until our own lock expires. Taken by another instance, it never renews.
+    if (lease && !lost) logger.warn({ lock: lockName }, 'lost the lease; another instance may take over');
+    lost = lease !== null;
+    return false;
   }
 
   async function round(): Promise<number> {
     if (stopped || !(await holdLease())) return 0;
-    return options.tick(async () => (await lease?.renew()) ?? false);
+    return options.tick(async () => (await lease?.renew()) ?? false, () => stopped);
   }
 
   function schedule(): void {

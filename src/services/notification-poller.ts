@@ -45,10 +45,11 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
   const maxPerTick = options.maxPerTick ?? 100;
   let failing = false;
 
-  async function tick(renew: () => Promise<boolean>): Promise<number> {
+  async function tick(renew: () => Promise<boolean>, stopping: () => boolean): Promise<number> {
     let ingested = 0;
     try {
-      for (let i = 0; i < maxPerTick; i++) {
+      // Stops between items on shutdown: a full tick against a slow queue would hold stop() for minutes.
+      for (let i = 0; i < maxPerTick && !stopping(); i++) {
         const { notification } = await queue.pollNotification();
         if (!notification) break;
         if (!isNotification(notification)) {

@@ -133,7 +133,7 @@ export class RedisCache implements Cache {
     if (!this.options.connection.healthy) return false;
     try {
       const kinds = [...this.unsynced];
-      const answer = kinds.length
+      const answer: Promise<unknown> = kinds.length
         ? Promise.all(kinds.map((kind) => this.bumpGeneration(kind)))
         : this.options.connection.client.ping();
       await withDeadline(answer, this.timeoutMs, 'cache probe');

@@ -106,6 +106,9 @@ class IoRedisConnection implements RedisConnection {
   private createRedis(): Redis {
     const options: RedisOptions = {
       enableOfflineQueue: false,
+      // A command that failed (timeout, lost connection) was reported as failed; ioredis would otherwise send it again
+      // after reconnecting, e.g. a lock acquire nobody waits for any more, or a cache write after a newer delete.
+      autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 1,
       commandTimeout: this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,
@@ -125,6 +128,7 @@ class IoRedisConnection implements RedisConnection {
     // Node connections keep their offline queue (ioredis needs it to send the first command to a node it is still
     // connecting to); the cluster-level enableOfflineQueue: false plus commandTimeout bound every call instead.
     const redisOptions: RedisOptions = {
+      autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 1,
       commandTimeout: this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       connectTimeout: 2_000,

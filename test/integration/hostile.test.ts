@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { denicNotification, freshNotificationId, postRtrWebhook } from './events-support.js';
@@ -32,7 +34,7 @@ async function post(body: string | Buffer, headers: Record<string, string> = { '
   const response = await fetch(`${target.url}/graphql`, {
     method: 'POST',
     headers: { accept: 'application/graphql-response+json, application/json', ...auth, ...headers },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const text = await response.text();
   replies.push(text);
@@ -302,7 +304,7 @@ describe('rate limits', () => {
   let limited: TestGateway;
   beforeAll(async () => {
     limited = await startTestGateway({
-      env: { GATEWAY_API_KEYS: 'budget-key-0001:*;other-key-00002:*', RATE_LIMIT_PER_MINUTE: '6', RATE_LIMIT_BURST: '3', WEBHOOK_RATE_LIMIT_PER_MINUTE: '8' },
+      env: { GATEWAY_API_KEYS: 'budget-key-0001:*;other-key-00002:*;ws-budget-key-03:*', RATE_LIMIT_PER_MINUTE: '6', RATE_LIMIT_BURST: '3', WEBHOOK_RATE_LIMIT_PER_MINUTE: '8' },
     });
   });
   afterAll(async () => {
@@ -323,6 +325,25 @@ describe('rate limits', () => {
     expect(body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect(body.errors[0].message).toMatch(/RATE_LIMIT_PER_MINUTE/);
     expect((await ask('other-key-00002')).status).toBe(200);
+  });
+
+  it('budgets operations over WebSocket per key too', async () => {
+    const client = createWsClient({
+      url: `${limited.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: 'Bearer ws-budget-key-03' },
+    });
+    const results: unknown[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        for await (const result of client.iterate({ query: '{ providers { provider } }' })) results.push(result);
+      }
+    } finally {
+      await client.dispose();
+    }
+    expect(results.slice(0, 3).every((result: any) => result.data?.providers?.length === 4)).toBe(true);
+    expect(results[3]).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
   });
 
   it('slows down key guessing from one address', async () => {

@@ -1,0 +1,65 @@
+// Open-loop load at a fixed rate, in its own process: one request every 1/rate s on a schedule that does not wait
+// for answers (autocannon's overallRate instead sends each connection's share back to back at the start of every
+// second, i.e. bursts). Latency counts from the scheduled send time, so client lag is not hidden.
+// argv[2]: JSON { url, bodies: string[] (cycled), ratePerSecond, durationS, connections }. Prints one JSON line.
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+const spec = JSON.parse(process.argv[2]);
+const target = new URL(spec.url);
+const pool = new Pool(target.origin, { connections: spec.connections ?? 50, pipelining: 1 });
+const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+const latencies = [];
+let errors = 0;
+let non2xx = 0;
+let graphqlErrors = 0;
+let sampleError = null;
+const pending = new Set();
+const interval = 1000 / spec.ratePerSecond;
+const total = Math.round(spec.ratePerSecond * spec.durationS);
+const start = performance.now();
+
+function send(index, scheduled) {
+  const body = spec.bodies[index % spec.bodies.length];
+  const request = pool
+    .request({ path: target.pathname, method: 'POST', headers, body })
+    .then(async (response) => {
+      const text = await response.body.text();
+      latencies.push(performance.now() - scheduled);
+      if (response.statusCode !== 200) non2xx++;
+      else if (text.includes('"errors"')) {
+        graphqlErrors++;
+        sampleError ??= text.slice(0, 300);
+      }
+    })
+    .catch(() => errors++)
+    .finally(() => pending.delete(request));
+  pending.add(request);
+}
+
+let sent = 0;
+while (sent < total) {
+  const now = performance.now();
+  while (sent < total && start + sent * interval <= now) {
+    send(sent, start + sent * interval);
+    sent++;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1));
+}
+await Promise.all([...pending]);
+const elapsed = (performance.now() - start) / 1000;
+latencies.sort((a, b) => a - b);
+const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+process.stdout.write(
+  `${JSON.stringify({
+    requestsPerSecond: latencies.length / elapsed,
+    total: latencies.length,
+    latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), mean: latencies.reduce((sum, value) => sum + value, 0) / latencies.length, max: latencies.at(-1) },
+    errors,
+    timeouts: 0,
+    non2xx,
+    graphqlErrors,
+    sampleError,
+  })}\n`,
+);
+await pool.close();

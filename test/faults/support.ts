@@ -1,0 +1,194 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { FaultSpec } from '../../src/sandbox/faults.js';
+import { freePort } from '../helpers/redis-server.js';
+
+/** Shared by the fault suite: a seeded PRNG, a Redis that survives SIGKILL, response checks, waiting. */
+
+/** mulberry32: small, fast, seeded; good enough to pick scenarios reproducibly. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Polls until check() is truthy (or throws after timeoutMs): a guard against hangs, not a timing assertion. */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Every extensions.code a client may see on a query or mutation (DESIGN.md "Errors"), besides request-shape codes, plus
+ * SERVICE_UNAVAILABLE for reads of the gateway's own store while Redis is away. INTERNAL_SERVER_ERROR is not here: it
+ * means a bug.
+ */
+export const ALLOWED_CODES = new Set([
+  'SERVICE_UNAVAILABLE',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'PROVIDER_DISABLED',
+  'PROVIDER_UNAVAILABLE',
+  'PROVIDER_ERROR',
+  'RATE_LIMITED',
+]);
+
+/** Codes a subscription may end with (its last item) besides the above. */
+export const SUBSCRIPTION_CODES = new Set([...ALLOWED_CODES, 'SUBSCRIBER_FELL_BEHIND', 'EVENT_LOG_UNAVAILABLE']);
+
+export interface GraphQLBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+/**
+ * Why a response is not well formed, or null when it is: valid JSON, an object with `data` or `errors`, every error
+ * with a message and an allowed extensions.code (a provider error names its provider).
+ */
+export function malformedReason(status: number, text: string, allowed: Set<string> = ALLOWED_CODES): string | null {
+  let body: GraphQLBody;
+  try {
+    body = JSON.parse(text) as GraphQLBody;
+  } catch {
+    return `HTTP ${status}: not JSON: ${text.slice(0, 200)}`;
+  }
+  if (typeof body !== 'object' || body === null || !('data' in body || 'errors' in body)) return `HTTP ${status}: neither data nor errors: ${text.slice(0, 200)}`;
+  for (const error of body.errors ?? []) {
+    const code = error.extensions?.code;
+    if (typeof error.message !== 'string') return `HTTP ${status}: an error without a message: ${JSON.stringify(error)}`;
+    if (typeof code !== 'string' || !allowed.has(code)) return `HTTP ${status}: code ${String(code)}: ${JSON.stringify(error).slice(0, 300)}`;
+    if (code.startsWith('PROVIDER_') && typeof error.extensions?.provider !== 'string') return `HTTP ${status}: provider error without a provider: ${JSON.stringify(error)}`;
+  }
+  return null;
+}
+
+/** POSTs one GraphQL operation; returns status, raw text and the parsed body (null when it is not JSON). */
+export async function postGraphQL(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<{ status: number; text: string; body: GraphQLBody | null }> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...options.headers },
+    body: JSON.stringify({ query, variables }),
+    signal: options.signal,
+  });
+  const text = await response.text();
+  let body: GraphQLBody | null = null;
+  try {
+    body = JSON.parse(text) as GraphQLBody;
+  } catch {
+    body = null;
+  }
+  return { status: response.status, text, body };
+}
+
+/** Sets a simulator's faults over its HTTP control endpoint, as an operator (or a test of another process) would. */
+export async function setFaultsOverHttp(simulatorUrl: string, faults: FaultSpec): Promise<void> {
+  const response = await fetch(`${simulatorUrl}/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  if (response.status !== 200) throw new Error(`setting faults failed: HTTP ${response.status} ${await response.text()}`);
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * A private redis-server that keeps what it acknowledged across SIGKILL: append-only file with fsync on every write
+ * (`appendfsync always`), the setting under which a Redis crash loses no acknowledged write. restart() starts it again
+ * on the same port and directory, so the data comes back, as with a production Redis that crashed and was restarted.
+ */
+export interface DurableRedis {
+  url: string;
+  port: number;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startDurableRedis(): Promise<DurableRedis> {
+  const dir = await mkdtemp(join(tmpdir(), 'vgw-faults-redis-'));
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  let exited: Promise<void> = Promise.resolve();
+
+  const launch = async (): Promise<void> => {
+    let output = '';
+    const started = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    started.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
+    started.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
+    let gone = false;
+    exited = new Promise((resolve) => started.once('exit', () => ((gone = true), resolve())));
+    child = started;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (gone) throw new Error(`redis-server exited during start-up:\n${output}`);
+      const answer = await execFileAsync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping'], { timeout: 2_000 }).then(
+        ({ stdout }) => stdout.trim(),
+        () => '',
+      );
+      if (answer === 'PONG') return;
+      if (Date.now() > deadline) throw new Error(`redis-server did not answer PING within 10 s:\n${output}`);
+      await sleep(25);
+    }
+  };
+  const signal = async (name: NodeJS.Signals): Promise<void> => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(name);
+    await exited;
+  };
+  await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    kill: () => signal('SIGKILL'),
+    async restart() {
+      await signal('SIGKILL');
+      await launch();
+    },
+    async stop() {
+      await signal('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident set size of a process in bytes, from /proc (Linux). */
+export async function rssOf(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+  if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(kb) * 1024;
+}
+
+/** A gauge or counter value from a Prometheus text exposition, e.g. nodejs_heap_size_used_bytes. */
+export function metricValue(text: string, name: string): number | null {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`));
+  if (!line) return null;
+  const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+  return Number.isFinite(value) ? value : null;
+}

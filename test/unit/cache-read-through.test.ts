@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { ReadThrough } from '../../src/services/read-through.js';
+import { MemoryCache } from '../../src/store/memory-cache.js';
+
+/** A fetch the test resolves by hand, counting calls. */
+function controlledFetch() {
+  const calls: string[][] = [];
+  const pending: ((values: Map<string, string>) => void)[] = [];
+  return {
+    calls,
+    fetch: (keys: string[]) => {
+      calls.push(keys);
+      return new Promise<Map<string, string>>((resolve) => pending.push(resolve));
+    },
+    /** Answers the oldest open call with `value@key` for each key it asked. */
+    answer(value: string) {
+      const keys = calls[calls.length - pending.length]!;
+      pending.shift()!(new Map(keys.map((key) => [key, `${value}@${key}`])));
+    },
+  };
+}
+
+/** Lets pending promise callbacks run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('ReadThrough', () => {
+  it('shares one upstream call between identical reads in flight, then serves the cache', async () => {
+    const reads = new ReadThrough<string>(new MemoryCache(), 'contact');
+    const upstream = controlledFetch();
+    const first = reads.getMany(['a', 'b'], upstream.fetch);
+    const second = reads.getMany(['b', 'a', 'a'], upstream.fetch);
+    await settle();
+    upstream.answer('v1');
+    expect(await first).toEqual(['v1@a', 'v1@b']);
+    expect(await second).toEqual(['v1@b', 'v1@a', 'v1@a']);
+    expect(await reads.getMany(['a'], upstream.fetch)).toEqual(['v1@a']);
+    expect(upstream.calls).toEqual([['a', 'b']]);
+  });
+
+  it('does not let a read that started before an invalidation serve or cache the old value afterwards', async () => {
+    const cache = new MemoryCache();
+    const reads = new ReadThrough<string>(cache, 'contact');
+    const upstream = controlledFetch();
+    const before = reads.get('a', async () => (await upstream.fetch(['a'])).get('a') ?? null);
+    await settle();
+
+    // A write lands upstream and invalidates while the old read is still in flight.
+    await reads.invalidate('a');
+    const after = reads.get('a', async () => (await upstream.fetch(['a'])).get('a') ?? null);
+    await settle();
+    expect(upstream.calls).toHaveLength(2);
+
+    upstream.answer('old');
+    upstream.answer('new');
+    expect(await before).toBe('old@a');
+    expect(await after).toBe('new@a');
+    expect(await cache.get('contact', 'a')).toBe('new@a');
+  });
+
+  it('detaches reads in flight when the kind is cleared on the cache directly, from another ReadThrough', async () => {
+    const cache = new MemoryCache();
+    const pages = new ReadThrough<string>(cache, 'list-page');
+    const upstream = controlledFetch();
+    const before = pages.getMany(['p1'], upstream.fetch);
+    await settle();
+    await cache.clearKind('list-page');
+    upstream.answer('old');
+    expect(await before).toEqual(['old@p1']);
+    expect(await cache.get('list-page', 'p1')).toBeUndefined();
+    // Another reader of the same cache and kind shares in-flight reads with the first.
+    const other = new ReadThrough<string>(cache, 'list-page');
+    const joined = [pages.getMany(['p2'], upstream.fetch), other.getMany(['p2'], upstream.fetch)];
+    await settle();
+    upstream.answer('shared');
+    expect(await Promise.all(joined)).toEqual([['shared@p2'], ['shared@p2']]);
+    expect(upstream.calls).toEqual([['p1'], ['p2']]);
+  });
+
+  it('leaves other kinds and keys in flight alone', async () => {
+    const cache = new MemoryCache();
+    const contacts = new ReadThrough<string>(cache, 'contact');
+    const upstream = controlledFetch();
+    const read = contacts.getMany(['a', 'b'], upstream.fetch);
+    await settle();
+    await cache.clearKind('list-page');
+    await cache.delete('contact', 'b');
+    upstream.answer('v');
+    expect(await read).toEqual(['v@a', 'v@b']);
+    expect(await cache.get('contact', 'a')).toBe('v@a');
+    expect(await cache.get('contact', 'b')).toBeUndefined();
+  });
+
+  it('does not cache a value that was not found, and lets the next read ask again', async () => {
+    const cache = new MemoryCache();
+    const reads = new ReadThrough<string>(cache, 'contact');
+    let calls = 0;
+    const nothing = async () => {
+      calls++;
+      return null;
+    };
+    expect(await reads.get('gone', nothing)).toBeNull();
+    expect(await reads.get('gone', nothing)).toBeNull();
+    expect(calls).toBe(2);
+  });
+});
