@@ -1,7 +1,9 @@
 // Open-loop load at a fixed rate, in its own process: one request every 1/rate s on a schedule that does not wait
 // for answers (autocannon's overallRate instead sends each connection's share back to back at the start of every
 // second, i.e. bursts). Latency counts from the scheduled send time, so client lag is not hidden.
-// argv[2]: JSON { url, bodies: string[] (cycled), ratePerSecond, durationS, connections }. Prints one JSON line.
+// The first warmupS seconds (default 1) run at the same rate but are not recorded: they open the connections and warm
+// this process's JIT, which otherwise shows up as a burst of slow answers at the start of every run.
+// argv[2]: JSON { url, bodies: string[] (cycled), ratePerSecond, durationS, warmupS?, connections }. Prints one JSON line.
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
@@ -16,15 +18,19 @@ let graphqlErrors = 0;
 let sampleError = null;
 const pending = new Set();
 const interval = 1000 / spec.ratePerSecond;
-const total = Math.round(spec.ratePerSecond * spec.durationS);
+const warmup = Math.round(spec.ratePerSecond * (spec.warmupS ?? 1));
+const total = warmup + Math.round(spec.ratePerSecond * spec.durationS);
 const start = performance.now();
+let measuredFrom = start;
 
 function send(index, scheduled) {
+  const record = index >= warmup;
   const body = spec.bodies[index % spec.bodies.length];
   const request = pool
     .request({ path: target.pathname, method: 'POST', headers, body })
     .then(async (response) => {
       const text = await response.body.text();
+      if (!record) return;
       latencies.push(performance.now() - scheduled);
       if (response.statusCode !== 200) non2xx++;
       else if (text.includes('"errors"')) {
@@ -32,7 +38,9 @@ function send(index, scheduled) {
         sampleError ??= text.slice(0, 300);
       }
     })
-    .catch(() => errors++)
+    .catch(() => {
+      if (record) errors++;
+    })
     .finally(() => pending.delete(request));
   pending.add(request);
 }
@@ -41,13 +49,14 @@ let sent = 0;
 while (sent < total) {
   const now = performance.now();
   while (sent < total && start + sent * interval <= now) {
+    if (sent === warmup) measuredFrom = start + sent * interval;
     send(sent, start + sent * interval);
     sent++;
   }
   await new Promise((resolve) => setTimeout(resolve, 1));
 }
 await Promise.all([...pending]);
-const elapsed = (performance.now() - start) / 1000;
+const elapsed = (performance.now() - measuredFrom) / 1000;
 latencies.sort((a, b) => a - b);
 const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
 process.stdout.write(

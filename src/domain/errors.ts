@@ -64,11 +64,3 @@ export class ProviderFailure extends Error {
     });
   }
 }
-
-/** A capability whose issue has not been built yet; surfaces as extensions.code NOT_IMPLEMENTED. */
-export class NotImplemented extends Error {
-  constructor(what: string) {
-    super(`${what} is not implemented yet.`);
-    this.name = 'NotImplemented';
-  }
-}

@@ -67,6 +67,7 @@ export class DomainNameApiSimulator {
     this.path = options.contactServicePath ?? '/ContactApi.svc';
     this.contacts = seedDomainNameApi(options.seed ?? 1, Math.floor(this.now() / 3_600_000) * 3_600_000);
     this.server = new SimulatorServer('DOMAIN_NAME_API', (request) => this.handle(request));
+    if (options.faults) this.server.setFaults(options.faults);
   }
 
   endpoint(): DomainNameApiEndpoint {

@@ -95,6 +95,7 @@ export class OpenproviderSimulator {
     this.rows = seed.rows;
     this.customers = seed.customers;
     this.server = new SimulatorServer('OPENPROVIDER', (request) => this.handle(request));
+    if (options.faults) this.server.setFaults(options.faults);
   }
 
   /** The sandbox credentials (the initial password, even after changePassword). */

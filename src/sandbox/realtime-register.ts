@@ -58,6 +58,7 @@ export class RealtimeRegisterSimulator {
     this.asyncShare = options.asyncShare ?? 0.1;
     this.coin = seededRandom(seed ^ 0x5eed);
     this.server = new SimulatorServer('REALTIME_REGISTER', (request) => this.handle(request), seededRandom(seed ^ 0xfa17));
+    if (options.faults) this.server.setFaults(options.faults);
     this.contacts = new ContactBook({ [SEED_CUSTOMER]: seedContacts(options.contactCount ?? 500, seed) }, now);
     this.notifications = new NotificationCenter({
       gatewayUrl: options.gatewayUrl,

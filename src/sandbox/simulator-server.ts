@@ -46,9 +46,9 @@ export class SimulatorServer {
   readonly requests: RecordedRequest[] = [];
   /**
    * The request log keeps the newest this many (a sandbox gateway runs for days; an unbounded log would grow without
-   * end). Counts are over the kept requests.
+   * end). Counts are over the kept requests: code counting across more requests than this raises it.
    */
-  maxRecorded = 20_000;
+  maxRecorded = 100_000;
   private faults: FaultSpec = {};
   /** Requests still to fail under the current faults' failFirst. */
   private failuresLeft = 0;

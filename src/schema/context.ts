@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import type { Services } from '../services/index.js';
 
@@ -15,4 +16,9 @@ export interface GatewayContext {
   principal: Principal;
   requestId: string;
   logger: Logger;
+  /**
+   * Errors to report beside data that was still returned (a merged connection missing one provider). useErrorCodes
+   * adds them to the response with their codes.
+   */
+  partialErrors: GraphQLError[];
 }

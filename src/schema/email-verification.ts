@@ -2,6 +2,7 @@ import type { EmailVerification } from '../domain/email-verification.js';
 import { emailVerificationKey } from '../domain/email-verification.js';
 import { InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
 import { builder } from './builder.js';
+import { withPartialFailures } from './partial-failures.js';
 import { ContactRef, contactLoadKey } from './contact.js';
 import { connectionTypes } from './connection.js';
 import { EmailVerificationFailureEnum, EmailVerificationStatusEnum, ProviderEnum } from './enums.js';
@@ -64,7 +65,8 @@ builder.queryField('emailVerifications', (t) =>
       first: t.arg.int({ required: false, description: 'Page size, 1 to 1000 (default 50).' }),
       after: t.arg.string({ required: false }),
     },
-    resolve: (_root, args, context) => context.services.emailVerifications.list(args.filter ?? null, args, context),
+    resolve: async (_root, args, context, info) =>
+      withPartialFailures(await context.services.emailVerifications.list(args.filter ?? null, args, context), context, info),
   }),
 );
 

@@ -1,12 +1,12 @@
 import { GraphQLError } from 'graphql';
-import { Conflict, InputRejected, NotFound, NotImplemented, ProviderFailure } from '../domain/errors.js';
+import { Conflict, InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
 import type { ProviderFailureKind } from '../domain/errors.js';
 import { UnknownProviderValue } from '../domain/status-mapping.js';
 import type { Logger } from '../observability/logger.js';
 import { StoreUnavailable } from '../store/store-errors.js';
 
 /**
- * The only codes a client ever sees in extensions.code (DESIGN.md, "Errors"), plus NOT_IMPLEMENTED and
+ * The only codes a client ever sees in extensions.code (DESIGN.md, "Errors"), plus
  * SERVICE_UNAVAILABLE (the gateway's own store, Redis, is unreachable: retry shortly).
  */
 export type ErrorCode =
@@ -18,7 +18,6 @@ export type ErrorCode =
   | 'PROVIDER_UNAVAILABLE'
   | 'PROVIDER_ERROR'
   | 'RATE_LIMITED'
-  | 'NOT_IMPLEMENTED'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
@@ -72,9 +71,6 @@ export function toClientError(error: GraphQLError, requestId: string, logger: Lo
       ...at,
       extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
     });
-  }
-  if (original instanceof NotImplemented) {
-    return new GraphQLError(original.message, { ...at, extensions: { code: 'NOT_IMPLEMENTED' } });
   }
   if (original instanceof UnknownProviderValue) logger.warn({ err: original, requestId }, 'provider sent a value the gateway cannot map');
   else logger.error({ err: original, requestId, path: error.path }, 'unexpected error in a resolver');

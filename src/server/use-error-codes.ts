@@ -11,9 +11,12 @@ import { toClientError } from './error-codes.js';
  */
 export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
   const mapResult = (result: ExecutionResult, context: GatewayContext, operation: string): ExecutionResult => {
-    metrics.graphqlRequests.inc({ operation, outcome: result.errors?.length ? 'error' : 'ok' });
-    if (!result.errors?.length) return result;
-    const errors = result.errors.map((error) => toClientError(error as GraphQLError, context.requestId, context.logger));
+    // Partial failures (data still returned) are reported once, with the first result that carries them.
+    const partial = context.partialErrors?.splice(0) ?? [];
+    const raw = [...(result.errors ?? []), ...partial];
+    metrics.graphqlRequests.inc({ operation, outcome: raw.length ? 'error' : 'ok' });
+    if (!raw.length) return result;
+    const errors = raw.map((error) => toClientError(error as GraphQLError, context.requestId, context.logger));
     for (const error of errors) metrics.resolverErrors.inc({ code: String(error.extensions.code ?? 'UNKNOWN') });
     return { ...result, errors };
   };

@@ -81,7 +81,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       const requestLogger = logger.child({ requestId });
       try {
         const principal = principalOfRequest(request) ?? (await options.authenticate(header('authorization') ?? connectionAuthorization(connectionParams)));
-        return { services: options.services(), principal, requestId, logger: requestLogger };
+        return { services: options.services(), principal, requestId, logger: requestLogger, partialErrors: [] };
       } catch (error) {
         if (error instanceof GraphQLError) throw error;
         requestLogger.error({ err: error }, 'could not build the request context');

@@ -1,7 +1,7 @@
 import { checkVerifications } from '../domain/check-verifications.js';
 import type { Contact, ContactDraft, ContactKey } from '../domain/contact.js';
 import { contactKeyString } from '../domain/contact.js';
-import { InputRejected, NotFound, NotImplemented, ProviderFailure } from '../domain/errors.js';
+import { InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
 import { isRtrHandle } from '../domain/handles.js';
@@ -104,7 +104,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
   const loadFromSource = async (provider: Provider, handles: string[], scope: RequestScope): Promise<(Contact | null)[]> => {
     assertEnabled(provider);
     const source = deps.contactSources?.[provider];
-    if (!source) throw new NotImplemented(`${PROVIDER_LABEL[provider]} contact lookup`);
+    if (!source) throw ProviderFailure.disabled(provider);
     const keyOf = (handle: string) => contactKeyString({ provider, customer: null, handle });
     const handleOf = new Map(handles.map((handle) => [keyOf(handle), handle]));
     return contacts.getMany([...handleOf.keys()], async (missing) => {
@@ -148,8 +148,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         request,
       });
     } catch (error) {
-      if (error instanceof NotImplemented) scope.logger.info({ handle: key.handle }, 'VERIFICATION_SUBMITTED not recorded: the event log is not built yet');
-      else scope.logger.error({ err: error, handle: key.handle }, 'evidence accepted but the VERIFICATION_SUBMITTED event could not be recorded');
+      scope.logger.error({ err: error, handle: key.handle }, 'evidence accepted but the VERIFICATION_SUBMITTED event could not be recorded');
     }
   };
 

@@ -1,5 +1,4 @@
 import { emailVerificationKey, type EmailVerification, type EmailVerificationStatus } from '../domain/email-verification.js';
-import { NotImplemented } from '../domain/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Locks } from '../store/index.js';
 import type { EmailVerificationService } from './email-verifications.js';
@@ -117,9 +116,7 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
       known = next;
       quiet = false;
     } catch (err) {
-      if (err instanceof NotImplemented) {
-        if (!quiet) logger.debug('email verification is not available yet; the status watcher skips');
-      } else if (!quiet) {
+      if (!quiet) {
         logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'email status check failed; retrying next time');
       }
       quiet = true;

@@ -63,6 +63,12 @@ export function matchesFilter(row: EmailVerification, filter: EmailVerificationF
   return true;
 }
 
+/** Rows merged across providers, and the providers that failed while others answered. */
+interface MergedRows {
+  rows: EmailVerification[];
+  failures: Error[];
+}
+
 /**
  * Openprovider (list, start, restart) and Domain Name API (one contact at a time, resend notice) behind one
  * connection. Every upstream read goes through the cache with in-flight coalescing: list pages (kind 'list-page')
@@ -128,30 +134,38 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
    * The materialised connection of a filter, kept for VIEW_MEMO_MS in this process and shared by identical queries
    * in flight: a burst of identical page views then costs one cache read and one sort, not one each. Writes clear it.
    */
-  const views = new Map<string, { rows: Promise<EmailVerification[]>; until: number }>();
-  const viewOf = (filter: EmailVerificationFilter, fingerprint: string, scope: RequestScope): Promise<EmailVerification[]> => {
+  const views = new Map<string, { rows: Promise<MergedRows>; until: number }>();
+  const viewOf = (filter: EmailVerificationFilter, fingerprint: string, scope: RequestScope): Promise<MergedRows> => {
     const now = Date.now();
     const held = views.get(fingerprint);
     if (held && held.until > now) return held.rows;
     const rows = rowsOf(filter, scope);
     views.set(fingerprint, { rows, until: now + VIEW_MEMO_MS });
-    rows.catch(() => views.delete(fingerprint));
+    // A view missing a provider is not kept: the next page view asks that provider again.
+    rows.then((merged) => merged.failures.length && views.delete(fingerprint), () => views.delete(fingerprint));
     if (views.size > 1000) {
       for (const [key, view] of views) if (view.until <= now) views.delete(key);
     }
     return rows;
   };
 
-  const rowsOf = async (filter: EmailVerificationFilter, scope: RequestScope): Promise<EmailVerification[]> => {
+  /**
+   * The merged rows of every provider the filter reads. One failing provider does not hide the others: its failure
+   * is returned beside their rows (all failing: the first failure is thrown).
+   */
+  const rowsOf = async (filter: EmailVerificationFilter, scope: RequestScope): Promise<MergedRows> => {
     const providers = providersOf(filter);
-    const parts = await Promise.all(
+    const parts = await Promise.allSettled(
       providers.map((provider) => (provider === 'OPENPROVIDER' ? openproviderRows(filter, scope) : domainNameApiRows(filter, scope))),
     );
+    const failures = parts.flatMap((part) => (part.status === 'rejected' ? [part.reason as Error] : []));
+    if (failures.length > 0 && failures.length === parts.length) throw failures[0];
     const unique = new Map<string, EmailVerification>();
-    for (const row of parts.flat()) {
-      if (matchesFilter(row, filter)) unique.set(emailVerificationKey(row), row);
+    for (const part of parts) {
+      if (part.status !== 'fulfilled') continue;
+      for (const row of part.value) if (matchesFilter(row, filter)) unique.set(emailVerificationKey(row), row);
     }
-    return sortRows([...unique.values()]);
+    return { rows: sortRows([...unique.values()]), failures };
   };
 
   /** Openprovider's rows of one address, fresh from upstream (after a write). */
@@ -209,13 +223,14 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       const fingerprint = filterFingerprint(normal);
       const start = page.after ? decodeCursor(page.after, fingerprint) + 1 : 0;
       const first = page.first ?? DEFAULT_PAGE_SIZE;
-      const rows = await viewOf(normal, fingerprint, scope);
+      const { rows, failures } = await viewOf(normal, fingerprint, scope);
       const slice = rows.slice(start, start + first);
       return {
         items: slice.map((node, index) => ({ cursor: encodeCursor(start + index, fingerprint), node })),
         totalCount: rows.length,
         hasNextPage: start + slice.length < rows.length,
         hasPreviousPage: start > 0,
+        ...(failures.length ? { failures } : {}),
       };
     },
 

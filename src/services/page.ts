@@ -4,6 +4,11 @@ export interface Page<T> {
   totalCount: number;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
+  /**
+   * Providers that failed while the others answered (a merged connection): the page holds the healthy providers'
+   * rows and the schema reports each failure as an error beside the data.
+   */
+  failures?: Error[];
 }
 
 export interface PageArgs {

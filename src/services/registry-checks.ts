@@ -1,4 +1,4 @@
-import { InputRejected, NotImplemented, ProviderFailure } from '../domain/errors.js';
+import { InputRejected, ProviderFailure } from '../domain/errors.js';
 import type { VerificationEventPayload } from '../domain/events.js';
 import type { RegistryCheck } from '../domain/registry-check.js';
 import { lastFour } from '../domain/registry-check.js';
@@ -40,7 +40,7 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
 
   /**
    * Appends REGISTRY_CHECK_DECIDED (deduplicated on session + status). Returns false when the event log could not
-   * be written (EventLogUnavailable). Until the event log exists (NotImplemented) the decision is only stored.
+   * be written (EventLogUnavailable).
    */
   async function recordDecided(check: RegistryCheck, source: 'veriff-sync' | 'veriff-webhook'): Promise<{ written: boolean; duplicate: boolean }> {
     const payload: VerificationEventPayload = {
@@ -54,10 +54,6 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
       const { duplicate } = await deps.events.record(payload, { dedupeKey: `veriff:${check.id}:${check.status}`, source });
       return { written: true, duplicate };
     } catch (error) {
-      if (error instanceof NotImplemented) {
-        logger.warn({ sessionId: check.id }, 'registry check decided; no event recorded (the event log is not implemented)');
-        return { written: true, duplicate: false };
-      }
       if (error instanceof StoreUnavailable) {
         logger.error({ sessionId: check.id, err: error }, 'registry check decided; the event log is unavailable');
         return { written: false, duplicate: false };

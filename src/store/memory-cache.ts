@@ -72,11 +72,6 @@ export class MemoryCache implements Cache {
     return this.invalidations.add(listener);
   }
 
-  /** Every live entry as [namespaced key, JSON], for tests that check what was (never) cached. */
-  dump(): [key: string, json: string][] {
-    return [...this.entries.entries()];
-  }
-
   /** Entries currently held (expired ones may still count until touched); for tests. */
   get size(): number {
     return this.entries.size;

@@ -31,6 +31,8 @@ interface StampedValue {
  *
  * A delete or clear that was dropped while degraded would leave a stale value behind once Redis is back, so the
  * kinds it touched are cleared (generation bump) as part of the probe, before any read is served from Redis again.
+ * That clear is shared: every instance refetches that kind once. (An instance that could still reach Redis while this
+ * one could not serves the old value until this one recovers, or the TTL ends, whichever is first.)
  *
  * clearKind uses a generation counter per kind (`vgw:v1:gen:<kind>`), not SCAN+DEL (which cannot be done atomically,
  * or at all cheaply, across a cluster). Every value is stored as `{"g": generation, "v": value}`; every read fetches

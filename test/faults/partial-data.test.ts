@@ -41,6 +41,7 @@ const VALIDATE = `mutation Validate($input: ValidateRegistryInput!) {
     ... on ProviderError { provider retryable httpStatus }
   }
 }`;
+const VALIDATE_WAIT = VALIDATE.replace('retryable httpStatus', 'retryable httpStatus code retryAfterSeconds');
 
 const PERSON = { idNumber: '39912310120', firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08' };
 const SHARED_EMAIL = 'shared.registrant@example.com';
@@ -112,13 +113,20 @@ describe('emailVerifications across providers', () => {
     expect(providers).toEqual(new Set(['OPENPROVIDER', 'DOMAIN_NAME_API']));
   });
 
-  it.each(['OPENPROVIDER', 'DOMAIN_NAME_API'] as const)('names %s when it fails the lookup', async (failing) => {
+  it.each(['OPENPROVIDER', 'DOMAIN_NAME_API'] as const)('keeps the other provider\'s rows and names %s when it fails', async (failing) => {
+    // An address only the healthy provider knows, asked for the first time (so nothing is cached yet).
+    const email =
+      failing === 'OPENPROVIDER'
+        ? gateway.sandbox!.domainNameApi.contacts.at(-1 - fresh % 50)!.email
+        : gateway.sandbox!.openprovider.rows.at(-1 - fresh % 50)!.email;
     simulator(failing).setFaults({ errorRate: 1, status: 502 });
-    // A fresh address per run: the shared one is cached by now.
-    const email = failing === 'OPENPROVIDER' ? 'nobody.op@example.com' : 'nobody.dna@example.com';
     const reply = await gateway.graphql(WITH_EMAIL, { rtr: freshHandles().rtr, email });
     expect(malformedReason(reply.status, JSON.stringify(reply))).toBeNull();
     expect(errorsByField(reply).emailVerifications).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: failing, retryable: true });
+    const rows = reply.data.emailVerifications.edges.map((edge: { node: { provider: string; email: string } }) => edge.node);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row: { provider: string; email: string }) => row.provider !== failing && row.email === email)).toBe(true);
+    expect(reply.data.rtr).toEqual({ handle: expect.any(String) });
   });
 });
 
@@ -142,5 +150,18 @@ describe('the upstream deadline', () => {
     // The other providers do not notice.
     const other = await gateway.graphql(SPANNING, { ...freshHandles(), check: checkId });
     expect(other.errors).toBeUndefined();
+  });
+
+  it('passes on how long Veriff says its outage lasts', async () => {
+    simulator('VERIFF').setFaults({ outage: true });
+    const reply = await gateway.graphql(VALIDATE_WAIT, { input: PERSON });
+    expect(reply.data.validateRegistry).toEqual({
+      __typename: 'ProviderError',
+      provider: 'VERIFF',
+      retryable: true,
+      httpStatus: 503,
+      code: '1503',
+      retryAfterSeconds: 60,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import type { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
@@ -30,6 +31,7 @@ function randomRtrHandle(): string {
 
 const EVENTS = `{ verificationEvents(first: 1000) { edges { node {
   id type
+  ... on RegistryCheckDecidedEvent { registryCheck { sessionId status } }
   ... on VerificationRequiredEvent { request { contactHandle } }
   ... on ProviderNotificationEvent { notificationId }
 } } } }`;
@@ -68,6 +70,33 @@ async function redisStatus(): Promise<string | undefined> {
   return ((await response.json()) as { redis?: string }).redis;
 }
 
+/** A Veriff decision webhook for a session, signed with the sandbox secret; resolves with the gateway's status. */
+async function postVeriffDecision(sessionId: string): Promise<number> {
+  const body = JSON.stringify({
+    status: 'success',
+    verification: {
+      id: sessionId,
+      code: 9001,
+      status: 'approved',
+      person: { firstName: 'ANN', lastName: 'LEE', idNumber: null, dateOfBirth: null, yearOfBirth: null, placeOfBirth: null, addresses: [] },
+      reason: null,
+      reasonCode: null,
+      vendorData: null,
+      endUserId: null,
+      decisionTime: new Date().toISOString(),
+      acceptanceTime: new Date().toISOString(),
+    },
+    technicalData: { ip: null },
+  });
+  const signature = createHmac('sha256', 'sandbox-veriff-shared-secret').update(body).digest('hex');
+  const response = await fetch(`${gateway.url}/webhooks/veriff`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-auth-client': 'sandbox-veriff-api-key', 'x-hmac-signature': signature },
+    body,
+  });
+  return response.status;
+}
+
 const acks = (id: number) => simulator.server.count(`/v2/customers/sandbox/notifications/${id}/ack`, 'POST');
 const deliveriesOf = (id: number) => simulator.deliveries.filter((delivery) => delivery.notificationId === id);
 
@@ -84,7 +113,8 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     env: { REDIS_URL: redis.url },
     // The provider redelivers a refused webhook every 250 ms here (for 15 s), not after 10 s, 30 s, 2 min, ...
-    gateway: { sandbox: { realtimeRegister: { webhookRetryDelaysMs: Array.from({ length: 60 }, () => 250) } } },
+    // Veriff's own decision stays away (10 min): the test delivers it by hand, during and after the outage.
+    gateway: { sandbox: { realtimeRegister: { webhookRetryDelaysMs: Array.from({ length: 60 }, () => 250) }, veriffDecisionDelayMs: 600_000 } },
   });
   simulator = gateway.sandbox!.realtimeRegister;
   await eventually(async () => (await redisStatus()) === 'ok', 10_000, 'redis ready');
@@ -103,6 +133,11 @@ describe('Redis killed and restarted under load', () => {
     const subscriptions: Subscription[] = [subscribeSse(gateway, {}), subscribeWs(gateway, {})];
     await eventually(async () => (await gateway.metrics.subscribers.get()).values.reduce((sum, value) => sum + value.value, 0) >= 2, 10_000, 'subscribed');
 
+    const check = await gateway.graphql(
+      `mutation { validateRegistry(input: { idNumber: "39912310120", firstName: "Ann", lastName: "Lee", dateOfBirth: "1980-01-08" }) {
+        ... on ValidateRegistrySuccess { registryCheck { id sessionId } } } }`,
+    );
+    const sessionId: string = check.data.validateRegistry.registryCheck.sessionId;
     const before = [inject(), inject(), inject(), inject()];
     await eventually(() => before.every((notification) => deliveriesOf(notification.id).some((delivery) => delivery.delivered)), 15_000, 'delivered before the outage');
 
@@ -113,9 +148,20 @@ describe('Redis killed and restarted under load', () => {
     // The provider pushed each one and the gateway refused it, so the provider keeps it and delivers again.
     await eventually(() => during.every((notification) => deliveriesOf(notification.id).some((delivery) => delivery.status === 503)), 15_000, 'webhooks refused');
     expect(during.flatMap((notification) => deliveriesOf(notification.id)).every((delivery) => !delivery.delivered)).toBe(true);
+    // Veriff's decision is refused too, so Veriff keeps it and delivers it again.
+    expect(await postVeriffDecision(sessionId)).toBe(503);
     // The poller reads the queue but stores nothing, so it acknowledges nothing.
     await gateway.services.verificationRequests.pollNotifications();
     expect(during.map((notification) => acks(notification.id))).toEqual([0, 0, 0, 0]);
+    // What lives only in the gateway's store says so, retryably, instead of failing as an unexpected error.
+    const fromStore = await gateway.graphql(`{
+      verificationEvents(first: 5) { edges { node { id } } }
+      verificationRequests(first: 5) { totalCount }
+      registryCheck(id: "00000000-0000-4000-8000-000000000000") { id }
+    }`);
+    expect(fromStore.data).toBeNull();
+    expect(fromStore.errors?.map((error) => error.extensions?.code)).toEqual(expect.arrayContaining(['SERVICE_UNAVAILABLE']));
+    expect(fromStore.errors?.every((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE' && error.extensions?.retryable === true)).toBe(true);
     const readyz = await fetch(`${gateway.url}/readyz`);
     expect(readyz.status).toBe(200);
     expect(await readyz.json()).toMatchObject({ status: 'degraded', redis: 'down' });
@@ -126,6 +172,8 @@ describe('Redis killed and restarted under load', () => {
     phase = 'after';
     await eventually(async () => (await redisStatus()) === 'ok', 10_000, 'redis back');
     const after = [inject(), inject()];
+    expect(await postVeriffDecision(sessionId)).toBe(200);
+    expect(await postVeriffDecision(sessionId)).toBe(200);
     const all = [...before, ...during, ...after];
 
     // Redelivered webhooks land, and the poller stores (deduplicated) and acknowledges every one.
@@ -155,6 +203,10 @@ describe('Redis killed and restarted under load', () => {
     expect(Object.fromEntries(all.map((notification) => [keyOf(notification), counts.get(keyOf(notification)) ?? 0]))).toEqual(
       Object.fromEntries(all.map((notification) => [keyOf(notification), 1])),
     );
+
+    // The redelivered decision was stored once.
+    const decided = events.data.verificationEvents.edges.filter((edge: { node: { registryCheck?: { sessionId: string } } }) => edge.node.registryCheck?.sessionId === sessionId);
+    expect(decided.map((edge: { node: { registryCheck: { status: string } } }) => edge.node.registryCheck.status)).toEqual(['APPROVED']);
 
     // Each subscriber saw the stored events from its start on, once each and in log order, across the restart.
     const stored: string[] = events.data.verificationEvents.edges.map((edge: { node: { id: string } }) => edge.node.id);

@@ -211,6 +211,16 @@ describe('fault controls', () => {
     expect(await (await fetch(`${url}/__control/faults`)).json()).toEqual({});
   });
 
+  it('are taken from the options of a simulator built on its own', async () => {
+    const { OpenproviderSimulator } = await import('../../src/sandbox/openprovider.js');
+    const { DomainNameApiSimulator } = await import('../../src/sandbox/domain-name-api.js');
+    const { RealtimeRegisterSimulator } = await import('../../src/sandbox/realtime-register.js');
+    const options = { gatewayUrl: () => null, faults: { outage: true } };
+    for (const simulator of [new OpenproviderSimulator(options), new DomainNameApiSimulator(options), new RealtimeRegisterSimulator(options)]) {
+      expect(simulator.server.getFaults()).toEqual({ outage: true });
+    }
+  });
+
   it('read SANDBOX_FAULTS keyed by provider and name the culprit of a typo', () => {
     expect(parseFaults('{"OPENPROVIDER":{"errorRate":1,"status":503},"VERIFF":{"latencyMs":2000}}')).toEqual({
       OPENPROVIDER: { errorRate: 1, status: 503 },

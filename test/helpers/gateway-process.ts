@@ -11,6 +11,8 @@ export interface GatewayProcess {
   exited: Promise<number | null>;
 }
 
+const READY_TIMEOUT_MS = 30_000;
+
 /** Runs `node --import tsx src/main.ts` (the README's start command) on a free port and waits until it is ready. */
 export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
   const port = await freePort();
@@ -24,14 +26,22 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
   child.stderr!.on('data', (chunk) => (text += String(chunk)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
+    // Never leave an orphan behind: a gateway that does not say it is ready in time is killed.
+    const giveUp = setTimeout(() => {
+      clearInterval(check);
+      child.kill('SIGKILL');
+      reject(new Error(`gateway did not become ready within ${READY_TIMEOUT_MS} ms:\n${text}`));
+    }, READY_TIMEOUT_MS);
     const check = setInterval(() => {
       if (text.includes('gateway ready')) {
         clearInterval(check);
+        clearTimeout(giveUp);
         resolve();
       }
     }, 50);
     void exited.then((code) => {
       clearInterval(check);
+      clearTimeout(giveUp);
       reject(new Error(`gateway exited with ${code} before it was ready:\n${text}`));
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emailVerificationKey, type EmailVerification } from '../../src/domain/email-verification.js';
-import { NotImplemented } from '../../src/domain/errors.js';
+import { ProviderFailure } from '../../src/domain/errors.js';
 import type { VerificationEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -105,10 +105,10 @@ describe('email status watcher', () => {
     expect(calls).toEqual(['list', `get:${emailVerificationKey(row('b@example.com', 'VERIFIED'))}`]);
   });
 
-  it('skips quietly while email verification is not implemented', async () => {
+  it('skips a round, recording nothing, while the email providers fail', async () => {
     const { watcher, recorded } = setup(() => {
       const missing = async (): Promise<never> => {
-        throw new NotImplemented('Email verification');
+        throw ProviderFailure.disabled('OPENPROVIDER');
       };
       return { list: missing, get: missing, forContact: missing, resend: missing };
     });

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Contact } from '../../src/domain/contact.js';
-import { InputRejected, NotImplemented, ProviderFailure } from '../../src/domain/errors.js';
+import { InputRejected, ProviderFailure } from '../../src/domain/errors.js';
 import type { VerificationRequest } from '../../src/domain/verification-request.js';
 import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -34,8 +34,9 @@ afterAll(async () => {
   await simulator.stop();
 });
 
+/** A dependency this test does not use: calling it is a bug in the test. */
 const notBuilt = (what: string) => async (): Promise<never> => {
-  throw new NotImplemented(what);
+  throw new Error(`${what} is not used in this test`);
 };
 const request: VerificationRequest = {
   id: 'rtr:sandbox:42',
@@ -125,10 +126,11 @@ describe('ContactService.keyFor', () => {
 });
 
 describe('ContactService.load', () => {
-  it('says NotImplemented for Openprovider until a contact source is provided', async () => {
+  it('says PROVIDER_DISABLED for Openprovider when no contact source is configured', async () => {
     const { service, scope } = serviceWith();
     const [result] = await service.load([{ provider: 'OPENPROVIDER', customer: null, handle: 'JD1-NL' }], scope);
-    expect(result).toBeInstanceOf(NotImplemented);
+    expect(result).toBeInstanceOf(ProviderFailure);
+    expect((result as ProviderFailure).kind).toBe('DISABLED');
   });
 
   it('asks a contact source once for the distinct misses and caches what it returns', async () => {
@@ -151,13 +153,6 @@ describe('ContactService.load', () => {
 });
 
 describe('ContactService.submitVerification', () => {
-  it('works while verification requests and the event log are not built, logging the skipped event', async () => {
-    const { service, scope, lines } = serviceWith();
-    const result = await service.submitVerification({ handle: 'rtr-0001', verifications: [idCard] }, scope);
-    expect(result).toMatchObject({ async: false, request: null, key: { customer: 'sandbox', handle: 'rtr-0001' } });
-    expect(lines.join('')).toContain('VERIFICATION_SUBMITTED not recorded');
-  });
-
   it('logs, and does not fail the accepted write, when the event cannot be recorded', async () => {
     const record = vi.fn(async () => {
       throw new Error('log down');

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Config, VeriffConfig } from '../../src/config.js';
-import { NotImplemented } from '../../src/domain/errors.js';
 import type { VerificationEventPayload } from '../../src/domain/events.js';
 import type { RegistryCheck } from '../../src/domain/registry-check.js';
 import { silentLogger } from '../../src/observability/logger.js';
@@ -186,12 +185,4 @@ describe('registry-check webhook', () => {
     expect((await service.webhook(signed(decision()))).status).toBe(503);
   });
 
-  it('still stores the decision and answers 200 while the event log is not implemented', async () => {
-    const { service, stores } = setup(async () => {
-      throw new NotImplemented('The event log');
-    });
-    await stores.registryChecks.put(pending);
-    expect((await service.webhook(signed(decision()))).status).toBe(200);
-    expect((await stores.registryChecks.get(SESSION))?.status).toBe('APPROVED');
-  });
 });

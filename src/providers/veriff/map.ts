@@ -150,7 +150,8 @@ const MISSING_FIELD: { pattern: RegExp; path: string[]; message: string }[] = [
 /**
  * A non-2xx answer -> the domain error to throw. Upstream messages are never passed on as they are (they could echo
  * input); each known code gets the gateway's own words. 1102 -> InputRejected naming the field; 18xx (and any other
- * 401/403) -> AUTH, not retryable; 429 -> RATE_LIMITED with Retry-After; 5xx -> UNAVAILABLE, retryable.
+ * 401/403) -> AUTH, not retryable; 429 -> RATE_LIMITED with Retry-After; 5xx -> UNAVAILABLE, retryable (Retry-After
+ * passed on when sent).
  */
 export function veriffFailure(response: UpstreamResponse, now: number = Date.now()): InputRejected | ProviderFailure {
   const { status } = response;
@@ -166,17 +167,19 @@ export function veriffFailure(response: UpstreamResponse, now: number = Date.now
   if (code?.startsWith('18') || status === 401 || status === 403) {
     return new ProviderFailure('VERIFF', authMessage(code, status), { ...details, kind: 'AUTH', retryable: false });
   }
+  const waitMs = parseRetryAfter(response.headers['retry-after'], now);
+  const retryAfterSeconds = waitMs === undefined ? null : Math.max(1, Math.ceil(waitMs / 1000));
   if (status === 429) {
-    const waitMs = parseRetryAfter(response.headers['retry-after'], now);
     return new ProviderFailure('VERIFF', 'Veriff is rate limiting the gateway; try again later.', {
       ...details,
       kind: 'RATE_LIMITED',
       retryable: true,
-      retryAfterSeconds: waitMs === undefined ? null : Math.max(1, Math.ceil(waitMs / 1000)),
+      retryAfterSeconds,
     });
   }
   if (status >= 500) {
-    return new ProviderFailure('VERIFF', `Veriff failed with HTTP ${status}; try again later.`, { ...details, kind: 'UNAVAILABLE', retryable: true });
+    // A 503 may say when to come back (RFC 9110 §10.2.3), as Veriff's maintenance answers do.
+    return new ProviderFailure('VERIFF', `Veriff failed with HTTP ${status}; try again later.`, { ...details, kind: 'UNAVAILABLE', retryable: true, retryAfterSeconds });
   }
   return new ProviderFailure('VERIFF', `Veriff refused the request (HTTP ${status}${code ? `, code ${code}` : ''}).`, {
     ...details,
