@@ -1,3 +1,4 @@
+import { seededRandom } from './seeded-random.js';
 /**
  * Seed data of the Domain Name API simulator: 200 contacts DNA-1001 to DNA-1200 in every verification status, with
  * contact fields. Deterministic for a seed and a start time (dates are relative to it).
@@ -48,17 +49,6 @@ const CITIES: { city: string; state: string; zip: string }[] = [
 ];
 const MAIL_DOMAINS = ['example.com', 'example.net', 'example.org'];
 
-/** mulberry32: a small, fast, seeded PRNG in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function seedDomainNameApi(seed: number, startMs: number, count = 200): DnaSimContact[] {
   const random = seededRandom(seed * 104_729 + 3);

@@ -1,3 +1,4 @@
+import { seededRandom } from './seeded-random.js';
 /**
  * Seed data of the Openprovider simulator: contact handles OP000001-NL upward, each with one email address used by
  * one to five domains (one verification row per email and domain, as Openprovider keeps them). Deterministic for a
@@ -80,17 +81,6 @@ const STATUS_WEIGHTS: [OpenproviderSimRow['status'], number][] = [
   ['failed', 0.25],
 ];
 
-/** mulberry32: a small, fast, seeded PRNG in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `OP000001-NL`. */
 export function openproviderHandle(index: number): string {

@@ -1,5 +1,6 @@
 import type { OpenproviderSimCustomer, OpenproviderSimRow } from './openprovider-seed.js';
-import { seedOpenprovider, seededRandom, VERIFICATION_WINDOW_MS } from './openprovider-seed.js';
+import { seedOpenprovider, VERIFICATION_WINDOW_MS } from './openprovider-seed.js';
+import { seededRandom } from './seeded-random.js';
 import type { SimulatorOptions } from './simulator-options.js';
 import type { SimRequest, SimResponse } from './simulator-server.js';
 import { SimulatorServer } from './simulator-server.js';

@@ -1,3 +1,4 @@
+import { seededRandom } from './seeded-random.js';
 import type { SimContact, SimVerification } from './realtime-register-contacts.js';
 import type { DenicRequestOptions } from './realtime-register-notifications.js';
 
@@ -7,17 +8,6 @@ import type { DenicRequestOptions } from './realtime-register-notifications.js';
  * some already holding verification evidence. Same seed, same data, on every run.
  */
 
-/** mulberry32: a small seeded PRNG, good enough for sandbox data and coin flips. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface City {
   city: string;

@@ -3,7 +3,8 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import type { AddressInfo, Socket } from 'node:net';
 import type { Provider } from '../domain/providers.js';
 import type { FaultSpec } from './faults.js';
-import { checkFaultSpec, seededDice } from './faults.js';
+import { checkFaultSpec } from './faults.js';
+import { seededRandom } from './seeded-random.js';
 
 /** One request a simulator served, kept so tests can count upstream calls. */
 export interface RecordedRequest {
@@ -74,7 +75,7 @@ export class SimulatorServer {
   setFaults(faults: FaultSpec | null | undefined): void {
     this.faults = { ...(faults ?? {}) };
     this.failuresLeft = this.faults.failFirst ?? 0;
-    this.dice = this.faults.seed === undefined ? this.random : seededDice(this.faults.seed);
+    this.dice = this.faults.seed === undefined ? this.random : seededRandom(this.faults.seed);
   }
 
   getFaults(): FaultSpec {
