@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../observability/logger.js';
 import type { RedisConnection } from '../store/index.js';
+import { withDeadline } from '../store/index.js';
 import type { BucketPolicy, RateLimiter } from './rate-limit.js';
 import { createMemoryRateLimiter, secondsUntilToken, UNLIMITED } from './rate-limit.js';
 
@@ -29,9 +30,15 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return { allowed, math.floor(tokens * 1000) }
 `;
 
+/** A rate-limit check must cost far less than the request it guards. */
+const REDIS_DEADLINE_MS = 100;
+/** While Redis is failing, one request per interval tries it again; the rest go straight to the local bucket. */
+const RETRY_INTERVAL_MS = 500;
+
 /**
- * Rate limiting shared through Redis (REDIS_URL). If Redis cannot answer, the request is judged by a per-process
- * bucket instead (logged once per outage): a Redis outage neither blocks every caller nor lifts every limit.
+ * Rate limiting shared through Redis (REDIS_URL). If Redis cannot answer within REDIS_DEADLINE_MS, the request is
+ * judged by a per-process bucket instead (logged once per outage), and so are the following ones until a periodic
+ * retry finds Redis again: a slow or absent Redis neither blocks nor slows every caller, nor lifts every limit.
  */
 export function createRedisRateLimiter(policy: BucketPolicy, redis: RedisConnection, logger: Logger, prefix = 'ratelimit'): RateLimiter {
   if (policy.perMinute <= 0) return UNLIMITED;
@@ -39,18 +46,22 @@ export function createRedisRateLimiter(policy: BucketPolicy, redis: RedisConnect
   const perMs = policy.perMinute / 60_000;
   const ttlMs = Math.ceil(policy.burst / perMs) + 1_000;
   let degraded = false;
+  let retryAt = 0;
   return {
     async take(key) {
+      if (degraded && Date.now() < retryAt) return fallback.take(key);
       // Keys may carry caller ids; hash them so Redis never holds them in clear (and hash tags cannot be injected).
       const redisKey = `${prefix}:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
       try {
-        const [allowed, milliTokens] = (await redis.client.eval(TAKE_TOKEN_SCRIPT, 1, redisKey, String(perMs), String(policy.burst), String(ttlMs))) as [number, number];
+        const script = redis.client.eval(TAKE_TOKEN_SCRIPT, 1, redisKey, String(perMs), String(policy.burst), String(ttlMs));
+        const [allowed, milliTokens] = (await withDeadline(script, REDIS_DEADLINE_MS, 'rate limit')) as [number, number];
         if (degraded) logger.info('rate limiting is shared through Redis again');
         degraded = false;
         return allowed === 1 ? { allowed: true, retryAfterSeconds: 0 } : { allowed: false, retryAfterSeconds: secondsUntilToken(milliTokens / 1000, policy) };
       } catch (error) {
         if (!degraded) logger.warn({ err: error }, 'rate limiting falls back to per-process buckets: Redis did not answer');
         degraded = true;
+        retryAt = Date.now() + RETRY_INTERVAL_MS;
         return fallback.take(key);
       }
     },

@@ -57,6 +57,28 @@ export class OpenproviderReads {
     return [first, ...rest].flatMap((page) => page.rows);
   }
 
+  /**
+   * The rows of several handles, keyed by upper-case handle. Openprovider filters by one handle per call, so when
+   * reading the whole (cached) list takes fewer calls than one per handle, that is what it does: a page of N
+   * contacts then costs ceil(rows / 1000) calls, not N.
+   */
+  async byHandles(handles: string[], scope: RequestScope): Promise<Map<string, EmailVerification[]>> {
+    const wanted = [...new Set(handles.map((handle) => handle.toUpperCase()))];
+    const grouped = new Map<string, EmailVerification[]>(wanted.map((handle) => [handle, []]));
+    const add = (rows: EmailVerification[]) => {
+      for (const row of rows) grouped.get(row.handle?.toUpperCase() ?? '')?.push(row);
+    };
+    if (wanted.length > 1) {
+      const { total } = await this.page({ limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope);
+      if (total <= OPENPROVIDER_MAX_ROWS && Math.ceil(total / OPENPROVIDER_PAGE_SIZE) <= wanted.length) {
+        add(await this.all({}, scope));
+        return grouped;
+      }
+    }
+    await mapLimit(wanted, LOOKUP_CONCURRENCY, async (handle) => add(await this.all({ handle }, scope)));
+    return grouped;
+  }
+
   /** Contacts by handle (GetCustomer, one call per handle, at most 8 at once), read through the cache. */
   async contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
     const unique = [...new Set(handles)];

@@ -107,7 +107,12 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
             next.set(key, before); // keep watching it
             return undefined;
           });
-          if (!row || row.status === before) continue;
+          if (!row) continue;
+          if (row.status === before) {
+            // The re-read came from a cache older than the list that dropped the row: look again next round.
+            next.set(key, before);
+            continue;
+          }
           remember(key, row.status);
           await record(row, before);
           changes++;

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { ContactKey } from '../domain/contact.js';
 import type { EmailVerification, EmailVerificationFilter } from '../domain/email-verification.js';
 import { EMAIL_VERIFICATION_STATUSES, emailVerificationKey } from '../domain/email-verification.js';
@@ -168,6 +169,19 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     return { rows: sortRows([...unique.values()]), failures };
   };
 
+  /**
+   * Contact.emailVerifications of Openprovider contacts, batched over the calls made in one tick (a page of contacts
+   * resolves them together), so the batch can read the cached full list instead of one filtered call per handle.
+   * A batcher only: nothing is cached here (the reads below go through the shared cache).
+   */
+  const openproviderRowsOfHandle = new DataLoader<{ handle: string; scope: RequestScope }, EmailVerification[], string>(
+    async (keys) => {
+      const grouped = await openprovider().byHandles(keys.map((key) => key.handle), keys[0]!.scope);
+      return keys.map((key) => grouped.get(key.handle.toUpperCase()) ?? []);
+    },
+    { cache: false, cacheKeyFn: (key) => key.handle.toUpperCase() },
+  );
+
   /** Openprovider's rows of one address, fresh from upstream (after a write). */
   const freshOpenproviderRows = async (email: string, scope: RequestScope): Promise<EmailVerification[]> => {
     const page = await openproviderClient().listEmailVerifications({ email, limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope.requestId);
@@ -236,7 +250,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
 
     async forContact(contact, scope) {
       if (contact.provider === 'OPENPROVIDER') {
-        const rows = await openprovider().all({ handle: contact.handle }, scope);
+        const rows = await openproviderRowsOfHandle.load({ handle: contact.handle, scope });
         return sortRows(rows.filter((row) => matchesFilter(row, { handle: contact.handle })));
       }
       if (contact.provider === 'DOMAIN_NAME_API') {

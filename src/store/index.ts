@@ -6,6 +6,7 @@ import { MemoryLocks, RedisLocks, type Locks } from './locks.js';
 import { MemoryCache } from './memory-cache.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { RedisCache } from './redis-cache.js';
+import { FallbackCache } from './fallback-cache.js';
 import { connectRedis, type RedisConnection, type RedisConnectionOptions } from './redis-connection.js';
 import { RedisEventLog } from './redis-event-log.js';
 import { RedisRegistryCheckStore } from './redis-registry-check-store.js';
@@ -21,7 +22,11 @@ export type { Lease, Locks } from './locks.js';
 export type { RedisConnection } from './redis-connection.js';
 export type { RegistryCheckStore } from './registry-check-store.js';
 export { StoreUnavailable } from './store-errors.js';
+export { withDeadline } from './deadline.js';
 export type { VerificationRequestStore } from './verification-request-store.js';
+
+/** Entries the in-process fallback cache holds while Redis is unreachable. */
+const LOCAL_FALLBACK_ENTRIES = 5_000;
 
 /** What the gateway needs to build its stores. */
 export interface StoresOptions {
@@ -83,7 +88,9 @@ export function createStores(options: StoresOptions): Stores {
     };
   }
   const redis = connectRedis(options.redisUrls, logger, options.redis);
-  const cache = new RedisCache({ connection: redis, logger, metrics, timeoutMs: options.cacheTimeoutMs });
+  const sharedCache = new RedisCache({ connection: redis, logger, metrics, timeoutMs: options.cacheTimeoutMs });
+  // While Redis is away a small local cache keeps identical reads from all going upstream (see FallbackCache).
+  const cache = new FallbackCache(sharedCache, new MemoryCache({ max: LOCAL_FALLBACK_ENTRIES, metrics }));
   const eventLog = new RedisEventLog({ connection: redis, logger, metrics });
   return {
     cache,
@@ -95,7 +102,7 @@ export function createStores(options: StoresOptions): Stores {
     health: async () => {
       const up = await redis.ping();
       // A cache left degraded by an outage recovers here too, so /readyz turns ready without waiting for traffic.
-      if (up && cache.degraded) await cache.probe();
+      if (up && cache.degraded) await sharedCache.probe();
       return { redis: up ? 'ok' : 'down', cache: cache.degraded ? 'degraded' : 'ok' };
     },
     close: async () => {

@@ -122,6 +122,11 @@ export class RedisCache implements Cache {
    * Checks whether Redis answers again (within the deadline) and, if so, clears the kinds whose invalidations were
    * dropped and leaves degraded mode. True when the cache is usable. Concurrent calls share one probe.
    */
+  /** Probes once the probe interval has passed; for callers that keep away from Redis while it is degraded. */
+  probeIfDue(): void {
+    if (this.isDegraded && Date.now() >= this.nextProbeAt) void this.probe();
+  }
+
   probe(): Promise<boolean> {
     if (!this.isDegraded) return Promise.resolve(true);
     this.probing ??= this.runProbe().finally(() => {

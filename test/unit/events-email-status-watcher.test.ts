@@ -105,6 +105,25 @@ describe('email status watcher', () => {
     expect(calls).toEqual(['list', `get:${emailVerificationKey(row('b@example.com', 'VERIFIED'))}`]);
   });
 
+  it('keeps watching a row whose re-read is still stale, and records the move once the re-read catches up', async () => {
+    // The list no longer shows the row as pending, but the keyed re-read answers from an older cache entry.
+    const stale = new Map<string, EmailVerification>();
+    const { put, watcher, recorded } = setup((rows, calls) => {
+      const live = fakeEmailService(rows, calls);
+      return { ...live, get: async (id, scope) => stale.get(id) ?? live.get(id, scope) };
+    });
+    put(row('a@example.com', 'PENDING'));
+    watcher.start();
+    await watcher.checkNow();
+    put(row('a@example.com', 'VERIFIED'));
+    stale.set(emailVerificationKey(row('a@example.com', 'PENDING')), row('a@example.com', 'PENDING'));
+    expect(await watcher.checkNow()).toBe(0);
+    stale.clear();
+    expect(await watcher.checkNow()).toBe(1);
+    await watcher.stop();
+    expect((await recorded()).map((event) => [event.previousStatus, event.emailVerification.status])).toEqual([['PENDING', 'VERIFIED']]);
+  });
+
   it('skips a round, recording nothing, while the email providers fail', async () => {
     const { watcher, recorded } = setup(() => {
       const missing = async (): Promise<never> => {
