@@ -1,10 +1,8 @@
 import type { FaultSpec } from '../src/sandbox/faults.js';
 import { parseFaults } from '../src/sandbox/faults.js';
 import type { Sandbox } from '../src/sandbox/index.js';
-import { DomainNameApiSimulator } from '../src/sandbox/domain-name-api.js';
-import { OpenproviderSimulator } from '../src/sandbox/openprovider.js';
-import { RealtimeRegisterSimulator } from '../src/sandbox/realtime-register.js';
-import { VeriffSimulator } from '../src/sandbox/veriff.js';
+import { startSandbox } from '../src/sandbox/index.js';
+import { PROVIDERS } from '../src/domain/providers.js';
 
 /** How the bench's simulators differ from `npm run sandbox`: more seeded contacts, and faults (latency) for all. */
 export interface BenchSandboxOptions {
@@ -19,32 +17,16 @@ export interface BenchSandboxOptions {
 }
 
 /**
- * The four simulators on free loopback ports, shaped like startSandbox()'s Sandbox so a gateway can run on them
- * (GatewayOptions.sandbox.existing). Built here rather than with startSandbox because the bench needs 1000 contacts
- * per provider and the standard sandbox seeds 500 (Realtime Register) and 900 (Openprovider).
+ * The sandbox's simulators with the bench's seed sizes (1000 contacts per provider; the standard sandbox seeds 500
+ * at Realtime Register and 900 at Openprovider), the same faults for every provider, and no 202s.
  */
-export async function startBenchSandbox(options: BenchSandboxOptions = {}): Promise<Sandbox> {
+export function startBenchSandbox(options: BenchSandboxOptions = {}): Promise<Sandbox> {
   const perProvider = parseFaults(process.env.SANDBOX_FAULTS);
-  const base = { gatewayUrl: options.gatewayUrl ?? (() => null), seed: 1, log: () => {} };
-  const sandbox = {
-    realtimeRegister: new RealtimeRegisterSimulator({ ...base, contactCount: options.realtimeRegisterContacts ?? 1000, asyncShare: 0 }),
-    openprovider: new OpenproviderSimulator({ ...base, handles: options.openproviderHandles ?? 1000 }),
-    domainNameApi: new DomainNameApiSimulator(base),
-    veriff: new VeriffSimulator({ ...base, decisionDelayMs: 100 }),
-  };
-  const all = Object.values(sandbox);
-  await Promise.all(all.map((simulator) => simulator.start()));
-  for (const simulator of all) simulator.server.setFaults({ ...(options.faults ?? {}), ...(perProvider[simulator.server.provider] ?? {}) });
-  return {
-    ...sandbox,
-    endpoints: () => ({
-      realtimeRegister: sandbox.realtimeRegister.endpoint(),
-      openprovider: sandbox.openprovider.endpoint(),
-      domainNameApi: sandbox.domainNameApi.endpoint(),
-      veriff: sandbox.veriff.endpoint(),
-    }),
-    stop: async () => {
-      await Promise.all(all.map((simulator) => simulator.stop()));
-    },
-  };
+  return startSandbox({
+    gatewayUrl: options.gatewayUrl ?? (() => null),
+    faults: Object.fromEntries(PROVIDERS.map((provider) => [provider, { ...(options.faults ?? {}), ...(perProvider[provider] ?? {}) }])),
+    veriffDecisionDelayMs: 100,
+    realtimeRegister: { contactCount: options.realtimeRegisterContacts ?? 1000, asyncShare: 0 },
+    openprovider: { handles: options.openproviderHandles ?? 1000 },
+  });
 }

@@ -1,7 +1,7 @@
 import type { FaultsByProvider } from './faults.js';
 import type { DomainNameApiEndpoint } from './domain-name-api.js';
 import { DomainNameApiSimulator } from './domain-name-api.js';
-import type { OpenproviderEndpoint } from './openprovider.js';
+import type { OpenproviderEndpoint, OpenproviderSimulatorOptions } from './openprovider.js';
 import { OpenproviderSimulator } from './openprovider.js';
 import type { RealtimeRegisterEndpoint, RealtimeRegisterSimulatorOptions } from './realtime-register.js';
 import { RealtimeRegisterSimulator } from './realtime-register.js';
@@ -17,7 +17,9 @@ export interface SandboxOptions {
   /** Per-simulator extras (e.g. the Veriff decision delay), passed through to that simulator. */
   veriffDecisionDelayMs?: number;
   /** Realtime Register simulator extras, e.g. short webhookRetryDelaysMs for tests of redelivery. */
-  realtimeRegister?: Pick<RealtimeRegisterSimulatorOptions, 'webhookRetryDelaysMs' | 'asyncShare' | 'pushWebhooks' | 'seedDenicRequests'>;
+  realtimeRegister?: Pick<RealtimeRegisterSimulatorOptions, 'webhookRetryDelaysMs' | 'asyncShare' | 'pushWebhooks' | 'seedDenicRequests' | 'contactCount'>;
+  /** Openprovider simulator extras, e.g. more seeded handles for the bench. */
+  openprovider?: Pick<OpenproviderSimulatorOptions, 'handles'>;
   /** Veriff simulator extras, e.g. short webhookRetryDelaysMs. */
   veriff?: Pick<VeriffSimulatorOptions, 'webhookRetryDelaysMs'>;
 }
@@ -49,7 +51,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = options.faults ?? {};
   const sandbox = {
     realtimeRegister: new RealtimeRegisterSimulator({ ...base(faults.REALTIME_REGISTER), ...options.realtimeRegister }),
-    openprovider: new OpenproviderSimulator(base(faults.OPENPROVIDER)),
+    openprovider: new OpenproviderSimulator({ ...base(faults.OPENPROVIDER), ...options.openprovider }),
     domainNameApi: new DomainNameApiSimulator(base(faults.DOMAIN_NAME_API)),
     veriff: new VeriffSimulator({ ...base(faults.VERIFF), ...options.veriff, decisionDelayMs: options.veriffDecisionDelayMs ?? 1500 }),
   };

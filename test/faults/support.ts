@@ -8,17 +8,8 @@ import { freePort } from '../helpers/redis-server.js';
 
 /** Shared by the fault suite: a seeded PRNG, a Redis that survives SIGKILL, response checks, waiting. */
 
-/** mulberry32: small, fast, seeded; good enough to pick scenarios reproducibly. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The sandbox's seeded PRNG, to pick scenarios reproducibly. */
+export { seededRandom as mulberry32 } from '../../src/sandbox/seeded-random.js';
 
 /** Polls until check() is truthy (or throws after timeoutMs): a guard against hangs, not a timing assertion. */
 export async function eventually<T>(check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
