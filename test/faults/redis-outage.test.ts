@@ -5,6 +5,7 @@ import type { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-regis
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { subscribeSse, subscribeWs, type Subscription } from '../integration/events-support.js';
 import { eventually, startDurableRedis, type DurableRedis } from './support.js';
+import { veriffDecisionBody } from '../helpers/veriff-decision.js';
 
 /**
  * Redis killed (SIGKILL) and restarted under load. While it is gone, reads keep working (the cache is bypassed),
@@ -72,22 +73,7 @@ async function redisStatus(): Promise<string | undefined> {
 
 /** A Veriff decision webhook for a session, signed with the sandbox secret; resolves with the gateway's status. */
 async function postVeriffDecision(sessionId: string): Promise<number> {
-  const body = JSON.stringify({
-    status: 'success',
-    verification: {
-      id: sessionId,
-      code: 9001,
-      status: 'approved',
-      person: { firstName: 'ANN', lastName: 'LEE', idNumber: null, dateOfBirth: null, yearOfBirth: null, placeOfBirth: null, addresses: [] },
-      reason: null,
-      reasonCode: null,
-      vendorData: null,
-      endUserId: null,
-      decisionTime: new Date().toISOString(),
-      acceptanceTime: new Date().toISOString(),
-    },
-    technicalData: { ip: null },
-  });
+  const body = veriffDecisionBody(sessionId);
   const signature = createHmac('sha256', 'sandbox-veriff-shared-secret').update(body).digest('hex');
   const response = await fetch(`${gateway.url}/webhooks/veriff`, {
     method: 'POST',

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { denicNotification, freshNotificationId, postRtrWebhook } from './events-support.js';
+import { veriffDecisionBody } from '../helpers/veriff-decision.js';
 
 /**
  * A hostile caller against a keyed sandbox gateway with introspection off: every attack gets a 4xx with a message
@@ -272,15 +273,7 @@ describe('webhooks (their signature is their authentication)', () => {
       { input: { idNumber: '39912310120', firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08' } },
     );
     const sessionId = created.json.data.validateRegistry.registryCheck.sessionId as string;
-    const decision = JSON.stringify({
-      status: 'success',
-      verification: {
-        id: sessionId, code: 9001, status: 'approved', reason: null, reasonCode: null, vendorData: null, endUserId: null,
-        person: { firstName: 'ANN', lastName: 'LEE', idNumber: null, dateOfBirth: null, yearOfBirth: null, placeOfBirth: null, addresses: [] },
-        decisionTime: new Date().toISOString(), acceptanceTime: new Date().toISOString(),
-      },
-      technicalData: { ip: null },
-    });
+    const decision = veriffDecisionBody(sessionId);
     const deliver = (signature: string) =>
       fetch(`${gw.url}/webhooks/veriff`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-client': 'sandbox-veriff-api-key', 'x-hmac-signature': signature }, body: decision });
     const good = createHmac('sha256', 'sandbox-veriff-shared-secret').update(decision).digest('hex');

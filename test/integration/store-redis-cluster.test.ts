@@ -1,25 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { VerificationEvent, VerificationEventPayload } from '../../src/domain/events.js';
+import type { VerificationEvent } from '../../src/domain/events.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createStores, type Stores } from '../../src/store/index.js';
 import { connectRedis, type RedisConnection } from '../../src/store/redis-connection.js';
 import { RedisEventLog } from '../../src/store/redis-event-log.js';
 import { startRedisCluster, type RedisClusterHandle } from '../helpers/redis-server.js';
+import { notification } from '../helpers/event-fixtures.js';
 
 const logger = silentLogger();
 
-function notification(n: number): VerificationEventPayload {
-  return {
-    type: 'PROVIDER_NOTIFICATION',
-    provider: 'VERIFF',
-    occurredAt: '2025-01-01T00:00:00.000Z',
-    contactHandle: `handle-${n}`,
-    notificationId: `n-${n}`,
-    kind: 'DECISION',
-    message: `message ${n}`,
-  };
-}
 
 let cluster: RedisClusterHandle;
 let stores: Stores;

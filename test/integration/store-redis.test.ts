@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { VerificationEvent, VerificationEventPayload } from '../../src/domain/events.js';
+import type { VerificationEvent } from '../../src/domain/events.js';
 import type { RegistryCheck } from '../../src/domain/registry-check.js';
 import type { VerificationRequest } from '../../src/domain/verification-request.js';
 import { silentLogger } from '../../src/observability/logger.js';
@@ -12,21 +12,10 @@ import { connectRedis, type RedisConnection } from '../../src/store/redis-connec
 import { RedisEventLog } from '../../src/store/redis-event-log.js';
 import { registryCheckKey } from '../../src/store/redis-registry-check-store.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
+import { notification } from '../helpers/event-fixtures.js';
 
 const logger = silentLogger();
 
-function notification(n: number, overrides: Partial<VerificationEventPayload> = {}): VerificationEventPayload {
-  return {
-    type: 'PROVIDER_NOTIFICATION',
-    provider: 'REALTIME_REGISTER',
-    occurredAt: '2025-01-01T00:00:00.000Z',
-    contactHandle: `handle-${n}`,
-    notificationId: `n-${n}`,
-    kind: 'INFO',
-    message: `message ${n}`,
-    ...overrides,
-  } as VerificationEventPayload;
-}
 
 async function count(metrics: GatewayMetrics, name: 'cacheHits' | 'cacheMisses', kind: string): Promise<number> {
   const metric = await metrics[name].get();

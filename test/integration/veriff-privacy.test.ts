@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
+import { veriffDecisionBody } from '../helpers/veriff-decision.js';
 
 /**
  * The national ID number must appear nowhere but in the request to Veriff: not in logs, stores, events, metrics,
@@ -125,21 +126,9 @@ async function runScenario(env: Record<string, string>): Promise<Observed & { ga
   const reviewCheck = review.data?.validateRegistry.registryCheck;
   observed.sessionIds.push(reviewCheck.sessionId);
   await waitForDecision(webhook, observed, reviewCheck.sessionId);
-  const echo = JSON.stringify({
-    status: 'success',
-    verification: {
-      id: reviewCheck.sessionId,
-      code: 9001,
-      status: 'approved',
-      person: { firstName: 'ANN', lastName: 'LEE', idNumber: ID_REVIEW, dateOfBirth: '1980-01-08', yearOfBirth: '1980', placeOfBirth: 'TARTU', addresses: [] },
-      reason: null,
-      reasonCode: null,
-      vendorData: null,
-      endUserId: null,
-      decisionTime: new Date().toISOString(),
-      acceptanceTime: new Date().toISOString(),
-    },
-    technicalData: { ip: null },
+  // A decision that echoes the full ID number, as the real sync answer does: the gateway must drop it.
+  const echo = veriffDecisionBody(reviewCheck.sessionId, {
+    person: { idNumber: ID_REVIEW, dateOfBirth: '1980-01-08', yearOfBirth: '1980', placeOfBirth: 'TARTU' },
   });
   const signature = createHmac('sha256', webhook.sandbox!.veriff.endpoint().sharedSecret).update(echo).digest('hex');
   const answer = await fetch(`${webhook.url}/webhooks/veriff`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hmac-signature': signature }, body: echo });

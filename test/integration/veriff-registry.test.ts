@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { VeriffSimulator } from '../../src/sandbox/veriff.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { veriffDecisionBody } from '../helpers/veriff-decision.js';
 
 const CHECK_FIELDS = `id sessionId provider status code reason reasonCode idNumberLast4 endUserId vendorData submittedAt decidedAt failedValidation
   person { firstName lastName dateOfBirth yearOfBirth placeOfBirth addresses }`;
@@ -56,22 +57,7 @@ async function postWebhook(gw: TestGateway, body: string, options: { secret?: st
 }
 
 function decisionWebhook(sessionId: string, status: string, code: number): string {
-  return JSON.stringify({
-    status: 'success',
-    verification: {
-      id: sessionId,
-      code,
-      status,
-      person: { firstName: 'EVE', lastName: 'MALLORY', idNumber: null, dateOfBirth: null, yearOfBirth: null, placeOfBirth: null, addresses: [] },
-      reason: null,
-      reasonCode: null,
-      vendorData: null,
-      endUserId: null,
-      decisionTime: new Date().toISOString(),
-      acceptanceTime: new Date().toISOString(),
-    },
-    technicalData: { ip: null },
-  });
+  return veriffDecisionBody(sessionId, { status, code, person: { firstName: 'EVE', lastName: 'MALLORY' } });
 }
 
 /** How many REGISTRY_CHECK_DECIDED events the log holds for a session. */

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { VerificationEvent, VerificationEventPayload } from '../../src/domain/events.js';
+import type { VerificationEvent } from '../../src/domain/events.js';
 import { EventLogUnavailable, InvalidEventId, compareEventIds, isEventId } from '../../src/store/event-log.js';
 import { MemoryEventLog } from '../../src/store/memory-event-log.js';
+import { notification } from '../helpers/event-fixtures.js';
 
-function notification(n: number, overrides: Partial<VerificationEventPayload> = {}): VerificationEventPayload {
-  return {
-    type: 'PROVIDER_NOTIFICATION',
-    provider: 'REALTIME_REGISTER',
-    occurredAt: '2025-01-01T00:00:00.000Z',
-    contactHandle: `handle-${n}`,
-    notificationId: `n-${n}`,
-    kind: 'INFO',
-    message: `message ${n}`,
-    ...overrides,
-  } as VerificationEventPayload;
-}
 
 describe('compareEventIds', () => {
   it('should compare milliseconds, then sequence, numerically', () => {

@@ -1,0 +1,29 @@
+/** What a decision may differ in from the default (an approved decision for ANN LEE with no ID number echoed). */
+export interface VeriffDecisionOverrides {
+  status?: string;
+  code?: number;
+  person?: Record<string, unknown>;
+}
+
+const DEFAULT_PERSON = { firstName: 'ANN', lastName: 'LEE', idNumber: null, dateOfBirth: null, yearOfBirth: null, placeOfBirth: null, addresses: [] };
+
+/** A Veriff decision webhook body (the envelope of providers/veriff.md), as the exact text to sign and send. */
+export function veriffDecisionBody(sessionId: string, overrides: VeriffDecisionOverrides = {}): string {
+  const now = new Date().toISOString();
+  return JSON.stringify({
+    status: 'success',
+    verification: {
+      id: sessionId,
+      code: overrides.code ?? 9001,
+      status: overrides.status ?? 'approved',
+      person: { ...DEFAULT_PERSON, ...overrides.person },
+      reason: null,
+      reasonCode: null,
+      vendorData: null,
+      endUserId: null,
+      decisionTime: now,
+      acceptanceTime: now,
+    },
+    technicalData: { ip: null },
+  });
+}
