@@ -79,8 +79,13 @@ export type RegistryCheckStatus =
   | 'RESUBMISSION_REQUESTED'
   | 'REVIEW';
 
-/** Give the email or the contact handle (Domain Name API calls it External ID). */
+/**
+ * Give the email or the contact handle (Domain Name API calls it External ID).
+ * Realtime Register: the handle (and customer); resends the holder's email validation reminder.
+ */
 export type ResendEmailVerificationInput = {
+  /** Realtime Register customer; the configured one when omitted. */
+  customer?: string | null | undefined;
   email?: string | null | undefined;
   handle?: string | null | undefined;
   /** Language of the notice where the provider supports it (Openprovider), e.g. en. */
@@ -123,9 +128,11 @@ export type VerificationClaim =
 
 /** The kinds of live event. */
 export type VerificationEventType =
+  | 'DEADLINE_APPROACHING'
   | 'EMAIL_VERIFICATION_CHANGED'
   | 'PROVIDER_NOTIFICATION'
   | 'REGISTRY_CHECK_DECIDED'
+  | 'VERIFICATION_REQUEST_CHANGED'
   | 'VERIFICATION_REQUIRED'
   | 'VERIFICATION_SUBMITTED';
 
@@ -159,8 +166,12 @@ export type VerificationProof =
 export type VerificationRequestStatus =
   /** Waiting for evidence. */
   | 'OPEN'
-  /** A deadline passed while still open. */
+  /** A deadline passed while still open (or rejected). */
   | 'OVERDUE'
+  /** Evidence covering every requested claim was sent; the provider answered 202 and finishes it asynchronously. The gateway follows the provider's process until it ends. */
+  | 'PROCESSING'
+  /** The provider's process for the submitted evidence failed; evidence must be sent again before the deadline. */
+  | 'REJECTED'
   /** Evidence covering every requested claim was accepted by the provider. */
   | 'SUBMITTED';
 
@@ -188,7 +199,7 @@ export type OpenVerificationRequestsQueryVariables = Exact<{
 }>;
 
 
-export type OpenVerificationRequestsQuery = { verificationRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } }> } };
+export type OpenVerificationRequestsQuery = { verificationRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } }> } | null };
 
 export type EmailVerificationsQueryVariables = Exact<{
   filter?: EmailVerificationFilter | null | undefined;
@@ -196,7 +207,7 @@ export type EmailVerificationsQueryVariables = Exact<{
 }>;
 
 
-export type EmailVerificationsQuery = { emailVerifications: { totalCount: number, edges: Array<{ node: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } }> } };
+export type EmailVerificationsQuery = { emailVerifications: { totalCount: number, edges: Array<{ node: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } }> } | null };
 
 export type SubmitEvidenceMutationVariables = Exact<{
   input: SubmitContactVerificationInput;
@@ -208,6 +219,7 @@ export type SubmitEvidenceMutation = { submitContactVerification:
     | { __typename: 'NotFoundError', message: string, provider: Provider }
     | { __typename: 'ProviderError', message: string, provider: Provider, code: string | null, httpStatus: number | null, retryable: boolean, retryAfterSeconds: number | null }
     | { __typename: 'SubmitContactVerificationSuccess', async: boolean, processId: string | null, request: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } | null }
+    | { __typename: 'UnavailableError' }
    };
 
 export type ResendEmailMutationVariables = Exact<{
@@ -220,6 +232,7 @@ export type ResendEmailMutation = { resendEmailVerification:
     | { __typename: 'NotFoundError', message: string, provider: Provider }
     | { __typename: 'ProviderError', message: string, provider: Provider, code: string | null, httpStatus: number | null, retryable: boolean, retryAfterSeconds: number | null }
     | { __typename: 'ResendEmailVerificationSuccess', emailVerification: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } | null }
+    | { __typename: 'UnavailableError' }
    };
 
 export type ValidateRegistryMutationVariables = Exact<{
@@ -230,6 +243,7 @@ export type ValidateRegistryMutationVariables = Exact<{
 export type ValidateRegistryMutation = { validateRegistry:
     | { __typename: 'InputError', message: string, fieldErrors: Array<{ path: Array<string>, code: string, message: string }> }
     | { __typename: 'ProviderError', message: string, provider: Provider, code: string | null, httpStatus: number | null, retryable: boolean, retryAfterSeconds: number | null }
+    | { __typename: 'UnavailableError' }
     | { __typename: 'ValidateRegistrySuccess', registryCheck: { id: string, provider: Provider, sessionId: string, status: RegistryCheckStatus, code: number | null, reason: string | null, idNumberLast4: string | null, submittedAt: string, decidedAt: string | null, failedValidation: string | null } }
    };
 
@@ -246,9 +260,11 @@ export type VerificationEventsSubscriptionVariables = Exact<{
 
 
 export type VerificationEventsSubscription = { verificationEvents:
+    | { __typename: 'DeadlineApproachingEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string }
     | { __typename: 'EmailVerificationChangedEvent', previousStatus: EmailVerificationStatus | null, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, emailVerification: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } }
     | { __typename: 'ProviderNotificationEvent', kind: string, message: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string }
     | { __typename: 'RegistryCheckDecidedEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, registryCheck: { id: string, provider: Provider, sessionId: string, status: RegistryCheckStatus, code: number | null, reason: string | null, idNumberLast4: string | null, submittedAt: string, decidedAt: string | null, failedValidation: string | null } }
+    | { __typename: 'VerificationRequestChangedEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string }
     | { __typename: 'VerificationRequiredEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, requiredRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } }
     | { __typename: 'VerificationSubmittedEvent', contactHandle: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, submittedRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } | null }
    };

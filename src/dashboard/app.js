@@ -262,7 +262,7 @@ async function loadRequests() {
     const data = await graphql(OpenVerificationRequestsDocument, {});
     // Keep requests submitted in this session (shown as SUBMITTED); the rest is what the gateway says is open now.
     for (const [id, request] of requests) if (request.status !== 'SUBMITTED') requests.delete(id);
-    for (const { node } of data.verificationRequests.edges) requests.set(node.id, node);
+    for (const { node } of data.verificationRequests?.edges ?? []) requests.set(node.id, node);
     errorBox.hidden = true;
   } catch (error) {
     errorBox.hidden = false;
@@ -424,7 +424,7 @@ async function loadEmails() {
     if (error instanceof GraphQLRequestError) data = /** @type {typeof data} */ (error.data);
   }
   emails.clear();
-  for (const { node } of data?.emailVerifications.edges ?? []) emails.set(node.id, node);
+  for (const { node } of data?.emailVerifications?.edges ?? []) emails.set(node.id, node);
   renderEmails();
 }
 

@@ -27,6 +27,20 @@ export class Conflict extends Error {
   }
 }
 
+/**
+ * The gateway's own store (Redis) cannot take the write a mutation would cause, so nothing was sent upstream: safe to
+ * retry. Services check the store before calling the provider and throw this; mutations return it as data.
+ */
+export class Unavailable extends Error {
+  constructor(
+    message = 'The gateway cannot reach its store right now, so nothing was sent; try again shortly.',
+    readonly retryAfterSeconds: number | null = 5,
+  ) {
+    super(message);
+    this.name = 'Unavailable';
+  }
+}
+
 /** Why a provider call failed; decides the GraphQL error code for queries. */
 export type ProviderFailureKind = 'DISABLED' | 'UNAVAILABLE' | 'RATE_LIMITED' | 'AUTH' | 'ERROR';
 

@@ -2,7 +2,7 @@ import type { Provider } from './providers.js';
 import type { ContactVerification } from './verification.js';
 import type { EmailVerification, EmailVerificationStatus } from './email-verification.js';
 import type { RegistryCheck } from './registry-check.js';
-import type { VerificationRequest } from './verification-request.js';
+import type { DeadlineKind, VerificationRequest, VerificationRequestStatus } from './verification-request.js';
 
 export const VERIFICATION_EVENT_TYPES = [
   'VERIFICATION_REQUIRED',
@@ -10,6 +10,8 @@ export const VERIFICATION_EVENT_TYPES = [
   'EMAIL_VERIFICATION_CHANGED',
   'REGISTRY_CHECK_DECIDED',
   'PROVIDER_NOTIFICATION',
+  'VERIFICATION_REQUEST_CHANGED',
+  'DEADLINE_APPROACHING',
 ] as const;
 export type VerificationEventType = (typeof VERIFICATION_EVENT_TYPES)[number];
 
@@ -32,7 +34,16 @@ export type VerificationEventPayload =
     })
   | (EventBase & { type: 'EMAIL_VERIFICATION_CHANGED'; emailVerification: EmailVerification; previousStatus: EmailVerificationStatus | null })
   | (EventBase & { type: 'REGISTRY_CHECK_DECIDED'; registryCheck: RegistryCheck })
-  | (EventBase & { type: 'PROVIDER_NOTIFICATION'; notificationId: string; kind: string; message: string });
+  | (EventBase & { type: 'PROVIDER_NOTIFICATION'; notificationId: string; kind: string; message: string })
+  | (EventBase & { type: 'VERIFICATION_REQUEST_CHANGED'; request: VerificationRequest; previousStatus: VerificationRequestStatus })
+  | (EventBase & {
+      type: 'DEADLINE_APPROACHING';
+      request: VerificationRequest;
+      deadlineKind: DeadlineKind;
+      deadline: string;
+      /** Seconds left when the event was emitted. */
+      remainingSeconds: number;
+    });
 
 /** A stored event: the log's monotonic id plus the payload. */
 export type VerificationEvent = VerificationEventPayload & { id: string };

@@ -1,8 +1,27 @@
 import type { Provider } from './providers.js';
-import type { VerificationClaim } from './verification.js';
+import type { ContactVerification, VerificationClaim } from './verification.js';
 
-export const VERIFICATION_REQUEST_STATUSES = ['OPEN', 'SUBMITTED', 'OVERDUE'] as const;
+export const VERIFICATION_REQUEST_STATUSES = ['OPEN', 'PROCESSING', 'SUBMITTED', 'REJECTED', 'OVERDUE'] as const;
 export type VerificationRequestStatus = (typeof VERIFICATION_REQUEST_STATUSES)[number];
+
+export const VERIFICATION_SUBMISSION_STATUSES = ['PROCESSING', 'ACCEPTED', 'FAILED'] as const;
+export type VerificationSubmissionStatus = (typeof VERIFICATION_SUBMISSION_STATUSES)[number];
+
+export const DEADLINE_KINDS = ['DE_DELEGATION', 'DELETION'] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+/** One sending of evidence for a request: the audit trail a registrar keeps for the registry. */
+export interface VerificationSubmission {
+  submittedAt: string;
+  verifications: ContactVerification[];
+  /** The provider's process id when it answered 202. */
+  processId: string | null;
+  status: VerificationSubmissionStatus;
+  /** The provider's reason when its process failed. */
+  failureReason: string | null;
+  /** The API key's name (never the key); null in the open sandbox. */
+  submittedBy: string | null;
+}
 
 /** A registry's demand (DENIC under NIS2) that a contact prove some claims by a deadline. */
 export interface VerificationRequest {
@@ -22,6 +41,8 @@ export interface VerificationRequest {
   deletionDeadline: string | null;
   notificationId: string;
   submittedAt?: string | null;
+  /** Every sending of evidence, oldest first (absent on requests stored before revision 2). */
+  submissions?: VerificationSubmission[];
 }
 
 /** The earliest deadline of a request, or null when it names none. */
@@ -30,11 +51,14 @@ export function earliestDeadline(request: Pick<VerificationRequest, 'deDelegatio
   return deadlines[0] ?? null;
 }
 
-/** OPEN becomes OVERDUE once its earliest deadline has passed; SUBMITTED stays SUBMITTED. */
+/**
+ * OPEN (or REJECTED: the evidence did not count) becomes OVERDUE once its earliest deadline has passed; PROCESSING
+ * and SUBMITTED keep their status, since evidence was sent in time.
+ */
 export function effectiveRequestStatus(request: VerificationRequest, now: Date = new Date()): VerificationRequestStatus {
-  if (request.status !== 'OPEN') return request.status;
+  if (request.status !== 'OPEN' && request.status !== 'REJECTED') return request.status;
   const deadline = earliestDeadline(request);
-  return deadline && Date.parse(deadline) <= now.getTime() ? 'OVERDUE' : 'OPEN';
+  return deadline && Date.parse(deadline) <= now.getTime() ? 'OVERDUE' : request.status;
 }
 
 export interface VerificationRequestFilter {

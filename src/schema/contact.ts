@@ -1,7 +1,7 @@
 import type { Contact } from '../domain/contact.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { contactKeyString, parseContactKey } from '../domain/contact.js';
-import { Conflict, InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
+import { Conflict, InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { Provider } from '../domain/providers.js';
 import type { SubmitVerificationResult } from '../services/contacts.js';
 import { builder } from './builder.js';
@@ -119,7 +119,7 @@ builder.mutationField('submitContactVerification', (t) =>
     description: 'Realtime Register: attach verification evidence to an existing contact.',
     authScopes: { scope: 'contacts:write' },
     errors: {
-      types: [InputRejected, NotFound, ProviderFailure],
+      types: [InputRejected, NotFound, ProviderFailure, Unavailable],
       directResult: true,
       union: { name: 'SubmitContactVerificationResult' },
     },
@@ -175,7 +175,11 @@ builder.mutationField('createContact', (t) =>
     type: CreateContactSuccess,
     description: 'Realtime Register: create a contact, optionally with verification evidence.',
     authScopes: { scope: 'contacts:write' },
-    errors: { types: [InputRejected, Conflict, ProviderFailure], directResult: true, union: { name: 'CreateContactResult' } },
+    errors: {
+      types: [InputRejected, Conflict, ProviderFailure, Unavailable],
+      directResult: true,
+      union: { name: 'CreateContactResult' },
+    },
     args: { input: t.arg({ type: CreateContactInput, required: true }) },
     resolve: (_root, { input }, context) => context.services.contacts.create(input, context),
   }),
@@ -186,7 +190,8 @@ builder.mutationField('createContact', (t) =>
 builder.objectField(ContactRef, 'verificationRequests', (t) =>
   t.field({
     type: [VerificationRequestRef],
-    description: 'Requests to verify this contact, soonest deadline first.',
+    nullable: true,
+    description: 'Requests to verify this contact, soonest deadline first. Null (with an error) when the store is unavailable.',
     args: { status: t.arg({ type: [VerificationRequestStatusEnum], required: false }) },
     resolve: (contact, args, context) =>
       context.services.verificationRequests.forContact(contact.handle, contact.customer, args.status ?? null),

@@ -1,6 +1,6 @@
 import type { EmailVerification } from '../domain/email-verification.js';
 import { emailVerificationKey } from '../domain/email-verification.js';
-import { InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
+import { InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
 import { builder } from './builder.js';
 import { withPartialFailures } from './partial-failures.js';
 import { ContactRef, contactLoadKey } from './contact.js';
@@ -56,6 +56,7 @@ const EmailVerificationConnection = connectionTypes('EmailVerification', EmailVe
 builder.queryField('emailVerifications', (t) =>
   t.field({
     type: EmailVerificationConnection,
+    nullable: true,
     description:
       'Email verification rows across providers. Providers that can list (Openprovider) contribute rows for any filter; ' +
       'providers that can only look up one address or handle (Domain Name API) contribute rows when the filter names an email or handle.',
@@ -73,18 +74,24 @@ builder.queryField('emailVerifications', (t) =>
 builder.objectField(ContactRef, 'emailVerifications', (t) =>
   t.field({
     type: [EmailVerificationRef],
-    description: 'Email-address verification rows for this contact (one per domain where the provider keeps them per domain).',
+    nullable: true,
+    description:
+      'Email-address verification rows for this contact (one per domain where the provider keeps them per domain). ' +
+      'Null (with an error naming the provider) when that provider fails; the rest of the contact still resolves.',
     authScopes: { scope: 'email:read' },
     resolve: (contact, _args, context) => context.services.emailVerifications.forContact(contact, context),
   }),
 );
 
 const ResendEmailVerificationInput = builder.inputType('ResendEmailVerificationInput', {
-  description: 'Give the email or the contact handle (Domain Name API calls it External ID).',
+  description:
+    'Give the email or the contact handle (Domain Name API calls it External ID).\n' +
+    "Realtime Register: the handle (and customer); resends the holder's email validation reminder.",
   fields: (t) => ({
     provider: t.field({ type: ProviderEnum, required: true }),
     email: t.string({ required: false }),
     handle: t.string({ required: false }),
+    customer: t.string({ required: false, description: 'Realtime Register customer; the configured one when omitted.' }),
     language: t.string({ required: false, description: 'Language of the notice where the provider supports it (Openprovider), e.g. en.' }),
   }),
 });
@@ -103,7 +110,11 @@ builder.mutationField('resendEmailVerification', (t) =>
     type: ResendEmailVerificationSuccess,
     description: 'Domain Name API (resend notice) or Openprovider (restart verification).',
     authScopes: { scope: 'email:write' },
-    errors: { types: [InputRejected, NotFound, ProviderFailure], directResult: true, union: { name: 'ResendEmailVerificationResult' } },
+    errors: {
+      types: [InputRejected, NotFound, ProviderFailure, Unavailable],
+      directResult: true,
+      union: { name: 'ResendEmailVerificationResult' },
+    },
     args: { input: t.arg({ type: ResendEmailVerificationInput, required: true }) },
     resolve: async (_root, { input }, context) => ({
       emailVerification: await context.services.emailVerifications.resend(input, context),

@@ -2,7 +2,7 @@ import { EMAIL_VERIFICATION_STATUSES } from '../domain/email-verification.js';
 import { VERIFICATION_EVENT_TYPES } from '../domain/events.js';
 import { PROVIDERS } from '../domain/providers.js';
 import { REGISTRY_CHECK_STATUSES } from '../domain/registry-check.js';
-import { VERIFICATION_REQUEST_STATUSES } from '../domain/verification-request.js';
+import { DEADLINE_KINDS, VERIFICATION_REQUEST_STATUSES, VERIFICATION_SUBMISSION_STATUSES } from '../domain/verification-request.js';
 import { VERIFICATION_CLAIMS, VERIFICATION_METHODS, VERIFICATION_PROOFS } from '../domain/verification.js';
 import { builder } from './builder.js';
 
@@ -31,9 +31,24 @@ export const VerificationRequestStatusEnum = builder.enumType('VerificationReque
   description: 'Where a registry verification request stands.',
   values: {
     OPEN: { description: 'Waiting for evidence.' },
+    PROCESSING: {
+      description:
+        "Evidence covering every requested claim was sent; the provider answered 202 and finishes it asynchronously. The gateway follows the provider's process until it ends.",
+    },
     SUBMITTED: { description: 'Evidence covering every requested claim was accepted by the provider.' },
-    OVERDUE: { description: 'A deadline passed while still open.' },
+    REJECTED: { description: "The provider's process for the submitted evidence failed; evidence must be sent again before the deadline." },
+    OVERDUE: { description: 'A deadline passed while still open (or rejected).' },
   } satisfies Record<(typeof VERIFICATION_REQUEST_STATUSES)[number], { description: string }>,
+});
+
+export const VerificationSubmissionStatusEnum = builder.enumType('VerificationSubmissionStatus', {
+  description: 'Where one sending of evidence stands: PROCESSING while the provider works on it (202), then ACCEPTED or FAILED.',
+  values: VERIFICATION_SUBMISSION_STATUSES,
+});
+
+export const DeadlineKindEnum = builder.enumType('DeadlineKind', {
+  description: 'Which registry deadline: the domain is de-delegated first, deleted later.',
+  values: DEADLINE_KINDS,
 });
 
 export const EmailVerificationStatusEnum = builder.enumType('EmailVerificationStatus', {

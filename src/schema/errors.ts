@@ -1,4 +1,4 @@
-import { Conflict, InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
+import { Conflict, InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { builder } from './builder.js';
 import { ProviderEnum } from './enums.js';
@@ -37,6 +37,13 @@ builder.objectType(Conflict, {
   description: 'The object already exists at the provider.',
   interfaces: [ErrorInterface],
   fields: (t) => ({ provider: t.expose('provider', { type: ProviderEnum }) }),
+});
+
+builder.objectType(Unavailable, {
+  name: 'UnavailableError',
+  description: "The gateway's own store (Redis) could not be reached, so nothing was sent upstream. Safe to retry.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds', { nullable: true }) }),
 });
 
 builder.objectType(ProviderFailure, {

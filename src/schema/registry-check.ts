@@ -1,5 +1,5 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { InputRejected, ProviderFailure } from '../domain/errors.js';
+import { InputRejected, ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { RegistryCheck, RegistryPerson } from '../domain/registry-check.js';
 import { builder } from './builder.js';
 import { ProviderEnum, RegistryCheckStatusEnum } from './enums.js';
@@ -92,7 +92,11 @@ builder.mutationField('validateRegistry', (t) =>
     type: ValidateRegistrySuccess,
     description: 'Veriff: validate a national ID number against the registry.',
     authScopes: { scope: 'registry:write' },
-    errors: { types: [InputRejected, ProviderFailure], directResult: true, union: { name: 'ValidateRegistryResult' } },
+    errors: {
+      types: [InputRejected, ProviderFailure, Unavailable],
+      directResult: true,
+      union: { name: 'ValidateRegistryResult' },
+    },
     args: { input: t.arg({ type: ValidateRegistryInput, required: true }) },
     resolve: async (_root, { input }, context) => ({ registryCheck: await context.services.registryChecks.validate(input, context) }),
   }),

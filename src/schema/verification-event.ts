@@ -5,7 +5,7 @@ import { builder } from './builder.js';
 import { ContactRef, contactLoadKey } from './contact.js';
 import { connectionTypes } from './connection.js';
 import { EmailVerificationRef } from './email-verification.js';
-import { EmailVerificationStatusEnum, ProviderEnum, VerificationEventTypeEnum } from './enums.js';
+import { DeadlineKindEnum, EmailVerificationStatusEnum, ProviderEnum, VerificationEventTypeEnum, VerificationRequestStatusEnum } from './enums.js';
 import { RegistryCheckRef } from './registry-check.js';
 import { ContactVerificationRef } from './verification-matrix.js';
 import { VerificationRequestRef } from './verification-request.js';
@@ -29,6 +29,8 @@ const EVENT_TYPE_NAMES: Record<VerificationEvent['type'], string> = {
   EMAIL_VERIFICATION_CHANGED: 'EmailVerificationChangedEvent',
   REGISTRY_CHECK_DECIDED: 'RegistryCheckDecidedEvent',
   PROVIDER_NOTIFICATION: 'ProviderNotificationEvent',
+  VERIFICATION_REQUEST_CHANGED: 'VerificationRequestChangedEvent',
+  DEADLINE_APPROACHING: 'DeadlineApproachingEvent',
 };
 
 builder.objectRef<EventOf<'VERIFICATION_REQUIRED'>>('VerificationRequiredEvent').implement({
@@ -78,6 +80,27 @@ builder.objectRef<EventOf<'PROVIDER_NOTIFICATION'>>('ProviderNotificationEvent')
   }),
 });
 
+builder.objectRef<EventOf<'VERIFICATION_REQUEST_CHANGED'>>('VerificationRequestChangedEvent').implement({
+  description: 'A request changed status: PROCESSING to SUBMITTED or REJECTED, OPEN or REJECTED to OVERDUE.',
+  interfaces: [VerificationEventInterface],
+  fields: (t) => ({
+    request: t.field({ type: VerificationRequestRef, resolve: (event) => event.request }),
+    previousStatus: t.expose('previousStatus', { type: VerificationRequestStatusEnum }),
+  }),
+});
+
+builder.objectRef<EventOf<'DEADLINE_APPROACHING'>>('DeadlineApproachingEvent').implement({
+  description:
+    "An open (or rejected) request's deadline is near: emitted once per request, deadline and configured threshold, by exactly one gateway instance.",
+  interfaces: [VerificationEventInterface],
+  fields: (t) => ({
+    request: t.field({ type: VerificationRequestRef, resolve: (event) => event.request }),
+    deadlineKind: t.expose('deadlineKind', { type: DeadlineKindEnum }),
+    deadline: t.expose('deadline', { type: 'DateTime' }),
+    remainingSeconds: t.exposeInt('remainingSeconds', { description: 'Seconds left when the event was emitted.' }),
+  }),
+});
+
 const VerificationEventFilterInput = builder.inputType('VerificationEventFilter', {
   fields: (t) => ({
     providers: t.field({ type: [ProviderEnum], required: false }),
@@ -91,7 +114,8 @@ const VerificationEventConnection = connectionTypes('VerificationEvent', Verific
 builder.queryField('verificationEvents', (t) =>
   t.field({
     type: VerificationEventConnection,
-    description: 'Stored events, newest last; `after` is an event id.',
+    nullable: true,
+    description: 'Stored events, newest last; `after` is an event id. Null (with an error) when the event log is unavailable.',
     authScopes: { scope: 'events:read' },
     args: {
       filter: t.arg({ type: VerificationEventFilterInput, required: false }),

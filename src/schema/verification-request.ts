@@ -1,10 +1,25 @@
-import type { VerificationRequest } from '../domain/verification-request.js';
+import type { VerificationRequest, VerificationSubmission } from '../domain/verification-request.js';
 import { effectiveRequestStatus } from '../domain/verification-request.js';
 import { matrixEntriesFor } from '../domain/matrix.js';
 import { builder } from './builder.js';
 import { connectionTypes } from './connection.js';
-import { ProviderEnum, VerificationClaimEnum, VerificationRequestStatusEnum } from './enums.js';
-import { VerificationMatrixEntryRef } from './verification-matrix.js';
+import { ProviderEnum, VerificationClaimEnum, VerificationRequestStatusEnum, VerificationSubmissionStatusEnum } from './enums.js';
+import { ContactVerificationRef, VerificationMatrixEntryRef } from './verification-matrix.js';
+
+const VerificationSubmissionRef = builder.objectRef<VerificationSubmission>('VerificationSubmission').implement({
+  description: 'One sending of evidence for a request: the audit trail a registrar keeps for the registry.',
+  fields: (t) => ({
+    submittedAt: t.expose('submittedAt', { type: 'DateTime' }),
+    verifications: t.field({ type: [ContactVerificationRef], resolve: (submission) => submission.verifications }),
+    processId: t.exposeString('processId', { nullable: true, description: "The provider's process id when it answered 202." }),
+    status: t.expose('status', { type: VerificationSubmissionStatusEnum }),
+    failureReason: t.exposeString('failureReason', { nullable: true, description: "The provider's reason when the process failed." }),
+    submittedBy: t.exposeString('submittedBy', {
+      nullable: true,
+      description: 'The name of the API key (never the key itself) that sent it; null in the open sandbox.',
+    }),
+  }),
+});
 
 /** The request's `contact` field and Contact.verificationRequests live in contact.ts, which owns contact loading. */
 export const VerificationRequestRef = builder.node(builder.objectRef<VerificationRequest>('VerificationRequest'), {
@@ -19,7 +34,7 @@ export const VerificationRequestRef = builder.node(builder.objectRef<Verificatio
     claims: t.expose('claims', { type: [VerificationClaimEnum] }),
     status: t.field({
       type: VerificationRequestStatusEnum,
-      description: 'OVERDUE as soon as a deadline passes while the request is still open.',
+      description: 'OVERDUE as soon as a deadline passes while the request is still open (or rejected).',
       resolve: (request) => effectiveRequestStatus(request),
     }),
     message: t.exposeString('message', { description: "The provider's notification text." }),
@@ -32,6 +47,11 @@ export const VerificationRequestRef = builder.node(builder.objectRef<Verificatio
       type: [VerificationMatrixEntryRef],
       description: 'Matrix entries that can attest at least one requested claim.',
       resolve: (request) => matrixEntriesFor(request.claims),
+    }),
+    submissions: t.field({
+      type: [VerificationSubmissionRef],
+      description: 'Every sending of evidence for this request, oldest first.',
+      resolve: (request) => request.submissions ?? [],
     }),
   }),
 });
@@ -50,7 +70,8 @@ const VerificationRequestConnection = connectionTypes('VerificationRequest', Ver
 builder.queryField('verificationRequests', (t) =>
   t.field({
     type: VerificationRequestConnection,
-    description: 'Open and past verification requests, soonest deadline first.',
+    nullable: true,
+    description: 'Open and past verification requests, soonest deadline first. Null (with an error) when the store is unavailable.',
     authScopes: { scope: 'contacts:read' },
     args: {
       filter: t.arg({ type: VerificationRequestFilterInput, required: false }),

@@ -145,7 +145,9 @@ describe('Redis killed and restarted under load', () => {
       verificationRequests(first: 5) { totalCount }
       registryCheck(id: "00000000-0000-4000-8000-000000000000") { id }
     }`);
-    expect(fromStore.data).toBeNull();
+    // Contract revision 2: each store-backed field is nullable, so each nulls only itself, with its own error.
+    expect(fromStore.data).toEqual({ verificationEvents: null, verificationRequests: null, registryCheck: null });
+    expect(fromStore.errors?.map((error) => error.path?.[0]).sort()).toEqual(['registryCheck', 'verificationEvents', 'verificationRequests']);
     expect(fromStore.errors?.map((error) => error.extensions?.code)).toEqual(expect.arrayContaining(['SERVICE_UNAVAILABLE']));
     expect(fromStore.errors?.every((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE' && error.extensions?.retryable === true)).toBe(true);
     const readyz = await fetch(`${gateway.url}/readyz`);

@@ -126,8 +126,8 @@ describe('a key with only events:read', () => {
   it('cannot read or resend email verifications', async () => {
     const list = await gateway.graphql('{ emailVerifications(first: 1) { totalCount } }', {}, as(EVENTS_KEY));
     expect(codes(list)).toEqual(['FORBIDDEN']);
-    // A non-null root field: GraphQL's null propagation leaves no data (documented; ask for it in its own operation).
-    expect(list.data).toBeNull();
+    // Contract revision 2: the connection is nullable, so only it is nulled and the rest of the response stays.
+    expect(list.data).toEqual({ emailVerifications: null });
     const resend = await gateway.graphql('mutation { resendEmailVerification(input: { provider: OPENPROVIDER, email: "a@example.com" }) { __typename } }', {}, as(EVENTS_KEY));
     expect(codes(resend)).toEqual(['FORBIDDEN']);
   });
