@@ -37,6 +37,8 @@ await section('Providers', async () => {
 
 await section('Open verification requests (soonest deadline first)', async () => {
   const { verificationRequests } = await client.request(OpenVerificationRequestsDocument, { first: 20 });
+  // Nullable by contract: null (with an error the client throws) only when the gateway's store is unavailable.
+  if (!verificationRequests) return ['unavailable'];
   const lines = verificationRequests.edges.map(({ node }) => {
     const deadline = [node.deDelegationDeadline, node.deletionDeadline].filter((value): value is string => !!value).sort()[0];
     return `${node.contactHandle.padEnd(14)} ${node.status.padEnd(8)} ${node.claims.join(',').padEnd(22)} ${timeLeft(deadline)}`;
@@ -46,6 +48,7 @@ await section('Open verification requests (soonest deadline first)', async () =>
 
 await section('Email verifications (first page)', async () => {
   const { emailVerifications } = await client.request(EmailVerificationsDocument, { first: 10 });
+  if (!emailVerifications) return ['unavailable'];
   const byStatus = new Map<string, number>();
   for (const { node } of emailVerifications.edges) byStatus.set(node.status, (byStatus.get(node.status) ?? 0) + 1);
   return [

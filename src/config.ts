@@ -7,6 +7,8 @@ export type RegistryMode = 'sync' | 'webhook';
 export type GatewayMode = 'sandbox' | 'live';
 
 export interface ApiKeyGrant {
+  /** Shown in audit trails (a submission's `submittedBy`) and logs instead of the key: `name=key:scopes`, else key-N. */
+  name: string;
   key: string;
   scopes: string[];
 }
@@ -381,16 +383,25 @@ export function parseApiKeys(value: string | undefined): ApiKeyGrant[] {
   value.split(';').map((entry) => entry.trim()).filter(Boolean).forEach((entry, index) => {
     const separator = entry.indexOf(':');
     if (separator <= 0) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1} is not "key:scope,scope"`);
-    const key = entry.slice(0, separator);
+    const { name, key } = splitKeyName(entry.slice(0, separator), index);
     if (key.length < 8) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1}: a key needs at least 8 characters`);
     const scopes = entry.slice(separator + 1).split(',').map((scope) => scope.trim()).filter(Boolean);
     if (scopes.length === 0) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1} names no scopes`);
     const unknown = scopes.filter((scope) => scope !== '*' && !(SCOPES as readonly string[]).includes(scope));
     if (unknown.length) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1}: unknown scope "${unknown[0]}"; known: ${SCOPES.join(' ')} (or *)`);
     if (grants.some((grant) => grant.key === key)) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1} repeats a key`);
-    grants.push({ key, scopes: scopes.includes('*') ? [...SCOPES] : scopes });
+    if (grants.some((grant) => grant.name === name)) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1} repeats the name "${name}"`);
+    grants.push({ name, key, scopes: scopes.includes('*') ? [...SCOPES] : scopes });
   });
   return grants;
+}
+
+/** A key's optional name: `name=key` (the name is 1-64 of [A-Za-z0-9_.-]); without one, `key-<entry number>`. */
+const KEY_NAME = /^([A-Za-z][\w.-]{0,63})=(.+)$/;
+
+function splitKeyName(text: string, index: number): { name: string; key: string } {
+  const named = KEY_NAME.exec(text);
+  return named ? { name: named[1]!, key: named[2]! } : { name: `key-${index + 1}`, key: text };
 }
 
 /**

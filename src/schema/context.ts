@@ -5,6 +5,8 @@ import type { Services } from '../services/index.js';
 /** Who is calling: a configured API key (or JWT subject), or the open sandbox. */
 export interface Principal {
   id: string;
+  /** The API key's configured name (or the JWT subject) for audit trails; never the key. Null in the open sandbox. */
+  name: string | null;
   scopes: ReadonlySet<string>;
   /** False for the open sandbox (no keys configured). */
   authenticated: boolean;

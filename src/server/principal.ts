@@ -7,7 +7,7 @@ import { SCOPES } from '../config.js';
 import type { Principal } from '../schema/context.js';
 
 /** The open sandbox: no keys configured, every scope granted (and said so at start-up and in GraphiQL). */
-export const OPEN_PRINCIPAL: Principal = { id: 'sandbox', scopes: new Set(SCOPES), authenticated: false };
+export const OPEN_PRINCIPAL: Principal = { id: 'sandbox', name: null, scopes: new Set(SCOPES), authenticated: false };
 
 /** `Authorization` header (or connection_init value) -> who is calling; throws UNAUTHENTICATED (HTTP 401). */
 export type Authenticate = (authorization: string | null | undefined) => Promise<Principal>;
@@ -50,7 +50,7 @@ export function createKeyMatcher(grants: readonly ApiKeyGrant[]): (presented: st
     const digest = sha256(presented);
     let found: (typeof digests)[number] | undefined;
     for (const candidate of digests) if (timingSafeEqual(candidate.digest, digest)) found = candidate;
-    return found ? { id: `key-${found.index + 1}`, scopes: new Set(found.grant.scopes), authenticated: true } : null;
+    return found ? { id: `key-${found.index + 1}`, name: found.grant.name, scopes: new Set(found.grant.scopes), authenticated: true } : null;
   };
 }
 
@@ -79,7 +79,7 @@ export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Pr
       if (error instanceof GraphQLError) throw error;
       throw unauthenticated(jwtProblem(error));
     }
-    return { id: `jwt:${String(payload.sub)}`, scopes: grantedScopes(payload), authenticated: true };
+    return { id: `jwt:${String(payload.sub)}`, name: String(payload.sub), scopes: grantedScopes(payload), authenticated: true };
   };
 }
 

@@ -47,8 +47,14 @@ describe('loadConfig', () => {
 
   it('parses keys with their scopes, * meaning every scope', () => {
     const grants = parseApiKeys('reader-key-1:contacts:read,events:read;admin-key-1:*');
-    expect(grants[0]).toEqual({ key: 'reader-key-1', scopes: ['contacts:read', 'events:read'] });
+    expect(grants[0]).toEqual({ name: 'key-1', key: 'reader-key-1', scopes: ['contacts:read', 'events:read'] });
     expect(grants[1]!.scopes).toContain('registry:write');
+  });
+
+  it('takes an optional key name for audit trails, never confusing it with the key', () => {
+    const grants = parseApiKeys('dashboard=reader-key-1:contacts:read;plain-key-22:events:read');
+    expect(grants.map((grant) => [grant.name, grant.key])).toEqual([['dashboard', 'reader-key-1'], ['key-2', 'plain-key-22']]);
+    expect(configError({ GATEWAY_API_KEYS: 'ops=first-key-1:events:read;ops=second-key-2:events:read' })).toContain('repeats the name "ops"');
   });
 
   it('switches to live mode when a provider credential is set, and then demands API keys', () => {
