@@ -3,6 +3,9 @@
  * stops start-up with one line naming the variable and what is wrong with it.
  */
 
+import { isKnownTimeZone } from './domain/zoned-time.js';
+import { DEFAULT_DNA_NAMESPACES } from './providers/domain-name-api/soap.js';
+
 export type RegistryMode = 'sync' | 'webhook';
 export type GatewayMode = 'sandbox' | 'live';
 
@@ -25,6 +28,8 @@ export interface OpenproviderConfig {
   username: string;
   password: string;
   baseUrl: string;
+  /** IANA zone of `expiration_date` wall times (OPENPROVIDER_TIME_ZONE, default Europe/Amsterdam). */
+  timeZone: string;
 }
 
 export interface DomainNameApiConfig {
@@ -32,6 +37,12 @@ export interface DomainNameApiConfig {
   password: string;
   baseUrl: string;
   contactServicePath: string;
+  /** Data-contract namespace of the base request (UserName, Password) and result (ErrorCode, ...) members. */
+  baseNamespace: string;
+  /** Data-contract namespace of the request's own members (ContactEmail, ExternalId) and the result's data. */
+  dataNamespace: string;
+  /** IANA zone of the offset-less timestamps (DOMAIN_NAME_API_TIME_ZONE, default Europe/Istanbul). */
+  timeZone: string;
 }
 
 export interface VeriffConfig {
@@ -113,6 +124,11 @@ export interface Config {
   /** Veriff's simulated decision delay in sandbox webhook mode. */
   sandboxDecisionDelayMs: number;
   emailWatchIntervalMs: number;
+  /**
+   * VERIFF_DECISION_POLL_AFTER_MS (default 600000): a registry check still PENDING this long after it was submitted
+   * is resolved by polling Veriff's decision endpoint (a lost webhook never leaves it PENDING for good).
+   */
+  veriffDecisionPollAfterMs: number;
   /** VERIFF_REGISTRY_MODE also picks the Veriff simulator's mode in sandbox mode. */
   sandboxRegistryMode: RegistryMode;
 }
@@ -194,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxFaults: parseJsonText('SANDBOX_FAULTS', read('SANDBOX_FAULTS')),
     sandboxDecisionDelayMs: parseDuration('SANDBOX_DECISION_DELAY_MS', read('SANDBOX_DECISION_DELAY_MS') ?? '1500'),
     emailWatchIntervalMs: parseDuration('EMAIL_WATCH_INTERVAL_MS', read('EMAIL_WATCH_INTERVAL_MS') ?? '60000'),
+    veriffDecisionPollAfterMs: parseDuration('VERIFF_DECISION_POLL_AFTER_MS', read('VERIFF_DECISION_POLL_AFTER_MS') ?? '600000'),
     sandboxRegistryMode: parseChoice('VERIFF_REGISTRY_MODE', read('VERIFF_REGISTRY_MODE') ?? 'webhook', ['sync', 'webhook']),
   };
 }
@@ -220,6 +237,7 @@ function readOpenprovider(read: Reader): OpenproviderConfig | null {
     username,
     password: required(read, 'OPENPROVIDER_PASSWORD', 'the Openprovider API password'),
     baseUrl: parseUrl('OPENPROVIDER_BASE_URL', read('OPENPROVIDER_BASE_URL') ?? PRODUCTION_URLS.openprovider),
+    timeZone: parseTimeZone('OPENPROVIDER_TIME_ZONE', read('OPENPROVIDER_TIME_ZONE') ?? 'Europe/Amsterdam'),
   };
 }
 
@@ -235,7 +253,22 @@ function readDomainNameApi(read: Reader): DomainNameApiConfig | null {
     password: required(read, 'DOMAIN_NAME_API_PASSWORD', 'the Domain Name API password'),
     baseUrl: parseUrl('DOMAIN_NAME_API_BASE_URL', read('DOMAIN_NAME_API_BASE_URL') ?? PRODUCTION_URLS.domainNameApi),
     contactServicePath,
+    baseNamespace: parseNamespace('DOMAIN_NAME_API_BASE_NAMESPACE', read('DOMAIN_NAME_API_BASE_NAMESPACE') ?? DEFAULT_DNA_NAMESPACES.base),
+    dataNamespace: parseNamespace('DOMAIN_NAME_API_DATA_NAMESPACE', read('DOMAIN_NAME_API_DATA_NAMESPACE') ?? DEFAULT_DNA_NAMESPACES.data),
+    timeZone: parseTimeZone('DOMAIN_NAME_API_TIME_ZONE', read('DOMAIN_NAME_API_TIME_ZONE') ?? 'Europe/Istanbul'),
   };
+}
+
+/** An XML namespace name: an absolute URI, as data-contract namespaces are. */
+function parseNamespace(name: string, value: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) throw new ConfigError(name, `must be an absolute URI such as http://schemas.datacontract.org/2004/07/..., got "${value}"`);
+  return value;
+}
+
+/** An IANA time zone Intl knows, e.g. Europe/Istanbul or UTC. */
+function parseTimeZone(name: string, value: string): string {
+  if (!isKnownTimeZone(value)) throw new ConfigError(name, `must be an IANA time zone such as Europe/Istanbul or UTC, got "${value}"`);
+  return value;
 }
 
 function readVeriff(read: Reader): VeriffConfig | null {

@@ -20,6 +20,8 @@ export interface Contact {
   createdAt: string | null;
   updatedAt: string | null;
   verifications: ContactVerification[];
+  /** Openprovider only: the customer's email verification status as Openprovider reports it (e.g. "ACT"). */
+  emailVerificationStatus?: string | null;
 }
 
 /** A new Realtime Register contact as the caller sends it. */

@@ -60,8 +60,10 @@ export interface UpstreamRequest {
   deadlineMs?: number;
   /** Sent as x-request-id so provider logs can be matched with ours. */
   requestId?: string;
-  /** Extra retryable classification for provider quirks (e.g. Openprovider rate limit under HTTP 500 with code 50). Called with the full response; return true to treat as retryable failure. */
+  /** Extra retryable classification for provider quirks (e.g. a proxy's HTML page under HTTP 500 in front of a SOAP service). Called with the full response; return true to treat as retryable failure. */
   isRetryable?: (response: UpstreamResponse) => boolean;
+  /** Provider answers that must never be sent again, whatever their status (e.g. Openprovider code 50 under HTTP 429). Wins over isRetryable. */
+  neverRetry?: (response: UpstreamResponse) => boolean;
 }
 
 /** The provider's answer, whatever its status; the client maps error bodies to domain errors. */
@@ -230,7 +232,8 @@ export class ProviderHttp {
       return true;
     }
     const { status } = attempt.response;
-    const retryable = isRetryableStatus(status) || (req.isRetryable?.(attempt.response) ?? false);
+    const retryable =
+      !(req.neverRetry?.(attempt.response) ?? false) && (isRetryableStatus(status) || (req.isRetryable?.(attempt.response) ?? false));
     if (retryable || status >= 500) this.remember(`HTTP ${status} on ${req.operation}`);
     return retryable;
   }

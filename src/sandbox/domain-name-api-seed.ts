@@ -10,7 +10,7 @@ export interface DnaSimContact {
   externalId: string;
   email: string;
   status: DnaSimStatus;
-  /** Epoch ms or null; written as offset-less UTC. */
+  /** Epoch ms or null; written offset-less in the simulator's zone (Istanbul by default). */
   expiresAt: number | null;
   lastNotifiedAt: number | null;
   firstName: string;
@@ -98,9 +98,4 @@ export function seedDomainNameApi(seed: number, startMs: number, count = 200): D
     });
   }
   return contacts;
-}
-
-/** Offset-less UTC, as Domain Name API writes dates: `2026-04-05T10:00:00`. */
-export function offsetlessUtc(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19);
 }

@@ -1,6 +1,8 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { utcToWallTime } from '../domain/zoned-time.js';
 import type { DnaSimContact } from './domain-name-api-seed.js';
-import { DNA_KEY_LIFETIME_MS, offsetlessUtc, seedDomainNameApi } from './domain-name-api-seed.js';
+import { DNA_KEY_LIFETIME_MS, seedDomainNameApi } from './domain-name-api-seed.js';
+import { readWcfDocument, wcfChild } from './domain-name-api-wcf.js';
 import type { SimulatorOptions } from './simulator-options.js';
 import type { SimRequest, SimResponse } from './simulator-server.js';
 import { SimulatorServer } from './simulator-server.js';
@@ -11,6 +13,11 @@ export interface DomainNameApiEndpoint {
   username: string;
   password: string;
   contactServicePath: string;
+  /** The data-contract namespaces this simulator reads and writes. */
+  baseNamespace: string;
+  dataNamespace: string;
+  /** The zone of the offset-less timestamps it writes. */
+  timeZone: string;
 }
 
 export interface DomainNameApiSimulatorOptions extends SimulatorOptions {
@@ -18,6 +25,8 @@ export interface DomainNameApiSimulatorOptions extends SimulatorOptions {
   now?: () => number;
   /** Default /ContactApi.svc. */
   contactServicePath?: string;
+  /** IANA zone the service writes its offset-less timestamps in. Default Europe/Istanbul (the provider's home). */
+  timeZone?: string;
 }
 
 /** A notice the simulator "sent", for tests. */
@@ -31,24 +40,34 @@ const USERNAME = 'sandbox';
 const PASSWORD = 'sandbox-dna-password';
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SERVICE_NS = 'http://tempuri.org/';
-const DATA_NS = 'http://schemas.datacontract.org/2004/07/Olipso.Core.DataContracts';
+/**
+ * WCF writes a base class's members in the base contract's namespace and a derived class's own members in its own
+ * (the sibling DomainApi.svc's WSDL, github domainreseller/net-dna). The base namespace is the sibling's; the derived
+ * one is the gateway's default guess, so the two agree out of the box and a mismatch shows up at once.
+ */
+export const DNA_SIM_BASE_NS = 'http://schemas.datacontract.org/2004/07/Olipso.Core.DataContracts';
+export const DNA_SIM_DATA_NS = 'http://schemas.datacontract.org/2004/07/Olipso.ExternalApi.Core.DataContracts.ContactApiContracts';
+const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 const ACTION_PREFIX = 'http://tempuri.org/IContactApi/';
 const OPERATIONS = ['GetDetails', 'ResendContactVerificationNotice'] as const;
 type Operation = (typeof OPERATIONS)[number];
 
 /**
- * Simulator choices for what the provider does not publish (mirrored in src/providers/domain-name-api/soap.ts):
- * refused credentials -> OperationResult ERROR, ErrorCode 401, "Invalid username or password."; unknown contact ->
- * ERROR, ErrorCode 404, "Contact not found."; resending to a validated address -> ERROR, ErrorCode 409.
+ * Error codes and texts from the provider's published table (github domainreseller/php-dna README, "Return and Error
+ * Codes with Descriptions"). Which code answers "already validated" is not published: 420 ("Invalid Api command for
+ * contact") is the simulator's choice.
  */
-const ERRORS = {
-  auth: { code: '401', message: 'Invalid username or password.' },
-  notFound: { code: '404', message: 'Contact not found.' },
-  missingKey: { code: '400', message: 'ContactEmail or ExternalId is required.' },
-  validated: { code: '409', message: 'The contact email address is already validated.' },
-} as const;
-
-const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, trimValues: true });
+export const DNA_PUBLISHED_ERRORS: Record<number, string> = {
+  301: 'Your current IP address is not authorized to access. Please make sure you are connecting from an authorized IP address and try again',
+  330: 'Required parameter(s) not set (ContactEmail, ExternalId).',
+  360: 'API quota exceeded!',
+  361: 'Throttled error!',
+  401: 'Contact info can not sync.',
+  404: 'DOMAIN CONTACT CANNOT UPDATE. PERMISSION FROM THE REGISTRY.',
+  410: 'Contact not found.',
+  420: 'Invalid Api command for contact.',
+  2200: 'Authentication error',
+};
 
 /**
  * Domain Name API ContactApi.svc simulator: a WCF-style SOAP 1.1 endpoint with GetDetails and
@@ -61,17 +80,47 @@ export class DomainNameApiSimulator {
   readonly sentNotices: DnaSentNotice[] = [];
   private readonly now: () => number;
   private readonly path: string;
+  private readonly timeZone: string;
+  /** Published error codes to answer the next calls with, oldest first (see answerNextWith). */
+  private readonly forcedCodes: number[] = [];
 
   constructor(options: DomainNameApiSimulatorOptions) {
     this.now = options.now ?? Date.now;
     this.path = options.contactServicePath ?? '/ContactApi.svc';
+    this.timeZone = options.timeZone ?? 'Europe/Istanbul';
     this.contacts = seedDomainNameApi(options.seed ?? 1, Math.floor(this.now() / 3_600_000) * 3_600_000);
     this.server = new SimulatorServer('DOMAIN_NAME_API', (request) => this.handle(request));
     if (options.faults) this.server.setFaults(options.faults);
+    // POST {"code": 361, "count": 2}: the next two calls are answered with that published error.
+    this.server.addControlRoute('/__control/error-codes', (method, body) => {
+      if (method !== 'POST') return { status: 200, body: { queued: [...this.forcedCodes] } };
+      try {
+        const { code, count } = JSON.parse(body.toString('utf8') || '{}') as { code?: unknown; count?: unknown };
+        this.answerNextWith(Number(code), count === undefined ? 1 : Number(count));
+        return { status: 200, body: { queued: [...this.forcedCodes] } };
+      } catch (error) {
+        return { status: 400, body: { error: (error as Error).message } };
+      }
+    });
   }
 
   endpoint(): DomainNameApiEndpoint {
-    return { baseUrl: this.server.url, username: USERNAME, password: PASSWORD, contactServicePath: this.path };
+    return {
+      baseUrl: this.server.url,
+      username: USERNAME,
+      password: PASSWORD,
+      contactServicePath: this.path,
+      baseNamespace: DNA_SIM_BASE_NS,
+      dataNamespace: DNA_SIM_DATA_NS,
+      timeZone: this.timeZone,
+    };
+  }
+
+  /** Answers the next `count` well-formed calls with a published error code (301, 360, 361, 401, 404, 410, 2200...). */
+  answerNextWith(code: number, count = 1): void {
+    if (!(code in DNA_PUBLISHED_ERRORS)) throw new Error(`code must be one of ${Object.keys(DNA_PUBLISHED_ERRORS).join(', ')}`);
+    if (!Number.isInteger(count) || count < 1 || count > 1000) throw new Error('count must be a whole number from 1 to 1000');
+    for (let i = 0; i < count; i++) this.forcedCodes.push(code);
   }
 
   async start(): Promise<void> {
@@ -104,29 +153,36 @@ export class DomainNameApiSimulator {
     const operation = OPERATIONS.find((name) => action === `${ACTION_PREFIX}${name}`);
     if (!operation) return fault('a:ActionNotSupported', `The message with Action '${action}' cannot be processed at the receiver.`);
     if (XMLValidator.validate(request.text) !== true) return fault('s:Client', 'The formatter threw an exception while trying to deserialize the message.');
-    const body = (parser.parse(request.text) as { Envelope?: { Body?: Record<string, { request?: Record<string, unknown> }> } }).Envelope?.Body;
-    const call = body?.[operation];
+    const envelope = readWcfDocument(request.text);
+    const call = wcfChild(wcfChild(envelope?.ns === SOAP_NS ? envelope : null, SOAP_NS, 'Body'), SERVICE_NS, operation);
     if (!call) return fault('s:Client', `The message body does not contain the ${operation} element.`);
-    const fields = call.request ?? {};
-    const text = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '');
-    if (text('UserName') !== USERNAME || text('Password') !== PASSWORD) return result(operation, error(ERRORS.auth));
-    const key = { email: text('ContactEmail'), externalId: text('ExternalId') };
+    // WCF's DataContractSerializer: each member is read from its contract's namespace only; one anywhere else is
+    // ignored as if it were absent, which is how a wrong namespace turns every lookup into "not found".
+    const members = new Map<string, string>();
+    for (const member of wcfChild(call, SERVICE_NS, 'request')?.children ?? []) {
+      const expected = member.name === 'UserName' || member.name === 'Password' ? DNA_SIM_BASE_NS : DNA_SIM_DATA_NS;
+      if (member.ns === expected) members.set(member.name, member.text);
+    }
+    if (members.get('UserName') !== USERNAME || members.get('Password') !== PASSWORD) return result(operation, error(2200));
+    const forced = this.forcedCodes.shift();
+    if (forced !== undefined) return result(operation, error(forced));
+    const key = { email: members.get('ContactEmail') ?? '', externalId: members.get('ExternalId') ?? '' };
     return operation === 'GetDetails' ? this.getDetails(key) : this.resend(key);
   }
 
   private getDetails(key: { email: string; externalId: string }): SimResponse {
-    if (!key.email && !key.externalId) return result('GetDetails', error(ERRORS.missingKey));
+    if (!key.email && !key.externalId) return result('GetDetails', error(330));
     const contact = this.find(key);
-    if (!contact) return result('GetDetails', error(ERRORS.notFound));
-    return result('GetDetails', [...success(), ...details(contact)]);
+    if (!contact) return result('GetDetails', error(410));
+    return result('GetDetails', [...success(), ...this.details(contact)]);
   }
 
   /** Resends the notice unless the address is verified; NotValidated and Expired start a new 60-day key. */
   private resend(key: { email: string; externalId: string }): SimResponse {
-    if (!key.email && !key.externalId) return result('ResendContactVerificationNotice', error(ERRORS.missingKey));
+    if (!key.email && !key.externalId) return result('ResendContactVerificationNotice', error(330));
     const contact = this.find(key);
-    if (!contact) return result('ResendContactVerificationNotice', error(ERRORS.notFound));
-    if (contact.status === 'Validated') return result('ResendContactVerificationNotice', error(ERRORS.validated));
+    if (!contact) return result('ResendContactVerificationNotice', error(410));
+    if (contact.status === 'Validated') return result('ResendContactVerificationNotice', error(420));
     const now = Math.floor(this.now() / 1000) * 1000;
     if (contact.status === 'NotValidated' || contact.status === 'Expired') {
       contact.status = 'Pending';
@@ -136,49 +192,55 @@ export class DomainNameApiSimulator {
     this.sentNotices.push({ externalId: contact.externalId, email: contact.email, at: now });
     return result('ResendContactVerificationNotice', success());
   }
+
+  /** Data fields in WCF's alphabetical order; timestamps offset-less, in the service's zone. */
+  private details(contact: DnaSimContact): Field[] {
+    const stamp = (ms: number | null) => (ms === null ? null : utcToWallTime(ms, this.timeZone, 'T'));
+    return [
+      ['AddressLine1', contact.addressLine1],
+      ['AddressLine2', contact.addressLine2],
+      ['AddressLine3', contact.addressLine3],
+      ['City', contact.city],
+      ['Company', contact.company],
+      ['ContactEmail', contact.email],
+      ['Country', contact.country],
+      ['ExpirationDate', stamp(contact.expiresAt)],
+      ['ExternalId', contact.externalId],
+      ['FirstName', contact.firstName],
+      ['LastName', contact.lastName],
+      ['LastNotificationDate', stamp(contact.lastNotifiedAt)],
+      ['Phone', contact.phone],
+      ['PhoneCountryCode', contact.phoneCountryCode],
+      ['State', contact.state],
+      ['VerificationStatus', contact.status],
+      ['ZipCode', contact.zipCode],
+    ];
+  }
 }
 
 type Field = [name: string, value: string | null];
 
+const BASE_FIELDS = new Set(['ErrorCode', 'OperationMessage', 'OperationResult']);
+
 function success(): Field[] {
-  return [['ErrorCode', '0'], ['OperationMessage', 'Command completed successfully.'], ['OperationResult', 'SUCCESS']];
+  return [['ErrorCode', '1000'], ['OperationMessage', 'Command completed successfully'], ['OperationResult', 'SUCCESS']];
 }
 
-function error(detail: { code: string; message: string }): Field[] {
-  return [['ErrorCode', detail.code], ['OperationMessage', detail.message], ['OperationResult', 'ERROR']];
+function error(code: number): Field[] {
+  return [['ErrorCode', String(code)], ['OperationMessage', DNA_PUBLISHED_ERRORS[code]!], ['OperationResult', 'ERROR']];
 }
 
-/** Data fields in WCF's alphabetical order. */
-function details(contact: DnaSimContact): Field[] {
-  const fields: Field[] = [
-    ['AddressLine1', contact.addressLine1],
-    ['AddressLine2', contact.addressLine2],
-    ['AddressLine3', contact.addressLine3],
-    ['City', contact.city],
-    ['Company', contact.company],
-    ['ContactEmail', contact.email],
-    ['Country', contact.country],
-    ['ExpirationDate', contact.expiresAt === null ? null : offsetlessUtc(contact.expiresAt)],
-    ['ExternalId', contact.externalId],
-    ['FirstName', contact.firstName],
-    ['LastName', contact.lastName],
-    ['LastNotificationDate', contact.lastNotifiedAt === null ? null : offsetlessUtc(contact.lastNotifiedAt)],
-    ['Phone', contact.phone],
-    ['PhoneCountryCode', contact.phoneCountryCode],
-    ['State', contact.state],
-    ['VerificationStatus', contact.status],
-    ['ZipCode', contact.zipCode],
-  ];
-  return fields;
-}
-
+/** Base members (a:) first, in the base namespace, then the data members (b:) in the derived one, as WCF writes them. */
 function result(operation: Operation, fields: Field[]): SimResponse {
   const inner = fields
-    .map(([name, value]) => (value === null ? `<a:${name} i:nil="true"/>` : `<a:${name}>${escapeXml(value)}</a:${name}>`))
+    .map(([name, value]) => {
+      const tag = `${BASE_FIELDS.has(name) ? 'a' : 'b'}:${name}`;
+      return value === null ? `<${tag} i:nil="true"/>` : `<${tag}>${escapeXml(value)}</${tag}>`;
+    })
     .join('');
   const body =
     `<s:Envelope xmlns:s="${SOAP_NS}"><s:Body><${operation}Response xmlns="${SERVICE_NS}">` +
-    `<${operation}Result xmlns:a="${DATA_NS}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">${inner}</${operation}Result>` +
+    `<${operation}Result xmlns:a="${DNA_SIM_BASE_NS}" xmlns:b="${DNA_SIM_DATA_NS}" xmlns:i="${XSI_NS}">${inner}</${operation}Result>` +
     `</${operation}Response></s:Body></s:Envelope>`;
   return { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body };
 }

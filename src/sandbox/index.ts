@@ -20,8 +20,8 @@ export interface SandboxOptions {
   realtimeRegister?: Pick<RealtimeRegisterSimulatorOptions, 'webhookRetryDelaysMs' | 'asyncShare' | 'pushWebhooks' | 'seedDenicRequests' | 'contactCount'>;
   /** Openprovider simulator extras, e.g. more seeded handles for the bench. */
   openprovider?: Pick<OpenproviderSimulatorOptions, 'handles'>;
-  /** Veriff simulator extras, e.g. short webhookRetryDelaysMs. */
-  veriff?: Pick<VeriffSimulatorOptions, 'webhookRetryDelaysMs'>;
+  /** Veriff simulator extras, e.g. short webhookRetryDelaysMs, lost webhooks, mis-signed answers. */
+  veriff?: Pick<VeriffSimulatorOptions, 'webhookRetryDelaysMs' | 'dropWebhooks' | 'answerSignature'>;
 }
 
 export interface SandboxEndpoints {

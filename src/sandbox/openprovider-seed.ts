@@ -27,6 +27,11 @@ export interface OpenproviderSimCustomer {
   phone: { country_code: string; area_code: string; subscriber_number: string };
   fax: { country_code: string; area_code: string; subscriber_number: string };
   email: string;
+  /**
+   * Swagger `customerCustomer.email_verification_status`, "Status of email verification procedure"; its example is
+   * "ACT". Other values are not published: the simulator writes "ACT" for a verified address and "INA" otherwise.
+   */
+  email_verification_status: string;
   locale: string;
   is_deleted: boolean;
   reseller_id: number;
@@ -125,6 +130,7 @@ export function seedOpenprovider(seed: number, startMs: number, handles = 900): 
       phone: { country_code: place.countryCode, area_code: String(10 + Math.floor(random() * 80)), subscriber_number: String(1_000_000 + Math.floor(random() * 8_999_999)) },
       fax: { country_code: '', area_code: '', subscriber_number: '' },
       email,
+      email_verification_status: 'INA',
       locale: place.country === 'NL' ? 'nl_NL' : 'en_GB',
       is_deleted: false,
       reseller_id: 123456,
@@ -132,6 +138,7 @@ export function seedOpenprovider(seed: number, startMs: number, handles = 900): 
 
     const forced = OPENPROVIDER_COMBINATIONS[index - 1];
     const status = forced?.status ?? weighted(random);
+    if (status === 'verified') customers.get(handle)!.email_verification_status = 'ACT';
     const description = forced ? forced.description : status === 'failed' ? (random() < 0.5 ? 'expired' : 'bounced') : '';
     const expiresAt = status === 'in progress' ? startMs + Math.floor((0.5 + random() * 14) * 86_400_000 / 60_000) * 60_000 : null;
     const domains = forced ? Math.max(2, pick(domainCounts)) : pick(domainCounts);

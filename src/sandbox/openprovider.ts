@@ -1,3 +1,4 @@
+import { utcToWallTime } from '../domain/zoned-time.js';
 import type { OpenproviderSimCustomer, OpenproviderSimRow } from './openprovider-seed.js';
 import { seedOpenprovider, VERIFICATION_WINDOW_MS } from './openprovider-seed.js';
 import { seededRandom } from './seeded-random.js';
@@ -10,7 +11,12 @@ export interface OpenproviderEndpoint {
   baseUrl: string;
   username: string;
   password: string;
+  /** The zone of the `expiration_date` wall times it writes. */
+  timeZone: string;
 }
+
+/** Blocks Openprovider lifts only by hand: the IP has no authority (production 10005, CTE 10009), or the account is blocked (197). */
+export type OpenproviderSimBlock = 10005 | 10009 | 197;
 
 /** Extra knobs for tests; the defaults are Openprovider's published limits. */
 export interface OpenproviderSimulatorOptions extends SimulatorOptions {
@@ -26,6 +32,10 @@ export interface OpenproviderSimulatorOptions extends SimulatorOptions {
   failedLoginsPerHour?: number;
   /** Contact handles to seed (each with 1-5 domains). Default 900, about 2,300 rows. */
   handles?: number;
+  /** Which environment it plays: an identical-call flood blocks the IP with 10005 in production, 10009 on CTE. */
+  environment?: 'production' | 'cte';
+  /** How `expiration_date` is written: Amsterdam wall time (Swagger, default) or Unix seconds (the KB table's "integer"). */
+  expirationDates?: 'wall-time' | 'unix-seconds';
 }
 
 /** A verification email the simulator "sent" (start or restart), for tests. */
@@ -49,33 +59,35 @@ const CUSTOMER_PATH = new RegExp(`^${PREFIX}/customers/([^/]+)$`);
 const CUSTOMER_NOT_FOUND_CODE = 320;
 const VERIFICATION_NOT_FOUND_CODE = 20002;
 const AUTH_FAILED = { code: 196, desc: 'Authentication/Authorization Failed', data: '' };
+/** Texts of the blocks, after the KB "API limits" and the official WHMCS module's reading of them. */
+const BLOCKS: Record<OpenproviderSimBlock, string> = {
+  10005: 'This IP has no authority: it is not whitelisted, or it was blacklisted for too many identical requests',
+  10009: 'This IP has no authority: it is not whitelisted, or it was blacklisted for too many identical requests',
+  197: 'Your account is blocked because of a non-signed agreement',
+};
+const CALLS_LIMIT = { code: 50, desc: 'Calls limit has been reached', data: '' };
 /** Openprovider sends code 196 under varying HTTP statuses; the simulator cycles through them. */
 const AUTH_FAILURE_STATUSES = [500, 200, 401];
-const AMSTERDAM = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Amsterdam',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
+const AMSTERDAM = 'Europe/Amsterdam';
 
 /**
  * Openprovider REST v1beta simulator: login and bearer tokens, the email verification list / start / restart, and
  * GetCustomer, with Openprovider's `{code, desc, data}` envelope and quirks (code 196 under HTTP 200/401/500, code
  * 50 and 10005 under HTTP 500, start succeeding with 20001, `status` with spaces, Amsterdam wall-time dates).
- * It also models the identical-call blacklist (more than 300 identical calls in 300 s -> code 10005 until lifted)
- * and the login limits, and counts logins, so tests can prove the gateway stays clear of them.
+ * It also models the identical-call blacklist (more than 300 identical calls in 300 s -> code 10005, or 10009 on CTE,
+ * until lifted), the account block of a non-signed agreement (197), the calls limit (50) and the login limits, and
+ * counts logins, so tests can prove the gateway stays clear of them and stops calling once blocked. Tests and the
+ * sandbox steer these through methods or `POST /__control/account`.
  */
 export class OpenproviderSimulator {
   readonly server: SimulatorServer;
   /** Every login attempt, good or bad. */
   logins = 0;
   failedLogins = 0;
-  /** Set once the identical-call limit was exceeded; cleared only by liftBlacklist() (by hand, as at Openprovider). */
-  blacklisted = false;
+  /** The block in force: set by an identical-call flood or blockAccount(); cleared only by liftBlacklist() (by hand). */
+  block: OpenproviderSimBlock | null = null;
+  /** Calls still to be answered with code 50 (limitCalls). */
+  private callsLimited = 0;
   readonly sentEmails: OpenproviderSentEmail[] = [];
   readonly rows: OpenproviderSimRow[];
   readonly customers: Map<string, OpenproviderSimCustomer>;
@@ -97,11 +109,42 @@ export class OpenproviderSimulator {
     this.customers = seed.customers;
     this.server = new SimulatorServer('OPENPROVIDER', (request) => this.handle(request));
     if (options.faults) this.server.setFaults(options.faults);
+    // POST {"block": 10005 | 10009 | 197 | null, "callsLimited": n}: block the IP or account, or limit the next n calls.
+    this.server.addControlRoute('/__control/account', (method, body) => {
+      if (method === 'POST') {
+        try {
+          const change = JSON.parse(body.toString('utf8') || '{}') as { block?: unknown; callsLimited?: unknown };
+          if (change.block === null) this.liftBlacklist();
+          else if (change.block !== undefined) this.blockAccount(Number(change.block) as OpenproviderSimBlock);
+          if (change.callsLimited !== undefined) this.limitCalls(Number(change.callsLimited));
+        } catch (error) {
+          return { status: 400, body: { error: (error as Error).message } };
+        }
+      }
+      return { status: 200, body: { block: this.block, callsLimited: this.callsLimited, logins: this.logins, failedLogins: this.failedLogins } };
+    });
   }
 
   /** The sandbox credentials (the initial password, even after changePassword). */
   endpoint(): OpenproviderEndpoint {
-    return { baseUrl: this.server.url, username: USERNAME, password: SANDBOX_PASSWORD };
+    return { baseUrl: this.server.url, username: USERNAME, password: SANDBOX_PASSWORD, timeZone: AMSTERDAM };
+  }
+
+  /** True while the IP or account is blocked. */
+  get blacklisted(): boolean {
+    return this.block !== null;
+  }
+
+  /** Blocks every call (login included) with this code until liftBlacklist(), as Openprovider does. */
+  blockAccount(code: OpenproviderSimBlock): void {
+    if (!(code in BLOCKS)) throw new Error('block must be 10005, 10009, 197 or null');
+    this.block = code;
+  }
+
+  /** Answers the next `count` calls (login included) with code 50 under HTTP 500. */
+  limitCalls(count: number): void {
+    if (!Number.isInteger(count) || count < 0 || count > 10_000) throw new Error('callsLimited must be a whole number from 0 to 10000');
+    this.callsLimited = count;
   }
 
   /** As if the account's password was changed at Openprovider: issued tokens stop working, logins need the new one. */
@@ -125,7 +168,7 @@ export class OpenproviderSimulator {
 
   /** What Openprovider support does by hand. */
   liftBlacklist(): void {
-    this.blacklisted = false;
+    this.block = null;
     this.identicalCalls.clear();
   }
 
@@ -144,17 +187,26 @@ export class OpenproviderSimulator {
       status: row.status,
       description: row.description,
       is_suspended: row.is_suspended,
-      expiration_date: row.status === 'in progress' && row.expiresAt !== null ? amsterdamWallTime(row.expiresAt) : '0000-00-00 00:00:00',
+      expiration_date: this.expirationDate(row),
     };
+  }
+
+  /** Wall time while "in progress" (else the zero date), or Unix seconds (0 for none) when so configured. */
+  private expirationDate(row: OpenproviderSimRow): string | number {
+    const running = row.status === 'in progress' && row.expiresAt !== null;
+    if (this.options.expirationDates === 'unix-seconds') return running ? Math.floor(row.expiresAt! / 1000) : 0;
+    return running ? amsterdamWallTime(row.expiresAt!) : '0000-00-00 00:00:00';
   }
 
   private handle(request: SimRequest): SimResponse {
     if (request.faults.outage) {
       return { status: 503, body: { code: 4005, desc: 'API is in maintenance mode', data: '', maintenance: true } };
     }
-    if (this.blacklisted || this.isIdenticalCallFlood(request)) {
-      this.blacklisted = true;
-      return { status: 500, body: { code: 10005, desc: 'Your IP address has been blacklisted because of too many identical requests', data: '' } };
+    if (this.block === null && this.isIdenticalCallFlood(request)) this.block = this.options.environment === 'cte' ? 10009 : 10005;
+    if (this.block !== null) return { status: 500, body: { code: this.block, desc: BLOCKS[this.block], data: '' } };
+    if (this.callsLimited > 0) {
+      this.callsLimited--;
+      return { status: 500, body: CALLS_LIMIT };
     }
     if (request.path === LOGIN_PATH && request.method === 'POST') return this.login(request);
     if (!this.authorized(request)) return { status: 401, body: AUTH_FAILED };
@@ -186,7 +238,7 @@ export class OpenproviderSimulator {
     prune(this.failedLoginTimes, now - 3_600_000);
     this.loginTimes.push(now);
     if (this.loginTimes.length > (this.options.loginsPerMinute ?? 30)) {
-      return { status: 500, body: { code: 50, desc: 'Calls limit has been reached', data: '' } };
+      return { status: 500, body: CALLS_LIMIT };
     }
     const body = parseJson(request.text);
     const good = body?.username === USERNAME && body?.password === this.password;
@@ -280,9 +332,9 @@ export class OpenproviderSimulator {
   }
 }
 
-/** An instant as Europe/Amsterdam wall time, `YYYY-MM-DD HH:MM:SS` (sv-SE formats dates that way). */
+/** An instant as Europe/Amsterdam wall time, `YYYY-MM-DD HH:MM:SS`. */
 export function amsterdamWallTime(ms: number): string {
-  return AMSTERDAM.format(new Date(ms)).replace('T', ' ');
+  return utcToWallTime(ms, AMSTERDAM);
 }
 
 function parseJson(text: string): Record<string, unknown> | null {

@@ -23,14 +23,23 @@ export interface VeriffSimulatorOptions extends SimulatorOptions {
    * tests pass short ones.
    */
   webhookRetryDelaysMs?: readonly number[];
+  /** Loses every decision webhook (recorded in `deliveries` as 'dropped', never sent): only polling finds the decision. */
+  dropWebhooks?: boolean;
+  /**
+   * How answers that carry a decision (the sync 200, GET /v1/sessions/{id}/decision) are signed in `x-hmac-signature`:
+   * 'valid' (default, as Veriff does), 'wrong' (another secret) or 'missing'.
+   */
+  answerSignature?: VeriffAnswerSignature;
 }
+
+export type VeriffAnswerSignature = 'valid' | 'wrong' | 'missing';
 
 /** One attempt to deliver a decision webhook. */
 export interface VeriffDelivery {
   sessionId: string;
   /** 1 for the first attempt. */
   attempt: number;
-  /** The gateway's HTTP status; null when no answer came (then `error` says why). */
+  /** The gateway's HTTP status; null when no answer came (then `error` says why: e.g. 'dropped'). */
   status: number | null;
   error: string | null;
   at: string;
@@ -50,6 +59,12 @@ interface ScheduledDecision {
   subject: RegistrySubject;
   acceptanceTime: string;
 }
+
+/** GET /v1/sessions/{sessionId}/decision (Veriff: "for polling when webhook delivery fails"). */
+const DECISION_PATH = /^\/v1\/sessions\/([0-9a-fA-F-]{1,64})\/decision$/;
+const MAX_SESSIONS = 10_000;
+/** The secret behind a 'wrong' answer signature. */
+const NOT_THE_SHARED_SECRET = 'not-the-sandbox-veriff-shared-secret';
 
 /**
  * Veriff's registry validation: `POST /v1/validate-registry` with the same headers, signature rules, 1102 field rules
@@ -72,16 +87,44 @@ export class VeriffSimulator {
   readonly deliveries: VeriffDelivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
-  /** Sent decision bodies by session, for redeliver(). No ID numbers in them. */
+  /** Decision bodies by session once decided, for redeliver() and the decision endpoint. No ID numbers in them. */
   private readonly sentBodies = new Map<string, string>();
+  /** Webhook-mode sessions: their decision and when it is made (decisionDelayMs after the request). */
+  private readonly sessions = new Map<string, { decision: ScheduledDecision; decidesAt: number }>();
   private readonly retryDelaysMs: readonly number[];
   private stopped = false;
+  /** See VeriffSimulatorOptions; changed at run time by setBehaviour() or POST /__control/veriff. */
+  dropWebhooks: boolean;
+  answerSignature: VeriffAnswerSignature;
 
   constructor(private readonly options: VeriffSimulatorOptions) {
     this.retryDelaysMs = options.webhookRetryDelaysMs ?? VERIFF_RETRY_DELAYS_MS;
+    this.dropWebhooks = options.dropWebhooks ?? false;
+    this.answerSignature = options.answerSignature ?? 'valid';
     this.syncServer = new VeriffSimulatorServer('VERIFF', (request) => this.handle(request, 'sync'));
     this.server = new VeriffSimulatorServer('VERIFF', (request) => this.handle(request, 'webhook'), this.syncServer);
     if (options.faults) this.server.setFaults(options.faults);
+    // POST {"dropWebhooks": true, "answerSignature": "wrong"}: lose webhooks, or sign answers with another secret.
+    this.server.addControlRoute('/__control/veriff', (method, body) => {
+      if (method === 'POST') {
+        try {
+          this.setBehaviour(JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>);
+        } catch (error) {
+          return { status: 400, body: { error: (error as Error).message } };
+        }
+      }
+      return { status: 200, body: { dropWebhooks: this.dropWebhooks, answerSignature: this.answerSignature } };
+    });
+  }
+
+  /** Changes how webhooks are delivered and answers signed; throws on an unknown value. */
+  setBehaviour(change: { dropWebhooks?: unknown; answerSignature?: unknown }): void {
+    if (change.dropWebhooks !== undefined && typeof change.dropWebhooks !== 'boolean') throw new Error('dropWebhooks must be true or false');
+    if (change.answerSignature !== undefined && !['valid', 'wrong', 'missing'].includes(change.answerSignature as string)) {
+      throw new Error('answerSignature must be "valid", "wrong" or "missing"');
+    }
+    if (change.dropWebhooks !== undefined) this.dropWebhooks = change.dropWebhooks as boolean;
+    if (change.answerSignature !== undefined) this.answerSignature = change.answerSignature as VeriffAnswerSignature;
   }
 
   endpoint(): VeriffEndpoint {
@@ -119,21 +162,16 @@ export class VeriffSimulator {
   }
 
   private handle(request: SimRequest, mode: 'sync' | 'webhook'): SimResponse {
-    if (request.path !== '/v1/validate-registry') return failed(404, '1404', 'Not found');
-    if (request.method !== 'POST') return { ...failed(405, '1405', 'Method not allowed'), headers: { allow: 'POST' } };
+    const decisionPath = DECISION_PATH.exec(request.path);
+    if (request.path !== '/v1/validate-registry' && !decisionPath) return failed(404, '1404', 'Not found');
+    const allowed = decisionPath ? 'GET' : 'POST';
+    if (request.method !== allowed) return { ...failed(405, '1405', 'Method not allowed'), headers: { allow: allowed } };
     if (request.faults.outage) return { ...failed(503, '1503', 'Service temporarily unavailable'), headers: { 'retry-after': '60' } };
 
-    const client = header(request, 'x-auth-client');
-    if (!client) return failed(401, '1801', 'Mandatory X-AUTH-CLIENT header containing the API key is missing from the request.');
-    const apiKey = header(request, 'x-api-key');
-    if (client !== SANDBOX_VERIFF_API_KEY || (apiKey !== null && apiKey !== SANDBOX_VERIFF_API_KEY)) {
-      return failed(401, '1803', 'Integration with the API key was not found.');
-    }
-    const signature = header(request, 'x-hmac-signature');
-    if (!signature || !/^[0-9a-fA-F]{64}$/.test(signature)) return failed(401, '1812', 'Signature is not a valid SHA256 hash.');
-    if (!signatureMatches(request.body, signature)) {
-      return failed(401, '1818', 'Signature does not match the HMAC-SHA256 of the request body and the integration API secret.');
-    }
+    // GET and DELETE are signed over the session id, POST over the body (providers/veriff.md, "Signature").
+    const refused = this.refuseUnauthorized(request, decisionPath ? Buffer.from(decisionPath[1]!) : request.body);
+    if (refused) return refused;
+    if (decisionPath) return this.decisionOf(decisionPath[1]!);
 
     let json: unknown;
     try {
@@ -158,14 +196,64 @@ export class VeriffSimulator {
         acceptanceTime,
         decisionTime: new Date().toISOString(),
       });
-      return { status: 200, body };
+      return this.signedAnswer(body);
     }
-    this.schedule({ sessionId, outcome, subject: reading.subject, acceptanceTime }, this.options.decisionDelayMs, 1);
+    const decision = { sessionId, outcome, subject: reading.subject, acceptanceTime };
+    this.sessions.set(sessionId, { decision, decidesAt: Date.now() + this.options.decisionDelayMs });
+    // A long-running sandbox keeps the latest sessions only.
+    if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+    this.schedule(decision, this.options.decisionDelayMs, 1);
     // ASSUMPTION (ASSUMPTIONS.md in src/providers/veriff): the default endpoint's 200 body.
     return {
       status: 200,
       body: { status: 'success', verification: { id: sessionId, status: 'submitted', vendorData: reading.subject.vendorData, endUserId: reading.subject.endUserId } },
     };
+  }
+
+  /** 1801 / 1803 / 1812 / 1818, or null when the call is authenticated. */
+  private refuseUnauthorized(request: SimRequest, signed: Buffer): SimResponse | null {
+    const client = header(request, 'x-auth-client');
+    if (!client) return failed(401, '1801', 'Mandatory X-AUTH-CLIENT header containing the API key is missing from the request.');
+    const apiKey = header(request, 'x-api-key');
+    if (client !== SANDBOX_VERIFF_API_KEY || (apiKey !== null && apiKey !== SANDBOX_VERIFF_API_KEY)) {
+      return failed(401, '1803', 'Integration with the API key was not found.');
+    }
+    const signature = header(request, 'x-hmac-signature');
+    if (!signature || !/^[0-9a-fA-F]{64}$/.test(signature)) return failed(401, '1812', 'Signature is not a valid SHA256 hash.');
+    if (!signatureMatches(signed, signature)) {
+      return failed(401, '1818', 'Signature does not match the HMAC-SHA256 of the request body and the integration API secret.');
+    }
+    return null;
+  }
+
+  /** The decision once made (the same body the webhook carries), `verification: null` before; 404 for an unknown session. */
+  private decisionOf(sessionId: string): SimResponse {
+    const session = this.sessions.get(sessionId);
+    if (!session) return failed(404, '1404', 'Session not found');
+    if (Date.now() < session.decidesAt) return this.signedAnswer({ status: 'success', verification: null });
+    return this.signedAnswer(this.decisionBody(session.decision));
+  }
+
+  /** A JSON answer signed (or not, or wrongly) over its exact bytes, as answerSignature says. */
+  private signedAnswer(value: unknown): SimResponse {
+    const body = typeof value === 'string' ? value : JSON.stringify(value);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.answerSignature !== 'missing') {
+      headers['x-hmac-signature'] = createHmac('sha256', this.answerSignature === 'valid' ? SANDBOX_VERIFF_SHARED_SECRET : NOT_THE_SHARED_SECRET)
+        .update(body)
+        .digest('hex');
+    }
+    return { status: 200, headers, body };
+  }
+
+  /** The decision body of a session, built once when first needed (webhook or poll), without the ID number. */
+  private decisionBody(decision: ScheduledDecision): string {
+    let body = this.sentBodies.get(decision.sessionId);
+    if (body === undefined) {
+      body = JSON.stringify(decisionEnvelope({ ...decision, seed: this.options.seed ?? 1, idNumber: null, decisionTime: new Date().toISOString() }));
+      this.sentBodies.set(decision.sessionId, body);
+    }
+    return body;
   }
 
   private schedule(decision: ScheduledDecision, delayMs: number, attempt: number): void {
@@ -178,17 +266,13 @@ export class VeriffSimulator {
   }
 
   private async deliver(decision: ScheduledDecision, attempt: number): Promise<void> {
-    const body =
-      this.sentBodies.get(decision.sessionId) ??
-      JSON.stringify(
-        decisionEnvelope({
-          ...decision,
-          seed: this.options.seed ?? 1,
-          idNumber: null,
-          decisionTime: new Date().toISOString(),
-        }),
-      );
-    this.sentBodies.set(decision.sessionId, body);
+    const body = this.decisionBody(decision);
+    if (this.dropWebhooks) {
+      // Lost on the way: Veriff believes it was delivered, the gateway never hears of it.
+      this.deliveries.push({ sessionId: decision.sessionId, attempt, status: null, error: 'dropped', at: new Date().toISOString() });
+      this.log(`Veriff simulator: dropped the decision webhook for ${decision.sessionId}`);
+      return;
+    }
     const { status, error } = await this.post(decision.sessionId, body, attempt);
     if (status === 200 || this.stopped) return;
     const waitMs = this.retryDelaysMs[attempt - 1];
@@ -278,7 +362,7 @@ function sign(body: string | Buffer): string {
   return createHmac('sha256', SANDBOX_VERIFF_SHARED_SECRET).update(body).digest('hex');
 }
 
-function signatureMatches(body: Buffer, signature: string): boolean {
+function signatureMatches(body: Buffer | Uint8Array, signature: string): boolean {
   const expected = createHmac('sha256', SANDBOX_VERIFF_SHARED_SECRET).update(body).digest();
   const given = Buffer.from(signature, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);

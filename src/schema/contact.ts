@@ -47,6 +47,13 @@ export const ContactRef = builder.loadableNode(builder.objectRef<Contact>('Conta
       description: 'Verification evidence stored for this contact at the provider.',
       resolve: (contact) => contact.verifications,
     }),
+    emailVerificationStatus: t.string({
+      nullable: true,
+      description:
+        "Openprovider only: the customer's `email_verification_status` exactly as Openprovider reports it (e.g. \"ACT\"); " +
+        'null for other providers or when Openprovider sends none. The per-domain rows are in emailVerifications.',
+      resolve: (contact) => contact.emailVerificationStatus ?? null,
+    }),
   }),
 });
 

@@ -203,7 +203,8 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
       email = handleEmail;
     }
-    await reads.client.restartEmailVerification({ email: email!, language: input.language?.trim() || null }, scope.requestId);
+    // The handle goes along whenever the caller named it: an address used by several handles is otherwise ambiguous.
+    await reads.client.restartEmailVerification({ email: email!, handle, language: input.language?.trim() || null }, scope.requestId);
     views.clear();
     await reads.invalidate();
     const fresh = await freshOpenproviderRows(email!, scope);

@@ -16,6 +16,7 @@ import type { ProviderStatus } from './provider-status.js';
 import { providerStatuses } from './provider-status.js';
 import type { RegistryCheckService } from './registry-checks.js';
 import { createRegistryCheckService } from './registry-checks.js';
+import { createRegistryDecisionPoll } from './registry-decision-poll.js';
 import type { VerificationRequestService } from './verification-requests.js';
 import { createVerificationRequestService } from './verification-requests.js';
 import type { WebhookHandler } from './webhook.js';
@@ -29,7 +30,7 @@ export interface Services {
   registryChecks: RegistryCheckService;
   events: EventService;
   webhooks: { realtimeRegister: WebhookHandler; veriff: WebhookHandler };
-  /** Background work: notification poller, email-status watcher. */
+  /** Background work: notification poller, email-status watcher, Veriff decision polling. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -48,6 +49,17 @@ export function createServices(options: ServicesOptions): Services {
   const verificationRequests = createVerificationRequestService(deps);
   const registryChecks = createRegistryCheckService(deps);
   const emailVerifications = createEmailVerificationService(deps);
+  // Veriff decisions whose webhook was lost are fetched by polling (one instance at a time).
+  const decisionPoll = options.clients.veriff
+    ? createRegistryDecisionPoll({
+        registryChecks,
+        store: options.stores.registryChecks,
+        veriff: options.clients.veriff,
+        locks: options.stores.locks,
+        logger: options.logger.child({ component: 'veriff-decision-poll' }),
+        afterMs: options.config.veriffDecisionPollAfterMs,
+      })
+    : null;
   const emailStatusWatcher = createEmailStatusWatcher({
     emailVerifications,
     events,
@@ -73,9 +85,10 @@ export function createServices(options: ServicesOptions): Services {
     start: async () => {
       await verificationRequests.start();
       emailStatusWatcher.start();
+      decisionPoll?.start();
     },
     stop: async () => {
-      await Promise.all([verificationRequests.stop(), emailStatusWatcher.stop()]);
+      await Promise.all([verificationRequests.stop(), emailStatusWatcher.stop(), decisionPoll?.stop()]);
       await events.stop();
     },
   };

@@ -20,7 +20,22 @@ export interface RegistryCheckService {
   get(id: string): Promise<RegistryCheck | null>;
   /** POST /webhooks/veriff */
   webhook: WebhookHandler;
+  /**
+   * Stores a decision Veriff gave for one of our sessions, by webhook or by polling (the same rules either way):
+   * unknown session, stale redelivery, repeat (deduplicated on session + status), or stored with its event recorded.
+   * Throws StoreUnavailable when the check cannot be read or written.
+   */
+  applyDecision(sessionId: string, decision: VeriffDecision, source: DecisionSource): Promise<DecisionOutcome>;
 }
+
+/** Where a decision came from. */
+export type DecisionSource = 'veriff-webhook' | 'veriff-poll';
+
+/** What applyDecision did. `event-unwritten`: the check is stored but its event could not be logged (retry later). */
+export type DecisionOutcome =
+  | { kind: 'unknown-session' }
+  | { kind: 'stale'; check: RegistryCheck }
+  | { kind: 'stored' | 'duplicate' | 'event-unwritten'; check: RegistryCheck };
 
 /** Veriff session ids are UUIDs; anything much longer is not one of ours and is not looked up. */
 const MAX_ID_LENGTH = 128;
@@ -42,7 +57,7 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
    * Appends REGISTRY_CHECK_DECIDED (deduplicated on session + status). Returns false when the event log could not
    * be written (EventLogUnavailable).
    */
-  async function recordDecided(check: RegistryCheck, source: 'veriff-sync' | 'veriff-webhook'): Promise<{ written: boolean; duplicate: boolean }> {
+  async function recordDecided(check: RegistryCheck, source: 'veriff-sync' | DecisionSource): Promise<{ written: boolean; duplicate: boolean }> {
     const payload: VerificationEventPayload = {
       type: 'REGISTRY_CHECK_DECIDED',
       provider: 'VERIFF',
@@ -90,6 +105,10 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
     );
     try {
       await stores.registryChecks.put(check);
+      // A lost decision webhook must not leave the check PENDING for good: poll for it later (registry-decision-poll.ts).
+      if (check.status === 'PENDING') {
+        await stores.registryChecks.schedulePoll(check.id, { at: Date.parse(submittedAt) + deps.config.veriffDecisionPollAfterMs, attempts: 0 });
+      }
     } catch (error) {
       // Veriff has the session; name it so it can be reconciled (its decision webhook will find no check).
       scope.logger.error({ sessionId: check.id, err: error }, 'registry check accepted by Veriff but not stored');
@@ -123,24 +142,18 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
     }
     const { sessionId, decision } = reading;
     try {
-      const existing = sessionId.length > MAX_ID_LENGTH ? null : await stores.registryChecks.get(sessionId);
-      if (!existing) {
-        logger.warn({ provider: 'VERIFF', sessionId }, 'Veriff webhook refused: unknown session');
-        return { status: 400, body: { error: 'Unknown verification session.' } };
+      const outcome = sessionId.length > MAX_ID_LENGTH ? ({ kind: 'unknown-session' } as const) : await applyDecision(sessionId, decision, 'veriff-webhook');
+      switch (outcome.kind) {
+        case 'unknown-session':
+          logger.warn({ provider: 'VERIFF', sessionId }, 'Veriff webhook refused: unknown session');
+          return { status: 400, body: { error: 'Unknown verification session.' } };
+        case 'stale':
+          return { status: 200, body: { ok: true, stale: true } };
+        case 'event-unwritten':
+          return { status: 503, body: { error: 'Could not record the decision; please retry.' } };
+        default:
+          return { status: 200, body: { ok: true, duplicate: outcome.kind === 'duplicate' } };
       }
-      // A late redelivery of an earlier decision (Veriff retries for days) must not undo a newer one.
-      if (existing.decidedAt && decision.decidedAt && decision.decidedAt < existing.decidedAt && existing.status !== decision.status) {
-        logger.info({ provider: 'VERIFF', sessionId, status: decision.status, current: existing.status }, 'Veriff decision older than the stored one; ignored');
-        return { status: 200, body: { ok: true, stale: true } };
-      }
-      // Dedupe on verification id + status: a redelivery keeps the stored decision and records no second event.
-      const repeat = existing.status === decision.status && existing.decidedAt !== null;
-      const check = repeat ? existing : decidedCheck(existing, decision);
-      if (!repeat) await stores.registryChecks.put(check);
-      const recorded = await recordDecided(check, 'veriff-webhook');
-      if (!recorded.written) return { status: 503, body: { error: 'Could not record the decision; please retry.' } };
-      logger.info({ provider: 'VERIFF', sessionId, status: check.status, repeat }, 'Veriff decision stored');
-      return { status: 200, body: { ok: true, duplicate: repeat || recorded.duplicate } };
     } catch (error) {
       if (error instanceof StoreUnavailable) {
         logger.error({ provider: 'VERIFF', sessionId, err: error }, 'Veriff webhook not stored: store unavailable');
@@ -150,7 +163,25 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
     }
   };
 
-  return { validate, get, webhook };
+  async function applyDecision(sessionId: string, decision: VeriffDecision, source: DecisionSource): Promise<DecisionOutcome> {
+    const existing = await stores.registryChecks.get(sessionId);
+    if (!existing) return { kind: 'unknown-session' };
+    // A late redelivery of an earlier decision (Veriff retries for days) must not undo a newer one.
+    if (existing.decidedAt && decision.decidedAt && decision.decidedAt < existing.decidedAt && existing.status !== decision.status) {
+      logger.info({ provider: 'VERIFF', sessionId, status: decision.status, current: existing.status, source }, 'Veriff decision older than the stored one; ignored');
+      return { kind: 'stale', check: existing };
+    }
+    // Dedupe on verification id + status: a redelivery keeps the stored decision and records no second event.
+    const repeat = existing.status === decision.status && existing.decidedAt !== null;
+    const check = repeat ? existing : decidedCheck(existing, decision);
+    if (!repeat) await stores.registryChecks.put(check);
+    const recorded = await recordDecided(check, source);
+    if (!recorded.written) return { kind: 'event-unwritten', check };
+    logger.info({ provider: 'VERIFF', sessionId, status: check.status, repeat, source }, 'Veriff decision stored');
+    return { kind: repeat || recorded.duplicate ? 'duplicate' : 'stored', check };
+  }
+
+  return { validate, get, webhook, applyDecision };
 }
 
 /** The check with a decision applied; unchanged (still PENDING) without one. Keeps idNumberLast4 and submittedAt. */

@@ -20,7 +20,7 @@ export type { AppendOptions, AppendResult, EventLog, ReadOptions } from './event
 export { EventLogUnavailable, InvalidEventId, compareEventIds, isEventId } from './event-log.js';
 export type { Lease, Locks } from './locks.js';
 export type { RedisConnection } from './redis-connection.js';
-export type { RegistryCheckStore } from './registry-check-store.js';
+export type { DuePoll, RegistryCheckStore, ScheduledPoll } from './registry-check-store.js';
 export { StoreUnavailable } from './store-errors.js';
 export { withDeadline } from './deadline.js';
 export type { VerificationRequestStore } from './verification-request-store.js';

@@ -105,12 +105,15 @@ class RedisProcess {
   }
 }
 
-/** Starts a standalone redis-server (no persistence) on a free port in a fresh temp dir and waits for PING. */
-export async function startRedisServer(): Promise<RedisServerHandle> {
+/**
+ * Starts a standalone redis-server (no persistence unless `args` turn it on, e.g. ['--appendonly', 'yes']) on a free
+ * port in a fresh temp dir and waits for PING.
+ */
+export async function startRedisServer(options: { args?: string[] } = {}): Promise<RedisServerHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'vgw-redis-'));
   const port = await freePort();
   const launch = async (): Promise<RedisProcess> => {
-    const server = new RedisProcess(port, ['--dir', dir]);
+    const server = new RedisProcess(port, ['--dir', dir, ...(options.args ?? [])]);
     await server.waitUntilReady().catch(async (err: unknown) => {
       await server.signal('SIGKILL');
       throw err;

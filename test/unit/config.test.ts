@@ -81,6 +81,28 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the Domain Name API namespaces and time zone next to the service path, with their defaults', () => {
+    const base = { GATEWAY_API_KEYS: 'k1234567:*', DOMAIN_NAME_API_USERNAME: 'u', DOMAIN_NAME_API_PASSWORD: 'p' };
+    expect(loadConfig(base).providers.domainNameApi).toMatchObject({
+      baseNamespace: 'http://schemas.datacontract.org/2004/07/Olipso.Core.DataContracts',
+      dataNamespace: 'http://schemas.datacontract.org/2004/07/Olipso.ExternalApi.Core.DataContracts.ContactApiContracts',
+      timeZone: 'Europe/Istanbul',
+    });
+    const set = loadConfig({ ...base, DOMAIN_NAME_API_DATA_NAMESPACE: 'urn:contacts', DOMAIN_NAME_API_BASE_NAMESPACE: 'urn:base', DOMAIN_NAME_API_TIME_ZONE: 'UTC' });
+    expect(set.providers.domainNameApi).toMatchObject({ dataNamespace: 'urn:contacts', baseNamespace: 'urn:base', timeZone: 'UTC' });
+    expect(configError({ ...base, DOMAIN_NAME_API_TIME_ZONE: 'Istanbul' })).toMatch(/^DOMAIN_NAME_API_TIME_ZONE: .*"Istanbul"/);
+    expect(configError({ ...base, DOMAIN_NAME_API_DATA_NAMESPACE: 'ContactApiContracts' })).toMatch(/^DOMAIN_NAME_API_DATA_NAMESPACE: /);
+  });
+
+  it('reads the Openprovider time zone and the Veriff decision poll delay with their defaults', () => {
+    const op = { GATEWAY_API_KEYS: 'k1234567:*', OPENPROVIDER_USERNAME: 'u', OPENPROVIDER_PASSWORD: 'p' };
+    expect(loadConfig(op).providers.openprovider?.timeZone).toBe('Europe/Amsterdam');
+    expect(configError({ ...op, OPENPROVIDER_TIME_ZONE: 'CET+1' })).toMatch(/^OPENPROVIDER_TIME_ZONE: /);
+    expect(loadConfig({}).veriffDecisionPollAfterMs).toBe(600_000);
+    expect(loadConfig({ VERIFF_DECISION_POLL_AFTER_MS: '5000' }).veriffDecisionPollAfterMs).toBe(5000);
+    expect(configError({ VERIFF_DECISION_POLL_AFTER_MS: '10m' })).toMatch(/^VERIFF_DECISION_POLL_AFTER_MS: /);
+  });
+
   it('reads the query limits with their documented defaults', () => {
     expect(loadConfig({}).limits).toEqual({ maxDepth: 12, maxCost: 5000, maxAliases: 30, maxTokens: 2000, maxBodyBytes: 102400, batching: false });
     const limits = loadConfig({ GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_COST: '100', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_TOKENS: '500', GRAPHQL_MAX_BODY_BYTES: '4096', GRAPHQL_BATCHING: 'true' }).limits;

@@ -6,6 +6,9 @@ import { DomainNameApiClient } from '../../src/providers/domain-name-api/client.
 import { ProviderHttp } from '../../src/providers/http.js';
 import { DNA_STATUSES } from '../../src/sandbox/domain-name-api-seed.js';
 import { DomainNameApiSimulator } from '../../src/sandbox/domain-name-api.js';
+import { DEFAULT_DNA_NAMESPACES } from '../../src/providers/domain-name-api/soap.js';
+
+const DEFAULT_DNA_NAMESPACES_CONFIG = { baseNamespace: DEFAULT_DNA_NAMESPACES.base, dataNamespace: DEFAULT_DNA_NAMESPACES.data };
 import { SimulatorServer, type SimHandler } from '../../src/sandbox/simulator-server.js';
 import { createStores } from '../../src/store/index.js';
 
@@ -23,7 +26,8 @@ function clientFor(baseUrl: string, credentials: { username: string; password: s
     await http.close();
     await stores.close();
   });
-  return new DomainNameApiClient({ baseUrl, contactServicePath, ...credentials }, { http, stores, logger });
+  const config = { baseUrl, contactServicePath, ...DEFAULT_DNA_NAMESPACES_CONFIG, timeZone: 'Europe/Istanbul', ...credentials };
+  return new DomainNameApiClient(config, { http, stores, logger });
 }
 
 async function simulator(options: { contactServicePath?: string } = {}) {
@@ -45,7 +49,7 @@ const FAULT =
   '<faultstring>Object reference not set to an instance of an object.</faultstring></s:Fault></s:Body></s:Envelope>';
 
 describe('Domain Name API simulator seed', () => {
-  it('holds 200 contacts DNA-1001 to DNA-1200 in every status, with offset-less UTC dates', async () => {
+  it('holds 200 contacts DNA-1001 to DNA-1200 in every status, with offset-less dates', async () => {
     const { sim } = await simulator();
     expect(sim.contacts).toHaveLength(200);
     expect(sim.contacts[0]!.externalId).toBe('DNA-1001');
@@ -55,11 +59,11 @@ describe('Domain Name API simulator seed', () => {
       method: 'POST',
       headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://tempuri.org/IContactApi/GetDetails"' },
       body:
-        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetDetails xmlns="http://tempuri.org/"><request xmlns:a="x">' +
-        '<a:Password>sandbox-dna-password</a:Password><a:UserName>sandbox</a:UserName><a:ContactEmail></a:ContactEmail><a:ExternalId>DNA-1002</a:ExternalId>' +
+        `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetDetails xmlns="http://tempuri.org/"><request xmlns:a="${DEFAULT_DNA_NAMESPACES.base}" xmlns:b="${DEFAULT_DNA_NAMESPACES.data}">` +
+        '<a:Password>sandbox-dna-password</a:Password><a:UserName>sandbox</a:UserName><b:ExternalId>DNA-1002</b:ExternalId>' +
         '</request></GetDetails></s:Body></s:Envelope>',
     }).then((response) => response.text());
-    expect(raw).toMatch(/<a:ExpirationDate>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}<\/a:ExpirationDate>/);
+    expect(raw).toMatch(/<b:ExpirationDate>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}<\/b:ExpirationDate>/);
   });
 });
 

@@ -1,8 +1,8 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { NotFound } from '../../src/domain/errors.js';
+import { NotFound, ProviderFailure } from '../../src/domain/errors.js';
 import type { UpstreamResponse } from '../../src/providers/http.js';
-import { offsetlessUtcToIso, resultFailure, toDetails, unreadableFailure } from '../../src/providers/domain-name-api/map.js';
+import { dnaTimestampToIso, resultFailure, toDetails, unreadableFailure } from '../../src/providers/domain-name-api/map.js';
 import {
   buildContactRequest,
   looksLikeSoapEnvelope,
@@ -15,29 +15,42 @@ import {
 const ENVELOPE = (inner: string) =>
   `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${inner}</s:Body></s:Envelope>`;
 
-const RESULT = (operation: string, fields: string) =>
+const BASE_NS = 'http://schemas.datacontract.org/2004/07/Olipso.Core.DataContracts';
+const DATA_NS = 'http://schemas.datacontract.org/2004/07/Olipso.ExternalApi.Core.DataContracts.ContactApiContracts';
+
+/** A result as WCF writes it: base members under a:, the derived contract's under b: (prefixes are the sender's choice). */
+const RESULT = (operation: string, fields: string, dataNs = DATA_NS) =>
   ENVELOPE(
-    `<${operation}Response xmlns="http://tempuri.org/"><${operation}Result xmlns:a="http://schemas.datacontract.org/2004/07/Olipso.Core.DataContracts" ` +
+    `<${operation}Response xmlns="http://tempuri.org/"><${operation}Result xmlns:a="${BASE_NS}" xmlns:b="${dataNs}" ` +
       `xmlns:i="http://www.w3.org/2001/XMLSchema-instance">${fields}</${operation}Result></${operation}Response>`,
   );
 
 const DETAILS =
-  '<a:ErrorCode>0</a:ErrorCode><a:OperationMessage>Command completed successfully.</a:OperationMessage><a:OperationResult>SUCCESS</a:OperationResult>' +
-  '<a:AddressLine1>Kerk &amp; Straat 1</a:AddressLine1><a:AddressLine2 i:nil="true"/><a:City>Istanbul</a:City><a:ContactEmail>example@customer.com</a:ContactEmail>' +
-  '<a:Country>tr</a:Country><a:ExpirationDate>2026-04-05T10:00:00</a:ExpirationDate><a:ExternalId>DNA-111</a:ExternalId><a:FirstName>Ayse</a:FirstName>' +
-  '<a:LastName>Kaya</a:LastName><a:LastNotificationDate>2026-02-05T09:30:00</a:LastNotificationDate><a:Phone>5551234567</a:Phone>' +
-  '<a:PhoneCountryCode>90</a:PhoneCountryCode><a:VerificationStatus>NotValidated</a:VerificationStatus>';
+  '<a:ErrorCode>1000</a:ErrorCode><a:OperationMessage>Command completed successfully</a:OperationMessage><a:OperationResult>SUCCESS</a:OperationResult>' +
+  '<b:AddressLine1>Kerk &amp; Straat 1</b:AddressLine1><b:AddressLine2 i:nil="true"/><b:City>Istanbul</b:City><b:ContactEmail>example@customer.com</b:ContactEmail>' +
+  '<b:Country>tr</b:Country><b:ExpirationDate>2026-04-05T10:00:00</b:ExpirationDate><b:ExternalId>DNA-111</b:ExternalId><b:FirstName>Ayse</b:FirstName>' +
+  '<b:LastName>Kaya</b:LastName><b:LastNotificationDate>2026-02-05T09:30:00</b:LastNotificationDate><b:Phone>5551234567</b:Phone>' +
+  '<b:PhoneCountryCode>90</b:PhoneCountryCode><b:VerificationStatus>NotValidated</b:VerificationStatus>';
 
 const response = (status: number, body: string): UpstreamResponse => ({ status, headers: {}, body });
 
 describe('SOAP request envelopes', () => {
-  it('builds a SOAP 1.1 GetDetails envelope with credentials and the contact key inside the request element', () => {
+  it('puts the credentials in the base namespace and the contact key in the derived one, and leaves absent members out', () => {
     const xml = buildContactRequest('GetDetails', { username: 'reseller', password: 'secret' }, { email: 'ann@example.net' });
     expect(xml).toContain('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">');
     expect(xml).toContain('<GetDetails xmlns="http://tempuri.org/">');
-    expect(xml).toContain('<request xmlns:a="http://schemas.datacontract.org/2004/07/Olipso.Core.DataContracts">');
-    // WCF reads members in order: base class (Password, UserName), then ContactEmail, ExternalId.
-    expect(xml).toMatch(/<a:Password>secret<\/a:Password><a:UserName>reseller<\/a:UserName><a:ContactEmail>ann@example.net<\/a:ContactEmail><a:ExternalId><\/a:ExternalId>/);
+    expect(xml).toContain(`<request xmlns:a="${BASE_NS}" xmlns:b="${DATA_NS}">`);
+    // WCF reads members in order: base class (Password, UserName), then the request's own (ContactEmail, ExternalId).
+    expect(xml).toContain('<a:Password>secret</a:Password><a:UserName>reseller</a:UserName><b:ContactEmail>ann@example.net</b:ContactEmail></request>');
+    expect(xml).not.toContain('ExternalId');
+    const byHandle = buildContactRequest('GetDetails', { username: 'r', password: 'p' }, { email: '  ', externalId: 'DNA-1' });
+    expect(byHandle).toContain('<a:UserName>r</a:UserName><b:ExternalId>DNA-1</b:ExternalId></request>');
+    expect(byHandle).not.toContain('ContactEmail');
+  });
+
+  it('writes the namespaces it is configured with', () => {
+    const xml = buildContactRequest('GetDetails', { username: 'r', password: 'p' }, { externalId: 'DNA-1' }, { base: 'urn:base', data: 'urn:data' });
+    expect(xml).toContain('<request xmlns:a="urn:base" xmlns:b="urn:data">');
   });
 
   it('escapes XML special characters so a password cannot break the envelope', () => {
@@ -63,9 +76,21 @@ describe('SOAP response parsing', () => {
     expect(fields).toMatchObject({ OperationResult: 'SUCCESS', AddressLine1: 'Kerk & Straat 1', AddressLine2: null, ExternalId: 'DNA-111' });
   });
 
+  it('reads members by namespace, whatever their prefix, and ignores (but names) members in another namespace', () => {
+    const reprefixed = ENVELOPE(
+      `<GetDetailsResponse xmlns="http://tempuri.org/"><GetDetailsResult><OperationResult xmlns="${BASE_NS}">SUCCESS</OperationResult>` +
+        `<x:VerificationStatus xmlns:x="${DATA_NS}">Pending</x:VerificationStatus></GetDetailsResult></GetDetailsResponse>`,
+    );
+    expect(parseContactResponse('GetDetails', reprefixed)).toMatchObject({ fields: { OperationResult: 'SUCCESS', VerificationStatus: 'Pending' }, ignored: [] });
+    const foreign = parseContactResponse('GetDetails', RESULT('GetDetails', DETAILS, 'urn:other'));
+    expect(foreign).toMatchObject({ kind: 'result', fields: { OperationResult: 'SUCCESS' } });
+    expect((foreign as { fields: Record<string, unknown> }).fields.VerificationStatus).toBeUndefined();
+    expect((foreign as { ignored: string[] }).ignored).toContain('{urn:other}VerificationStatus');
+  });
+
   it('maps GetDetails to a verification row with UTC dates and to a contact', () => {
     const outcome = parseContactResponse('GetDetails', RESULT('GetDetails', DETAILS)) as { fields: Record<string, string | null> };
-    const details = toDetails(outcome.fields);
+    const details = toDetails(outcome.fields, 'UTC');
     expect(details.verification).toEqual({
       provider: 'DOMAIN_NAME_API',
       email: 'example@customer.com',
@@ -114,15 +139,38 @@ describe('SOAP response parsing', () => {
 describe('Domain Name API failures', () => {
   const error = (code: string, message: string) => ({ ErrorCode: code, OperationResult: 'ERROR', OperationMessage: message });
 
-  it('treats OperationResult ERROR as not retryable, "not found" as NotFound and refused credentials as AUTH', () => {
-    expect(resultFailure(error('404', 'Contact not found.'), 'the lookup', 200)).toBeInstanceOf(NotFound);
-    expect(resultFailure(error('1', 'Kayit bulunamadi'), 'the lookup', 200)).toBeInstanceOf(NotFound);
-    expect(resultFailure(error('401', 'Invalid username or password.'), 'the lookup', 200)).toMatchObject({ kind: 'AUTH', retryable: false });
-    expect(resultFailure(error('409', 'The contact email address is already validated.'), 'the notice', 200)).toMatchObject({
-      kind: 'ERROR',
-      retryable: false,
-      code: '409',
-    });
+  it('maps the published codes: 410 not found, 2200 / 301 / credential texts auth, 360 / 361 retryable later', () => {
+    expect(resultFailure(error('410', 'Contact not found.'), 'the lookup', 200)).toBeInstanceOf(NotFound);
+    for (const [code, text] of [['2200', 'Authentication error'], ['0', 'Invalid API credentials']] as const) {
+      const failure = resultFailure(error(code, text), 'the lookup', 200);
+      expect(failure).toMatchObject({ kind: 'AUTH', retryable: false, code });
+      expect(failure.message).toContain('DOMAIN_NAME_API_PASSWORD');
+    }
+    const ip = resultFailure(error('301', 'Your current IP address is not authorized to access.'), 'the lookup', 200);
+    expect(ip).toMatchObject({ kind: 'AUTH', retryable: false, code: '301' });
+    expect(ip.message).toMatch(/whitelist this IP/);
+    expect(resultFailure(error('360', 'API quota exceeded!'), 'the lookup', 200)).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '360' });
+    expect(resultFailure(error('361', 'Throttled error!'), 'the lookup', 200)).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '361' });
+    // The table gives 360 a second text: a bad field, not a quota.
+    expect(resultFailure(error('360', 'Invalid API request for field (ExternalId).'), 'the lookup', 200)).toMatchObject({ kind: 'ERROR', retryable: false });
+  });
+
+  it('gives 401 and 404 their published meanings, never "bad credentials" or "no such contact"', () => {
+    const notSynced = resultFailure(error('401', 'Contact info can not sync.'), 'the lookup', 200);
+    expect(notSynced).toBeInstanceOf(ProviderFailure);
+    expect(notSynced).toMatchObject({ kind: 'ERROR', code: '401', retryable: true });
+    expect(notSynced.message).toContain('Contact info can not sync.');
+    const registry = resultFailure(error('404', 'DOMAIN CONTACT CANNOT UPDATE. PERMISSION FROM THE REGISTRY.'), 'the notice', 200);
+    expect(registry).toBeInstanceOf(ProviderFailure);
+    expect(registry).toMatchObject({ kind: 'ERROR', code: '404', retryable: false });
+    expect(registry.message).toMatch(/registry/i);
+  });
+
+  it('passes any other code and its text through, without email addresses', () => {
+    const failure = resultFailure(error('420', 'Invalid Api command for contact ann@example.net.'), 'the notice', 200);
+    expect(failure).toMatchObject({ kind: 'ERROR', retryable: false, code: '420' });
+    expect(failure.message).toContain('code 420: Invalid Api command for contact [email]');
+    expect(resultFailure(error('999', 'Contact not found'), 'the lookup', 200)).toBeInstanceOf(ProviderFailure);
   });
 
   it('treats HTML and empty bodies on 429/5xx as retryable, and an empty 200 as not', () => {
@@ -132,12 +180,14 @@ describe('Domain Name API failures', () => {
     expect(unreadableFailure(new NotSoapError('empty'), response(200, ''), 'x')).toMatchObject({ kind: 'ERROR', retryable: false });
   });
 
-  it('reads offset-less timestamps as UTC and .NET DateTime.MinValue as none', () => {
-    expect(offsetlessUtcToIso('2026-04-05T10:00:00')).toBe('2026-04-05T10:00:00.000Z');
-    expect(offsetlessUtcToIso('2026-04-05T10:00:00.1234567')).toBe('2026-04-05T10:00:00.123Z');
-    expect(offsetlessUtcToIso('2026-04-05T10:00:00+03:00')).toBe('2026-04-05T07:00:00.000Z');
-    expect(offsetlessUtcToIso('0001-01-01T00:00:00')).toBeNull();
-    expect(offsetlessUtcToIso('2026-02-30T00:00:00')).toBeNull();
-    expect(offsetlessUtcToIso(null)).toBeNull();
+  it('reads offset-less timestamps in the configured zone (Istanbul by default), an offset as given, and DateTime.MinValue as none', () => {
+    expect(dnaTimestampToIso('2026-04-05T10:00:00')).toBe('2026-04-05T07:00:00.000Z');
+    expect(dnaTimestampToIso('2026-04-05T10:00:00', 'UTC')).toBe('2026-04-05T10:00:00.000Z');
+    expect(dnaTimestampToIso('2026-04-05T10:00:00.1234567', 'UTC')).toBe('2026-04-05T10:00:00.123Z');
+    expect(dnaTimestampToIso('2026-04-05T10:00:00+03:00', 'UTC')).toBe('2026-04-05T07:00:00.000Z');
+    expect(dnaTimestampToIso('0001-01-01T00:00:00')).toBeNull();
+    expect(dnaTimestampToIso('2026-02-30T00:00:00')).toBeNull();
+    expect(dnaTimestampToIso('2026-02-30T00:00:00Z')).toBeNull();
+    expect(dnaTimestampToIso(null)).toBeNull();
   });
 });

@@ -22,7 +22,7 @@ function clientFor(baseUrl: string, credentials: { username: string; password: s
     await http.close();
     await stores.close();
   });
-  return { client: new OpenproviderClient({ baseUrl, ...credentials }, { http, stores, logger }), stores };
+  return { client: new OpenproviderClient({ baseUrl, timeZone: 'Europe/Amsterdam', ...credentials }, { http, stores, logger }), stores };
 }
 
 async function simulator(): Promise<{ sim: OpenproviderSimulator; client: OpenproviderClient }> {
@@ -87,20 +87,12 @@ describe('OpenproviderClient', () => {
     }
   });
 
-  it('retries a list read that hit the calls limit (code 50 under HTTP 500)', async () => {
-    let calls = 0;
-    const { server, client } = await scripted(() =>
-      ++calls === 1
-        ? { status: 500, body: { code: 50, desc: 'Calls limit has been reached', data: '' } }
-        : { status: 200, body: { code: 0, desc: '', data: { total: 0, results: [] } } },
-    );
-    expect(await client.listEmailVerifications({ limit: 1 })).toEqual({ total: 0, rows: [] });
-    expect(server.count(LIST)).toBe(2);
-  });
-
-  it('reports a lasting calls limit as a retryable RATE_LIMITED failure', async () => {
-    const { client } = await scripted(() => ({ status: 500, body: { code: 50, desc: 'Calls limit has been reached', data: '' } }));
-    await expect(client.listEmailVerifications({ limit: 1 })).rejects.toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '50' });
+  it('never repeats a call answered with the calls limit (code 50) and sends nothing more within the blocked minute', async () => {
+    const { server, client } = await scripted(() => ({ status: 500, body: { code: 50, desc: 'Calls limit has been reached', data: '' } }));
+    await expect(client.listEmailVerifications({ limit: 1 })).rejects.toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '50', retryAfterSeconds: 60 });
+    await expect(client.getCustomer('OP000001-NL')).rejects.toMatchObject({ kind: 'RATE_LIMITED', code: '50' });
+    expect(server.count(LIST)).toBe(1);
+    expect(server.count('/v1beta/customers/OP')).toBe(0);
   });
 
   it('restarts a failed verification: the address goes in progress with a new expiration about 15 days out', async () => {
@@ -125,14 +117,28 @@ describe('OpenproviderClient', () => {
     expect(sim.rowsOf(row.email).every((candidate) => candidate.status === 'in progress')).toBe(true);
   });
 
+  it('sends the handle with a restart when it is known, and leaves it out when it is not', async () => {
+    const { sim, client } = await simulator();
+    const failed = sim.rows.find((row) => row.status === 'failed')!;
+    await client.restartEmailVerification({ email: failed.email, handle: failed.handle, language: 'en' });
+    await client.restartEmailVerification({ email: failed.email });
+    const restarts = sim.server.requests.filter((request) => request.path.endsWith('/restart')).map((request) => JSON.parse(request.body));
+    expect(restarts).toEqual([
+      { email: failed.email, handle: failed.handle, language: 'en', tag: '' },
+      { email: failed.email, language: '', tag: '' },
+    ]);
+  });
+
   it('throws NotFound when restarting an address Openprovider does not know', async () => {
     const { client } = await simulator();
     await expect(client.restartEmailVerification({ email: 'nobody@example.invalid' })).rejects.toBeInstanceOf(NotFound);
   });
 
-  it('reads a customer by handle and gives null for a handle that does not exist', async () => {
-    const { client } = await simulator();
+  it('reads a customer by handle, with its email verification status, and gives null for a handle that does not exist', async () => {
+    const { sim, client } = await simulator();
     expect(await client.getCustomer('OP000001-NL')).toMatchObject({ provider: 'OPENPROVIDER', handle: 'OP000001-NL', customer: null });
+    const verified = sim.rows.find((row) => row.status === 'verified')!;
+    expect(await client.getCustomer(verified.handle)).toMatchObject({ emailVerificationStatus: 'ACT' });
     expect(await client.getCustomer('ZZ999999-NL')).toBeNull();
   });
 

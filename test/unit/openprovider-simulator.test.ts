@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { amsterdamWallTimeToUtc } from '../../src/providers/openprovider/amsterdam-time.js';
+import { wallTimeToUtc } from '../../src/domain/zoned-time.js';
 import { OPENPROVIDER_COMBINATIONS, seedOpenprovider } from '../../src/sandbox/openprovider-seed.js';
 import { OpenproviderSimulator } from '../../src/sandbox/openprovider.js';
 
@@ -89,7 +89,7 @@ describe('Openprovider simulator API', () => {
     for (const row of pending.results) {
       expect(row.expiration_date).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       const expiresAt = sim.rows.find((candidate) => candidate.email === row.email && candidate.domain === row.domain)!.expiresAt!;
-      expect(amsterdamWallTimeToUtc(row.expiration_date)).toBe(new Date(expiresAt).toISOString());
+      expect(wallTimeToUtc(row.expiration_date as string, 'Europe/Amsterdam')).toBe(new Date(expiresAt).toISOString());
     }
     const verified = await list({ status: 'verified', limit: '5' });
     expect(verified.results.every((row) => row.expiration_date === '0000-00-00 00:00:00')).toBe(true);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { amsterdamWallTimeToUtc, utcToAmsterdamWallTime } from '../../src/providers/openprovider/amsterdam-time.js';
 import {
-  isCallsLimitResponse,
+  mustNotRepeat,
   openproviderFailure,
+  readExpirationDate,
   readEnvelope,
   toContact,
   toEmailVerification,
@@ -17,50 +17,6 @@ const response = (status: number, body: unknown, headers: Record<string, string>
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
-describe('amsterdamWallTimeToUtc', () => {
-  it('reads winter wall time as UTC+1 and summer wall time as UTC+2', () => {
-    expect(amsterdamWallTimeToUtc('2026-01-15 10:00:00')).toBe('2026-01-15T09:00:00.000Z');
-    expect(amsterdamWallTimeToUtc('2026-07-15 10:00:00')).toBe('2026-07-15T08:00:00.000Z');
-  });
-
-  it('switches offset exactly at the spring-forward edge (last Sunday of March, 02:00 -> 03:00)', () => {
-    expect(amsterdamWallTimeToUtc('2026-03-29 01:59:59')).toBe('2026-03-29T00:59:59.000Z');
-    expect(amsterdamWallTimeToUtc('2026-03-29 03:00:00')).toBe('2026-03-29T01:00:00.000Z');
-  });
-
-  it('moves a wall time inside the skipped spring hour forward by that hour', () => {
-    // 02:30 never happens; read with the winter offset it is 01:30Z, which is 03:30 summer time.
-    expect(amsterdamWallTimeToUtc('2026-03-29 02:30:00')).toBe('2026-03-29T01:30:00.000Z');
-    expect(utcToAmsterdamWallTime('2026-03-29T01:30:00Z')).toBe('2026-03-29 03:30:00');
-  });
-
-  it('takes the earlier (summer-time) instant for a wall time repeated at the autumn edge', () => {
-    expect(amsterdamWallTimeToUtc('2026-10-25 01:59:59')).toBe('2026-10-24T23:59:59.000Z');
-    expect(amsterdamWallTimeToUtc('2026-10-25 02:30:00')).toBe('2026-10-25T00:30:00.000Z');
-    expect(amsterdamWallTimeToUtc('2026-10-25 03:00:00')).toBe('2026-10-25T02:00:00.000Z');
-  });
-
-  it('round-trips every hour across both 2026 transitions outside the ambiguous hour', () => {
-    for (const start of [Date.UTC(2026, 2, 28, 12), Date.UTC(2026, 9, 24, 12)]) {
-      for (let hour = 0; hour < 36; hour++) {
-        const instant = new Date(start + hour * 3_600_000);
-        const wall = utcToAmsterdamWallTime(instant);
-        if (wall.startsWith('2026-10-25 02:')) continue; // the repeated hour maps back to its first occurrence
-        expect(amsterdamWallTimeToUtc(wall)).toBe(instant.toISOString());
-      }
-    }
-  });
-
-  it('gives null for the zero date, empty values and text that is not a calendar time', () => {
-    expect(amsterdamWallTimeToUtc('0000-00-00 00:00:00')).toBeNull();
-    expect(amsterdamWallTimeToUtc('')).toBeNull();
-    expect(amsterdamWallTimeToUtc(null)).toBeNull();
-    expect(amsterdamWallTimeToUtc('2026-02-30 10:00:00')).toBeNull();
-    expect(amsterdamWallTimeToUtc('2026-01-01 24:00:00')).toBeNull();
-    expect(amsterdamWallTimeToUtc('tomorrow')).toBeNull();
-  });
-});
-
 describe('Openprovider envelope and code mapping', () => {
   it('reads the {code, desc, data} envelope and rejects bodies that are not one', () => {
     expect(readEnvelope(response(200, { code: 0, desc: '', data: { total: 0, results: [] } }))?.code).toBe(0);
@@ -70,17 +26,26 @@ describe('Openprovider envelope and code mapping', () => {
     expect(readEnvelope(response(200, { desc: 'no code' }))).toBeNull();
   });
 
-  it('maps code 50 under HTTP 500 to a retryable RATE_LIMITED failure and lets the HTTP layer retry it', () => {
-    const answer = response(500, { code: 50, desc: 'Calls limit has been reached', data: '' }, { 'retry-after': '7' });
-    const failure = openproviderFailure(answer, readEnvelope(answer), 'the list');
-    expect(failure).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '50', httpStatus: 500, retryAfterSeconds: 7 });
-    expect(isCallsLimitResponse(answer)).toBe(true);
+  it('maps code 50 under HTTP 500 or 429 to RATE_LIMITED for the blocked minute, and never lets the HTTP layer repeat it', () => {
+    for (const status of [500, 429]) {
+      const answer = response(status, { code: 50, desc: 'Calls limit has been reached', data: '' }, { 'retry-after': '7' });
+      const failure = openproviderFailure(answer, readEnvelope(answer), 'the list');
+      expect(failure).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '50', httpStatus: status, retryAfterSeconds: 60 });
+      expect(mustNotRepeat(answer)).toBe(true);
+    }
+    const longer = response(500, { code: 50, desc: 'Calls limit has been reached', data: '' }, { 'retry-after': '90' });
+    expect(openproviderFailure(longer, readEnvelope(longer), 'the list').retryAfterSeconds).toBe(90);
   });
 
-  it('maps the blacklist (code 10005) to RATE_LIMITED but never asks the HTTP layer to repeat the call', () => {
-    const answer = response(500, { code: 10005, desc: 'blacklisted', data: '' });
-    expect(openproviderFailure(answer, readEnvelope(answer), 'the list')).toMatchObject({ kind: 'RATE_LIMITED', code: '10005', retryable: true });
-    expect(isCallsLimitResponse(answer)).toBe(false);
+  it('maps the IP blocks (10005 production, 10009 CTE) and the account block (197) to non-retryable failures naming the fix', () => {
+    for (const [code, fix] of [[10005, /whitelist this IP/i], [10009, /whitelist this IP/i], [197, /sign the agreement/i]] as const) {
+      const answer = response(500, { code, desc: 'blocked', data: '' });
+      const failure = openproviderFailure(answer, readEnvelope(answer), 'the list');
+      expect(failure).toMatchObject({ kind: 'AUTH', code: String(code), retryable: false });
+      expect(failure.message).toMatch(fix);
+      expect(mustNotRepeat(answer)).toBe(true);
+    }
+    expect(mustNotRepeat(response(503, '<html>down</html>'))).toBe(false);
   });
 
   it('maps code 196 (under any status) and HTTP 401 to a non-retryable AUTH failure', () => {
@@ -117,6 +82,16 @@ describe('Openprovider rows and customers', () => {
     expect(() => toEmailVerification({ ...row, status: 'on hold' })).toThrow(UnknownProviderValue);
   });
 
+  it('reads a numeric expiration_date as Unix seconds and anything unreadable as null, never failing the row', () => {
+    expect(readExpirationDate(1_796_115_600)).toBe('2026-12-01T09:00:00.000Z');
+    expect(readExpirationDate('1796115600')).toBe('2026-12-01T09:00:00.000Z');
+    expect(readExpirationDate(0)).toBeNull();
+    expect(readExpirationDate({ at: 1 })).toBeNull();
+    expect(readExpirationDate('2026-12-01 10:00:00', 'UTC')).toBe('2026-12-01T10:00:00.000Z');
+    expect(toEmailVerification({ ...row, status: 'in progress', expiration_date: 1_796_115_600 })).toMatchObject({ expiresAt: '2026-12-01T09:00:00.000Z' });
+    expect(toEmailVerification({ ...row, status: 'in progress', expiration_date: null })).toMatchObject({ status: 'PENDING', expiresAt: null });
+  });
+
   it('converts an in-progress expiration from Amsterdam time and the zero date to null', () => {
     expect(toEmailVerification({ ...row, status: 'in progress', expiration_date: '2026-12-01 10:00:00' })).toMatchObject({
       status: 'PENDING',
@@ -134,6 +109,7 @@ describe('Openprovider rows and customers', () => {
       address: { street: 'Kerkstraat', number: '12', suffix: 'A', zipcode: '1012 AB', city: 'Amsterdam', state: '', country: 'nl' },
       phone: { country_code: '+31', area_code: '20', subscriber_number: '1234567' },
       email: 'ann@example.net',
+      email_verification_status: 'ACT',
       additional_data: { passport_number: 'NX998877' },
     } as never);
     expect(contact).toMatchObject({
@@ -145,6 +121,7 @@ describe('Openprovider rows and customers', () => {
       country: 'NL',
       voice: '+31.201234567',
       state: null,
+      emailVerificationStatus: 'ACT',
     });
     expect(JSON.stringify(contact)).not.toContain('NX998877');
     expect(toVoice({ country_code: '', area_code: '', subscriber_number: '' })).toBeNull();

@@ -111,6 +111,40 @@ describe('OpenproviderTokenManager', () => {
     expect(await tokens.token()).toBe('token-2');
   });
 
+  it('remembers a rate-limited login (code 50) for at least a minute, and tells other instances through the cache', async () => {
+    let now = 1_000_000;
+    const limited = () => new ProviderFailure('OPENPROVIDER', 'logins limited', { kind: 'RATE_LIMITED', code: '50', retryable: true, retryAfterSeconds: 5 });
+    const login = countingLogin(limited);
+    const cache = new MemoryCache();
+    const locks = new MemoryLocks();
+    const a = manager({ login: login.login, now: () => now, cache, locks });
+    const b = manager({ login: login.login, now: () => now, cache, locks });
+    await expect(a.token()).rejects.toMatchObject({ kind: 'RATE_LIMITED' });
+    now += 59_000;
+    await expect(a.token()).rejects.toMatchObject({ kind: 'RATE_LIMITED' });
+    await expect(b.token()).rejects.toMatchObject({ kind: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 1 });
+    expect(login.calls).toBe(1);
+  });
+
+  it('remembers a refusal repeated within the hour for 20 minutes, so the gateway never adds to a failed-login block', async () => {
+    let now = 1_000_000;
+    const login = countingLogin(() => credentialsRefused(500));
+    const cache = new MemoryCache();
+    const tokens = manager({ login: login.login, now: () => now, cache });
+    await expect(tokens.token()).rejects.toMatchObject({ kind: 'AUTH' });
+    now += 61_000;
+    await cache.delete('provider-token', 'openprovider:acct:refused'); // its TTL runs on the real clock
+    await expect(tokens.token()).rejects.toMatchObject({ kind: 'AUTH' });
+    expect(login.calls).toBe(2);
+    now += 19 * 60_000;
+    await expect(tokens.token()).rejects.toMatchObject({ kind: 'AUTH' });
+    expect(login.calls).toBe(2);
+    now += 61_000;
+    await cache.delete('provider-token', 'openprovider:acct:refused');
+    await expect(tokens.token()).rejects.toMatchObject({ kind: 'AUTH' });
+    expect(login.calls).toBe(3);
+  });
+
   it('does not remember a failure that is not a refusal: the next caller tries again', async () => {
     let fail = true;
     const login = countingLogin(() =>

@@ -86,6 +86,20 @@ describe('VeriffClient.validateRegistry', () => {
     expect(JSON.stringify(answer)).not.toContain(ID_NUMBER);
   });
 
+  it('refuses a sync answer signed with another secret, or not at all: a ProviderFailure, no decision', async () => {
+    for (const answerSignature of ['wrong', 'missing'] as const) {
+      sim.setBehaviour({ answerSignature });
+      try {
+        const error = await failureOf(client().validateRegistry(submission, { requestId: 'r' }));
+        expect(error).toBeInstanceOf(ProviderFailure);
+        expect(error).toMatchObject({ provider: 'VERIFF', kind: 'ERROR', code: 'SIGNATURE', retryable: false });
+        expect((error as Error).message).toMatch(/x-hmac-signature/);
+      } finally {
+        sim.setBehaviour({ answerSignature: 'valid' });
+      }
+    }
+  });
+
   it('returns the session without a decision in webhook mode', async () => {
     const answer = await client({ registryMode: 'webhook' }).validateRegistry(submission, { requestId: 'r' });
     expect(answer).toEqual({ sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/), decision: null });
@@ -127,6 +141,15 @@ describe('VeriffClient.validateRegistry', () => {
     sim.server.setFaults({ malformedRate: 1, malformed: 'html' });
     const error = await failureOf(client().validateRegistry(submission, { requestId: 'r' }));
     expect(error).toMatchObject({ kind: 'ERROR', retryable: true });
+  });
+
+  it('reads a decision by polling, null before it exists, and unknown-session for a session Veriff does not know', async () => {
+    const webhookClient = client({ registryMode: 'webhook' });
+    const { sessionId } = await webhookClient.validateRegistry(submission, { requestId: 'r' });
+    expect(await webhookClient.getDecision(sessionId)).toBeNull(); // the simulator decides after 60 s here
+    expect(await webhookClient.getDecision('00000000-0000-4000-8000-000000000000')).toBe('unknown-session');
+    const error = await failureOf(client({ registryMode: 'webhook', sharedSecret: 'not-the-secret' }).getDecision(sessionId));
+    expect(error).toMatchObject({ kind: 'AUTH', code: '1818' });
   });
 
   it('wrote log lines for those calls, none with the ID number', () => {

@@ -80,6 +80,18 @@ async function call(body: unknown, options: CallOptions = {}) {
   return { status: response.status, body: (reply ? JSON.parse(reply) : null) as any };
 }
 
+/** A signed sync-endpoint call, answered with the raw text and headers (to check the answer's own signature). */
+async function callRaw(body: unknown): Promise<{ status: number; text: string; headers: Headers }> {
+  const { syncBaseUrl, apiKey, sharedSecret } = sim.endpoint();
+  const text = JSON.stringify(body);
+  const response = await fetch(`${syncBaseUrl}/v1/validate-registry`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-auth-client': apiKey, 'x-hmac-signature': createHmac('sha256', sharedSecret).update(text).digest('hex') },
+    body: text,
+  });
+  return { status: response.status, text: await response.text(), headers: response.headers };
+}
+
 function request(person: Record<string, unknown>, rest: Record<string, unknown> = {}) {
   return { verification: { person: { idNumber: ID_NUMBER, firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08', ...person }, ...rest } };
 }
@@ -248,6 +260,60 @@ describe('Veriff simulator: decision webhooks', () => {
     expect(await sim.redeliver(sessionId)).toBe(200);
     expect(gateway.received).toHaveLength(2);
     expect(gateway.received[1]!.body).toBe(gateway.received[0]!.body);
+  });
+});
+
+describe('Veriff simulator: lost webhooks, the decision endpoint, signed answers', () => {
+  it('signs the sync answer over its exact bytes by default', async () => {
+    const answer = await callRaw(request({}));
+    expect(answer.headers.get('x-hmac-signature')).toBe(createHmac('sha256', sim.endpoint().sharedSecret).update(answer.text).digest('hex'));
+  });
+
+  const signedGet = (sessionId: string, secret = sim.endpoint().sharedSecret) =>
+    fetch(`${sim.endpoint().baseUrl}/v1/sessions/${sessionId}/decision`, {
+      headers: { 'x-auth-client': sim.endpoint().apiKey, 'x-hmac-signature': createHmac('sha256', secret).update(sessionId).digest('hex') },
+    });
+
+  it('drops decision webhooks when told to, and serves the decision signed to a poll instead', async () => {
+    sim.setBehaviour({ dropWebhooks: true });
+    try {
+      const result = await call(request({}), { base: 'webhook' });
+      const sessionId = result.body.verification.id as string;
+      await until(() => sim.deliveries.some((d) => d.sessionId === sessionId));
+      expect(sim.deliveries.filter((d) => d.sessionId === sessionId)).toEqual([expect.objectContaining({ status: null, error: 'dropped' })]);
+      expect(gateway.received).toHaveLength(0);
+      const answer = await signedGet(sessionId);
+      const body = await answer.text();
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-hmac-signature')).toBe(createHmac('sha256', sim.endpoint().sharedSecret).update(body).digest('hex'));
+      expect(JSON.parse(body).verification).toMatchObject({ id: sessionId, status: 'approved', code: 9001, person: { idNumber: null } });
+    } finally {
+      sim.setBehaviour({ dropWebhooks: false });
+    }
+  });
+
+  it('refuses a decision poll signed over anything but the session id (1818) and answers 404 for an unknown session', async () => {
+    const result = await call(request({}), { base: 'webhook' });
+    const sessionId = result.body.verification.id as string;
+    expect((await signedGet(sessionId, 'another-secret')).status).toBe(401);
+    expect((await signedGet('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('signs answers wrongly or not at all when told to, through its control route', async () => {
+    const control = await fetch(`${sim.endpoint().baseUrl}/__control/veriff`, { method: 'POST', body: JSON.stringify({ answerSignature: 'wrong' }) });
+    expect(await control.json()).toMatchObject({ answerSignature: 'wrong' });
+    try {
+      const answer = await callRaw(request({}));
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-hmac-signature')).toMatch(/^[0-9a-f]{64}$/);
+      expect(answer.headers.get('x-hmac-signature')).not.toBe(createHmac('sha256', sim.endpoint().sharedSecret).update(answer.text).digest('hex'));
+      sim.setBehaviour({ answerSignature: 'missing' });
+      expect((await callRaw(request({}))).headers.get('x-hmac-signature')).toBeNull();
+    } finally {
+      sim.setBehaviour({ answerSignature: 'valid' });
+    }
+    const bad = await fetch(`${sim.endpoint().baseUrl}/__control/veriff`, { method: 'POST', body: JSON.stringify({ answerSignature: 'sometimes' }) });
+    expect(bad.status).toBe(400);
   });
 });
 

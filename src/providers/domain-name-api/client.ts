@@ -1,44 +1,73 @@
 import type { DomainNameApiConfig } from '../../config.js';
 import { NotFound } from '../../domain/errors.js';
+import { UnknownProviderValue } from '../../domain/status-mapping.js';
 import type { ProviderClientDeps } from '../client-deps.js';
 import type { UpstreamResponse } from '../http.js';
 import type { DomainNameApiDetails } from './map.js';
-import { faultFailure, isSuccessResult, resultFailure, toDetails, unreadableFailure } from './map.js';
-import type { DnaContactQuery, DnaOperation, SoapOutcome } from './soap.js';
-import { buildContactRequest, looksLikeSoapEnvelope, NotSoapError, parseContactResponse, soapHeaders } from './soap.js';
+import { faultFailure, isSuccessResult, resultFailure, toDetails, unreadableFailure, unreadableResult } from './map.js';
+import type { DnaContactQuery, DnaNamespaces, DnaOperation, SoapOutcome } from './soap.js';
+import { buildContactRequest, DETAIL_FIELDS, looksLikeSoapEnvelope, NotSoapError, parseContactResponse, RESULT_FIELDS, soapHeaders } from './soap.js';
 
 export type { DomainNameApiDetails } from './map.js';
+
+type ResultOutcome = Extract<SoapOutcome, { kind: 'result' }>;
 
 /**
  * Wire calls to Domain Name API's ContactApi.svc (SOAP 1.1); every call goes through the shared ProviderHttp in
  * deps.http. There is no list call: one contact at a time, by email or External ID (the handle).
+ *
+ * Every answer is read strictly: only a published "not found" (410) is a missing contact; a fault, an unknown code, an
+ * HTML page, a cut-short body or a result in namespaces the gateway does not expect is a ProviderFailure, never null.
  */
 export class DomainNameApiClient {
+  private readonly namespaces: DnaNamespaces;
+
   constructor(
     readonly config: DomainNameApiConfig,
     private readonly deps: ProviderClientDeps,
-  ) {}
+  ) {
+    this.namespaces = { base: config.baseNamespace, data: config.dataNamespace };
+  }
 
-  /** GetDetails: the contact's verification state, or null when Domain Name API has no such contact. */
+  /** GetDetails: the contact's verification state, or null when Domain Name API says it has no such contact (410). */
   async getDetails(query: DnaContactQuery, requestId?: string): Promise<DomainNameApiDetails | null> {
+    const operation = 'the contact lookup';
     const { response, outcome } = await this.call('GetDetails', query, { idempotent: true, requestId });
-    if (outcome.kind === 'fault') throw faultFailure(outcome, 'the contact lookup', response.status);
-    if (isSuccessResult(outcome.fields)) return toDetails(outcome.fields);
-    // Refused credentials are recognised before "not found", so they are never mistaken for a missing contact.
-    const failure = resultFailure(outcome.fields, 'the contact lookup', response.status);
-    if (failure instanceof NotFound) return null;
-    throw failure;
+    if (outcome.kind === 'fault') throw faultFailure(outcome, operation, response.status);
+    const result = this.checkedResult(outcome, operation, response.status);
+    if (!isSuccessResult(result.fields)) {
+      const failure = resultFailure(result.fields, operation, response.status);
+      if (failure instanceof NotFound) return null;
+      throw failure;
+    }
+    if (!result.fields[DETAIL_FIELDS.verificationStatus] || !result.fields[DETAIL_FIELDS.contactEmail]) {
+      throw unreadableResult('SUCCESS but without VerificationStatus or ContactEmail', result.ignored, operation, response.status);
+    }
+    try {
+      return toDetails(result.fields, this.config.timeZone);
+    } catch (error) {
+      if (error instanceof UnknownProviderValue) throw unreadableResult(`an ${error.message}`, result.ignored, operation, response.status);
+      throw error;
+    }
   }
 
   /**
-   * ResendContactVerificationNotice: the email goes out at once. Throws NotFound for an unknown contact and
+   * ResendContactVerificationNotice: the email goes out at once. Throws NotFound for an unknown contact (410) and
    * ProviderFailure for any other refusal (e.g. an address that is already verified). Never retried: it sends mail.
    */
   async resendVerificationNotice(query: DnaContactQuery, requestId?: string): Promise<void> {
+    const operation = 'the verification notice';
     const { response, outcome } = await this.call('ResendContactVerificationNotice', query, { idempotent: false, requestId });
-    if (outcome.kind === 'fault') throw faultFailure(outcome, 'the verification notice', response.status);
-    if (isSuccessResult(outcome.fields)) return;
-    throw resultFailure(outcome.fields, 'the verification notice', response.status);
+    if (outcome.kind === 'fault') throw faultFailure(outcome, operation, response.status);
+    const result = this.checkedResult(outcome, operation, response.status);
+    if (isSuccessResult(result.fields)) return;
+    throw resultFailure(result.fields, operation, response.status);
+  }
+
+  /** A result without OperationResult is unreadable: its base members were not where the gateway looks for them. */
+  private checkedResult(outcome: ResultOutcome, operation: string, httpStatus: number): ResultOutcome {
+    if (!outcome.fields[RESULT_FIELDS.operationResult]) throw unreadableResult('a result without OperationResult', outcome.ignored, operation, httpStatus);
+    return outcome;
   }
 
   private async call(
@@ -51,7 +80,7 @@ export class DomainNameApiClient {
       method: 'POST',
       path: this.config.contactServicePath,
       headers: soapHeaders(operation),
-      body: buildContactRequest(operation, { username: this.config.username, password: this.config.password }, query),
+      body: buildContactRequest(operation, { username: this.config.username, password: this.config.password }, query, this.namespaces),
       idempotent: options.idempotent,
       requestId: options.requestId,
       // WCF sends faults under HTTP 500, and those must not be retried; a 500 that is not SOAP (an HTML or empty
@@ -59,7 +88,7 @@ export class DomainNameApiClient {
       isRetryable: (answer) => answer.status >= 500 && !looksLikeSoapEnvelope(answer.body),
     });
     try {
-      return { response, outcome: parseContactResponse(operation, response.body) };
+      return { response, outcome: parseContactResponse(operation, response.body, this.namespaces) };
     } catch (error) {
       if (error instanceof NotSoapError) throw unreadableFailure(error, response, operation === 'GetDetails' ? 'the contact lookup' : 'the verification notice');
       throw error;

@@ -2,18 +2,12 @@ import type { Contact } from '../../domain/contact.js';
 import type { EmailVerification } from '../../domain/email-verification.js';
 import { NotFound, ProviderFailure } from '../../domain/errors.js';
 import { domainNameApiEmailStatus } from '../../domain/status-mapping.js';
+import { wallTimeToUtc } from '../../domain/zoned-time.js';
 import { parseRetryAfter } from '../http.js';
 import type { UpstreamResponse } from '../http.js';
+import { dnaErrorMeaning } from './error-codes.js';
 import type { NotSoapError } from './soap.js';
-import {
-  AUTH_ERROR_CODE,
-  AUTH_MESSAGE,
-  DETAIL_FIELDS as F,
-  NOT_FOUND_ERROR_CODE,
-  NOT_FOUND_MESSAGE,
-  OPERATION_RESULT,
-  RESULT_FIELDS,
-} from './soap.js';
+import { DETAIL_FIELDS as F, OPERATION_RESULT, RESULT_FIELDS } from './soap.js';
 
 /** What GetDetails tells about one contact: its verification row, and the contact itself when it has a handle. */
 export interface DomainNameApiDetails {
@@ -21,26 +15,26 @@ export interface DomainNameApiDetails {
   contact: Contact | null;
 }
 
-const OFFSETLESS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$/;
+/** The default zone of Domain Name API timestamps (DOMAIN_NAME_API_TIME_ZONE). */
+export const DEFAULT_DNA_TIME_ZONE = 'Europe/Istanbul';
+
+const TIMESTAMP = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /**
- * Domain Name API timestamps have no offset ("2026-04-05T10:00:00"); the article's examples are UTC, so they are
- * read as UTC. An explicit offset, if one ever appears, is honoured. .NET's DateTime.MinValue (year 1) is "none".
+ * A Domain Name API timestamp -> ISO 8601 UTC. They come without an offset ("2026-04-05T10:00:00"); no source names
+ * the zone, and a WCF DateTime without one is usually the server's local time: the provider is Istanbul-based (its PHP
+ * library defaults to Istanbul), so they are read in `timeZone` (DOMAIN_NAME_API_TIME_ZONE, default Europe/Istanbul,
+ * providers/domain-name-api.md, revision 2). An explicit offset, if one ever appears, is honoured. .NET's
+ * DateTime.MinValue (year 1) means "none".
  */
-export function offsetlessUtcToIso(value: string | null | undefined): string | null {
+export function dnaTimestampToIso(value: string | null | undefined, timeZone: string = DEFAULT_DNA_TIME_ZONE): string | null {
   const text = value?.trim();
   if (!text) return null;
-  const match = OFFSETLESS.exec(text);
-  if (!match) return null;
-  const [, year, month, day] = match;
-  if (Number(year) <= 1) return null;
-  const fraction = match[7] ? match[7].slice(0, 4) : '';
-  const iso = `${year}-${month}-${day}T${match[4]}:${match[5]}:${match[6] ?? '00'}${fraction}${match[8] ?? 'Z'}`;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return null;
-  const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day)) return null;
-  return new Date(ms).toISOString();
+  const match = TIMESTAMP.exec(text);
+  if (!match || Number(match[1]) <= 1) return null;
+  if (!match[2]) return wallTimeToUtc(text, timeZone);
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || wallTimeToUtc(text.slice(0, 16), 'UTC') === null ? null : new Date(ms).toISOString();
 }
 
 /** True when the result says SUCCESS (case-insensitive; some WCF services write "Success"). */
@@ -48,26 +42,46 @@ export function isSuccessResult(fields: Record<string, string | null>): boolean 
   return (fields[RESULT_FIELDS.operationResult] ?? '').toUpperCase() === OPERATION_RESULT.success;
 }
 
-/** An ERROR result meaning "no such contact". */
-export function isNotFoundResult(fields: Record<string, string | null>): boolean {
-  return fields[RESULT_FIELDS.errorCode] === NOT_FOUND_ERROR_CODE || NOT_FOUND_MESSAGE.test(fields[RESULT_FIELDS.operationMessage] ?? '');
+/**
+ * An ERROR result -> the domain error, by the published code table (error-codes.ts). The provider's code travels
+ * in `code` and its text (without email addresses) in the message. Only 410 is "no such contact".
+ */
+export function resultFailure(fields: Record<string, string | null>, operation: string, httpStatus: number): ProviderFailure | NotFound {
+  const code = fields[RESULT_FIELDS.errorCode]?.trim() || null;
+  const message = scrub(fields[RESULT_FIELDS.operationMessage] ?? '');
+  const said = `code ${code ?? 'none'}${message ? `: ${message}` : ''}`;
+  const failure = (kind: ProviderFailure['kind'], text: string, retryable: boolean) =>
+    new ProviderFailure('DOMAIN_NAME_API', text, { kind, code, httpStatus, retryable });
+  switch (dnaErrorMeaning(code, message)) {
+    case 'NOT_FOUND':
+      return new NotFound('DOMAIN_NAME_API', `Domain Name API has no contact with this email or handle (${said}).`);
+    case 'AUTH':
+      return failure('AUTH', `Domain Name API refused the gateway's credentials (${said}); check DOMAIN_NAME_API_USERNAME and DOMAIN_NAME_API_PASSWORD.`, false);
+    case 'IP_NOT_AUTHORIZED':
+      return failure('AUTH', `Domain Name API does not accept calls from the gateway's IP address (${said}); whitelist this IP for the reseller account.`, false);
+    case 'RATE_LIMITED':
+      return failure('RATE_LIMITED', `Domain Name API is limiting the gateway's calls (${said}); try again later.`, true);
+    case 'CONTACT_NOT_SYNCED':
+      // The provider could not sync the contact with the registry: its side, and it may succeed later.
+      return failure('ERROR', `Domain Name API could not sync the contact's information with the registry for ${operation} (${said}).`, true);
+    case 'REGISTRY_PERMISSION':
+      return failure('ERROR', `The registry does not permit Domain Name API to update this domain contact (${said}).`, false);
+    default:
+      return failure('ERROR', `Domain Name API refused ${operation} (${said}).`, false);
+  }
 }
 
-/** An ERROR result is a domain error; never retryable (the same call gets the same answer). */
-export function resultFailure(fields: Record<string, string | null>, operation: string, httpStatus: number): ProviderFailure | NotFound {
-  const code = fields[RESULT_FIELDS.errorCode] ?? null;
-  const message = fields[RESULT_FIELDS.operationMessage] ?? '';
-  if (code === AUTH_ERROR_CODE || AUTH_MESSAGE.test(message)) {
-    return new ProviderFailure(
-      'DOMAIN_NAME_API',
-      'Domain Name API refused the gateway\'s credentials; check DOMAIN_NAME_API_USERNAME and DOMAIN_NAME_API_PASSWORD.',
-      { kind: 'AUTH', code, httpStatus, retryable: false },
-    );
-  }
-  if (isNotFoundResult(fields)) return new NotFound('DOMAIN_NAME_API', 'Domain Name API has no contact with this email or handle.');
-  return new ProviderFailure('DOMAIN_NAME_API', `Domain Name API refused ${operation}${message ? `: ${scrub(message)}` : ''}`, {
+/**
+ * A result the gateway cannot read: no OperationResult, a SUCCESS without the data, or a status it does not know.
+ * Members ignored for their namespace are named, since a namespace that does not match is the likeliest cause.
+ */
+export function unreadableResult(why: string, ignored: string[], operation: string, httpStatus: number): ProviderFailure {
+  const hint = ignored.length
+    ? ` Members in an unexpected namespace were ignored (${ignored.slice(0, 4).join(', ')}); check DOMAIN_NAME_API_BASE_NAMESPACE and DOMAIN_NAME_API_DATA_NAMESPACE.`
+    : '';
+  return new ProviderFailure('DOMAIN_NAME_API', `Domain Name API answered ${operation} with ${why}.${hint}`, {
     kind: 'ERROR',
-    code,
+    code: null,
     httpStatus,
     retryable: false,
   });
@@ -109,8 +123,11 @@ export function unreadableFailure(error: NotSoapError, response: UpstreamRespons
   });
 }
 
-/** GetDetails result fields -> the verification row (and the contact when the result names its External ID). */
-export function toDetails(fields: Record<string, string | null>): DomainNameApiDetails {
+/**
+ * GetDetails result fields -> the verification row (and the contact when the result names its External ID). Throws
+ * UnknownProviderValue for a VerificationStatus outside the article's four; the caller reports it as unreadable.
+ */
+export function toDetails(fields: Record<string, string | null>, timeZone: string = DEFAULT_DNA_TIME_ZONE): DomainNameApiDetails {
   const providerStatus = fields[F.verificationStatus] ?? '';
   const { status, failureReason } = domainNameApiEmailStatus(providerStatus);
   const email = fields[F.contactEmail] ?? '';
@@ -124,8 +141,8 @@ export function toDetails(fields: Record<string, string | null>): DomainNameApiD
     failureReason,
     providerStatus,
     suspended: null,
-    expiresAt: offsetlessUtcToIso(fields[F.expirationDate]),
-    lastNotifiedAt: offsetlessUtcToIso(fields[F.lastNotificationDate]),
+    expiresAt: dnaTimestampToIso(fields[F.expirationDate], timeZone),
+    lastNotifiedAt: dnaTimestampToIso(fields[F.lastNotificationDate], timeZone),
   };
   return { verification, contact: handle ? toContact(handle, fields) : null };
 }

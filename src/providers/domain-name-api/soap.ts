@@ -1,4 +1,6 @@
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder, XMLValidator } from 'fast-xml-parser';
+import type { XmlElement } from './soap-xml.js';
+import { childNamed, readXmlDocument } from './soap-xml.js';
 
 /**
  * The Domain Name API ContactApi.svc dialect in ONE module: namespaces, SOAP actions, element names, envelope
@@ -10,10 +12,33 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 /** ASSUMPTION: WCF's default service namespace, as on DomainApi.svc. */
 export const SERVICE_NS = 'http://tempuri.org/';
-/** ASSUMPTION: the data-contract namespace of DomainApi.svc's request objects. */
-export const DATA_CONTRACT_NS = 'http://schemas.datacontract.org/2004/07/Olipso.Core.DataContracts';
 /** ASSUMPTION: the service contract is named IContactApi. */
 export const SERVICE_CONTRACT = 'IContactApi';
+
+/**
+ * Data-contract namespaces. WCF's DataContractSerializer writes a base class's members in the base contract's
+ * namespace and a derived request's own members in the derived contract's namespace, and silently ignores a member
+ * in the wrong one (providers/domain-name-api.md, revision 2). In the sibling's WSDL (github domainreseller/net-dna,
+ * `DomainApi.cs`): `BaseMethodRequest` (UserName, Password) and `BaseMethodResponse` (ErrorCode, OperationMessage,
+ * OperationResult) are in `Olipso.Core.DataContracts`, `GetDetailsRequest`/`GetDetailsResponse` in
+ * `Olipso.ExternalApi.Core.DataContracts.DomainApiContracts`.
+ */
+export interface DnaNamespaces {
+  /** Base members: credentials in requests, ErrorCode / OperationResult / OperationMessage in results. */
+  base: string;
+  /** The request's own members (ContactEmail, ExternalId) and the result's data fields. */
+  data: string;
+}
+
+/**
+ * Defaults of DOMAIN_NAME_API_BASE_NAMESPACE and DOMAIN_NAME_API_DATA_NAMESPACE. The base one is the sibling's;
+ * ASSUMPTION: the data one is a guess by analogy (ContactApiContracts beside DomainApiContracts), hence a setting.
+ */
+export const DEFAULT_DNA_NAMESPACES: DnaNamespaces = {
+  base: 'http://schemas.datacontract.org/2004/07/Olipso.Core.DataContracts',
+  data: 'http://schemas.datacontract.org/2004/07/Olipso.ExternalApi.Core.DataContracts.ContactApiContracts',
+};
+
 /** The default path of the service; configurable (DOMAIN_NAME_API_CONTACT_SERVICE_PATH). */
 export const DEFAULT_CONTACT_SERVICE_PATH = '/ContactApi.svc';
 
@@ -33,7 +58,8 @@ export function soapHeaders(operation: DnaOperation): Record<string, string> {
 
 /**
  * ASSUMPTION: element names. The request wrapper is `request`; credentials are the base-class members `Password`
- * and `UserName` (WCF orders base members first, each class alphabetically), then `ContactEmail` and `ExternalId`.
+ * and `UserName` (WCF orders base members first, each class alphabetically, and expects them in that order), then
+ * the request's own `ContactEmail` and `ExternalId`.
  */
 export const REQUEST_ELEMENT = 'request';
 export const REQUEST_FIELDS = { password: 'Password', username: 'UserName', email: 'ContactEmail', externalId: 'ExternalId' } as const;
@@ -90,14 +116,26 @@ export interface DnaContactQuery {
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false, processEntities: true });
 
-/** The SOAP 1.1 request envelope of an operation; text is XML-escaped by the builder. */
-export function buildContactRequest(operation: DnaOperation, credentials: DnaCredentials, query: DnaContactQuery): string {
+/**
+ * The SOAP 1.1 request envelope of an operation; text is XML-escaped by the builder. Credentials go in the base
+ * namespace (prefix a), the contact key in the data namespace (prefix b). A member with no value is left out: WCF
+ * reads an empty element as "" rather than null, and the service would look up the empty string.
+ */
+export function buildContactRequest(
+  operation: DnaOperation,
+  credentials: DnaCredentials,
+  query: DnaContactQuery,
+  namespaces: DnaNamespaces = DEFAULT_DNA_NAMESPACES,
+): string {
+  const email = query.email?.trim();
+  const externalId = query.externalId?.trim();
   const request = {
-    '@_xmlns:a': DATA_CONTRACT_NS,
+    '@_xmlns:a': namespaces.base,
+    '@_xmlns:b': namespaces.data,
     [`a:${REQUEST_FIELDS.password}`]: credentials.password,
     [`a:${REQUEST_FIELDS.username}`]: credentials.username,
-    [`a:${REQUEST_FIELDS.email}`]: query.email ?? '',
-    [`a:${REQUEST_FIELDS.externalId}`]: query.externalId ?? '',
+    ...(email ? { [`b:${REQUEST_FIELDS.email}`]: email } : {}),
+    ...(externalId ? { [`b:${REQUEST_FIELDS.externalId}`]: externalId } : {}),
   };
   return builder.build({
     's:Envelope': {
@@ -107,9 +145,13 @@ export function buildContactRequest(operation: DnaOperation, credentials: DnaCre
   }) as string;
 }
 
-/** What came back: the result's fields (null for empty or nil elements), or a SOAP Fault. */
+/**
+ * What came back: the result's fields (null for empty or nil elements) read by namespace, plus the members that
+ * were ignored because they came in another namespace than expected (named `{namespace}Name`, for the error that
+ * points at the setting); or a SOAP Fault.
+ */
 export type SoapOutcome =
-  | { kind: 'result'; fields: Record<string, string | null> }
+  | { kind: 'result'; fields: Record<string, string | null>; ignored: string[] }
   | { kind: 'fault'; code: string; message: string };
 
 /** The body is not a SOAP envelope at all: HTML (a WAF page), empty, cut short, or another XML document. */
@@ -120,81 +162,54 @@ export class NotSoapError extends Error {
   }
 }
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  trimValues: true,
-  processEntities: true,
-});
-
 /** Cheap check used before parsing and by the retry hook: does the body look like a SOAP envelope? */
 export function looksLikeSoapEnvelope(body: string): boolean {
   return /^\s*(<\?xml[^>]*>\s*)?<([\w.-]+:)?Envelope[\s>]/.test(body);
 }
 
-/** Parses an answer of `operation`. Throws NotSoapError when the body is not a SOAP envelope. */
-export function parseContactResponse(operation: DnaOperation, body: string): SoapOutcome {
+const BASE_FIELD_NAMES = new Set<string>(Object.values(RESULT_FIELDS));
+
+/** Parses an answer of `operation`, strictly by namespace as WCF would. Throws NotSoapError when it is not SOAP. */
+export function parseContactResponse(operation: DnaOperation, body: string, namespaces: DnaNamespaces = DEFAULT_DNA_NAMESPACES): SoapOutcome {
   if (!body.trim()) throw new NotSoapError('empty');
   if (/^\s*(<!doctype html|<html)/i.test(body)) throw new NotSoapError('html');
   if (!looksLikeSoapEnvelope(body) || XMLValidator.validate(body) !== true) throw new NotSoapError('malformed');
-  const document = parser.parse(body) as Record<string, unknown>;
-  const envelope = asObject(document.Envelope);
-  const soapBody = asObject(envelope?.Body);
+  const envelope = readXmlDocument(body);
+  if (!envelope || envelope.ns !== SOAP_ENVELOPE_NS || envelope.name !== 'Envelope') throw new NotSoapError('unexpected');
+  const soapBody = childNamed(envelope, SOAP_ENVELOPE_NS, 'Body');
   if (!soapBody) throw new NotSoapError('unexpected');
-  const fault = asObject(soapBody.Fault);
+  const fault = childNamed(soapBody, SOAP_ENVELOPE_NS, 'Fault');
   if (fault) {
-    // SOAP 1.1: faultcode/faultstring; tolerate a SOAP 1.2 Code/Reason too.
-    const code = text(fault.faultcode) ?? text(asObject(fault.Code)?.Value) ?? 'Fault';
-    const message = text(fault.faultstring) ?? text(asObject(fault.Reason)?.Text) ?? 'SOAP fault';
+    // SOAP 1.1 faultcode / faultstring are unqualified.
+    const code = childNamed(fault, null, 'faultcode')?.text ?? 'Fault';
+    const message = childNamed(fault, null, 'faultstring')?.text ?? 'SOAP fault';
     return { kind: 'fault', code, message };
   }
-  const result = asObject(asObject(soapBody[responseElement(operation)])?.[resultElement(operation)]);
+  const result = childNamed(childNamed(soapBody, SERVICE_NS, responseElement(operation)), SERVICE_NS, resultElement(operation));
   if (!result) throw new NotSoapError('unexpected');
-  return { kind: 'result', fields: flatten(result) };
+  return readResultFields(result, namespaces);
 }
 
-/** Leaf fields of the result; one nested level is lifted (a data object inside the result). */
-function flatten(node: Record<string, unknown>): Record<string, string | null> {
+/** Base fields from the base namespace, data fields from the data namespace; one nested data object is lifted. */
+function readResultFields(result: XmlElement, namespaces: DnaNamespaces): SoapOutcome {
   const fields: Record<string, string | null> = {};
-  for (const [name, value] of Object.entries(node)) {
-    if (name.startsWith('@_')) continue;
-    const object = asObject(value);
-    if (object && !isNil(object) && Object.keys(object).some((key) => !key.startsWith('@_'))) {
-      for (const [inner, innerValue] of Object.entries(flatten(object))) fields[inner] ??= innerValue;
+  const ignored: string[] = [];
+  for (const member of result.children) {
+    const expected = BASE_FIELD_NAMES.has(member.name) ? namespaces.base : namespaces.data;
+    if (member.ns !== expected) {
+      ignored.push(`{${member.ns ?? ''}}${member.name}`);
       continue;
     }
-    fields[name] = object ? (isNil(object) ? null : text(object['#text'])) : text(value);
+    if (member.children.length > 0 && !member.nil) {
+      // A data object inside the result: its members are in its own contract's namespace, unknown to us.
+      for (const inner of member.children) fields[inner.name] ??= inner.nil ? null : inner.text;
+      continue;
+    }
+    fields[member.name] = member.nil ? null : member.text;
   }
-  return fields;
-}
-
-function isNil(node: Record<string, unknown>): boolean {
-  return node['@_nil'] === 'true';
-}
-
-function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function text(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const object = asObject(value);
-  if (object && typeof object['#text'] === 'string') return object['#text'] || null;
-  return null;
+  return { kind: 'result', fields, ignored };
 }
 
 /** OperationResult values (documented for DomainApi.svc). */
 export const OPERATION_RESULT = { success: 'SUCCESS', error: 'ERROR' } as const;
 
-/**
- * ASSUMPTION: how an ERROR result says why. Unpublished; the simulator answers refused credentials with ErrorCode
- * 401 and "Invalid username or password.", and an unknown contact with ErrorCode 404 and "Contact not found.".
- * The client also recognises the wording (English, and Turkish "bulunamadı" for not found) under other codes.
- */
-export const AUTH_ERROR_CODE = '401';
-export const NOT_FOUND_ERROR_CODE = '404';
-export const AUTH_MESSAGE = /user\s*name|password|credential|authenticat|unauthori[sz]ed|yetki/i;
-export const NOT_FOUND_MESSAGE = /not\s+found|no\s+such|does\s+not\s+exist|unknown\s+contact|bulunamad/i;

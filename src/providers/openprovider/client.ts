@@ -5,11 +5,13 @@ import type { EmailVerification } from '../../domain/email-verification.js';
 import { ProviderFailure } from '../../domain/errors.js';
 import type { ProviderClientDeps } from '../client-deps.js';
 import type { UpstreamRequest, UpstreamResponse } from '../http.js';
+import { OpenproviderAccountBlock } from './account-block.js';
 import {
+  accountBlockFailure,
   credentialsRefused,
   isAuthFailure,
-  isCallsLimitResponse,
   isNotFound,
+  mustNotRepeat,
   isSuccess,
   notFound,
   openproviderFailure,
@@ -42,6 +44,8 @@ export interface OpenproviderStartInput {
 
 export interface OpenproviderRestartInput {
   email: string;
+  /** Sent whenever known: an address used by several handles is otherwise ambiguous (revision 2). */
+  handle?: string | null;
   language?: string | null;
   tag?: string | null;
 }
@@ -51,16 +55,20 @@ type AuthorizedRequest = Omit<UpstreamRequest, 'headers'> & { headers?: Record<s
 /**
  * Wire calls to Openprovider REST v1beta; every call goes through the shared ProviderHttp in deps.http.
  * Calls carry a bearer token from the token manager; a token refused mid-flight (HTTP 401 or code 196) is dropped
- * and the call is sent once more with a fresh one, never more.
+ * and the call is sent once more with a fresh one, never more. An IP or account block (10005, 10009, 197) or the
+ * calls limit (50) pauses every call, login included, on every instance sharing the cache (see `block`).
  */
 export class OpenproviderClient {
   readonly tokens: OpenproviderTokenManager;
+  /** The block in force, if any: `providers { circuit lastError }` shows it. */
+  readonly block: OpenproviderAccountBlock;
 
   constructor(
     readonly config: OpenproviderConfig,
     private readonly deps: ProviderClientDeps,
   ) {
     const account = createHash('sha256').update(`${config.baseUrl}\n${config.username}`).digest('hex').slice(0, 16);
+    this.block = new OpenproviderAccountBlock({ cache: deps.stores.cache, account, logger: deps.logger });
     this.tokens = new OpenproviderTokenManager({
       login: () => this.login(),
       cache: deps.stores.cache,
@@ -78,14 +86,13 @@ export class OpenproviderClient {
       path: OPENPROVIDER_PATHS.listEmailVerifications,
       query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, OPENPROVIDER_MAX_LIMIT) },
       requestId,
-      // Code 50 under HTTP 500 is a rate limit the HTTP layer would otherwise not retry.
-      isRetryable: isCallsLimitResponse,
     });
     if (!isSuccess(response, envelope) || !Array.isArray(envelope?.data?.results)) {
       throw openproviderFailure(response, envelope, 'the email verification list');
     }
     const data = envelope.data;
-    return { total: typeof data.total === 'number' ? data.total : data.results.length, rows: data.results.map(toEmailVerification) };
+    const rows = data.results.map((row) => toEmailVerification(row, this.config.timeZone));
+    return { total: typeof data.total === 'number' ? data.total : data.results.length, rows };
   }
 
   /** StartEmailVerification; resolves with Openprovider's verification id. Success is code 20001, not 0. */
@@ -114,7 +121,7 @@ export class OpenproviderClient {
       method: 'POST',
       path: OPENPROVIDER_PATHS.restartEmailVerification,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: input.email, language: input.language ?? '', tag: input.tag ?? '' }),
+      body: JSON.stringify({ email: input.email, ...(input.handle ? { handle: input.handle } : {}), language: input.language ?? '', tag: input.tag ?? '' }),
       requestId,
     });
     if (isSuccess(response, envelope) && envelope?.data?.success !== false) return;
@@ -139,7 +146,6 @@ export class OpenproviderClient {
       method: 'GET',
       path: OPENPROVIDER_PATHS.customer(handle),
       requestId,
-      isRetryable: isCallsLimitResponse,
     });
     if (isSuccess(response, envelope) && envelope?.data && typeof envelope.data === 'object') {
       if (envelope.data.is_deleted) return null;
@@ -149,15 +155,18 @@ export class OpenproviderClient {
     throw openproviderFailure(response, envelope, 'the customer lookup');
   }
 
-  /** One authorized call; re-sent once with a fresh token when the token was refused. */
+  /** One authorized call; re-sent once with a fresh token when the token was refused. Refused at once while blocked. */
   private async send<T>(request: AuthorizedRequest): Promise<{ response: UpstreamResponse; envelope: OpenproviderEnvelope<T> | null }> {
     for (let attempt = 0; ; attempt++) {
+      await this.block.check();
       const token = await this.tokens.token();
       const response = await this.deps.http.request({
         ...request,
         headers: { accept: 'application/json', ...request.headers, authorization: `Bearer ${token}` },
+        neverRetry: mustNotRepeat,
       });
       const envelope = readEnvelope<T>(response);
+      await this.throwIfBlocked(response, envelope);
       if (attempt === 0 && isAuthFailure(response, envelope)) {
         this.deps.logger.info({ operation: request.operation, httpStatus: response.status }, 'Openprovider refused the token; logging in again once');
         await this.tokens.invalidate(token);
@@ -167,16 +176,39 @@ export class OpenproviderClient {
     }
   }
 
-  /** POST /auth/login. Code 196 (under HTTP 200, 401 or 500) or HTTP 401/403 means the credentials were refused. */
+  /** An IP or account block starts the pause; code 50 on a call (not a login: the token manager keeps those) too. */
+  private async throwIfBlocked(response: UpstreamResponse, envelope: OpenproviderEnvelope | null): Promise<void> {
+    const blocked = accountBlockFailure(response, envelope);
+    if (blocked) throw await this.block.start(blocked.failure, blocked.durationMs);
+  }
+
+  /**
+   * POST /auth/login. Code 196 (under HTTP 200, 401 or 500) or HTTP 401/403 means the credentials were refused; code
+   * 50 that logins are limited (the token manager remembers both); an IP or account block pauses every call.
+   */
   private async login(): Promise<string> {
+    await this.block.check();
     const response = await this.deps.http.request({
       operation: 'auth.login',
       method: 'POST',
       path: OPENPROVIDER_PATHS.login,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ username: this.config.username, password: this.config.password, ip: '0.0.0.0' }),
+      neverRetry: mustNotRepeat,
     });
     const envelope = readEnvelope<{ token?: string }>(response);
+    const blocked = accountBlockFailure(response, envelope);
+    if (blocked && blocked.failure.kind !== 'RATE_LIMITED') throw await this.block.start(blocked.failure, blocked.durationMs);
+    if (blocked) {
+      // Token generation is limited (30 a minute, then blocked for one): the token manager keeps this from logging in.
+      throw new ProviderFailure('OPENPROVIDER', `Openprovider limits logins (code 50); no login is tried for ${blocked.failure.retryAfterSeconds} s.`, {
+        kind: 'RATE_LIMITED',
+        code: blocked.failure.code,
+        httpStatus: response.status,
+        retryable: true,
+        retryAfterSeconds: blocked.failure.retryAfterSeconds,
+      });
+    }
     const token = envelope?.data?.token;
     if (isSuccess(response, envelope) && typeof token === 'string' && token) return token;
     if (isAuthFailure(response, envelope) || response.status === 403) throw credentialsRefused(response.status);

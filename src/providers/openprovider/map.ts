@@ -2,11 +2,11 @@ import type { Contact } from '../../domain/contact.js';
 import type { EmailVerification } from '../../domain/email-verification.js';
 import { NotFound, ProviderFailure } from '../../domain/errors.js';
 import { openproviderEmailStatus } from '../../domain/status-mapping.js';
+import { wallTimeToUtc } from '../../domain/zoned-time.js';
 import { parseRetryAfter } from '../http.js';
 import type { UpstreamResponse } from '../http.js';
-import { amsterdamWallTimeToUtc } from './amsterdam-time.js';
 import type { OpenproviderCustomer, OpenproviderEnvelope, OpenproviderVerificationRow } from './wire.js';
-import { OPENPROVIDER_CODES } from './wire.js';
+import { OPENPROVIDER_BLOCK_CODES, OPENPROVIDER_BLOCK_PAUSE_MS, OPENPROVIDER_CALLS_LIMIT_BLOCK_MS, OPENPROVIDER_CODES, OPENPROVIDER_TIME_ZONE, OPENPROVIDER_ZERO_DATE } from './wire.js';
 
 /** The `{code, desc, data}` envelope of a response, or null when the body is not one (HTML, empty, cut short). */
 export function readEnvelope<T = unknown>(response: UpstreamResponse): OpenproviderEnvelope<T> | null {
@@ -22,18 +22,61 @@ export function readEnvelope<T = unknown>(response: UpstreamResponse): Openprovi
   return { ...envelope, desc: typeof envelope.desc === 'string' ? envelope.desc : '' };
 }
 
-/** Code 50 (calls limit) or 10005 (blacklisted), whatever the HTTP status. */
+/** Code 50 ("Calls limit has been reached"), whatever the HTTP status. */
 export function isRateLimitCode(code: number | undefined): boolean {
-  return code === OPENPROVIDER_CODES.callsLimitReached || code === OPENPROVIDER_CODES.blacklisted;
+  return code === OPENPROVIDER_CODES.callsLimitReached;
+}
+
+/** An IP block (10005 production, 10009 CTE) or an account block (197). */
+export function isBlockCode(code: number | undefined): boolean {
+  return code !== undefined && OPENPROVIDER_BLOCK_CODES.includes(code);
 }
 
 /**
- * For ProviderHttp's isRetryable hook on idempotent reads: "Calls limit has been reached" (code 50) usually comes
- * under HTTP 500, which the HTTP layer would not retry on its own. The blacklist (10005) is not retried: repeating
- * the call is what got the IP blacklisted.
+ * For ProviderHttp's neverRetry hook: code 50 and the blocks are never repeated, whatever the HTTP status (code 50
+ * may come under 429, which the HTTP layer would otherwise retry): repeating the call is what makes the block last.
  */
-export function isCallsLimitResponse(response: UpstreamResponse): boolean {
-  return readEnvelope(response)?.code === OPENPROVIDER_CODES.callsLimitReached;
+export function mustNotRepeat(response: UpstreamResponse): boolean {
+  const code = readEnvelope(response)?.code;
+  return isRateLimitCode(code) || isBlockCode(code);
+}
+
+/** What a person must do about each block, named in the failure (KB "API limits", the official WHMCS module). */
+const BLOCK_FIXES: Record<number, string> = {
+  [OPENPROVIDER_CODES.ipNoAuthority]:
+    "Openprovider refuses calls from the gateway's IP address (code 10005: this IP has no authority; more than 300 identical calls in 300 s block an IP). Whitelist this IP in the Openprovider control panel or ask Openprovider support to lift the block.",
+  [OPENPROVIDER_CODES.ipNoAuthorityCte]:
+    "Openprovider's test environment (CTE) refuses calls from the gateway's IP address (code 10009: this IP has no authority). Whitelist this IP in the CTE control panel or ask Openprovider support to lift the block.",
+  [OPENPROVIDER_CODES.accountBlocked]:
+    'Openprovider has blocked the account because an agreement is not signed (code 197). Sign the agreement in the Openprovider control panel.',
+};
+
+/**
+ * An answer that blocks every further call (IP or account block, code 50), as the failure to remember; null for any
+ * other answer. Blocks are not retryable (a person must act); code 50 is, after the block's minute (or Retry-After).
+ */
+export function accountBlockFailure(response: UpstreamResponse, envelope: OpenproviderEnvelope | null): { failure: ProviderFailure; durationMs: number } | null {
+  const code = envelope?.code;
+  if (isBlockCode(code)) {
+    const failure = new ProviderFailure('OPENPROVIDER', `${BLOCK_FIXES[code!]} The gateway pauses its Openprovider calls meanwhile.`, {
+      kind: 'AUTH',
+      code: String(code),
+      httpStatus: response.status,
+      retryable: false,
+    });
+    return { failure, durationMs: OPENPROVIDER_BLOCK_PAUSE_MS };
+  }
+  if (isRateLimitCode(code)) {
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    const durationMs = Math.max(retryAfterMs ?? 0, OPENPROVIDER_CALLS_LIMIT_BLOCK_MS);
+    const failure = new ProviderFailure(
+      'OPENPROVIDER',
+      `Openprovider's call limit has been reached (code 50); the gateway pauses its Openprovider calls for ${Math.ceil(durationMs / 1000)} s.`,
+      { kind: 'RATE_LIMITED', code: String(code), httpStatus: response.status, retryable: true, retryAfterSeconds: Math.ceil(durationMs / 1000) },
+    );
+    return { failure, durationMs };
+  }
+  return null;
 }
 
 /** A refused token or refused credentials: HTTP 401, or code 196 under any status. */
@@ -63,13 +106,11 @@ export function openproviderFailure(response: UpstreamResponse, envelope: Openpr
   const httpStatus = response.status;
   const code = envelope ? String(envelope.code) : null;
   const desc = envelope?.desc ? `: ${scrub(envelope.desc)}` : '';
-  if (response.status === 429 || isRateLimitCode(envelope?.code)) {
+  const blocked = accountBlockFailure(response, envelope);
+  if (blocked) return blocked.failure;
+  if (response.status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-    const blacklisted = envelope?.code === OPENPROVIDER_CODES.blacklisted;
-    const message = blacklisted
-      ? 'Openprovider has blacklisted the gateway\'s address for repeating identical calls (code 10005); it must be lifted by Openprovider support.'
-      : `Openprovider's call limit has been reached${code ? ` (code ${code})` : ''}; try again shortly.`;
-    return new ProviderFailure('OPENPROVIDER', message, {
+    return new ProviderFailure('OPENPROVIDER', `Openprovider is rate limiting the gateway (HTTP 429${code ? `, code ${code}` : ''}); try again shortly.`, {
       kind: 'RATE_LIMITED',
       code,
       httpStatus,
@@ -121,8 +162,19 @@ export function notFound(message: string): NotFound {
   return new NotFound('OPENPROVIDER', message);
 }
 
-/** One list row in the gateway's shape; `expiration_date` (Amsterdam wall time) becomes UTC, the zero date null. */
-export function toEmailVerification(row: OpenproviderVerificationRow): EmailVerification {
+/**
+ * `expiration_date` -> ISO 8601 UTC: wall time in `timeZone` (the zero date is null), or, revision 2, a number read as
+ * Unix seconds (the KB table types the field "integer"). Anything else is null: one odd row never fails a list.
+ */
+export function readExpirationDate(value: unknown, timeZone: string = OPENPROVIDER_TIME_ZONE): string | null {
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value.trim()) ? Number(value) : null;
+  if (seconds !== null) return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
+  if (typeof value !== 'string' || value.trim().startsWith(OPENPROVIDER_ZERO_DATE.slice(0, 10))) return null;
+  return wallTimeToUtc(value, timeZone);
+}
+
+/** One list row in the gateway's shape; `expiration_date` becomes UTC (see readExpirationDate). */
+export function toEmailVerification(row: OpenproviderVerificationRow, timeZone: string = OPENPROVIDER_TIME_ZONE): EmailVerification {
   const { status, failureReason } = openproviderEmailStatus(row.status, row.description);
   return {
     provider: 'OPENPROVIDER',
@@ -133,7 +185,7 @@ export function toEmailVerification(row: OpenproviderVerificationRow): EmailVeri
     failureReason,
     providerStatus: row.status,
     suspended: typeof row.is_suspended === 'boolean' ? row.is_suspended : null,
-    expiresAt: amsterdamWallTimeToUtc(row.expiration_date),
+    expiresAt: readExpirationDate(row.expiration_date, timeZone),
     lastNotifiedAt: null,
   };
 }
@@ -160,6 +212,7 @@ export function toContact(customer: OpenproviderCustomer): Contact {
     createdAt: null,
     updatedAt: null,
     verifications: [],
+    emailVerificationStatus: typeof customer.email_verification_status === 'string' ? customer.email_verification_status.trim() || null : null,
   };
 }
 

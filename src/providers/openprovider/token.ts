@@ -3,7 +3,7 @@ import { ProviderFailure } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Cache } from '../../store/cache.js';
 import type { Locks } from '../../store/locks.js';
-import { OPENPROVIDER_TOKEN_REFRESH_MS } from './wire.js';
+import { OPENPROVIDER_BLOCK_CODES, OPENPROVIDER_FAILED_LOGIN_BLOCK_MS, OPENPROVIDER_LOGIN_REFUSAL_MS, OPENPROVIDER_TOKEN_REFRESH_MS } from './wire.js';
 
 /** The lock every gateway instance takes before logging in, so one login serves them all. */
 export const OPENPROVIDER_LOGIN_LOCK = 'openprovider-login';
@@ -21,9 +21,15 @@ export interface OpenproviderTokenManagerOptions {
   now?: () => number;
   /** Renew a token this long after it was issued. Default 23 h (Openprovider: renew after at most 1 day). */
   refreshAfterMs?: number;
-  /** How long a refused login is remembered (no login is tried meanwhile). Default 60_000. */
+  /** How long a refused login is remembered (no login is tried meanwhile, by any instance). Default 60_000. */
   refusalMemoryMs?: number;
-  /** How long a rate-limited login is remembered when the answer names no Retry-After. Default 10_000. */
+  /**
+   * How long a login refused again within the hour of an earlier refusal is remembered: Openprovider blocks logins
+   * for 20 minutes after 100 failed ones an hour, and a gateway with wrong credentials must never add to that.
+   * Default 1_200_000.
+   */
+  repeatedRefusalMemoryMs?: number;
+  /** How long a rate-limited login (code 50) is remembered at least; a longer Retry-After wins. Default 60_000. */
   rateLimitMemoryMs?: number;
   /** Lifetime of the login lock, so a crashed holder never blocks logins for long. Default 15_000. */
   lockTtlMs?: number;
@@ -38,11 +44,22 @@ interface SharedToken {
   obtainedAt: number;
 }
 
+/** A refused or rate-limited login, as every instance sharing the cache sees it. */
 interface SharedRefusal {
   message: string;
+  kind: 'AUTH' | 'RATE_LIMITED';
   httpStatus: number | null;
   code: string | null;
+  /** Epoch ms when a login may be tried again. */
+  until: number;
 }
+
+/** When the last refusal was, kept an hour, so a second one within the hour is remembered for 20 minutes. */
+interface SharedRefusalHistory {
+  lastRefusedAt: number;
+}
+
+const HOUR_MS = 3_600_000;
 
 /**
  * Openprovider bearer tokens, obtained as rarely as the API asks: logins are limited (30 a minute; 100 failed an
@@ -50,8 +67,9 @@ interface SharedRefusal {
  * - a token is reused until it nears one day, and shared with every gateway instance through the cache;
  * - concurrent callers in one process share one login (an in-process promise), and instances share one login
  *   through the 'openprovider-login' lock: the holder logs in and stores the token, the others poll the cache;
- * - a refused login is remembered for a while (here and in the cache), so a burst of queries gets the same
- *   AUTH failure instead of a burst of logins;
+ * - a refused or rate-limited login is remembered at least a minute (here and in the cache, so by every instance),
+ *   and a refusal repeated within the hour for 20 minutes, so a burst of queries gets the same failure instead of a
+ *   burst of logins, and the gateway never adds to Openprovider's failed-login block;
  * - a token refused mid-flight is dropped with `invalidate` and the caller may log in once more; it never loops.
  */
 export class OpenproviderTokenManager {
@@ -61,6 +79,7 @@ export class OpenproviderTokenManager {
   private readonly now: () => number;
   private readonly refreshAfterMs: number;
   private readonly refusalMemoryMs: number;
+  private readonly repeatedRefusalMemoryMs: number;
   private readonly rateLimitMemoryMs: number;
   private readonly lockTtlMs: number;
   private readonly peerWaitMs: number;
@@ -69,8 +88,9 @@ export class OpenproviderTokenManager {
   constructor(private readonly options: OpenproviderTokenManagerOptions) {
     this.now = options.now ?? Date.now;
     this.refreshAfterMs = options.refreshAfterMs ?? OPENPROVIDER_TOKEN_REFRESH_MS;
-    this.refusalMemoryMs = options.refusalMemoryMs ?? 60_000;
-    this.rateLimitMemoryMs = options.rateLimitMemoryMs ?? 10_000;
+    this.refusalMemoryMs = options.refusalMemoryMs ?? OPENPROVIDER_LOGIN_REFUSAL_MS;
+    this.repeatedRefusalMemoryMs = options.repeatedRefusalMemoryMs ?? OPENPROVIDER_FAILED_LOGIN_BLOCK_MS;
+    this.rateLimitMemoryMs = options.rateLimitMemoryMs ?? OPENPROVIDER_LOGIN_REFUSAL_MS;
     this.lockTtlMs = options.lockTtlMs ?? 15_000;
     this.peerWaitMs = options.peerWaitMs ?? 10_000;
     this.pollMs = options.pollMs ?? 100;
@@ -82,6 +102,10 @@ export class OpenproviderTokenManager {
 
   private get refusalKey(): string {
     return `openprovider:${this.options.account}:refused`;
+  }
+
+  private get historyKey(): string {
+    return `openprovider:${this.options.account}:refused-history`;
   }
 
   /** A token that is fresh enough, logging in only when there is none (once, however many callers wait). */
@@ -113,7 +137,7 @@ export class OpenproviderTokenManager {
     ]);
     return {
       ...(token && typeof token.token === 'string' && this.isFresh(token) ? { token } : {}),
-      ...(refusal ? { refusal } : {}),
+      ...(refusal && typeof refusal.until === 'number' && refusal.until > this.now() ? { refusal } : {}),
     };
   }
 
@@ -123,14 +147,16 @@ export class OpenproviderTokenManager {
       return shared.token.token;
     }
     if (shared.refusal) {
-      const error = new ProviderFailure('OPENPROVIDER', shared.refusal.message, {
-        kind: 'AUTH',
-        code: shared.refusal.code,
-        httpStatus: shared.refusal.httpStatus,
-        retryable: false,
+      const { refusal } = shared;
+      const error = new ProviderFailure('OPENPROVIDER', refusal.message, {
+        kind: refusal.kind,
+        code: refusal.code,
+        httpStatus: refusal.httpStatus,
+        retryable: refusal.kind === 'RATE_LIMITED',
+        retryAfterSeconds: refusal.kind === 'RATE_LIMITED' ? Math.max(1, Math.ceil((refusal.until - this.now()) / 1000)) : null,
       });
-      // Another instance learnt it; remember it for a moment here too, without extending it.
-      this.remembered = { error, until: this.now() + Math.min(this.refusalMemoryMs, 5_000) };
+      // Another instance learnt it: remember it here too, until the shared entry ends (never longer).
+      this.remembered = { error, until: refusal.until };
       throw error;
     }
     return undefined;
@@ -183,14 +209,27 @@ export class OpenproviderTokenManager {
 
   private async rememberFailure(error: unknown): Promise<void> {
     if (!(error instanceof ProviderFailure)) return;
+    let memoryMs: number;
     if (error.kind === 'AUTH') {
-      this.remembered = { error, until: this.now() + this.refusalMemoryMs };
-      const refusal: SharedRefusal = { message: error.message, httpStatus: error.httpStatus, code: error.code };
-      await this.options.cache.set('provider-token', this.refusalKey, refusal, this.refusalMemoryMs);
-      this.options.logger?.error({ httpStatus: error.httpStatus }, 'Openprovider refused the credentials; no login is tried again for a while');
+      // An IP or account block is not a refusal of the credentials: the client's account block keeps those.
+      if (error.code !== null && OPENPROVIDER_BLOCK_CODES.includes(Number(error.code))) return;
+      const history = await this.options.cache.get<SharedRefusalHistory>('provider-token', this.historyKey);
+      const repeated = !!history && typeof history.lastRefusedAt === 'number' && this.now() - history.lastRefusedAt < HOUR_MS;
+      memoryMs = repeated ? this.repeatedRefusalMemoryMs : this.refusalMemoryMs;
+      await this.options.cache.set<SharedRefusalHistory>('provider-token', this.historyKey, { lastRefusedAt: this.now() }, HOUR_MS);
+      this.options.logger?.error(
+        { httpStatus: error.httpStatus, pauseSeconds: Math.round(memoryMs / 1000) },
+        'Openprovider refused the credentials; no login is tried again for a while',
+      );
     } else if (error.kind === 'RATE_LIMITED') {
-      const ms = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : this.rateLimitMemoryMs;
-      this.remembered = { error, until: this.now() + ms };
+      memoryMs = Math.max(this.rateLimitMemoryMs, (error.retryAfterSeconds ?? 0) * 1000);
+      this.options.logger?.warn({ pauseSeconds: Math.round(memoryMs / 1000) }, 'Openprovider limits logins; no login is tried for a while');
+    } else {
+      return;
     }
+    const until = this.now() + memoryMs;
+    this.remembered = { error, until };
+    const refusal: SharedRefusal = { message: error.message, kind: error.kind, httpStatus: error.httpStatus, code: error.code, until };
+    await this.options.cache.set('provider-token', this.refusalKey, refusal, memoryMs);
   }
 }

@@ -21,9 +21,54 @@ export const OPENPROVIDER_CODES = {
   authenticationFailed: 196,
   /** "Calls limit has been reached", often under HTTP 500. */
   callsLimitReached: 50,
-  /** More than 300 identical calls in 300 s: the caller's IP is blacklisted until removed by hand. */
-  blacklisted: 10005,
+  /**
+   * "This IP has no authority" on production (10005) and on CTE (10009), as the official WHMCS module reads both;
+   * the KB "API limits" names more than 300 identical calls in 300 s as one way in. Lifted only by hand (whitelist
+   * the IP in the control panel or ask support), so neither is retried and the gateway pauses Openprovider calls.
+   */
+  ipNoAuthority: 10005,
+  ipNoAuthorityCte: 10009,
+  /** "The account is blocked because of a non-signed agreement" (KB "API limits"); lifted by signing it. */
+  accountBlocked: 197,
 } as const;
+
+/** Codes that block the whole account or IP until a person acts: every further call only adds to the block. */
+export const OPENPROVIDER_BLOCK_CODES: readonly number[] = [
+  OPENPROVIDER_CODES.ipNoAuthority,
+  OPENPROVIDER_CODES.ipNoAuthorityCte,
+  OPENPROVIDER_CODES.accountBlocked,
+];
+
+/**
+ * How long the gateway stops calling Openprovider after an IP or account block (10005, 10009, 197). The block is
+ * lifted by hand, so this is only how often one trial call checks whether it has been: our choice, not Openprovider's.
+ */
+export const OPENPROVIDER_BLOCK_PAUSE_MS = 10 * 60_000;
+
+/**
+ * KB "API limits": token generation is limited to 30 per 60 s, then blocked for 1 minute; code 50 ("Calls limit has
+ * been reached") is not retried within that minute, whatever the call.
+ */
+export const OPENPROVIDER_CALLS_LIMIT_BLOCK_MS = 60_000;
+
+/** A refused login is remembered this long at least (no login is tried meanwhile, by any instance). */
+export const OPENPROVIDER_LOGIN_REFUSAL_MS = 60_000;
+
+/**
+ * KB "API limits": 100 failed logins in an hour block logins for 20 minutes. A login refused again within the hour
+ * of an earlier refusal, or one that says the account is blocked, is remembered this long, so the gateway never adds
+ * to a failed-login block.
+ */
+export const OPENPROVIDER_FAILED_LOGIN_BLOCK_MS = 20 * 60_000;
+
+/**
+ * Openprovider writes `expiration_date` as Europe/Amsterdam wall time (providers/openprovider.md; no source names the
+ * zone, revision 2). Configurable with OPENPROVIDER_TIME_ZONE.
+ */
+export const OPENPROVIDER_TIME_ZONE = 'Europe/Amsterdam';
+
+/** Openprovider's "no date". */
+export const OPENPROVIDER_ZERO_DATE = '0000-00-00 00:00:00';
 
 /** The list endpoint's page size cap (default 100). */
 export const OPENPROVIDER_MAX_LIMIT = 1000;
@@ -60,7 +105,11 @@ export interface OpenproviderVerificationRow {
   status: string;
   description: string;
   is_suspended: boolean;
-  expiration_date: string;
+  /**
+   * `YYYY-MM-DD HH:MM:SS` wall time (Swagger and the KB example). Revision 2: the KB table types it "integer", so a
+   * number is read as Unix seconds instead of failing the whole list.
+   */
+  expiration_date: string | number | null;
 }
 
 export interface OpenproviderListData {
@@ -88,5 +137,7 @@ export interface OpenproviderCustomer {
   address?: { street?: string; number?: string; suffix?: string; zipcode?: string; city?: string; state?: string; country?: string };
   phone?: { country_code?: string; area_code?: string; subscriber_number?: string };
   email?: string;
+  /** "Status of email verification procedure" (Swagger `customerCustomer`; its example is "ACT"). Passed through. */
+  email_verification_status?: string;
   is_deleted?: boolean;
 }

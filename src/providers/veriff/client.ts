@@ -1,9 +1,10 @@
 import type { RegistryMode, VeriffConfig } from '../../config.js';
 import { ProviderFailure } from '../../domain/errors.js';
 import type { ProviderClientDeps } from '../client-deps.js';
-import type { RegistrySubmission, VeriffSessionOutcome } from './map.js';
+import type { UpstreamResponse } from '../http.js';
+import type { RegistrySubmission, VeriffDecision, VeriffSessionOutcome } from './map.js';
 import { parseVeriffEnvelope, toVeriffRegistryBody, VeriffPayloadError, veriffFailure } from './map.js';
-import { signVeriffBody } from './signature.js';
+import { signVeriffBody, verifyVeriffSignature } from './signature.js';
 
 /** What validate-registry produced: the session id, and the decision when the sync endpoint gave one at once. */
 export interface VeriffRegistryAnswer extends VeriffSessionOutcome {
@@ -57,6 +58,9 @@ export class VeriffClient {
       throw failure;
     }
     const answer = readAnswer(response.body);
+    // The sync answer carries x-hmac-signature over its body, "required to authenticate the response sender"
+    // (providers/veriff.md, revision 2): a decision is trusted only once it is verified.
+    if (answer.decision !== null) this.requireSignedAnswer(response, 'registry.validate', scope.requestId);
     this.deps.logger.debug(
       { operation: 'registry.validate', sessionId: answer.sessionId, decided: answer.decision !== null, requestId: scope.requestId },
       'Veriff accepted validate-registry',
@@ -64,9 +68,47 @@ export class VeriffClient {
     return answer;
   }
 
+  /**
+   * GET /v1/sessions/{sessionId}/decision, Veriff's way to poll "when webhook delivery fails": signed over the session
+   * id like every GET. Resolves with the decision, null while Veriff has none yet, or 'unknown-session' for a 404.
+   * The answer's x-hmac-signature is verified before its decision is trusted (ASSUMPTIONS.md, 8).
+   */
+  async getDecision(sessionId: string, requestId?: string): Promise<VeriffDecision | null | 'unknown-session'> {
+    const response = await this.deps.http.request({
+      operation: 'registry.decision',
+      method: 'GET',
+      path: `/v1/sessions/${encodeURIComponent(sessionId)}/decision`,
+      headers: {
+        'x-auth-client': this.config.apiKey,
+        'x-hmac-signature': signVeriffBody(sessionId, this.config.sharedSecret),
+      },
+      requestId,
+    });
+    if (response.status === 404) return 'unknown-session';
+    if (response.status < 200 || response.status >= 300) throw veriffFailure(response);
+    const answer = readAnswer(response.body, { sessionRequired: false });
+    this.requireSignedAnswer(response, 'registry.decision', requestId);
+    if (answer.sessionId && answer.sessionId !== sessionId) {
+      throw new ProviderFailure('VERIFF', 'Veriff answered the decision poll with another session.', { kind: 'ERROR', retryable: false, httpStatus: response.status });
+    }
+    return answer.decision;
+  }
+
+  /** Throws unless the answer is signed with the shared secret (or the previous one, during a rotation). */
+  private requireSignedAnswer(response: UpstreamResponse, operation: string, requestId?: string): void {
+    const secrets = [this.config.sharedSecret, this.config.previousSharedSecret];
+    if (verifyVeriffSignature(response.body, response.headers['x-hmac-signature'], secrets)) return;
+    const missing = response.headers['x-hmac-signature'] === undefined;
+    this.deps.logger.warn({ operation, httpStatus: response.status, missing, requestId }, 'Veriff answer refused: bad or missing x-hmac-signature');
+    throw new ProviderFailure(
+      'VERIFF',
+      `Veriff's answer ${missing ? 'carries no' : 'has a wrong'} x-hmac-signature, so its decision is not trusted; check VERIFF_SHARED_SECRET.`,
+      { kind: 'ERROR', code: 'SIGNATURE', httpStatus: response.status, retryable: false },
+    );
+  }
 }
 
-function readAnswer(text: string): VeriffRegistryAnswer {
+function readAnswer(text: string, options: { sessionRequired: boolean } = { sessionRequired: true }): VeriffRegistryAnswer {
   const unreadable = (why: string) =>
     new ProviderFailure('VERIFF', `Veriff sent an answer the gateway cannot read (${why}).`, { kind: 'ERROR', retryable: true, httpStatus: 200 });
   let value: unknown;
@@ -82,6 +124,6 @@ function readAnswer(text: string): VeriffRegistryAnswer {
     if (error instanceof VeriffPayloadError) throw unreadable(error.message);
     throw error;
   }
-  if (!outcome.sessionId) throw unreadable('no session id');
-  return { sessionId: outcome.sessionId, decision: outcome.decision };
+  if (!outcome.sessionId && options.sessionRequired) throw unreadable('no session id');
+  return { sessionId: outcome.sessionId ?? '', decision: outcome.decision };
 }
