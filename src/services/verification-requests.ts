@@ -3,11 +3,18 @@ import { InputRejected } from '../domain/errors.js';
 import { problem } from '../domain/field-problem.js';
 import type { VerificationRequest, VerificationRequestFilter, VerificationRequestStatus } from '../domain/verification-request.js';
 import { earliestDeadline, effectiveRequestStatus } from '../domain/verification-request.js';
+import type { QuarantinedDelivery } from '../domain/quarantined-delivery.js';
+import { realtimeRegisterMetrics } from '../observability/realtime-register-metrics.js';
+import { createDeadlineWatch } from './deadline-watch.js';
 import type { ServiceDeps } from './deps.js';
 import { createRealtimeRegisterWebhook } from './notification-webhook.js';
 import { createNotificationPoller } from './notification-poller.js';
 import type { Page, PageArgs } from './page.js';
+import { createProcessFollower } from './process-follower.js';
+import { recordSubmission, type LifecycleDeps, type SubmissionRecord } from './verification-request-lifecycle.js';
 import type { WebhookHandler } from './webhook.js';
+
+export type { SubmissionRecord } from './verification-request-lifecycle.js';
 
 /** DENIC verification requests, from Realtime Register notifications (webhook and poll queue). */
 export interface VerificationRequestService {
@@ -17,18 +24,29 @@ export interface VerificationRequestService {
   forContact(handle: string, customer: string | null, status: VerificationRequestStatus[] | null): Promise<VerificationRequest[]>;
   get(id: string): Promise<VerificationRequest | null>;
   /**
-   * Marks the request SUBMITTED (called after the provider accepted covering evidence); null when there is no such
-   * request. Idempotent: an already SUBMITTED request is returned unchanged.
+   * Everything that follows "the provider accepted the evidence", in ONE call so a caller (or an outbox) can retry it
+   * whole: the request's submission and status (SUBMITTED for 200; PROCESSING for 202, its process then followed to
+   * the end), VERIFICATION_SUBMITTED and VERIFICATION_REQUEST_CHANGED. Idempotent per sending (`submittedAt`).
+   * Resolves with the request as stored (null without requestId). Throws StoreUnavailable / EventLogUnavailable.
    */
-  markSubmitted(id: string): Promise<VerificationRequest | null>;
+  recordSubmission(record: SubmissionRecord): Promise<VerificationRequest | null>;
   /** POST /webhooks/realtime-register */
   webhook: WebhookHandler;
   /**
    * Polls the Realtime Register queue now instead of waiting for the next interval (tests, operators); resolves with
-   * the number of notifications ingested (0 when another instance holds the poller lease).
+   * the number of notifications ingested (0 when another instance holds the poller lease or polling is off).
    */
   pollNotifications(): Promise<number>;
-  /** Starts the notification poller (one instance at a time). OVERDUE needs no job: it is derived when read. */
+  /** Checks due 202 processes now (0 when another instance holds the follower lease). */
+  followProcesses(): Promise<number>;
+  /** Runs the deadline scan now (OVERDUE, reminders); resolves with the events emitted. */
+  scanDeadlines(): Promise<number>;
+  /** Deliveries kept because they could not be used, newest first (at most `limit`). */
+  quarantined(limit: number): Promise<QuarantinedDelivery[]>;
+  /**
+   * Starts the background work, each on one instance at a time: the notification poller (unless
+   * REALTIME_REGISTER_POLL is off), the process follower and the deadline scan.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -39,18 +57,50 @@ const MAX_PAGE_SIZE = 1000;
 export function createVerificationRequestService(deps: ServiceDeps): VerificationRequestService {
   const store = deps.stores.verificationRequests;
   const rtr = deps.config.providers.realtimeRegister;
+  const client = deps.clients.realtimeRegister;
+  const lifecycleConfig = deps.config.verificationLifecycle;
   const ingest = rtr ? { requests: store, events: deps.events, customer: rtr.customer } : null;
+  const rtrMetrics = realtimeRegisterMetrics(deps.metrics.registry);
+  const quarantine = { store: deps.stores.quarantine, metrics: rtrMetrics, logger: deps.logger.child({ component: 'rtr-quarantine' }) };
+  const lifecycle: LifecycleDeps = {
+    requests: store,
+    followUps: deps.stores.processFollowUps,
+    events: deps.events,
+    logger: deps.logger.child({ component: 'verification-lifecycle' }),
+    followInitialMs: lifecycleConfig.processFollowInitialMs,
+  };
+  const polling = rtr?.poll !== false;
   const poller =
-    rtr && ingest && deps.clients.realtimeRegister
+    rtr && ingest && client && polling
       ? createNotificationPoller({
-          queue: deps.clients.realtimeRegister,
+          queue: client,
           ingest,
+          quarantine,
           locks: deps.stores.locks,
           durable: deps.stores.eventLog.durable,
           intervalMs: rtr.pollIntervalMs,
           logger: deps.logger.child({ component: 'rtr-notification-poller' }),
         })
       : null;
+  const follower = client
+    ? createProcessFollower({
+        lifecycle,
+        processes: client,
+        locks: deps.stores.locks,
+        tickMs: lifecycleConfig.processFollowTickMs,
+        maxDelayMs: lifecycleConfig.processFollowMaxMs,
+        metrics: rtrMetrics,
+        logger: deps.logger.child({ component: 'rtr-process-follower' }),
+      })
+    : null;
+  const deadlineWatch = createDeadlineWatch({
+    lifecycle,
+    claims: deps.stores.claims,
+    locks: deps.stores.locks,
+    intervalMs: lifecycleConfig.deadlineScanIntervalMs,
+    thresholdsSeconds: lifecycleConfig.reminderThresholdsSeconds,
+    logger: deps.logger.child({ component: 'deadline-watch' }),
+  });
 
   const sorted = async (keep: (request: VerificationRequest, now: Date) => boolean): Promise<VerificationRequest[]> => {
     const now = new Date();
@@ -85,19 +135,25 @@ export function createVerificationRequestService(deps: ServiceDeps): Verificatio
 
     get: (id) => store.get(id),
 
-    async markSubmitted(id) {
-      const request = await store.get(id);
-      if (!request || request.status === 'SUBMITTED') return request;
-      const submitted: VerificationRequest = { ...request, status: 'SUBMITTED', submittedAt: new Date().toISOString() };
-      await store.put(submitted);
-      return submitted;
-    },
+    recordSubmission: (record) => recordSubmission(lifecycle, record),
 
-    webhook: createRealtimeRegisterWebhook(rtr, ingest, deps.logger.child({ component: 'rtr-webhook' })),
+    webhook: createRealtimeRegisterWebhook(rtr, ingest, quarantine, deps.logger.child({ component: 'rtr-webhook' })),
 
     pollNotifications: async () => (poller ? poller.pollNow() : 0),
-    start: async () => poller?.start(),
-    stop: async () => poller?.stop(),
+    followProcesses: async () => (follower ? follower.followNow() : 0),
+    scanDeadlines: () => deadlineWatch.scanNow(),
+    quarantined: (limit) => deps.stores.quarantine.list(limit),
+    start: async () => {
+      if (rtr && !polling) {
+        deps.logger.info('REALTIME_REGISTER_POLL is off: the notification queue is left to another consumer; notifications arrive by webhook only');
+      }
+      poller?.start();
+      follower?.start();
+      deadlineWatch.start();
+    },
+    stop: async () => {
+      await Promise.all([poller?.stop(), follower?.stop(), deadlineWatch.stop()]);
+    },
   };
 }
 
