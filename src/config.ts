@@ -255,7 +255,7 @@ function readRealtimeRegister(read: Reader): RealtimeRegisterConfig | null {
 function parseBasicCredentials(name: string, value: string | undefined): BasicCredentials | null {
   if (value === undefined) return null;
   const separator = value.indexOf(':');
-  if (separator <= 0 || separator === value.length - 1) throw new ConfigError(name, 'must be "user:password" with both parts non-empty');
+  if (separator <= 0 || separator === value.length - 1) throw new ConfigError(name, 'must be a user name and a password joined by a colon, both non-empty');
   return { username: value.slice(0, separator), password: value.slice(separator + 1) };
 }
 
