@@ -51,13 +51,22 @@ export class ProcessBook {
     private readonly now: () => Date,
   ) {}
 
-  /** Sets (or with outcome null, clears) the plan for a handle's next asynchronous writes. Throws on bad input. */
+  /**
+   * Sets the plan for a handle's asynchronous writes: the next ones, and those of its processes still running (so a
+   * test can hold a process open and then let it end). Throws on bad input.
+   */
   plan(plan: ProcessPlan): ProcessPlan {
     if (typeof plan.handle !== 'string' || plan.handle === '') throw new Error('handle is required');
     if (!(SIM_PROCESS_OUTCOMES as readonly string[]).includes(plan.outcome)) throw new Error(`outcome must be one of ${SIM_PROCESS_OUTCOMES.join(', ')}`);
-    if (plan.checks !== undefined && (!Number.isInteger(plan.checks) || plan.checks < 0 || plan.checks > 100)) throw new Error('checks must be 0 to 100');
+    if (plan.checks !== undefined && (!Number.isInteger(plan.checks) || plan.checks < 0 || plan.checks > 10_000)) throw new Error('checks must be 0 to 10000');
     const kept = { async: true, checks: 1, ...plan };
     this.plans.set(plan.handle, kept);
+    for (const process of this.processes.values()) {
+      if (process.identifier !== plan.handle || (process.status !== 'NEW' && process.status !== 'RUNNING')) continue;
+      process.plan.checksLeft = kept.checks;
+      process.plan.outcome = kept.outcome;
+      process.plan.reason = kept.reason ?? process.plan.reason;
+    }
     return kept;
   }
 
