@@ -159,6 +159,20 @@ describe('the right contact', () => {
   });
 });
 
+describe('a hostile DENIC message', () => {
+  it('is stored from an 80 KB signed delivery (once 22 s of regex work) with only the first part of its text read', async () => {
+    const { signRealtimeRegisterBody } = await import('../../src/providers/realtime-register/webhook.js');
+    const { STORED_MESSAGE_LIMIT } = await import('../../src/providers/realtime-register/denic.js');
+    const message = `[CONTACT VERIFICATION REQUIRED] de-delegated ${'a.'.repeat(40_000)}`;
+    const body = JSON.stringify({ id: 88_000_001, fireDate: new Date().toISOString(), message, eventType: 'CONTACT_VERIFICATION_REQUIRED', payload: { handle: 'rtr-0042' }, isAsync: false });
+    const answer = await fetch(`${gateway.url}/webhooks/realtime-register`, { method: 'POST', headers: { signature: signRealtimeRegisterBody(simulator.endpoint().webhookSecret, body) }, body });
+    expect(answer.status).toBe(200);
+    const [stored] = (await gateway.services.verificationRequests.list({ contactHandle: 'rtr-0042' }, {})).items;
+    expect(stored?.node).toMatchObject({ deDelegationDomain: null, deDelegationDeadline: null });
+    expect(stored?.node.message).toHaveLength(STORED_MESSAGE_LIMIT);
+  });
+});
+
 describe('bad handles never reach Realtime Register', () => {
   it.each(['ab', 'a/b/../c', 'x'.repeat(41), 'h w'])('refuses %j for evidence and for a resend before any call', async (handle) => {
     const before = rtrCalls();
