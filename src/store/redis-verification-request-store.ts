@@ -1,5 +1,6 @@
 import type { VerificationRequest } from '../domain/verification-request.js';
 import type { RedisConnection } from './redis-connection.js';
+import { sleep } from './deadline.js';
 import { StoreUnavailable } from './store-errors.js';
 import type { VerificationRequestStore } from './verification-request-store.js';
 
@@ -19,8 +20,11 @@ if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HSET', KEYS[
 return 0
 `;
 
-/** Concurrent writers of one request are few (a mutation, the follower, the scan): a handful of retries suffices. */
-const UPDATE_ATTEMPTS = 10;
+/**
+ * Concurrent writers of one request are few (a mutation, the follower, the scan); a losing writer reads again after a
+ * short random pause, so even a burst of them all get through within these attempts.
+ */
+const UPDATE_ATTEMPTS = 30;
 
 /** Verification requests shared by every instance. Throws StoreUnavailable when Redis fails. */
 export class RedisVerificationRequestStore implements VerificationRequestStore {
@@ -48,6 +52,7 @@ export class RedisVerificationRequestStore implements VerificationRequestStore {
       if (!next) return JSON.parse(raw) as VerificationRequest;
       const written = await this.call(() => this.connection.client.eval(COMPARE_AND_SET, 1, VERIFICATION_REQUESTS_KEY, id, raw, JSON.stringify(next)));
       if (written === 1) return next;
+      await sleep(Math.random() * Math.min(50, 2 * (attempt + 1)));
     }
     throw new StoreUnavailable(`verification request ${id} kept changing under concurrent writers; try again`);
   }
