@@ -4,14 +4,11 @@ import { problem } from '../domain/field-problem.js';
 import type { VerificationRequest, VerificationRequestFilter, VerificationRequestStatus } from '../domain/verification-request.js';
 import { earliestDeadline, effectiveRequestStatus } from '../domain/verification-request.js';
 import type { QuarantinedDelivery } from '../domain/quarantined-delivery.js';
-import { realtimeRegisterMetrics } from '../observability/realtime-register-metrics.js';
-import { createDeadlineWatch } from './deadline-watch.js';
 import type { ServiceDeps } from './deps.js';
 import { createRealtimeRegisterWebhook } from './notification-webhook.js';
-import { createNotificationPoller } from './notification-poller.js';
 import type { Page, PageArgs } from './page.js';
-import { createProcessFollower } from './process-follower.js';
-import { recordSubmission, type LifecycleDeps, type SubmissionRecord } from './verification-request-lifecycle.js';
+import { createVerificationRequestBackground } from './verification-request-background.js';
+import { recordSubmission, type SubmissionRecord } from './verification-request-lifecycle.js';
 import type { WebhookHandler } from './webhook.js';
 
 export type { SubmissionRecord } from './verification-request-lifecycle.js';
@@ -57,50 +54,7 @@ const MAX_PAGE_SIZE = 1000;
 export function createVerificationRequestService(deps: ServiceDeps): VerificationRequestService {
   const store = deps.stores.verificationRequests;
   const rtr = deps.config.providers.realtimeRegister;
-  const client = deps.clients.realtimeRegister;
-  const lifecycleConfig = deps.config.verificationLifecycle;
-  const ingest = rtr ? { requests: store, events: deps.events, customer: rtr.customer } : null;
-  const rtrMetrics = realtimeRegisterMetrics(deps.metrics.registry);
-  const quarantine = { store: deps.stores.quarantine, metrics: rtrMetrics, logger: deps.logger.child({ component: 'rtr-quarantine' }) };
-  const lifecycle: LifecycleDeps = {
-    requests: store,
-    followUps: deps.stores.processFollowUps,
-    events: deps.events,
-    logger: deps.logger.child({ component: 'verification-lifecycle' }),
-    followInitialMs: lifecycleConfig.processFollowInitialMs,
-  };
-  const polling = rtr?.poll !== false;
-  const poller =
-    rtr && ingest && client && polling
-      ? createNotificationPoller({
-          queue: client,
-          ingest,
-          quarantine,
-          locks: deps.stores.locks,
-          durable: deps.stores.eventLog.durable,
-          intervalMs: rtr.pollIntervalMs,
-          logger: deps.logger.child({ component: 'rtr-notification-poller' }),
-        })
-      : null;
-  const follower = client
-    ? createProcessFollower({
-        lifecycle,
-        processes: client,
-        locks: deps.stores.locks,
-        tickMs: lifecycleConfig.processFollowTickMs,
-        maxDelayMs: lifecycleConfig.processFollowMaxMs,
-        metrics: rtrMetrics,
-        logger: deps.logger.child({ component: 'rtr-process-follower' }),
-      })
-    : null;
-  const deadlineWatch = createDeadlineWatch({
-    lifecycle,
-    claims: deps.stores.claims,
-    locks: deps.stores.locks,
-    intervalMs: lifecycleConfig.deadlineScanIntervalMs,
-    thresholdsSeconds: lifecycleConfig.reminderThresholdsSeconds,
-    logger: deps.logger.child({ component: 'deadline-watch' }),
-  });
+  const background = createVerificationRequestBackground(deps);
 
   const sorted = async (keep: (request: VerificationRequest, now: Date) => boolean): Promise<VerificationRequest[]> => {
     const now = new Date();
@@ -135,25 +89,16 @@ export function createVerificationRequestService(deps: ServiceDeps): Verificatio
 
     get: (id) => store.get(id),
 
-    recordSubmission: (record) => recordSubmission(lifecycle, record),
+    recordSubmission: (record) => recordSubmission(background.lifecycle, record),
 
-    webhook: createRealtimeRegisterWebhook(rtr, ingest, quarantine, deps.logger.child({ component: 'rtr-webhook' })),
+    webhook: createRealtimeRegisterWebhook(rtr, background.ingest, background.quarantine, deps.logger.child({ component: 'rtr-webhook' })),
 
-    pollNotifications: async () => (poller ? poller.pollNow() : 0),
-    followProcesses: async () => (follower ? follower.followNow() : 0),
-    scanDeadlines: () => deadlineWatch.scanNow(),
-    quarantined: (limit) => deps.stores.quarantine.list(limit),
-    start: async () => {
-      if (rtr && !polling) {
-        deps.logger.info('REALTIME_REGISTER_POLL is off: the notification queue is left to another consumer; notifications arrive by webhook only');
-      }
-      poller?.start();
-      follower?.start();
-      deadlineWatch.start();
-    },
-    stop: async () => {
-      await Promise.all([poller?.stop(), follower?.stop(), deadlineWatch.stop()]);
-    },
+    pollNotifications: background.pollNotifications,
+    followProcesses: background.followProcesses,
+    scanDeadlines: background.scanDeadlines,
+    quarantined: background.quarantined,
+    start: async () => background.start(),
+    stop: background.stop,
   };
 }
 
