@@ -32,7 +32,8 @@ export function createRealtimeRegisterWebhook(
     const signed = config.webhookSecret ? hasValidRealtimeRegisterSignature(config.webhookSecret, body, headers) : true;
     const basicOk = basic ? hasValidBasicAuth(basic, headers) : true;
     if (!signed || !basicOk) {
-      logger.warn({ signature: signed ? 'valid' : 'missing or invalid', basic: basic ? (basicOk ? 'valid' : 'missing or invalid') : 'not required' }, 'Realtime Register webhook refused');
+      // Named so the log's redaction of `signature` and `authorization` fields does not blank the verdicts themselves.
+      logger.warn({ signatureCheck: signed ? 'passed' : 'failed', basicAuthCheck: basic ? (basicOk ? 'passed' : 'failed') : 'not required' }, 'Realtime Register webhook refused');
       return { status: 401, body: { error: signed ? 'Missing or invalid Basic credentials.' : 'Missing or invalid Signature header.' } };
     }
 
