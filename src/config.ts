@@ -22,6 +22,33 @@ export interface RealtimeRegisterConfig {
   baseUrl: string;
   webhookSecret: string | null;
   pollIntervalMs: number;
+  /**
+   * REALTIME_REGISTER_POLL (default on): off leaves the account-wide notification queue to another consumer (the
+   * gateway then learns of notifications by webhook only).
+   */
+  poll?: boolean;
+  /** REALTIME_REGISTER_WEBHOOK_BASIC=user:password: Basic credentials every webhook delivery must carry. */
+  webhookBasic?: BasicCredentials | null;
+}
+
+/** HTTP Basic credentials (`user:password`). */
+export interface BasicCredentials {
+  username: string;
+  password: string;
+}
+
+/** How a verification request is followed to its end (contract revision 2). Every duration is in milliseconds. */
+export interface VerificationLifecycleConfig {
+  /** First wait before asking Realtime Register about a 202's process; doubles per check. Default 1000. */
+  processFollowInitialMs: number;
+  /** Cap on that wait. Default 30000. */
+  processFollowMaxMs: number;
+  /** How often the follower looks for due processes. Default 1000. */
+  processFollowTickMs: number;
+  /** DEADLINE_REMINDERS: seconds before a deadline at which DEADLINE_APPROACHING is emitted. Default 7d,3d,1d. */
+  reminderThresholdsSeconds: number[];
+  /** DEADLINE_SCAN_INTERVAL_MS: how often deadlines are checked for reminders and OVERDUE. Default 60000. */
+  deadlineScanIntervalMs: number;
 }
 
 export interface OpenproviderConfig {
@@ -129,6 +156,8 @@ export interface Config {
    * is resolved by polling Veriff's decision endpoint (a lost webhook never leaves it PENDING for good).
    */
   veriffDecisionPollAfterMs: number;
+  /** Request follow-up, deadline reminders and the OVERDUE scan. */
+  verificationLifecycle: VerificationLifecycleConfig;
   /** VERIFF_REGISTRY_MODE also picks the Veriff simulator's mode in sandbox mode. */
   sandboxRegistryMode: RegistryMode;
 }
@@ -211,6 +240,13 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxDecisionDelayMs: parseDuration('SANDBOX_DECISION_DELAY_MS', read('SANDBOX_DECISION_DELAY_MS') ?? '1500'),
     emailWatchIntervalMs: parseDuration('EMAIL_WATCH_INTERVAL_MS', read('EMAIL_WATCH_INTERVAL_MS') ?? '60000'),
     veriffDecisionPollAfterMs: parseDuration('VERIFF_DECISION_POLL_AFTER_MS', read('VERIFF_DECISION_POLL_AFTER_MS') ?? '600000'),
+    verificationLifecycle: {
+      processFollowInitialMs: 1_000,
+      processFollowMaxMs: 30_000,
+      processFollowTickMs: 1_000,
+      reminderThresholdsSeconds: parseReminders('DEADLINE_REMINDERS', read('DEADLINE_REMINDERS') ?? '7d,3d,1d'),
+      deadlineScanIntervalMs: parseDuration('DEADLINE_SCAN_INTERVAL_MS', read('DEADLINE_SCAN_INTERVAL_MS') ?? '60000'),
+    },
     sandboxRegistryMode: parseChoice('VERIFF_REGISTRY_MODE', read('VERIFF_REGISTRY_MODE') ?? 'webhook', ['sync', 'webhook']),
   };
 }
@@ -227,7 +263,30 @@ function readRealtimeRegister(read: Reader): RealtimeRegisterConfig | null {
     baseUrl: parseUrl('REALTIME_REGISTER_BASE_URL', read('REALTIME_REGISTER_BASE_URL') ?? PRODUCTION_URLS.realtimeRegister),
     webhookSecret: read('REALTIME_REGISTER_WEBHOOK_SECRET') ?? null,
     pollIntervalMs: parseDuration('REALTIME_REGISTER_POLL_INTERVAL_MS', read('REALTIME_REGISTER_POLL_INTERVAL_MS') ?? '30000'),
+    poll: parseBoolean('REALTIME_REGISTER_POLL', read('REALTIME_REGISTER_POLL') ?? 'on'),
+    webhookBasic: parseBasicCredentials('REALTIME_REGISTER_WEBHOOK_BASIC', read('REALTIME_REGISTER_WEBHOOK_BASIC')),
   };
+}
+
+/** `user:password` (the password may contain colons; the user may not, as in RFC 7617). */
+function parseBasicCredentials(name: string, value: string | undefined): BasicCredentials | null {
+  if (value === undefined) return null;
+  const separator = value.indexOf(':');
+  if (separator <= 0 || separator === value.length - 1) throw new ConfigError(name, 'must be a user name and a password joined by a colon, both non-empty');
+  return { username: value.slice(0, separator), password: value.slice(separator + 1) };
+}
+
+/** `7d,3d,1d,12h,30m,90s`: distinct positive durations, returned in seconds, largest first; `off` for none. */
+function parseReminders(name: string, value: string): number[] {
+  if (/^(off|none)$/i.test(value)) return [];
+  const units: Record<string, number> = { d: 86_400, h: 3_600, m: 60, s: 1 };
+  const seconds = value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+    const match = /^(\d{1,6})([dhms])$/.exec(part);
+    if (!match || Number(match[1]) === 0) throw new ConfigError(name, `"${part}" is not a duration like 7d, 12h, 30m or 90s`);
+    return Number(match[1]) * units[match[2]!]!;
+  });
+  if (new Set(seconds).size !== seconds.length) throw new ConfigError(name, 'names the same threshold twice');
+  return seconds.sort((a, b) => b - a);
 }
 
 function readOpenprovider(read: Reader): OpenproviderConfig | null {
@@ -448,6 +507,7 @@ export function configSecrets(config: Config): string[] {
     config.jwt?.secret,
     realtimeRegister?.apiKey,
     realtimeRegister?.webhookSecret,
+    realtimeRegister?.webhookBasic?.password,
     openprovider?.password,
     domainNameApi?.password,
     veriff?.apiKey,

@@ -14,6 +14,7 @@ import { parseFaults } from './sandbox/faults.js';
 import { DASHBOARD_ASSET_PREFIX, serveDashboard } from './server/dashboard-route.js';
 import { serveReadiness } from './server/health.js';
 import { createAuthenticator } from './server/principal.js';
+import { QUARANTINE_PATH, serveQuarantine } from './server/quarantine-route.js';
 import { createGatewayRateLimits } from './server/rate-limits.js';
 import { sendJson } from './server/send-json.js';
 import { serveWebhook } from './server/webhook-route.js';
@@ -90,7 +91,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    if (path?.startsWith('/webhooks/') && !(await rateLimits.admitWebhook(req, res))) return;
+    if ((path?.startsWith('/webhooks/') || path === QUARANTINE_PATH) && !(await rateLimits.admitWebhook(req, res))) return;
     switch (path) {
       case '/':
         return serveDashboard(req, res, path);
@@ -106,6 +107,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         return serveWebhook(req, res, { provider: 'REALTIME_REGISTER', handler: requireServices().webhooks.realtimeRegister, metrics, logger });
       case '/webhooks/veriff':
         return serveWebhook(req, res, { provider: 'VERIFF', handler: requireServices().webhooks.veriff, metrics, logger });
+      case QUARANTINE_PATH:
+        return serveQuarantine(req, res, { authenticate, services: requireServices });
       default:
         if (path?.startsWith(DASHBOARD_ASSET_PREFIX) || path === '/dashboard') return serveDashboard(req, res, path);
         if (state === 'starting' && path === yoga.graphqlEndpoint) return sendJson(res, 503, { error: 'The gateway is starting.' });

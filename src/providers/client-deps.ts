@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Stores } from '../store/index.js';
 import type { ProviderHttp } from './http.js';
 
@@ -7,4 +8,6 @@ export interface ProviderClientDeps {
   http: ProviderHttp;
   stores: Stores;
   logger: Logger;
+  /** For provider-specific series (e.g. realtime-register-metrics.ts); absent in tests that build a client alone. */
+  metrics?: GatewayMetrics;
 }

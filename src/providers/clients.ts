@@ -45,7 +45,7 @@ export function createProviderClients(options: ProviderClientsOptions): Provider
     baseUrls[provider] = baseUrl;
     const created = new ProviderHttp({ provider, baseUrl, metrics, deadlineMs: options.deadlineMs ?? 10_000, breaker: options.breaker });
     http[provider] = created;
-    return { http: created, stores, logger: logger.child({ provider }) };
+    return { http: created, stores, logger: logger.child({ provider }), metrics };
   };
   const { realtimeRegister, openprovider, domainNameApi, veriff } = config.providers;
   const clients = {

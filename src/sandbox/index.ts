@@ -17,7 +17,10 @@ export interface SandboxOptions {
   /** Per-simulator extras (e.g. the Veriff decision delay), passed through to that simulator. */
   veriffDecisionDelayMs?: number;
   /** Realtime Register simulator extras, e.g. short webhookRetryDelaysMs for tests of redelivery. */
-  realtimeRegister?: Pick<RealtimeRegisterSimulatorOptions, 'webhookRetryDelaysMs' | 'asyncShare' | 'pushWebhooks' | 'seedDenicRequests' | 'contactCount'>;
+  realtimeRegister?: Pick<
+    RealtimeRegisterSimulatorOptions,
+    'webhookRetryDelaysMs' | 'asyncShare' | 'pushWebhooks' | 'seedDenicRequests' | 'contactCount' | 'signatureReading' | 'webhookBasic' | 'errorVocabulary'
+  >;
   /** Openprovider simulator extras, e.g. more seeded handles for the bench. */
   openprovider?: Pick<OpenproviderSimulatorOptions, 'handles'>;
   /** Veriff simulator extras, e.g. short webhookRetryDelaysMs, lost webhooks, mis-signed answers. */

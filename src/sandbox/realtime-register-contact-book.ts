@@ -80,15 +80,10 @@ export class ContactBook {
    * are added to the stored ones, an item with the same externalId replacing the old one (an assumption).
    */
   update(customer: string, handle: string, body: Record<string, unknown>): SimResponse {
-    const contacts = this.customerContacts(customer);
-    if (!(contacts instanceof Map)) return contacts;
-    const invalid = segmentError('handle', handle);
-    if (invalid) return invalid;
-    const contact = contacts.get(handle);
-    if (!contact) return notFound(handle);
-    const problem = contactBodyError(body, true);
-    if (problem) return problem;
-    if (body.handle !== undefined && body.handle !== handle) return rtrError(400, 'ValidationError', 'The handle cannot be changed.');
+    const refused = this.checkUpdate(customer, handle, body);
+    if (refused) return refused;
+    const contact = this.customers.get(customer)!.get(handle)!;
+    const contacts = this.customers.get(customer)!;
     const now = this.timestamp();
     const { verifications, handle: _handle, ...fields } = body as Partial<SimContact>;
     const updated: SimContact = { ...contact, updatedDate: now };
@@ -103,6 +98,19 @@ export class ContactBook {
     }
     contacts.set(handle, updated);
     return { status: 200 };
+  }
+
+  /** What update() would refuse (400/404), or null when it would accept the body. Changes nothing. */
+  checkUpdate(customer: string, handle: string, body: Record<string, unknown>): SimResponse | null {
+    const contacts = this.customerContacts(customer);
+    if (!(contacts instanceof Map)) return contacts;
+    const invalid = segmentError('handle', handle);
+    if (invalid) return invalid;
+    if (!contacts.get(handle)) return notFound(handle);
+    const problem = contactBodyError(body, true);
+    if (problem) return problem;
+    if (body.handle !== undefined && body.handle !== handle) return rtrError(400, 'ValidationError', 'The handle cannot be changed.');
+    return null;
   }
 
   private customerContacts(customer: string): Map<string, SimContact> | SimResponse {

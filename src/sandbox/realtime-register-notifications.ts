@@ -37,6 +37,25 @@ export interface DenicRequestOptions {
   deletionDate?: string;
   /** 'payload' (default): DENIC data in payload fields too; 'message': only in the message text. */
   shape?: 'payload' | 'message';
+  /**
+   * 'contact' (default): a contact process, the handle in processIdentifier. 'domain': a domain process, the domain
+   * name in processIdentifier (processType `domain`) and the handle only in the payload (or the message text).
+   */
+  process?: 'contact' | 'domain';
+}
+
+/**
+ * How the simulator writes the webhook `Signature` (mirrors WEBHOOK_SIGNATURE_READINGS in
+ * src/providers/realtime-register/assumptions.ts, which sandbox/ may not import): Base64 of the digest (the docs'
+ * prose), Base64 of " " + hex (the docs' worked example), or bare hex.
+ */
+export type SignatureReading = 'base64-digest' | 'base64-hex' | 'hex';
+
+export function signWebhookBody(secret: string, body: string, reading: SignatureReading): string {
+  const digest = createHmac('sha256', secret).update(body).digest();
+  if (reading === 'base64-digest') return digest.toString('base64');
+  if (reading === 'hex') return digest.toString('hex');
+  return Buffer.from(` ${digest.toString('hex')}`, 'latin1').toString('base64');
 }
 
 /** One webhook push attempt, for tests and the control API. */
@@ -54,6 +73,10 @@ export interface WebhookDelivery {
 export interface NotificationCenterOptions {
   gatewayUrl: () => string | null;
   webhookSecret: string;
+  /** Read at every push, so tests can switch it. */
+  signatureReading: () => SignatureReading;
+  /** `user:password` sent as Basic auth with every push (RTR's docs allow it for webhooks), or null. */
+  webhookBasic: string | null;
   pushWebhooks: boolean;
   /** Wait before each retry; its length is the number of retries. */
   retryDelaysMs: readonly number[];
@@ -134,12 +157,14 @@ export class NotificationCenter {
             }).filter(([, value]) => value !== undefined),
           )
         : {};
+    const domainProcess = options.process === 'domain';
     return this.injectNotification({
       customer: input.customer,
       message: denicMessage(options),
       ...DENIC_EVENT,
-      processIdentifier: options.handle,
-      payload,
+      ...(domainProcess ? { processType: 'domain', processIdentifier: options.deDelegationDomain ?? `${options.handle}.de` } : { processIdentifier: options.handle }),
+      // A domain process names the contact nowhere else: the payload carries the handle even in the message shape.
+      payload: domainProcess ? { ...payload, handle: options.handle } : payload,
     });
   }
 
@@ -213,12 +238,14 @@ export class NotificationCenter {
     const url = `${base.replace(/\/$/, '')}/webhooks/realtime-register`;
     const { acknowledgeDate: _ack, ...pushed } = notification;
     const body = JSON.stringify(pushed);
-    const signature = createHmac('sha256', this.options.webhookSecret).update(body).digest('base64');
+    const signature = signWebhookBody(this.options.webhookSecret, body, this.options.signatureReading());
+    const headers: Record<string, string> = { 'content-type': 'application/json', signature };
+    if (this.options.webhookBasic) headers.authorization = `Basic ${Buffer.from(this.options.webhookBasic, 'utf8').toString('base64')}`;
     const record: WebhookDelivery = { notificationId: notification.id, attempt, at: this.timestamp(), url, status: null, error: null, delivered: false };
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', signature },
+        headers,
         body,
         signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
       });
@@ -275,6 +302,7 @@ function normaliseDenic(options: DenicRequestOptions): DenicRequestOptions {
     throw new Error(`claims must be a non-empty list of ${VERIFICATION_CLAIMS.join(', ')}`);
   }
   if (options.shape !== undefined && options.shape !== 'payload' && options.shape !== 'message') throw new Error("shape must be 'payload' or 'message'");
+  if (options.process !== undefined && options.process !== 'contact' && options.process !== 'domain') throw new Error("process must be 'contact' or 'domain'");
   const date = (field: 'deDelegationDate' | 'deletionDate') => {
     const value = options[field];
     if (value === undefined) return undefined;

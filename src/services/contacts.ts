@@ -7,7 +7,7 @@ import { problem } from '../domain/field-problem.js';
 import { isRtrHandle } from '../domain/handles.js';
 import type { Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
-import type { ContactVerification, ContactVerificationDraft, VerificationClaim } from '../domain/verification.js';
+import type { ContactVerificationDraft, VerificationClaim } from '../domain/verification.js';
 import type { VerificationRequest } from '../domain/verification-request.js';
 import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
 import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
@@ -17,7 +17,7 @@ import type { ContactSource } from './contact-sources.js';
 import type { ServiceDeps } from './deps.js';
 import { ReadThrough } from './read-through.js';
 import type { RequestScope } from './request-scope.js';
-import type { VerificationRequestService } from './verification-requests.js';
+import type { SubmissionRecord, VerificationRequestService } from './verification-requests.js';
 
 export interface SubmitVerificationInput {
   handle: string;
@@ -125,30 +125,17 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     return { request, problems: [] };
   };
 
-  /** After the provider accepted the evidence: the request becomes SUBMITTED. Failing that is logged, not fatal. */
-  const markSubmitted = async (request: VerificationRequest, scope: RequestScope): Promise<VerificationRequest> => {
+  /**
+   * After the provider accepted the evidence, ONE call does all the store work (the request's submission and status,
+   * the follow-up of a 202's process, the events), so it can be retried whole. The provider write already happened,
+   * so a store failure is logged here, not thrown: the caller's evidence is at the provider either way.
+   */
+  const recordAccepted = async (record: SubmissionRecord, request: VerificationRequest | null, scope: RequestScope): Promise<VerificationRequest | null> => {
     try {
-      return (await deps.verificationRequests.markSubmitted(request.id)) ?? request;
+      return await deps.verificationRequests.recordSubmission(record);
     } catch (error) {
-      scope.logger.error({ err: error, requestId: scope.requestId, verificationRequest: request.id }, 'evidence accepted but the request could not be marked SUBMITTED');
+      scope.logger.error({ err: error, requestId: scope.requestId, handle: record.handle, verificationRequest: record.requestId }, 'evidence accepted but it could not be recorded');
       return request;
-    }
-  };
-
-  /** VERIFICATION_SUBMITTED for subscribers; the write already happened, so a log failure is logged, not thrown. */
-  const recordSubmitted = async (key: ContactKey, verifications: ContactVerification[], request: VerificationRequest | null, scope: RequestScope) => {
-    try {
-      await deps.events.record({
-        type: 'VERIFICATION_SUBMITTED',
-        provider: 'REALTIME_REGISTER',
-        occurredAt: new Date().toISOString(),
-        contactHandle: key.handle,
-        customer: key.customer,
-        verifications,
-        request,
-      });
-    } catch (error) {
-      scope.logger.error({ err: error, handle: key.handle }, 'evidence accepted but the VERIFICATION_SUBMITTED event could not be recorded');
     }
   };
 
@@ -230,9 +217,21 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId });
       const key: ContactKey = { provider: 'REALTIME_REGISTER', customer, handle: input.handle };
       await contacts.invalidate(contactKeyString(key));
-      const submitted = request ? await markSubmitted(request, scope) : null;
-      await recordSubmitted(key, verifications, submitted, scope);
-      return { contact: null, key, async: result.async, processId: result.processId, request: submitted };
+      const recorded = await recordAccepted(
+        {
+          customer,
+          handle: input.handle,
+          verifications,
+          requestId: request?.id ?? null,
+          async: result.async,
+          processId: result.processId,
+          submittedAt: new Date().toISOString(),
+          submittedBy: scope.principal?.name ?? null,
+        },
+        request,
+        scope,
+      );
+      return { contact: null, key, async: result.async, processId: result.processId, request: recorded };
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { EmailVerificationFilter } from '../domain/email-verification.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
-import { isEmailAddress } from '../domain/handles.js';
+import { isEmailAddress, isRtrHandle } from '../domain/handles.js';
 import type { Provider } from '../domain/providers.js';
 import type { PageArgs } from './page.js';
 
@@ -56,14 +56,34 @@ export interface ResendFields {
   provider: Provider;
   email?: string | null;
   handle?: string | null;
+  customer?: string | null;
   language?: string | null;
+}
+
+/** Providers whose email verification can be resent: the two with rows, and Realtime Register's contact validation. */
+const RESEND_PROVIDERS: readonly Provider[] = [...EMAIL_PROVIDERS, 'REALTIME_REGISTER'];
+
+/**
+ * Realtime Register resends by contact (`POST .../contacts/{handle}/validate`): the handle is required and, like the
+ * customer, must pass the path-segment rule (3-40 of [a-zA-Z0-9-_@.]) before anything is sent.
+ */
+function realtimeRegisterResendProblems(input: ResendFields): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const handle = input.handle?.trim();
+  if (!handle) problems.push(problem(['handle'], 'REQUIRED', 'Give the contact handle: Realtime Register resends by contact.'));
+  else if (!isRtrHandle(handle)) problems.push(problem(['handle'], 'INVALID_FORMAT', 'handle must be 3 to 40 characters of a-z, A-Z, 0-9, -, _, @ and .'));
+  const customer = input.customer?.trim();
+  if (customer && !isRtrHandle(customer)) problems.push(problem(['customer'], 'INVALID_FORMAT', 'customer must be 3 to 40 characters of a-z, A-Z, 0-9, -, _, @ and .'));
+  if (input.email?.trim()) problems.push(problem(['email'], 'NOT_ALLOWED', 'Realtime Register resends by handle; leave email out.'));
+  return problems;
 }
 
 /** Everything wrong with a resend input, found before anything is sent. */
 export function resendProblems(input: ResendFields): FieldProblem[] {
+  if (input.provider === 'REALTIME_REGISTER') return realtimeRegisterResendProblems(input);
   const problems: FieldProblem[] = [];
-  if (!EMAIL_PROVIDERS.includes(input.provider)) {
-    problems.push(problem(['provider'], 'NOT_ALLOWED', 'Email verification can be resent at OPENPROVIDER or DOMAIN_NAME_API only.'));
+  if (!RESEND_PROVIDERS.includes(input.provider)) {
+    problems.push(problem(['provider'], 'NOT_ALLOWED', 'Email verification can be resent at OPENPROVIDER, DOMAIN_NAME_API or REALTIME_REGISTER only.'));
   }
   const email = input.email?.trim();
   const handle = input.handle?.trim();

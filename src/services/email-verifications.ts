@@ -21,6 +21,8 @@ export interface ResendInput {
   provider: Provider;
   email?: string | null;
   handle?: string | null;
+  /** Realtime Register customer; the configured one when omitted. */
+  customer?: string | null;
   language?: string | null;
 }
 
@@ -230,6 +232,18 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     return fresh?.verification ?? null;
   };
 
+  /**
+   * Realtime Register keeps no email-verification rows: `POST .../contacts/{handle}/validate` (re)sends the holder's
+   * validation email and there is no row to return.
+   */
+  const resendAtRealtimeRegister = async (input: ResendInput, scope: RequestScope): Promise<null> => {
+    const client = clients.realtimeRegister;
+    if (!client) throw ProviderFailure.disabled('REALTIME_REGISTER');
+    const customer = input.customer?.trim() || client.defaultCustomer;
+    await client.validateContact(input.handle!.trim(), { customer, requestId: scope.requestId });
+    return null;
+  };
+
   return {
     async list(filter, page, scope) {
       const normal = normaliseFilter(filter);
@@ -279,6 +293,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     async resend(input, scope) {
       const problems = resendProblems(input);
       if (problems.length) throw new InputRejected(problems);
+      if (input.provider === 'REALTIME_REGISTER') return resendAtRealtimeRegister(input, scope);
       return input.provider === 'OPENPROVIDER' ? resendAtOpenprovider(input, scope) : resendAtDomainNameApi(input, scope);
     },
   };

@@ -17,8 +17,8 @@ export interface EventCacheInvalidationDeps {
  * to an event by querying reads fresh data; with Redis the cache is shared, so the instance that takes the event
  * (webhook, poll queue, email-status watcher, mutation) invalidates for every instance.
  *
- * - VERIFICATION_SUBMITTED, and a Realtime Register PROVIDER_NOTIFICATION about a contact (e.g. a verification
- *   process that finished): that contact.
+ * - VERIFICATION_SUBMITTED, VERIFICATION_REQUEST_CHANGED out of PROCESSING (the followed process ended), and a
+ *   Realtime Register PROVIDER_NOTIFICATION about a contact (e.g. a verification process that finished): that contact.
  * - EMAIL_VERIFICATION_CHANGED: Openprovider's list pages (one O(1) clear), or Domain Name API's lookups of that
  *   address and handle.
  * - VERIFICATION_REQUIRED and REGISTRY_CHECK_DECIDED change nothing cached: requests and registry checks live in their
@@ -33,6 +33,10 @@ export function createEventCacheInvalidation(deps: EventCacheInvalidationDeps): 
     switch (payload.type) {
       case 'VERIFICATION_SUBMITTED':
         await cache.delete('contact', rtrContact(payload.customer, payload.contactHandle));
+        return;
+      case 'VERIFICATION_REQUEST_CHANGED':
+        // A followed process ended: its evidence is now part of the contact (or was dropped).
+        if (payload.previousStatus === 'PROCESSING') await cache.delete('contact', rtrContact(payload.request.customer, payload.request.contactHandle));
         return;
       case 'PROVIDER_NOTIFICATION':
         // The notification names no customer: the configured one is the only one whose queue the gateway reads.

@@ -1,8 +1,9 @@
 import type { VerificationEvent, VerificationEventPayload } from '../domain/events.js';
-import { isRtrHandle } from '../domain/handles.js';
 import {
+  notificationContactHandle,
   parseDenicNotification,
   realtimeRegisterNotificationKey,
+  STORED_MESSAGE_LIMIT,
   type NotificationFields,
 } from '../providers/realtime-register/denic.js';
 import type { VerificationRequestStore } from '../store/index.js';
@@ -42,15 +43,15 @@ export async function ingestRealtimeRegisterNotification(
     }
     payload = { type: 'VERIFICATION_REQUIRED', provider: 'REALTIME_REGISTER', occurredAt: stored.receivedAt, contactHandle: stored.contactHandle, request: stored };
   } else {
-    const handle = notification.processIdentifier;
     payload = {
       type: 'PROVIDER_NOTIFICATION',
       provider: 'REALTIME_REGISTER',
       occurredAt: occurredAt(notification.fireDate),
-      contactHandle: handle && isRtrHandle(handle) ? handle : null,
+      // Never a domain process's identifier (a domain name): only a contact process names a handle there.
+      contactHandle: notificationContactHandle(notification),
       notificationId: String(notification.id),
-      kind: notification.notificationType || notification.eventType || 'UNKNOWN',
-      message: notification.message ?? '',
+      kind: (notification.notificationType || notification.eventType || 'UNKNOWN').slice(0, 100),
+      message: (notification.message ?? '').slice(0, STORED_MESSAGE_LIMIT),
     };
   }
   return deps.events.record(payload, { dedupeKey, source });

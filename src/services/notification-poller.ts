@@ -5,6 +5,7 @@ import type { Locks } from '../store/index.js';
 import { StoreUnavailable } from '../store/index.js';
 import { createLeasedInterval } from './leased-interval.js';
 import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
+import { quarantineDelivery, type QuarantineDeps } from './notification-quarantine.js';
 
 /** The Realtime Register poll queue, as the client offers it. */
 export interface NotificationQueue {
@@ -15,6 +16,8 @@ export interface NotificationQueue {
 export interface NotificationPollerOptions {
   queue: NotificationQueue;
   ingest: NotificationIngestDeps;
+  /** Where queue items the gateway cannot use are kept before they are acked. */
+  quarantine: QuarantineDeps;
   locks: Locks;
   /** Ack only when the event log survives a restart (Redis); in memory the queue is the only durable copy. */
   durable: boolean;
@@ -36,7 +39,8 @@ export const POLLER_LOCK = 'rtr-notification-poller';
 
 /**
  * Reads the Realtime Register notification queue every intervalMs on the one instance holding the poller lease, and
- * acknowledges an item only after it is durably stored (ingest returned). With the in-memory event log it never acks
+ * acknowledges an item only after it is durably stored (ingest returned, or, for an item the gateway cannot use,
+ * quarantined: leaving it unacked would stall the account's queue behind it). With the in-memory event log it never acks
  * (an ack would drop the only durable copy): the queue then keeps answering with the same head item, so it reads that
  * once per interval and ingests it (deduplicated, so the repeats cost nothing).
  */
@@ -53,8 +57,17 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
         const { notification } = await queue.pollNotification();
         if (!notification) break;
         if (!isNotification(notification)) {
-          logger.warn('the notification queue returned something that is not a notification; skipping this tick');
-          break;
+          const id = ackableId(notification);
+          await quarantineDelivery(options.quarantine, {
+            source: 'rtr-poll',
+            reason: 'UNKNOWN_SHAPE',
+            body: Buffer.from(JSON.stringify(notification) ?? 'null', 'utf8'),
+            notificationId: id === null ? null : String(id),
+          });
+          // Without an id it cannot be acked: the queue hands out the same item again (deduplicated in the quarantine).
+          if (id === null || !durable) break;
+          await queue.ackNotification(id);
+          continue;
         }
         await ingestRealtimeRegisterNotification(options.ingest, notification, 'rtr-poll');
         ingested++;
@@ -88,4 +101,11 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
     pollNow: interval.runNow,
     stop: interval.stop,
   };
+}
+
+/** The id an unusable item can still be acked by: a non-negative integer, as a number or numeric string. */
+function ackableId(item: unknown): number | null {
+  const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+  const value = typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : id;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }

@@ -1,37 +1,67 @@
 import type { Logger } from '../observability/logger.js';
 import type { RealtimeRegisterConfig } from '../config.js';
-import { hasValidRealtimeRegisterSignature, parseRealtimeRegisterPush } from '../providers/realtime-register/webhook.js';
+import { hasValidBasicAuth, hasValidRealtimeRegisterSignature, isNotification } from '../providers/realtime-register/webhook.js';
 import { StoreUnavailable } from '../store/index.js';
 import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
-import type { WebhookHandler } from './webhook.js';
+import { quarantineDelivery, type QuarantineDeps } from './notification-quarantine.js';
+import type { WebhookAnswer, WebhookHandler } from './webhook.js';
 
 /**
- * POST /webhooks/realtime-register: signature over the raw bytes (401, nothing stored), then a notification shape
- * (400), then durable ingest; 200 only once stored. A store outage answers 503 so Realtime Register delivers again.
+ * POST /webhooks/realtime-register. Only two answers are not 2xx, because any other refusal makes Realtime Register
+ * retry and then stall the account's whole queue:
+ * - 401 when the delivery is not authenticated (the `Signature` HMAC in any documented reading, and Basic
+ *   credentials when REALTIME_REGISTER_WEBHOOK_BASIC is set): nothing is stored;
+ * - 503 when the gateway's own store cannot keep it, so RTR delivers again.
+ * A notification is stored (ingest) and answered 200; an authenticated body the gateway cannot use (not JSON, an
+ * unknown shape, a test ping) is quarantined and answered 202.
  */
 export function createRealtimeRegisterWebhook(
   config: RealtimeRegisterConfig | null,
   ingest: NotificationIngestDeps | null,
+  quarantine: QuarantineDeps,
   logger: Logger,
 ): WebhookHandler {
   return async ({ body, headers }) => {
     if (!config || !ingest) return { status: 404, body: { error: 'Realtime Register is not configured on this gateway.' } };
-    if (!config.webhookSecret) {
-      logger.warn('Realtime Register webhook refused: REALTIME_REGISTER_WEBHOOK_SECRET is not set');
-      return { status: 401, body: { error: 'Webhook signatures cannot be checked: no secret is configured.' } };
+    const basic = config.webhookBasic ?? null;
+    if (!config.webhookSecret && !basic) {
+      logger.warn('Realtime Register webhook refused: neither REALTIME_REGISTER_WEBHOOK_SECRET nor REALTIME_REGISTER_WEBHOOK_BASIC is set');
+      return { status: 401, body: { error: 'Webhook deliveries cannot be authenticated: no secret is configured.' } };
     }
-    if (!hasValidRealtimeRegisterSignature(config.webhookSecret, body, headers)) {
-      logger.warn('Realtime Register webhook refused: missing or invalid Signature header');
-      return { status: 401, body: { error: 'Missing or invalid Signature header.' } };
+    // Every configured check must pass; both are always evaluated, so timing says nothing about which one failed.
+    const signed = config.webhookSecret ? hasValidRealtimeRegisterSignature(config.webhookSecret, body, headers) : true;
+    const basicOk = basic ? hasValidBasicAuth(basic, headers) : true;
+    if (!signed || !basicOk) {
+      // Named so the log's redaction of `signature` and `authorization` fields does not blank the verdicts themselves.
+      logger.warn({ signatureCheck: signed ? 'passed' : 'failed', basicAuthCheck: basic ? (basicOk ? 'passed' : 'failed') : 'not required' }, 'Realtime Register webhook refused');
+      return { status: 401, body: { error: signed ? 'Missing or invalid Basic credentials.' : 'Missing or invalid Signature header.' } };
     }
-    const notification = parseRealtimeRegisterPush(body);
-    if (!notification) return { status: 400, body: { error: 'The body is not a Realtime Register notification.' } };
+
+    const keep = async (reason: 'NOT_JSON' | 'UNKNOWN_SHAPE' | 'UNPROCESSABLE', notificationId: string | null): Promise<WebhookAnswer> => {
+      const entry = await quarantineDelivery(quarantine, { source: 'rtr-webhook', reason, body, notificationId });
+      return { status: 202, body: { ok: true, quarantined: true, reason, id: entry.id } };
+    };
+
     try {
-      const { event, duplicate } = await ingestRealtimeRegisterNotification(ingest, notification, 'rtr-webhook');
-      return { status: 200, body: { ok: true, eventId: event.id, duplicate } };
-    } catch (err) {
-      if (!(err instanceof StoreUnavailable)) throw err;
-      logger.warn({ error: err.message, notificationId: String(notification.id) }, 'Realtime Register webhook not stored; answering 503');
+      let value: unknown;
+      try {
+        value = JSON.parse(body.toString('utf8'));
+      } catch {
+        return await keep('NOT_JSON', null);
+      }
+      if (!isNotification(value)) return await keep('UNKNOWN_SHAPE', null);
+      try {
+        const { event, duplicate } = await ingestRealtimeRegisterNotification(ingest, value, 'rtr-webhook');
+        return { status: 200, body: { ok: true, eventId: event.id, duplicate } };
+      } catch (error) {
+        if (error instanceof StoreUnavailable) throw error;
+        // A notification that breaks ingest must not be redelivered forever: keep it for a person to look at.
+        logger.error({ err: error, notificationId: String(value.id) }, 'Realtime Register notification could not be processed');
+        return await keep('UNPROCESSABLE', String(value.id));
+      }
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      logger.warn({ error: error.message }, 'Realtime Register webhook not stored; answering 503');
       return { status: 503, body: { error: 'The notification could not be stored; please deliver it again.' } };
     }
   };

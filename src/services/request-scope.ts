@@ -4,4 +4,6 @@ import type { Logger } from '../observability/logger.js';
 export interface RequestScope {
   requestId: string;
   logger: Logger;
+  /** Who is calling (the GraphQL context carries it): its `name` goes into audit trails, never the key. */
+  principal?: { name: string | null };
 }

@@ -3,11 +3,15 @@ import { InputRejected } from '../domain/errors.js';
 import { problem } from '../domain/field-problem.js';
 import type { VerificationRequest, VerificationRequestFilter, VerificationRequestStatus } from '../domain/verification-request.js';
 import { earliestDeadline, effectiveRequestStatus } from '../domain/verification-request.js';
+import type { QuarantinedDelivery } from '../domain/quarantined-delivery.js';
 import type { ServiceDeps } from './deps.js';
 import { createRealtimeRegisterWebhook } from './notification-webhook.js';
-import { createNotificationPoller } from './notification-poller.js';
 import type { Page, PageArgs } from './page.js';
+import { createVerificationRequestBackground } from './verification-request-background.js';
+import { recordSubmission, type SubmissionRecord } from './verification-request-lifecycle.js';
 import type { WebhookHandler } from './webhook.js';
+
+export type { SubmissionRecord } from './verification-request-lifecycle.js';
 
 /** DENIC verification requests, from Realtime Register notifications (webhook and poll queue). */
 export interface VerificationRequestService {
@@ -17,18 +21,29 @@ export interface VerificationRequestService {
   forContact(handle: string, customer: string | null, status: VerificationRequestStatus[] | null): Promise<VerificationRequest[]>;
   get(id: string): Promise<VerificationRequest | null>;
   /**
-   * Marks the request SUBMITTED (called after the provider accepted covering evidence); null when there is no such
-   * request. Idempotent: an already SUBMITTED request is returned unchanged.
+   * Everything that follows "the provider accepted the evidence", in ONE call so a caller (or an outbox) can retry it
+   * whole: the request's submission and status (SUBMITTED for 200; PROCESSING for 202, its process then followed to
+   * the end), VERIFICATION_SUBMITTED and VERIFICATION_REQUEST_CHANGED. Idempotent per sending (`submittedAt`).
+   * Resolves with the request as stored (null without requestId). Throws StoreUnavailable / EventLogUnavailable.
    */
-  markSubmitted(id: string): Promise<VerificationRequest | null>;
+  recordSubmission(record: SubmissionRecord): Promise<VerificationRequest | null>;
   /** POST /webhooks/realtime-register */
   webhook: WebhookHandler;
   /**
    * Polls the Realtime Register queue now instead of waiting for the next interval (tests, operators); resolves with
-   * the number of notifications ingested (0 when another instance holds the poller lease).
+   * the number of notifications ingested (0 when another instance holds the poller lease or polling is off).
    */
   pollNotifications(): Promise<number>;
-  /** Starts the notification poller (one instance at a time). OVERDUE needs no job: it is derived when read. */
+  /** Checks due 202 processes now (0 when another instance holds the follower lease). */
+  followProcesses(): Promise<number>;
+  /** Runs the deadline scan now (OVERDUE, reminders); resolves with the events emitted. */
+  scanDeadlines(): Promise<number>;
+  /** Deliveries kept because they could not be used, newest first (at most `limit`). */
+  quarantined(limit: number): Promise<QuarantinedDelivery[]>;
+  /**
+   * Starts the background work, each on one instance at a time: the notification poller (unless
+   * REALTIME_REGISTER_POLL is off), the process follower and the deadline scan.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -39,18 +54,7 @@ const MAX_PAGE_SIZE = 1000;
 export function createVerificationRequestService(deps: ServiceDeps): VerificationRequestService {
   const store = deps.stores.verificationRequests;
   const rtr = deps.config.providers.realtimeRegister;
-  const ingest = rtr ? { requests: store, events: deps.events, customer: rtr.customer } : null;
-  const poller =
-    rtr && ingest && deps.clients.realtimeRegister
-      ? createNotificationPoller({
-          queue: deps.clients.realtimeRegister,
-          ingest,
-          locks: deps.stores.locks,
-          durable: deps.stores.eventLog.durable,
-          intervalMs: rtr.pollIntervalMs,
-          logger: deps.logger.child({ component: 'rtr-notification-poller' }),
-        })
-      : null;
+  const background = createVerificationRequestBackground(deps);
 
   const sorted = async (keep: (request: VerificationRequest, now: Date) => boolean): Promise<VerificationRequest[]> => {
     const now = new Date();
@@ -85,19 +89,16 @@ export function createVerificationRequestService(deps: ServiceDeps): Verificatio
 
     get: (id) => store.get(id),
 
-    async markSubmitted(id) {
-      const request = await store.get(id);
-      if (!request || request.status === 'SUBMITTED') return request;
-      const submitted: VerificationRequest = { ...request, status: 'SUBMITTED', submittedAt: new Date().toISOString() };
-      await store.put(submitted);
-      return submitted;
-    },
+    recordSubmission: (record) => recordSubmission(background.lifecycle, record),
 
-    webhook: createRealtimeRegisterWebhook(rtr, ingest, deps.logger.child({ component: 'rtr-webhook' })),
+    webhook: createRealtimeRegisterWebhook(rtr, background.ingest, background.quarantine, deps.logger.child({ component: 'rtr-webhook' })),
 
-    pollNotifications: async () => (poller ? poller.pollNow() : 0),
-    start: async () => poller?.start(),
-    stop: async () => poller?.stop(),
+    pollNotifications: background.pollNotifications,
+    followProcesses: background.followProcesses,
+    scanDeadlines: background.scanDeadlines,
+    quarantined: background.quarantined,
+    start: async () => background.start(),
+    stop: background.stop,
   };
 }
 

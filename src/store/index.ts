@@ -13,6 +13,10 @@ import { RedisRegistryCheckStore } from './redis-registry-check-store.js';
 import { RedisVerificationRequestStore } from './redis-verification-request-store.js';
 import { MemoryRegistryCheckStore, type RegistryCheckStore } from './registry-check-store.js';
 import { MemoryVerificationRequestStore, type VerificationRequestStore } from './verification-request-store.js';
+import { MemoryClaims, RedisClaims, type Claims } from './claims.js';
+import { MemoryProcessFollowUpStore, RedisProcessFollowUpStore, type ProcessFollowUpStore } from './process-follow-up-store.js';
+import { MemoryQuarantineStore, type QuarantineStore } from './quarantine-store.js';
+import { RedisQuarantineStore } from './redis-quarantine-store.js';
 
 export type { Cache, CacheKind, Invalidation, InvalidationListener } from './cache.js';
 export { CACHE_TTL_MS } from './cache.js';
@@ -24,6 +28,9 @@ export type { DuePoll, RegistryCheckStore, ScheduledPoll } from './registry-chec
 export { StoreUnavailable } from './store-errors.js';
 export { withDeadline } from './deadline.js';
 export type { VerificationRequestStore } from './verification-request-store.js';
+export type { Claims } from './claims.js';
+export type { ProcessFollowUp, ProcessFollowUpStore } from './process-follow-up-store.js';
+export type { QuarantineStore } from './quarantine-store.js';
 
 /** Entries the in-process fallback cache holds while Redis is unreachable. */
 const LOCAL_FALLBACK_ENTRIES = 5_000;
@@ -59,6 +66,12 @@ export interface Stores {
   verificationRequests: VerificationRequestStore;
   registryChecks: RegistryCheckStore;
   locks: Locks;
+  /** Signed deliveries that could not be used (Realtime Register webhook and queue). */
+  quarantine: QuarantineStore;
+  /** 202 processes still to follow to their end. */
+  processFollowUps: ProcessFollowUpStore;
+  /** Once-only markers (deadline reminders). */
+  claims: Claims;
   /** The shared connection, null in memory mode (e.g. for @graphql-yoga/redis-event-target). */
   redis: RedisConnection | null;
   /** For /readyz. */
@@ -82,6 +95,9 @@ export function createStores(options: StoresOptions): Stores {
       verificationRequests: new MemoryVerificationRequestStore(),
       registryChecks: new MemoryRegistryCheckStore(),
       locks: new MemoryLocks(),
+      quarantine: new MemoryQuarantineStore(),
+      processFollowUps: new MemoryProcessFollowUpStore(),
+      claims: new MemoryClaims(),
       redis: null,
       health: async () => ({ redis: 'disabled', cache: 'ok' }),
       close: () => eventLog.close(),
@@ -98,6 +114,9 @@ export function createStores(options: StoresOptions): Stores {
     verificationRequests: new RedisVerificationRequestStore(redis),
     registryChecks: new RedisRegistryCheckStore(redis),
     locks: new RedisLocks(redis, logger),
+    quarantine: new RedisQuarantineStore(redis),
+    processFollowUps: new RedisProcessFollowUpStore(redis),
+    claims: new RedisClaims(redis),
     redis,
     health: async () => {
       const up = await redis.ping();

@@ -10,6 +10,13 @@ export interface VerificationRequestStore {
   get(id: string): Promise<VerificationRequest | null>;
   /** Every stored request, in no particular order; callers filter and sort (effectiveRequestStatus, deadlines). */
   list(): Promise<VerificationRequest[]>;
+  /**
+   * Read-modify-write of one request, atomic against every other writer on any instance (the submitting mutation, the
+   * process follower, the deadline scan): `change` gets the stored request and returns the one to store, or null to
+   * leave it. Resolves with what is stored afterwards (null when there is no such request). `change` may run more
+   * than once (after a concurrent write), so it must be pure.
+   */
+  update(id: string, change: (current: VerificationRequest) => VerificationRequest | null): Promise<VerificationRequest | null>;
 }
 
 /**
@@ -30,5 +37,14 @@ export class MemoryVerificationRequestStore implements VerificationRequestStore 
 
   async list(): Promise<VerificationRequest[]> {
     return [...this.requests.values()].map((request) => structuredClone(request));
+  }
+
+  /** No await between read and write: atomic within the one process that owns this store. */
+  async update(id: string, change: (current: VerificationRequest) => VerificationRequest | null): Promise<VerificationRequest | null> {
+    const current = this.requests.get(id);
+    if (!current) return null;
+    const next = change(structuredClone(current));
+    if (next) this.requests.set(id, structuredClone(next));
+    return structuredClone(next ?? current);
   }
 }

@@ -129,7 +129,7 @@ describe('resendEmailVerification input checks', () => {
     ['a malformed handle', { provider: 'OPENPROVIDER', handle: 'bad handle/..' }, 'INVALID_FORMAT'],
     ['a malformed language', { provider: 'OPENPROVIDER', email: 'a@example.com', language: 'english please' }, 'INVALID_FORMAT'],
     ['Veriff', { provider: 'VERIFF', email: 'a@example.com' }, 'NOT_ALLOWED'],
-    ['Realtime Register', { provider: 'REALTIME_REGISTER', handle: 'abc123' }, 'NOT_ALLOWED'],
+    ['Realtime Register without a handle (it resends by contact)', { provider: 'REALTIME_REGISTER', email: 'a@example.com' }, 'REQUIRED'],
   ])('rejects %s with an InputError and sends nothing', async (_name, input, code) => {
     const before = sent();
     const result = await resend(input);

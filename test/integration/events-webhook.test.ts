@@ -49,9 +49,16 @@ describe('Realtime Register webhook', () => {
     expect(await eventsOf('h-unsigned')).toEqual([]);
   });
 
-  it('answers 400 for a signed body that is not JSON or not a notification', async () => {
-    expect((await postRtrWebhook(gateway, '{"id": 12, "message": ')).status).toBe(400);
-    expect((await postRtrWebhook(gateway, '{"hello": "world"}')).status).toBe(400);
+  it('answers 2xx to a signed body that is not JSON or not a notification, and quarantines it for operators', async () => {
+    const notJson = await postRtrWebhook(gateway, '{"id": 12, "message": ');
+    const ping = await postRtrWebhook(gateway, '{"hello": "world"}');
+    expect([notJson, ping].map((answer) => [answer.status, answer.body.reason])).toEqual([
+      [202, 'NOT_JSON'],
+      [202, 'UNKNOWN_SHAPE'],
+    ]);
+    const listed = (await (await fetch(`${gateway.url}/operator/quarantine?limit=10`)).json()) as { entries: { id: string; body: string }[] };
+    expect(listed.entries.map((entry) => entry.id)).toEqual(expect.arrayContaining([notJson.body.id, ping.body.id]));
+    expect(listed.entries.find((entry) => entry.id === ping.body.id)?.body).toBe('{"hello": "world"}');
   });
 
   it('answers 413 for a body over 256 KiB', async () => {

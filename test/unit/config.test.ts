@@ -185,3 +185,41 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('Realtime Register revision 2 settings', () => {
+  const live = { REALTIME_REGISTER_API_KEY: 'k', REALTIME_REGISTER_CUSTOMER: 'acme', GATEWAY_API_KEYS: 'live-key-1:*' };
+
+  it('polls the queue unless REALTIME_REGISTER_POLL is off, and takes optional webhook Basic credentials', () => {
+    expect(loadConfig(live).providers.realtimeRegister).toMatchObject({ poll: true, webhookBasic: null });
+    const config = loadConfig({ ...live, REALTIME_REGISTER_POLL: 'off', REALTIME_REGISTER_WEBHOOK_BASIC: 'rtr:pa:ss' });
+    expect(config.providers.realtimeRegister).toMatchObject({ poll: false, webhookBasic: { username: 'rtr', password: 'pa:ss' } });
+    expect(configSecrets(config)).toContain('pa:ss');
+  });
+
+  it('names a malformed REALTIME_REGISTER_WEBHOOK_BASIC without echoing it', () => {
+    for (const value of ['no-colon', ':password', 'user:']) {
+      const message = configError({ ...live, REALTIME_REGISTER_WEBHOOK_BASIC: value });
+      expect(message).toMatch(/^REALTIME_REGISTER_WEBHOOK_BASIC: /);
+      expect(message).not.toContain(value);
+    }
+    expect(configError({ ...live, REALTIME_REGISTER_POLL: 'sometimes' })).toMatch(/^REALTIME_REGISTER_POLL: /);
+  });
+
+  it('reads DEADLINE_REMINDERS as thresholds in seconds, largest first, 7d,3d,1d by default, off for none', () => {
+    expect(loadConfig({}).verificationLifecycle.reminderThresholdsSeconds).toEqual([7 * 86_400, 3 * 86_400, 86_400]);
+    expect(loadConfig({ DEADLINE_REMINDERS: '30m, 12h,2d,90s' }).verificationLifecycle.reminderThresholdsSeconds).toEqual([172_800, 43_200, 1_800, 90]);
+    expect(loadConfig({ DEADLINE_REMINDERS: 'off' }).verificationLifecycle.reminderThresholdsSeconds).toEqual([]);
+  });
+
+  it('names a bad DEADLINE_REMINDERS entry', () => {
+    expect(configError({ DEADLINE_REMINDERS: '7d,soon' })).toBe('DEADLINE_REMINDERS: "soon" is not a duration like 7d, 12h, 30m or 90s');
+    expect(configError({ DEADLINE_REMINDERS: '0d' })).toMatch(/^DEADLINE_REMINDERS: "0d"/);
+    expect(configError({ DEADLINE_REMINDERS: '1d,24h' })).toBe('DEADLINE_REMINDERS: names the same threshold twice');
+  });
+
+  it('follows 202 processes from 1 s doubling to 30 s, and scans deadlines every DEADLINE_SCAN_INTERVAL_MS', () => {
+    expect(loadConfig({}).verificationLifecycle).toMatchObject({ processFollowInitialMs: 1_000, processFollowMaxMs: 30_000, deadlineScanIntervalMs: 60_000 });
+    expect(loadConfig({ DEADLINE_SCAN_INTERVAL_MS: '5000' }).verificationLifecycle.deadlineScanIntervalMs).toBe(5_000);
+    expect(configError({ DEADLINE_SCAN_INTERVAL_MS: '1m' })).toMatch(/^DEADLINE_SCAN_INTERVAL_MS: /);
+  });
+});

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DENIC_MESSAGE_LIMIT,
+  denicMessageWords,
+  STORED_MESSAGE_LIMIT,
   isDenicNotification,
   parseDenicMessage,
   parseDenicNotification,
@@ -114,17 +117,44 @@ describe('parseDenicNotification', () => {
     expect(parseDenicNotification(notification({ processIdentifier: 'no spaces allowed' }), defaults)).toBeNull();
   });
 
+  it('takes the handle from processIdentifier only for a contact process, never a domain process', () => {
+    const domainProcess = notification({ processType: 'domain', processIdentifier: 'example.de', payload: { handle: 'h-holder' } });
+    expect(parseDenicNotification(domainProcess, defaults)?.contactHandle).toBe('h-holder');
+    const contactProcess = notification({ processType: 'Contact', processIdentifier: 'h-contact', payload: { handle: 'h-holder' } });
+    expect(parseDenicNotification(contactProcess, defaults)?.contactHandle).toBe('h-contact');
+  });
+
+  it('finds no contact in a domain process that names none elsewhere, rather than taking the domain', () => {
+    const domainOnly = notification({ processType: 'domain', processIdentifier: 'example.de', payload: {} });
+    expect(parseDenicNotification(domainOnly, defaults)).toBeNull();
+    const noType = notification({ processType: null, processIdentifier: 'example.de', payload: {} });
+    expect(parseDenicNotification(noType, defaults)).toBeNull();
+  });
+
+  it('falls back to a handle named in the message when the payload has none', () => {
+    const request = parseDenicNotification(
+      notification({ processType: 'domain', processIdentifier: 'example.de', message: '[CONTACT VERIFICATION REQUIRED] for contact handle h-in-text. Claims: [NAME]' }),
+      defaults,
+    );
+    expect(request).toMatchObject({ contactHandle: 'h-in-text', claims: ['NAME'] });
+  });
+
+  it('keeps at most STORED_MESSAGE_LIMIT characters of a long message', () => {
+    const long = `[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME] ${'x'.repeat(10_000)}`;
+    expect(parseDenicNotification(notification({ message: long }), defaults)?.message).toHaveLength(STORED_MESSAGE_LIMIT);
+  });
+
   it('recognises a DENIC notification by its event type when the message lacks the marker', () => {
-    const byType: NotificationFields = { id: 1, eventType: 'CONTACT_VERIFICATION_REQUIRED', message: 'Please verify: claims NAME and EMAIL', processIdentifier: 'h-1' };
+    const byType: NotificationFields = { id: 1, eventType: 'CONTACT_VERIFICATION_REQUIRED', message: 'Please verify: claims NAME and EMAIL', processType: 'contact', processIdentifier: 'h-1' };
     expect(parseDenicNotification(byType, defaults)?.claims).toEqual(['NAME', 'EMAIL']);
   });
 
   it('survives junk payloads and messages without throwing', () => {
     const junk: NotificationFields[] = [
-      { id: 1, message: '[CONTACT VERIFICATION REQUIRED]', payload: 'not an object', processIdentifier: 'h-1' },
-      { id: 2, message: '[CONTACT VERIFICATION REQUIRED] claims: [', payload: { claims: 'NAME', deDelegationDate: 'soon' }, processIdentifier: 'h-1' },
-      { id: 3, message: '[contact verification required] de-delegated: on 2026-13-45', payload: null, processIdentifier: 'h-1' },
-      { id: 4, message: null, payload: [1, 2], processIdentifier: 'h-1', eventType: 'CONTACT_VERIFICATION_REQUIRED' },
+      { id: 1, message: '[CONTACT VERIFICATION REQUIRED]', payload: 'not an object', processType: 'contact', processIdentifier: 'h-1' },
+      { id: 2, message: '[CONTACT VERIFICATION REQUIRED] claims: [', payload: { claims: 'NAME', deDelegationDate: 'soon' }, processType: 'contact', processIdentifier: 'h-1' },
+      { id: 3, message: '[contact verification required] de-delegated: on 2026-13-45', payload: null, processType: 'contact', processIdentifier: 'h-1' },
+      { id: 4, message: null, payload: [1, 2], processType: 'contact', processIdentifier: 'h-1', eventType: 'CONTACT_VERIFICATION_REQUIRED' },
     ];
     for (const item of junk) {
       const request = parseDenicNotification(item, defaults);
@@ -151,6 +181,29 @@ describe('parseDenicMessage', () => {
 
   it('does not mistake the marker words for a contact handle', () => {
     expect(parseDenicMessage('[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME]').handle).toBeNull();
+  });
+
+  it('reads only the first DENIC_MESSAGE_LIMIT characters of a hostile 80 KB message, and still answers', () => {
+    const hostile = `[CONTACT VERIFICATION REQUIRED] de-delegated ${'a.'.repeat(40_000)}`;
+    const words = denicMessageWords(hostile);
+    expect(words.join(' ').length).toBeLessThanOrEqual(DENIC_MESSAGE_LIMIT);
+    expect(parseDenicMessage(hostile)).toEqual({
+      handle: null,
+      claims: [],
+      deDelegationDomain: null,
+      deDelegationDeadline: null,
+      deletionDomain: null,
+      deletionDeadline: null,
+    });
+  });
+
+  it('finds a date that follows the domain even when sentences run on, but never past the next deadline verb', () => {
+    const parts = parseDenicMessage('[CONTACT VERIFICATION REQUIRED] claims: [NAME]. To be de-delegated: a.de. To be deleted: b.de on 2027-01-01');
+    expect(parts).toMatchObject({ deDelegationDomain: null, deDelegationDeadline: null, deletionDomain: 'b.de', deletionDeadline: '2027-01-01T00:00:00.000Z' });
+  });
+
+  it('reads a date and a time written as two words', () => {
+    expect(parseDenicMessage('example.de will be de-delegated on 2026-07-01 12:30:00').deDelegationDeadline).toBe('2026-07-01T12:30:00.000Z');
   });
 
   it('does not read a de-delegation as a deletion', () => {

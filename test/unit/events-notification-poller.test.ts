@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
+import { realtimeRegisterMetrics } from '../../src/observability/realtime-register-metrics.js';
 import type { RtrNotification, RtrPollResult } from '../../src/providers/realtime-register/notification.js';
 import { createEventService } from '../../src/services/events.js';
 import { createNotificationPoller, POLLER_LOCK, type NotificationQueue } from '../../src/services/notification-poller.js';
@@ -12,7 +13,7 @@ class FakeQueue implements NotificationQueue {
   constructor(readonly items: RtrNotification[]) {}
   async pollNotification(): Promise<RtrPollResult> {
     const head = this.items[0] ?? null;
-    this.calls.push(`poll:${head?.id ?? 'empty'}`);
+    this.calls.push(`poll:${head ? (head.id ?? 'no-id') : 'empty'}`);
     return { count: this.items.length, notification: head };
   }
   async ackNotification(id: number): Promise<void> {
@@ -31,6 +32,7 @@ function denic(id: number): RtrNotification {
     notificationType: 'ContactVerificationNotification',
     payload: {},
     isAsync: false,
+    processType: 'contact',
     processIdentifier: `h-${id}`,
   };
 }
@@ -43,12 +45,13 @@ function setup(items: RtrNotification[], durable: boolean) {
   const poller = createNotificationPoller({
     queue,
     ingest: { requests: stores.verificationRequests, events, customer: 'acme' },
+    quarantine: { store: stores.quarantine, metrics: realtimeRegisterMetrics(metrics.registry), logger: silentLogger() },
     locks: stores.locks,
     durable,
     intervalMs: 60_000,
     logger: silentLogger(),
   });
-  return { stores, queue, poller };
+  return { stores, queue, poller, metrics };
 }
 
 describe('notification poller', () => {
@@ -97,5 +100,31 @@ describe('notification poller', () => {
     expect(await poller.pollNow()).toBe(1);
     await poller.stop();
     expect(queue.calls).toEqual(['poll:1', 'ack:1', 'poll:empty']);
+  });
+
+  it('quarantines a queue item that is not a notification, then acks it so the queue moves on', async () => {
+    const garbage = { id: 7, message: { not: 'text' } } as unknown as RtrNotification;
+    const { stores, queue, poller, metrics } = setup([garbage, denic(8)], true);
+    poller.start();
+    await poller.pollNow();
+    await poller.stop();
+    expect(queue.calls).toEqual(['poll:7', 'ack:7', 'poll:8', 'ack:8', 'poll:empty', 'poll:empty']);
+    const [kept] = await stores.quarantine.list(10);
+    expect(kept).toMatchObject({ source: 'rtr-poll', reason: 'UNKNOWN_SHAPE', notificationId: '7' });
+    expect(JSON.parse(kept!.body)).toEqual({ id: 7, message: { not: 'text' } });
+    expect((await metrics.registry.getSingleMetricAsString('gateway_rtr_quarantined_total'))).toContain('source="rtr-poll",reason="UNKNOWN_SHAPE"} 1');
+    expect((await stores.verificationRequests.list()).map((request) => request.id)).toEqual(['rtr:acme:8']);
+  });
+
+  it('keeps an item without an id in the quarantine once, however often the queue hands it out', async () => {
+    const nameless = { message: 'ping' } as unknown as RtrNotification;
+    const { stores, queue, poller } = setup([nameless], true);
+    poller.start();
+    await poller.pollNow();
+    await poller.stop();
+    // Polled on start and again now, never acked (it names no id), kept once.
+    expect(queue.calls).toEqual(['poll:no-id', 'poll:no-id']);
+    expect(queue.items).toHaveLength(1);
+    expect(await stores.quarantine.list(10)).toHaveLength(1);
   });
 });

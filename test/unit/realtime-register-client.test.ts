@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, InputRejected, NotFound, ProviderFailure } from '../../src/domain/errors.js';
 import type { ContactVerification } from '../../src/domain/verification.js';
+import { Writable } from 'node:stream';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { createLogger, silentLogger } from '../../src/observability/logger.js';
+import { EMAIL_VALIDATION_CATEGORIES } from '../../src/providers/realtime-register/assumptions.js';
 import { ProviderHttp } from '../../src/providers/http.js';
 import { RealtimeRegisterClient } from '../../src/providers/realtime-register/client.js';
 import { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
@@ -152,6 +154,134 @@ describe('RealtimeRegisterClient error mapping', () => {
     next = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"entities":[{"hand' };
     const error = (await failureOf(client.listContacts({ handles: ['h-001'] }))) as ProviderFailure;
     expect({ kind: error.kind, retryable: error.retryable }).toEqual({ kind: 'ERROR', retryable: true });
+  });
+});
+
+describe('RealtimeRegisterClient and both error vocabularies', () => {
+  it.each([
+    [400, 'the errors page'],
+    [404, 'the API spec'],
+  ])('reads ObjectDoesNotExist with HTTP %i (%s) on a contact read as no such contact', async (status) => {
+    answer(status, { type: 'ObjectDoesNotExist', message: 'Contact h-x does not exist' });
+    await expect(client.getContact('h-xyz')).resolves.toBeNull();
+  });
+
+  it.each([
+    [400, 'ObjectDoesNotExist', NotFound],
+    [404, 'ObjectDoesNotExist', NotFound],
+    [400, 'ObjectExists', Conflict],
+    [409, 'ObjectExists', Conflict],
+  ])('maps HTTP %i %s on a write to the same domain error in either vocabulary', async (status, type, kind) => {
+    answer(status, { type, message: 'no' });
+    expect(await failureOf(client.updateContact('h-001', { city: 'Gent' }))).toBeInstanceOf(kind);
+  });
+
+  it.each([
+    [401, 'AuthenticationError'],
+    [401, 'AuthenticationFailed'],
+    [403, 'AuthorizationError'],
+    [403, 'AuthorizationFailed'],
+  ])('maps HTTP %i %s to AUTH, whichever list the type name comes from', async (status, type) => {
+    answer(status, { type, message: 'no' });
+    expect(await failureOf(client.updateContact('h-001', { city: 'Gent' }))).toMatchObject({ kind: 'AUTH', retryable: false });
+  });
+
+  it.each([
+    [429, 'TooManyRequests'],
+    [429, 'RateLimitExceeded'],
+  ])('maps HTTP %i %s to a retryable RATE_LIMITED failure', async (status, type) => {
+    answer(status, { type, message: 'slow down' });
+    expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'RATE_LIMITED', retryable: true });
+  });
+
+  it('decides by the HTTP status before the type: a 500 calling itself ObjectDoesNotExist is a server error', async () => {
+    answer(500, { type: 'ObjectDoesNotExist', message: 'confused' });
+    expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'ERROR', retryable: true, httpStatus: 500 });
+  });
+
+  it('turns a ContactUpdateValidationError into one field error per entry of its errors map', async () => {
+    answer(400, { type: 'ContactUpdateValidationError', message: 'Contact update validation failed', errors: { voice: 'invalid phone number', 'addressLine[1]': 'too long' } });
+    const error = (await failureOf(client.updateContact('h-001', { voice: '31' }))) as InputRejected;
+    expect(error).toBeInstanceOf(InputRejected);
+    expect(error.fieldErrors).toEqual([
+      expect.objectContaining({ path: ['voice'], code: 'INVALID_VALUE', message: 'Realtime Register: invalid phone number' }),
+      expect.objectContaining({ path: ['addressLines', '1'], message: 'Realtime Register: too long' }),
+    ]);
+  });
+
+  it('bounds the field errors it takes from one answer', async () => {
+    const errors = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`field${i}`, 'bad']));
+    answer(400, { type: 'ContactUpdateValidationError', message: 'x', errors });
+    const error = (await failureOf(client.updateContact('h-001', { city: 'x' }))) as InputRejected;
+    expect(error.fieldErrors).toHaveLength(50);
+  });
+});
+
+describe('RealtimeRegisterClient and stored values outside the vocabulary', () => {
+  const contact = (verifications: object[]) => ({ handle: 'h-001', name: 'A', verifications });
+  const good = { verificationDate: '2026-04-16T00:00:00Z', externalId: 'kyc-1', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] };
+
+  it('leaves out an item with an unknown proof or method and an unknown claim, keeping the rest, and counts each', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    const counted = createMetrics();
+    const http = new ProviderHttp({ provider: 'REALTIME_REGISTER', baseUrl: `http://127.0.0.1:${(fake.address() as AddressInfo).port}`, metrics: counted, maxRetries: 0 });
+    https.push(http);
+    const drifting = new RealtimeRegisterClient(
+      { apiKey: 'k', customer: 'acme', baseUrl: 'http://unused', webhookSecret: null, pollIntervalMs: 1000 },
+      { http, stores, logger, metrics: counted },
+    );
+    answer(200, contact([good, { ...good, externalId: 'kyc-2', proof: 'HANDSHAKE' }, { ...good, externalId: 'kyc-3', method: 'TELEPATHY' }, { ...good, externalId: 'kyc-4', claims: ['NAME', 'SHOE_SIZE'] }]));
+    const read = await drifting.getContact('h-001');
+    expect(read?.verifications.map((item) => [item.externalId, item.claims])).toEqual([
+      ['kyc-1', ['NAME', 'ADDRESS']],
+      ['kyc-4', ['NAME']],
+    ]);
+    // Read again: counted again, logged once per value.
+    await drifting.getContact('h-001');
+    const metric = await counted.registry.getSingleMetricAsString('gateway_rtr_unknown_values_total');
+    expect(metric).toContain('field="proof"} 2');
+    expect(metric).toContain('field="method"} 2');
+    expect(metric).toContain('field="claim"} 2');
+    expect(lines.filter((line) => line.includes('HANDSHAKE'))).toHaveLength(1);
+  });
+
+  it('never fails a list read over one drifted item', async () => {
+    answer(200, { entities: [contact([{ ...good, proof: 'HANDSHAKE' }]), { handle: 'h-002', verifications: [good] }], pagination: { limit: 2, offset: 0 } });
+    const page = await client.listContacts({ handles: ['h-001', 'h-002'] });
+    expect(page.contacts.map((found) => [found.handle, found.verifications.length])).toEqual([
+      ['h-001', 0],
+      ['h-002', 1],
+    ]);
+  });
+});
+
+describe('RealtimeRegisterClient processes and validation', () => {
+  it('reads a process and what its status means', async () => {
+    answer(200, { id: 77, status: 'RUNNING', type: 'contact', createdDate: '2026-01-01T00:00:00Z' });
+    await expect(client.getProcess('77')).resolves.toEqual({ id: '77', status: 'RUNNING', outcome: 'PENDING', reason: null });
+    expect(seen[0]).toMatchObject({ method: 'GET', url: '/v2/processes/77', authorization: 'ApiKey test-key' });
+    answer(200, { id: 77, status: 'FAILED', statusDetail: 'registry said no', error: { message: 'The registry refused the data' } });
+    await expect(client.getProcess('77')).resolves.toMatchObject({ outcome: 'FAILED', reason: 'The registry refused the data' });
+  });
+
+  it('answers null for a process the provider does not know, in either vocabulary', async () => {
+    answer(404, { type: 'ObjectDoesNotExist', message: 'no' });
+    await expect(client.getProcess('78')).resolves.toBeNull();
+    answer(400, { type: 'ObjectDoesNotExist', message: 'no' });
+    await expect(client.getProcess('78')).resolves.toBeNull();
+  });
+
+  it('refuses a process id that is not a number without calling the provider', async () => {
+    expect(await failureOf(client.getProcess('../contacts'))).toBeInstanceOf(InputRejected);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('asks for the holder\'s validation with the categories in the body', async () => {
+    answer(200, undefined, { 'x-process-id': '901' });
+    await expect(client.validateContact('h-001', { customer: 'reseller-1' })).resolves.toEqual({ async: false, processId: '901' });
+    expect(seen[0]).toMatchObject({ method: 'POST', url: '/v2/customers/reseller-1/contacts/h-001/validate' });
+    expect(JSON.parse(seen[0]!.body)).toEqual({ categories: [...EMAIL_VALIDATION_CATEGORIES] });
   });
 });
 

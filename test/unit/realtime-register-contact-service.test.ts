@@ -76,7 +76,7 @@ function serviceWith(options: { requests?: Partial<VerificationRequestService>; 
     logger,
     // The contact service only records events; the rest of the interface is not used here.
     events: { record: notBuilt('The event log'), ...options.events } as EventService,
-    verificationRequests: { get: notBuilt('Verification requests'), markSubmitted: notBuilt('Verification requests'), ...options.requests } as VerificationRequestService,
+    verificationRequests: { get: notBuilt('Verification requests'), recordSubmission: notBuilt('Verification requests'), ...options.requests } as VerificationRequestService,
     contactSources: options.sources,
   });
   return { service, scope: { requestId: 'req-1', logger }, lines };
@@ -153,21 +153,34 @@ describe('ContactService.load', () => {
 });
 
 describe('ContactService.submitVerification', () => {
-  it('logs, and does not fail the accepted write, when the event cannot be recorded', async () => {
-    const record = vi.fn(async () => {
-      throw new Error('log down');
+  it('logs, and does not fail the accepted write, when what follows it cannot be recorded', async () => {
+    const recordSubmission = vi.fn(async () => {
+      throw new Error('store down');
     });
-    const { service, scope, lines } = serviceWith({ events: { record } });
+    const { service, scope, lines } = serviceWith({ requests: { recordSubmission } });
     await expect(service.submitVerification({ handle: 'rtr-0002', verifications: [idCard] }, scope)).resolves.toMatchObject({ async: false });
-    expect(record).toHaveBeenCalledWith(expect.objectContaining({ type: 'VERIFICATION_SUBMITTED', contactHandle: 'rtr-0002', customer: 'sandbox' }));
-    expect(lines.join('')).toMatch(/"level":50.*VERIFICATION_SUBMITTED event could not be recorded/);
+    expect(recordSubmission).toHaveBeenCalledTimes(1);
+    expect(lines.join('')).toMatch(/"level":50.*evidence accepted but it could not be recorded/);
   });
 
-  it('marks the request SUBMITTED once the provider accepted covering evidence', async () => {
-    const markSubmitted = vi.fn(async () => ({ ...request, status: 'SUBMITTED' as const }));
-    const { service, scope } = serviceWith({ requests: { get: async (id) => (id === request.id ? request : null), markSubmitted } });
-    const result = await service.submitVerification({ handle: 'rtr-0003', requestId: request.id, verifications: [idCard] }, scope);
-    expect(markSubmitted).toHaveBeenCalledWith(request.id);
+  it('hands everything after the accepted write to one recordSubmission call, naming the key but never holding it', async () => {
+    const recordSubmission = vi.fn(async () => ({ ...request, status: 'SUBMITTED' as const }));
+    const { service, scope } = serviceWith({ requests: { get: async (id) => (id === request.id ? request : null), recordSubmission } });
+    const result = await service.submitVerification(
+      { handle: 'rtr-0003', requestId: request.id, verifications: [idCard] },
+      { ...scope, principal: { name: 'dashboard' } },
+    );
+    expect(recordSubmission).toHaveBeenCalledWith(
+      expect.objectContaining({
+        customer: 'sandbox',
+        handle: 'rtr-0003',
+        requestId: request.id,
+        async: false,
+        processId: expect.stringMatching(/^\d+$/),
+        submittedBy: 'dashboard',
+        verifications: [expect.objectContaining({ externalId: 'kyc-9', proof: 'ID_CARD' })],
+      }),
+    );
     expect(result.request?.status).toBe('SUBMITTED');
   });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UnknownProviderValue } from '../../src/domain/status-mapping.js';
 import { DENIC_MESSAGE_FORMAT } from '../../src/providers/realtime-register/assumptions.js';
 import {
   contactCreateBody,
@@ -54,9 +53,12 @@ describe('contactFromWire', () => {
     expect(contactFromWire({ handle: 'rtr-0001' }, 'sandbox').customer).toBe('sandbox');
   });
 
-  it('surfaces a proof outside the published vocabulary instead of guessing', () => {
-    const drifted = { ...wire, verifications: [{ ...wire.verifications![0]!, proof: 'HANDSHAKE' }] };
-    expect(() => contactFromWire(drifted, 'sandbox')).toThrow(UnknownProviderValue);
+  it('leaves out, and reports, a stored item whose proof is outside the published vocabulary instead of guessing', () => {
+    const drifted = { ...wire, verifications: [{ ...wire.verifications![0]!, proof: 'HANDSHAKE' }, wire.verifications![0]!] };
+    const reported: string[] = [];
+    const contact = contactFromWire(drifted, 'sandbox', (field, value) => reported.push(`${field}=${value}`));
+    expect(contact.verifications.map((item) => item.proof)).toEqual(['ID_CARD']);
+    expect(reported).toEqual(['proof=HANDSHAKE']);
   });
 });
 

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config, type RealtimeRegisterConfig } from '../../src/config.js';
 import { InputRejected } from '../../src/domain/errors.js';
 import type { VerificationRequest } from '../../src/domain/verification-request.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { createMetrics } from '../../src/observability/metrics.js';
+import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
 import type { ProviderClients } from '../../src/providers/clients.js';
+import { WEBHOOK_SIGNATURE_READINGS } from '../../src/providers/realtime-register/assumptions.js';
 import { signRealtimeRegisterBody } from '../../src/providers/realtime-register/webhook.js';
 import { createEventService } from '../../src/services/events.js';
-import { createVerificationRequestService, type VerificationRequestService } from '../../src/services/verification-requests.js';
-import { createStores, EventLogUnavailable, type Stores } from '../../src/store/index.js';
+import { createVerificationRequestService, type SubmissionRecord, type VerificationRequestService } from '../../src/services/verification-requests.js';
+import { createStores, EventLogUnavailable, StoreUnavailable, type Stores } from '../../src/store/index.js';
 
 const SECRET = 'unit-test-secret';
 
-function setup(): { stores: Stores; service: VerificationRequestService } {
+function setup(rtr: Partial<RealtimeRegisterConfig> = {}): { stores: Stores; service: VerificationRequestService; metrics: GatewayMetrics } {
   const metrics = createMetrics();
   const logger = silentLogger();
   const stores = createStores({ redisUrls: [], metrics, logger });
@@ -21,12 +22,12 @@ function setup(): { stores: Stores; service: VerificationRequestService } {
     ...base,
     providers: {
       ...base.providers,
-      realtimeRegister: { apiKey: 'k', customer: 'acme', baseUrl: 'http://127.0.0.1:9', webhookSecret: SECRET, pollIntervalMs: 60_000 },
+      realtimeRegister: { apiKey: 'k', customer: 'acme', baseUrl: 'http://127.0.0.1:9', webhookSecret: SECRET, pollIntervalMs: 60_000, ...rtr },
     },
   };
   const clients = { realtimeRegister: null, openprovider: null, domainNameApi: null, veriff: null } as unknown as ProviderClients;
   const events = createEventService({ stores, metrics, logger });
-  return { stores, service: createVerificationRequestService({ config, stores, clients, metrics, logger, events }) };
+  return { stores, metrics, service: createVerificationRequestService({ config, stores, clients, metrics, logger, events }) };
 }
 
 function request(id: string, overrides: Partial<VerificationRequest> = {}): VerificationRequest {
@@ -148,16 +149,70 @@ describe('verification requests of one contact', () => {
   });
 });
 
-describe('markSubmitted', () => {
-  it('moves an open or overdue request to SUBMITTED once, and is idempotent', async () => {
+describe('recordSubmission', () => {
+  const idCard = { verifiedAt: '2026-04-16T00:00:00.000Z', externalId: 'kyc-1', method: 'ELECTRONIC_DOCUMENT' as const, proof: 'ID_CARD' as const, claims: ['NAME' as const] };
+  const accepted = (requestId: string | null, submittedAt: string, extra: Partial<SubmissionRecord> = {}): SubmissionRecord => ({
+    customer: 'acme',
+    handle: 'h-1',
+    verifications: [idCard],
+    requestId,
+    async: false,
+    processId: '500001',
+    submittedAt,
+    submittedBy: 'dashboard',
+    ...extra,
+  });
+
+  it('makes an overdue request SUBMITTED with an ACCEPTED submission, and announces both the sending and the change', async () => {
     const { stores, service } = setup();
     await seed(stores);
-    const submitted = await service.markSubmitted('overdue');
-    expect(submitted).toMatchObject({ status: 'SUBMITTED' });
-    expect(submitted?.submittedAt).toEqual(expect.any(String));
-    expect(await service.markSubmitted('overdue')).toEqual(submitted);
+    const now = new Date().toISOString();
+    const submitted = await service.recordSubmission(accepted('overdue', now));
+    expect(submitted).toMatchObject({ status: 'SUBMITTED', submittedAt: now });
+    expect(submitted?.submissions).toEqual([
+      { submittedAt: now, verifications: [idCard], processId: '500001', status: 'ACCEPTED', failureReason: null, submittedBy: 'dashboard' },
+    ]);
     expect(await service.get('overdue')).toEqual(submitted);
-    expect(await service.markSubmitted('missing')).toBeNull();
+    const events = await stores.eventLog.read({ limit: 10 });
+    expect(events.map((event) => event.type)).toEqual(['VERIFICATION_SUBMITTED', 'VERIFICATION_REQUEST_CHANGED']);
+    expect(events[1]).toMatchObject({ previousStatus: 'OVERDUE', request: { id: 'overdue', status: 'SUBMITTED' } });
+  });
+
+  it('records one sending once, however often it is retried', async () => {
+    const { stores, service } = setup();
+    await seed(stores);
+    const record = accepted('no-deadline-old', '2026-05-01T10:00:00.000Z');
+    const first = await service.recordSubmission(record);
+    expect(await service.recordSubmission(record)).toEqual(first);
+    expect(first?.submissions).toHaveLength(1);
+    expect(await stores.eventLog.read({ limit: 10 })).toHaveLength(2);
+  });
+
+  it('keeps every sending in order, the later one too', async () => {
+    const { stores, service } = setup();
+    await seed(stores);
+    await service.recordSubmission(accepted('no-deadline-old', '2026-05-01T10:00:00.000Z'));
+    const second = await service.recordSubmission(accepted('no-deadline-old', '2026-05-02T10:00:00.000Z', { processId: '500002', submittedBy: null }));
+    expect(second?.submissions?.map((submission) => [submission.submittedAt, submission.submittedBy])).toEqual([
+      ['2026-05-01T10:00:00.000Z', 'dashboard'],
+      ['2026-05-02T10:00:00.000Z', null],
+    ]);
+    const changes = (await stores.eventLog.read({ limit: 10 })).filter((event) => event.type === 'VERIFICATION_REQUEST_CHANGED');
+    expect(changes).toHaveLength(1);
+  });
+
+  it('makes a request PROCESSING on a 202 and keeps a follow-up of its process in the store', async () => {
+    const { stores, service } = setup();
+    await seed(stores);
+    const processing = await service.recordSubmission(accepted('no-deadline-new', '2026-05-01T10:00:00.000Z', { async: true, processId: '777' }));
+    expect(processing).toMatchObject({ status: 'PROCESSING', submittedAt: null, submissions: [expect.objectContaining({ status: 'PROCESSING', processId: '777' })] });
+    expect(await stores.processFollowUps.get('777')).toMatchObject({ requestId: 'no-deadline-new', customer: 'acme', checks: 0 });
+  });
+
+  it('still announces evidence sent without a request, and stores no request', async () => {
+    const { stores, service } = setup();
+    expect(await service.recordSubmission(accepted(null, '2026-05-01T10:00:00.000Z'))).toBeNull();
+    expect((await stores.eventLog.read({ limit: 10 })).map((event) => event.type)).toEqual(['VERIFICATION_SUBMITTED']);
   });
 });
 
@@ -171,6 +226,7 @@ describe('Realtime Register webhook', () => {
       notificationType: 'ContactVerificationNotification',
       payload: {},
       isAsync: false,
+      processType: 'contact',
       processIdentifier: 'h-9',
     }),
   );
@@ -185,11 +241,55 @@ describe('Realtime Register webhook', () => {
     expect(await stores.eventLog.read({ limit: 10 })).toEqual([]);
   });
 
-  it('answers 400 for signed bodies that are not notifications', async () => {
+  it('accepts the signature in every documented reading', async () => {
     const { service } = setup();
-    for (const junk of ['{not json', '[]', '{"message":"no id"}', '{"id":"x1"}']) {
-      expect((await service.webhook(signed(Buffer.from(junk)))).status).toBe(400);
+    for (const reading of WEBHOOK_SIGNATURE_READINGS) {
+      expect((await service.webhook({ body, headers: { signature: signRealtimeRegisterBody(SECRET, body, reading) } })).status).toBe(200);
     }
+  });
+
+  it('quarantines signed bodies it cannot use and answers 202, so the provider never retries them', async () => {
+    const { stores, service, metrics } = setup();
+    const junk = ['{not json', '[]', '{"message":"no id"}', '{"id":"x1"}'];
+    for (const text of junk) {
+      const answer = await service.webhook(signed(Buffer.from(text)));
+      expect(answer).toMatchObject({ status: 202, body: { quarantined: true } });
+    }
+    const kept = await service.quarantined(10);
+    expect(kept.map((entry) => [entry.reason, entry.body])).toEqual([
+      ['UNKNOWN_SHAPE', '{"id":"x1"}'],
+      ['UNKNOWN_SHAPE', '{"message":"no id"}'],
+      ['UNKNOWN_SHAPE', '[]'],
+      ['NOT_JSON', '{not json'],
+    ]);
+    expect(await stores.verificationRequests.list()).toEqual([]);
+    expect(await metrics.registry.getSingleMetricAsString('gateway_rtr_quarantined_total')).toContain('source="rtr-webhook",reason="UNKNOWN_SHAPE"} 3');
+  });
+
+  it('answers 503 when even the quarantine cannot keep a delivery', async () => {
+    const { stores, service } = setup();
+    stores.quarantine.add = async () => {
+      throw new StoreUnavailable('down');
+    };
+    expect((await service.webhook(signed(Buffer.from('{not json')))).status).toBe(503);
+  });
+
+  it('demands Basic credentials when configured, besides the signature', async () => {
+    const { stores, service } = setup({ webhookBasic: { username: 'rtr', password: 'pa:ss' } });
+    const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
+    const headers = (authorization?: string) => ({ signature: signRealtimeRegisterBody(SECRET, body), ...(authorization ? { authorization } : {}) });
+    expect((await service.webhook({ body, headers: headers() })).status).toBe(401);
+    expect((await service.webhook({ body, headers: headers(basic('rtr:wrong')) })).status).toBe(401);
+    expect((await service.webhook({ body, headers: { authorization: basic('rtr:pa:ss') } })).status).toBe(401);
+    expect(await stores.verificationRequests.list()).toEqual([]);
+    expect((await service.webhook({ body, headers: headers(basic('rtr:pa:ss')) })).status).toBe(200);
+  });
+
+  it('takes Basic credentials alone when no secret is configured', async () => {
+    const { service } = setup({ webhookSecret: null, webhookBasic: { username: 'rtr', password: 'secret-pass' } });
+    const authorization = `Basic ${Buffer.from('rtr:secret-pass').toString('base64')}`;
+    expect((await service.webhook({ body, headers: {} })).status).toBe(401);
+    expect((await service.webhook({ body, headers: { authorization } })).status).toBe(200);
   });
 
   it('stores one request and one event however often the notification is delivered', async () => {
@@ -203,7 +303,9 @@ describe('Realtime Register webhook', () => {
   it('does not reopen a request that was submitted before a redelivery', async () => {
     const { service } = setup();
     await service.webhook(signed(body));
-    await service.markSubmitted('rtr:acme:99');
+    await service.recordSubmission({
+      customer: 'acme', handle: 'h-9', verifications: [], requestId: 'rtr:acme:99', async: false, processId: null, submittedAt: '2026-05-01T00:00:00.000Z', submittedBy: null,
+    });
     await service.webhook(signed(body));
     expect((await service.get('rtr:acme:99'))?.status).toBe('SUBMITTED');
   });

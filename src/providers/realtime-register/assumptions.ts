@@ -60,3 +60,66 @@ export const DENIC_NOTIFICATION = {
  */
 export const DENIC_MESSAGE_FORMAT =
   /^\[CONTACT VERIFICATION REQUIRED\] for the following claims: \[(?<claims>[A-Z, ]*)\](?:\. First domain to be de-delegated: (?<deDelegationDomain>\S+) on (?<deDelegationDate>\S+?))?(?:\. First domain to be deleted: (?<deletionDomain>\S+) on (?<deletionDate>\S+?))?\.?$/;
+
+/**
+ * How the webhook `Signature` header encodes HMAC-SHA256(shared key, raw body). Sources disagree
+ * (providers/realtime-register.md, "Webhook signature", revision 2): the docs' prose says "Base64-encoded" HMAC; the
+ * docs' own worked example (key `EXAMPLE_KEY`, body `{"payload": "examplePayload"}`) gives the hex digest
+ * `99928fae…bd49` and a "Base64" value that decodes to that hex TEXT with a leading space, not to the 32 digest
+ * bytes. No public verifier exists, so every reading is accepted (each compared in constant time in webhook.ts):
+ * - `base64-digest`: Base64 of the 32 raw digest bytes (the prose);
+ * - `base64-hex`: Base64 of the lowercase hex text, surrounding whitespace allowed (the worked example);
+ * - `hex`: the bare hex text.
+ */
+export const WEBHOOK_SIGNATURE_READINGS = ['base64-digest', 'base64-hex', 'hex'] as const;
+export type WebhookSignatureReading = (typeof WEBHOOK_SIGNATURE_READINGS)[number];
+
+/** Longest header taken seriously (Base64 of 64 hex characters plus whitespace is under 100). */
+const SIGNATURE_HEADER_MAX = 512;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const HEX_DIGEST = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * The 32-byte digests a `Signature` header may stand for, one per reading that decodes to a digest. Which readings
+ * apply depends only on the header (never on the secret), so the caller's comparisons stay constant time.
+ */
+export function signatureDigestCandidates(header: string): Buffer[] {
+  const value = header.trim();
+  if (value === '' || value.length > SIGNATURE_HEADER_MAX) return [];
+  const candidates: Buffer[] = [];
+  if (HEX_DIGEST.test(value)) candidates.push(Buffer.from(value, 'hex'));
+  if (value.length % 4 === 0 && BASE64.test(value)) {
+    const decoded = Buffer.from(value, 'base64');
+    if (decoded.length === 32) candidates.push(decoded);
+    const text = decoded.toString('latin1').trim();
+    if (HEX_DIGEST.test(text)) candidates.push(Buffer.from(text, 'hex'));
+  }
+  return candidates;
+}
+
+/** A header value in one reading, for the simulator's mirror of this list and for tests. `base64-hex` follows the
+ * docs' example exactly: a space before the hex text. */
+export function encodeSignature(digest: Buffer, reading: WebhookSignatureReading): string {
+  if (reading === 'base64-digest') return digest.toString('base64');
+  if (reading === 'hex') return digest.toString('hex');
+  return Buffer.from(` ${digest.toString('hex')}`, 'latin1').toString('base64');
+}
+
+/**
+ * Which notifications name a contact in `processIdentifier`: those whose `processType` is a contact process. The
+ * realtimeregister-ts SDK types `processType` as a free string; the values seen in its models are entity names
+ * (`contact`, `domain`, ...), so a type that is, or starts with, "contact" (any case) counts. A domain process
+ * carries the domain name there (e.g. `example.de`), which also fits the handle rule and must never be taken for one.
+ */
+export function isContactProcess(processType: string | null | undefined): boolean {
+  return typeof processType === 'string' && processType.trim().toLowerCase().startsWith(DENIC_NOTIFICATION.processType);
+}
+
+/**
+ * The validation categories sent to `POST .../contacts/{handle}/validate` to re-send the holder's email validation
+ * (the DENIC EMAIL claim). The endpoint and its body `{"categories": [...]}` are documented (realtimeregister-ts
+ * ContactApi.validate, realtimeregister/skills contacts.md); the category names come from
+ * `GET /v2/validation/categories` and are not published, so the name is assumed. Correct it here once an account's
+ * category list is known.
+ */
+export const EMAIL_VALIDATION_CATEGORIES = ['General'] as const;

@@ -6,9 +6,12 @@ import { isRtrHandle } from '../../domain/handles.js';
 import type { ProviderClientDeps } from '../client-deps.js';
 import type { UpstreamMethod, UpstreamRequest, UpstreamResponse } from '../http.js';
 import { LIST_LIMIT_MAX, PROCESS_ID_HEADER } from './assumptions.js';
-import { rtrError, unreadableAnswer } from './errors.js';
-import type { ContactChanges } from './map.js';
+import { realtimeRegisterMetrics } from '../../observability/realtime-register-metrics.js';
+import { EMAIL_VALIDATION_CATEGORIES } from './assumptions.js';
+import { isNoSuchObject, rtrError, unreadableAnswer } from './errors.js';
+import type { ContactChanges, UnknownValueReporter } from './map.js';
 import { contactCreateBody, contactFromWire, contactUpdateBody } from './map.js';
+import { processStateFromWire, type RtrProcessState } from './processes.js';
 import type { RtrNotification, RtrPollResult } from './notification.js';
 import type { RtrContact, RtrPage } from './wire.js';
 
@@ -58,10 +61,22 @@ export interface NotificationListPage {
  * gateway's domain shapes; non-2xx answers become domain errors (errors.ts).
  */
 export class RealtimeRegisterClient {
+  /** Unknown values already logged (each once per process); every occurrence is counted. */
+  private readonly reportedUnknown = new Set<string>();
+
   constructor(
     readonly config: RealtimeRegisterConfig,
     private readonly deps: ProviderClientDeps,
   ) {}
+
+  /** Logs a value outside the vocabulary once, counts it every time: the read goes on without it. */
+  private readonly onUnknown: UnknownValueReporter = (field, value) => {
+    if (this.deps.metrics) realtimeRegisterMetrics(this.deps.metrics.registry).unknownValues.inc({ field });
+    const key = `${field}:${value.slice(0, 64)}`;
+    if (this.reportedUnknown.has(key) || this.reportedUnknown.size >= 1_000) return;
+    this.reportedUnknown.add(key);
+    this.deps.logger.warn({ field, value: value.slice(0, 64) }, 'Realtime Register sent a stored verification value outside the published vocabulary; leaving that item out');
+  };
 
   /** The customer calls use when none is given (REALTIME_REGISTER_CUSTOMER). */
   get defaultCustomer(): string {
@@ -72,9 +87,10 @@ export class RealtimeRegisterClient {
   async getContact(handle: string, options: RtrCallOptions = {}): Promise<Contact | null> {
     const customer = this.customerOf(options);
     const response = await this.call('contacts.get', 'GET', this.contactPath(customer, handle), options);
-    if (response.status === 404) return null;
+    // Either vocabulary: ObjectDoesNotExist with 400 (errors page) or 404 (API spec), or a bare 404.
+    if (isNoSuchObject(response)) return null;
     const wire = this.json<RtrContact>(response, 'contacts.get');
-    return contactFromWire(wire, customer);
+    return contactFromWire(wire, customer, this.onUnknown);
   }
 
   /** One list call; with `handles`, the contacts among them that exist (any order). */
@@ -98,7 +114,7 @@ export class RealtimeRegisterClient {
       },
     });
     const page = this.page<RtrContact>(response, 'contacts.list');
-    return { ...page.pagination, total: page.pagination.total ?? null, contacts: page.entities.map((wire) => contactFromWire(wire, customer)) };
+    return { ...page.pagination, total: page.pagination.total ?? null, contacts: page.entities.map((wire) => contactFromWire(wire, customer, this.onUnknown)) };
   }
 
   /** POST .../contacts/{handle}. Throws Conflict when the handle is taken. */
@@ -115,6 +131,33 @@ export class RealtimeRegisterClient {
     const body = JSON.stringify(contactUpdateBody(changes));
     const response = await this.call('contacts.update', 'POST', `${this.contactPath(customer, handle)}/update`, options, { body });
     return this.writeResult(response, 'contacts.update', changes.verifications ? ['verifications'] : []);
+  }
+
+  /**
+   * POST .../contacts/{handle}/validate with `{"categories": [...]}`: starts validating the contact or, while one is
+   * active, sends the holder a reminder (realtimeregister-ts ContactApi.validate). The categories are an assumption
+   * (assumptions.ts, EMAIL_VALIDATION_CATEGORIES). Not retried: a retry could send the holder a second email.
+   */
+  async validateContact(handle: string, options: RtrCallOptions = {}): Promise<RtrWriteResult> {
+    const customer = this.customerOf(options);
+    const body = JSON.stringify({ categories: [...EMAIL_VALIDATION_CATEGORIES] });
+    const response = await this.call('contacts.validate', 'POST', `${this.contactPath(customer, handle)}/validate`, options, { body });
+    return this.writeResult(response, 'contacts.validate', []);
+  }
+
+  /**
+   * GET /v2/processes/{processId}: where an asynchronous (202) write stands. Null when RTR has no such process
+   * (either vocabulary's "no such object"), so a follower can end instead of asking forever.
+   */
+  async getProcess(processId: string, options: RtrCallOptions = {}): Promise<RtrProcessState | null> {
+    if (!/^\d{1,20}$/.test(processId)) {
+      throw new InputRejected([problem(['processId'], 'INVALID_FORMAT', 'processId must be the number Realtime Register gave the process.')]);
+    }
+    const response = await this.call('processes.get', 'GET', `/v2/processes/${processId}`, options);
+    if (isNoSuchObject(response)) return null;
+    const state = processStateFromWire(this.json<unknown>(response, 'processes.get'));
+    if (!state) throw unreadableAnswer('processes.get', response.status);
+    return state;
   }
 
   /** The oldest unacknowledged notification (the same one until acked) and how many are waiting. */

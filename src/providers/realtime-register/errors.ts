@@ -7,9 +7,27 @@ import type { RtrErrorBody } from './wire.js';
 
 const PROVIDER = 'REALTIME_REGISTER';
 
-/** Error types that mean "your input is wrong" (providers/realtime-register.md, "Errors and limits"; SDK Api.ts). */
-const INPUT_TYPES = new Set(['ValidationError', 'ConstraintViolationException', 'UnrecognizedPropertyException']);
-const RATE_LIMIT_TYPES = new Set(['RateLimitExceeded', 'AuthenticationRatelimitedError']);
+/**
+ * Two public error lists disagree (providers/realtime-register.md, "Errors and limits", revision 2): RTR's errors page
+ * (`ObjectDoesNotExist` 400, `ObjectExists` 400, `AuthenticationError` 401, `AuthorizationError` 403,
+ * `TooManyRequests` 429, ...) and the vendor's API spec in realtimeregister/skills (`ObjectDoesNotExist` 404,
+ * `ObjectExists` 409, `AuthenticationFailed`, `AuthorizationFailed`, `RateLimitExceeded`, ...). The official TS SDK
+ * (src/Exceptions.ts) adds `ContactUpdateValidationError` with an `errors` map. So the HTTP status decides first and
+ * the type only tells the 400s apart; every name of either list is known here.
+ */
+const NOT_FOUND_TYPES = new Set(['ObjectDoesNotExist', 'NotFound']);
+const EXISTS_TYPES = new Set(['ObjectExists']);
+const INPUT_TYPES = new Set([
+  'ValidationError',
+  'ConstraintViolationException',
+  'UnrecognizedPropertyException',
+  'InvalidMessage',
+  'InvalidParameter',
+  'ContactUpdateValidationError',
+]);
+const AUTH_TYPES = new Set(['AuthenticationFailed', 'AuthenticationError']);
+const FORBIDDEN_TYPES = new Set(['AuthorizationFailed', 'AuthorizationError']);
+const RATE_LIMIT_TYPES = new Set(['RateLimitExceeded', 'TooManyRequests', 'AuthenticationRatelimitedError']);
 
 export interface ErrorContext {
   /** Names the call in messages, e.g. contacts.update. */
@@ -21,39 +39,31 @@ export interface ErrorContext {
 }
 
 /**
- * The domain error for a non-2xx answer: InputRejected (validation, with violations as field paths), NotFound,
- * Conflict, or ProviderFailure (auth, rate limit, maintenance window, server errors; retryable where a later try may
- * succeed). Messages carry no credentials and no upstream body beyond the provider's error type and text.
+ * The domain error for a non-2xx answer: InputRejected (validation, with violations or the `errors` map as field
+ * paths), NotFound, Conflict, or ProviderFailure (auth, rate limit, maintenance window, server errors; retryable
+ * where a later try may succeed). Messages carry no credentials and no upstream body beyond the provider's error type
+ * and text.
  */
 export function rtrError(response: UpstreamResponse, context: ErrorContext): Error {
   const body = parseErrorBody(response.body);
-  const type = body.type ?? null;
+  const type = typeof body.type === 'string' ? body.type : null;
   const { status } = response;
   const now = context.now ?? Date.now();
   const fail = (message: string, details: Omit<ConstructorParameters<typeof ProviderFailure>[2], 'code' | 'httpStatus'>) =>
     new ProviderFailure(PROVIDER, message, { ...details, code: type, httpStatus: status });
+  const is = (types: Set<string>) => type !== null && types.has(type);
 
-  if (type === 'ProviderUnavailable') return maintenance(body, status, now);
-  if (status === 429 || (type && RATE_LIMIT_TYPES.has(type))) {
-    // No Retry-After is documented; honour it when sent, else the caller backs off on its own.
-    return fail(`Realtime Register rate-limited ${context.operation}; try again later.`, {
-      kind: 'RATE_LIMITED',
-      retryable: true,
-      retryAfterSeconds: retryAfterSeconds(response, now),
-    });
-  }
-  if (status === 401 || type === 'AuthenticationFailed' || type === 'AuthenticationError') {
-    return fail('Realtime Register rejected the API key.', { kind: 'AUTH', retryable: false });
-  }
-  if (status === 403 || type === 'AuthorizationFailed') {
+  if (status === 401) return fail('Realtime Register rejected the API key.', { kind: 'AUTH', retryable: false });
+  if (status === 403) {
     return fail(`The Realtime Register API user may not call ${context.operation} (writing verifications needs the CONTACT_VERIFICATION permission).`, {
       kind: 'AUTH',
       retryable: false,
     });
   }
-  if (status === 404 || type === 'ObjectDoesNotExist') return new NotFound(PROVIDER, body.message || 'Realtime Register has no such object.');
-  if (status === 409 || type === 'ObjectExists') return new Conflict(PROVIDER, body.message || 'The object already exists at Realtime Register.');
-  if (type && INPUT_TYPES.has(type)) return inputRejected(body, context.inputPath ?? []);
+  if (status === 404) return new NotFound(PROVIDER, body.message || 'Realtime Register has no such object.');
+  if (status === 409) return new Conflict(PROVIDER, body.message || 'The object already exists at Realtime Register.');
+  if (status === 429) return rateLimited(context.operation);
+  if (type === 'ProviderUnavailable') return maintenance(body, status, now);
   if (status >= 500) {
     const overloaded = status === 502 || status === 503 || status === 504;
     return fail(`Realtime Register failed ${context.operation} (HTTP ${status}${type ? `, ${type}` : ''}).`, {
@@ -62,7 +72,31 @@ export function rtrError(response: UpstreamResponse, context: ErrorContext): Err
       retryAfterSeconds: retryAfterSeconds(response, now),
     });
   }
+  // A 400 (or another 4xx): the type tells which.
+  if (is(NOT_FOUND_TYPES)) return new NotFound(PROVIDER, body.message || 'Realtime Register has no such object.');
+  if (is(EXISTS_TYPES)) return new Conflict(PROVIDER, body.message || 'The object already exists at Realtime Register.');
+  if (is(INPUT_TYPES)) return inputRejected(body, context.inputPath ?? []);
+  if (is(AUTH_TYPES)) return fail('Realtime Register rejected the API key.', { kind: 'AUTH', retryable: false });
+  if (is(FORBIDDEN_TYPES)) return fail(`The Realtime Register API user may not call ${context.operation}.`, { kind: 'AUTH', retryable: false });
+  if (is(RATE_LIMIT_TYPES)) return rateLimited(context.operation);
   return fail(`Realtime Register refused ${context.operation} (HTTP ${status}${type ? `, ${type}` : ''}).`, { kind: 'ERROR', retryable: false });
+
+  function rateLimited(operation: string): ProviderFailure {
+    // No Retry-After is documented; honour it when sent, else the caller backs off on its own.
+    return fail(`Realtime Register rate-limited ${operation}; try again later.`, {
+      kind: 'RATE_LIMITED',
+      retryable: true,
+      retryAfterSeconds: retryAfterSeconds(response, now),
+    });
+  }
+}
+
+/** True for "no such object" in either vocabulary (400 or 404 with ObjectDoesNotExist, or a bare 404). */
+export function isNoSuchObject(response: UpstreamResponse): boolean {
+  if (response.status === 404) return true;
+  if (response.status !== 400) return false;
+  const type = parseErrorBody(response.body).type;
+  return typeof type === 'string' && NOT_FOUND_TYPES.has(type);
 }
 
 /** A 2xx whose body is not what the API documents (cut off, or an HTML page from a proxy). */
@@ -74,15 +108,31 @@ export function unreadableAnswer(operation: string, status: number): ProviderFai
   });
 }
 
+/** Field errors from `violations` (ConstraintViolationException) or the `errors` map (ContactUpdateValidationError). */
 function inputRejected(body: RtrErrorBody, fallbackPath: string[]): InputRejected {
-  const violations = Array.isArray(body.violations) ? body.violations : [];
-  const problems = violations.length
-    ? violations.map((violation) => {
-        const path = violationPath(violation.field);
-        return problem(path.length ? path : fallbackPath, 'INVALID_VALUE', `Realtime Register: ${violation.message ?? 'invalid value'}`);
+  const entries: { field: string | undefined; message: string | undefined }[] = [];
+  if (Array.isArray(body.violations)) {
+    for (const violation of body.violations.slice(0, MAX_FIELD_ERRORS)) {
+      if (typeof violation === 'object' && violation !== null) entries.push({ field: textOf(violation.field), message: textOf(violation.message) });
+    }
+  }
+  if (typeof body.errors === 'object' && body.errors !== null && !Array.isArray(body.errors)) {
+    for (const [field, message] of Object.entries(body.errors).slice(0, MAX_FIELD_ERRORS)) entries.push({ field, message: textOf(message) });
+  }
+  const problems = entries.length
+    ? entries.map(({ field, message }) => {
+        const path = violationPath(field);
+        return problem(path.length ? path : fallbackPath, 'INVALID_VALUE', `Realtime Register: ${message ?? 'invalid value'}`);
       })
-    : [problem(fallbackPath, 'INVALID_VALUE', `Realtime Register: ${body.message ?? 'the input was rejected'}`)];
+    : [problem(fallbackPath, 'INVALID_VALUE', `Realtime Register: ${textOf(body.message) ?? 'the input was rejected'}`)];
   return new InputRejected(problems);
+}
+
+/** Field errors taken from one answer: a broken or hostile body cannot make the result unbounded. */
+const MAX_FIELD_ERRORS = 50;
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value.slice(0, 500) : undefined;
 }
 
 /** Maintenance: retry once the announced window ends. */

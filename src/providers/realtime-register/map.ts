@@ -1,6 +1,5 @@
 import type { Contact, ContactDraft } from '../../domain/contact.js';
 import { toUtcIso } from '../../domain/dates.js';
-import { UnknownProviderValue } from '../../domain/status-mapping.js';
 import type { ContactVerification, ContactVerificationDraft, VerificationClaim, VerificationMethod, VerificationProof } from '../../domain/verification.js';
 import { VERIFICATION_CLAIMS, VERIFICATION_METHODS, VERIFICATION_PROOFS } from '../../domain/verification.js';
 import type { RtrContact, RtrContactCreateBody, RtrContactUpdateBody, RtrVerification } from './wire.js';
@@ -10,8 +9,15 @@ export type ContactChanges = Partial<Omit<ContactDraft, 'handle' | 'customer' | 
   verifications?: ContactVerification[];
 };
 
-/** A provider contact in the gateway's shape; `customer` is the one asked for when the body does not name it. */
-export function contactFromWire(wire: RtrContact, customer: string): Contact {
+/** Told about every stored value outside the published vocabulary (e.g. a proof RTR added later). */
+export type UnknownValueReporter = (field: 'method' | 'proof' | 'claim' | 'verificationDate', value: string) => void;
+
+/**
+ * A provider contact in the gateway's shape; `customer` is the one asked for when the body does not name it. Stored
+ * verifications with a value outside the published vocabulary never fail the read: an unknown claim is left out of
+ * its item, an item with an unknown method or proof (or no usable claim or date) is left out, each reported.
+ */
+export function contactFromWire(wire: RtrContact, customer: string, onUnknown: UnknownValueReporter = () => {}): Contact {
   return {
     provider: 'REALTIME_REGISTER',
     customer: wire.customer || customer,
@@ -27,21 +33,34 @@ export function contactFromWire(wire: RtrContact, customer: string): Contact {
     country: wire.country ?? null,
     createdAt: toUtcIso(wire.createdDate) ?? null,
     updatedAt: toUtcIso(wire.updatedDate) ?? null,
-    verifications: (wire.verifications ?? []).map(verificationFromWire),
+    verifications: (Array.isArray(wire.verifications) ? wire.verifications : []).flatMap((item) => {
+      const known = knownVerification(item, onUnknown);
+      return known ? [known] : [];
+    }),
   };
 }
 
-/** A stored verification; a value outside the published vocabulary is contract drift and is surfaced, not guessed. */
-export function verificationFromWire(item: RtrVerification): ContactVerification {
+/** A stored verification in the domain vocabulary, or null (reported) when it cannot be one. */
+export function knownVerification(item: RtrVerification, onUnknown: UnknownValueReporter): ContactVerification | null {
+  if (typeof item !== 'object' || item === null) return null;
   const verifiedAt = toUtcIso(item.verificationDate);
-  if (!verifiedAt) throw new UnknownProviderValue('Realtime Register verificationDate', String(item.verificationDate));
-  return {
-    verifiedAt,
-    externalId: item.externalId,
-    method: known(VERIFICATION_METHODS, item.method, 'verification method'),
-    proof: known(VERIFICATION_PROOFS, item.proof, 'verification proof'),
-    claims: item.claims.map((claim) => known(VERIFICATION_CLAIMS, claim, 'verification claim')),
-  };
+  const method = oneOf(VERIFICATION_METHODS, item.method);
+  const proof = oneOf(VERIFICATION_PROOFS, item.proof);
+  const rawClaims = Array.isArray(item.claims) ? item.claims : [];
+  const claims = rawClaims.flatMap((claim) => {
+    const value = oneOf(VERIFICATION_CLAIMS, claim);
+    if (!value) onUnknown('claim', String(claim));
+    return value ? [value] : [];
+  });
+  if (!verifiedAt) onUnknown('verificationDate', String(item.verificationDate));
+  if (!method) onUnknown('method', String(item.method));
+  if (!proof) onUnknown('proof', String(item.proof));
+  if (!verifiedAt || !method || !proof || claims.length === 0) return null;
+  return { verifiedAt, externalId: String(item.externalId ?? ''), method, proof, claims };
+}
+
+function oneOf<T extends string>(values: readonly T[], value: unknown): T | null {
+  return typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : null;
 }
 
 export function verificationToWire(item: ContactVerification): RtrVerification {
@@ -130,11 +149,6 @@ export function violationPath(field: string | undefined): string[] {
 export function wireDate(value: string): string {
   const iso = toUtcIso(value) ?? value;
   return iso.replace(/\.000Z$/, 'Z');
-}
-
-function known<T extends string>(values: readonly T[], value: string, what: string): T {
-  if ((values as readonly string[]).includes(value)) return value as T;
-  throw new UnknownProviderValue(`Realtime Register ${what}`, value);
 }
 
 function compact<T extends Record<string, unknown>>(value: T): T {

@@ -66,6 +66,8 @@ export interface RtrErrorBody {
   message?: string;
   /** ConstraintViolationException. */
   violations?: RtrViolation[];
+  /** ContactUpdateValidationError (realtimeregister-ts src/Exceptions.ts): field -> message. */
+  errors?: Record<string, string>;
   /** ProviderUnavailable: the maintenance window. */
   startDate?: string;
   endDate?: string;

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Services } from '../services/index.js';
+import { StoreUnavailable } from '../store/index.js';
+import type { Authenticate } from './principal.js';
+import { sendJson } from './send-json.js';
+
+/** Where operators list what the gateway quarantined. */
+export const QUARANTINE_PATH = '/operator/quarantine';
+
+/** Entries one call returns at most. */
+const MAX_LIMIT = 1_000;
+
+/**
+ * GET /operator/quarantine?limit=50: deliveries the gateway accepted but could not use (Realtime Register webhook
+ * bodies and queue items that were not notifications), newest first, for an operator to look at or replay. An HTTP
+ * route rather than a GraphQL field: it is an operator's tool over raw provider bytes, not part of the public
+ * contract frontends build on. Needs the same key as the event log (`events:read`): quarantined items are
+ * undelivered events.
+ */
+export async function serveQuarantine(req: IncomingMessage, res: ServerResponse, options: { authenticate: Authenticate; services: () => Services }): Promise<void> {
+  if (req.method !== 'GET') {
+    sendJson(res, 405, { error: 'Use GET.' }, { allow: 'GET' });
+    return;
+  }
+  let scopes: ReadonlySet<string>;
+  try {
+    scopes = (await options.authenticate(req.headers.authorization)).scopes;
+  } catch {
+    sendJson(res, 401, { error: 'Send an API key with the events:read scope as "Authorization: Bearer <key>".' }, { 'www-authenticate': 'Bearer' });
+    return;
+  }
+  if (!scopes.has('events:read')) {
+    sendJson(res, 403, { error: 'The quarantine needs the events:read scope.' });
+    return;
+  }
+  const raw = new URL(req.url ?? '/', 'http://gateway').searchParams.get('limit') ?? '50';
+  const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) {
+    sendJson(res, 400, { error: `limit must be a whole number from 1 to ${MAX_LIMIT}.` });
+    return;
+  }
+  try {
+    const entries = await options.services().verificationRequests.quarantined(limit);
+    sendJson(res, 200, { count: entries.length, entries });
+  } catch (error) {
+    if (!(error instanceof StoreUnavailable)) throw error;
+    sendJson(res, 503, { error: 'The quarantine cannot be read right now.' }, { 'retry-after': '5' });
+  }
+}

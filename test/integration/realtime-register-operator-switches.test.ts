@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRealtimeRegisterBody } from '../../src/providers/realtime-register/webhook.js';
+import { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { denicNotification, eventually, freshNotificationId } from './events-support.js';
+
+/** What an operator switches: the account-wide queue left to another consumer, and Basic auth on the webhook. */
+
+describe('REALTIME_REGISTER_POLL=off', () => {
+  let simulator: RealtimeRegisterSimulator;
+  let gateway: TestGateway | null = null;
+
+  beforeAll(async () => {
+    simulator = new RealtimeRegisterSimulator({ gatewayUrl: () => gateway?.url ?? null, seedDenicRequests: 2, contactCount: 20 });
+    await simulator.start();
+    const { baseUrl, apiKey, customer, webhookSecret } = simulator.endpoint();
+    gateway = await startTestGateway({
+      env: {
+        REALTIME_REGISTER_API_KEY: apiKey,
+        REALTIME_REGISTER_CUSTOMER: customer,
+        REALTIME_REGISTER_BASE_URL: baseUrl,
+        REALTIME_REGISTER_WEBHOOK_SECRET: webhookSecret,
+        REALTIME_REGISTER_POLL: 'off',
+        REALTIME_REGISTER_POLL_INTERVAL_MS: '20',
+        GATEWAY_API_KEYS: 'ops=ops-key-12345:*',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await simulator?.stop();
+  });
+
+  it('never reads (or acks) the queue, says so at start, and still takes every webhook', async () => {
+    // The two queued requests arrive by webhook only.
+    await eventually(async () => (await gateway!.services.verificationRequests.list(null, {})).totalCount === 2);
+    expect(await gateway!.services.verificationRequests.pollNotifications()).toBe(0);
+    expect(simulator.server.count('/v2/customers/sandbox/notifications')).toBe(0);
+    expect(simulator.notifications.notifications().every((notification) => !notification.acknowledgeDate)).toBe(true);
+    expect(gateway!.logs()).toContain('REALTIME_REGISTER_POLL is off');
+  });
+});
+
+describe('REALTIME_REGISTER_WEBHOOK_BASIC', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    // In the sandbox the simulator's Basic credentials become the gateway's, like the webhook secret.
+    gateway = await startTestGateway({ gateway: { sandbox: { realtimeRegister: { webhookBasic: 'rtr-push:s3cret:pass', seedDenicRequests: 1 } } } });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('takes the simulator\'s pushes, which carry both the signature and the Basic credentials', async () => {
+    await eventually(async () => (await gateway.services.verificationRequests.list(null, {})).totalCount === 1);
+    expect(gateway.sandbox!.realtimeRegister.deliveries.map((delivery) => delivery.status)).toEqual([200]);
+  });
+
+  it('refuses a correctly signed delivery without the Basic credentials, storing nothing', async () => {
+    const body = JSON.stringify(denicNotification(freshNotificationId(), 'h-no-basic'));
+    const signature = signRealtimeRegisterBody(gateway.sandbox!.realtimeRegister.endpoint().webhookSecret, body);
+    const refused = await fetch(`${gateway.url}/webhooks/realtime-register`, { method: 'POST', headers: { signature }, body });
+    expect(refused.status).toBe(401);
+    const wrong = await fetch(`${gateway.url}/webhooks/realtime-register`, {
+      method: 'POST',
+      headers: { signature, authorization: `Basic ${Buffer.from('rtr-push:guess').toString('base64')}` },
+      body,
+    });
+    expect(wrong.status).toBe(401);
+    expect((await gateway.services.verificationRequests.list({ contactHandle: 'h-no-basic' }, {})).totalCount).toBe(0);
+  });
+});
