@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { checkVerifications } from '../domain/check-verifications.js';
 import type { Contact, ContactDraft, ContactKey } from '../domain/contact.js';
 import { contactKeyString } from '../domain/contact.js';
-import { InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
+import { InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
 import { isRtrHandle } from '../domain/handles.js';
@@ -13,8 +14,12 @@ import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
 import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
 import { contactFromDraft, verificationFromDraft } from '../providers/realtime-register/map.js';
 import { contactDraftProblems, handleProblems } from '../providers/realtime-register/validate.js';
+import { StoreUnavailable } from '../store/index.js';
 import type { ContactSource } from './contact-sources.js';
 import type { ServiceDeps } from './deps.js';
+import type { OutboxService } from './outbox.js';
+import { appendEventEffect, markRequestSubmittedEffect } from './outbox-effects.js';
+import { assertStoreWritable } from './store-guard.js';
 import { ReadThrough } from './read-through.js';
 import type { RequestScope } from './request-scope.js';
 import type { VerificationRequestService } from './verification-requests.js';
@@ -34,6 +39,8 @@ export interface SubmitVerificationResult {
   async: boolean;
   processId: string | null;
   request: VerificationRequest | null;
+  /** True when the request's new status and the VERIFICATION_SUBMITTED event wait in the outbox (the store was down). */
+  eventPending: boolean;
 }
 
 export interface CreateContactResult {
@@ -54,14 +61,16 @@ export interface ContactService {
    * error where its lookup failed (one failing provider does not fail the other providers' keys in the batch).
    */
   load(keys: readonly ContactKey[], scope: RequestScope): Promise<(Contact | null | Error)[]>;
-  /** Throws InputRejected, Conflict or ProviderFailure. */
+  /** Throws InputRejected, Conflict, ProviderFailure or Unavailable (the store is down: nothing sent). */
   create(input: ContactDraft, scope: RequestScope): Promise<CreateContactResult>;
-  /** Throws InputRejected, NotFound or ProviderFailure. */
+  /** Throws InputRejected, NotFound, ProviderFailure or Unavailable (the store is down: nothing sent). */
   submitVerification(input: SubmitVerificationInput, scope: RequestScope): Promise<SubmitVerificationResult>;
 }
 
 export interface ContactServiceDeps extends ServiceDeps {
   verificationRequests: VerificationRequestService;
+  /** Where the records of accepted writes wait when the store cannot take them at once. */
+  outbox: OutboxService;
   /** Lookups for Openprovider and Domain Name API contacts, provided by the email-verification capability. */
   contactSources?: Partial<Record<Provider, ContactSource>>;
 }
@@ -125,33 +134,6 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     return { request, problems: [] };
   };
 
-  /** After the provider accepted the evidence: the request becomes SUBMITTED. Failing that is logged, not fatal. */
-  const markSubmitted = async (request: VerificationRequest, scope: RequestScope): Promise<VerificationRequest> => {
-    try {
-      return (await deps.verificationRequests.markSubmitted(request.id)) ?? request;
-    } catch (error) {
-      scope.logger.error({ err: error, requestId: scope.requestId, verificationRequest: request.id }, 'evidence accepted but the request could not be marked SUBMITTED');
-      return request;
-    }
-  };
-
-  /** VERIFICATION_SUBMITTED for subscribers; the write already happened, so a log failure is logged, not thrown. */
-  const recordSubmitted = async (key: ContactKey, verifications: ContactVerification[], request: VerificationRequest | null, scope: RequestScope) => {
-    try {
-      await deps.events.record({
-        type: 'VERIFICATION_SUBMITTED',
-        provider: 'REALTIME_REGISTER',
-        occurredAt: new Date().toISOString(),
-        contactHandle: key.handle,
-        customer: key.customer,
-        verifications,
-        request,
-      });
-    } catch (error) {
-      scope.logger.error({ err: error, handle: key.handle }, 'evidence accepted but the VERIFICATION_SUBMITTED event could not be recorded');
-    }
-  };
-
   return {
     keyFor(provider, handle, customer) {
       if (provider === 'VERIFF') throw new InputRejected([problem(['provider'], 'NOT_ALLOWED', 'Veriff has no contacts.')]);
@@ -205,6 +187,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const client = realtimeRegister();
       const problems = contactDraftProblems(input);
       if (problems.length) throw new InputRejected(problems);
+      await assertStoreWritable(deps.stores);
       const customer = input.customer ?? client.defaultCustomer;
       try {
         const result = await client.createContact({ ...input, customer }, { customer, requestId: scope.requestId });
@@ -221,18 +204,34 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const client = realtimeRegister();
       const customer = input.customer ?? client.defaultCustomer;
       const problems = handleProblems(input.handle, input.customer);
-      const { request, problems: requestProblems } = await requestFor(input, customer);
+      const { request, problems: requestProblems } = await requestFor(input, customer).catch((error: unknown) => {
+        if (error instanceof StoreUnavailable) throw new Unavailable();
+        throw error;
+      });
       const required: VerificationClaim[] = request?.claims ?? [];
       problems.push(...requestProblems, ...checkVerifications(input.verifications, required).problems);
       if (problems.length) throw new InputRejected(problems);
+      await assertStoreWritable(deps.stores);
 
       const verifications = input.verifications.map(verificationFromDraft);
       const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId });
       const key: ContactKey = { provider: 'REALTIME_REGISTER', customer, handle: input.handle };
       await contacts.invalidate(contactKeyString(key));
-      const submitted = request ? await markSubmitted(request, scope) : null;
-      await recordSubmitted(key, verifications, submitted, scope);
-      return { contact: null, key, async: result.async, processId: result.processId, request: submitted };
+      // Accepted upstream: from here on nothing may be lost. The request's new status and the event go through the
+      // outbox, which stores them now or, if the store just went away, keeps them and retries until stored.
+      const submitted: VerificationRequest | null = request && { ...request, status: 'SUBMITTED', submittedAt: request.submittedAt ?? new Date().toISOString() };
+      const { pending } = await deps.outbox.settle(
+        `submitContactVerification ${input.handle}`,
+        [
+          ...(request ? [markRequestSubmittedEffect(request.id)] : []),
+          appendEventEffect(
+            { type: 'VERIFICATION_SUBMITTED', provider: 'REALTIME_REGISTER', occurredAt: new Date().toISOString(), contactHandle: key.handle, customer: key.customer, verifications, request: submitted },
+            `mutation:${randomUUID()}`,
+          ),
+        ],
+        scope.logger,
+      );
+      return { contact: null, key, async: result.async, processId: result.processId, request: submitted, eventPending: pending };
     },
   };
 }
