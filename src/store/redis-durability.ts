@@ -95,6 +95,7 @@ export class RedisDurabilityWatch {
     try {
       await this.checkPersistence(reason);
       await this.checkMarker();
+      this.options.logger.debug({ reason }, 'redis durability checked');
     } catch (error) {
       this.options.logger.debug({ error: (error as Error).message }, 'redis durability check failed; retrying later');
     }
