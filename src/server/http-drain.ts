@@ -80,6 +80,8 @@ export function createHttpDrain(server: Server): HttpDrain {
       await waitUntil(() => sockets.size === 0, idleMs);
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
+      // The listener is already closed; http's own close() still stops its connection-checking timer.
+      server.close();
     },
     connections: () => sockets.size,
   };
