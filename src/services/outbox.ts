@@ -148,7 +148,8 @@ export function createOutboxService(options: OutboxServiceOptions): OutboxServic
       stored(item);
       done++;
     }
-    metrics.outboxPending.set({ queue: 'shared' }, await shared.size());
+    // An empty peek is the common case: no second round trip to count nothing.
+    metrics.outboxPending.set({ queue: 'shared' }, queued.length === 0 ? 0 : await shared.size());
     return done;
   };
 
