@@ -8,7 +8,7 @@ import { problem } from '../domain/field-problem.js';
 import { isRtrHandle } from '../domain/handles.js';
 import type { Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
-import type { ContactVerification, ContactVerificationDraft, VerificationClaim } from '../domain/verification.js';
+import type { ContactVerificationDraft, VerificationClaim } from '../domain/verification.js';
 import type { VerificationRequest } from '../domain/verification-request.js';
 import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
 import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
