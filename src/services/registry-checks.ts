@@ -94,7 +94,8 @@ export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxS
       answer.decision,
     );
     // The check (and, decided in sync mode, its event) must not be lost now that Veriff has the session: the outbox
-    // stores them, or keeps them until the store is back. A decision webhook arriving first stores a kept check before it looks (see knownCheck).
+    // stores them, or keeps them until the store is back. A decision webhook arriving meanwhile stores a kept check
+    // before it looks (see knownCheck).
     const decided = check.status !== 'PENDING';
     const { pending } = await deps.outbox.settle(
       `validateRegistry ${check.id}`,
