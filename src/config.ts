@@ -133,6 +133,13 @@ export interface Config {
   mode: GatewayMode;
   /** One URL for a single Redis, several for the nodes of a Redis Cluster. Empty: everything in memory. */
   redisUrls: string[];
+  /**
+   * OUTBOX_SPOOL_DIR: where records of accepted writes wait on disk while Redis is unreachable (replayed by the next
+   * gateway started on the same directory). Default `var/outbox` in live mode; null (memory only) in sandbox mode unless set.
+   */
+  outboxSpoolDir: string | null;
+  /** OUTBOX_RETRY_INTERVAL_MS, default 1000: how often kept outbox items are retried. */
+  outboxRetryIntervalMs: number;
   apiKeys: ApiKeyGrant[];
   /** Null when neither GATEWAY_JWT_SECRET nor GATEWAY_JWKS_URL is set. */
   jwt: JwtConfig | null;
@@ -181,6 +188,9 @@ export const PRODUCTION_URLS = {
   veriffSync: 'https://sync-api.veriff.me',
 } as const;
 
+/** Relative to the working directory; mount it on a volume where containers are replaced. */
+export const DEFAULT_OUTBOX_SPOOL_DIR = 'var/outbox';
+
 /** A configuration problem, reported as one line and exit code 2. */
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -217,6 +227,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: read('HOST') ?? '127.0.0.1',
     mode,
     redisUrls: parseRedisUrls(read('REDIS_URL')),
+    outboxSpoolDir: read('OUTBOX_SPOOL_DIR') ?? (mode === 'live' ? DEFAULT_OUTBOX_SPOOL_DIR : null),
+    outboxRetryIntervalMs: parseCount('OUTBOX_RETRY_INTERVAL_MS', read('OUTBOX_RETRY_INTERVAL_MS') ?? '1000', 10),
     apiKeys,
     jwt,
     providers,

@@ -13,6 +13,7 @@ import { startSandbox } from './sandbox/index.js';
 import { parseFaults } from './sandbox/faults.js';
 import { DASHBOARD_ASSET_PREFIX, serveDashboard } from './server/dashboard-route.js';
 import { serveReadiness } from './server/health.js';
+import { createHttpDrain } from './server/http-drain.js';
 import { createAuthenticator } from './server/principal.js';
 import { QUARANTINE_PATH, serveQuarantine } from './server/quarantine-route.js';
 import { createGatewayRateLimits } from './server/rate-limits.js';
@@ -44,7 +45,18 @@ export interface GatewayOptions {
   };
   /** Entries the in-memory cache holds (no REDIS_URL). Default 50_000; the bench sets it low to force misses. */
   cacheMaxEntries?: number;
+  /**
+   * On stop(), how long idle kept-alive connections are left for their clients to drop before they are closed (closing
+   * one while a client sends on it resets that request). Default: the server's keep-alive timeout plus 1 s; in-process
+   * tests that stop many gateways set it low.
+   */
+  drainIdleMs?: number;
 }
+
+/** On stop(), how long requests in flight may take to finish: longer than any upstream deadline. */
+const DRAIN_REQUESTS_MS = 30_000;
+/** What a webhook or GraphQL request is told while the gateway starts (Retry-After, in seconds). */
+const STARTING_RETRY_AFTER_SECONDS = '2';
 
 export interface Gateway {
   /** http://host:port once started. */
@@ -82,6 +94,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
 
   const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers });
   const server: Server = createServer((req, res) => {
+    drain.track(res);
     route(req, res).catch((error: unknown) => {
       logger.error({ err: error, path: req.url }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Unexpected error' });
@@ -89,8 +102,17 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     });
   });
 
+  const drain = createHttpDrain(server);
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    // A request that arrives on a kept-alive connection after SIGTERM gets an answer, never a reset.
+    if (drain.draining) return drain.refuse(req, res);
+    // Providers push as soon as the port is open; the services exist only once start() is done. 503 makes them deliver again.
+    if (state === 'starting' && (path?.startsWith('/webhooks/') || path === yoga.graphqlEndpoint)) {
+      logger.info({ path }, 'request while the gateway is starting; answered 503');
+      return sendJson(res, 503, { error: 'The gateway is starting; retry shortly.' }, { 'retry-after': STARTING_RETRY_AFTER_SECONDS });
+    }
     if ((path?.startsWith('/webhooks/') || path === QUARANTINE_PATH) && !(await rateLimits.admitWebhook(req, res))) return;
     switch (path) {
       case '/':
@@ -111,7 +133,6 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         return serveQuarantine(req, res, { authenticate, services: requireServices });
       default:
         if (path?.startsWith(DASHBOARD_ASSET_PREFIX) || path === '/dashboard') return serveDashboard(req, res, path);
-        if (state === 'starting' && path === yoga.graphqlEndpoint) return sendJson(res, 503, { error: 'The gateway is starting.' });
         return void yoga.handle(req, res);
     }
   }
@@ -145,7 +166,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         });
         effective = withSandboxEndpoints(config, sandbox.endpoints());
       }
-      stores = createStores({ redisUrls: config.redisUrls, metrics, logger, cacheMaxEntries: options.cacheMaxEntries });
+      stores = createStores({ redisUrls: config.redisUrls, metrics, logger, cacheMaxEntries: options.cacheMaxEntries, outboxSpoolDir: config.outboxSpoolDir });
       // Commands fail fast while Redis connects (no offline queue), so wait for it; an unreachable Redis still lets
       // the gateway start degraded (reads bypass the cache, webhooks answer 503) and recover when Redis returns.
       if (stores.redis && !(await stores.redis.ready(5_000))) logger.warn('Redis is not reachable yet: starting degraded');
@@ -166,16 +187,14 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     async stop() {
       if (state === 'draining') return;
       state = 'draining';
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      // Stops accepting; requests still arriving on kept-alive connections are answered 503 + Connection: close.
+      drain.begin();
       // Subscriptions end first, with a `complete` over a still-open socket or stream; then the sockets close.
       await services?.events.stop();
       await websocket.close();
       await services?.stop();
-      // Streams that services.stop() just completed leave keep-alive sockets behind; close them as they go idle.
-      const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
-      await closed;
-      clearInterval(closeIdle);
+      // Requests in flight finish; idle kept-alive connections are left for their clients to drop, then closed.
+      await drain.settle({ requestsMs: DRAIN_REQUESTS_MS, idleMs: options.drainIdleMs ?? server.keepAliveTimeout + 1_000 });
       await clients?.close();
       await stores?.close();
       if (!options.sandbox?.existing) await sandbox?.stop();

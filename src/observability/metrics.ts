@@ -21,6 +21,12 @@ export interface GatewayMetrics {
   /** Seconds between an event's occurrence and its append to the log. */
   eventLogLag: Histogram<'source'>;
   webhooks: Counter<'provider' | 'outcome'>;
+  /** Store effects of accepted writes not stored yet: queue local (this instance, spooled) or shared (Redis). */
+  outboxPending: Gauge<'queue'>;
+  /** 1 when Redis keeps what it acknowledges (AOF or snapshots), 0 when it does not or cannot tell. */
+  redisPersistent: Gauge;
+  /** Times this instance found that Redis had lost its data (the start-up marker vanished). */
+  redisDataLoss: Counter;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
@@ -73,5 +79,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
       registers,
     }),
     webhooks: new Counter({ name: 'gateway_webhooks_total', help: 'Webhook deliveries by provider and outcome.', labelNames: ['provider', 'outcome'], registers }),
+    outboxPending: new Gauge({
+      name: 'gateway_outbox_pending',
+      help: 'Store effects of accepted writes waiting in the outbox, by queue (local: this instance and its spool file; shared: Redis).',
+      labelNames: ['queue'],
+      registers,
+    }),
+    redisPersistent: new Gauge({ name: 'gateway_redis_persistent', help: 'Whether Redis keeps what it acknowledges across a restart (1) or not / unknown (0).', registers }),
+    redisDataLoss: new Counter({ name: 'gateway_redis_data_loss_total', help: 'Times Redis was found to have lost its data (the marker written at start vanished).', registers }),
   };
 }

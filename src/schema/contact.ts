@@ -117,6 +117,12 @@ const SubmitContactVerificationSuccess = builder.objectRef<SubmitVerificationRes
     async: t.exposeBoolean('async', { description: 'True when the provider will finish the update asynchronously (HTTP 202).' }),
     processId: t.exposeString('processId', { nullable: true }),
     request: t.field({ type: VerificationRequestRef, nullable: true, resolve: (result) => result.request }),
+    eventPending: t.exposeBoolean('eventPending', {
+      description:
+        'True when the provider accepted the evidence but the gateway\'s store could not take what it records (the ' +
+        'VerificationSubmittedEvent, the request\'s new status) at that moment: they wait in the gateway\'s outbox and are ' +
+        'stored as soon as the store is back, exactly once. False when they are stored.',
+    }),
   }),
 });
 

@@ -82,9 +82,17 @@ const ValidateRegistryInput = builder.inputType('ValidateRegistryInput', {
   }),
 });
 
-const ValidateRegistrySuccess = builder.objectRef<{ registryCheck: RegistryCheck }>('ValidateRegistrySuccess').implement({
+const ValidateRegistrySuccess = builder.objectRef<{ registryCheck: RegistryCheck; eventPending: boolean }>('ValidateRegistrySuccess').implement({
   description: 'The check was accepted; its status is PENDING in webhook mode, decided in sync mode.',
-  fields: (t) => ({ registryCheck: t.field({ type: RegistryCheckRef, resolve: (result) => result.registryCheck }) }),
+  fields: (t) => ({
+    registryCheck: t.field({ type: RegistryCheckRef, resolve: (result) => result.registryCheck }),
+    eventPending: t.exposeBoolean('eventPending', {
+      description:
+        'True when Veriff accepted the check but the gateway\'s store could not take it (nor, decided, its event) at that moment: ' +
+        'they wait in the gateway\'s outbox and are stored as soon as the store is back, exactly once. Until then ' +
+        '`registryCheck(id:)` may not find the check yet.',
+    }),
+  }),
 });
 
 builder.mutationField('validateRegistry', (t) =>
@@ -98,7 +106,7 @@ builder.mutationField('validateRegistry', (t) =>
       union: { name: 'ValidateRegistryResult' },
     },
     args: { input: t.arg({ type: ValidateRegistryInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({ registryCheck: await context.services.registryChecks.validate(input, context) }),
+    resolve: (_root, { input }, context) => context.services.registryChecks.validate(input, context),
   }),
 );
 

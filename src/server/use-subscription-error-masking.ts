@@ -20,17 +20,48 @@ export function useSubscriptionErrorMasking(): Plugin<GatewayContext> {
   };
 }
 
-async function* maskThrows(source: AsyncIterable<ExecutionResult>, context: GatewayContext): AsyncGenerator<ExecutionResult> {
-  try {
-    yield* source;
-  } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code) {
-      yield { errors: [error] };
-      return;
-    }
+/**
+ * The source with a throw turned into one last masked result. A hand-written iterator, not an async generator: a
+ * generator's return() waits until its pending next() settles, so a client that went away (SSE disconnect, graphql-ws
+ * complete or close) would keep the subscription, and its listener on the event log, alive until the next matching
+ * event. Here return() reaches the source at once, and the source's pending next() resolves done.
+ */
+function maskThrows(source: AsyncIterable<ExecutionResult>, context: GatewayContext): AsyncIterableIterator<ExecutionResult> {
+  const iterator = source[Symbol.asyncIterator]();
+  let finished = false;
+  const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
+  const masked = (error: unknown): IteratorResult<ExecutionResult> => {
+    finished = true;
+    if (error instanceof GraphQLError && error.extensions.code) return { value: { errors: [error] }, done: false };
     context.logger.error({ err: error }, 'a subscription source failed');
-    yield { errors: [new GraphQLError('Unexpected error', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: context.requestId } })] };
-  }
+    const unexpected = new GraphQLError('Unexpected error', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: context.requestId } });
+    return { value: { errors: [unexpected] }, done: false };
+  };
+  return {
+    async next() {
+      if (finished) return done();
+      try {
+        const result = await iterator.next();
+        if (result.done) finished = true;
+        return result;
+      } catch (error) {
+        return masked(error);
+      }
+    },
+    async return() {
+      finished = true;
+      await iterator.return?.();
+      return done();
+    },
+    async throw(error: unknown) {
+      finished = true;
+      await iterator.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

@@ -25,8 +25,28 @@ export function attachWebSocket(options: {
   authenticate: Authenticate;
 }) {
   const { yoga, metrics } = options;
-  /** Subscriptions running on this server, so close() can let completed ones send their `complete` first. */
+  /**
+   * Subscriptions running on this server, per connection, so close() can let completed ones send their `complete`
+   * first and the gauge counts exactly: each one leaves once, whether the client completed it, the source ended, or
+   * the socket closed (close, terminate) with it still open.
+   */
+  const running = new Map<object, Set<string>>();
   let active = 0;
+  const started = (ctx: object, id: string): void => {
+    let ids = running.get(ctx);
+    if (!ids) running.set(ctx, (ids = new Set()));
+    if (ids.has(id)) return;
+    ids.add(id);
+    active++;
+    metrics.subscribers.inc({ transport: 'ws' });
+  };
+  const ended = (ctx: object, id: string): void => {
+    const ids = running.get(ctx);
+    if (!ids?.delete(id)) return;
+    if (ids.size === 0) running.delete(ctx);
+    active--;
+    metrics.subscribers.dec({ transport: 'ws' });
+  };
   const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint });
   const disposable = useServer(
     {
@@ -40,7 +60,7 @@ export function attachWebSocket(options: {
           return false; // graphql-ws closes with 4403 Forbidden
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, connectionParams: ctx.connectionParams, params: payload });
         const document = enveloped.parse(payload.query);
         const args: ExecutionArgs = {
@@ -53,13 +73,14 @@ export function attachWebSocket(options: {
         };
         const errors = enveloped.validate(args.schema, args.document);
         if (errors.length) return errors;
-        metrics.subscribers.inc({ transport: 'ws' });
-        active++;
+        started(ctx, id);
         return args;
       },
-      onComplete: () => {
-        metrics.subscribers.dec({ transport: 'ws' });
-        active--;
+      // Every way a subscription ends: the client's `complete`, the source finishing, the socket closing (graphql-ws
+      // returns every running iterator at once, which ends its event stream: see use-subscription-error-masking.ts).
+      onComplete: (ctx, id) => ended(ctx, id),
+      onClose: (ctx) => {
+        for (const id of [...(running.get(ctx) ?? [])]) ended(ctx, id);
       },
     },
     wsServer,

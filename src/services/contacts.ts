@@ -1,7 +1,7 @@
 import { checkVerifications } from '../domain/check-verifications.js';
 import type { Contact, ContactDraft, ContactKey } from '../domain/contact.js';
 import { contactKeyString } from '../domain/contact.js';
-import { InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
+import { InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
 import { isRtrHandle } from '../domain/handles.js';
@@ -13,8 +13,12 @@ import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
 import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
 import { contactFromDraft, verificationFromDraft } from '../providers/realtime-register/map.js';
 import { contactDraftProblems, handleProblems } from '../providers/realtime-register/validate.js';
+import { StoreUnavailable } from '../store/index.js';
 import type { ContactSource } from './contact-sources.js';
 import type { ServiceDeps } from './deps.js';
+import type { OutboxService } from './outbox.js';
+import { recordSubmissionEffect } from './outbox-effects.js';
+import { assertStoreWritable } from './store-guard.js';
 import { ReadThrough } from './read-through.js';
 import type { RequestScope } from './request-scope.js';
 import type { SubmissionRecord, VerificationRequestService } from './verification-requests.js';
@@ -34,6 +38,8 @@ export interface SubmitVerificationResult {
   async: boolean;
   processId: string | null;
   request: VerificationRequest | null;
+  /** True when the request's new status and the VERIFICATION_SUBMITTED event wait in the outbox (the store was down). */
+  eventPending: boolean;
 }
 
 export interface CreateContactResult {
@@ -54,14 +60,16 @@ export interface ContactService {
    * error where its lookup failed (one failing provider does not fail the other providers' keys in the batch).
    */
   load(keys: readonly ContactKey[], scope: RequestScope): Promise<(Contact | null | Error)[]>;
-  /** Throws InputRejected, Conflict or ProviderFailure. */
+  /** Throws InputRejected, Conflict, ProviderFailure or Unavailable (the store is down: nothing sent). */
   create(input: ContactDraft, scope: RequestScope): Promise<CreateContactResult>;
-  /** Throws InputRejected, NotFound or ProviderFailure. */
+  /** Throws InputRejected, NotFound, ProviderFailure or Unavailable (the store is down: nothing sent). */
   submitVerification(input: SubmitVerificationInput, scope: RequestScope): Promise<SubmitVerificationResult>;
 }
 
 export interface ContactServiceDeps extends ServiceDeps {
   verificationRequests: VerificationRequestService;
+  /** Where the records of accepted writes wait when the store cannot take them at once. */
+  outbox: OutboxService;
   /** Lookups for Openprovider and Domain Name API contacts, provided by the email-verification capability. */
   contactSources?: Partial<Record<Provider, ContactSource>>;
 }
@@ -126,17 +134,14 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
   };
 
   /**
-   * After the provider accepted the evidence, ONE call does all the store work (the request's submission and status,
-   * the follow-up of a 202's process, the events), so it can be retried whole. The provider write already happened,
-   * so a store failure is logged here, not thrown: the caller's evidence is at the provider either way.
+   * After the provider accepted the evidence, ONE idempotent call does all the store work (the request's submission
+   * and status, the follow-up of a 202's process, the events). It goes through the outbox: stored now or, if the store
+   * just went away, kept and retried until stored, since the evidence is at the provider either way. The answer
+   * carries the request as stored; while pending, the request as it was.
    */
-  const recordAccepted = async (record: SubmissionRecord, request: VerificationRequest | null, scope: RequestScope): Promise<VerificationRequest | null> => {
-    try {
-      return await deps.verificationRequests.recordSubmission(record);
-    } catch (error) {
-      scope.logger.error({ err: error, requestId: scope.requestId, handle: record.handle, verificationRequest: record.requestId }, 'evidence accepted but it could not be recorded');
-      return request;
-    }
+  const recordAccepted = async (record: SubmissionRecord, request: VerificationRequest | null, scope: RequestScope) => {
+    const { pending, results } = await deps.outbox.settle(`submitContactVerification ${record.handle}`, [recordSubmissionEffect(record)], scope.logger);
+    return { request: pending ? request : ((results[0] as VerificationRequest | null | undefined) ?? request), pending };
   };
 
   return {
@@ -192,6 +197,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const client = realtimeRegister();
       const problems = contactDraftProblems(input);
       if (problems.length) throw new InputRejected(problems);
+      await assertStoreWritable(deps.stores);
       const customer = input.customer ?? client.defaultCustomer;
       try {
         const result = await client.createContact({ ...input, customer }, { customer, requestId: scope.requestId });
@@ -208,10 +214,14 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const client = realtimeRegister();
       const customer = input.customer ?? client.defaultCustomer;
       const problems = handleProblems(input.handle, input.customer);
-      const { request, problems: requestProblems } = await requestFor(input, customer);
+      const { request, problems: requestProblems } = await requestFor(input, customer).catch((error: unknown) => {
+        if (error instanceof StoreUnavailable) throw new Unavailable();
+        throw error;
+      });
       const required: VerificationClaim[] = request?.claims ?? [];
       problems.push(...requestProblems, ...checkVerifications(input.verifications, required).problems);
       if (problems.length) throw new InputRejected(problems);
+      await assertStoreWritable(deps.stores);
 
       const verifications = input.verifications.map(verificationFromDraft);
       const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId });
@@ -231,7 +241,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         request,
         scope,
       );
-      return { contact: null, key, async: result.async, processId: result.processId, request: recorded };
+      return { contact: null, key, async: result.async, processId: result.processId, request: recorded.request, eventPending: recorded.pending };
     },
   };
 }

@@ -16,6 +16,7 @@ import type { DomainNameApiReads, OpenproviderFilter, OpenproviderReads } from '
 import { domainNameApiReadsFor, OPENPROVIDER_PAGE_SIZE, openproviderReadsFor } from './email-provider-reads.js';
 import type { Page, PageArgs } from './page.js';
 import type { RequestScope } from './request-scope.js';
+import { assertStoreWritable } from './store-guard.js';
 
 export interface ResendInput {
   provider: Provider;
@@ -34,7 +35,7 @@ export interface EmailVerificationService {
   forContact(contact: ContactKey & { email: string | null }, scope: RequestScope): Promise<EmailVerification[]>;
   /** A row by its node id (emailVerificationKey). */
   get(id: string, scope: RequestScope): Promise<EmailVerification | null>;
-  /** Throws InputRejected, NotFound or ProviderFailure. */
+  /** Throws InputRejected, NotFound, ProviderFailure or Unavailable (the store is down: nothing sent). */
   resend(input: ResendInput, scope: RequestScope): Promise<EmailVerification | null>;
 }
 
@@ -293,6 +294,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     async resend(input, scope) {
       const problems = resendProblems(input);
       if (problems.length) throw new InputRejected(problems);
+      await assertStoreWritable(deps.stores);
       if (input.provider === 'REALTIME_REGISTER') return resendAtRealtimeRegister(input, scope);
       return input.provider === 'OPENPROVIDER' ? resendAtOpenprovider(input, scope) : resendAtDomainNameApi(input, scope);
     },

@@ -35,6 +35,8 @@ export interface EventService {
   subscribe(filter: VerificationEventFilter | null, after: string | null): AsyncIterable<VerificationEvent | SubscriptionInterrupted>;
   /** Ends every live subscription (graceful shutdown completes them instead of cutting them). */
   stop(): Promise<void>;
+  /** Subscriptions whose stream is still open (listening to the log): what a dropped client must not leave behind. */
+  openSubscriptions(): number;
 }
 
 export interface EventServiceDeps {
@@ -85,6 +87,8 @@ export function createEventService(deps: EventServiceDeps): EventService {
     async stop() {
       await Promise.all([...streams].map((stream) => stream.return()));
     },
+
+    openSubscriptions: () => streams.size,
   };
 }
 

@@ -20,6 +20,12 @@ import { createRegistryDecisionPoll } from './registry-decision-poll.js';
 import type { VerificationRequestService } from './verification-requests.js';
 import { createVerificationRequestService } from './verification-requests.js';
 import type { WebhookHandler } from './webhook.js';
+import type { OutboxService } from './outbox.js';
+import { createOutboxService } from './outbox.js';
+import { registerStoreEffects } from './outbox-effects.js';
+import type { RedisRecovery } from './redis-recovery.js';
+import { createRedisRecovery } from './redis-recovery.js';
+import { createRealtimeRegisterRecovery } from './realtime-register-recovery.js';
 
 /** Every capability of the gateway, testable without GraphQL. */
 export interface Services {
@@ -30,6 +36,10 @@ export interface Services {
   registryChecks: RegistryCheckService;
   events: EventService;
   webhooks: { realtimeRegister: WebhookHandler; veriff: WebhookHandler };
+  /** Records of accepted writes the store could not take at once, retried until stored. */
+  outbox: OutboxService;
+  /** What runs after Redis lost its data (re-reading provider history); register more hooks here. */
+  redisRecovery: RedisRecovery;
   /** Background work: notification poller, email-status watcher, Veriff decision polling. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -45,9 +55,17 @@ export interface ServicesOptions {
 
 export function createServices(options: ServicesOptions): Services {
   const events = createEventService({ ...options, invalidate: createEventCacheInvalidation({ cache: options.stores.cache, clients: options.clients }) });
+  const outbox = createOutboxService({
+    shared: options.stores.outbox,
+    local: options.stores.localOutbox,
+    locks: options.stores.locks,
+    logger: options.logger.child({ component: 'outbox' }),
+    metrics: options.metrics,
+    intervalMs: options.config.outboxRetryIntervalMs,
+  });
   const deps = { ...options, events };
   const verificationRequests = createVerificationRequestService(deps);
-  const registryChecks = createRegistryCheckService(deps);
+  const registryChecks = createRegistryCheckService({ ...deps, outbox });
   const emailVerifications = createEmailVerificationService(deps);
   // Veriff decisions whose webhook was lost are fetched by polling (one instance at a time).
   const decisionPoll = options.clients.veriff
@@ -60,6 +78,13 @@ export function createServices(options: ServicesOptions): Services {
         afterMs: options.config.veriffDecisionPollAfterMs,
       })
     : null;
+  registerStoreEffects(outbox, { events, verificationRequests, registryChecks: options.stores.registryChecks });
+  const redisRecovery = createRedisRecovery({ durability: options.stores.durability, locks: options.stores.locks, logger: options.logger.child({ component: 'redis-recovery' }) });
+  const rtrConfig = options.config.providers.realtimeRegister;
+  if (rtrConfig && options.clients.realtimeRegister) {
+    const ingest = { requests: options.stores.verificationRequests, events, customer: rtrConfig.customer };
+    redisRecovery.register('REALTIME_REGISTER', createRealtimeRegisterRecovery({ client: options.clients.realtimeRegister, ingest }));
+  }
   const emailStatusWatcher = createEmailStatusWatcher({
     emailVerifications,
     events,
@@ -71,6 +96,7 @@ export function createServices(options: ServicesOptions): Services {
     providers: () => providerStatuses(options.clients),
     contacts: createContactService({
       ...deps,
+      outbox,
       verificationRequests,
       contactSources: {
         ...(options.clients.openprovider ? { OPENPROVIDER: createOpenproviderContactSource(options.clients.openprovider, options.stores.cache) } : {}),
@@ -82,13 +108,19 @@ export function createServices(options: ServicesOptions): Services {
     registryChecks,
     events,
     webhooks: { realtimeRegister: verificationRequests.webhook, veriff: registryChecks.webhook },
+    outbox,
+    redisRecovery,
     start: async () => {
+      await outbox.start();
+      redisRecovery.start();
       await verificationRequests.start();
       emailStatusWatcher.start();
       decisionPoll?.start();
     },
     stop: async () => {
-      await Promise.all([verificationRequests.stop(), emailStatusWatcher.stop(), decisionPoll?.stop()]);
+      await Promise.all([verificationRequests.stop(), emailStatusWatcher.stop(), decisionPoll?.stop(), redisRecovery.stop()]);
+      // After the jobs that might still record something; its last attempt hands over or spools what is left.
+      await outbox.stop();
       await events.stop();
     },
   };

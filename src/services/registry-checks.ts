@@ -7,16 +7,25 @@ import type { VeriffDecision } from '../providers/veriff/map.js';
 import { readVeriffDecisionWebhook } from '../providers/veriff/webhook.js';
 import { StoreUnavailable } from '../store/index.js';
 import type { ServiceDeps } from './deps.js';
+import type { OutboxService } from './outbox.js';
+import { appendEventEffect, putRegistryCheckEffect } from './outbox-effects.js';
+import { assertStoreWritable } from './store-guard.js';
 import { checkRegistryInput, type ValidateRegistryInput } from './registry-check-input.js';
 import type { RequestScope } from './request-scope.js';
 import type { WebhookAnswer, WebhookHandler } from './webhook.js';
 
 export type { ValidateRegistryInput } from './registry-check-input.js';
 
+/** What validate answers: the check, and whether its records wait in the outbox (the store was down). */
+export interface ValidatedRegistryCheck {
+  registryCheck: RegistryCheck;
+  eventPending: boolean;
+}
+
 /** National ID checks at Veriff. The ID number lives only for the duration of the upstream call. */
 export interface RegistryCheckService {
-  /** Throws InputRejected or ProviderFailure. */
-  validate(input: ValidateRegistryInput, scope: RequestScope): Promise<RegistryCheck>;
+  /** Throws InputRejected, ProviderFailure or Unavailable (the store is down: no session opened at Veriff). */
+  validate(input: ValidateRegistryInput, scope: RequestScope): Promise<ValidatedRegistryCheck>;
   get(id: string): Promise<RegistryCheck | null>;
   /** POST /webhooks/veriff */
   webhook: WebhookHandler;
@@ -46,7 +55,7 @@ const MAX_ID_LENGTH = 128;
  * webhook: signature -> decision -> known session -> store the decided check -> record the event -> 200.
  * Checks live in stores.registryChecks (memory or Redis) and are never cached.
  */
-export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckService {
+export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxService }): RegistryCheckService {
   const { stores, logger } = deps;
   const requireClient = (): VeriffClient => {
     if (!deps.clients.veriff) throw ProviderFailure.disabled('VERIFF');
@@ -58,15 +67,8 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
    * be written (EventLogUnavailable).
    */
   async function recordDecided(check: RegistryCheck, source: 'veriff-sync' | DecisionSource): Promise<{ written: boolean; duplicate: boolean }> {
-    const payload: VerificationEventPayload = {
-      type: 'REGISTRY_CHECK_DECIDED',
-      provider: 'VERIFF',
-      occurredAt: check.decidedAt ?? new Date().toISOString(),
-      contactHandle: null,
-      registryCheck: check,
-    };
     try {
-      const { duplicate } = await deps.events.record(payload, { dedupeKey: `veriff:${check.id}:${check.status}`, source });
+      const { duplicate } = await deps.events.record(decidedPayload(check), { dedupeKey: decidedDedupeKey(check), source });
       return { written: true, duplicate };
     } catch (error) {
       if (error instanceof StoreUnavailable) {
@@ -77,11 +79,14 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
     }
   }
 
-  async function validate(input: ValidateRegistryInput, scope: RequestScope): Promise<RegistryCheck> {
+  async function validate(input: ValidateRegistryInput, scope: RequestScope): Promise<ValidatedRegistryCheck> {
     const client = requireClient();
     const checked = checkRegistryInput(input);
     if (!checked.submission) throw new InputRejected(checked.problems);
     const { submission } = checked;
+    // No session is opened at Veriff unless its check can be kept: a decision webhook for a check the gateway does
+    // not know would be refused for good.
+    await assertStoreWritable(stores);
     const submittedAt = new Date().toISOString();
     const answer = await client.validateRegistry(submission, scope);
     const check = decidedCheck(
@@ -103,29 +108,34 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
       },
       answer.decision,
     );
-    try {
-      await stores.registryChecks.put(check);
-      // A lost decision webhook must not leave the check PENDING for good: poll for it later (registry-decision-poll.ts).
-      if (check.status === 'PENDING') {
-        await stores.registryChecks.schedulePoll(check.id, { at: Date.parse(submittedAt) + deps.config.veriffDecisionPollAfterMs, attempts: 0 });
-      }
-    } catch (error) {
-      // Veriff has the session; name it so it can be reconciled (its decision webhook will find no check).
-      scope.logger.error({ sessionId: check.id, err: error }, 'registry check accepted by Veriff but not stored');
-      throw error;
-    }
-    scope.logger.info({ sessionId: check.id, status: check.status, mode: client.registryMode }, 'registry check submitted to Veriff');
-    // Sync mode: the check and its decision are stored; a lost event is logged rather than failing a call that
-    // created a (billed) session at Veriff.
-    if (check.status !== 'PENDING') {
-      await recordDecided(check, 'veriff-sync').catch((error: unknown) => scope.logger.error({ sessionId: check.id, err: error }, 'registry check decided; event not recorded'));
-    }
-    return check;
+    // The check (and, decided in sync mode, its event) must not be lost now that Veriff has the session: the outbox
+    // stores them, or keeps them until the store is back. A decision webhook arriving meanwhile stores a kept check
+    // before it looks (see knownCheck). A PENDING check is also scheduled for a decision poll (a lost decision webhook
+    // must not leave it PENDING for good: registry-decision-poll.ts), as part of the same stored effect.
+    const decided = check.status !== 'PENDING';
+    const pollAt = decided ? null : Date.parse(submittedAt) + deps.config.veriffDecisionPollAfterMs;
+    const { pending } = await deps.outbox.settle(
+      `validateRegistry ${check.id}`,
+      [putRegistryCheckEffect(check, pollAt), ...(decided ? [appendEventEffect(decidedPayload(check), decidedDedupeKey(check), 'veriff-sync')] : [])],
+      scope.logger,
+    );
+    scope.logger.info({ sessionId: check.id, status: check.status, mode: client.registryMode, pending }, 'registry check submitted to Veriff');
+    return { registryCheck: check, eventPending: pending };
   }
 
   async function get(id: string): Promise<RegistryCheck | null> {
     if (!id || id.length > MAX_ID_LENGTH) return null;
     return stores.registryChecks.get(id);
+  }
+
+  /**
+   * The stored check of a session; when there is none, what the outbox still holds is stored first (the check of a
+   * session Veriff accepted while the store was down), so its decision is taken instead of refused for good.
+   */
+  async function knownCheck(sessionId: string): Promise<RegistryCheck | null> {
+    const stored = await stores.registryChecks.get(sessionId);
+    if (stored) return stored;
+    return (await deps.outbox.drainNow()) > 0 ? stores.registryChecks.get(sessionId) : null;
   }
 
   const webhook: WebhookHandler = async ({ body, headers }): Promise<WebhookAnswer> => {
@@ -164,7 +174,8 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
   };
 
   async function applyDecision(sessionId: string, decision: VeriffDecision, source: DecisionSource): Promise<DecisionOutcome> {
-    const existing = await stores.registryChecks.get(sessionId);
+    // knownCheck: a check still in the outbox (stored late because Redis blinked) is stored first, then found.
+    const existing = await knownCheck(sessionId);
     if (!existing) return { kind: 'unknown-session' };
     // A late redelivery of an earlier decision (Veriff retries for days) must not undo a newer one.
     if (existing.decidedAt && decision.decidedAt && decision.decidedAt < existing.decidedAt && existing.status !== decision.status) {
@@ -182,6 +193,15 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
   }
 
   return { validate, get, webhook, applyDecision };
+}
+
+function decidedPayload(check: RegistryCheck): VerificationEventPayload {
+  return { type: 'REGISTRY_CHECK_DECIDED', provider: 'VERIFF', occurredAt: check.decidedAt ?? new Date().toISOString(), contactHandle: null, registryCheck: check };
+}
+
+/** Session + status: a redelivered decision (or a retried outbox item) records no second event. */
+function decidedDedupeKey(check: RegistryCheck): string {
+  return `veriff:${check.id}:${check.status}`;
 }
 
 /** The check with a decision applied; unchanged (still PENDING) without one. Keeps idNumberLast4 and submittedAt. */

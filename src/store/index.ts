@@ -17,6 +17,10 @@ import { MemoryClaims, RedisClaims, type Claims } from './claims.js';
 import { MemoryProcessFollowUpStore, RedisProcessFollowUpStore, type ProcessFollowUpStore } from './process-follow-up-store.js';
 import { MemoryQuarantineStore, type QuarantineStore } from './quarantine-store.js';
 import { RedisQuarantineStore } from './redis-quarantine-store.js';
+import { MemorySharedOutbox, type SharedOutbox } from './outbox.js';
+import { LocalOutbox } from './outbox-spool.js';
+import { RedisSharedOutbox } from './redis-outbox.js';
+import { RedisDurabilityWatch } from './redis-durability.js';
 
 export type { Cache, CacheKind, Invalidation, InvalidationListener } from './cache.js';
 export { CACHE_TTL_MS } from './cache.js';
@@ -31,6 +35,9 @@ export type { VerificationRequestStore } from './verification-request-store.js';
 export type { Claims } from './claims.js';
 export type { ProcessFollowUp, ProcessFollowUpStore } from './process-follow-up-store.js';
 export type { QuarantineStore } from './quarantine-store.js';
+export type { OutboxEffect, OutboxItem, QueuedOutboxItem, SharedOutbox } from './outbox.js';
+export { LocalOutbox } from './outbox-spool.js';
+export type { RedisDataLoss, RedisDurabilityStatus, RedisDurabilityWatch } from './redis-durability.js';
 
 /** Entries the in-process fallback cache holds while Redis is unreachable. */
 const LOCAL_FALLBACK_ENTRIES = 5_000;
@@ -49,6 +56,10 @@ export interface StoresOptions {
   cacheMaxEntries?: number;
   /** In-memory event log capacity. Default 10_000. */
   eventLogCapacity?: number;
+  /** Where outbox items that even the shared outbox could not take are spooled (OUTBOX_SPOOL_DIR); null: memory only. */
+  outboxSpoolDir?: string | null;
+  /** How often the Redis marker and persistence settings are checked besides every reconnect. Default 30 s. */
+  durabilityCheckIntervalMs?: number;
 }
 
 /** Health as /readyz reports it. */
@@ -57,6 +68,10 @@ export interface StoresHealth {
   redis: 'disabled' | 'ok' | 'down';
   /** 'degraded' while the cache is bypassing an unreachable Redis. */
   cache: 'ok' | 'degraded';
+  /** Redis keeps what it acknowledges: 'ok', 'none' (no AOF, no snapshots, or cannot tell), 'unknown' (not read yet). */
+  persistence?: 'ok' | 'none' | 'unknown';
+  /** Why the stores are degraded beyond redis/cache (Redis does not persist; Redis lost its data), for operators. */
+  reasons?: string[];
 }
 
 /** Every store the services use, memory or Redis behind the same interfaces. */
@@ -74,6 +89,17 @@ export interface Stores {
   claims: Claims;
   /** The shared connection, null in memory mode (e.g. for @graphql-yoga/redis-event-target). */
   redis: RedisConnection | null;
+  /** Outbox items every instance can take (Redis stream; memory without Redis). */
+  outbox: SharedOutbox;
+  /** Outbox items only this process holds (Redis unreachable), spooled to disk when a directory is configured. */
+  localOutbox: LocalOutbox;
+  /** Persistence settings and data-loss detection; null in memory mode. */
+  durability: RedisDurabilityWatch | null;
+  /**
+   * Whether a write would be taken now: always in memory; with Redis, a short PING. Mutations ask before calling a
+   * provider, so "store down" means nothing was sent.
+   */
+  canWrite(): Promise<boolean>;
   /** For /readyz. */
   health(): Promise<StoresHealth>;
   /** Stops live event delivery and closes Redis connections. */
@@ -89,6 +115,8 @@ export function createStores(options: StoresOptions): Stores {
   const { metrics, logger } = options;
   if (options.redisUrls.length === 0) {
     const eventLog = new MemoryEventLog({ capacity: options.eventLogCapacity, metrics, logger });
+    // Nothing here outlives the process, so spooling the outbox would only keep records of a store that is gone.
+    const localOutbox = new LocalOutbox({ dir: null, logger });
     return {
       cache: new MemoryCache({ max: options.cacheMaxEntries, metrics }),
       eventLog,
@@ -99,8 +127,15 @@ export function createStores(options: StoresOptions): Stores {
       processFollowUps: new MemoryProcessFollowUpStore(),
       claims: new MemoryClaims(),
       redis: null,
+      outbox: new MemorySharedOutbox(),
+      localOutbox,
+      durability: null,
+      canWrite: async () => true,
       health: async () => ({ redis: 'disabled', cache: 'ok' }),
-      close: () => eventLog.close(),
+      close: async () => {
+        await eventLog.close();
+        await localOutbox.close();
+      },
     };
   }
   const redis = connectRedis(options.redisUrls, logger, options.redis);
@@ -108,6 +143,8 @@ export function createStores(options: StoresOptions): Stores {
   // While Redis is away a small local cache keeps identical reads from all going upstream (see FallbackCache).
   const cache = new FallbackCache(sharedCache, new MemoryCache({ max: LOCAL_FALLBACK_ENTRIES, metrics }));
   const eventLog = new RedisEventLog({ connection: redis, logger, metrics });
+  const localOutbox = new LocalOutbox({ dir: options.outboxSpoolDir ?? null, logger });
+  const durability = new RedisDurabilityWatch({ connection: redis, logger, metrics, checkIntervalMs: options.durabilityCheckIntervalMs });
   return {
     cache,
     eventLog,
@@ -118,14 +155,26 @@ export function createStores(options: StoresOptions): Stores {
     processFollowUps: new RedisProcessFollowUpStore(redis),
     claims: new RedisClaims(redis),
     redis,
+    outbox: new RedisSharedOutbox(redis, logger),
+    localOutbox,
+    durability,
+    canWrite: async () => redis.healthy && (await redis.ping()),
     health: async () => {
       const up = await redis.ping();
       // A cache left degraded by an outage recovers here too, so /readyz turns ready without waiting for traffic.
       if (up && cache.degraded) await sharedCache.probe();
-      return { redis: up ? 'ok' : 'down', cache: cache.degraded ? 'degraded' : 'ok' };
+      const kept = durability.status();
+      const reasons = [
+        ...(kept.problem ? [kept.problem] : []),
+        ...(kept.dataLossDetectedAt ? [`Redis lost its data (detected ${kept.dataLossDetectedAt}); events and requests stored before may be missing; what providers can still deliver is read again.`] : []),
+      ];
+      const persistence = kept.persistent === null ? 'unknown' : kept.persistent ? 'ok' : 'none';
+      return { redis: up ? 'ok' : 'down', cache: cache.degraded ? 'degraded' : 'ok', persistence, reasons };
     },
     close: async () => {
+      durability.close();
       await eventLog.close();
+      await localOutbox.close();
       await redis.close();
     },
   };

@@ -107,6 +107,7 @@ const execFileAsync = promisify(execFile);
  * A private redis-server that keeps what it acknowledged across SIGKILL: append-only file with fsync on every write
  * (`appendfsync always`), the setting under which a Redis crash loses no acknowledged write. restart() starts it again
  * on the same port and directory, so the data comes back, as with a production Redis that crashed and was restarted.
+ * With `persistence: 'none'` (no AOF, no snapshots: the default of many installs) a restart comes back empty.
  */
 export interface DurableRedis {
   url: string;
@@ -116,7 +117,8 @@ export interface DurableRedis {
   stop(): Promise<void>;
 }
 
-export async function startDurableRedis(): Promise<DurableRedis> {
+export async function startDurableRedis(options: { persistence?: 'aof' | 'none' } = {}): Promise<DurableRedis> {
+  const persistence = options.persistence === 'none' ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
   const dir = await mkdtemp(join(tmpdir(), 'vgw-faults-redis-'));
   const port = await freePort();
   let child: ChildProcess | null = null;
@@ -126,7 +128,7 @@ export async function startDurableRedis(): Promise<DurableRedis> {
     let output = '';
     const started = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     started.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));

@@ -42,7 +42,7 @@ describe('on a Redis Cluster', () => {
     await cache.clearKind('contact');
     expect(await cache.get('contact', 'contact-3')).toBeUndefined();
     expect(cache.degraded).toBe(false);
-    expect(await stores.health()).toEqual({ redis: 'ok', cache: 'ok' });
+    expect(await stores.health()).toMatchObject({ redis: 'ok', cache: 'ok' });
   });
 
   it('should append with dedupe, read, and deliver to another instance', async () => {

@@ -35,6 +35,20 @@ describe('loadConfig', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('spools the outbox under var/outbox in live mode, keeps it in memory in the sandbox, and takes OUTBOX_SPOOL_DIR in either', () => {
+    const live = { REALTIME_REGISTER_API_KEY: 'k', REALTIME_REGISTER_CUSTOMER: 'acme', GATEWAY_API_KEYS: 'key-12345678:*' };
+    expect(loadConfig(live).outboxSpoolDir).toBe('var/outbox');
+    expect(loadConfig({}).outboxSpoolDir).toBeNull();
+    expect(loadConfig({ OUTBOX_SPOOL_DIR: '/data/outbox' }).outboxSpoolDir).toBe('/data/outbox');
+    expect(loadConfig({ ...live, OUTBOX_SPOOL_DIR: '/data/outbox' }).outboxSpoolDir).toBe('/data/outbox');
+  });
+
+  it('reads the outbox retry interval, and names a bad one', () => {
+    expect(loadConfig({}).outboxRetryIntervalMs).toBe(1000);
+    expect(loadConfig({ OUTBOX_RETRY_INTERVAL_MS: '250' }).outboxRetryIntervalMs).toBe(250);
+    expect(configError({ OUTBOX_RETRY_INTERVAL_MS: 'soon' })).toMatch(/^OUTBOX_RETRY_INTERVAL_MS: must be a whole number of at least 10/);
+  });
+
   it('accepts a comma list of Redis Cluster nodes', () => {
     expect(loadConfig({ REDIS_URL: 'redis://a:7000, redis://b:7001' }).redisUrls).toEqual(['redis://a:7000', 'redis://b:7001']);
   });

@@ -13,6 +13,8 @@ import { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.j
 import type { ContactSource } from '../../src/services/contact-sources.js';
 import { createContactService, type ContactServiceDeps } from '../../src/services/contacts.js';
 import type { EventService } from '../../src/services/events.js';
+import { createOutboxService } from '../../src/services/outbox.js';
+import { registerStoreEffects } from '../../src/services/outbox-effects.js';
 import type { VerificationRequestService } from '../../src/services/verification-requests.js';
 import { createStores } from '../../src/store/index.js';
 
@@ -68,17 +70,13 @@ function serviceWith(options: { requests?: Partial<VerificationRequestService>; 
     baseUrls: {},
     close: async () => {},
   } as unknown as ProviderClients;
-  const service = createContactService({
-    config: loadConfig({}),
-    stores,
-    clients,
-    metrics,
-    logger,
-    // The contact service only records events; the rest of the interface is not used here.
-    events: { record: notBuilt('The event log'), ...options.events } as EventService,
-    verificationRequests: { get: notBuilt('Verification requests'), recordSubmission: notBuilt('Verification requests'), ...options.requests } as VerificationRequestService,
-    contactSources: options.sources,
-  });
+  // The contact service only records events; the rest of the interface is not used here.
+  const events = { record: notBuilt('The event log'), ...options.events } as EventService;
+  const verificationRequests = { get: notBuilt('Verification requests'), recordSubmission: notBuilt('Verification requests'), ...options.requests } as VerificationRequestService;
+  // Its records go through the real outbox (memory queues), applied with the doubles above.
+  const outbox = createOutboxService({ shared: stores.outbox, local: stores.localOutbox, locks: stores.locks, logger, metrics });
+  registerStoreEffects(outbox, { events, verificationRequests, registryChecks: stores.registryChecks });
+  const service = createContactService({ config: loadConfig({}), stores, clients, metrics, logger, events, outbox, verificationRequests, contactSources: options.sources });
   return { service, scope: { requestId: 'req-1', logger }, lines };
 }
 
@@ -153,14 +151,17 @@ describe('ContactService.load', () => {
 });
 
 describe('ContactService.submitVerification', () => {
-  it('logs, and does not fail the accepted write, when what follows it cannot be recorded', async () => {
+  it('does not fail the accepted write when what follows it cannot be recorded: it says the event is pending and keeps it', async () => {
     const recordSubmission = vi.fn(async () => {
       throw new Error('store down');
     });
     const { service, scope, lines } = serviceWith({ requests: { recordSubmission } });
-    await expect(service.submitVerification({ handle: 'rtr-0002', verifications: [idCard] }, scope)).resolves.toMatchObject({ async: false });
-    expect(recordSubmission).toHaveBeenCalledTimes(1);
-    expect(lines.join('')).toMatch(/"level":50.*evidence accepted but it could not be recorded/);
+    await expect(service.submitVerification({ handle: 'rtr-0002', verifications: [idCard] }, scope)).resolves.toMatchObject({ async: false, eventPending: true });
+    expect(recordSubmission).toHaveBeenCalledWith(expect.objectContaining({ handle: 'rtr-0002', customer: 'sandbox', requestId: null }));
+    expect(lines.join('')).toMatch(/"level":50.*submitContactVerification rtr-0002.*kept in the outbox/);
+    const kept = await stores.outbox.peek(10);
+    expect(kept.map(({ item }) => item.label)).toContain('submitContactVerification rtr-0002');
+    for (const { handle } of kept) await stores.outbox.remove(handle);
   });
 
   it('hands everything after the accepted write to one recordSubmission call, naming the key but never holding it', async () => {

@@ -9,6 +9,8 @@ import type { ProviderClients } from '../../src/providers/clients.js';
 import { ProviderHttp } from '../../src/providers/http.js';
 import { VeriffClient } from '../../src/providers/veriff/client.js';
 import type { EventService } from '../../src/services/events.js';
+import { createOutboxService } from '../../src/services/outbox.js';
+import { registerStoreEffects } from '../../src/services/outbox-effects.js';
 import { createRegistryCheckService } from '../../src/services/registry-checks.js';
 import { createRegistryDecisionPoll } from '../../src/services/registry-decision-poll.js';
 import { VeriffSimulator, type VeriffSimulatorOptions } from '../../src/sandbox/veriff.js';
@@ -59,14 +61,19 @@ async function setup(simOptions: Partial<VeriffSimulatorOptions> = {}) {
       return { event: { ...payload, id: '1-0' }, duplicate: false };
     },
   } as unknown as EventService;
+  const metrics = createMetrics();
+  // The check is stored through the real outbox (memory queues), as the gateway does.
+  const outbox = createOutboxService({ shared: stores.outbox, local: stores.localOutbox, locks: stores.locks, logger, metrics });
   const registryChecks = createRegistryCheckService({
     config: { veriffDecisionPollAfterMs: AFTER_MS } as Config,
     stores,
     clients: { veriff } as unknown as ProviderClients,
-    metrics: createMetrics(),
+    metrics,
     logger,
     events,
+    outbox,
   });
+  registerStoreEffects(outbox, { events, verificationRequests: { recordSubmission: async () => null }, registryChecks: stores.registryChecks });
   let now = Date.now();
   const locks = new MemoryLocks();
   const poll = (maxAttempts = 4) => {
@@ -84,7 +91,7 @@ async function setup(simOptions: Partial<VeriffSimulatorOptions> = {}) {
     recorded,
     poll,
     lines,
-    submit: () => registryChecks.validate(person, scope as never),
+    submit: async () => (await registryChecks.validate(person, scope as never)).registryCheck,
     advance: (ms: number) => {
       now += ms;
     },

@@ -9,6 +9,7 @@ import type { ProviderClients } from '../../src/providers/clients.js';
 import type { ProviderHttp } from '../../src/providers/http.js';
 import { VeriffClient } from '../../src/providers/veriff/client.js';
 import type { EventService } from '../../src/services/events.js';
+import { createOutboxService } from '../../src/services/outbox.js';
 import { createRegistryCheckService } from '../../src/services/registry-checks.js';
 import { EventLogUnavailable } from '../../src/store/event-log.js';
 import { createStores, StoreUnavailable, type Stores } from '../../src/store/index.js';
@@ -56,13 +57,15 @@ function setup(record: Recorder, stores: Stores = createStores({ redisUrls: [], 
     },
   } as unknown as EventService;
   const veriff = new VeriffClient(veriffConfig, { http: {} as ProviderHttp, stores, logger: silentLogger() });
+  const metrics = createMetrics();
   const service = createRegistryCheckService({
     config: {} as Config,
     stores,
     clients: { veriff } as unknown as ProviderClients,
-    metrics: createMetrics(),
+    metrics,
     logger: silentLogger(),
     events,
+    outbox: createOutboxService({ shared: stores.outbox, local: stores.localOutbox, locks: stores.locks, logger: silentLogger(), metrics }),
   });
   return { service, stores, calls };
 }

@@ -1,0 +1,53 @@
+import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
+import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
+import type { RtrNotification } from '../providers/realtime-register/notification.js';
+import { isNotification } from '../providers/realtime-register/webhook.js';
+import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
+import type { RecoveryHook } from './redis-recovery.js';
+
+export interface RealtimeRegisterRecoveryOptions {
+  client: Pick<RealtimeRegisterClient, 'listNotifications'>;
+  ingest: NotificationIngestDeps;
+  /** How far back to re-read, by fireDate. Default 30 days (a DENIC request's deadlines fall within weeks). */
+  lookbackMs?: number;
+  /** At most this many notifications (newest first). Default 5000. */
+  maxNotifications?: number;
+}
+
+/**
+ * Realtime Register keeps every notification, acknowledged or not, in `GET .../notifications` (providers/
+ * realtime-register.md, "List/get"). After Redis lost its data, read the recent ones newest first (`order=-id`) and
+ * ingest them oldest first through the same path as the webhook and the poll queue: a notification still stored is a
+ * duplicate (deduplicated by its id), a lost one is stored again (a DENIC one as an OPEN request: whether evidence was
+ * sent for it before the loss is not known any more).
+ */
+export function createRealtimeRegisterRecovery(options: RealtimeRegisterRecoveryOptions): RecoveryHook {
+  const lookbackMs = options.lookbackMs ?? 30 * 24 * 3600_000;
+  const max = options.maxNotifications ?? 5_000;
+  return async () => {
+    const since = Date.now() - lookbackMs;
+    const recent: RtrNotification[] = [];
+    for (let offset = 0; recent.length < max; ) {
+      const page = await options.client.listNotifications({ limit: LIST_LIMIT_MAX, offset, order: '-id' });
+      let older = false;
+      for (const notification of page.notifications) {
+        if (!isNotification(notification)) continue;
+        const fired = Date.parse(notification.fireDate);
+        if (Number.isFinite(fired) && fired < since) {
+          older = true;
+          break;
+        }
+        recent.push(notification);
+        if (recent.length >= max) break;
+      }
+      if (older || page.notifications.length < LIST_LIMIT_MAX) break;
+      offset += page.notifications.length;
+    }
+    let restored = 0;
+    for (const notification of recent.reverse()) {
+      const { duplicate } = await ingestRealtimeRegisterNotification(options.ingest, notification, 'rtr-poll');
+      if (!duplicate) restored++;
+    }
+    return restored;
+  };
+}

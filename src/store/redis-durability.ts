@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { withDeadline } from './deadline.js';
+import type { RedisConnection } from './redis-connection.js';
+import { readRedisPersistence, type RedisPersistence } from './redis-persistence.js';
+
+/**
+ * Written once and never expired: while Redis keeps its data the key is there. Each instance remembers the value it
+ * saw; when the key is gone (a Redis restart without persistence, a flush) or holds another value (an instance that
+ * noticed first wrote a new one), this instance knows Redis lost its data. Caveat: an eviction policy that may evict
+ * any key (allkeys-*) can evict it too; the README asks for noeviction.
+ */
+export const DURABILITY_MARKER_KEY = 'vgw:{durability}:marker';
+
+/** How long /readyz keeps naming a data loss after it was detected. */
+export const DATA_LOSS_REPORT_MS = 3_600_000;
+
+/** What a data loss listener is told. */
+export interface RedisDataLoss {
+  /** ISO 8601, when this instance noticed. */
+  detectedAt: string;
+  /** The marker value Redis holds now: one recovery per loss, whichever instance runs it (a lock name). */
+  epoch: string;
+}
+
+/** What /readyz shows about Redis keeping its data. */
+export interface RedisDurabilityStatus {
+  /** Null until the settings were read once. */
+  persistent: boolean | null;
+  /** Why Redis may lose acknowledged data; null when it persists (or before the first read). */
+  problem: string | null;
+  /** The last time this instance found Redis had lost its data, while DATA_LOSS_REPORT_MS has not passed. */
+  dataLossDetectedAt: string | null;
+}
+
+export interface RedisDurabilityOptions {
+  connection: RedisConnection;
+  logger: Logger;
+  metrics?: GatewayMetrics;
+  /** Besides every (re)connect, how often the marker and settings are checked (a FLUSHALL keeps the connection). Default 30 s. */
+  checkIntervalMs?: number;
+}
+
+/**
+ * Watches whether Redis keeps what it acknowledged: reads its persistence settings (AOF, snapshots) at start and on
+ * every reconnect, warning when it keeps nothing on disk, and detects a restart that lost data with a marker key. A
+ * loss is said loudly (error log, gateway_redis_data_loss_total, /readyz) and handed to listeners, which re-read what
+ * the providers can still deliver.
+ */
+export class RedisDurabilityWatch {
+  private epoch: string | null = null;
+  private persistence: RedisPersistence | null = null;
+  private lossAt: number | null = null;
+  private checking: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<(loss: RedisDataLoss) => void>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onReady = (): void => void this.check('connect');
+  private closed = false;
+
+  constructor(private readonly options: RedisDurabilityOptions) {
+    options.connection.client.on('ready', this.onReady);
+    if (options.connection.client.status === 'ready') this.onReady();
+    this.timer = setInterval(() => void this.check('interval'), options.checkIntervalMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  /** Called with every data loss this instance detects. Returns unsubscribe. */
+  onDataLoss(listener: (loss: RedisDataLoss) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  status(now = Date.now()): RedisDurabilityStatus {
+    const recentLoss = this.lossAt !== null && now - this.lossAt < DATA_LOSS_REPORT_MS ? new Date(this.lossAt).toISOString() : null;
+    return { persistent: this.persistence?.persistent ?? null, problem: this.persistence?.problem ?? null, dataLossDetectedAt: recentLoss };
+  }
+
+  /** One check now, after any running one (tests, and every reconnect). Never throws: an unreachable Redis is retried later. */
+  check(reason: 'connect' | 'interval' | 'manual' = 'manual'): Promise<void> {
+    this.checking = this.checking.then(() => this.checkOnce(reason));
+    return this.checking;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.options.connection.client.off('ready', this.onReady);
+  }
+
+  private async checkOnce(reason: string): Promise<void> {
+    if (this.closed || !this.options.connection.healthy) return;
+    try {
+      await this.checkPersistence(reason);
+      await this.checkMarker();
+      this.options.logger.debug({ reason }, 'redis durability checked');
+    } catch (error) {
+      this.options.logger.debug({ error: (error as Error).message }, 'redis durability check failed; retrying later');
+    }
+  }
+
+  private async checkPersistence(reason: string): Promise<void> {
+    const previous = this.persistence;
+    const current = await readRedisPersistence(this.options.connection.client);
+    this.persistence = current;
+    this.options.metrics?.redisPersistent.set(current.persistent ? 1 : 0);
+    // Said at start and after every reconnect (the server may be another one now); the periodic check only on change.
+    const changed = previous?.persistent !== current.persistent || previous?.problem !== current.problem;
+    if (current.problem && (reason === 'connect' || changed)) this.options.logger.warn({ aof: current.aof, save: current.save }, current.problem);
+    else if (!current.problem && previous?.problem) this.options.logger.info({ aof: current.aof, save: current.save }, 'Redis now keeps acknowledged data on disk');
+  }
+
+  private async checkMarker(): Promise<void> {
+    const client = this.options.connection.client;
+    const read = () => withDeadline(client.get(DURABILITY_MARKER_KEY), 1_000, 'redis GET marker');
+    const current = await read();
+    if (current !== null && current === this.epoch) return;
+    if (current === null) {
+      await withDeadline(client.set(DURABILITY_MARKER_KEY, `${new Date().toISOString()} ${randomUUID()}`, 'NX'), 1_000, 'redis SET marker');
+    }
+    const now = current ?? (await read());
+    if (now === null) return; // gone again at once; the next check sorts it out
+    const first = this.epoch === null;
+    this.epoch = now;
+    // The first look of this process cannot tell a fresh Redis from one that lost its data before we started.
+    if (first) return;
+    this.lossAt = Date.now();
+    this.options.metrics?.redisDataLoss.inc();
+    const loss: RedisDataLoss = { detectedAt: new Date(this.lossAt).toISOString(), epoch: now };
+    this.options.logger.error(
+      { detectedAt: loss.detectedAt, persistence: this.persistence?.problem ?? 'unknown' },
+      'REDIS LOST ITS DATA: the marker written at start is gone, so events, verification requests and registry checks stored before may be missing; re-reading what the providers can still deliver',
+    );
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(loss);
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'a data loss listener threw');
+      }
+    }
+  }
+}

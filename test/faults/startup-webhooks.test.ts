@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { freePort } from '../helpers/redis-server.js';
+import { eventually } from './support.js';
+
+/**
+ * Providers push as soon as the port is open, before the gateway is ready. Held at start-up (its Redis does not
+ * answer, so start() waits for it), the gateway answers webhooks and GraphQL 503 with Retry-After, so the provider
+ * delivers again; it logs that at info, without a stack, and is ready afterwards.
+ */
+
+let gateway: Gateway | null = null;
+afterAll(async () => {
+  await gateway?.stop();
+});
+
+describe('a gateway that is still starting', () => {
+  it('answers webhooks 503 with Retry-After, logged at info without a stack', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    // Nothing listens there: start() waits for Redis (up to 5 s) with the port already open.
+    const config = { ...loadConfig({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }), port: 0 };
+    gateway = createGateway(config, { logger, drainIdleMs: 0 });
+    const starting = gateway.start();
+    const url = await eventually(() => gateway!.url, 10_000, 'listening');
+
+    const answers = await Promise.all(
+      ['/webhooks/realtime-register', '/webhooks/veriff', '/graphql'].map(async (path) => {
+        const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 1, query: '{ providers { provider } }' }) });
+        return { path, status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+      }),
+    );
+    expect(answers).toEqual(
+      ['/webhooks/realtime-register', '/webhooks/veriff', '/graphql'].map((path) => ({ path, status: 503, retryAfter: expect.stringMatching(/^\d+$/), body: { error: expect.stringMatching(/starting/) } })),
+    );
+    await starting;
+
+    const logged = lines.join('');
+    expect(logged).toMatch(/"level":30[^\n]*"path":"\/webhooks\/realtime-register"[^\n]*starting/);
+    expect(logged).not.toMatch(/"level":50/);
+    expect(logged).not.toMatch(/"stack"/);
+    // Once started, the same webhook reaches its handler (an unsigned body is refused there, not at the door).
+    const after = await fetch(`${url}/webhooks/realtime-register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":1}' });
+    expect(after.status).toBe(401);
+  });
+});
