@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMemoryRateLimiter } from '../../src/server/rate-limit.js';
 import { createRedisRateLimiter } from '../../src/server/rate-limit-redis.js';
@@ -13,31 +13,43 @@ async function takeMany(limiter: { take(key: string): Promise<{ allowed: boolean
   return allowed;
 }
 
-describe('the in-memory token bucket', () => {
-  it('lets a burst through, then refuses with the seconds until the next token', async () => {
-    let now = 1_000_000;
-    const limiter = createMemoryRateLimiter({ perMinute: 60, burst: 3 }, () => now);
-    expect(await takeMany(limiter, 'k', 3)).toBe(3);
-    expect(await limiter.take('k')).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    now += 1_000; // one token a second
-    expect((await limiter.take('k')).allowed).toBe(true);
-    expect((await limiter.take('k')).allowed).toBe(false);
+describe('the in-memory budget (rate-limiter-flexible windows)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
-  it('keeps one bucket per key', async () => {
-    const now = 0;
-    const limiter = createMemoryRateLimiter({ perMinute: 6, burst: 1 }, () => now);
+  it('lets a burst through, then refuses with the seconds until the window ends', async () => {
+    // 60 a minute with a burst of 3: windows of 3 s holding 3 requests.
+    const limiter = createMemoryRateLimiter({ perMinute: 60, burst: 3 });
+    expect(await takeMany(limiter, 'k', 3)).toBe(3);
+    expect(await limiter.take('k')).toEqual({ allowed: false, retryAfterSeconds: 3 });
+    vi.advanceTimersByTime(3_000);
+    expect(await takeMany(limiter, 'k', 4)).toBe(3);
+  });
+
+  it('keeps one budget per key', async () => {
+    const limiter = createMemoryRateLimiter({ perMinute: 6, burst: 1 });
     expect((await limiter.take('a')).allowed).toBe(true);
     expect(await limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 10 });
     expect((await limiter.take('b')).allowed).toBe(true);
   });
 
-  it('refills no further than the burst', async () => {
-    let now = 0;
-    const limiter = createMemoryRateLimiter({ perMinute: 600, burst: 2 }, () => now);
-    await takeMany(limiter, 'k', 2);
-    now += 3_600_000;
-    expect(await takeMany(limiter, 'k', 5)).toBe(2);
+  it('never lets more than the burst through at once, however long the key was idle', async () => {
+    const limiter = createMemoryRateLimiter({ perMinute: 600, burst: 20 });
+    await takeMany(limiter, 'k', 20);
+    vi.advanceTimersByTime(3_600_000);
+    expect(await takeMany(limiter, 'k', 25)).toBe(20);
+  });
+
+  it('takes several points at once, and a refused take costs nothing', async () => {
+    const limiter = createMemoryRateLimiter({ perMinute: 60, burst: 60 });
+    expect((await limiter.take('k', 50)).allowed).toBe(true);
+    expect((await limiter.take('k', 20)).allowed).toBe(false);
+    expect((await limiter.take('k', 10)).allowed).toBe(true);
+    expect((await limiter.take('k', 1)).allowed).toBe(false);
   });
 
   it('never limits when the rate is 0', async () => {
@@ -46,7 +58,7 @@ describe('the in-memory token bucket', () => {
   });
 });
 
-describe('the Redis token bucket', () => {
+describe('the Redis budget', () => {
   let redis: RedisServerHandle;
   const connections: RedisConnection[] = [];
 
