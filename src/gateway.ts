@@ -67,7 +67,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const logger = options.logger ?? silentLogger();
   const metrics = createMetrics({ defaultMetrics: true });
   const authenticate = createAuthenticator(config);
-  const rateLimits = createGatewayRateLimits(config.rateLimit, logger);
+  const rateLimits = createGatewayRateLimits(config.rateLimit, logger, config.upstreamBudget);
   let state: 'starting' | 'ready' | 'draining' = 'starting';
   let url = '';
   let sandbox: Sandbox | null = null;
@@ -79,7 +79,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     return services;
   };
 
-  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers });
+  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream });
   const server: Server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       logger.error({ err: error, path: req.url }, 'request failed');

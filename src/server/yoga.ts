@@ -13,6 +13,8 @@ import type { Services } from '../services/index.js';
 import { graphiqlDefaultQuery } from './graphiql-default-query.js';
 import type { Authenticate } from './principal.js';
 import type { RateLimiter } from './rate-limit.js';
+import { UNLIMITED } from './rate-limit.js';
+import { createUpstreamBudget } from './upstream-budget.js';
 import { principalOfRequest, useCallerGuard } from './use-caller-guard.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useErrorCodes } from './use-error-codes.js';
@@ -20,6 +22,7 @@ import { useQueryLimits } from './use-query-limits.js';
 import { useRequestShapeMessages } from './use-request-shape-messages.js';
 import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js';
 import { useSubscriberMetrics } from './use-subscriber-metrics.js';
+import { useUpstreamLimits } from './use-upstream-limits.js';
 
 /** What node:http or graphql-ws hand the context factory (a WebSocket has no Fetch request: STACK.md pitfall 5). */
 export interface ServerContext {
@@ -36,6 +39,8 @@ export interface YogaOptions {
   authenticate: Authenticate;
   /** Per-caller token buckets; a getter because the Redis-backed one exists only after start(). */
   rateLimiter: () => RateLimiter;
+  /** Per key and provider upstream budgets (UPSTREAM_CALLS_PER_MINUTE); a getter for the same reason. */
+  upstreamLimiter?: () => RateLimiter;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -70,6 +75,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       useRequestShapeMessages(config.limits.maxBodyBytes),
       useCsrfGuard(),
       useQueryLimits({ limits: config.limits, introspection: config.introspection }),
+      useUpstreamLimits(config.upstreamBudget),
       useSubscriptionErrorMasking(),
       useErrorCodes(metrics),
       useSubscriberMetrics(metrics),
@@ -81,7 +87,8 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       const requestLogger = logger.child({ requestId });
       try {
         const principal = principalOfRequest(request) ?? (await options.authenticate(header('authorization') ?? connectionAuthorization(connectionParams)));
-        return { services: options.services(), principal, requestId, logger: requestLogger, partialErrors: [] };
+        const upstream = createUpstreamBudget(config.upstreamBudget, principal, options.upstreamLimiter ?? (() => UNLIMITED));
+        return { services: options.services(), principal, requestId, logger: requestLogger, partialErrors: [], upstream, ownResults: new WeakSet() };
       } catch (error) {
         if (error instanceof GraphQLError) throw error;
         requestLogger.error({ err: error }, 'could not build the request context');

@@ -17,6 +17,7 @@ import type { ContactSource } from './contact-sources.js';
 import type { ServiceDeps } from './deps.js';
 import { ReadThrough } from './read-through.js';
 import type { RequestScope } from './request-scope.js';
+import { spendUpstream } from './upstream-budget.js';
 import type { VerificationRequestService } from './verification-requests.js';
 
 export interface SubmitVerificationInput {
@@ -90,6 +91,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     return contacts.getMany([...handleOf.keys()], async (missing) => {
       const found = new Map<string, Contact>();
       const chunks = chunk(missing.map((key) => handleOf.get(key)!), LIST_LIMIT_MAX);
+      await spendUpstream(scope, 'REALTIME_REGISTER', chunks.length);
       await Promise.all(
         chunks.map(async (wanted) => {
           for (const contact of await listOrNothing(client, customer, wanted, scope)) {
@@ -206,6 +208,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const problems = contactDraftProblems(input);
       if (problems.length) throw new InputRejected(problems);
       const customer = input.customer ?? client.defaultCustomer;
+      await spendUpstream(scope, 'REALTIME_REGISTER', 1);
       try {
         const result = await client.createContact({ ...input, customer }, { customer, requestId: scope.requestId });
         await contacts.invalidate(rtrKey(customer, input.handle));
@@ -227,6 +230,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       if (problems.length) throw new InputRejected(problems);
 
       const verifications = input.verifications.map(verificationFromDraft);
+      await spendUpstream(scope, 'REALTIME_REGISTER', 1);
       const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId });
       const key: ContactKey = { provider: 'REALTIME_REGISTER', customer, handle: input.handle };
       await contacts.invalidate(contactKeyString(key));

@@ -16,6 +16,7 @@ import type { DomainNameApiReads, OpenproviderFilter, OpenproviderReads } from '
 import { domainNameApiReadsFor, OPENPROVIDER_PAGE_SIZE, openproviderReadsFor } from './email-provider-reads.js';
 import type { Page, PageArgs } from './page.js';
 import type { RequestScope } from './request-scope.js';
+import { spendUpstream } from './upstream-budget.js';
 
 export interface ResendInput {
   provider: Provider;
@@ -184,6 +185,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
 
   /** Openprovider's rows of one address, fresh from upstream (after a write). */
   const freshOpenproviderRows = async (email: string, scope: RequestScope): Promise<EmailVerification[]> => {
+    await spendUpstream(scope, 'OPENPROVIDER', 1);
     const page = await openproviderClient().listEmailVerifications({ email, limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope.requestId);
     return sortRows(page.rows.filter((row) => row.email.toLowerCase() === email.toLowerCase()));
   };
@@ -203,6 +205,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
       email = handleEmail;
     }
+    await spendUpstream(scope, 'OPENPROVIDER', 1);
     await reads.client.restartEmailVerification({ email: email!, language: input.language?.trim() || null }, scope.requestId);
     views.clear();
     await reads.invalidate();
@@ -222,6 +225,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
     }
     const query = handle ? { externalId: handle } : { email };
+    await spendUpstream(scope, 'DOMAIN_NAME_API', 2); // the notice, then the fresh row
     await reads.client.resendVerificationNotice(query, scope.requestId);
     views.clear();
     const fresh = await domainNameApiClient().getDetails(query, scope.requestId);

@@ -9,6 +9,7 @@ import { StoreUnavailable } from '../store/index.js';
 import type { ServiceDeps } from './deps.js';
 import { checkRegistryInput, type ValidateRegistryInput } from './registry-check-input.js';
 import type { RequestScope } from './request-scope.js';
+import { spendUpstream } from './upstream-budget.js';
 import type { WebhookAnswer, WebhookHandler } from './webhook.js';
 
 export type { ValidateRegistryInput } from './registry-check-input.js';
@@ -68,6 +69,7 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
     if (!checked.submission) throw new InputRejected(checked.problems);
     const { submission } = checked;
     const submittedAt = new Date().toISOString();
+    await spendUpstream(scope, 'VERIFF', 1);
     const answer = await client.validateRegistry(submission, scope);
     const check = decidedCheck(
       {
