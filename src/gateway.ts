@@ -11,6 +11,7 @@ import { createProviderClients } from './providers/clients.js';
 import type { Sandbox, SandboxOptions } from './sandbox/index.js';
 import { startSandbox } from './sandbox/index.js';
 import { parseFaults } from './sandbox/faults.js';
+import { clientAbortFields, isClientAbort } from './server/client-abort.js';
 import { DASHBOARD_ASSET_PREFIX, serveDashboard } from './server/dashboard-route.js';
 import { serveReadiness } from './server/health.js';
 import { createAuthenticator } from './server/principal.js';
@@ -82,7 +83,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream });
   const server: Server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      logger.error({ err: error, path: req.url }, 'request failed');
+      if (isClientAbort(error)) logger.info({ ...clientAbortFields(error), path: req.url }, 'the client aborted its request');
+      else logger.error({ err: error, path: req.url }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Unexpected error' });
       else res.destroy();
     });
@@ -113,7 +115,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     }
   }
 
-  const websocket = attachWebSocket({ server, yoga, metrics, logger, authenticate });
+  const websocket = attachWebSocket({ server, yoga, metrics, logger, authenticate, maxPayloadBytes: config.limits.maxBodyBytes });
 
   return {
     get url() {

@@ -10,6 +10,7 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { schema } from '../schema/index.js';
 import type { GatewayContext } from '../schema/context.js';
 import type { Services } from '../services/index.js';
+import { clientAbortFields, isClientAbort } from './client-abort.js';
 import { graphiqlDefaultQuery } from './graphiql-default-query.js';
 import type { Authenticate } from './principal.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -18,6 +19,7 @@ import { createUpstreamBudget } from './upstream-budget.js';
 import { principalOfRequest, useCallerGuard } from './use-caller-guard.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useErrorCodes } from './use-error-codes.js';
+import { useIdNumberMasking } from './use-id-number-masking.js';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRequestShapeMessages } from './use-request-shape-messages.js';
 import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js';
@@ -78,6 +80,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       useUpstreamLimits(config.upstreamBudget),
       useSubscriptionErrorMasking(),
       useErrorCodes(metrics),
+      useIdNumberMasking(),
       useSubscriberMetrics(metrics),
     ],
     context: async ({ request, req, connectionParams }) => {
@@ -123,7 +126,9 @@ function corsOptions(config: Config) {
 function maskUnexpected(logger: Logger) {
   return (error: unknown, message: string) => {
     const masked = maskError(error, message, false);
-    if (masked !== error) logger.error({ err: error }, 'unexpected error outside a resolver');
+    if (masked === error) return masked;
+    if (isClientAbort(error)) logger.info(clientAbortFields(error), 'the client aborted its request');
+    else logger.error({ err: error }, 'unexpected error outside a resolver');
     return masked;
   };
 }

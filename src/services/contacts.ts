@@ -4,7 +4,8 @@ import { contactKeyString } from '../domain/contact.js';
 import { InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
-import { isRtrHandle } from '../domain/handles.js';
+import { isProviderHandle, isRtrHandle } from '../domain/handles.js';
+import { controlCharacterProblems } from '../domain/input-text.js';
 import type { Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
 import type { ContactVerification, ContactVerificationDraft, VerificationClaim } from '../domain/verification.js';
@@ -66,9 +67,6 @@ export interface ContactServiceDeps extends ServiceDeps {
   /** Lookups for Openprovider and Domain Name API contacts, provided by the email-verification capability. */
   contactSources?: Partial<Record<Provider, ContactSource>>;
 }
-
-/** Openprovider and Domain Name API handles: 1–64 characters, no separators that could break a path or query. */
-const OTHER_HANDLE = /^[A-Za-z0-9\-_.@]{1,64}$/;
 
 export function createContactService(deps: ContactServiceDeps): ContactService {
   const contacts = new ReadThrough<Contact>(deps.stores.cache, 'contact');
@@ -163,8 +161,8 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         const client = realtimeRegister();
         return { provider, customer: customer ?? client.defaultCustomer, handle };
       }
-      if (!OTHER_HANDLE.test(handle)) {
-        throw new InputRejected([problem(['handle'], 'INVALID_FORMAT', 'handle must be 1 to 64 characters of A-Z, a-z, 0-9, -, _, . and @.')]);
+      if (!isProviderHandle(handle)) {
+        throw new InputRejected([problem(['handle'], 'INVALID_FORMAT', 'handle must be 1 to 64 characters of A-Z, a-z, 0-9, -, _, . and @ (not dots only).')]);
       }
       assertEnabled(provider);
       return { provider, customer: null, handle };
@@ -174,7 +172,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const groups = new Map<string, { provider: Provider; customer: string | null; handles: Set<string> }>();
       for (const key of keys) {
         // Keys from node ids are not normalised by keyFor: a handle the provider could never have is simply absent.
-        if (key.provider === 'VERIFF' || (key.provider === 'REALTIME_REGISTER' ? !isRtrHandle(key.handle) : !OTHER_HANDLE.test(key.handle))) continue;
+        if (key.provider === 'VERIFF' || (key.provider === 'REALTIME_REGISTER' ? !isRtrHandle(key.handle) : !isProviderHandle(key.handle))) continue;
         const customer = key.provider === 'REALTIME_REGISTER' ? (key.customer ?? realtimeRegister().defaultCustomer) : null;
         if (customer !== null && !isRtrHandle(customer)) continue;
         const groupKey = `${key.provider}:${customer ?? ''}`;
@@ -205,7 +203,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
 
     async create(input, scope) {
       const client = realtimeRegister();
-      const problems = contactDraftProblems(input);
+      const problems = [...contactDraftProblems(input), ...controlCharacterProblems(input)];
       if (problems.length) throw new InputRejected(problems);
       const customer = input.customer ?? client.defaultCustomer;
       await spendUpstream(scope, 'REALTIME_REGISTER', 1);
@@ -226,7 +224,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const problems = handleProblems(input.handle, input.customer);
       const { request, problems: requestProblems } = await requestFor(input, customer);
       const required: VerificationClaim[] = request?.claims ?? [];
-      problems.push(...requestProblems, ...checkVerifications(input.verifications, required).problems);
+      problems.push(...requestProblems, ...checkVerifications(input.verifications, required).problems, ...controlCharacterProblems(input.verifications, ['verifications']));
       if (problems.length) throw new InputRejected(problems);
 
       const verifications = input.verifications.map(verificationFromDraft);

@@ -2,6 +2,7 @@ import { InputRejected, ProviderFailure } from '../domain/errors.js';
 import type { VerificationEventPayload } from '../domain/events.js';
 import type { RegistryCheck } from '../domain/registry-check.js';
 import { lastFour } from '../domain/registry-check.js';
+import { controlCharacterProblems } from '../domain/input-text.js';
 import type { VeriffClient } from '../providers/veriff/client.js';
 import type { VeriffDecision } from '../providers/veriff/map.js';
 import { readVeriffDecisionWebhook } from '../providers/veriff/webhook.js';
@@ -66,7 +67,9 @@ export function createRegistryCheckService(deps: ServiceDeps): RegistryCheckServ
   async function validate(input: ValidateRegistryInput, scope: RequestScope): Promise<RegistryCheck> {
     const client = requireClient();
     const checked = checkRegistryInput(input);
-    if (!checked.submission) throw new InputRejected(checked.problems);
+    // Every field is sent to Veriff: none may carry control characters (the messages never quote a value).
+    const textProblems = controlCharacterProblems(input);
+    if (!checked.submission || textProblems.length) throw new InputRejected([...checked.problems, ...textProblems]);
     const { submission } = checked;
     const submittedAt = new Date().toISOString();
     await spendUpstream(scope, 'VERIFF', 1);
