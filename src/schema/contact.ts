@@ -213,6 +213,8 @@ builder.objectField(ContactRef, 'verificationRequests', (t) =>
     type: [VerificationRequestRef],
     nullable: true,
     description: 'Requests to verify this contact, soonest deadline first. Null (with an error) when the store is unavailable.',
+    // A read of the request store: contacts:read, also on a contact a contacts:write key just created.
+    authScopes: { scope: 'contacts:read' },
     args: { status: t.arg({ type: [VerificationRequestStatusEnum], required: false }) },
     resolve: (contact, args, context) =>
       context.services.verificationRequests.forContact(contact.handle, contact.customer, args.status ?? null),

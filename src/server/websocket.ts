@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Authenticate } from './principal.js';
 import type { GatewayYoga } from './yoga.js';
+import { quietClientFrameErrors } from './ws-client-faults.js';
 import { connectionAuthorization } from './yoga.js';
 
 interface EnvelopedRoot {
@@ -37,6 +38,7 @@ export function attachWebSocket(options: {
   /** Subscriptions running on this server, so close() can let completed ones send their `complete` first. */
   let active = 0;
   const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: options.maxPayloadBytes ?? 102_400 });
+  quietClientFrameErrors(wsServer, options.logger);
   const disposable = useServer(
     {
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
