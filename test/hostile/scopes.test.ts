@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { denicNotification, freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
-import { AttackLog, bearer, codesOf, globalId, postGraphQL, wsClient } from './support.js';
+import { afterStartupSweep, AttackLog, bearer, codesOf, globalId, postGraphQL, wsClient } from './support.js';
 
 /**
  * Keys with one scope each try every other path to data their scope does not cover: node(id:), nodes(ids:), nested
@@ -59,6 +59,7 @@ beforeAll(async () => {
       UPSTREAM_CALLS_PER_MINUTE: '100000',
     },
   });
+  await afterStartupSweep(gw);
   // A decided registry check with a person, a submission with evidence, a DENIC request: one event of each kind.
   const validated = await ask('setup validate', KEYS.admin, `mutation { validateRegistry(input: { idNumber: "38001085710", fullName: "Jane Doe", dateOfBirth: "1980-01-08" }) {
     ... on ValidateRegistrySuccess { registryCheck { id person { firstName } } } } }`);

@@ -103,3 +103,15 @@ function errorText(error: unknown): unknown {
   if (typeof error === 'object' && error && 'code' in error) return { code: (error as { code: unknown }).code, reason: (error as { reason?: unknown }).reason };
   return String(error);
 }
+
+/**
+ * The email-status watcher reads Openprovider's list once at start-up, in the background. Suites that count
+ * caller-driven upstream requests wait for that first sweep, so it is not counted as theirs.
+ */
+export async function afterStartupSweep(gateway: Pick<TestGateway, 'sandbox'>): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (gateway.sandbox!.openprovider.server.count('/v1beta/customers/verifications', 'GET') > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the email-status watcher never made its start-up sweep');
+}
