@@ -79,7 +79,7 @@ export interface QueryLimits {
   batching: boolean;
 }
 
-/** Token buckets: per API key (or JWT subject) on /graphql, per source IP on webhooks and failed logins. */
+/** Rate limits (burst and average rate): per API key (or JWT subject) on /graphql, per source IP on webhooks and failed logins. */
 export interface RateLimitConfig {
   /** RATE_LIMIT_PER_MINUTE, default 600; 0 turns caller rate limiting off. */
   perMinute: number;

@@ -39,7 +39,7 @@ export interface YogaOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   authenticate: Authenticate;
-  /** Per-caller token buckets; a getter because the Redis-backed one exists only after start(). */
+  /** Per-caller rate limits; a getter because the Redis-backed one exists only after start(). */
   rateLimiter: () => RateLimiter;
   /** Per key and provider upstream budgets (UPSTREAM_CALLS_PER_MINUTE); a getter for the same reason. */
   upstreamLimiter?: () => RateLimiter;
