@@ -20,7 +20,9 @@ export function createRedisRateLimiter(policy: BucketPolicy, redis: RedisConnect
   if (policy.perMinute <= 0) return UNLIMITED;
   const window = windowOf(policy);
   const insurance = new LoggedInsurance({ ...window, keyPrefix: prefix }, logger);
-  const shared = new RateLimiterRedis({ ...window, keyPrefix: prefix, storeClient: redis.client, rejectIfRedisNotReady: true, insuranceLimiter: insurance });
+  const shared = new RateLimiterRedis({ ...window, keyPrefix: prefix, storeClient: redis.client, rejectIfRedisNotReady: true });
+  // The insurance sits on the deadline wrapper, which sees both kinds of failure (an error, or no answer in time):
+  // one consume per request either way, even when a timed-out Redis call fails later.
   return rateLimiterOver(new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_DEADLINE_MS, insuranceLimiter: insurance }));
 }
 

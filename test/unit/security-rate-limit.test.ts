@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../../src/observability/logger.js';
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { createMemoryRateLimiter } from '../../src/server/rate-limit.js';
 import { createRedisRateLimiter } from '../../src/server/rate-limit-redis.js';
 import { connectRedis } from '../../src/store/redis-connection.js';
@@ -100,6 +102,24 @@ describe('the Redis budget', () => {
     expect(stored[0]).not.toContain('key-7');
     const ttl = await connection.client.pttl(stored[0]!);
     expect(ttl).toBeGreaterThan(0);
+  });
+
+  it('counts per process while Redis is too slow to answer within its deadline, and logs that once', async () => {
+    const connection = await connect();
+    const blocker = new Redis(redis.url);
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, logger, 'test-slow');
+    // A busy script stalls the whole server for 800 ms, far longer than the limiter's 100 ms deadline.
+    const stalled = blocker.eval(
+      "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 800000 return 1",
+      0,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await takeMany(limiter, 'k', 5)).toBe(2);
+    await stalled;
+    blocker.disconnect();
+    expect(lines.filter((line) => line.includes('counted per process'))).toHaveLength(1);
   });
 
   it('falls back to a per-process bucket when Redis does not answer, instead of failing or lifting the limit', async () => {
