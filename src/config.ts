@@ -117,7 +117,7 @@ export interface QueryLimits {
   batching: boolean;
 }
 
-/** Token buckets: per API key (or JWT subject) on /graphql, per source IP on webhooks and failed logins. */
+/** Rate limits (burst and average rate): per API key (or JWT subject) on /graphql, per source IP on webhooks and failed logins. */
 export interface RateLimitConfig {
   /** RATE_LIMIT_PER_MINUTE, default 600; 0 turns caller rate limiting off. */
   perMinute: number;
@@ -125,6 +125,21 @@ export interface RateLimitConfig {
   burst: number;
   /** WEBHOOK_RATE_LIMIT_PER_MINUTE, default 1200 per source IP (burst a quarter of it); 0 turns it off. */
   webhookPerMinute: number;
+}
+
+/**
+ * Upstream calls one caller may cause per provider (src/server/upstream-budget.ts). Counted at the point a call is
+ * made, after the cache, so cached reads are free.
+ */
+export interface UpstreamBudgetConfig {
+  /** UPSTREAM_CALLS_PER_REQUEST, default 100: calls one request may cause at one provider. */
+  callsPerRequest: number;
+  /**
+   * UPSTREAM_CALLS_PER_MINUTE, default 50 per key and provider; 0 turns the per-minute budget off. 50 keeps even a key
+   * that repeats one identical call at 300 in any 300 s (six one-minute windows), never above Openprovider's block at
+   * more than 300 identical calls in 300 s (providers/openprovider.md, "Limits").
+   */
+  callsPerMinute: number;
 }
 
 export interface Config {
@@ -153,6 +168,7 @@ export interface Config {
   introspection: boolean;
   limits: QueryLimits;
   rateLimit: RateLimitConfig;
+  upstreamBudget: UpstreamBudgetConfig;
   /** Faults injected into the sandbox simulators (JSON keyed by provider), sandbox mode only. */
   sandboxFaults: string | null;
   /** Veriff's simulated decision delay in sandbox webhook mode. */
@@ -247,6 +263,10 @@ export function loadConfig(env: Env = process.env): Config {
       perMinute: parseCount('RATE_LIMIT_PER_MINUTE', read('RATE_LIMIT_PER_MINUTE') ?? '600', 0),
       burst: parseCount('RATE_LIMIT_BURST', read('RATE_LIMIT_BURST') ?? '100', 1),
       webhookPerMinute: parseCount('WEBHOOK_RATE_LIMIT_PER_MINUTE', read('WEBHOOK_RATE_LIMIT_PER_MINUTE') ?? '1200', 0),
+    },
+    upstreamBudget: {
+      callsPerRequest: parseCount('UPSTREAM_CALLS_PER_REQUEST', read('UPSTREAM_CALLS_PER_REQUEST') ?? '100', 1),
+      callsPerMinute: parseCount('UPSTREAM_CALLS_PER_MINUTE', read('UPSTREAM_CALLS_PER_MINUTE') ?? '50', 0),
     },
     sandboxFaults: parseJsonText('SANDBOX_FAULTS', read('SANDBOX_FAULTS')),
     sandboxDecisionDelayMs: parseDuration('SANDBOX_DECISION_DELAY_MS', read('SANDBOX_DECISION_DELAY_MS') ?? '1500'),

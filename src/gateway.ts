@@ -11,6 +11,7 @@ import { createProviderClients } from './providers/clients.js';
 import type { Sandbox, SandboxOptions } from './sandbox/index.js';
 import { startSandbox } from './sandbox/index.js';
 import { parseFaults } from './sandbox/faults.js';
+import { clientAbortFields, isClientAbort } from './server/client-abort.js';
 import { DASHBOARD_ASSET_PREFIX, serveDashboard } from './server/dashboard-route.js';
 import { serveReadiness } from './server/health.js';
 import { createHttpDrain } from './server/http-drain.js';
@@ -80,7 +81,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const logger = options.logger ?? silentLogger();
   const metrics = createMetrics({ defaultMetrics: true });
   const authenticate = createAuthenticator(config);
-  const rateLimits = createGatewayRateLimits(config.rateLimit, logger);
+  const rateLimits = createGatewayRateLimits(config.rateLimit, logger, config.upstreamBudget);
   let state: 'starting' | 'ready' | 'draining' = 'starting';
   let url = '';
   let sandbox: Sandbox | null = null;
@@ -92,11 +93,12 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     return services;
   };
 
-  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers });
+  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream });
   const server: Server = createServer((req, res) => {
     drain.track(res);
     route(req, res).catch((error: unknown) => {
-      logger.error({ err: error, path: req.url }, 'request failed');
+      if (isClientAbort(error)) logger.info({ ...clientAbortFields(error), path: req.url }, 'the client aborted its request');
+      else logger.error({ err: error, path: req.url }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Unexpected error' });
       else res.destroy();
     });
@@ -137,7 +139,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     }
   }
 
-  const websocket = attachWebSocket({ server, yoga, metrics, logger, authenticate });
+  const websocket = attachWebSocket({ server, yoga, metrics, logger, authenticate, maxPayloadBytes: config.limits.maxBodyBytes });
 
   return {
     get url() {

@@ -1,12 +1,33 @@
 /** Realtime Register customer and handle path segments (providers/realtime-register.md). */
 export const RTR_HANDLE = /^[a-zA-Z0-9\-_@.]{3,40}$/;
+/** Openprovider and Domain Name API handles: 1–64 characters, no separators that could break a path or query. */
+export const PROVIDER_HANDLE = /^[A-Za-z0-9\-_.@]{1,64}$/;
+/**
+ * `.`, `..`, `...`: allowed characters, but as a path segment "this" or "the parent" (`GET /v1beta/customers/..` is
+ * another resource), so never a handle at any provider.
+ */
+const DOT_ONLY = /^\.+$/;
 /** Voice and fax numbers: +CC.NUMBER, e.g. +31.384530759. */
 export const VOICE_NUMBER = /^\+\d{1,3}\.\d{1,14}$/;
-/** A pragmatic email check: one @, no spaces, a dot in the domain. */
-export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** C0 and C1 control characters (NUL, CR, LF, ESC, ...) and DEL. */
+const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f';
+/**
+ * A pragmatic email check: one @, no spaces or control characters, dot-separated labels in the domain. Each domain
+ * label excludes the dot, so there is one way to match and the check is linear (the older `[^\s@]+\.[^\s@]+` tried
+ * every dot as the split: quadratic on a long dotted domain).
+ */
+export const EMAIL_ADDRESS = new RegExp(`^[^\\s@${CONTROL}]+@[^\\s@.${CONTROL}]+(?:\\.[^\\s@.${CONTROL}]+)+$`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CONTROL_CHARACTER = new RegExp(`[${CONTROL}]`);
+/** A UTF-16 surrogate without its pair: not a character, and not encodable as UTF-8 upstream. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export const isRtrHandle = (value: string) => RTR_HANDLE.test(value);
+const isDotOnly = (value: string) => DOT_ONLY.test(value);
+export const isRtrHandle = (value: string) => RTR_HANDLE.test(value) && !isDotOnly(value);
+export const isProviderHandle = (value: string) => PROVIDER_HANDLE.test(value) && !isDotOnly(value);
 export const isVoiceNumber = (value: string) => VOICE_NUMBER.test(value);
-export const isEmailAddress = (value: string) => EMAIL_ADDRESS.test(value) && value.length <= 254;
+/** Length first: the pattern then never sees more than 254 characters. */
+export const isEmailAddress = (value: string) => value.length <= 254 && EMAIL_ADDRESS.test(value);
 export const isUuid = (value: string) => UUID.test(value);
+/** True for text no provider should receive: control characters (NUL above all) or broken UTF-16. */
+export const hasControlCharacters = (value: string) => CONTROL_CHARACTER.test(value) || LONE_SURROGATE.test(value);

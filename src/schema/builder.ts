@@ -26,20 +26,20 @@ export const builder = new SchemaBuilder<{
   // scope-auth first, so authorization runs before the other plugins' wrappers.
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
-  // Scopes guard root fields (the entry points: checked before anything loads) and node types (so an object reached
-  // through another one, an event or node(id:) is still only readable with its scope). A failed check is a FORBIDDEN
-  // error on that field: null in its nearest nullable parent, siblings resolve. Subscriptions are checked once, on
-  // subscribe. Object types accept the read or the write scope, so a mutation's result is readable by its caller.
+  // Scopes guard root fields (the entry points: checked before anything loads) and every object type (so an object
+  // reached through another one, an event, node(id:) or nodes(ids:) is still only readable with its read scope). Type
+  // scopes run when an object is completed (runScopesOnType), before any of its fields, `__typename` included: a
+  // refused object is a FORBIDDEN error on the field that returned it, null in its nearest nullable parent, and its
+  // siblings resolve. Subscriptions are checked once, on subscribe. A write scope never reads what a read scope
+  // guards; a mutation's own result is readable to its writer only as far as ownResultScopes says.
   scopeAuth: {
     authorizeOnSubscribe: true,
+    runScopesOnType: true,
     authScopes: (context) => ({
       scope: (scope: Scope) => context.principal.scopes.has(scope),
       anyScope: (scopes: readonly Scope[]) => scopes.some((scope) => context.principal.scopes.has(scope)),
     }),
-    unauthorizedError: (_parent, context, info, result) =>
-      new GraphQLError(`Not allowed: ${info.parentType.name}.${info.fieldName} needs ${neededScopes(result.failure)}, which this key does not have.`, {
-        extensions: { code: context.principal.authenticated ? 'FORBIDDEN' : 'UNAUTHENTICATED' },
-      }),
+    unauthorizedError: (_parent, context, info, result) => forbidden(context, `${info.parentType.name}.${info.fieldName}`, neededScopes(result.failure)),
   },
   errors: {
     defaultTypes: [],
@@ -57,14 +57,20 @@ export const builder = new SchemaBuilder<{
       authScopes: (_root, args) => nodeScope(args.id.typename),
       resolve: (_root, args, _context, _info, resolveNode) => (isNodeType(args.id.typename) ? resolveNode(args.id) : null),
     },
+    // nodes(ids:) applies node(id:)'s rule to each id before loading any: another type's id is null, an id of a type
+    // the key may not read is a FORBIDDEN error in its slot, and neither costs an upstream call.
     nodesQueryOptions: {
-      resolve: async (_root, args, _context, _info, resolveNodes) => {
-        const known = args.ids.map((id) => isNodeType(id.typename));
-        // Pothos' helper resolves args.ids whatever it is handed, so narrow args.ids to node types first.
-        args.ids = args.ids.filter((_id, index) => known[index]);
+      resolve: async (_root, args, context, _info, resolveNodes) => {
+        const slots = args.ids.map((id) => {
+          if (!isNodeType(id.typename)) return null;
+          const scope = NODE_READ_SCOPES[id.typename]!;
+          return context.principal.scopes.has(scope) ? id : forbidden(context, 'Query.nodes', `the scope ${scope}`);
+        });
+        // Pothos' helper resolves args.ids whatever it is handed, so narrow args.ids to the readable ones first.
+        args.ids = slots.filter((slot): slot is (typeof args.ids)[number] => slot !== null && !(slot instanceof GraphQLError));
         const nodes = args.ids.length ? await resolveNodes(args.ids) : [];
         let next = 0;
-        return known.map((isKnown) => (isKnown ? nodes[next++] : null));
+        return slots.map((slot) => (slot === null || slot instanceof GraphQLError ? slot : nodes[next++])) as never;
       },
     },
   },
@@ -84,6 +90,24 @@ function isNodeType(typename: string): boolean {
 
 function nodeScope(typename: string): { scope: Scope } | boolean {
   return isNodeType(typename) ? { scope: NODE_READ_SCOPES[typename]! } : true;
+}
+
+/**
+ * The type scopes of an object a mutation can return: its read scope, or (for an object the caller's own mutation
+ * created from its input in this request, marked in context.ownResults) the write scope too. So createContact and
+ * validateRegistry show their writer what it just wrote, while node(id:), nodes(ids:), events and every other path
+ * still need the read scope. Fields that reach further (a check's person, a contact's email verifications) carry
+ * their own read scopes.
+ */
+export function ownResultScopes<T extends object>(read: Scope, write: Scope) {
+  return (parent: T, context: GatewayContext) => (context.ownResults.has(parent) ? { anyScope: [read, write] as const } : { scope: read });
+}
+
+/** The FORBIDDEN error (UNAUTHENTICATED in the open sandbox, which never lacks a scope) naming what was needed. */
+function forbidden(context: GatewayContext, field: string, needed: string): GraphQLError {
+  return new GraphQLError(`Not allowed: ${field} needs ${needed}, which this key does not have.`, {
+    extensions: { code: context.principal.authenticated ? 'FORBIDDEN' : 'UNAUTHENTICATED' },
+  });
 }
 
 /** "contacts:read" (or "one of email:read, email:write") from scope-auth's failure report. */

@@ -1,10 +1,10 @@
-import type { Contact } from '../domain/contact.js';
+import type { Contact, ContactKey } from '../domain/contact.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { contactKeyString, parseContactKey } from '../domain/contact.js';
 import { Conflict, InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { Provider } from '../domain/providers.js';
 import type { SubmitVerificationResult } from '../services/contacts.js';
-import { builder } from './builder.js';
+import { builder, ownResultScopes } from './builder.js';
 import type { GatewayContext } from './context.js';
 import { ProviderEnum, VerificationRequestStatusEnum } from './enums.js';
 import { ContactVerificationInput, ContactVerificationRef } from './verification-matrix.js';
@@ -19,14 +19,25 @@ export const ContactRef = builder.loadableNode(builder.objectRef<Contact>('Conta
   id: { resolve: (contact) => contactKeyString(contact) },
   // One result per id, in order: a contact, null (not found), or the Error of a provider whose lookup failed, which
   // fails only its own keys. No `sort`: with it one Error would fail the whole batch (STACK.md pitfall 7).
+  // Keys from node ids were never checked: each goes through the same handle rules as the `contact` arguments, so a
+  // forged one (`..`, a path separator) is BAD_USER_INPUT and reaches no provider.
   load: async (ids: string[], context) => {
-    const keys = ids.map((id) => parseContactKey(id));
-    const wanted = keys.filter((key) => key !== undefined);
+    const keys = ids.map((id): ContactKey | Error | undefined => {
+      const key = parseContactKey(id);
+      if (!key) return undefined;
+      try {
+        return context.services.contacts.keyFor(key.provider, key.handle, key.customer);
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
+    const wanted = keys.filter((key): key is ContactKey => key !== undefined && !(key instanceof Error));
     const found = wanted.length ? await context.services.contacts.load(wanted, context) : [];
     let next = 0;
-    return keys.map((key) => (key === undefined ? null : (found[next++] ?? null))) as (Contact | Error)[];
+    return keys.map((key) => (key === undefined ? null : key instanceof Error ? key : (found[next++] ?? null))) as (Contact | Error)[];
   },
-  authScopes: { anyScope: ['contacts:read', 'contacts:write'] },
+  // contacts:read; a contacts:write key also sees the contact its own createContact just built from its input.
+  authScopes: ownResultScopes<Contact>('contacts:read', 'contacts:write'),
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
     customer: t.exposeString('customer', { nullable: true, description: 'Realtime Register customer the handle belongs to; null for other providers.' }),
@@ -112,8 +123,14 @@ const SubmitContactVerificationInput = builder.inputType('SubmitContactVerificat
 const SubmitContactVerificationSuccess = builder.objectRef<SubmitVerificationResult>('SubmitContactVerificationSuccess').implement({
   description: 'The provider accepted the evidence.',
   fields: (t) => ({
-    // Read afresh through the loader (the write invalidated the cache), and only when asked for.
-    contact: t.field({ type: ContactRef, nullable: true, resolve: (result) => result.contact ?? contactKeyString(result.key) }),
+    // Read afresh through the loader (the write invalidated the cache), and only when asked for: a read, so it needs
+    // contacts:read, checked before the read is made.
+    contact: t.field({
+      type: ContactRef,
+      nullable: true,
+      authScopes: { scope: 'contacts:read' },
+      resolve: (result) => result.contact ?? contactKeyString(result.key),
+    }),
     async: t.exposeBoolean('async', { description: 'True when the provider will finish the update asynchronously (HTTP 202).' }),
     processId: t.exposeString('processId', { nullable: true }),
     request: t.field({ type: VerificationRequestRef, nullable: true, resolve: (result) => result.request }),
@@ -194,7 +211,11 @@ builder.mutationField('createContact', (t) =>
       union: { name: 'CreateContactResult' },
     },
     args: { input: t.arg({ type: CreateContactInput, required: true }) },
-    resolve: (_root, { input }, context) => context.services.contacts.create(input, context),
+    resolve: async (_root, { input }, context) => {
+      const result = await context.services.contacts.create(input, context);
+      context.ownResults.add(result.contact);
+      return result;
+    },
   }),
 );
 
@@ -205,6 +226,8 @@ builder.objectField(ContactRef, 'verificationRequests', (t) =>
     type: [VerificationRequestRef],
     nullable: true,
     description: 'Requests to verify this contact, soonest deadline first. Null (with an error) when the store is unavailable.',
+    // A read of the request store: contacts:read, also on a contact a contacts:write key just created.
+    authScopes: { scope: 'contacts:read' },
     args: { status: t.arg({ type: [VerificationRequestStatusEnum], required: false }) },
     resolve: (contact, args, context) =>
       context.services.verificationRequests.forContact(contact.handle, contact.customer, args.status ?? null),

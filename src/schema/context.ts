@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import type { Services } from '../services/index.js';
+import type { UpstreamBudget } from '../services/upstream-budget.js';
 
 /** Who is calling: a configured API key (or JWT subject), or the open sandbox. */
 export interface Principal {
@@ -23,4 +24,11 @@ export interface GatewayContext {
    * adds them to the response with their codes.
    */
   partialErrors: GraphQLError[];
+  /** The upstream calls this request may still cause (UPSTREAM_CALLS_PER_REQUEST / _PER_MINUTE). */
+  upstream: UpstreamBudget;
+  /**
+   * Objects a mutation of this request created from the caller's own input (see ownResultScopes in builder.ts): a
+   * write-scoped caller may read those, and only those, without the read scope.
+   */
+  ownResults: WeakSet<object>;
 }

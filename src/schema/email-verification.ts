@@ -11,7 +11,8 @@ export const EmailVerificationRef = builder.node(builder.objectRef<EmailVerifica
   description: 'The state of verifying that a contact\'s email address is reachable (ICANN registrant email verification).',
   id: { resolve: (row) => emailVerificationKey(row) },
   loadOne: (id, context) => context.services.emailVerifications.get(id, context),
-  authScopes: { anyScope: ['email:read', 'email:write'] },
+  // email:read on every path: a resend's fresh row can show the address behind a handle, which email:write may not read.
+  authScopes: { scope: 'email:read' },
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
     email: t.exposeString('email'),

@@ -1,7 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { InputRejected, ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { RegistryCheck, RegistryPerson } from '../domain/registry-check.js';
-import { builder } from './builder.js';
+import { builder, ownResultScopes } from './builder.js';
 import { ProviderEnum, RegistryCheckStatusEnum } from './enums.js';
 
 const RegistryPersonRef = builder.objectRef<RegistryPerson>('RegistryPerson').implement({
@@ -20,7 +20,8 @@ export const RegistryCheckRef = builder.node(builder.objectRef<RegistryCheck>('R
   description: "A check of a person's national ID number against a population registry (Veriff validate-registry).",
   id: { resolve: (check) => check.id },
   loadOne: (id, context) => context.services.registryChecks.get(id),
-  authScopes: { anyScope: ['registry:read', 'registry:write'] },
+  // registry:read; a registry:write key also sees the check its own validateRegistry just started (not its person).
+  authScopes: ownResultScopes<RegistryCheck>('registry:read', 'registry:write'),
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
     sessionId: t.exposeString('sessionId', { description: "The provider's verification session id." }),
@@ -32,7 +33,13 @@ export const RegistryCheckRef = builder.node(builder.objectRef<RegistryCheck>('R
       nullable: true,
       description: 'Only the last four characters of the ID number; the full number is never returned or stored.',
     }),
-    person: t.field({ type: RegistryPersonRef, nullable: true, resolve: (check) => check.person }),
+    person: t.field({
+      type: RegistryPersonRef,
+      nullable: true,
+      description: 'Needs registry:read, also on the result of validateRegistry.',
+      authScopes: { scope: 'registry:read' },
+      resolve: (check) => check.person,
+    }),
     endUserId: t.exposeString('endUserId', { nullable: true }),
     vendorData: t.exposeString('vendorData', { nullable: true }),
     submittedAt: t.expose('submittedAt', { type: 'DateTime' }),
@@ -106,7 +113,11 @@ builder.mutationField('validateRegistry', (t) =>
       union: { name: 'ValidateRegistryResult' },
     },
     args: { input: t.arg({ type: ValidateRegistryInput, required: true }) },
-    resolve: (_root, { input }, context) => context.services.registryChecks.validate(input, context),
+    resolve: async (_root, { input }, context) => {
+      const validated = await context.services.registryChecks.validate(input, context);
+      context.ownResults.add(validated.registryCheck);
+      return validated;
+    },
   }),
 );
 

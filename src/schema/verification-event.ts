@@ -50,7 +50,8 @@ builder.objectRef<EventOf<'VERIFICATION_SUBMITTED'>>('VerificationSubmittedEvent
       authScopes: { scope: 'contacts:read' },
       resolve: (event, _args, context) => contactLoadKey(context, event.provider, event.contactHandle, event.customer),
     }),
-    verifications: t.field({ type: [ContactVerificationRef], resolve: (event) => event.verifications }),
+    // The evidence itself is contact data: contacts:read, like the contact and the request beside it.
+    verifications: t.field({ type: [ContactVerificationRef], authScopes: { scope: 'contacts:read' }, resolve: (event) => event.verifications }),
     request: t.field({ type: VerificationRequestRef, nullable: true, resolve: (event) => event.request }),
   }),
 });

@@ -26,7 +26,8 @@ export const VerificationRequestRef = builder.node(builder.objectRef<Verificatio
   description: "A registry's demand (e.g. DENIC under NIS2) that a contact be verified for some claims by a deadline.",
   id: { resolve: (request) => request.id },
   loadOne: (id, context) => context.services.verificationRequests.get(id),
-  authScopes: { anyScope: ['contacts:read', 'contacts:write'] },
+  // Read data (the registry's message, deadlines, submissions): contacts:read on every path, mutation results included.
+  authScopes: { scope: 'contacts:read' },
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
     customer: t.exposeString('customer', { nullable: true }),

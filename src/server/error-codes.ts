@@ -2,12 +2,14 @@ import { GraphQLError } from 'graphql';
 import { Conflict, InputRejected, NotFound, ProviderFailure } from '../domain/errors.js';
 import type { ProviderFailureKind } from '../domain/errors.js';
 import { UnknownProviderValue } from '../domain/status-mapping.js';
+import { UpstreamBudgetExceeded } from '../domain/upstream-budget.js';
 import type { Logger } from '../observability/logger.js';
 import { StoreUnavailable } from '../store/store-errors.js';
 
 /**
  * The only codes a client ever sees in extensions.code (DESIGN.md, "Errors"), plus
- * SERVICE_UNAVAILABLE (the gateway's own store, Redis, is unreachable: retry shortly).
+ * SERVICE_UNAVAILABLE (the gateway's own store, Redis, is unreachable: retry shortly) and QUERY_TOO_COSTLY (a request
+ * would cause more upstream calls than UPSTREAM_CALLS_PER_REQUEST allows).
  */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -18,6 +20,7 @@ export type ErrorCode =
   | 'PROVIDER_UNAVAILABLE'
   | 'PROVIDER_ERROR'
   | 'RATE_LIMITED'
+  | 'QUERY_TOO_COSTLY'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
@@ -61,6 +64,17 @@ export function toClientError(error: GraphQLError, requestId: string, logger: Lo
         retryable: original.retryable,
         ...(original.retryAfterSeconds !== null ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
         ...(original.code !== null ? { providerCode: original.code } : {}),
+      },
+    });
+  }
+  if (original instanceof UpstreamBudgetExceeded) {
+    // The caller asked for more upstream calls than its budget allows; nothing was sent. A client fault: no stack logged.
+    return new GraphQLError(original.message, {
+      ...at,
+      extensions: {
+        code: original.limit === 'PER_MINUTE' ? 'RATE_LIMITED' : 'QUERY_TOO_COSTLY',
+        provider: original.provider,
+        ...(original.retryAfterSeconds !== null ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
       },
     });
   }

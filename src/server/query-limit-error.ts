@@ -1,6 +1,15 @@
 import { GraphQLError } from 'graphql';
 
 /** What a rejected request hit; the code a client sees in extensions.code beside BAD_USER_INPUT. */
+export const QUERY_LIMIT_CODES: ReadonlySet<string> = new Set([
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COSTLY',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_DIRECTIVES',
+  'TOO_MANY_TOKENS',
+  'REQUEST_TOO_LARGE',
+  'INTROSPECTION_DISABLED',
+] as const);
 export type QueryLimitCode = 'QUERY_TOO_DEEP' | 'QUERY_TOO_COSTLY' | 'TOO_MANY_ALIASES' | 'TOO_MANY_DIRECTIVES' | 'TOO_MANY_TOKENS' | 'REQUEST_TOO_LARGE' | 'INTROSPECTION_DISABLED';
 
 /**

@@ -1,4 +1,8 @@
-/** A token bucket: `burst` tokens at most, refilled at `perMinute` a minute; each request takes one. */
+import { createHash } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+
+/** `burst` requests at once at most, `perMinute` a minute on average. */
 export interface BucketPolicy {
   perMinute: number;
   burst: number;
@@ -6,51 +10,59 @@ export interface BucketPolicy {
 
 export interface RateDecision {
   allowed: boolean;
-  /** Whole seconds until a token is back (for Retry-After); 0 when allowed. */
+  /** Whole seconds until the budget has room again (for Retry-After); 0 when allowed. */
   retryAfterSeconds: number;
 }
 
-/** Takes a token from the bucket named `key`. Implementations never throw: a broken store lets the request through. */
+/**
+ * Takes `points` (default 1) from the budget named `key`. A refused take costs nothing. Implementations never throw: a
+ * broken store lets the request through.
+ */
 export interface RateLimiter {
-  take(key: string): Promise<RateDecision>;
+  take(key: string, points?: number): Promise<RateDecision>;
 }
 
 /** Never limits: RATE_LIMIT_PER_MINUTE=0, or the open sandbox. */
 export const UNLIMITED: RateLimiter = { take: async () => ({ allowed: true, retryAfterSeconds: 0 }) };
 
-/** Seconds until `tokens` (below 1) has grown to 1 at the policy's rate. */
-export function secondsUntilToken(tokens: number, policy: BucketPolicy): number {
-  return Math.max(1, Math.ceil(((1 - tokens) * 60) / policy.perMinute));
+/**
+ * rate-limiter-flexible counts points in fixed windows. A window of burst/perMinute minutes holding `burst` points
+ * gives the token bucket's two promises: at most `burst` at once, `perMinute` a minute over time. (Across a window
+ * boundary two bursts can follow each other; the average holds.) Windows are whole seconds: the library keeps no
+ * expiry for a shorter one.
+ */
+export function windowOf(policy: BucketPolicy): { points: number; duration: number } {
+  const duration = Math.max(1, Math.ceil((policy.burst * 60) / policy.perMinute));
+  return { points: Math.max(policy.burst, Math.floor((policy.perMinute * duration) / 60)), duration };
+}
+
+/** Keys may carry caller ids; stores only ever see a digest (which also keeps Redis hash tags out). */
+export function hashedKey(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
 }
 
 /**
- * Buckets in this process's memory (one gateway, or per-instance limits when Redis is not configured). Idle buckets
- * are full again after burst/perMinute minutes and are dropped then, so memory stays bounded by active callers.
+ * A RateLimiter over any rate-limiter-flexible limiter: a rejection with a RateLimiterRes is "over budget" (its points
+ * are given back, so a refused take costs nothing), any other failure lets the request through.
  */
-export function createMemoryRateLimiter(policy: BucketPolicy, now: () => number = Date.now): RateLimiter {
-  if (policy.perMinute <= 0) return UNLIMITED;
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const perMs = policy.perMinute / 60_000;
-  const refillMs = policy.burst / perMs;
-  let lastSweep = now();
-  const sweep = (time: number) => {
-    if (time - lastSweep < refillMs) return;
-    lastSweep = time;
-    for (const [key, bucket] of buckets) if (time - bucket.at >= refillMs) buckets.delete(key);
-  };
+export function rateLimiterOver(limiter: RateLimiterAbstract): RateLimiter {
   return {
-    async take(key) {
-      const time = now();
-      sweep(time);
-      const bucket = buckets.get(key) ?? { tokens: policy.burst, at: time };
-      bucket.tokens = Math.min(policy.burst, bucket.tokens + (time - bucket.at) * perMs);
-      bucket.at = time;
-      buckets.set(key, bucket);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
+    async take(key, points = 1) {
+      const stored = hashedKey(key);
+      try {
+        await limiter.consume(stored, points);
         return { allowed: true, retryAfterSeconds: 0 };
+      } catch (refusal) {
+        if (!(refusal instanceof RateLimiterRes)) return { allowed: true, retryAfterSeconds: 0 };
+        await limiter.reward(stored, points).catch(() => undefined);
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
       }
-      return { allowed: false, retryAfterSeconds: secondsUntilToken(bucket.tokens, policy) };
     },
   };
+}
+
+/** Budgets in this process's memory (one gateway, or per-instance limits when Redis is not configured). */
+export function createMemoryRateLimiter(policy: BucketPolicy, keyPrefix = 'ratelimit'): RateLimiter {
+  if (policy.perMinute <= 0) return UNLIMITED;
+  return rateLimiterOver(new RateLimiterMemory({ ...windowOf(policy), keyPrefix }));
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RateLimitConfig } from '../config.js';
+import type { RateLimitConfig, UpstreamBudgetConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { RedisConnection } from '../store/index.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -7,23 +7,29 @@ import { createMemoryRateLimiter } from './rate-limit.js';
 import { createRedisRateLimiter } from './rate-limit-redis.js';
 import { sendJson } from './send-json.js';
 
-/** The gateway's two budgets: per caller on /graphql, per source address on /webhooks/*. */
+/** The gateway's budgets: per caller on /graphql, per source address on /webhooks/*, per key and provider upstream. */
 export interface GatewayRateLimits {
   /** Per API key or JWT subject (and per address for failed authentications). */
   callers(): RateLimiter;
+  /** Upstream calls per key and provider a minute (UPSTREAM_CALLS_PER_MINUTE); see src/server/upstream-budget.ts. */
+  upstream(): RateLimiter;
   /** Answers 429 with Retry-After and returns false when the sender's address is over its webhook budget. */
   admitWebhook(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** Moves both budgets into Redis (called at start-up when REDIS_URL is set). */
   share(redis: RedisConnection | null): void;
 }
 
-export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger): GatewayRateLimits {
+export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger, upstreamConfig?: UpstreamBudgetConfig): GatewayRateLimits {
   const callerPolicy = { perMinute: config.perMinute, burst: config.burst };
   const webhookPolicy = { perMinute: config.webhookPerMinute, burst: Math.max(1, Math.ceil(config.webhookPerMinute / 4)) };
   let callers: RateLimiter = createMemoryRateLimiter(callerPolicy);
   let webhooks: RateLimiter = createMemoryRateLimiter(webhookPolicy);
+  // One window of a minute holding the whole minute's calls: a request may spend them all at once.
+  const upstreamPolicy = { perMinute: upstreamConfig?.callsPerMinute ?? 0, burst: upstreamConfig?.callsPerMinute ?? 0 };
+  let upstream: RateLimiter = createMemoryRateLimiter(upstreamPolicy, 'ratelimit:upstream');
   return {
     callers: () => callers,
+    upstream: () => upstream,
     async admitWebhook(req, res) {
       const address = req.socket.remoteAddress ?? 'unknown';
       const decision = await webhooks.take(`webhook:${address}`);
@@ -35,6 +41,7 @@ export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger)
       if (!redis) return;
       callers = createRedisRateLimiter(callerPolicy, redis, logger, 'ratelimit:caller');
       webhooks = createRedisRateLimiter(webhookPolicy, redis, logger, 'ratelimit:webhook');
+      upstream = createRedisRateLimiter(upstreamPolicy, redis, logger, 'ratelimit:upstream');
     },
   };
 }

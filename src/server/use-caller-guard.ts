@@ -9,7 +9,7 @@ import type { RateLimiter } from './rate-limit.js';
 export interface CallerGuardOptions {
   graphqlEndpoint: string;
   authenticate: Authenticate;
-  /** Per-caller buckets (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_BURST); a getter because Redis comes up at start(). */
+  /** Per-caller budgets (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_BURST); a getter because Redis comes up at start(). */
   limiter: () => RateLimiter;
   logger: Logger;
 }

@@ -1,10 +1,10 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, getNamedType, isIntrospectionType, parse } from 'graphql';
+import { GraphQLError, getNamedType, isIntrospectionType, Lexer, parse, Source, TokenKind } from 'graphql';
 import type { ASTVisitor, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { QueryLimits } from '../config.js';
 import { operationCost } from './query-cost.js';
-import { queryLimitError } from './query-limit-error.js';
+import { QUERY_LIMIT_CODES, queryLimitError } from './query-limit-error.js';
 import type { QueryLimitCode } from './query-limit-error.js';
 
 export interface QueryLimitsOptions {
@@ -33,13 +33,17 @@ export function useQueryLimits(options: QueryLimitsOptions): Plugin {
   ];
   const armor = EnvelopArmorPlugin({
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, propagateOnRejection: false, onReject: report('QUERY_TOO_DEEP', 'GRAPHQL_MAX_DEPTH') },
-    maxAliases: { n: limits.maxAliases, propagateOnRejection: false, onReject: report('TOO_MANY_ALIASES', 'GRAPHQL_MAX_ALIASES') },
+    // Every alias counts, `__typename` ones too (graphql-armor exempts them by default): each is still work to answer.
+    maxAliases: { n: limits.maxAliases, allowList: [], propagateOnRejection: false, onReject: report('TOO_MANY_ALIASES', 'GRAPHQL_MAX_ALIASES') },
     maxDirectives: { n: options.maxDirectives ?? 50, propagateOnRejection: false, onReject: report('TOO_MANY_DIRECTIVES', 'a fixed limit') },
     // Our own parse limit and cost rule take these over (clean errors; list weighting with variables).
     maxTokens: { enabled: false },
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: !options.introspection },
   });
+
+  // Room for GRAPHQL_MAX_DEPTH selection sets plus the arguments, lists and input objects inside them.
+  const nestingLimit = Math.max(64, 2 * limits.maxDepth + 16);
 
   const checkCost = (args: { schema: Parameters<typeof operationCost>[0]; document: Parameters<typeof operationCost>[1]; operationName?: string | null; variableValues?: Record<string, unknown> | null }) => {
     const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
@@ -53,6 +57,13 @@ export function useQueryLimits(options: QueryLimitsOptions): Plugin {
     },
     onParse({ setParseFn }) {
       setParseFn((source, parseOptions) => {
+        // graphql-js parses recursively: a list literal nested a few thousand deep overflows the stack (a 500) long
+        // before the token limit. One flat pass over the tokens answers both limits first.
+        const shape = documentShape(source, limits.maxTokens, nestingLimit);
+        if (shape === 'TOO_MANY_TOKENS') throw queryLimitError('TOO_MANY_TOKENS', `The document has more than ${limits.maxTokens} tokens (GRAPHQL_MAX_TOKENS).`);
+        if (shape === 'TOO_DEEP') {
+          throw queryLimitError('QUERY_TOO_DEEP', `The document nests braces, brackets or parentheses more than ${nestingLimit} deep (GRAPHQL_MAX_DEPTH).`);
+        }
         try {
           return parse(source, { ...parseOptions, maxTokens: limits.maxTokens });
         } catch (error) {
@@ -63,6 +74,16 @@ export function useQueryLimits(options: QueryLimitsOptions): Plugin {
           throw error;
         }
       });
+    },
+    onResultProcess({ result }) {
+      // yoga marks every parse error as a spec error, which an application/json client would get as a 200; the limits
+      // are 400s on every Accept, as documented.
+      for (const one of Array.isArray(result) ? result : [result]) {
+        for (const error of (one as { errors?: readonly GraphQLError[] }).errors ?? []) {
+          const http = error.extensions?.http as { spec?: boolean } | undefined;
+          if (http && QUERY_LIMIT_CODES.has(String(error.extensions.code))) http.spec = false;
+        }
+      }
     },
     onValidate({ addValidationRule }) {
       if (!options.introspection) addValidationRule(NoIntrospection);
@@ -88,4 +109,28 @@ function NoIntrospection(context: ValidationContext): ASTVisitor {
       }
     },
   };
+}
+
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
+
+/**
+ * Tokens and nesting of a document in one pass of graphql-js's own lexer (strings and comments read as the parser
+ * reads them), stopping at the token limit: linear, no recursion. A lexing error is left for the parser to report.
+ */
+export function documentShape(source: string | Source, maxTokens: number, maxNesting: number): 'OK' | 'TOO_MANY_TOKENS' | 'TOO_DEEP' {
+  const lexer = new Lexer(typeof source === 'string' ? new Source(source) : source);
+  let tokens = 0;
+  let depth = 0;
+  let deepest = 0;
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (++tokens > maxTokens) return 'TOO_MANY_TOKENS';
+      if (OPENING.has(token.kind)) deepest = Math.max(deepest, ++depth);
+      else if (CLOSING.has(token.kind)) depth--;
+    }
+  } catch {
+    // A syntax error: the parser reports it with its location.
+  }
+  return deepest > maxNesting ? 'TOO_DEEP' : 'OK';
 }

@@ -10,16 +10,21 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { schema } from '../schema/index.js';
 import type { GatewayContext } from '../schema/context.js';
 import type { Services } from '../services/index.js';
+import { clientAbortFields, isClientAbort } from './client-abort.js';
 import { graphiqlDefaultQuery } from './graphiql-default-query.js';
 import type { Authenticate } from './principal.js';
 import type { RateLimiter } from './rate-limit.js';
+import { UNLIMITED } from './rate-limit.js';
+import { createUpstreamBudget } from './upstream-budget.js';
 import { principalOfRequest, useCallerGuard } from './use-caller-guard.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useErrorCodes } from './use-error-codes.js';
+import { useIdNumberMasking } from './use-id-number-masking.js';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRequestShapeMessages } from './use-request-shape-messages.js';
 import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js';
 import { useSubscriberMetrics } from './use-subscriber-metrics.js';
+import { useUpstreamLimits } from './use-upstream-limits.js';
 
 /** What node:http or graphql-ws hand the context factory (a WebSocket has no Fetch request: STACK.md pitfall 5). */
 export interface ServerContext {
@@ -34,8 +39,10 @@ export interface YogaOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   authenticate: Authenticate;
-  /** Per-caller token buckets; a getter because the Redis-backed one exists only after start(). */
+  /** Per-caller rate limits; a getter because the Redis-backed one exists only after start(). */
   rateLimiter: () => RateLimiter;
+  /** Per key and provider upstream budgets (UPSTREAM_CALLS_PER_MINUTE); a getter for the same reason. */
+  upstreamLimiter?: () => RateLimiter;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -70,8 +77,10 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       useRequestShapeMessages(config.limits.maxBodyBytes),
       useCsrfGuard(),
       useQueryLimits({ limits: config.limits, introspection: config.introspection }),
+      useUpstreamLimits(config.upstreamBudget),
       useSubscriptionErrorMasking(),
       useErrorCodes(metrics),
+      useIdNumberMasking(),
       useSubscriberMetrics(metrics),
     ],
     context: async ({ request, req, connectionParams }) => {
@@ -81,7 +90,8 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       const requestLogger = logger.child({ requestId });
       try {
         const principal = principalOfRequest(request) ?? (await options.authenticate(header('authorization') ?? connectionAuthorization(connectionParams)));
-        return { services: options.services(), principal, requestId, logger: requestLogger, partialErrors: [] };
+        const upstream = createUpstreamBudget(config.upstreamBudget, principal, options.upstreamLimiter ?? (() => UNLIMITED));
+        return { services: options.services(), principal, requestId, logger: requestLogger, partialErrors: [], upstream, ownResults: new WeakSet() };
       } catch (error) {
         if (error instanceof GraphQLError) throw error;
         requestLogger.error({ err: error }, 'could not build the request context');
@@ -116,7 +126,9 @@ function corsOptions(config: Config) {
 function maskUnexpected(logger: Logger) {
   return (error: unknown, message: string) => {
     const masked = maskError(error, message, false);
-    if (masked !== error) logger.error({ err: error }, 'unexpected error outside a resolver');
+    if (masked === error) return masked;
+    if (isClientAbort(error)) logger.info(clientAbortFields(error), 'the client aborted its request');
+    else logger.error({ err: error }, 'unexpected error outside a resolver');
     return masked;
   };
 }

@@ -4,7 +4,8 @@ import { contactKeyString } from '../domain/contact.js';
 import { InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
-import { isRtrHandle } from '../domain/handles.js';
+import { isProviderHandle, isRtrHandle } from '../domain/handles.js';
+import { controlCharacterProblems } from '../domain/input-text.js';
 import type { Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
 import type { ContactVerificationDraft, VerificationClaim } from '../domain/verification.js';
@@ -21,6 +22,7 @@ import { recordSubmissionEffect } from './outbox-effects.js';
 import { assertStoreWritable } from './store-guard.js';
 import { ReadThrough } from './read-through.js';
 import type { RequestScope } from './request-scope.js';
+import { spendUpstream } from './upstream-budget.js';
 import type { SubmissionRecord, VerificationRequestService } from './verification-requests.js';
 
 export interface SubmitVerificationInput {
@@ -74,9 +76,6 @@ export interface ContactServiceDeps extends ServiceDeps {
   contactSources?: Partial<Record<Provider, ContactSource>>;
 }
 
-/** Openprovider and Domain Name API handles: 1–64 characters, no separators that could break a path or query. */
-const OTHER_HANDLE = /^[A-Za-z0-9\-_.@]{1,64}$/;
-
 export function createContactService(deps: ContactServiceDeps): ContactService {
   const contacts = new ReadThrough<Contact>(deps.stores.cache, 'contact');
 
@@ -98,6 +97,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     return contacts.getMany([...handleOf.keys()], async (missing) => {
       const found = new Map<string, Contact>();
       const chunks = chunk(missing.map((key) => handleOf.get(key)!), LIST_LIMIT_MAX);
+      await spendUpstream(scope, 'REALTIME_REGISTER', chunks.length);
       await Promise.all(
         chunks.map(async (wanted) => {
           for (const contact of await listOrNothing(client, customer, wanted, scope)) {
@@ -153,8 +153,8 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         const client = realtimeRegister();
         return { provider, customer: customer ?? client.defaultCustomer, handle };
       }
-      if (!OTHER_HANDLE.test(handle)) {
-        throw new InputRejected([problem(['handle'], 'INVALID_FORMAT', 'handle must be 1 to 64 characters of A-Z, a-z, 0-9, -, _, . and @.')]);
+      if (!isProviderHandle(handle)) {
+        throw new InputRejected([problem(['handle'], 'INVALID_FORMAT', 'handle must be 1 to 64 characters of A-Z, a-z, 0-9, -, _, . and @ (not dots only).')]);
       }
       assertEnabled(provider);
       return { provider, customer: null, handle };
@@ -164,7 +164,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const groups = new Map<string, { provider: Provider; customer: string | null; handles: Set<string> }>();
       for (const key of keys) {
         // Keys from node ids are not normalised by keyFor: a handle the provider could never have is simply absent.
-        if (key.provider === 'VERIFF' || (key.provider === 'REALTIME_REGISTER' ? !isRtrHandle(key.handle) : !OTHER_HANDLE.test(key.handle))) continue;
+        if (key.provider === 'VERIFF' || (key.provider === 'REALTIME_REGISTER' ? !isRtrHandle(key.handle) : !isProviderHandle(key.handle))) continue;
         const customer = key.provider === 'REALTIME_REGISTER' ? (key.customer ?? realtimeRegister().defaultCustomer) : null;
         if (customer !== null && !isRtrHandle(customer)) continue;
         const groupKey = `${key.provider}:${customer ?? ''}`;
@@ -195,10 +195,11 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
 
     async create(input, scope) {
       const client = realtimeRegister();
-      const problems = contactDraftProblems(input);
+      const problems = [...contactDraftProblems(input), ...controlCharacterProblems(input)];
       if (problems.length) throw new InputRejected(problems);
       await assertStoreWritable(deps.stores);
       const customer = input.customer ?? client.defaultCustomer;
+      await spendUpstream(scope, 'REALTIME_REGISTER', 1);
       try {
         const result = await client.createContact({ ...input, customer }, { customer, requestId: scope.requestId });
         await contacts.invalidate(rtrKey(customer, input.handle));
@@ -219,11 +220,12 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         throw error;
       });
       const required: VerificationClaim[] = request?.claims ?? [];
-      problems.push(...requestProblems, ...checkVerifications(input.verifications, required).problems);
+      problems.push(...requestProblems, ...checkVerifications(input.verifications, required).problems, ...controlCharacterProblems(input.verifications, ['verifications']));
       if (problems.length) throw new InputRejected(problems);
       await assertStoreWritable(deps.stores);
 
       const verifications = input.verifications.map(verificationFromDraft);
+      await spendUpstream(scope, 'REALTIME_REGISTER', 1);
       const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId });
       const key: ContactKey = { provider: 'REALTIME_REGISTER', customer, handle: input.handle };
       await contacts.invalidate(contactKeyString(key));

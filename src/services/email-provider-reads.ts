@@ -8,6 +8,7 @@ import type { OpenproviderListQuery } from '../providers/openprovider/wire.js';
 import type { Cache } from '../store/index.js';
 import { ReadThrough } from './read-through.js';
 import type { RequestScope } from './request-scope.js';
+import { spendUpstream } from './upstream-budget.js';
 
 /** Rows per upstream list call: Openprovider's maximum, so a filter costs as few identical calls as possible. */
 export const OPENPROVIDER_PAGE_SIZE = 1000;
@@ -39,7 +40,10 @@ export class OpenproviderReads {
 
   /** One upstream page. */
   async page(query: OpenproviderListQuery, scope: RequestScope): Promise<OpenproviderListPage> {
-    const page = await this.pages.get(`openprovider:${canonicalQuery(query)}`, () => this.client.listEmailVerifications(query, scope.requestId));
+    const page = await this.pages.get(`openprovider:${canonicalQuery(query)}`, async () => {
+      await spendUpstream(scope, 'OPENPROVIDER', 1);
+      return this.client.listEmailVerifications(query, scope.requestId);
+    });
     return page ?? { total: 0, rows: [] };
   }
 
@@ -85,6 +89,8 @@ export class OpenproviderReads {
     const values = await this.customers.getMany(
       unique.map((handle) => `openprovider:customer:${handle.toUpperCase()}`),
       async (missing) => {
+        // No batch read at Openprovider: one GetCustomer per handle, each counted.
+        await spendUpstream(scope, 'OPENPROVIDER', missing.length);
         const found = new Map<string, Contact>();
         await mapLimit(missing, LOOKUP_CONCURRENCY, async (key) => {
           const contact = await this.client.getCustomer(key.slice('openprovider:customer:'.length), scope.requestId);
@@ -122,17 +128,25 @@ export class DomainNameApiReads {
   }
 
   byHandle(handle: string, scope: RequestScope): Promise<DomainNameApiDetails | null> {
-    return this.lookups.get(handleKey(handle), () => this.client.getDetails({ externalId: handle }, scope.requestId));
+    return this.lookups.get(handleKey(handle), async () => {
+      await spendUpstream(scope, 'DOMAIN_NAME_API', 1);
+      return this.client.getDetails({ externalId: handle }, scope.requestId);
+    });
   }
 
   byEmail(email: string, scope: RequestScope): Promise<DomainNameApiDetails | null> {
-    return this.lookups.get(emailKey(email), () => this.client.getDetails({ email }, scope.requestId));
+    return this.lookups.get(emailKey(email), async () => {
+      await spendUpstream(scope, 'DOMAIN_NAME_API', 1);
+      return this.client.getDetails({ email }, scope.requestId);
+    });
   }
 
   /** Many contacts by handle: cache hits first, the rest one GetDetails each, 8 at a time. */
   async manyByHandle(handles: string[], scope: RequestScope): Promise<Map<string, DomainNameApiDetails>> {
     const unique = [...new Set(handles)];
     const values = await this.lookups.getMany(unique.map(handleKey), async (missing) => {
+      // No batch read at Domain Name API: one GetDetails per handle, each counted.
+      await spendUpstream(scope, 'DOMAIN_NAME_API', missing.length);
       const found = new Map<string, DomainNameApiDetails>();
       await mapLimit(missing, LOOKUP_CONCURRENCY, async (key) => {
         const details = await this.client.getDetails({ externalId: key.slice(HANDLE_PREFIX.length) }, scope.requestId);

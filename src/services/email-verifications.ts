@@ -17,6 +17,7 @@ import { domainNameApiReadsFor, OPENPROVIDER_PAGE_SIZE, openproviderReadsFor } f
 import type { Page, PageArgs } from './page.js';
 import type { RequestScope } from './request-scope.js';
 import { assertStoreWritable } from './store-guard.js';
+import { spendUpstream } from './upstream-budget.js';
 
 export interface ResendInput {
   provider: Provider;
@@ -187,6 +188,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
 
   /** Openprovider's rows of one address, fresh from upstream (after a write). */
   const freshOpenproviderRows = async (email: string, scope: RequestScope): Promise<EmailVerification[]> => {
+    await spendUpstream(scope, 'OPENPROVIDER', 1);
     const page = await openproviderClient().listEmailVerifications({ email, limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope.requestId);
     return sortRows(page.rows.filter((row) => row.email.toLowerCase() === email.toLowerCase()));
   };
@@ -206,6 +208,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
       email = handleEmail;
     }
+    await spendUpstream(scope, 'OPENPROVIDER', 1);
     // The handle goes along whenever the caller named it: an address used by several handles is otherwise ambiguous.
     await reads.client.restartEmailVerification({ email: email!, handle, language: input.language?.trim() || null }, scope.requestId);
     views.clear();
@@ -226,6 +229,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
     }
     const query = handle ? { externalId: handle } : { email };
+    await spendUpstream(scope, 'DOMAIN_NAME_API', 2); // the notice, then the fresh row
     await reads.client.resendVerificationNotice(query, scope.requestId);
     views.clear();
     const fresh = await domainNameApiClient().getDetails(query, scope.requestId);
@@ -241,6 +245,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     const client = clients.realtimeRegister;
     if (!client) throw ProviderFailure.disabled('REALTIME_REGISTER');
     const customer = input.customer?.trim() || client.defaultCustomer;
+    await spendUpstream(scope, 'REALTIME_REGISTER', 1);
     await client.validateContact(input.handle!.trim(), { customer, requestId: scope.requestId });
     return null;
   };
@@ -284,6 +289,10 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       const email = id.slice(first + 1, last);
       const domain = id.slice(last + 1);
       if (!EMAIL_PROVIDERS.includes(provider) || !email) return null;
+      // A node id is client text like any filter: the same address and domain rules before anything is sent.
+      if (filterProblems(normaliseFilter({ email, domain: domain || null })).length) {
+        throw new InputRejected([problem(['id'], 'INVALID_VALUE', 'The id does not name an email verification: its address or domain is malformed.')]);
+      }
       const rows =
         provider === 'OPENPROVIDER'
           ? await openprovider().all({ email, ...(domain ? { domain } : {}) }, scope)

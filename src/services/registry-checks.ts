@@ -2,6 +2,7 @@ import { InputRejected, ProviderFailure } from '../domain/errors.js';
 import type { VerificationEventPayload } from '../domain/events.js';
 import type { RegistryCheck } from '../domain/registry-check.js';
 import { lastFour } from '../domain/registry-check.js';
+import { controlCharacterProblems } from '../domain/input-text.js';
 import type { VeriffClient } from '../providers/veriff/client.js';
 import type { VeriffDecision } from '../providers/veriff/map.js';
 import { readVeriffDecisionWebhook } from '../providers/veriff/webhook.js';
@@ -12,6 +13,7 @@ import { appendEventEffect, putRegistryCheckEffect } from './outbox-effects.js';
 import { assertStoreWritable } from './store-guard.js';
 import { checkRegistryInput, type ValidateRegistryInput } from './registry-check-input.js';
 import type { RequestScope } from './request-scope.js';
+import { spendUpstream } from './upstream-budget.js';
 import type { WebhookAnswer, WebhookHandler } from './webhook.js';
 
 export type { ValidateRegistryInput } from './registry-check-input.js';
@@ -82,12 +84,15 @@ export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxS
   async function validate(input: ValidateRegistryInput, scope: RequestScope): Promise<ValidatedRegistryCheck> {
     const client = requireClient();
     const checked = checkRegistryInput(input);
-    if (!checked.submission) throw new InputRejected(checked.problems);
+    // Every field is sent to Veriff: none may carry control characters (the messages never quote a value).
+    const textProblems = controlCharacterProblems(input);
+    if (!checked.submission || textProblems.length) throw new InputRejected([...checked.problems, ...textProblems]);
     const { submission } = checked;
     // No session is opened at Veriff unless its check can be kept: a decision webhook for a check the gateway does
     // not know would be refused for good.
     await assertStoreWritable(stores);
     const submittedAt = new Date().toISOString();
+    await spendUpstream(scope, 'VERIFF', 1);
     const answer = await client.validateRegistry(submission, scope);
     const check = decidedCheck(
       {

@@ -64,6 +64,8 @@ describe('Openprovider token and list pages shared by two gateway instances thro
       OPENPROVIDER_PASSWORD: sim.endpoint().password,
       OPENPROVIDER_BASE_URL: sim.endpoint().baseUrl,
       EMAIL_WATCH_INTERVAL_MS: '3600000',
+      // These tests make hundreds of list reads with one key within a minute on purpose (token sharing under load).
+      UPSTREAM_CALLS_PER_MINUTE: '100000',
     };
     gateways.push(await startTestGateway({ env }), await startTestGateway({ env }));
     for (const gateway of gateways) await redisReady(gateway);

@@ -136,6 +136,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_BURST: '5', WEBHOOK_RATE_LIMIT_PER_MINUTE: '60' }).rateLimit).toEqual({ perMinute: 0, burst: 5, webhookPerMinute: 60 });
   });
 
+  it('reads the upstream budget with its defaults, 0 turning the per-minute budget off', () => {
+    expect(loadConfig({}).upstreamBudget).toEqual({ callsPerRequest: 100, callsPerMinute: 50 });
+    expect(loadConfig({ UPSTREAM_CALLS_PER_REQUEST: '20', UPSTREAM_CALLS_PER_MINUTE: '0' }).upstreamBudget).toEqual({ callsPerRequest: 20, callsPerMinute: 0 });
+    expect(configError({ UPSTREAM_CALLS_PER_REQUEST: '0' })).toMatch(/^UPSTREAM_CALLS_PER_REQUEST: must be a whole number of at least 1, got "0"$/);
+  });
+
   it('reads JWT settings and rejects a short HS256 secret, a bad JWKS URL and a stray issuer', () => {
     expect(loadConfig({}).jwt).toBeNull();
     const secret = 'a-jwt-secret-of-at-least-32-chars!!';

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/observability/logger.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { createMemoryRateLimiter } from '../../src/server/rate-limit.js';
 import { createRedisRateLimiter } from '../../src/server/rate-limit-redis.js';
 import { connectRedis } from '../../src/store/redis-connection.js';
@@ -13,31 +15,43 @@ async function takeMany(limiter: { take(key: string): Promise<{ allowed: boolean
   return allowed;
 }
 
-describe('the in-memory token bucket', () => {
-  it('lets a burst through, then refuses with the seconds until the next token', async () => {
-    let now = 1_000_000;
-    const limiter = createMemoryRateLimiter({ perMinute: 60, burst: 3 }, () => now);
-    expect(await takeMany(limiter, 'k', 3)).toBe(3);
-    expect(await limiter.take('k')).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    now += 1_000; // one token a second
-    expect((await limiter.take('k')).allowed).toBe(true);
-    expect((await limiter.take('k')).allowed).toBe(false);
+describe('the in-memory budget (rate-limiter-flexible windows)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
-  it('keeps one bucket per key', async () => {
-    const now = 0;
-    const limiter = createMemoryRateLimiter({ perMinute: 6, burst: 1 }, () => now);
+  it('lets a burst through, then refuses with the seconds until the window ends', async () => {
+    // 60 a minute with a burst of 3: windows of 3 s holding 3 requests.
+    const limiter = createMemoryRateLimiter({ perMinute: 60, burst: 3 });
+    expect(await takeMany(limiter, 'k', 3)).toBe(3);
+    expect(await limiter.take('k')).toEqual({ allowed: false, retryAfterSeconds: 3 });
+    vi.advanceTimersByTime(3_000);
+    expect(await takeMany(limiter, 'k', 4)).toBe(3);
+  });
+
+  it('keeps one budget per key', async () => {
+    const limiter = createMemoryRateLimiter({ perMinute: 6, burst: 1 });
     expect((await limiter.take('a')).allowed).toBe(true);
     expect(await limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 10 });
     expect((await limiter.take('b')).allowed).toBe(true);
   });
 
-  it('refills no further than the burst', async () => {
-    let now = 0;
-    const limiter = createMemoryRateLimiter({ perMinute: 600, burst: 2 }, () => now);
-    await takeMany(limiter, 'k', 2);
-    now += 3_600_000;
-    expect(await takeMany(limiter, 'k', 5)).toBe(2);
+  it('never lets more than the burst through at once, however long the key was idle', async () => {
+    const limiter = createMemoryRateLimiter({ perMinute: 600, burst: 20 });
+    await takeMany(limiter, 'k', 20);
+    vi.advanceTimersByTime(3_600_000);
+    expect(await takeMany(limiter, 'k', 25)).toBe(20);
+  });
+
+  it('takes several points at once, and a refused take costs nothing', async () => {
+    const limiter = createMemoryRateLimiter({ perMinute: 60, burst: 60 });
+    expect((await limiter.take('k', 50)).allowed).toBe(true);
+    expect((await limiter.take('k', 20)).allowed).toBe(false);
+    expect((await limiter.take('k', 10)).allowed).toBe(true);
+    expect((await limiter.take('k', 1)).allowed).toBe(false);
   });
 
   it('never limits when the rate is 0', async () => {
@@ -46,7 +60,7 @@ describe('the in-memory token bucket', () => {
   });
 });
 
-describe('the Redis token bucket', () => {
+describe('the Redis budget', () => {
   let redis: RedisServerHandle;
   const connections: RedisConnection[] = [];
 
@@ -88,6 +102,24 @@ describe('the Redis token bucket', () => {
     expect(stored[0]).not.toContain('key-7');
     const ttl = await connection.client.pttl(stored[0]!);
     expect(ttl).toBeGreaterThan(0);
+  });
+
+  it('counts per process while Redis is too slow to answer within its deadline, and logs that once', async () => {
+    const connection = await connect();
+    const blocker = new Redis(redis.url);
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, logger, 'test-slow');
+    // A busy script stalls the whole server for 800 ms, far longer than the limiter's 100 ms deadline.
+    const stalled = blocker.eval(
+      "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 800000 return 1",
+      0,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await takeMany(limiter, 'k', 5)).toBe(2);
+    await stalled;
+    blocker.disconnect();
+    expect(lines.filter((line) => line.includes('counted per process'))).toHaveLength(1);
   });
 
   it('falls back to a per-process bucket when Redis does not answer, instead of failing or lifting the limit', async () => {

@@ -171,8 +171,11 @@ function toContact(handle: string, fields: Record<string, string | null>): Conta
 }
 
 const EMAIL_IN_TEXT = /[^\s@"'<>]+@[^\s@"'<>]+/g;
+const SCRUB_INPUT_MAX = 400;
 
 /** Provider text without email addresses, short. */
 function scrub(text: string): string {
-  return text.replace(EMAIL_IN_TEXT, '[email]').slice(0, 200);
+  // Cut before matching: the pattern rescans a long run without an @ from every start (quadratic), and provider text
+  // has no length limit. 400 keeps any address that would reach the first 200 characters whole.
+  return text.slice(0, SCRUB_INPUT_MAX).replace(EMAIL_IN_TEXT, '[email]').slice(0, 200);
 }

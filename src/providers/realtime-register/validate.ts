@@ -11,9 +11,9 @@ export const ADDRESS_LINES_MAX = 3;
 /** Handle and customer as path segments: 3–40 characters of [a-zA-Z0-9-_@.]. */
 export function handleProblems(handle: string, customer: string | null | undefined): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!isRtrHandle(handle)) problems.push(problem(['handle'], 'INVALID_FORMAT', 'handle must be 3 to 40 characters of a-z, A-Z, 0-9, -, _, @ and .'));
+  if (!isRtrHandle(handle)) problems.push(problem(['handle'], 'INVALID_FORMAT', 'handle must be 3 to 40 characters of a-z, A-Z, 0-9, -, _, @ and . (not dots only).'));
   if (customer !== null && customer !== undefined && !isRtrHandle(customer)) {
-    problems.push(problem(['customer'], 'INVALID_FORMAT', 'customer must be 3 to 40 characters of a-z, A-Z, 0-9, -, _, @ and .'));
+    problems.push(problem(['customer'], 'INVALID_FORMAT', 'customer must be 3 to 40 characters of a-z, A-Z, 0-9, -, _, @ and . (not dots only).'));
   }
   return problems;
 }

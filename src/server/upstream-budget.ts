@@ -1,0 +1,49 @@
+import type { UpstreamBudgetConfig } from '../config.js';
+import type { Provider } from '../domain/providers.js';
+import { PROVIDER_LABEL } from '../domain/providers.js';
+import { UpstreamBudgetExceeded } from '../domain/upstream-budget.js';
+import type { Principal } from '../schema/context.js';
+import type { UpstreamBudget } from '../services/upstream-budget.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/**
+ * One budget per GraphQL request: at most UPSTREAM_CALLS_PER_REQUEST calls to each provider, drawn from the key's
+ * per-provider budget of UPSTREAM_CALLS_PER_MINUTE (shared through Redis, `limiter`). A batch that does not fit is
+ * refused whole, before any of its calls. The open sandbox has no key, so only the per-request bound applies there.
+ */
+export function createUpstreamBudget(config: UpstreamBudgetConfig, principal: Principal, limiter: () => RateLimiter): UpstreamBudget {
+  const used = new Map<Provider, number>();
+  const perMinute = principal.authenticated ? config.callsPerMinute : 0;
+  return {
+    async spend(provider, calls) {
+      const label = PROVIDER_LABEL[provider];
+      const total = (used.get(provider) ?? 0) + calls;
+      if (total > config.callsPerRequest) {
+        throw new UpstreamBudgetExceeded(
+          provider,
+          'PER_REQUEST',
+          `This request would make more than ${config.callsPerRequest} calls to ${label} (UPSTREAM_CALLS_PER_REQUEST); nothing more was sent. Ask for fewer handles or ids at once.`,
+        );
+      }
+      if (perMinute > 0 && calls > perMinute) {
+        throw new UpstreamBudgetExceeded(
+          provider,
+          'PER_REQUEST',
+          `This request would make ${calls} calls to ${label} at once, more than this key's ${perMinute} a minute (UPSTREAM_CALLS_PER_MINUTE); nothing was sent. Ask for fewer handles or ids at once.`,
+        );
+      }
+      // Counted before the await, so batches running side by side in one request cannot both fit the last room.
+      used.set(provider, total);
+      if (perMinute <= 0) return;
+      const decision = await limiter().take(`upstream:${principal.id}:${provider}`, calls);
+      if (decision.allowed) return;
+      used.set(provider, (used.get(provider) ?? calls) - calls);
+      throw new UpstreamBudgetExceeded(
+        provider,
+        'PER_MINUTE',
+        `This key has used its ${perMinute} calls a minute to ${label} (UPSTREAM_CALLS_PER_MINUTE); nothing was sent. Retry in ${decision.retryAfterSeconds} s.`,
+        decision.retryAfterSeconds,
+      );
+    },
+  };
+}

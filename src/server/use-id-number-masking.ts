@@ -1,0 +1,139 @@
+import { getNamedType, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLSchema, TypeNode, ValueNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/** Input fields whose values are never quoted back, and input types every value of which is masked. */
+const SENSITIVE_FIELDS = new Set(['idNumber']);
+const SENSITIVE_INPUT_TYPES = new Set(['ValidateRegistryInput']);
+/** Shorter values are left alone: they cannot be an ID number, and masking them would garble ordinary words. */
+const MIN_MASKED_LENGTH = 4;
+const MASK = '[redacted]';
+
+/**
+ * graphql-js quotes the offending value in validation and coercion errors ("String cannot represent a non string
+ * value: 49912319999", "Variable "$i" got invalid value { idNumber: ... }", "Expected ..., found String "..."").
+ * For an ID number that is personal data echoed back, so every error of a request is cleaned before it leaves, on
+ * HTTP and WebSocket alike: each value the request gave for an `idNumber` field, or anywhere inside a
+ * ValidateRegistryInput (literal or variable), is replaced by [redacted] wherever it appears in a message; a syntax
+ * error (no document to read values from) loses the token text it would quote.
+ */
+export function useIdNumberMasking(): Plugin {
+  return {
+    onParse() {
+      return ({ result, replaceParseResult }) => {
+        if (result instanceof GraphQLError && result.message.startsWith('Syntax Error:')) {
+          const message = withoutTokenText(result.message);
+          if (message !== result.message) replaceParseResult(new GraphQLError(message, { nodes: result.nodes, source: result.source, positions: result.positions, extensions: result.extensions }));
+        }
+      };
+    },
+    onValidate({ params, context }) {
+      return ({ result, setResult }) => {
+        if (!result.length) return;
+        const variables = (context as { params?: { variables?: unknown } }).params?.variables;
+        setResult(maskErrors(result as readonly GraphQLError[], sensitiveValues(params.schema, params.documentAST, variables)));
+      };
+    },
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (isAsyncIterable(result) || !result.errors?.length) return;
+          setResult({ ...result, errors: maskErrors(result.errors, sensitiveValues(args.schema, args.document, args.variableValues)) });
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (isAsyncIterable(result) || !result.errors?.length) return;
+          setResult({ ...result, errors: maskErrors(result.errors, sensitiveValues(args.schema, args.document, args.variableValues)) } as ExecutionResult);
+        },
+      };
+    },
+  };
+}
+
+/** The errors with every sensitive value masked in their messages (the same error object when nothing changed). */
+export function maskErrors(errors: readonly GraphQLError[], values: readonly string[]): GraphQLError[] {
+  return errors.map((error) => {
+    let message = error.message;
+    for (const value of values) if (message.includes(value)) message = message.split(value).join(MASK);
+    if (message === error.message) return error;
+    return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: error.extensions });
+  });
+}
+
+/**
+ * The text forms (as typed, and as graphql-js prints them) of every value given for a sensitive field or inside a
+ * sensitive input type, longest first. Walks the document and the variables without recursion, so a deeply nested
+ * variable costs its size, not the stack.
+ */
+export function sensitiveValues(schema: GraphQLSchema, document: DocumentNode, variables: unknown): string[] {
+  const found = new Set<string>();
+  const add = (text: string) => {
+    if (text.length < MIN_MASKED_LENGTH) return;
+    found.add(text);
+    found.add(JSON.stringify(text).slice(1, -1));
+  };
+  const sensitiveVariables = new Set<string>();
+  const addLiteral = (root: ValueNode) => {
+    const stack: ValueNode[] = [root];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (node.kind === Kind.VARIABLE) sensitiveVariables.add(node.name.value);
+      else if (node.kind === Kind.LIST) stack.push(...node.values);
+      else if (node.kind === Kind.OBJECT) for (const field of node.fields) stack.push(field.value);
+      else if (node.kind === Kind.STRING || node.kind === Kind.INT || node.kind === Kind.FLOAT) add(node.value);
+    }
+  };
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      VariableDefinition(node) {
+        if (SENSITIVE_INPUT_TYPES.has(namedTypeOf(node.type))) sensitiveVariables.add(node.variable.name.value);
+      },
+      ObjectValue(node) {
+        const type = getNamedType(typeInfo.getInputType());
+        if (type && SENSITIVE_INPUT_TYPES.has(type.name)) addLiteral(node);
+      },
+      ObjectField(node) {
+        if (SENSITIVE_FIELDS.has(node.name.value)) addLiteral(node.value);
+      },
+    }),
+  );
+  if (variables && typeof variables === 'object') {
+    // [value, inside a sensitive place]
+    const stack: [unknown, boolean][] = Object.entries(variables).map(([name, value]) => [value, sensitiveVariables.has(name)]);
+    while (stack.length) {
+      const [value, sensitive] = stack.pop()!;
+      if (Array.isArray(value)) for (const item of value) stack.push([item, sensitive]);
+      else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) stack.push([item, sensitive || SENSITIVE_FIELDS.has(key)]);
+      else if (sensitive && (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint')) add(String(value));
+    }
+  }
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** "Expected ":", found String "49912319999"." -> "Expected ":", found String." (graphql-js quotes the token's text). */
+export function withoutTokenText(message: string): string {
+  for (const marker of [', found ', 'Unexpected ']) {
+    const at = message.indexOf(marker);
+    if (at < 0) continue;
+    const start = at + marker.length;
+    const quote = message.indexOf(' "', start);
+    // A kind word comes first ("String", "Int", "Name"); a punctuator ("}") is its own quoted kind and is kept.
+    if (quote > start) return `${message.slice(0, quote)}.`;
+  }
+  return message;
+}
+
+function namedTypeOf(type: TypeNode): string {
+  let node = type;
+  while (node.kind !== Kind.NAMED_TYPE) node = node.type;
+  return node.name.value;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}

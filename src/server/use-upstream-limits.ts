@@ -1,0 +1,40 @@
+import type { DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { UpstreamBudgetConfig } from '../config.js';
+import { PROVIDER_LABEL } from '../domain/providers.js';
+import type { GatewayContext } from '../schema/context.js';
+import { queryLimitError } from './query-limit-error.js';
+import { upstreamCallEstimate } from './upstream-estimate.js';
+
+/**
+ * Refuses, with a 400 QUERY_TOO_COSTLY before anything executes, an operation whose direct lookups alone need more
+ * upstream calls at one provider than one request may make: UPSTREAM_CALLS_PER_REQUEST, or the key's whole
+ * UPSTREAM_CALLS_PER_MINUTE when that is smaller (waiting would never let it through). What the estimate cannot see
+ * is bounded as the calls happen (src/server/upstream-budget.ts).
+ */
+export function useUpstreamLimits(config: UpstreamBudgetConfig): Plugin<GatewayContext> {
+  const check = (args: { document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: GatewayContext }) => {
+    const perMinute = args.contextValue.principal?.authenticated ? config.callsPerMinute : 0;
+    const limit = perMinute > 0 ? Math.min(config.callsPerRequest, perMinute) : config.callsPerRequest;
+    const variable = limit === config.callsPerRequest ? 'UPSTREAM_CALLS_PER_REQUEST' : 'UPSTREAM_CALLS_PER_MINUTE';
+    for (const [provider, calls] of upstreamCallEstimate(args.document, args.operationName, args.variableValues)) {
+      if (calls <= limit) continue;
+      return queryLimitError(
+        'QUERY_TOO_COSTLY',
+        `This query needs ${calls} calls to ${PROVIDER_LABEL[provider]}, more than the ${limit} one request may make (${variable}); ` +
+          `${provider === 'REALTIME_REGISTER' ? 'each call reads up to 100 handles of one customer' : 'this provider reads one handle per call'}, so ask for fewer at once.`,
+      );
+    }
+    return null;
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = check(args as never);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = check(args as never);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}

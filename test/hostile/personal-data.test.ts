@@ -1,0 +1,153 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import type { RedisServerHandle } from '../helpers/redis-server.js';
+import { startRedisServer } from '../helpers/redis-server.js';
+import { AttackLog, bearer, overWebSocket, postGraphQL, wsClient } from './support.js';
+
+/**
+ * A caller sends national ID numbers in every malformed shape graphql-js would quote back (a number where a string
+ * belongs, an unknown field beside it, the wrong type for the whole input, a syntax error next to it), over HTTP and
+ * WebSocket, and some valid checks. Afterwards no response, no log line and no Redis key or value holds any of them.
+ */
+const KEY = 'privacy-key-0000001';
+const planted = new Set<string>();
+/** A fresh 11-digit number ending in 0 (the simulator approves those). */
+const idNumber = () => {
+  const value = `4${String(1_000_000_000 + planted.size * 7919).padStart(9, '0')}0`;
+  planted.add(value);
+  return value;
+};
+
+let redis: RedisServerHandle;
+let gw: TestGateway;
+const log = new AttackLog();
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, REDIS_URL: redis.url, VERIFF_REGISTRY_MODE: 'sync', EMAIL_WATCH_INTERVAL_MS: '3600000' } });
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await redis?.stop();
+});
+
+const VALIDATE = 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename ... on ValidateRegistrySuccess { registryCheck { idNumberLast4 status } } ... on InputError { fieldErrors { path message } } } }';
+
+/** The malformed requests, each as [label, GraphQL-over-HTTP body]; built once per transport with fresh numbers. */
+function attacks(): [string, { query: string; variables?: Record<string, unknown> }][] {
+  const literalNumber = idNumber();
+  const variableNumber = idNumber();
+  const unknownField = idNumber();
+  const wrongType = idNumber();
+  const scalarVariable = idNumber();
+  const syntax = idNumber();
+  const controlCharacter = idNumber();
+  const nested = idNumber();
+  return [
+    ['number literal', { query: `mutation { validateRegistry(input: { idNumber: ${literalNumber}, fullName: "Ann Lee", dateOfBirth: "1980-01-08" }) { __typename } }` }],
+    ['number in a variable', { query: VALIDATE, variables: { i: { idNumber: Number(variableNumber), fullName: 'Ann Lee', dateOfBirth: '1980-01-08' } } }],
+    ['unknown field beside it', { query: VALIDATE, variables: { i: { idNumber: unknownField, fullName: 'Ann Lee', dateOfBirth: '1980-01-08', shoeSize: 44 } } }],
+    ['the whole input as a string', { query: VALIDATE, variables: { i: wrongType } }],
+    ['idNumber through a String variable given a number', { query: 'mutation V($n: String!) { validateRegistry(input: { idNumber: $n, fullName: "Ann Lee" }) { __typename } }', variables: { n: Number(scalarVariable) } }],
+    ['a syntax error next to it', { query: `mutation { validateRegistry(input: { idNumber "${syntax}" }) { __typename } }` }],
+    ['a control character in it', { query: VALIDATE, variables: { i: { idNumber: `${controlCharacter}\u0000`, fullName: 'Ann Lee', dateOfBirth: '1980-01-08' } } }],
+    ['inside a list where an object belongs', { query: VALIDATE, variables: { i: { idNumber: [nested], fullName: 'Ann Lee', address: nested } } }],
+    ['a literal of the wrong type', { query: `mutation { validateRegistry(input: { idNumber: ["${idNumber()}"], fullName: "Ann Lee", dateOfBirth: "1980-01-08" }) { __typename } }` }],
+  ];
+}
+
+describe('ID numbers in malformed input', () => {
+  it('are never quoted back over HTTP, also when the same document comes again (parse and validation are cached)', async () => {
+    for (const [label, body] of attacks()) {
+      for (const attempt of ['first', 'again']) {
+        const reply = await postGraphQL(gw, log, `http: ${label} (${attempt})`, body, bearer(KEY));
+        expect(reply.status, label).toBeLessThan(500);
+        expect(reply.json.errors?.length ?? reply.json.data?.validateRegistry?.fieldErrors?.length, label).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('are never quoted back over WebSocket, and each bad operation fails alone', async () => {
+    const client = wsClient(gw, KEY, { lazy: false });
+    try {
+      for (const [label, body] of attacks()) await overWebSocket(client, log, `ws: ${label}`, body);
+      const { results } = await overWebSocket(client, log, 'ws: still open', { query: '{ providers { provider } }' });
+      expect(results[0]?.data).toBeDefined();
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('still say which field was wrong, without the value', async () => {
+    const reply = await postGraphQL(gw, log, 'http: message check', { query: VALIDATE, variables: { i: { idNumber: 49912319990, fullName: 'Ann Lee' } } }, bearer(KEY));
+    planted.add('49912319990');
+    expect(reply.json.errors[0].message).toBe('Variable "$i" got invalid value [redacted] at "i.idNumber"; String cannot represent a non string value: [redacted]');
+  });
+});
+
+describe('valid checks', () => {
+  it('answer with the last four characters only', async () => {
+    for (const transport of ['http', 'ws'] as const) {
+      const number = idNumber();
+      const variables = { i: { idNumber: number, fullName: 'Ann Lee', dateOfBirth: '1980-01-08' } };
+      if (transport === 'http') {
+        const reply = await postGraphQL(gw, log, 'http: valid check', { query: VALIDATE, variables }, bearer(KEY));
+        expect(reply.json.data.validateRegistry.registryCheck).toEqual({ idNumberLast4: number.slice(-4), status: 'APPROVED' });
+      } else {
+        const client = wsClient(gw, KEY);
+        try {
+          const { results } = await overWebSocket(client, log, 'ws: valid check', { query: VALIDATE, variables });
+          expect((results[0]?.data as any).validateRegistry.registryCheck.idNumberLast4).toBe(number.slice(-4));
+        } finally {
+          await client.dispose();
+        }
+      }
+    }
+  });
+});
+
+describe('after every attack', () => {
+  it('no response holds an ID number, and none was a server error', () => {
+    expect(planted.size).toBeGreaterThan(15);
+    const leaks = [...planted].flatMap((number) => log.containing(number).map((label) => `${number} in ${label}`));
+    expect(leaks).toEqual([]);
+    expect(log.serverErrors()).toEqual([]);
+  });
+
+  it('no log line holds an ID number', () => {
+    const logs = gw.logs();
+    expect(logs.length).toBeGreaterThan(0);
+    expect([...planted].filter((number) => logs.includes(number))).toEqual([]);
+  });
+
+  it('no Redis key or value holds an ID number', async () => {
+    const admin = new Redis(redis.url);
+    try {
+      const dump: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await admin.scan(cursor, 'COUNT', 500);
+        cursor = next;
+        for (const key of keys) {
+          dump.push(key);
+          const type = await admin.type(key);
+          if (type === 'string') dump.push((await admin.get(key)) ?? '');
+          else if (type === 'hash') dump.push(JSON.stringify(await admin.hgetall(key)));
+          else if (type === 'stream') dump.push(JSON.stringify(await admin.xrange(key, '-', '+')));
+          else if (type === 'list') dump.push(JSON.stringify(await admin.lrange(key, 0, -1)));
+          else if (type === 'set') dump.push(JSON.stringify(await admin.smembers(key)));
+          else if (type === 'zset') dump.push(JSON.stringify(await admin.zrange(key, 0, -1, 'WITHSCORES')));
+        }
+      } while (cursor !== '0');
+      const text = dump.join('\n');
+      // The store was used (registry checks, events, rate limits), and none of it holds a planted number.
+      expect(text).toContain('APPROVED');
+      expect([...planted].filter((number) => text.includes(number))).toEqual([]);
+    } finally {
+      admin.disconnect();
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { afterStartupSweep, AttackLog, bearer, codesOf, postGraphQL } from './support.js';
+
+/**
+ * Handles that are path segments in disguise (`.`, `..`) and strings carrying control characters, sent through every
+ * input that reaches a provider. Each is refused as bad input, and the simulators see none of them: the count of
+ * caller-driven upstream requests does not move.
+ */
+const KEY = 'strings-key-0000001';
+const log = new AttackLog();
+let gw: TestGateway;
+
+beforeAll(async () => {
+  gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, EMAIL_WATCH_INTERVAL_MS: '3600000', VERIFF_REGISTRY_MODE: 'sync' } });
+  await afterStartupSweep(gw);
+});
+
+afterAll(async () => {
+  await gw.stop();
+});
+
+/** Requests a caller can cause at any simulator (the notification poller and the Openprovider login are background). */
+function callerRequests(): number {
+  const sandbox = gw.sandbox!;
+  return [sandbox.realtimeRegister, sandbox.openprovider, sandbox.domainNameApi, sandbox.veriff]
+    .flatMap((simulator) => simulator.server.requests)
+    .filter((request) => !request.path.includes('/notifications') && !request.path.endsWith('/auth/login')).length;
+}
+
+const ask = (label: string, query: string, variables?: Record<string, unknown>) => postGraphQL(gw, log, label, { query, variables }, bearer(KEY));
+
+/** A top-level BAD_USER_INPUT, or an InputError returned by the mutation. */
+function refusedAsInput(reply: { json: any }): boolean {
+  const codes = codesOf(reply as never);
+  if (codes.length) return codes.every((code) => code === 'BAD_USER_INPUT');
+  const result = reply.json.data && Object.values(reply.json.data)[0];
+  return (result as { __typename?: string } | undefined)?.__typename === 'InputError';
+}
+
+const DOT_HANDLES = ['.', '..', '...', '....'];
+const PROVIDERS = ['REALTIME_REGISTER', 'OPENPROVIDER', 'DOMAIN_NAME_API'];
+
+describe('dot-only handles', () => {
+  it.each(PROVIDERS)('are refused for %s contacts, one by one and in lists, with no upstream request', async (provider) => {
+    const before = callerRequests();
+    for (const handle of DOT_HANDLES) {
+      const one = await ask(`contact ${provider} ${handle}`, 'query C($p: Provider!, $h: String!) { contact(provider: $p, handle: $h) { handle } }', { p: provider, h: handle });
+      expect(refusedAsInput(one), `${provider} ${handle}`).toBe(true);
+    }
+    const many = await ask(`contacts ${provider} dots`, 'query C($p: Provider!, $h: [String!]!) { contacts(provider: $p, handles: $h) { handle } }', { p: provider, h: DOT_HANDLES });
+    // The list is non-null, so a rejected handle in it nulls the whole answer: nothing of it is returned.
+    expect(many.json.data).toBeNull();
+    expect(refusedAsInput(many)).toBe(true);
+    expect(callerRequests()).toBe(before);
+  });
+
+  it('are refused as a Realtime Register customer, an email filter handle and a resend handle', async () => {
+    const before = callerRequests();
+    const replies = [
+      await ask('rtr customer ..', '{ contact(provider: REALTIME_REGISTER, handle: "rtr-0001", customer: "...") { handle } }'),
+      await ask('email filter handle ..', '{ emailVerifications(filter: { handle: ".." }) { totalCount } }'),
+      await ask('resend openprovider ..', 'mutation { resendEmailVerification(input: { provider: OPENPROVIDER, handle: ".." }) { __typename } }'),
+      await ask('resend domain name api .', 'mutation { resendEmailVerification(input: { provider: DOMAIN_NAME_API, handle: "." }) { __typename } }'),
+      await ask('submit rtr ...', `mutation { submitContactVerification(input: { handle: "...", verifications: [
+        { verifiedAt: "2025-01-01T00:00:00Z", externalId: "x", method: REACHABILITY, proof: LOG_RECORD, claims: [EMAIL] }] }) { __typename } }`),
+    ];
+    for (const reply of replies) expect(refusedAsInput(reply), JSON.stringify(reply.json)).toBe(true);
+    expect(callerRequests()).toBe(before);
+  });
+});
+
+describe('control characters in strings sent upstream', () => {
+  const contact = (patch: Record<string, unknown>) => ({
+    handle: 'strings-new-1',
+    name: 'Nina Novak',
+    addressLines: ['Kade 1'],
+    postalCode: '1011 AB',
+    city: 'Amsterdam',
+    country: 'NL',
+    email: 'nina@example.com',
+    voice: '+31.201234567',
+    ...patch,
+  });
+  const attacks: [string, string, Record<string, unknown>][] = [
+    ['NUL in an email filter', 'query E($e: String) { emailVerifications(filter: { email: $e }) { totalCount } }', { e: 'ann\u0000@example.com' }],
+    ['a line break in an email filter', 'query E($e: String) { emailVerifications(filter: { email: $e }) { totalCount } }', { e: 'ann@example.com\r\nX-Injected: 1' }],
+    ['NUL in a resend email', 'mutation R($e: String) { resendEmailVerification(input: { provider: DOMAIN_NAME_API, email: $e }) { __typename } }', { e: 'ann@exa\u0000mple.com' }],
+    ['ESC in a resend language', 'mutation R($l: String) { resendEmailVerification(input: { provider: OPENPROVIDER, email: "ann@example.com", language: $l }) { __typename } }', { l: 'e\u001bn' }],
+    ['NUL in a new contact name', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ name: 'Nina\u0000Novak' }) }],
+    ['a line break in an address line', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ addressLines: ['Kade 1\nDELETE'] }) }],
+    ['a lone surrogate in a city', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ city: 'Amster\ud800dam' }) }],
+    ['DEL in an organization', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ organization: 'Acme\u007f' }) }],
+    [
+      'a C1 control in an evidence id',
+      'mutation S($v: [ContactVerificationInput!]!) { submitContactVerification(input: { handle: "rtr-0001", verifications: $v }) { __typename } }',
+      { v: [{ verifiedAt: '2025-01-01T00:00:00Z', externalId: 'x\u0085y', method: 'REACHABILITY', proof: 'LOG_RECORD', claims: ['EMAIL'] }] },
+    ],
+    ['NUL in a registry name', 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename } }', { i: { idNumber: '38001085710', fullName: 'Ann\u0000Lee', dateOfBirth: '1980-01-08' } }],
+    ['a tab in vendor data', 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename } }', { i: { idNumber: '38001085710', fullName: 'Ann Lee', dateOfBirth: '1980-01-08', vendorData: 'a\tb' } }],
+  ];
+
+  it.each(attacks)('refuses %s as bad input, with no upstream request', async (label, query, variables) => {
+    const before = callerRequests();
+    const reply = await ask(label, query, variables);
+    expect(reply.status).toBeLessThan(500);
+    expect(refusedAsInput(reply), JSON.stringify(reply.json)).toBe(true);
+    expect(callerRequests()).toBe(before);
+  });
+
+  it('still lets clean text through to the provider', async () => {
+    const before = callerRequests();
+    const reply = await ask('clean email filter', '{ emailVerifications(filter: { email: "shared.registrant@example.com" }) { totalCount } }');
+    expect(reply.json.errors).toBeUndefined();
+    expect(callerRequests()).toBeGreaterThan(before);
+  });
+});
+
+describe('after every attack', () => {
+  it('saw 0 server errors, and no simulator request with a dot-only path segment or a control character', () => {
+    expect(log.serverErrors()).toEqual([]);
+    const sandbox = gw.sandbox!;
+    const paths = [sandbox.realtimeRegister, sandbox.openprovider, sandbox.domainNameApi, sandbox.veriff].flatMap((simulator) => simulator.server.requests.map((request) => request.path));
+    expect(paths.filter((path) => path.split('/').some((segment) => /^\.+$/.test(decodeURIComponent(segment))) || /[\u0000-\u001f]/.test(decodeURIComponent(path)))).toEqual([]);
+  });
+});
