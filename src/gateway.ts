@@ -113,7 +113,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     }
   }
 
-  const websocket = attachWebSocket({ server, yoga, metrics, logger, authenticate });
+  // Attached once listening: a WebSocket server attached earlier would also take the listen error (a taken port)
+  // and graphql-ws would print it as an "internal error" with a stack, before start() can report it in one line.
+  let websocket: ReturnType<typeof attachWebSocket> | null = null;
 
   return {
     get url() {
@@ -128,6 +130,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     },
     async start() {
       await listen(server, config.port, config.host);
+      websocket ??= attachWebSocket({ server, yoga, metrics, logger, authenticate });
       const address = server.address() as AddressInfo;
       url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
       let effective = config;
@@ -167,7 +170,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       server.closeIdleConnections();
       // Subscriptions end first, with a `complete` over a still-open socket or stream; then the sockets close.
       await services?.events.stop();
-      await websocket.close();
+      await websocket?.close();
       await services?.stop();
       // Streams that services.stop() just completed leave keep-alive sockets behind; close them as they go idle.
       const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
