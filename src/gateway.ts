@@ -130,7 +130,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     },
     async start() {
       await listen(server, config.port, config.host);
-      websocket ??= attachWebSocket({ server, yoga, metrics, logger, authenticate });
+      websocket ??= attachWebSocket({ server, yoga, metrics, logger, authenticate, trusted: config.trustedDocuments });
       const address = server.address() as AddressInfo;
       url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
       let effective = config;
@@ -170,6 +170,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       server.closeIdleConnections();
       // Subscriptions end first, with a `complete` over a still-open socket or stream; then the sockets close.
       await services?.events.stop();
+      // Ends what outlives its subscriptions: graphql-sse's single-connection streams (src/server/use-graphql-sse.ts).
+      await yoga.dispose();
       await websocket?.close();
       await services?.stop();
       // Streams that services.stop() just completed leave keep-alive sockets behind; close them as they go idle.

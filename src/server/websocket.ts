@@ -1,10 +1,14 @@
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { TrustedDocumentsConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
+import type { GatewayContext } from '../schema/context.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Authenticate } from './principal.js';
+import { resolveDocumentText } from './trusted-documents.js';
 import type { GatewayYoga } from './yoga.js';
 import { connectionAuthorization } from './yoga.js';
 
@@ -23,6 +27,8 @@ export function attachWebSocket(options: {
   metrics: GatewayMetrics;
   logger: Logger;
   authenticate: Authenticate;
+  /** GRAPHQL_TRUSTED_DOCUMENTS: callers without documents:any send a persisted document hash, as over HTTP. */
+  trusted?: TrustedDocumentsConfig | null;
 }) {
   const { yoga, metrics } = options;
   /** Subscriptions running on this server, so close() can let completed ones send their `complete` first. */
@@ -42,13 +48,16 @@ export function attachWebSocket(options: {
       },
       onSubscribe: async (ctx, _id, payload) => {
         const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, connectionParams: ctx.connectionParams, params: payload });
-        const document = enveloped.parse(payload.query);
+        const contextValue = (await enveloped.contextFactory()) as GatewayContext;
+        const text = resolveDocumentText(options.trusted ?? null, payload, contextValue.principal);
+        if (text instanceof GraphQLError) return [text];
+        const document = enveloped.parse(text);
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           operationName: payload.operationName ?? null,
           document,
           variableValues: payload.variables ?? null,
-          contextValue: await enveloped.contextFactory(),
+          contextValue,
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
         };
         const errors = enveloped.validate(args.schema, args.document);
