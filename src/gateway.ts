@@ -53,6 +53,8 @@ export interface Gateway {
   readonly services: Services;
   /** The simulators, in sandbox mode (after start). */
   readonly sandbox: Sandbox | null;
+  /** The stores the services use (after start): tests seed and inspect state through them. */
+  readonly stores: Stores;
   start(): Promise<void>;
   /** Graceful: stops taking connections, lets in-flight requests finish, ends subscriptions, closes everything. */
   stop(): Promise<void>;
@@ -127,6 +129,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     },
     get sandbox() {
       return sandbox;
+    },
+    get stores() {
+      if (!stores) throw new Error('The gateway has not started.');
+      return stores;
     },
     async start() {
       await listen(server, config.port, config.host);

@@ -40,6 +40,12 @@ export interface SubscribeOptions {
   transport?: SubscriptionTransport;
   /** Aborting ends the subscription (the iteration returns). */
   signal?: AbortSignal;
+  /**
+   * Called once the server has accepted the subscription's connection, before any result: the stream's response
+   * (`sse`) or the socket's acknowledgement (`ws`, at once when the socket is already open). Not called for
+   * `sse-single`, whose one stream is shared.
+   */
+  onConnected?: () => void;
 }
 
 /** Variables are optional exactly when the operation declares none that are required. */
@@ -90,6 +96,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   };
   const sse: Partial<Record<'sse' | 'sse-single', SseClient<boolean>>> = {};
   let ws: WsClient | null = null;
+  let wsOpen = false;
   const sseClient = (transport: 'sse' | 'sse-single') =>
     (sse[transport] ??= createSseClient({
       url: endpoint,
@@ -107,6 +114,10 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       },
       retryAttempts: 0,
       lazy: true,
+      on: {
+        connected: () => void (wsOpen = true),
+        closed: () => void (wsOpen = false),
+      },
       ...(options.webSocketImpl ? { webSocketImpl: options.webSocketImpl } : {}),
     }));
 
@@ -128,8 +139,20 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     async *subscribe<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables, subscribeOptions: SubscribeOptions = {}) {
       const transport = subscribeOptions.transport ?? 'sse';
       const payload = { ...documentParams(document, mode), variables: (variables ?? {}) as Record<string, unknown> };
-      const results: AsyncIterableIterator<ResultBody<TResult>> =
-        transport === 'ws' ? wsClient().iterate<TResult>(payload) : sseClient(transport).iterate<TResult>(payload);
+      const connected = subscribeOptions.onConnected;
+      let results: AsyncIterableIterator<ResultBody<TResult>>;
+      if (transport === 'ws') {
+        const client = wsClient();
+        results = client.iterate<TResult>(payload);
+        if (connected && wsOpen) queueMicrotask(connected);
+        else if (connected) {
+          const off = client.on('connected', () => (off(), connected()));
+        }
+      } else if (transport === 'sse') {
+        results = (sseClient('sse') as SseClient<false>).iterate<TResult>(payload, connected ? { connected: () => connected() } : undefined);
+      } else {
+        results = sseClient(transport).iterate<TResult>(payload);
+      }
       const stop = () => void results.return?.();
       subscribeOptions.signal?.addEventListener('abort', stop, { once: true });
       try {
