@@ -6,6 +6,8 @@ import type { Logger } from './observability/logger.js';
 import { silentLogger } from './observability/logger.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import { createMetrics } from './observability/metrics.js';
+import type { Tracing } from './observability/tracing.js';
+import { startTracing } from './observability/tracing.js';
 import type { ProviderClients } from './providers/clients.js';
 import { createProviderClients } from './providers/clients.js';
 import type { Sandbox, SandboxOptions } from './sandbox/index.js';
@@ -76,6 +78,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   let stores: Stores | null = null;
   let clients: ProviderClients | null = null;
   let services: Services | null = null;
+  let tracing: Tracing | null = null;
   const requireServices = (): Services => {
     if (!services) throw new Error('The gateway has not started.');
     return services;
@@ -136,6 +139,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     },
     async start() {
       await listen(server, config.port, config.host);
+      if (config.tracing) tracing ??= startTracing(config.tracing, logger);
       websocket ??= attachWebSocket({ server, yoga, metrics, logger, authenticate, trusted: config.trustedDocuments });
       const address = server.address() as AddressInfo;
       url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
@@ -187,6 +191,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       await clients?.close();
       await stores?.close();
       if (!options.sandbox?.existing) await sandbox?.stop();
+      // Last: exports the spans of everything above.
+      await tracing?.shutdown();
     },
   };
 }

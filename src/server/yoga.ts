@@ -17,6 +17,7 @@ import { principalOfRequest, useCallerGuard } from './use-caller-guard.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useErrorCodes } from './use-error-codes.js';
 import { useGraphQLSSE } from './use-graphql-sse.js';
+import { useOperationSpans } from './use-operation-spans.js';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRequestShapeMessages } from './use-request-shape-messages.js';
 import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js';
@@ -69,6 +70,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     maxRequestBodySize: config.limits.maxBodyBytes,
     plugins: [
       useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, logger }),
+      useOperationSpans(),
       // Both after the guard: they read the caller it resolved.
       useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: config.limits.maxBodyBytes, trusted: config.trustedDocuments, logger }),
       ...(config.trustedDocuments ? [useTrustedDocuments(config.trustedDocuments)] : []),
