@@ -9,6 +9,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { backoffDelay, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 import type { UpstreamCallRecord } from './upstream-span.js';
 import { traceUpstreamCall } from './upstream-span.js';
+import { tracingEnabled } from '../observability/tracer.js';
 
 export { parseRetryAfter } from './retry-policy.js';
 
@@ -146,6 +147,7 @@ export class ProviderHttp {
    * provider's response for any HTTP status; rejects with ProviderFailure UNAVAILABLE when no answer came.
    */
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    if (!tracingEnabled()) return this.send(req, null);
     return traceUpstreamCall({ provider: this.provider, operation: req.operation, method: req.method, circuit: () => this.circuit }, (record) => this.send(req, record));
   }
 

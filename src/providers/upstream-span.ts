@@ -10,7 +10,7 @@ export interface UpstreamCallRecord {
 /**
  * One span per upstream call (retries included), named `<PROVIDER> <operation>`, with the provider, the operation,
  * the HTTP status, the retries and the circuit breaker's state before and after. No URL, query or body: they can
- * carry handles, email addresses or credentials. Tracing off: `call(null)`, nothing else.
+ * carry handles, email addresses or credentials. (ProviderHttp skips this entirely while tracing is off.)
  */
 export function traceUpstreamCall<T extends { status: number }>(
   call: { provider: Provider; operation: string; method: string; circuit: () => CircuitState },

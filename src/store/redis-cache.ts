@@ -76,7 +76,7 @@ export class RedisCache implements Cache {
   async getMany<T>(kind: CacheKind, keys: string[]): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
     const misses = keys.map((): T | undefined => undefined);
-    const values = await traceRedis('cache.get', { 'gateway.cache.kind': kind, 'gateway.cache.keys': keys.length }, () =>
+    const values = await traceRedis('cache.get', kind, keys.length, () =>
       this.guard('get', misses, async () => {
         const [generation, ...raws] = await this.fetch([cacheGenerationKey(kind), ...keys.map((key) => cacheKey(kind, key))]);
         const current = this.remember(kind, generation);
@@ -97,7 +97,7 @@ export class RedisCache implements Cache {
     if (entries.length === 0) return;
     const ttl = cacheTtl(kind, ttlMs);
     const client = this.options.connection.client;
-    await traceRedis('cache.set', { 'gateway.cache.kind': kind, 'gateway.cache.keys': entries.length }, () =>
+    await traceRedis('cache.set', kind, entries.length, () =>
       this.guard('set', undefined, async () => {
         const g = await this.writeGeneration(kind);
         await Promise.all(

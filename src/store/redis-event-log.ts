@@ -91,7 +91,7 @@ export class RedisEventLog implements EventLog {
     const client = this.options.connection.client as unknown as AppendCommand;
     let reply: [number, string];
     try {
-      reply = await traceRedis('event-log.append', { 'gateway.event.type': payload.type }, () => client[APPEND_COMMAND](keys.length, ...keys, json, this.maxLength, this.dedupeTtlMs));
+      reply = await traceRedis('event-log.append', payload.type, keys.length, () => client[APPEND_COMMAND](keys.length, ...keys, json, this.maxLength, this.dedupeTtlMs));
     } catch (err) {
       throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
     }
