@@ -1,11 +1,12 @@
 /**
- * Runs the dashboard's queries against a running gateway with the typed SDK and prints a summary.
+ * Runs the dashboard's queries against a running gateway with the typed client package (client/) and prints a
+ * summary.
  *
  *   node --import tsx examples/dashboard-query.ts [gatewayUrl]      (default http://127.0.0.1:4000)
  *
  * Set GATEWAY_API_KEY when the gateway has API keys configured. Exits 1 when a query fails (the errors are printed).
  */
-import { EmailVerificationsDocument, OpenVerificationRequestsDocument, ProvidersDocument, createGatewayClient } from './sdk.js';
+import { EmailVerificationsDocument, OpenVerificationRequestsDocument, ProvidersDocument, createGatewayClient } from '../client/src/index.js';
 
 const url = process.argv[2] ?? 'http://127.0.0.1:4000';
 const client = createGatewayClient({ url, ...(process.env.GATEWAY_API_KEY ? { apiKey: process.env.GATEWAY_API_KEY } : {}) });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Environment -> typed Config. Every variable of DESIGN.md's table is read here and nowhere else; a bad value
  * stops start-up with one line naming the variable and what is wrong with it.
@@ -142,6 +144,35 @@ export interface UpstreamBudgetConfig {
   callsPerMinute: number;
 }
 
+/**
+ * Trusted documents (GRAPHQL_TRUSTED_DOCUMENTS): the persisted-documents manifest codegen's client preset writes,
+ * `{ "<sha256 hash>": "<document text>" }`. Callers without the `documents:any` scope run only these.
+ */
+export interface TrustedDocumentsConfig {
+  path: string;
+  /** Hash -> document text. */
+  documents: ReadonlyMap<string, string>;
+}
+
+/**
+ * OpenTelemetry traces from the standard OTEL_* variables; null (off) unless OTEL_TRACES_EXPORTER names an exporter
+ * or an OTLP endpoint is set, and always null with OTEL_SDK_DISABLED=true.
+ */
+export interface TracingConfig {
+  /** OTEL_TRACES_EXPORTER: otlp (default once an endpoint is set) or console. */
+  exporter: 'otlp' | 'console';
+  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf (the spec's default) or http/json. */
+  protocol: 'http/protobuf' | 'http/json';
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, else localhost:4318. */
+  endpoint: string;
+  /** OTEL_EXPORTER_OTLP_TRACES_HEADERS / OTEL_EXPORTER_OTLP_HEADERS: `key=value,key2=value2` (values URL-decoded). */
+  headers: Record<string, string>;
+  /** OTEL_SERVICE_NAME, default verification-gateway. */
+  serviceName: string;
+  /** OTEL_RESOURCE_ATTRIBUTES: `key=value,...` added to every span's resource. */
+  resourceAttributes: Record<string, string>;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -183,6 +214,9 @@ export interface Config {
   verificationLifecycle: VerificationLifecycleConfig;
   /** VERIFF_REGISTRY_MODE also picks the Veriff simulator's mode in sandbox mode. */
   sandboxRegistryMode: RegistryMode;
+  /** GRAPHQL_TRUSTED_DOCUMENTS; null: every caller may send any document (subject to its scopes and the limits). */
+  trustedDocuments: TrustedDocumentsConfig | null;
+  tracing: TracingConfig | null;
 }
 
 export const SCOPES = [
@@ -193,6 +227,8 @@ export const SCOPES = [
   'registry:read',
   'registry:write',
   'events:read',
+  // Send any GraphQL document, not only the trusted ones (GRAPHQL_TRUSTED_DOCUMENTS): GraphiQL, operators' tools.
+  'documents:any',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -280,6 +316,8 @@ export function loadConfig(env: Env = process.env): Config {
       deadlineScanIntervalMs: parseDuration('DEADLINE_SCAN_INTERVAL_MS', read('DEADLINE_SCAN_INTERVAL_MS') ?? '60000'),
     },
     sandboxRegistryMode: parseChoice('VERIFF_REGISTRY_MODE', read('VERIFF_REGISTRY_MODE') ?? 'webhook', ['sync', 'webhook']),
+    trustedDocuments: readTrustedDocuments(read('GRAPHQL_TRUSTED_DOCUMENTS')),
+    tracing: readTracing(read),
   };
 }
 
@@ -388,6 +426,85 @@ function readJwt(read: Reader): JwtConfig | null {
   // HS256 wants a key at least as long as the hash (RFC 7518 section 3.2): 256 bits.
   if (secret !== null && Buffer.byteLength(secret) < 32) throw new ConfigError('GATEWAY_JWT_SECRET', 'needs at least 32 characters (HS256 wants a 256-bit key)');
   return { secret, jwksUrl: jwksUrl === null ? null : parseUrl('GATEWAY_JWKS_URL', jwksUrl), issuer, audience };
+}
+
+/** A manifest larger than this is not a client's operations; refuse rather than hold it in memory. */
+const MAX_TRUSTED_DOCUMENTS_BYTES = 10 * 1024 * 1024;
+/** Hash ids as clients send them: hex digests, optionally `sha256:`-prefixed; nothing that needs escaping. */
+const DOCUMENT_ID = /^[\w:.-]{1,128}$/;
+
+/** Reads the persisted-documents manifest once at start-up: `{ "<hash>": "<document text>", ... }`. */
+function readTrustedDocuments(path: string | undefined): TrustedDocumentsConfig | null {
+  if (path === undefined) return null;
+  const name = 'GRAPHQL_TRUSTED_DOCUMENTS';
+  let text: string;
+  try {
+    const bytes = readFileSync(path);
+    if (bytes.length > MAX_TRUSTED_DOCUMENTS_BYTES) throw new ConfigError(name, `"${path}" is larger than ${MAX_TRUSTED_DOCUMENTS_BYTES} bytes`);
+    text = bytes.toString('utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(name, `cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(name, `"${path}" is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
+    throw new ConfigError(name, `"${path}" must be a JSON object of hash -> document text (codegen's persisted-documents.json)`);
+  }
+  const documents = new Map<string, string>();
+  for (const [hash, document] of Object.entries(manifest)) {
+    if (!DOCUMENT_ID.test(hash) || typeof document !== 'string' || document.trim() === '') {
+      throw new ConfigError(name, `"${path}": entry "${hash.slice(0, 80)}" is not a hash with its document text`);
+    }
+    documents.set(hash, document);
+  }
+  if (documents.size === 0) throw new ConfigError(name, `"${path}" holds no documents: every caller without documents:any would be refused`);
+  return { path, documents };
+}
+
+/** The OTEL_* variables of the OpenTelemetry specification that this gateway reads (see TracingConfig). */
+function readTracing(read: Reader): TracingConfig | null {
+  if (parseBoolean('OTEL_SDK_DISABLED', read('OTEL_SDK_DISABLED') ?? 'false')) return null;
+  const exporterName = read('OTEL_TRACES_EXPORTER');
+  const tracesEndpoint = read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const baseEndpoint = read('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (exporterName === 'none' || (exporterName === undefined && tracesEndpoint === undefined && baseEndpoint === undefined)) return null;
+  const exporter = parseChoice('OTEL_TRACES_EXPORTER', exporterName ?? 'otlp', ['otlp', 'console', 'none']);
+  if (exporter === 'none') return null;
+  const protocolName = read('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocol = read(protocolName) ?? 'http/protobuf';
+  if (protocol === 'grpc') throw new ConfigError(protocolName, 'grpc is not supported here; use http/protobuf (port 4318 on a collector) or http/json');
+  const endpoint = tracesEndpoint
+    ? parseUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', tracesEndpoint)
+    : `${parseUrl('OTEL_EXPORTER_OTLP_ENDPOINT', baseEndpoint ?? 'http://localhost:4318')}/v1/traces`;
+  const headersName = read('OTEL_EXPORTER_OTLP_TRACES_HEADERS') !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_HEADERS' : 'OTEL_EXPORTER_OTLP_HEADERS';
+  return {
+    exporter,
+    protocol: parseChoice(protocolName, protocol, ['http/protobuf', 'http/json']),
+    endpoint,
+    headers: parseKeyValueList(headersName, read(headersName)),
+    serviceName: read('OTEL_SERVICE_NAME') ?? 'verification-gateway',
+    resourceAttributes: parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', read('OTEL_RESOURCE_ATTRIBUTES')),
+  };
+}
+
+/** The OpenTelemetry list format: `key=value,key2=value2`, values percent-decoded (W3C Baggage octets). */
+function parseKeyValueList(name: string, value: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    const separator = entry.indexOf('=');
+    if (separator <= 0) throw new ConfigError(name, `"${entry.slice(0, 40)}" is not key=value`);
+    try {
+      result[entry.slice(0, separator).trim()] = decodeURIComponent(entry.slice(separator + 1).trim());
+    } catch {
+      throw new ConfigError(name, `the value of "${entry.slice(0, separator).trim()}" is not percent-encoded text`);
+    }
+  }
+  return result;
 }
 
 function required(read: Reader, name: string, what: string): string {
@@ -546,6 +663,8 @@ export function configSecrets(config: Config): string[] {
     veriff?.sharedSecret,
     veriff?.previousSharedSecret,
     ...config.redisUrls.map((url) => redisPassword(url)),
+    // Collector headers usually carry an ingest token.
+    ...Object.values(config.tracing?.headers ?? {}),
   ];
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length > 0))];
 }

@@ -6,6 +6,8 @@ import type { Logger } from './observability/logger.js';
 import { silentLogger } from './observability/logger.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import { createMetrics } from './observability/metrics.js';
+import type { Tracing } from './observability/tracing.js';
+import { startTracing } from './observability/tracing.js';
 import type { ProviderClients } from './providers/clients.js';
 import { createProviderClients } from './providers/clients.js';
 import type { Sandbox, SandboxOptions } from './sandbox/index.js';
@@ -67,6 +69,8 @@ export interface Gateway {
   readonly services: Services;
   /** The simulators, in sandbox mode (after start). */
   readonly sandbox: Sandbox | null;
+  /** The stores the services use (after start): tests seed and inspect state through them. */
+  readonly stores: Stores;
   start(): Promise<void>;
   /** Graceful: stops taking connections, lets in-flight requests finish, ends subscriptions, closes everything. */
   stop(): Promise<void>;
@@ -88,6 +92,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   let stores: Stores | null = null;
   let clients: ProviderClients | null = null;
   let services: Services | null = null;
+  let tracing: Tracing | null = null;
   const requireServices = (): Services => {
     if (!services) throw new Error('The gateway has not started.');
     return services;
@@ -139,7 +144,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     }
   }
 
-  const websocket = attachWebSocket({ server, yoga, metrics, logger, authenticate, maxPayloadBytes: config.limits.maxBodyBytes });
+  // Attached once listening: a WebSocket server attached earlier would also take the listen error (a taken port)
+  // and graphql-ws would print it as an "internal error" with a stack, before start() can report it in one line.
+  let websocket: ReturnType<typeof attachWebSocket> | null = null;
 
   return {
     get url() {
@@ -152,8 +159,22 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     get sandbox() {
       return sandbox;
     },
+    get stores() {
+      if (!stores) throw new Error('The gateway has not started.');
+      return stores;
+    },
     async start() {
       await listen(server, config.port, config.host);
+      if (config.tracing) tracing ??= startTracing(config.tracing, logger);
+      websocket ??= attachWebSocket({
+        server,
+        yoga,
+        metrics,
+        logger,
+        authenticate,
+        maxPayloadBytes: config.limits.maxBodyBytes,
+        trusted: config.trustedDocuments,
+      });
       const address = server.address() as AddressInfo;
       url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
       let effective = config;
@@ -193,13 +214,17 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       drain.begin();
       // Subscriptions end first, with a `complete` over a still-open socket or stream; then the sockets close.
       await services?.events.stop();
-      await websocket.close();
+      // Ends what outlives its subscriptions: graphql-sse's single-connection streams (src/server/use-graphql-sse.ts).
+      await yoga.dispose();
+      await websocket?.close();
       await services?.stop();
       // Requests in flight finish; idle kept-alive connections are left for their clients to drop, then closed.
       await drain.settle({ requestsMs: DRAIN_REQUESTS_MS, idleMs: options.drainIdleMs ?? server.keepAliveTimeout + 1_000 });
       await clients?.close();
       await stores?.close();
       if (!options.sandbox?.existing) await sandbox?.stop();
+      // Last: exports the spans of everything above.
+      await tracing?.shutdown();
     },
   };
 }

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   try {
     await gateway.start();
   } catch (error) {
-    logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
+    const problem = listenProblem(error, config);
+    if (problem) process.stderr.write(`Could not start: ${problem}\n`);
+    else logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
     process.exit(1);
   }
   logStartupNotices(logger, config, gateway);
@@ -45,6 +47,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** One line for the start-up failures a person fixes by choosing another PORT or HOST; null for anything else. */
+function listenProblem(error: unknown, config: Config): string | null {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') return `port ${config.port} is already in use on ${config.host} (PORT=${config.port}): stop what listens there or set PORT to a free port.`;
+  if (code === 'EACCES') return `no permission to listen on ${where} (PORT=${config.port}): choose a PORT above 1023.`;
+  if (code === 'EADDRNOTAVAIL') return `this machine has no address ${config.host} (HOST=${config.host}): use 127.0.0.1, 0.0.0.0 or one of its addresses.`;
+  return null;
 }
 
 void main();

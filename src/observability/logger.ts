@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { NO_TRACE_FIELDS, traceLogFields } from './tracer.js';
 
 export type { Logger };
 
@@ -38,7 +39,13 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const base = { level: options.level ?? 'info', redact: { paths: REDACTED_PATHS, censor: CENSOR } };
+  const base = {
+    level: options.level ?? 'info',
+    redact: { paths: REDACTED_PATHS, censor: CENSOR },
+    // The active span's traceId and spanId on every line; while tracing is off the line's own fields pass as they are.
+    mixin: traceLogFields,
+    mixinMergeStrategy: (fields: object, traceFields: object) => (traceFields === NO_TRACE_FIELDS ? fields : Object.assign(traceFields, fields)),
+  };
   const mask = createLineMasker(options.secrets ?? []);
   const target: pino.DestinationStream = options.destination
     ? (options.destination as pino.DestinationStream)

@@ -7,6 +7,9 @@ import { PROVIDER_LABEL } from '../domain/providers.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { backoffDelay, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
+import type { UpstreamCallRecord } from './upstream-span.js';
+import { traceUpstreamCall } from './upstream-span.js';
+import { tracingEnabled } from '../observability/tracer.js';
 
 export { parseRetryAfter } from './retry-policy.js';
 
@@ -146,6 +149,12 @@ export class ProviderHttp {
    * provider's response for any HTTP status; rejects with ProviderFailure UNAVAILABLE when no answer came.
    */
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    if (!tracingEnabled()) return this.send(req, null);
+    return traceUpstreamCall({ provider: this.provider, operation: req.operation, method: req.method, circuit: () => this.circuit }, (record) => this.send(req, record));
+  }
+
+  /** request() without its span; `record` (tracing on) learns the retries. */
+  private async send(req: UpstreamRequest, record: UpstreamCallRecord | null): Promise<UpstreamResponse> {
     const deadlineMs = req.deadlineMs ?? this.deadlineMs;
     const deadlineAt = performance.now() + deadlineMs;
     const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
@@ -162,6 +171,7 @@ export class ProviderHttp {
         throw this.circuitOpen(admission.retryAfterMs, admission.trialRunning);
       }
       if (retry > 0) this.metrics.upstreamRetries.inc({ provider: this.provider, operation: req.operation });
+      if (record) record.retries = retry;
 
       const remainingMs = deadlineAt - performance.now();
       const budgetMs = Math.min(this.attemptTimeoutMs, remainingMs);

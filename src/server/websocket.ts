@@ -1,11 +1,14 @@
 import type { Server } from 'node:http';
-import { GraphQLError } from 'graphql';
 import type { ExecutionArgs } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { TrustedDocumentsConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
+import type { GatewayContext } from '../schema/context.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Authenticate } from './principal.js';
+import { resolveDocumentText } from './trusted-documents.js';
 import type { GatewayYoga } from './yoga.js';
 import { quietClientFrameErrors } from './ws-client-faults.js';
 import { connectionAuthorization } from './yoga.js';
@@ -33,6 +36,8 @@ export function attachWebSocket(options: {
   authenticate: Authenticate;
   /** Largest frame accepted, in bytes (GRAPHQL_MAX_BODY_BYTES). */
   maxPayloadBytes?: number;
+  /** GRAPHQL_TRUSTED_DOCUMENTS: callers without documents:any send a persisted document hash, as over HTTP. */
+  trusted?: TrustedDocumentsConfig | null;
 }) {
   const { yoga, metrics } = options;
   /**
@@ -78,13 +83,16 @@ export function attachWebSocket(options: {
         try {
           // graphql-ws closes the whole socket (4500, with the error's message) when this throws: answer the
           // operation instead.
-          const document = enveloped.parse(payload.query);
+          const contextValue = (await enveloped.contextFactory()) as GatewayContext;
+          const text = resolveDocumentText(options.trusted ?? null, payload, contextValue.principal);
+          if (text instanceof GraphQLError) return [text];
+          const document = enveloped.parse(text);
           args = {
             schema: enveloped.schema,
             operationName: payload.operationName ?? null,
             document,
             variableValues: payload.variables ?? null,
-            contextValue: await enveloped.contextFactory(),
+            contextValue,
             rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
           };
           const errors = enveloped.validate(args.schema, args.document);

@@ -19,11 +19,14 @@ import { createUpstreamBudget } from './upstream-budget.js';
 import { principalOfRequest, useCallerGuard } from './use-caller-guard.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useErrorCodes } from './use-error-codes.js';
+import { useGraphQLSSE } from './use-graphql-sse.js';
 import { useIdNumberMasking } from './use-id-number-masking.js';
+import { useOperationSpans } from './use-operation-spans.js';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRequestShapeMessages } from './use-request-shape-messages.js';
 import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js';
 import { useSubscriberMetrics } from './use-subscriber-metrics.js';
+import { useTrustedDocuments } from './use-trusted-documents.js';
 import { useUpstreamLimits } from './use-upstream-limits.js';
 
 /** What node:http or graphql-ws hand the context factory (a WebSocket has no Fetch request: STACK.md pitfall 5). */
@@ -74,6 +77,10 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     maxRequestBodySize: config.limits.maxBodyBytes,
     plugins: [
       useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, logger }),
+      useOperationSpans(),
+      // Both after the guard: they read the caller it resolved.
+      useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: config.limits.maxBodyBytes, trusted: config.trustedDocuments, logger }),
+      ...(config.trustedDocuments ? [useTrustedDocuments(config.trustedDocuments)] : []),
       useRequestShapeMessages(config.limits.maxBodyBytes),
       useCsrfGuard(),
       useQueryLimits({ limits: config.limits, introspection: config.introspection }),
@@ -112,8 +119,9 @@ function corsOptions(config: Config) {
     origin: origins,
     // Keys travel in the Authorization header, never in cookies: no credentials mode.
     credentials: false,
-    methods: ['GET', 'POST'],
-    allowedHeaders: ['authorization', 'content-type', 'accept', 'x-request-id', 'x-graphql-yoga-csrf'],
+    // PUT and DELETE, and the token header: graphql-sse's single-connection mode (src/server/use-graphql-sse.ts).
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'accept', 'x-request-id', 'x-graphql-yoga-csrf', 'x-graphql-event-stream-token', 'traceparent', 'tracestate'],
     exposedHeaders: ['retry-after', 'www-authenticate'],
     maxAge: 600,
   };

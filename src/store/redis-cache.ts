@@ -3,6 +3,7 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { cacheGenerationKey, cacheKey, cacheTtl, InvalidationListeners, type Cache, type CacheKind, type InvalidationListener } from './cache.js';
 import { withDeadline } from './deadline.js';
 import type { RedisConnection } from './redis-connection.js';
+import { traceRedis } from './redis-span.js';
 
 /** Options for the shared Redis cache. */
 export interface RedisCacheOptions {
@@ -75,11 +76,13 @@ export class RedisCache implements Cache {
   async getMany<T>(kind: CacheKind, keys: string[]): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
     const misses = keys.map((): T | undefined => undefined);
-    const values = await this.guard('get', misses, async () => {
-      const [generation, ...raws] = await this.fetch([cacheGenerationKey(kind), ...keys.map((key) => cacheKey(kind, key))]);
-      const current = this.remember(kind, generation);
-      return raws.map((raw) => decode<T>(raw, current));
-    });
+    const values = await traceRedis('cache.get', kind, keys.length, () =>
+      this.guard('get', misses, async () => {
+        const [generation, ...raws] = await this.fetch([cacheGenerationKey(kind), ...keys.map((key) => cacheKey(kind, key))]);
+        const current = this.remember(kind, generation);
+        return raws.map((raw) => decode<T>(raw, current));
+      }),
+    );
     const hits = values.filter((value) => value !== undefined).length;
     if (hits) this.options.metrics?.cacheHits.inc({ kind }, hits);
     if (keys.length - hits) this.options.metrics?.cacheMisses.inc({ kind }, keys.length - hits);
@@ -94,15 +97,17 @@ export class RedisCache implements Cache {
     if (entries.length === 0) return;
     const ttl = cacheTtl(kind, ttlMs);
     const client = this.options.connection.client;
-    await this.guard('set', undefined, async () => {
-      const g = await this.writeGeneration(kind);
-      await Promise.all(
-        entries.map(([key, value]) => {
-          const stamped: StampedValue = { g, v: value };
-          return value === undefined ? client.del(cacheKey(kind, key)) : client.set(cacheKey(kind, key), JSON.stringify(stamped), 'PX', ttl);
-        }),
-      );
-    });
+    await traceRedis('cache.set', kind, entries.length, () =>
+      this.guard('set', undefined, async () => {
+        const g = await this.writeGeneration(kind);
+        await Promise.all(
+          entries.map(([key, value]) => {
+            const stamped: StampedValue = { g, v: value };
+            return value === undefined ? client.del(cacheKey(kind, key)) : client.set(cacheKey(kind, key), JSON.stringify(stamped), 'PX', ttl);
+          }),
+        );
+      }),
+    );
   }
 
   async delete(kind: CacheKind, ...keys: string[]): Promise<void> {

@@ -13,6 +13,7 @@ import {
   type ReadOptions,
 } from './event-log.js';
 import type { RedisConnection } from './redis-connection.js';
+import { traceRedis } from './redis-span.js';
 
 /** The stream every instance appends to. The `{events}` hash tag puts it and the dedupe keys in one cluster slot. */
 export const EVENT_STREAM_KEY = 'vgw:{events}:stream';
@@ -90,7 +91,7 @@ export class RedisEventLog implements EventLog {
     const client = this.options.connection.client as unknown as AppendCommand;
     let reply: [number, string];
     try {
-      reply = await client[APPEND_COMMAND](keys.length, ...keys, json, this.maxLength, this.dedupeTtlMs);
+      reply = await traceRedis('event-log.append', payload.type, keys.length, () => client[APPEND_COMMAND](keys.length, ...keys, json, this.maxLength, this.dedupeTtlMs));
     } catch (err) {
       throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
     }

@@ -1,13 +1,15 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VerificationRequest, VerificationSubmission } from '../../src/domain/verification-request.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 /**
  * GraphiQL and the reference dashboard in Debian's headless Chromium (`apt-get install chromium`; .ci/run installs
- * it). Screenshots go to test-artifacts/; with UPDATE_SCREENSHOTS=1 the dashboard's also goes to docs/dashboard.png.
+ * it), on a desktop and on a phone-sized screen. Screenshots go to test-artifacts/; with UPDATE_SCREENSHOTS=1 the
+ * dashboard's also go to docs/dashboard.png and docs/dashboard-phone.png.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -20,7 +22,12 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
-const DOCS_SCREENSHOT = new URL('../../docs/dashboard.png', import.meta.url);
+const DOCS_SCREENSHOTS: Record<string, URL> = {
+  dashboard: new URL('../../docs/dashboard.png', import.meta.url),
+  'dashboard-phone': new URL('../../docs/dashboard-phone.png', import.meta.url),
+};
+/** An iPhone 12-15's CSS viewport: what the dashboard must fit without sideways scrolling. */
+const PHONE = { width: 390, height: 844 };
 const UI_TIMEOUT = 20_000;
 /** Chromium shares two cores with the other test files under CI: generous, never hit when things work. */
 const TEST_TIMEOUT = 60_000;
@@ -45,15 +52,52 @@ async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = new URL(`${name}.png`, ARTIFACTS);
   await page.screenshot({ path: path.pathname, fullPage: true });
-  if (name === 'dashboard' && process.env.UPDATE_SCREENSHOTS === '1') {
-    // The README's picture: what a first visit shows, one screen high.
-    mkdirSync(new URL('.', DOCS_SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: DOCS_SCREENSHOT.pathname });
+  const docs = DOCS_SCREENSHOTS[name];
+  if (docs && process.env.UPDATE_SCREENSHOTS === '1') {
+    // The README's pictures: what a first visit shows, one screen high.
+    mkdirSync(new URL('.', docs), { recursive: true });
+    await page.screenshot({ path: docs.pathname });
   }
 }
 
-async function openDashboard(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+/**
+ * A request in a later lifecycle state, with submissions, put straight into the gateway's store: the sandbox cannot
+ * (yet) drive a request through PROCESSING and REJECTED by itself. The DENIC request is injected first, so the
+ * request is a real one the gateway ingested.
+ */
+async function seedRequest(handle: string, claims: string[], dueInHours: number, status: VerificationRequest['status'], submissions: VerificationSubmission[]) {
+  injectDenicRequest(handle, claims, dueInHours);
+  const stored = async () => (await gateway.stores.verificationRequests.list()).find((request) => request.contactHandle === handle);
+  await expect.poll(stored, { timeout: UI_TIMEOUT }).toBeDefined();
+  await gateway.stores.verificationRequests.put({ ...(await stored())!, status, submissions });
+}
+
+const submission = (status: VerificationSubmission['status'], externalId: string, failureReason: string | null = null): VerificationSubmission => ({
+  submittedAt: '2026-11-20T10:00:00Z',
+  verifications: [{ method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'], externalId, verifiedAt: '2026-11-19T00:00:00Z' }],
+  processId: status === 'PROCESSING' ? 'proc-4711' : null,
+  status,
+  failureReason,
+  submittedBy: 'registrar-desk',
+});
+
+/** Nothing wider than the screen, and every visible button and field inside it. */
+async function expectFitsTheScreen(page: Page, width: number): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+  const outside = await page.evaluate((screenWidth) => {
+    const off: string[] = [];
+    for (const control of document.querySelectorAll('button, select, input')) {
+      const box = control.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue; // not rendered (a hidden section)
+      if (box.left < 0 || box.right > screenWidth) off.push(`${control.tagName} "${control.textContent?.trim() || control.getAttribute('name') || control.id}" at ${Math.round(box.left)}-${Math.round(box.right)}`);
+    }
+    return off;
+  }, width);
+  expect(outside).toEqual([]);
+}
+
+async function openDashboard(viewport: { width: number; height: number } = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, acceptDownloads: true });
   page.setDefaultTimeout(UI_TIMEOUT);
   await page.goto(`${gateway.url}/`);
   await page.locator('#live[data-state="live"]').waitFor();
@@ -111,13 +155,17 @@ describe('the reference dashboard', () => {
     await expect.poll(() => page.locator('#events').innerText(), { timeout: UI_TIMEOUT }).toContain('VERIFICATION_REQUIRED');
     await screenshot(page, 'dashboard-live');
 
-    // The evidence form offers only what can attest EMAIL, and LOG_RECORD (one claim each) as a single choice.
+    // The evidence form offers only what can attest EMAIL, says so, and LOG_RECORD (one claim each) as a single choice.
     await page.getByRole('button', { name: 'Submit evidence for rtr-0011' }).click();
     const kind = page.locator('#evidence-form').getByLabel('Method and proof');
     await kind.waitFor();
-    expect((await kind.locator('option').allInnerTexts()).sort()).toEqual(['REACHABILITY · LOG_RECORD (one claim each)', 'TRANSACTION · ONLINE_PAYMENT_ACCOUNT']);
-    await kind.selectOption({ label: 'REACHABILITY · LOG_RECORD (one claim each)' });
+    expect((await kind.locator('option').allInnerTexts()).sort()).toEqual([
+      'REACHABILITY · LOG_RECORD: covers EMAIL (one claim per piece of evidence)',
+      'TRANSACTION · ONLINE_PAYMENT_ACCOUNT: covers EMAIL',
+    ]);
+    await kind.selectOption({ label: 'REACHABILITY · LOG_RECORD: covers EMAIL (one claim per piece of evidence)' });
     expect(await page.locator('#evidence-form').getByRole('radio').count()).toBe(1);
+    expect(await page.locator('#evidence-form').getByRole('radio', { name: 'EMAIL' }).isChecked()).toBe(true);
     await page.close();
   }, TEST_TIMEOUT);
 
@@ -131,15 +179,24 @@ describe('the reference dashboard', () => {
     const kind = form.getByLabel('Method and proof');
     const claimLabels = async () => (await form.locator('.claims label').allInnerTexts()).map((text) => text.trim());
     await kind.waitFor();
+    // It opens on one piece of evidence that covers both claims, both ticked: ready once a reference is filled in.
+    expect(await form.locator('#evidence-items > fieldset').count()).toBe(1);
+    expect(await kind.evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent)).toMatch(/: covers NAME, ADDRESS$/);
+    expect(await form.getByRole('checkbox', { name: 'NAME', exact: true }).isChecked()).toBe(true);
+    expect(await form.getByRole('checkbox', { name: 'ADDRESS', exact: true }).isChecked()).toBe(true);
+    expect(await page.locator('#evidence-coverage').innerText()).toContain('Every requested claim is covered.');
+    expect(await page.locator('#evidence-submit').isDisabled()).toBe(false);
     // Each pair offers only the requested claims it can attest: an address database cannot attest a NAME.
-    await kind.selectOption({ label: 'DATA · ADDRESS_DATABASE' });
+    await kind.selectOption({ label: 'DATA · ADDRESS_DATABASE: covers ADDRESS' });
     expect(await form.getByRole('checkbox', { name: 'NAME', exact: true }).count()).toBe(0);
     expect(await claimLabels()).toEqual(['ADDRESS']);
-    await kind.selectOption({ label: 'ELECTRONIC_DOCUMENT · ID_CARD' });
-    expect(await claimLabels()).toEqual(['NAME', 'ADDRESS']);
-    await form.getByRole('checkbox', { name: 'NAME', exact: true }).check();
     expect(await page.locator('#evidence-submit').isDisabled()).toBe(true);
-    await form.getByRole('checkbox', { name: 'ADDRESS', exact: true }).check();
+    expect(await page.locator('#evidence-coverage').innerText()).toContain('Still missing: NAME.');
+    await kind.selectOption({ label: 'ELECTRONIC_DOCUMENT · ID_CARD: covers NAME, ADDRESS' });
+    expect(await claimLabels()).toEqual(['NAME', 'ADDRESS']);
+    await form.getByRole('checkbox', { name: 'NAME', exact: true }).uncheck();
+    expect(await page.locator('#evidence-submit').isDisabled()).toBe(true);
+    await form.getByRole('checkbox', { name: 'NAME', exact: true }).check();
     await form.getByLabel('Your reference (external id)').fill('kyc-browser-test-1');
     await page.locator('#evidence-submit').click();
 
@@ -181,6 +238,88 @@ describe('the reference dashboard', () => {
     await expect.poll(() => result.innerText(), { timeout: UI_TIMEOUT }).toContain('APPROVED');
     expect(await page.content()).not.toContain('38001085718');
     await screenshot(page, 'dashboard-registry-check');
+    await page.close();
+  }, TEST_TIMEOUT);
+});
+
+describe('the reference dashboard at work', () => {
+  it('fits a phone: no sideways scrolling, every button on screen, lifecycle statuses and submissions visible', async () => {
+    await seedRequest('rtr-0041', ['NAME', 'ADDRESS'], 6, 'REJECTED', [submission('FAILED', 'kyc-phone-1', 'DENIC did not accept the document: expired ID card')]);
+    await seedRequest('rtr-0042', ['NAME'], 7, 'PROCESSING', [submission('PROCESSING', 'kyc-phone-2')]);
+    const page = await openDashboard(PHONE);
+    await requestRow(page, 'rtr-0041').waitFor();
+    await requestRow(page, 'rtr-0042').waitFor();
+    await page.locator('#emails tbody tr').first().waitFor();
+    await expectFitsTheScreen(page, PHONE.width);
+
+    const rejected = requestRow(page, 'rtr-0041');
+    expect(await rejected.locator('.badge').first().innerText()).toBe('REJECTED');
+    expect(await requestRow(page, 'rtr-0042').locator('.badge').first().innerText()).toBe('PROCESSING');
+    // A rejected request takes new evidence; one the provider is still processing does not.
+    expect(await rejected.getByRole('button', { name: 'Submit evidence for rtr-0041' }).count()).toBe(1);
+    expect(await requestRow(page, 'rtr-0042').getByRole('button').count()).toBe(0);
+    await rejected.getByText('1 submission').click();
+    const trail = await rejected.locator('.submissions').innerText();
+    expect(trail).toContain('FAILED');
+    expect(trail).toContain('by registrar-desk');
+    expect(trail).toContain('expired ID card');
+    expect(trail).toContain('ELECTRONIC_DOCUMENT · ID_CARD: NAME, ADDRESS (ref kyc-phone-1)');
+    await screenshot(page, 'dashboard-phone');
+
+    await rejected.getByRole('button', { name: 'Submit evidence for rtr-0041' }).click();
+    await page.locator('#evidence-form').getByLabel('Method and proof').waitFor();
+    await expectFitsTheScreen(page, PHONE.width);
+    await screenshot(page, 'dashboard-phone-evidence');
+    await page.close();
+  }, TEST_TIMEOUT);
+
+  it("finds a contact's requests and email rows by handle, and pages through email rows", async () => {
+    injectDenicRequest('rtr-0043', ['VOICE'], 50);
+    const page = await openDashboard();
+    await page.locator('#emails tbody tr').first().waitFor();
+
+    const search = page.locator('#requests-search');
+    await search.getByLabel('Contact handle').fill('rtr-0043');
+    await search.getByRole('button', { name: 'Search' }).click();
+    const shownHandles = () => page.locator('#requests tbody tr').evaluateAll((rows) => rows.map((row) => row.querySelector('strong')?.textContent));
+    await expect.poll(shownHandles, { timeout: UI_TIMEOUT }).toEqual(['rtr-0043']);
+    expect(await page.locator('#requests-count').innerText()).toBe('(1 for rtr-0043)');
+
+    const pager = page.locator('#emails-pager');
+    const firstRow = () => page.locator('#emails tbody tr').first().getAttribute('data-email-id');
+    const firstPage = await firstRow();
+    expect(await pager.locator('.range').innerText()).toMatch(/^1–10 of \d+$/);
+    await pager.getByRole('button', { name: 'Next page of email verifications' }).click();
+    await expect.poll(() => pager.locator('.range').innerText(), { timeout: UI_TIMEOUT }).toMatch(/^11–20 of \d+$/);
+    expect(await firstRow()).not.toBe(firstPage);
+    await pager.getByRole('button', { name: 'Previous page of email verifications' }).click();
+    await expect.poll(firstRow, { timeout: UI_TIMEOUT }).toBe(firstPage);
+
+    const emailSearch = page.locator('#emails-search');
+    await emailSearch.getByLabel('Contact handle').fill('OP000003-NL');
+    await emailSearch.getByRole('button', { name: 'Search' }).click();
+    const rowHandles = async () => (await page.locator('#emails tbody tr .meta').allInnerTexts()).map((text) => text.trim().split(' · ')[0]);
+    await expect.poll(async () => [...new Set(await rowHandles())], { timeout: UI_TIMEOUT }).toEqual(['OP000003-NL']);
+    await page.close();
+  }, TEST_TIMEOUT);
+
+  it('downloads the open requests as CSV with their submissions', async () => {
+    await seedRequest('rtr-0044', ['NAME', 'ADDRESS'], 8, 'REJECTED', [submission('FAILED', 'kyc-csv-1', 'Name, as written, "does not match"')]);
+    const page = await openDashboard();
+    await requestRow(page, 'rtr-0044').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^verification-requests-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'request id,provider,customer,contact handle,claims,status,received at,de-delegation domain,de-delegation deadline,deletion domain,deletion deadline,submission,submitted at,submitted by,submission status,process id,failure reason,evidence',
+    );
+    const line = lines.find((text) => text.includes(',rtr-0044,'));
+    expect(line).toContain(',NAME ADDRESS,REJECTED,');
+    expect(line).toContain(',1,2026-11-20T10:00:00.000Z,registrar-desk,FAILED,,"Name, as written, ""does not match""",ELECTRONIC_DOCUMENT/ID_CARD NAME+ADDRESS ref kyc-csv-1 verified 2026-11-19T00:00:00.000Z');
+    // Every open request is in it, with or without submissions.
+    expect(lines.filter((text) => text.includes(',OPEN,')).length).toBeGreaterThan(0);
+    expect(await page.locator('#requests-export').innerText()).toMatch(/^Downloaded \d+ requests\.$/);
     await page.close();
   }, TEST_TIMEOUT);
 });

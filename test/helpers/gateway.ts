@@ -52,6 +52,9 @@ export async function startTestGateway(
     get sandbox() {
       return gateway.sandbox;
     },
+    get stores() {
+      return gateway.stores;
+    },
     logs: () => lines.join(''),
     async graphql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const response = await fetch(`${gateway.url}/graphql`, {

@@ -1,4 +1,4 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,6 +50,18 @@ async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
+/** What a machine without redis-server is told, at once, instead of waiting for a server that never answers. */
+export const REDIS_SERVER_MISSING =
+  'redis-server is not on the PATH: the Redis tests start their own on free ports. Install it (apt-get install -y redis-server) or run .ci/run, which installs it.';
+
+let redisInstalled: boolean | undefined;
+
+/** Fails fast, with REDIS_SERVER_MISSING, when redis-server or redis-cli cannot be run (checked once per process). */
+export function assertRedisInstalled(): void {
+  redisInstalled ??= ['redis-server', 'redis-cli'].every((command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).error === undefined);
+  if (!redisInstalled) throw new Error(REDIS_SERVER_MISSING);
+}
+
 async function redisCli(port: number, ...args: string[]): Promise<string> {
   const { stdout } = await execFileAsync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 5_000 });
   return stdout.trim();
@@ -78,7 +90,16 @@ class RedisProcess {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
+    // A spawn failure (e.g. the binary vanished) is an 'error' without an 'exit': record it so waitUntilReady stops.
+    this.child.once('error', (error) => {
+      keep(Buffer.from(String(error)));
+      this.hasExited = true;
+    });
     this.exited = new Promise((resolve) => {
+      this.child.once('close', () => {
+        this.hasExited = true;
+        resolve();
+      });
       this.child.once('exit', () => {
         this.hasExited = true;
         resolve();
@@ -110,6 +131,7 @@ class RedisProcess {
  * port in a fresh temp dir and waits for PING.
  */
 export async function startRedisServer(options: { args?: string[] } = {}): Promise<RedisServerHandle> {
+  assertRedisInstalled();
   const dir = await mkdtemp(join(tmpdir(), 'vgw-redis-'));
   const port = await freePort();
   const launch = async (): Promise<RedisProcess> => {
@@ -146,6 +168,7 @@ export async function startRedisServer(options: { args?: string[] } = {}): Promi
  * joins them with `redis-cli --cluster create`, and waits until every node reports cluster_state:ok.
  */
 export async function startRedisCluster(): Promise<RedisClusterHandle> {
+  assertRedisInstalled();
   const dir = await mkdtemp(join(tmpdir(), 'vgw-redis-cluster-'));
   const nodes: RedisProcess[] = [];
   const stop = async (): Promise<void> => {

@@ -243,3 +243,60 @@ describe('Realtime Register revision 2 settings', () => {
     expect(configError({ DEADLINE_SCAN_INTERVAL_MS: '1m' })).toMatch(/^DEADLINE_SCAN_INTERVAL_MS: /);
   });
 });
+
+describe('trusted documents (GRAPHQL_TRUSTED_DOCUMENTS)', () => {
+  const manifest = new URL('../../client/src/generated/persisted-documents.json', import.meta.url).pathname;
+
+  it('is off unless set, and loads the manifest codegen writes', () => {
+    expect(loadConfig({}).trustedDocuments).toBeNull();
+    const trusted = loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: manifest }).trustedDocuments;
+    expect(trusted?.documents.size).toBeGreaterThan(5);
+    expect([...trusted!.documents.keys()].every((hash) => hash.startsWith('sha256:'))).toBe(true);
+  });
+
+  it('names the variable when the file is missing or not a manifest', () => {
+    expect(configError({ GRAPHQL_TRUSTED_DOCUMENTS: '/nonexistent/manifest.json' })).toMatch(/^GRAPHQL_TRUSTED_DOCUMENTS: cannot read "\/nonexistent\/manifest.json" \(ENOENT\)$/);
+    expect(configError({ GRAPHQL_TRUSTED_DOCUMENTS: new URL('../../package.json', import.meta.url).pathname })).toMatch(/^GRAPHQL_TRUSTED_DOCUMENTS: .* is not a hash with its document text$/);
+  });
+
+  it('grants documents:any through *, and accepts it by name', () => {
+    expect(parseApiKeys('ops-key-1234:*')[0]!.scopes).toContain('documents:any');
+    expect(parseApiKeys('gql-key-1234:documents:any,events:read')[0]!.scopes).toEqual(['documents:any', 'events:read']);
+  });
+});
+
+describe('tracing (OTEL_*)', () => {
+  it('is off unless an exporter or an endpoint is set, and with OTEL_SDK_DISABLED', () => {
+    expect(loadConfig({}).tracing).toBeNull();
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'x' }).tracing).toBeNull();
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toBeNull();
+    expect(loadConfig({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toBeNull();
+  });
+
+  it('reads the standard variables: endpoint, protocol, headers, service name, resource attributes', () => {
+    const tracing = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-token=abc%20def,tenant=t1',
+      OTEL_SERVICE_NAME: 'gw-eu',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod',
+    }).tracing;
+    expect(tracing).toEqual({
+      exporter: 'otlp',
+      protocol: 'http/protobuf',
+      endpoint: 'http://collector:4318/v1/traces',
+      headers: { 'x-token': 'abc def', tenant: 't1' },
+      serviceName: 'gw-eu',
+      resourceAttributes: { 'deployment.environment': 'prod' },
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }).tracing).toMatchObject({
+      endpoint: 'http://c:4318/custom',
+      protocol: 'http/json',
+    });
+  });
+
+  it('refuses grpc and unknown exporters in one line, and masks collector headers in logs', () => {
+    expect(configError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toMatch(/^OTEL_EXPORTER_OTLP_PROTOCOL: grpc is not supported/);
+    expect(configError({ OTEL_TRACES_EXPORTER: 'zipkin' })).toMatch(/^OTEL_TRACES_EXPORTER: must be one of otlp, console, none/);
+    expect(configSecrets(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20ingest-token-1' }))).toContain('Bearer ingest-token-1');
+  });
+});

@@ -20,6 +20,11 @@ export type ContactVerificationInput = {
   verifiedAt: string;
 };
 
+/** Which registry deadline: the domain is de-delegated first, deleted later. */
+export type DeadlineKind =
+  | 'DELETION'
+  | 'DE_DELEGATION';
+
 /** Why an email verification failed. */
 export type EmailVerificationFailure =
   | 'BOUNCED'
@@ -175,6 +180,12 @@ export type VerificationRequestStatus =
   /** Evidence covering every requested claim was accepted by the provider. */
   | 'SUBMITTED';
 
+/** Where one sending of evidence stands: PROCESSING while the provider works on it (202), then ACCEPTED or FAILED. */
+export type VerificationSubmissionStatus =
+  | 'ACCEPTED'
+  | 'FAILED'
+  | 'PROCESSING';
+
 export type CheckVerificationQueryVariables = Exact<{
   verifications: Array<ContactVerificationInput> | ContactVerificationInput;
   requiredClaims?: Array<VerificationClaim> | VerificationClaim | null | undefined;
@@ -183,7 +194,9 @@ export type CheckVerificationQueryVariables = Exact<{
 
 export type CheckVerificationQuery = { checkVerification: { valid: boolean, coveredClaims: Array<VerificationClaim>, missingClaims: Array<VerificationClaim>, problems: Array<{ path: Array<string>, code: string, message: string }> } };
 
-export type DashboardRequestFragment = { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null };
+export type DashboardRequestFragment = { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> };
+
+export type DashboardSubmissionFragment = { status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> };
 
 export type DashboardEmailVerificationFragment = { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null };
 
@@ -195,19 +208,22 @@ export type DashboardProviderErrorFragment = { message: string, provider: Provid
 
 export type OpenVerificationRequestsQueryVariables = Exact<{
   status?: Array<VerificationRequestStatus> | VerificationRequestStatus | null | undefined;
+  contactHandle?: string | null | undefined;
   first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type OpenVerificationRequestsQuery = { verificationRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } }> } | null };
+export type OpenVerificationRequestsQuery = { verificationRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }> } | null };
 
 export type EmailVerificationsQueryVariables = Exact<{
   filter?: EmailVerificationFilter | null | undefined;
   first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type EmailVerificationsQuery = { emailVerifications: { totalCount: number, edges: Array<{ node: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } }> } | null };
+export type EmailVerificationsQuery = { emailVerifications: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } }> } | null };
 
 export type SubmitEvidenceMutationVariables = Exact<{
   input: SubmitContactVerificationInput;
@@ -218,7 +234,7 @@ export type SubmitEvidenceMutation = { submitContactVerification:
     | { __typename: 'InputError', message: string, fieldErrors: Array<{ path: Array<string>, code: string, message: string }> }
     | { __typename: 'NotFoundError', message: string, provider: Provider }
     | { __typename: 'ProviderError', message: string, provider: Provider, code: string | null, httpStatus: number | null, retryable: boolean, retryAfterSeconds: number | null }
-    | { __typename: 'SubmitContactVerificationSuccess', async: boolean, processId: string | null, request: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } | null }
+    | { __typename: 'SubmitContactVerificationSuccess', async: boolean, processId: string | null, request: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } | null }
     | { __typename: 'UnavailableError' }
    };
 
@@ -260,13 +276,13 @@ export type VerificationEventsSubscriptionVariables = Exact<{
 
 
 export type VerificationEventsSubscription = { verificationEvents:
-    | { __typename: 'DeadlineApproachingEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string }
+    | { __typename: 'DeadlineApproachingEvent', deadline: string, deadlineKind: DeadlineKind, remainingSeconds: number, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, approachingRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }
     | { __typename: 'EmailVerificationChangedEvent', previousStatus: EmailVerificationStatus | null, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, emailVerification: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } }
     | { __typename: 'ProviderNotificationEvent', kind: string, message: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string }
     | { __typename: 'RegistryCheckDecidedEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, registryCheck: { id: string, provider: Provider, sessionId: string, status: RegistryCheckStatus, code: number | null, reason: string | null, idNumberLast4: string | null, submittedAt: string, decidedAt: string | null, failedValidation: string | null } }
-    | { __typename: 'VerificationRequestChangedEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string }
-    | { __typename: 'VerificationRequiredEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, requiredRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } }
-    | { __typename: 'VerificationSubmittedEvent', contactHandle: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, submittedRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null } | null }
+    | { __typename: 'VerificationRequestChangedEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, previousRequestStatus: VerificationRequestStatus, changedRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }
+    | { __typename: 'VerificationRequiredEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, requiredRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }
+    | { __typename: 'VerificationSubmittedEvent', contactHandle: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, submittedRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } | null }
    };
 
 export type ProvidersQueryVariables = Exact<{ [key: string]: never; }>;
@@ -299,6 +315,22 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const DashboardSubmissionFragmentDoc = new TypedDocumentString(`
+    fragment DashboardSubmission on VerificationSubmission {
+  status
+  submittedAt
+  submittedBy
+  processId
+  failureReason
+  verifications {
+    method
+    proof
+    claims
+    externalId
+    verifiedAt
+  }
+}
+    `, {"fragmentName":"DashboardSubmission"}) as unknown as TypedDocumentString<DashboardSubmissionFragment, unknown>;
 export const DashboardRequestFragmentDoc = new TypedDocumentString(`
     fragment DashboardRequest on VerificationRequest {
   id
@@ -313,8 +345,24 @@ export const DashboardRequestFragmentDoc = new TypedDocumentString(`
   deDelegationDeadline
   deletionDomain
   deletionDeadline
+  submissions {
+    ...DashboardSubmission
+  }
 }
-    `, {"fragmentName":"DashboardRequest"}) as unknown as TypedDocumentString<DashboardRequestFragment, unknown>;
+    fragment DashboardSubmission on VerificationSubmission {
+  status
+  submittedAt
+  submittedBy
+  processId
+  failureReason
+  verifications {
+    method
+    proof
+    claims
+    externalId
+    verifiedAt
+  }
+}`, {"fragmentName":"DashboardRequest"}) as unknown as TypedDocumentString<DashboardRequestFragment, unknown>;
 export const DashboardEmailVerificationFragmentDoc = new TypedDocumentString(`
     fragment DashboardEmailVerification on EmailVerification {
   id
@@ -380,10 +428,14 @@ export const CheckVerificationDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<CheckVerificationQuery, CheckVerificationQueryVariables>;
+    `, {"hash":"sha256:53f004aa96ef9e1c911b0042f52544ac033c2ebe0f08031545774a4ae623e862"}) as unknown as TypedDocumentString<CheckVerificationQuery, CheckVerificationQueryVariables>;
 export const OpenVerificationRequestsDocument = new TypedDocumentString(`
-    query OpenVerificationRequests($status: [VerificationRequestStatus!] = [OPEN, OVERDUE], $first: Int = 50) {
-  verificationRequests(filter: {status: $status}, first: $first) {
+    query OpenVerificationRequests($status: [VerificationRequestStatus!] = [OPEN, PROCESSING, REJECTED, OVERDUE], $contactHandle: String, $first: Int = 50, $after: String) {
+  verificationRequests(
+    filter: {status: $status, contactHandle: $contactHandle}
+    first: $first
+    after: $after
+  ) {
     totalCount
     pageInfo {
       hasNextPage
@@ -409,11 +461,32 @@ export const OpenVerificationRequestsDocument = new TypedDocumentString(`
   deDelegationDeadline
   deletionDomain
   deletionDeadline
-}`) as unknown as TypedDocumentString<OpenVerificationRequestsQuery, OpenVerificationRequestsQueryVariables>;
+  submissions {
+    ...DashboardSubmission
+  }
+}
+fragment DashboardSubmission on VerificationSubmission {
+  status
+  submittedAt
+  submittedBy
+  processId
+  failureReason
+  verifications {
+    method
+    proof
+    claims
+    externalId
+    verifiedAt
+  }
+}`, {"hash":"sha256:59a84c085ac7d351d75dbf4eb79b4e3fffcc9e091a6c59b4c64c42725c34637d"}) as unknown as TypedDocumentString<OpenVerificationRequestsQuery, OpenVerificationRequestsQueryVariables>;
 export const EmailVerificationsDocument = new TypedDocumentString(`
-    query EmailVerifications($filter: EmailVerificationFilter, $first: Int = 10) {
-  emailVerifications(filter: $filter, first: $first) {
+    query EmailVerifications($filter: EmailVerificationFilter, $first: Int = 10, $after: String) {
+  emailVerifications(filter: $filter, first: $first, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         ...DashboardEmailVerification
@@ -433,7 +506,7 @@ export const EmailVerificationsDocument = new TypedDocumentString(`
   suspended
   expiresAt
   lastNotifiedAt
-}`) as unknown as TypedDocumentString<EmailVerificationsQuery, EmailVerificationsQueryVariables>;
+}`, {"hash":"sha256:23fc21e26082954329a9c9e2b2b28d0a059946d9ef9b48f3ce51e4a63be27991"}) as unknown as TypedDocumentString<EmailVerificationsQuery, EmailVerificationsQueryVariables>;
 export const SubmitEvidenceDocument = new TypedDocumentString(`
     mutation SubmitEvidence($input: SubmitContactVerificationInput!) {
   submitContactVerification(input: $input) {
@@ -466,6 +539,23 @@ export const SubmitEvidenceDocument = new TypedDocumentString(`
   deDelegationDeadline
   deletionDomain
   deletionDeadline
+  submissions {
+    ...DashboardSubmission
+  }
+}
+fragment DashboardSubmission on VerificationSubmission {
+  status
+  submittedAt
+  submittedBy
+  processId
+  failureReason
+  verifications {
+    method
+    proof
+    claims
+    externalId
+    verifiedAt
+  }
 }
 fragment DashboardFieldErrors on InputError {
   message
@@ -482,7 +572,7 @@ fragment DashboardProviderError on ProviderError {
   httpStatus
   retryable
   retryAfterSeconds
-}`) as unknown as TypedDocumentString<SubmitEvidenceMutation, SubmitEvidenceMutationVariables>;
+}`, {"hash":"sha256:d7b6789904f7130ee30e10c463374867cf7bfc7de6237d5ef914705ce6370188"}) as unknown as TypedDocumentString<SubmitEvidenceMutation, SubmitEvidenceMutationVariables>;
 export const ResendEmailDocument = new TypedDocumentString(`
     mutation ResendEmail($input: ResendEmailVerificationInput!) {
   resendEmailVerification(input: $input) {
@@ -528,7 +618,7 @@ fragment DashboardProviderError on ProviderError {
   httpStatus
   retryable
   retryAfterSeconds
-}`) as unknown as TypedDocumentString<ResendEmailMutation, ResendEmailMutationVariables>;
+}`, {"hash":"sha256:5fa01b4d9e54d133ead784950773e6d9f577f238dda6a45d335027d4f3592188"}) as unknown as TypedDocumentString<ResendEmailMutation, ResendEmailMutationVariables>;
 export const ValidateRegistryDocument = new TypedDocumentString(`
     mutation ValidateRegistry($input: ValidateRegistryInput!) {
   validateRegistry(input: $input) {
@@ -569,7 +659,7 @@ fragment DashboardProviderError on ProviderError {
   httpStatus
   retryable
   retryAfterSeconds
-}`) as unknown as TypedDocumentString<ValidateRegistryMutation, ValidateRegistryMutationVariables>;
+}`, {"hash":"sha256:9b9b91290f8555bc22699ff380496e5105771718388e562facd3fa7fd6e2b7ec"}) as unknown as TypedDocumentString<ValidateRegistryMutation, ValidateRegistryMutationVariables>;
 export const RegistryCheckDocument = new TypedDocumentString(`
     query RegistryCheck($id: ID!) {
   registryCheck(id: $id) {
@@ -587,7 +677,7 @@ export const RegistryCheckDocument = new TypedDocumentString(`
   submittedAt
   decidedAt
   failedValidation
-}`) as unknown as TypedDocumentString<RegistryCheckQuery, RegistryCheckQueryVariables>;
+}`, {"hash":"sha256:8d74d61421786f1a4a2960414fcfa0956914f81325b835978d358039dd59c7e8"}) as unknown as TypedDocumentString<RegistryCheckQuery, RegistryCheckQueryVariables>;
 export const VerificationEventsDocument = new TypedDocumentString(`
     subscription VerificationEvents($after: ID) {
   verificationEvents(after: $after) {
@@ -604,6 +694,20 @@ export const VerificationEventsDocument = new TypedDocumentString(`
     ... on VerificationSubmittedEvent {
       contactHandle
       submittedRequest: request {
+        ...DashboardRequest
+      }
+    }
+    ... on VerificationRequestChangedEvent {
+      previousRequestStatus: previousStatus
+      changedRequest: request {
+        ...DashboardRequest
+      }
+    }
+    ... on DeadlineApproachingEvent {
+      deadline
+      deadlineKind
+      remainingSeconds
+      approachingRequest: request {
         ...DashboardRequest
       }
     }
@@ -637,6 +741,23 @@ export const VerificationEventsDocument = new TypedDocumentString(`
   deDelegationDeadline
   deletionDomain
   deletionDeadline
+  submissions {
+    ...DashboardSubmission
+  }
+}
+fragment DashboardSubmission on VerificationSubmission {
+  status
+  submittedAt
+  submittedBy
+  processId
+  failureReason
+  verifications {
+    method
+    proof
+    claims
+    externalId
+    verifiedAt
+  }
 }
 fragment DashboardEmailVerification on EmailVerification {
   id
@@ -662,7 +783,7 @@ fragment DashboardRegistryCheck on RegistryCheck {
   submittedAt
   decidedAt
   failedValidation
-}`) as unknown as TypedDocumentString<VerificationEventsSubscription, VerificationEventsSubscriptionVariables>;
+}`, {"hash":"sha256:df4774c7d44730579e118fc0ff331d16e3d63bb99b5890c2b887f56770100a56"}) as unknown as TypedDocumentString<VerificationEventsSubscription, VerificationEventsSubscriptionVariables>;
 export const ProvidersDocument = new TypedDocumentString(`
     query Providers {
   providers {
@@ -673,7 +794,7 @@ export const ProvidersDocument = new TypedDocumentString(`
     lastErrorAt
   }
 }
-    `) as unknown as TypedDocumentString<ProvidersQuery, ProvidersQueryVariables>;
+    `, {"hash":"sha256:111df7221f4f4d4f097c990011982afde07ee2d2e28dcd0df21b67847fcbc48f"}) as unknown as TypedDocumentString<ProvidersQuery, ProvidersQueryVariables>;
 export const VerificationMatrixDocument = new TypedDocumentString(`
     query VerificationMatrix($claims: [VerificationClaim!]) {
   verificationMatrix(claims: $claims) {
@@ -683,4 +804,4 @@ export const VerificationMatrixDocument = new TypedDocumentString(`
     exclusiveClaims
   }
 }
-    `) as unknown as TypedDocumentString<VerificationMatrixQuery, VerificationMatrixQueryVariables>;
+    `, {"hash":"sha256:d6a660ad82a8fe3110ae8ebc6bf3b20c1e40a8cf715f492a21599924c55100c3"}) as unknown as TypedDocumentString<VerificationMatrixQuery, VerificationMatrixQueryVariables>;

@@ -1,0 +1,92 @@
+/** The email-verification panel: one page at a time, searchable by contact handle, with a resend button per row. */
+import { EmailVerificationsDocument, ResendEmailDocument } from '../../client/src/index.js';
+import type { DashboardEmailVerificationFragment, EmailVerificationsQuery } from '../../client/src/index.js';
+import { GatewayRequestError } from '../../client/src/index.js';
+import { $, badge, cell, errorText, formatInstant, h, showError, showOk } from './dom.js';
+import { gateway } from './gateway-client.js';
+import { Pager } from './pager.js';
+
+export type EmailRow = DashboardEmailVerificationFragment;
+
+const PAGE_SIZE = 10;
+let rows: EmailRow[] = [];
+let handle: string | null = null;
+
+const pager = new Pager('email verifications', PAGE_SIZE, $('emails-pager'), (after) => loadEmails(after));
+
+function render(): void {
+  $('emails')
+    .querySelector('tbody')
+    ?.replaceChildren(
+      ...rows.map((row) =>
+        h(
+          'tr',
+          { 'data-email-id': row.id },
+          cell('Email', {}, h('span', { class: 'email' }, row.email), h('span', { class: 'meta' }, ` ${[row.handle, row.domain].filter(Boolean).join(' · ')}`)),
+          cell('Provider', {}, row.provider),
+          cell(
+            'Status',
+            { title: `provider status: ${row.providerStatus}` },
+            badge(row.status),
+            row.failureReason ? ` ${row.failureReason}` : '',
+            row.suspended ? ' (domains suspended)' : '',
+          ),
+          cell('Expires', {}, formatInstant(row.expiresAt)),
+          h(
+            'td',
+            { 'data-label': 'Action' },
+            row.status === 'VERIFIED' ? null : h('button', { type: 'button', 'aria-label': `Resend the verification email to ${row.email}`, onclick: () => void resend(row) }, 'Resend'),
+          ),
+        ),
+      ),
+    );
+  $('emails-empty').hidden = rows.length > 0;
+}
+
+export async function loadEmails(after: string | null = pager.after): Promise<void> {
+  const errorBox = $('email-error');
+  let data: EmailVerificationsQuery | null = null;
+  try {
+    data = await gateway.request(EmailVerificationsDocument, { filter: handle ? { handle } : null, first: PAGE_SIZE, after });
+    errorBox.hidden = true;
+  } catch (error) {
+    errorBox.hidden = false;
+    errorBox.textContent = `Could not load email verifications: ${errorText(error)}`;
+    // A provider missing from a merged page still leaves the other's rows.
+    if (error instanceof GatewayRequestError) data = error.data as EmailVerificationsQuery | null;
+  }
+  const connection = data?.emailVerifications;
+  rows = connection?.edges.map((edge) => edge.node) ?? [];
+  pager.update(rows.length, connection?.totalCount ?? 0, connection?.pageInfo.endCursor, connection?.pageInfo.hasNextPage ?? false);
+  render();
+}
+
+/** An email row changed (an event): replaced where it is shown. */
+export function upsertEmail(row: EmailRow): void {
+  rows = rows.map((other) => (other.id === row.id ? row : other));
+  render();
+}
+
+async function resend(row: EmailRow): Promise<void> {
+  const result = $('email-result');
+  try {
+    const { resendEmailVerification: answer } = await gateway.request(ResendEmailDocument, { input: { provider: row.provider, email: row.email, handle: row.handle } });
+    if (answer.__typename !== 'ResendEmailVerificationSuccess') return showError(result, answer);
+    if (answer.emailVerification) upsertEmail(answer.emailVerification);
+    showOk(result, `Verification email sent again to ${row.email}.`);
+  } catch (error) {
+    showError(result, error);
+  }
+}
+
+$('emails-search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  handle = String(new FormData(event.target as HTMLFormElement).get('handle') ?? '').trim() || null;
+  pager.reset();
+  void loadEmails(null);
+});
+$('emails-search').addEventListener('reset', () => {
+  handle = null;
+  pager.reset();
+  void loadEmails(null);
+});

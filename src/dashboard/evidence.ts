@@ -1,0 +1,151 @@
+/** The evidence form: opens ready to cover the request's claims, says what each option covers, submits. */
+import { SubmitEvidenceDocument, VerificationMatrixDocument } from '../../client/src/index.js';
+import type { VerificationClaim } from '../../client/src/index.js';
+import { $, h, showError, showOk } from './dom.js';
+import type { MatrixEntry } from './evidence-options.js';
+import { coveredBy, defaultEvidence, describeEntry } from './evidence-options.js';
+import { gateway } from './gateway-client.js';
+import type { Request } from './requests.js';
+import { upsertRequest } from './requests.js';
+
+interface EvidenceItem {
+  entry: number;
+  claims: VerificationClaim[];
+  externalId: string;
+  verifiedOn: string;
+}
+
+let form: { request: Request; matrix: MatrixEntry[]; items: EvidenceItem[] } | null = null;
+/** Only the latest opened form may fill itself in when its matrix arrives. */
+let opened = 0;
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export async function openEvidenceForm(request: Request): Promise<void> {
+  const mine = ++opened;
+  const section = $('evidence');
+  section.hidden = false;
+  $('evidence-fields').hidden = false;
+  $('evidence-for').textContent = `${request.contactHandle}: the registry asks for ${request.claims.join(', ')}.`;
+  $('evidence-result').replaceChildren();
+  try {
+    const { verificationMatrix } = await gateway.request(VerificationMatrixDocument, { claims: request.claims });
+    if (mine !== opened) return;
+    const items = defaultEvidence(verificationMatrix, request.claims).map((choice) => ({ ...choice, externalId: '', verifiedOn: today() }));
+    form = { request, matrix: verificationMatrix, items };
+    render();
+    section.scrollIntoView({ block: 'start' });
+    section.querySelector('select')?.focus();
+  } catch (error) {
+    showError($('evidence-result'), error);
+  }
+}
+
+function render(): void {
+  if (!form) return;
+  const { request, matrix, items } = form;
+  const fieldsets = items.map((item, index) => {
+    const entry = matrix[item.entry];
+    if (!entry) return null;
+    const offered = coveredBy(entry, request.claims);
+    item.claims = item.claims.filter((claim) => offered.includes(claim));
+    const id = `evidence-${index}`;
+    return h(
+      'fieldset',
+      {},
+      h('legend', {}, `Evidence ${index + 1}`),
+      h('label', { for: `${id}-kind` }, 'Method and proof'),
+      h(
+        'select',
+        {
+          id: `${id}-kind`,
+          onchange: (event) => {
+            item.entry = Number((event.target as HTMLSelectElement).value);
+            const chosen = matrix[item.entry];
+            // A new kind starts with what it can attest ticked (one claim for LOG_RECORD).
+            item.claims = chosen ? coveredBy(chosen, request.claims).slice(0, chosen.exclusiveClaims ? 1 : undefined) : [];
+            render();
+          },
+        },
+        ...matrix.map((option, optionIndex) => h('option', { value: String(optionIndex), selected: optionIndex === item.entry }, describeEntry(option, request.claims))),
+      ),
+      h(
+        'fieldset',
+        { class: 'claims' },
+        h('legend', {}, entry.exclusiveClaims ? 'Claim (one per piece of evidence)' : 'Claims'),
+        ...offered.map((claim) =>
+          h(
+            'label',
+            {},
+            h('input', {
+              type: entry.exclusiveClaims ? 'radio' : 'checkbox',
+              name: `${id}-claims`,
+              value: claim,
+              checked: item.claims.includes(claim),
+              onchange: (event) => {
+                const input = event.target as HTMLInputElement;
+                if (entry.exclusiveClaims) item.claims = [claim];
+                // In the request's order, whatever order they were ticked in.
+                else item.claims = offered.filter((other) => (other === claim ? input.checked : item.claims.includes(other)));
+                renderCoverage();
+              },
+            }),
+            ` ${claim}`,
+          ),
+        ),
+      ),
+      h('label', { for: `${id}-reference` }, 'Your reference (external id)'),
+      h('input', { id: `${id}-reference`, required: true, maxlength: '255', value: item.externalId, oninput: (event) => (item.externalId = (event.target as HTMLInputElement).value) }),
+      h('label', { for: `${id}-date` }, 'Verified on'),
+      h('input', { id: `${id}-date`, type: 'date', required: true, value: item.verifiedOn, oninput: (event) => (item.verifiedOn = (event.target as HTMLInputElement).value) }),
+      items.length > 1 ? h('button', { type: 'button', onclick: () => (items.splice(index, 1), render()) }, `Remove evidence ${index + 1}`) : null,
+    );
+  });
+  $('evidence-items').replaceChildren(...fieldsets.filter((fieldset): fieldset is HTMLElement => fieldset !== null));
+  renderCoverage();
+}
+
+function renderCoverage(): void {
+  if (!form) return;
+  const covering = (claim: VerificationClaim) => form!.items.flatMap((item, index) => (item.claims.includes(claim) ? [`evidence ${index + 1}`] : []));
+  const lines = form.request.claims.map((claim) => {
+    const by = covering(claim);
+    return by.length ? `${claim}: covered by ${by.join(', ')}` : `${claim}: still missing`;
+  });
+  const missing = form.request.claims.filter((claim) => covering(claim).length === 0);
+  $('evidence-coverage').textContent = `${lines.join('; ')}. ${missing.length ? `Still missing: ${missing.join(', ')}.` : 'Every requested claim is covered.'}`;
+  ($('evidence-submit') as HTMLButtonElement).disabled = missing.length > 0;
+}
+
+async function submit(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  if (!form) return;
+  const { request, matrix, items } = form;
+  const result = $('evidence-result');
+  const verifications = items.map((item) => {
+    const entry = matrix[item.entry]!;
+    return { method: entry.method, proof: entry.proof, claims: item.claims, externalId: item.externalId.trim(), verifiedAt: `${item.verifiedOn}T00:00:00Z` };
+  });
+  try {
+    const { submitContactVerification: answer } = await gateway.request(SubmitEvidenceDocument, {
+      input: { handle: request.contactHandle, customer: request.customer, requestId: request.id, verifications },
+    });
+    if (answer.__typename !== 'SubmitContactVerificationSuccess') return showError(result, answer);
+    upsertRequest(answer.request ?? { ...request, status: 'SUBMITTED' });
+    form = null;
+    $('evidence-fields').hidden = true;
+    showOk(result, `Submitted for ${request.contactHandle}.${answer.async ? ` The provider finishes it asynchronously (process ${answer.processId ?? 'unknown'}).` : ''}`);
+  } catch (error) {
+    showError(result, error);
+  }
+}
+
+$('evidence-form').addEventListener('submit', (event) => void submit(event as SubmitEvent));
+$('evidence-add').addEventListener('click', () => {
+  form?.items.push({ entry: 0, claims: [], externalId: '', verifiedOn: today() });
+  render();
+});
+$('evidence-cancel').addEventListener('click', () => {
+  form = null;
+  $('evidence').hidden = true;
+});

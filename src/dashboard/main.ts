@@ -1,0 +1,42 @@
+/**
+ * The reference dashboard (bundled by `npm run build:dashboard` into dashboard.js): the gateway's public GraphQL API
+ * through the typed client package (client/), nothing else. Each panel is its own module.
+ */
+import { ProvidersDocument } from '../../client/src/index.js';
+import { $, errorText, h } from './dom.js';
+import { loadEmails } from './emails.js';
+import { openEvidenceForm } from './evidence.js';
+import { KEY_STORAGE, gateway } from './gateway-client.js';
+import { followEvents } from './live-events.js';
+import './registry-check.js';
+import { loadRequests, onSubmitEvidence, tickCountdowns } from './requests.js';
+
+async function loadProviders(): Promise<void> {
+  try {
+    const { providers } = await gateway.request(ProvidersDocument);
+    $('providers').replaceChildren(
+      ...providers.map((status) => h('li', { class: `badge ${status.mode.toLowerCase()}` }, `${status.provider} ${status.mode}${status.circuit === 'CLOSED' ? '' : ` (circuit ${status.circuit})`}`)),
+    );
+  } catch (error) {
+    $('providers').replaceChildren(h('li', { class: 'error' }, `Providers: ${errorText(error)}`));
+  }
+}
+
+let stopEvents: () => void = () => {};
+
+function start(): void {
+  stopEvents();
+  stopEvents = followEvents();
+  void Promise.all([loadProviders(), loadRequests(), loadEmails()]);
+}
+
+onSubmitEvidence((request) => void openEvidenceForm(request));
+$('auth-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const key = String(new FormData(event.target as HTMLFormElement).get('apiKey') ?? '').trim();
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+  start();
+});
+setInterval(tickCountdowns, 1000);
+start();

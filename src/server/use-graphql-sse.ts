@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type { ExecutionArgs } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
+import { TOKEN_HEADER_KEY, TOKEN_QUERY_KEY } from 'graphql-sse';
+import type { RequestParams } from 'graphql-sse';
+import { createHandler } from 'graphql-sse/lib/use/fetch';
+import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import type { TrustedDocumentsConfig } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import type { GatewayContext } from '../schema/context.js';
+import { resolveDocumentText } from './trusted-documents.js';
+import { principalOfRequest } from './use-caller-guard.js';
+
+export interface GraphQLSSEOptions {
+  /** The GraphQL endpoint; graphql-sse's single-connection requests are recognised on it. */
+  endpoint: string;
+  /** GRAPHQL_MAX_BODY_BYTES: the bound on an operation's body, as on every other transport. */
+  maxBodyBytes: number;
+  trusted: TrustedDocumentsConfig | null;
+  logger: Logger;
+  /** How long a reserved stream (PUT) may wait for its GET before it is dropped. Default 30_000 ms. */
+  reservationTtlMs?: number;
+}
+
+/** Stream tokens kept (token -> caller), newest first: bounds memory whatever callers reserve. */
+const MAX_STREAM_TOKENS = 10_000;
+
+/**
+ * graphql-sse's single-connection mode on /graphql, with graphql-sse's own server handler (the official one, as
+ * @graphql-yoga/plugin-graphql-sse uses): PUT reserves a stream and answers its token, GET `?token=` opens it, POSTs
+ * carrying the `x-graphql-event-stream-token` header run operations on it, DELETE `?operationId=` stops one. The
+ * distinct-connections mode (one POST or GET with `Accept: text/event-stream` per operation) stays with yoga's own
+ * SSE on the same path; both speak the GraphQL over SSE protocol.
+ *
+ * Why not the plugin as it is: it executes outside yoga's request pipeline, so it would skip what /graphql enforces
+ * in that pipeline. Here every request is authenticated and rate-limited by useCallerGuard first (same path), a
+ * stream's token works only for the caller that reserved it, bodies are bounded (GRAPHQL_MAX_BODY_BYTES), trusted
+ * documents apply (resolveDocumentText), unconnected reservations expire, and dispose() ends open streams so a
+ * shutdown can drain.
+ */
+export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext> {
+  const reservationTtlMs = options.reservationTtlMs ?? 30_000;
+  /** token -> the principal id that reserved it. */
+  const owners = new LRUCache<string, string>({ max: MAX_STREAM_TOKENS });
+  /** The Fetch request yoga handed us, and its server context, for each request passed to graphql-sse. */
+  const origins = new WeakMap<Request, { request: Request; serverContext: Record<string, unknown> }>();
+  /** Open streams: aborting one ends it (dispose()). */
+  const open = new Set<AbortController>();
+  let handler: ((request: Request) => Promise<Response>) | null = null;
+
+  const json = (status: number, message: string, code: string) =>
+    new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+
+  /** Drops a reservation nobody connected to: opening it with an aborted signal makes graphql-sse dispose of it. */
+  const expire = (token: string) => {
+    const abandoned = new AbortController();
+    abandoned.abort();
+    const request = new Request(`http://gateway${options.endpoint}?${TOKEN_QUERY_KEY}=${encodeURIComponent(token)}`, {
+      headers: { accept: 'text/event-stream' },
+      signal: abandoned.signal,
+    });
+    void handler?.(request).then((response) => response.body?.cancel(), () => {});
+  };
+
+  return {
+    onYogaInit({ yoga }) {
+      handler = createHandler(
+        {
+          authenticate: (req) => req.headers.get(TOKEN_HEADER_KEY) ?? new URL(req.url).searchParams.get(TOKEN_QUERY_KEY) ?? undefined,
+          onSubscribe: async (req, params) => {
+            const origin = origins.get(req.raw);
+            if (!origin) throw new Error('graphql-sse request without its origin');
+            const enveloped = yoga.getEnveloped({ ...origin.serverContext, request: origin.request, params });
+            const contextValue = (await enveloped.contextFactory()) as unknown as GatewayContext;
+            const text = resolveDocumentText(options.trusted, params as RequestParams & { extensions?: Record<string, unknown> }, contextValue.principal);
+            // `data: null` marks these as results for graphql-sse (isExecutionResult), delivered on the stream.
+            if (text instanceof GraphQLError) return { data: null, errors: [text] };
+            let document: ExecutionArgs['document'];
+            try {
+              document = enveloped.parse(text);
+            } catch (error) {
+              if (error instanceof GraphQLError) return { data: null, errors: [error] };
+              throw error;
+            }
+            const errors = enveloped.validate(enveloped.schema, document);
+            if (errors.length > 0) return { data: null, errors };
+            const args: ExecutionArgs = {
+              schema: enveloped.schema,
+              document,
+              contextValue,
+              variableValues: params.variables ?? null,
+              operationName: params.operationName ?? null,
+            };
+            const operation = getOperationAST(document, params.operationName);
+            return (operation?.operation === 'subscription' ? enveloped.subscribe(args) : enveloped.execute(args)) as never;
+          },
+        },
+        yoga.fetchAPI,
+      );
+    },
+
+    async onRequest({ request, url, serverContext, endResponse }) {
+      if (url.pathname !== options.endpoint || !handler) return;
+      const token = request.headers.get(TOKEN_HEADER_KEY) ?? url.searchParams.get(TOKEN_QUERY_KEY);
+      // Everything else on /graphql, the distinct-connections mode included, is yoga's.
+      if (request.method !== 'PUT' && request.method !== 'DELETE' && token === null) return;
+      const principal = principalOfRequest(request);
+      if (!principal) return; // useCallerGuard has answered (401, 429) or this is a preflight
+      try {
+        endResponse(await singleConnection(request, token, principal.id, serverContext as Record<string, unknown>));
+      } catch (error) {
+        options.logger.error({ err: error }, 'graphql-sse request failed');
+        endResponse(json(500, 'Unexpected error', 'INTERNAL_SERVER_ERROR'));
+      }
+    },
+
+    onDispose() {
+      for (const stream of open) stream.abort();
+      open.clear();
+    },
+  };
+
+  async function singleConnection(request: Request, token: string | null, caller: string, serverContext: Record<string, unknown>): Promise<Response> {
+    const headers = new Headers(request.headers);
+    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers };
+    if (request.method === 'PUT') {
+      const reserved = randomUUID();
+      owners.set(reserved, caller);
+      headers.set(TOKEN_HEADER_KEY, reserved);
+      setTimeout(() => expire(reserved), reservationTtlMs).unref();
+    } else if (token === null || owners.get(token) !== caller) {
+      // Unknown, expired, or another caller's: the same answer, so tokens cannot be probed.
+      return json(404, 'No such event stream for this caller: reserve one with PUT first.', 'NOT_FOUND');
+    }
+    if (request.method === 'POST') {
+      const declared = request.headers.get('content-length');
+      if (declared === null) return json(411, 'Send the operation with a Content-Length.', 'BAD_REQUEST');
+      if (!/^\d+$/.test(declared) || Number(declared) > options.maxBodyBytes) {
+        return json(413, `The request body is larger than ${options.maxBodyBytes} bytes (GRAPHQL_MAX_BODY_BYTES).`, 'REQUEST_TOO_LARGE');
+      }
+      // node:http stops a body at its Content-Length, so this read is bounded.
+      init.body = await request.text();
+    }
+    const stream = new AbortController();
+    init.signal = AbortSignal.any([request.signal, stream.signal]);
+    const forwarded = new Request(request.url, init);
+    origins.set(forwarded, { request, serverContext });
+    if (request.method === 'GET') {
+      open.add(stream);
+      request.signal.addEventListener('abort', () => open.delete(stream), { once: true });
+    }
+    return handler!(forwarded);
+  }
+}

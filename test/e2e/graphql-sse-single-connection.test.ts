@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProvidersDocument, VerificationEventsDocument, createGatewayClient } from '../../client/src/index.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startTestGateway } from '../helpers/gateway.js';
+
+/** graphql-sse's single-connection mode on /graphql (src/server/use-graphql-sse.ts), as a client's requests drive it. */
+const KEY_A = 'caller-a-key-1';
+const KEY_B = 'caller-b-key-1';
+const TOKEN_HEADER = 'x-graphql-event-stream-token';
+
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  gateway = await startTestGateway({ env: { GATEWAY_API_KEYS: `a=${KEY_A}:*;b=${KEY_B}:*` } });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+});
+
+const as = (key: string) => ({ authorization: `Bearer ${key}` });
+
+async function reserve(key: string): Promise<string> {
+  const response = await fetch(`${gateway.url}/graphql`, { method: 'PUT', headers: as(key) });
+  expect(response.status).toBe(201);
+  return response.text();
+}
+
+function operation(key: string, token: string, body: string | ReadableStream<Uint8Array>) {
+  return fetch(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { ...as(key), [TOKEN_HEADER]: token, 'content-type': 'application/json', accept: 'application/json' },
+    body,
+    ...(typeof body === 'string' ? {} : { duplex: 'half' }),
+  } as RequestInit);
+}
+
+const providersOperation = JSON.stringify({ query: '{ providers { provider } }', extensions: { operationId: 'op-1' } });
+
+describe("graphql-sse's single-connection mode", () => {
+  it('runs two subscriptions on one stream with the official client', async () => {
+    const client = createGatewayClient({ url: gateway.url, apiKey: KEY_A });
+    const first = client.subscribe(VerificationEventsDocument, { after: '0-0' }, { transport: 'sse-single' });
+    const second = client.subscribe(VerificationEventsDocument, { after: '0-0' }, { transport: 'sse-single' });
+    const [a, b] = await Promise.all([first.next(), second.next()]);
+    await Promise.all([first.return(undefined), second.return(undefined)]);
+    await client.dispose();
+    expect(a.value?.verificationEvents.id).toBeTruthy();
+    expect(b.value?.verificationEvents.id).toBe(a.value?.verificationEvents.id);
+  });
+
+  it('runs queries on the stream too', async () => {
+    const client = createGatewayClient({ url: gateway.url, apiKey: KEY_A });
+    const providers: string[] = [];
+    for await (const result of client.subscribe(ProvidersDocument, {}, { transport: 'sse-single' })) {
+      providers.push(...result.providers.map((status) => status.provider));
+    }
+    await client.dispose();
+    expect(providers).toContain('OPENPROVIDER');
+  });
+
+  it('refuses to reserve a stream without a key', async () => {
+    const response = await fetch(`${gateway.url}/graphql`, { method: 'PUT' });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("answers 404 to a caller using another caller's stream token, as to an unknown one", async () => {
+    const token = await reserve(KEY_A);
+    const stolen = await operation(KEY_B, token, providersOperation);
+    const unknown = await operation(KEY_B, 'no-such-token', providersOperation);
+    expect([stolen.status, unknown.status]).toEqual([404, 404]);
+    expect(await stolen.text()).toBe(await unknown.text());
+    expect((await operation(KEY_A, token, providersOperation)).status).toBe(202);
+  });
+
+  it('bounds operation bodies: a declared length over GRAPHQL_MAX_BODY_BYTES is 413, none at all is 411', async () => {
+    const token = await reserve(KEY_A);
+    const large = JSON.stringify({ query: `{ providers { provider } } # ${'x'.repeat(110_000)}`, extensions: { operationId: 'op-2' } });
+    expect((await operation(KEY_A, token, large)).status).toBe(413);
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(providersOperation));
+        controller.close();
+      },
+    });
+    expect((await operation(KEY_A, token, streamed)).status).toBe(411);
+  });
+
+  it('ends open streams when the gateway stops, so shutdown drains', async () => {
+    const own = await startTestGateway();
+    const token = await (await fetch(`${own.url}/graphql`, { method: 'PUT' })).text();
+    // A client that keeps its stream open with no operation running (graphql-sse's client does so while it has any).
+    const stream = await fetch(`${own.url}/graphql?token=${token}`, { headers: { accept: 'text/event-stream' } });
+    expect(stream.status).toBe(200);
+    const read = (async () => {
+      const reader = stream.body!.getReader();
+      for (;;) if ((await reader.read().catch(() => ({ done: true }))).done) return 'ended';
+    })();
+    await own.stop();
+    expect(await read).toBe('ended');
+  }, 30_000);
+});
