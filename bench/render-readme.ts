@@ -13,6 +13,10 @@ const END = '<!-- latest-run:end -->';
 const readmeUrl = new URL('./README.md', import.meta.url);
 const results = JSON.parse(readFileSync(new URL('./results/latest.json', import.meta.url), 'utf8')) as BenchResults;
 
+if (!results.targets) {
+  process.stderr.write('bench/results/latest.json is from before the issue 17 bench (no targets): run `npm run bench` first.\n');
+  process.exit(1);
+}
 const readme = readFileSync(readmeUrl, 'utf8');
 const from = readme.indexOf(START);
 const to = readme.indexOf(END);

@@ -6,9 +6,9 @@ import { freePort, ROOT } from './server-process.js';
 
 /**
  * Start-up time to ready in sandbox mode: from spawning the process to the first 200 from /readyz (polled every
- * 10 ms), for each way the gateway can be started: `npm start` as a user runs it, the TypeScript entry through tsx, and
- * the compiled entry when a build exists (dist/src/main.js). Sandbox mode: every provider variable and REDIS_URL
- * removed from the environment, so the simulators start in-process as on a fresh clone.
+ * 10 ms), for each way the gateway can be started: `npm start` as a user runs it, the TypeScript entry through tsx,
+ * and the compiled entry when a build exists (dist/src/main.js or dist/main.js). Sandbox mode: every provider variable
+ * and REDIS_URL removed from the environment, so the simulators start in-process as on a fresh clone.
  */
 
 export interface StartupVariant {
@@ -65,16 +65,20 @@ async function timeOne(command: string, args: string[], timeoutMs: number): Prom
   }
 }
 
+/** Where a build puts the entry point: tsc with rootDir "." (dist/src/main.js) or rootDir "src" (dist/main.js). */
+const COMPILED_ENTRIES = ['dist/src/main.js', 'dist/main.js'];
+
 export async function startupBench(runs: number, log: (line: string) => void): Promise<StartupVariant[]> {
+  const compiled = COMPILED_ENTRIES.find((entry) => existsSync(`${ROOT}${entry}`)) ?? COMPILED_ENTRIES[0]!;
   const variants: { name: string; command: string; file: string | null; argv: [string, string[]] }[] = [
     { name: 'npm start', command: 'npm start', file: null, argv: [process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start', '--silent']] },
     { name: 'TypeScript through tsx', command: 'node --import tsx src/main.ts', file: 'src/main.ts', argv: [process.execPath, ['--import', 'tsx', 'src/main.ts']] },
-    { name: 'compiled JavaScript', command: 'node dist/src/main.js', file: 'dist/src/main.js', argv: [process.execPath, ['dist/src/main.js']] },
+    { name: 'compiled JavaScript', command: `node ${compiled}`, file: compiled, argv: [process.execPath, [compiled]] },
   ];
   const results: StartupVariant[] = [];
   for (const variant of variants) {
     if (variant.file && !existsSync(`${ROOT}${variant.file}`)) {
-      results.push({ name: variant.name, command: variant.command, runsMs: [], medianMs: NaN, skipped: `no ${variant.file} (no build)` });
+      results.push({ name: variant.name, command: variant.command, runsMs: [], medianMs: NaN, skipped: `no ${COMPILED_ENTRIES.join(' or ')} (no build)` });
       continue;
     }
     log(`start-up: ${variant.command} (${runs} runs)`);
