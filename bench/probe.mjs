@@ -39,6 +39,11 @@ if (process.env.BENCH_PROBE === '1' && typeof process.send === 'function') {
     const cpu = process.cpuUsage(window.cpu);
     const usedHeap = v8.getHeapStatistics().used_heap_size;
     const profile = window.profiler.stop();
+    // GC entries reach the callback a tick late: take the ones still queued before closing.
+    for (const entry of observer.takeRecords()) {
+      gc.ms += entry.duration;
+      gc.count++;
+    }
     observer.disconnect();
     let freed = 0;
     for (const event of profile?.statistics ?? []) {
