@@ -58,6 +58,7 @@ if (process.env.BENCH_PROBE === '1' && typeof process.send === 'function') {
     if (message?.probe === 'start') process.send(start());
     else if (message?.probe === 'stop') process.send(stop());
   });
-  // The channel must not keep the server alive.
+  // The channel must not keep the server alive; and a bench server never outlives the orchestrator that started it.
   process.channel?.unref();
+  process.once('disconnect', () => process.exit(0));
 }
