@@ -34,6 +34,9 @@ process.stdout.write(
   `${JSON.stringify({
     requestsPerSecond: result.requests.average,
     total: result.requests.total,
+    // Requests sent, answered or not when the run ended (the server worked on those still in flight too). With a rate,
+    // autocannon 9's `sent` runs a second's worth ahead of what went out, so the answered count stands in.
+    sent: spec.overallRate ? result.requests.total : result.requests.sent,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, mean: result.latency.average, max: result.latency.max },
     errors: result.errors,
     timeouts: result.timeouts,

@@ -3,7 +3,9 @@
 // second, i.e. bursts). Latency counts from the scheduled send time, so client lag is not hidden.
 // The first warmupS seconds (default 1) run at the same rate but are not recorded: they open the connections and warm
 // this process's JIT, which otherwise shows up as a burst of slow answers at the start of every run.
-// argv[2]: JSON { url, bodies: string[] (cycled), ratePerSecond, durationS, warmupS?, connections }. Prints one JSON line.
+// argv[2]: JSON { url, bodies: string[] (cycled), ratePerSecond, durationS, warmupS?, connections }. Prints one JSON line:
+// `total` and the latencies are of the recorded requests; `sent` counts every request, warm-up included
+// (every one is awaited, so all were answered or failed).
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
@@ -63,6 +65,7 @@ process.stdout.write(
   `${JSON.stringify({
     requestsPerSecond: latencies.length / elapsed,
     total: latencies.length,
+    sent,
     latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), mean: latencies.reduce((sum, value) => sum + value, 0) / latencies.length, max: latencies.at(-1) },
     errors,
     timeouts: 0,

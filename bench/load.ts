@@ -1,0 +1,125 @@
+import { startFloor, startOurGateway, startSimulators } from './bench-servers.js';
+import { checkedQuery, contactBodies, FLOOR_BODY } from './contact-queries.js';
+import { autocannon, paced, type LoadResult } from './load-generators.js';
+import { measureRow, type MeasuredRow } from './measured-row.js';
+import type { Server } from './server-process.js';
+
+/**
+ * Benchmark 2, throughput and latency: the bare-yoga floor, a cache-hit contact query and a cache-miss contact query
+ * (20 ms upstream), each closed-loop (autocannon, 50 connections) and at a fixed rate (paced open loop, and
+ * autocannon's overallRate for comparison). Every row also has the server process's CPU, heap allocations and GC per
+ * request (bench/probe.mjs) and the simulator's contact reads per request. The gateways read from the bench
+ * simulators in their own process (bench/simulator-server.ts), so those figures are the gateway's alone.
+ */
+
+export interface LoadSettings {
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  fixedRate: number;
+  missFixedRate: number;
+  upstreamLatencyMs: number;
+  missHandles: number;
+  missCacheEntries: number;
+}
+
+export interface LoadRow extends MeasuredRow {
+  name: string;
+  query: 'floor' | 'cache hit' | 'cache miss';
+  /** closed: N connections back to back; paced: open loop at `rate`; overallRate: autocannon's fixed-rate mode. */
+  load: 'closed' | 'paced' | 'overallRate';
+  rate?: number;
+  connections: number | string;
+  ratioToFloor?: number;
+  cacheHitRatio?: number;
+}
+
+async function metricSum(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+/** The cache hit ratio of the gateway's own metrics over one run. */
+async function withHitRatio(server: Server, run: () => Promise<MeasuredRow>): Promise<MeasuredRow & { cacheHitRatio: number }> {
+  const read = async () => ({ hits: await metricSum(server.url, 'gateway_cache_hits_total'), misses: await metricSum(server.url, 'gateway_cache_misses_total') });
+  const before = await read();
+  const measured = await run();
+  const after = await read();
+  const hits = after.hits - before.hits;
+  const misses = after.misses - before.misses;
+  return { ...measured, cacheHitRatio: hits / Math.max(1, hits + misses) };
+}
+
+export async function loadBench(settings: LoadSettings, log: (line: string) => void): Promise<LoadRow[]> {
+  const rows: LoadRow[] = [];
+  const closed = { durationS: settings.durationS, connections: settings.connections };
+  const warmup = { durationS: settings.warmupS, connections: settings.connections };
+  const simulators = await startSimulators(0);
+  const running: Server[] = [simulators];
+  const measure = (server: Server, load: () => Promise<LoadResult>) => measureRow(server, load, simulators.realtimeRegisterUrl);
+  try {
+    log('load: floor (bare yoga, { __typename })');
+    const floor = await startFloor();
+    running.push(floor);
+    await autocannon(floor.url, [FLOOR_BODY], warmup);
+    rows.push({ name: 'floor: bare yoga { __typename }', query: 'floor', load: 'closed', connections: settings.connections, ...(await measure(floor, () => autocannon(floor.url, [FLOOR_BODY], closed))) });
+    log(`load: floor at a fixed ${settings.fixedRate} req/s (paced)`);
+    rows.push({
+      name: `floor @ ${settings.fixedRate} req/s, paced (open loop)`,
+      query: 'floor',
+      load: 'paced',
+      rate: settings.fixedRate,
+      connections: '≤50',
+      ...(await measure(floor, () => paced(floor.url, [FLOOR_BODY], { ratePerSecond: settings.fixedRate, durationS: settings.durationS }))),
+    });
+    await floor.stop();
+
+    log('load: cache-hit contact query');
+    const hitBodies = contactBodies('ours', 1, 10);
+    const hits = await startOurGateway({ simulators });
+    running.push(hits);
+    for (const body of hitBodies) await checkedQuery(hits.url, body);
+    await autocannon(hits.url, hitBodies, warmup);
+    const hitRow = (name: string, load: LoadRow['load'], connections: number | string, run: () => Promise<LoadResult>, rate?: number) =>
+      withHitRatio(hits, () => measure(hits, run)).then((measured) => rows.push({ name, query: 'cache hit', load, connections, ...(rate ? { rate } : {}), ...measured }));
+    await hitRow('cache-hit contact query', 'closed', settings.connections, () => autocannon(hits.url, hitBodies, closed));
+    log(`load: cache-hit contact query at a fixed ${settings.fixedRate} req/s`);
+    await hitRow(`cache-hit @ ${settings.fixedRate} req/s, autocannon overallRate`, 'overallRate', 10, () => autocannon(hits.url, hitBodies, { ...closed, connections: 10, overallRate: settings.fixedRate }), settings.fixedRate);
+    await hitRow(`cache-hit @ ${settings.fixedRate} req/s, paced (open loop)`, 'paced', '≤50', () => paced(hits.url, hitBodies, { ratePerSecond: settings.fixedRate, durationS: settings.durationS }), settings.fixedRate);
+    await hits.stop();
+
+    log(`load: cache-miss contact query (${settings.upstreamLatencyMs} ms upstream, ${settings.missHandles} handles, cache of ${settings.missCacheEntries})`);
+    await simulators.setLatency(settings.upstreamLatencyMs);
+    const missBodies = contactBodies('ours', 1, settings.missHandles);
+    const misses = await startOurGateway({ simulators, env: { CACHE_MAX_ENTRIES: String(settings.missCacheEntries) } });
+    running.push(misses);
+    await checkedQuery(misses.url, missBodies[0]!);
+    await autocannon(misses.url, missBodies, warmup);
+    const missRow = (name: string, load: LoadRow['load'], connections: number | string, run: () => Promise<LoadResult>, rate?: number) =>
+      withHitRatio(misses, () => measure(misses, run)).then((measured) => rows.push({ name, query: 'cache miss', load, connections, ...(rate ? { rate } : {}), ...measured }));
+    await missRow(`cache-miss contact query (${settings.upstreamLatencyMs} ms upstream)`, 'closed', settings.connections, () => autocannon(misses.url, missBodies, closed));
+    await missRow(
+      `cache-miss @ ${settings.missFixedRate} req/s, autocannon overallRate`,
+      'overallRate',
+      10,
+      () => autocannon(misses.url, missBodies, { ...closed, connections: 10, overallRate: settings.missFixedRate }),
+      settings.missFixedRate,
+    );
+    await missRow(
+      `cache-miss @ ${settings.missFixedRate} req/s, paced (open loop)`,
+      'paced',
+      '≤50',
+      () => paced(misses.url, missBodies, { ratePerSecond: settings.missFixedRate, durationS: settings.durationS }),
+      settings.missFixedRate,
+    );
+    await misses.stop();
+  } finally {
+    await Promise.all(running.map((server) => server.stop()));
+  }
+  const floorRate = rows[0]!.result.requestsPerSecond;
+  for (const row of rows) if (row.load === 'closed') row.ratioToFloor = row.result.requestsPerSecond / floorRate;
+  return rows;
+}

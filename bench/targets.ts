@@ -1,0 +1,169 @@
+import type { LoadRow } from './load.js';
+import type { PeerReport } from './peer.js';
+import type { BenchResults, TargetRow } from './results.js';
+
+/**
+ * Issue 17's figures, each with its target and a verdict. A missed target never fails the bench: it is printed as
+ * "missed". A figure whose part did not run is "not measured" (with the part that measures it).
+ */
+
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const verdict = (ok: boolean): TargetRow['verdict'] => (ok ? 'met' : 'missed');
+const notMeasured = (figure: string, target: string, part: string): TargetRow => ({ figure, measured: `(BENCH_PARTS=${part})`, target, verdict: 'not measured' });
+
+function loadRow(rows: LoadRow[] | undefined, query: LoadRow['query'], load: LoadRow['load']): LoadRow | undefined {
+  return rows?.find((row) => row.query === query && row.load === load);
+}
+
+export function targetRows(results: BenchResults): TargetRow[] {
+  const targets: TargetRow[] = [];
+  const load = results.load;
+  const floor = loadRow(load, 'floor', 'closed');
+  const hit = loadRow(load, 'cache hit', 'closed');
+  const miss = loadRow(load, 'cache miss', 'closed');
+  const floorPaced = loadRow(load, 'floor', 'paced');
+  const hitPaced = loadRow(load, 'cache hit', 'paced');
+  const missPaced = loadRow(load, 'cache miss', 'paced');
+
+  if (floor && hit) {
+    const ratio = hit.perRequest.cpuMs / floor.perRequest.cpuMs;
+    targets.push({
+      figure: 'CPU per cached request vs the bare-yoga floor (same run, closed loop)',
+      measured: `${fixed(ratio, 2)}× (${fixed(hit.perRequest.cpuMs, 3)} ms vs ${fixed(floor.perRequest.cpuMs, 3)} ms)`,
+      target: '≤ 1.1×',
+      verdict: verdict(ratio <= 1.1),
+    });
+    const rate = hit.result.requestsPerSecond / floor.result.requestsPerSecond;
+    targets.push({ figure: 'cache-hit req/s vs the floor (closed loop)', measured: `${fixed(rate, 2)}×`, target: '≥ 0.5×', verdict: verdict(rate >= 0.5) });
+  } else {
+    targets.push(notMeasured('CPU per cached request vs the bare-yoga floor', '≤ 1.1×', 'load'));
+  }
+
+  if (floorPaced && hitPaced) {
+    const ratio = hitPaced.result.latencyMs.p99 / floorPaced.result.latencyMs.p99;
+    targets.push({
+      figure: `p99 of the cached query at a fixed ${hitPaced.rate} req/s vs the floor's (paced)`,
+      measured: `${fixed(ratio, 2)}× (${fixed(hitPaced.result.latencyMs.p99, 1)} ms vs ${fixed(floorPaced.result.latencyMs.p99, 1)} ms)`,
+      target: '≤ 1.5×',
+      verdict: verdict(ratio <= 1.5),
+    });
+    const kb = (row: LoadRow) => fixed(row.perRequest.allocatedBytes / 1024, 1);
+    targets.push({
+      figure: `heap allocated per request at ${hitPaced.rate} req/s (cached query; floor)`,
+      measured: `${kb(hitPaced)} KB; floor ${kb(floorPaced)} KB (${fixed(hitPaced.perRequest.allocatedBytes / floorPaced.perRequest.allocatedBytes, 2)}×)`,
+      target: 'measured and reported',
+      verdict: 'reported',
+    });
+    targets.push({
+      figure: `GC time per request at ${hitPaced.rate} req/s (cached query; floor)`,
+      measured: `${fixed(hitPaced.perRequest.gcMs, 4)} ms; floor ${fixed(floorPaced.perRequest.gcMs, 4)} ms`,
+      target: 'measured and reported',
+      verdict: 'reported',
+    });
+  } else {
+    targets.push(notMeasured('p99 of the cached query at a fixed rate vs the floor', '≤ 1.5×', 'load'));
+  }
+
+  if (miss) {
+    targets.push({
+      figure: `CPU per cache-miss request (${results.settings.upstreamLatencyMs} ms upstream; simulator in its own process)`,
+      measured: `${fixed(miss.perRequest.cpuMs, 3)} ms${hit ? ` (cache hit: ${fixed(hit.perRequest.cpuMs, 3)} ms)` : ''}`,
+      target: '≤ 1 ms',
+      verdict: verdict(miss.perRequest.cpuMs <= 1),
+    });
+  }
+  if (missPaced) {
+    const over = missPaced.result.latencyMs.p50 - results.settings.upstreamLatencyMs;
+    targets.push({
+      figure: `cache-miss p50 over the upstream latency at ${missPaced.rate} req/s (paced)`,
+      measured: `${fixed(missPaced.result.latencyMs.p50, 1)} ms (+${fixed(over, 1)} ms)`,
+      target: '≤ +3 ms',
+      verdict: verdict(over <= 3),
+    });
+  }
+  targets.push(...peerTargets(results.peer));
+  targets.push(...startupTargets(results));
+  targets.push(...dashboardTargets(results));
+  targets.push(...fanoutTargets(results));
+  return targets;
+}
+
+function peerTargets(peer: BenchResults['peer']): TargetRow[] {
+  const target = '≥ 1.5×';
+  const figure = 'cache-miss req/s vs the peer at the same upstream latency';
+  if (!peer || 'skipped' in peer) return [notMeasured(figure, target, 'peer')];
+  const find = (report: PeerReport, server: 'ours' | 'peer', scenario: string) => report.rows.find((row) => row.server === server && row.scenario === scenario && (scenario !== 'upstream, no cache' || row.upstreamLatencyMs > 0));
+  const oursMiss = find(peer, 'ours', 'cache miss');
+  const peerMiss = find(peer, 'peer', 'upstream, no cache');
+  const rows: TargetRow[] = [];
+  if (oursMiss && peerMiss) {
+    const ratio = oursMiss.result.requestsPerSecond / peerMiss.result.requestsPerSecond;
+    rows.push({
+      figure: `${figure} (${oursMiss.upstreamLatencyMs} ms)`,
+      measured: `${fixed(ratio, 2)}× (${fixed(oursMiss.result.requestsPerSecond, 0)} vs ${fixed(peerMiss.result.requestsPerSecond, 0)} req/s)`,
+      target,
+      verdict: verdict(ratio >= 1.5),
+    });
+  }
+  const aliased = (server: 'ours' | 'peer') => peer.aliased.find((entry) => entry.server === server);
+  const ours = aliased('ours');
+  const theirs = aliased('peer');
+  if (ours && theirs) {
+    rows.push({
+      figure: 'upstream calls for one query with 5 aliased contacts (fresh, then again)',
+      measured: `ours ${ours.first}, then ${ours.again}; peer ${theirs.first}, then ${theirs.again}`,
+      target: 'measured and reported',
+      verdict: 'reported',
+    });
+  }
+  return rows;
+}
+
+function startupTargets(results: BenchResults): TargetRow[] {
+  const figure = 'start-up to ready in sandbox mode (median)';
+  if (!results.startup) return [notMeasured(figure, '< 1.5 s', 'startup')];
+  return results.startup.map((variant) =>
+    variant.skipped
+      ? { figure: `${figure}: ${variant.command}`, measured: variant.skipped, target: '< 1.5 s', verdict: 'not measured' as const }
+      : { figure: `${figure}: ${variant.command}`, measured: `${fixed(variant.medianMs / 1000, 2)} s`, target: '< 1.5 s', verdict: verdict(variant.medianMs < 1500) },
+  );
+}
+
+function dashboardTargets(results: BenchResults): TargetRow[] {
+  if (!results.dashboard) return [notMeasured('dashboard calls and time for N = 1, 10, 100, 1000', '≤ ceil(N/100) cold, 0 warm', 'dashboard')];
+  const providers = [...new Set(results.dashboard.map((row) => row.provider))];
+  return providers.map((provider) => {
+    const rows = results.dashboard!.filter((row) => row.provider === provider);
+    const cold = (row: (typeof rows)[number]) => Object.values(row.cold).reduce((sum, count) => sum + count, 0);
+    const warm = (row: (typeof rows)[number]) => Object.values(row.warm).reduce((sum, count) => sum + count, 0);
+    const ok = rows.every((row) => cold(row) <= row.target && warm(row) === 0);
+    return {
+      figure: `dashboard of N contacts, ${provider}: cold calls in ms, warm calls`,
+      measured: rows.map((row) => `N=${row.n}: ${cold(row)} in ${fixed(row.coldMs, 0)} ms, ${warm(row)}`).join('; '),
+      target: '≤ ceil(N/100) cold, 0 warm',
+      verdict: verdict(ok),
+    };
+  });
+}
+
+function fanoutTargets(results: BenchResults): TargetRow[] {
+  if (!results.fanout) return [notMeasured('SSE fan-out: memory per subscriber, p99 delivery', '≤ 25 KB; p99 < 1 s at 5000', 'fanout')];
+  const steps = results.fanout.gateway.results;
+  const largest = steps.reduce((best, step) => (step.subscribers > best.subscribers ? step : best), steps[0]!);
+  const floorLargest = results.fanout.floor.results.find((step) => step.subscribers === largest.subscribers);
+  const kb = largest.memory.heapPerSubscriberBytes / 1024;
+  return [
+    {
+      figure: `SSE fan-out: heap per subscriber at ${largest.subscribers} subscribers`,
+      measured: `${fixed(kb, 1)} KB${floorLargest ? ` (bare yoga ${fixed(floorLargest.memory.heapPerSubscriberBytes / 1024, 1)} KB)` : ''}`,
+      target: '≤ 25 KB',
+      verdict: verdict(kb <= 25),
+    },
+    {
+      figure: `SSE fan-out: p99 delivery at ${largest.subscribers} subscribers`,
+      measured: `${fixed(largest.latencyMs.p99, 0)} ms, ${largest.lost} lost`,
+      target: largest.subscribers >= 5000 ? '< 1 s' : '< 1 s (at 5000)',
+      verdict: verdict(largest.latencyMs.p99 < 1000 && largest.lost === 0),
+    },
+  ];
+}
