@@ -1,10 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { veriffDecisionBody } from '../helpers/veriff-decision.js';
+import { postVeriffDecision } from '../helpers/veriff-decision.js';
 import { eventually, sleep, startDurableRedis, type DurableRedis } from './support.js';
 
 /**
@@ -79,17 +78,6 @@ function writesAt(gateway: TestGateway): Record<string, number> {
     domainNameApi: sandbox.domainNameApi.server.requests.filter((request) => request.body.includes('ResendContactVerificationNotice')).length,
     veriff: sandbox.veriff.server.count('', 'POST'),
   };
-}
-
-async function postVeriffDecision(gateway: TestGateway, sessionId: string): Promise<number> {
-  const body = veriffDecisionBody(sessionId);
-  const signature = createHmac('sha256', 'sandbox-veriff-shared-secret').update(body).digest('hex');
-  const response = await fetch(`${gateway.url}/webhooks/veriff`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-auth-client': 'sandbox-veriff-api-key', 'x-hmac-signature': signature },
-    body,
-  });
-  return response.status;
 }
 
 beforeAll(async () => {
@@ -196,7 +184,7 @@ describe('mutations while Redis dies and comes back, across a gateway restart', 
     expect(left.some((name) => name.startsWith('released-'))).toBe(true);
 
     // Veriff's session is known again, so its decision is taken, not refused for good.
-    expect(await postVeriffDecision(gateway, validated.sessionId)).toBe(200);
+    expect(await postVeriffDecision(gateway.url, validated.sessionId)).toBe(200);
     const decided = await gateway.graphql(`query($id: ID!) { registryCheck(id: $id) { status } }`, { id: validated.sessionId });
     expect(decided.data.registryCheck).toEqual({ status: 'APPROVED' });
     await eventually(async () => (await readdir(spool)).length === 0 || (await gateway.services.outbox.pending()).local === 0, 5_000, 'spool emptied');

@@ -1,11 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import type { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { subscribeSse, subscribeWs, type Subscription } from '../integration/events-support.js';
 import { eventually, startDurableRedis, type DurableRedis } from './support.js';
-import { veriffDecisionBody } from '../helpers/veriff-decision.js';
+import { postVeriffDecision } from '../helpers/veriff-decision.js';
 
 /**
  * Redis killed (SIGKILL) and restarted under load. While it is gone, reads keep working (the cache is bypassed),
@@ -71,18 +70,6 @@ async function redisStatus(): Promise<string | undefined> {
   return ((await response.json()) as { redis?: string }).redis;
 }
 
-/** A Veriff decision webhook for a session, signed with the sandbox secret; resolves with the gateway's status. */
-async function postVeriffDecision(sessionId: string): Promise<number> {
-  const body = veriffDecisionBody(sessionId);
-  const signature = createHmac('sha256', 'sandbox-veriff-shared-secret').update(body).digest('hex');
-  const response = await fetch(`${gateway.url}/webhooks/veriff`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-auth-client': 'sandbox-veriff-api-key', 'x-hmac-signature': signature },
-    body,
-  });
-  return response.status;
-}
-
 const acks = (id: number) => simulator.server.count(`/v2/customers/sandbox/notifications/${id}/ack`, 'POST');
 const deliveriesOf = (id: number) => simulator.deliveries.filter((delivery) => delivery.notificationId === id);
 
@@ -135,7 +122,7 @@ describe('Redis killed and restarted under load', () => {
     await eventually(() => during.every((notification) => deliveriesOf(notification.id).some((delivery) => delivery.status === 503)), 15_000, 'webhooks refused');
     expect(during.flatMap((notification) => deliveriesOf(notification.id)).every((delivery) => !delivery.delivered)).toBe(true);
     // Veriff's decision is refused too, so Veriff keeps it and delivers it again.
-    expect(await postVeriffDecision(sessionId)).toBe(503);
+    expect(await postVeriffDecision(gateway.url, sessionId)).toBe(503);
     // The poller reads the queue but stores nothing, so it acknowledges nothing.
     await gateway.services.verificationRequests.pollNotifications();
     expect(during.map((notification) => acks(notification.id))).toEqual([0, 0, 0, 0]);
@@ -160,8 +147,8 @@ describe('Redis killed and restarted under load', () => {
     phase = 'after';
     await eventually(async () => (await redisStatus()) === 'ok', 10_000, 'redis back');
     const after = [inject(), inject()];
-    expect(await postVeriffDecision(sessionId)).toBe(200);
-    expect(await postVeriffDecision(sessionId)).toBe(200);
+    expect(await postVeriffDecision(gateway.url, sessionId)).toBe(200);
+    expect(await postVeriffDecision(gateway.url, sessionId)).toBe(200);
     const all = [...before, ...during, ...after];
 
     // Redelivered webhooks land, and the poller stores (deduplicated) and acknowledges every one.

@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+
 /** What a decision may differ in from the default (an approved decision for ANN LEE with no ID number echoed). */
 export interface VeriffDecisionOverrides {
   status?: string;
@@ -26,4 +28,19 @@ export function veriffDecisionBody(sessionId: string, overrides: VeriffDecisionO
     },
     technicalData: { ip: null },
   });
+}
+
+/** The sandbox's Veriff shared secret (src/sandbox), which signs decision webhooks in tests. */
+export const SANDBOX_VERIFF_SECRET = 'sandbox-veriff-shared-secret';
+
+/** POSTs an approved decision for a session to a gateway's Veriff webhook, signed as Veriff signs; resolves with the status. */
+export async function postVeriffDecision(gatewayUrl: string, sessionId: string): Promise<number> {
+  const body = veriffDecisionBody(sessionId);
+  const signature = createHmac('sha256', SANDBOX_VERIFF_SECRET).update(body).digest('hex');
+  const response = await fetch(`${gatewayUrl}/webhooks/veriff`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-auth-client': 'sandbox-veriff-api-key', 'x-hmac-signature': signature },
+    body,
+  });
+  return response.status;
 }
