@@ -176,8 +176,9 @@ describe('a gateway process under 40 MB WebSocket frames', () => {
     const grown = rssBytes() - before;
     expect(codes).toEqual([1009, 1009, 1009, 1009]);
     // Buffering and parsing them grew the process by about 330 MB before the cap (388 MB in the attack run);
-    // refused from their header they cost socket buffers only.
-    expect(grown).toBeLessThan(32 * 1024 * 1024);
+    // refused from their header they cost socket buffers only (about 5 MB on an idle machine, up to 36 MB seen on a
+    // loaded one, where the kernel hands over bigger chunks). The bound sits far from both.
+    expect(grown).toBeLessThan(100 * 1024 * 1024);
     expect((await fetch(`${child.url}/healthz`)).status).toBe(200);
   });
 });
