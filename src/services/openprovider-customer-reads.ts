@@ -22,9 +22,9 @@ const PAGE_SIZE = OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT;
  *   reseller with 100,000 customers is never paged through for 3 handles: once its total is known (remembered for
  *   LIST_TOTAL_MEMORY_MS), 3 handles cost 3 GetCustomer calls and no list call at all.
  * - A handle the whole list does not hold is answered null, not an error, and costs nothing more, provided the pages
- *   agree: every page reports the same total and together they hold that many rows. Pages that disagree (customers
- *   were added or deleted while the list was read, or a page came from the cache and the list changed since) may have
- *   shifted a customer from one page to another unseen, so each handle they lack is asked for with GetCustomer.
+ *   agree (pagesAgree). Pages that disagree (customers were added or deleted while the list was read, or a page came
+ *   from the cache and the list changed since) may have shifted a customer from one page to another unseen, so each
+ *   handle they lack is asked for with GetCustomer.
  *
  * Every customer a page returns is cached as a contact (kind 'contact'), so a later read of any of them costs
  * nothing; pages are cached (kind 'list-page', 15 s) and coalesced like every list read, so identical dashboards do
@@ -103,8 +103,7 @@ export class OpenproviderCustomerReads {
     }
 
     const absent = missing();
-    const agree = read.every((page) => page.total === first!.total) && read.reduce((sum, page) => sum + page.rows, 0) === first!.total;
-    if (absent.length > 0 && !agree) {
+    if (absent.length > 0 && !pagesAgree(read)) {
       scope.logger.info({ provider: 'OPENPROVIDER', handles: absent.length }, 'the customer list changed while it was read; asking for the handles it lacked one by one');
       for (const [key, contact] of await this.lookups(absent, scope)) found.set(key, contact);
     }
@@ -153,6 +152,18 @@ export class OpenproviderCustomerReads {
     }
     if (others.size > 0) await this.cache.setMany('contact', [...others]);
   }
+}
+
+/**
+ * True when the pages are the whole list, each customer once: every page reports the first page's total, together
+ * they hold that many rows, and no live customer is on two pages (an unstable order would repeat some and skip as
+ * many others while the counts still add up). Only then does "not on any page" mean "no such customer".
+ */
+function pagesAgree(pages: OpenproviderCustomerPage[]): boolean {
+  const total = pages[0]?.total ?? 0;
+  if (!pages.every((page) => page.total === total) || pages.reduce((sum, page) => sum + page.rows, 0) !== total) return false;
+  const handles = pages.flatMap((page) => page.contacts.map((contact) => contact.handle.toUpperCase()));
+  return new Set(handles).size === handles.length;
 }
 
 function customerKey(handle: string): string {
