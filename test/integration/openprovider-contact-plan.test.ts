@@ -180,4 +180,19 @@ describe('a reseller with 100,000 customers', () => {
     expect(reply.result.data.contacts.map((contact: { handle: string }) => contact.handle)).toEqual(handles);
     expect({ list: reply.list, get: reply.get }).toEqual({ list: 0, get: 3 });
   });
+
+  it('reads the email verifications of 3 contacts by handle rather than the whole list; once its size is known, without probing it', async () => {
+    // Unfiltered by status: the email-status watcher reads the pending rows on its own schedule.
+    const rowCalls = () => sandbox.openprovider.server.requests.filter((request) => request.path === '/v1beta/customers/verifications/emails/domains' && !request.query.status);
+    const query = 'query C($h: [String!]!) { contacts(provider: OPENPROVIDER, handles: $h) { handle emailVerifications { handle } } }';
+    const ask = async (handles: string[]) => {
+      const before = rowCalls().length;
+      const reply = await gateway.graphql(query, { h: handles });
+      expect(reply.errors).toBeUndefined();
+      for (const contact of reply.data.contacts) expect(contact.emailVerifications.length).toBe(sandbox.openprovider.rows.filter((row) => row.handle === contact.handle).length);
+      return rowCalls().slice(before).map((request) => request.query.handle ?? 'whole list');
+    };
+    expect((await ask([20_001, 50_001, 99_001].map(openproviderHandle))).sort()).toEqual(['OP020001-NL', 'OP050001-NL', 'OP099001-NL', 'whole list']);
+    expect((await ask([30_001, 60_001, 90_001].map(openproviderHandle))).sort()).toEqual(['OP030001-NL', 'OP060001-NL', 'OP090001-NL']);
+  });
 });
