@@ -1,4 +1,4 @@
-import type { CountedProvider, Calls } from './dashboard.js';
+import type { CountedProvider, Calls, DashboardRow } from './dashboard.js';
 import type { MeasuredRow } from './measured-row.js';
 import type { BenchResults } from './results.js';
 
@@ -31,6 +31,13 @@ function calls(counts: Calls): string {
   );
 }
 
+/** Cold calls of a dashboard row: per provider, Openprovider's by read, or the refusal. */
+function dashboardCalls(row: DashboardRow): string {
+  if (row.error) return `${calls(row.cold)} (${row.error.slice(0, row.error.indexOf(':') > 0 ? row.error.indexOf(':') : undefined)})`;
+  const op = row.openprovider;
+  return op ? `${calls(row.cold)} (list ${op.customerList}, get ${op.getCustomer}, rows ${op.verificationList})` : calls(row.cold);
+}
+
 /** CPU, allocations, GC and upstream reads per request: the columns every measured row shares. */
 const PER_REQUEST_HEADER = ['CPU ms/req', 'alloc KB/req', 'GC ms/req', 'upstream calls/req'];
 function perRequest(row: MeasuredRow): string[] {
@@ -44,10 +51,26 @@ export function sections(results: BenchResults): Section[] {
   if (results.dashboard) {
     out.push({
       title: `1. Upstream calls and time for one dashboard query (N contacts with emailVerifications and verificationRequests; ${settings.upstreamLatencyMs} ms upstream latency)`,
-      body: table(
-        ['contacts of', 'N', 'found', 'cold calls', 'warm calls', 'target (cold/warm)', 'cold ms', 'warm ms'],
-        results.dashboard.map((row) => [SHORT[row.provider as CountedProvider], String(row.n), String(row.found), calls(row.cold), calls(row.warm), `≤ ${row.target} / 0`, fmt(row.coldMs), fmt(row.warmMs, 1)]),
-      ),
+      body: [
+        table(
+          ['contacts of', 'N', 'budget', 'found', 'cold calls', 'warm calls', 'target (cold/warm)', 'cold ms', 'warm ms'],
+          results.dashboard.map((row) => [
+            row.scenario ?? SHORT[row.provider as CountedProvider],
+            String(row.n),
+            String(row.budget ?? 100),
+            String(row.found),
+            dashboardCalls(row),
+            calls(row.warm),
+            `${row.targetText ?? `≤ ${row.target}`} / 0`,
+            fmt(row.coldMs),
+            fmt(row.warmMs, 1),
+          ]),
+        ),
+        '',
+        '- budget: UPSTREAM_CALLS_PER_REQUEST of the row\'s gateway (default 100); a row the default refuses is run again with the budget raised to N.',
+        '- Openprovider: list = customer-list pages (1000 customers a call), get = GetCustomer, rows = email-verification list calls.',
+        '- target "plan": per read, 1 call for one handle, else the first list page and then the rest of the list or one lookup per handle, whichever is fewer (src/services/list-plan.ts).',
+      ].join('\n'),
     });
   }
   if (results.load) {

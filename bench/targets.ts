@@ -130,20 +130,35 @@ function startupTargets(results: BenchResults): TargetRow[] {
 }
 
 function dashboardTargets(results: BenchResults): TargetRow[] {
-  if (!results.dashboard) return [notMeasured('dashboard calls and time for N = 1, 10, 100, 1000', '≤ ceil(N/100) cold, 0 warm', 'dashboard')];
-  const providers = [...new Set(results.dashboard.map((row) => row.provider))];
-  return providers.map((provider) => {
-    const rows = results.dashboard!.filter((row) => row.provider === provider);
-    const cold = (row: (typeof rows)[number]) => Object.values(row.cold).reduce((sum, count) => sum + count, 0);
-    const warm = (row: (typeof rows)[number]) => Object.values(row.warm).reduce((sum, count) => sum + count, 0);
-    const ok = rows.every((row) => cold(row) <= row.target && warm(row) === 0);
+  const figure = 'dashboard calls and time for N = 1, 10, 100, 1000';
+  if (!results.dashboard) return [notMeasured(figure, '≤ ceil(N/100) cold (Realtime Register), the plan elsewhere; 0 warm', 'dashboard')];
+  const scenarios = [...new Set(results.dashboard.map((row) => row.scenario ?? row.provider))];
+  return scenarios.map((scenario) => {
+    const rows = results.dashboard!.filter((row) => (row.scenario ?? row.provider) === scenario);
+    const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
+    // A row the default budget refused counts by its measured rerun (budget raised to N), shown beside it.
+    const measured = rows.filter((row) => !row.error);
+    const ok = measured.every((row) => total(row.cold) <= row.target && total(row.warm) === 0);
+    const text = (row: (typeof rows)[number]) =>
+      row.error
+        ? `N=${row.n}: refused at UPSTREAM_CALLS_PER_REQUEST ${row.budget ?? 100} (${row.error.slice(0, row.error.indexOf(':'))}, ${total(row.cold)} calls)`
+        : `N=${row.n}${(row.budget ?? 100) !== 100 ? ` (budget ${row.budget})` : ''}: ${total(row.cold)} in ${fixed(row.coldMs, 0)} ms, ${total(row.warm)}`;
     return {
-      figure: `dashboard of N contacts, ${provider}: cold calls in ms, warm calls`,
-      measured: rows.map((row) => `N=${row.n}: ${cold(row)} in ${fixed(row.coldMs, 0)} ms, ${warm(row)}`).join('; '),
-      target: '≤ ceil(N/100) cold, 0 warm',
+      figure: `dashboard of N contacts, ${scenario}: cold calls in ms, warm calls`,
+      measured: rows.map(text).join('; '),
+      target: dashboardTarget(rows),
       verdict: verdict(ok),
     };
   });
+}
+
+/** Realtime Register's fixed target; the plan's bound per N elsewhere (see bench/dashboard.ts). */
+function dashboardTarget(rows: NonNullable<BenchResults['dashboard']>): string {
+  const provider = rows[0]?.provider;
+  if (provider === 'REALTIME_REGISTER') return '≤ ceil(N/100) cold, 0 warm';
+  if (provider === 'DOMAIN_NAME_API') return '≤ N cold (no list call), 0 warm';
+  const bounds = [...new Map(rows.map((row) => [row.n, row.target])).values()];
+  return `plan: ≤ ${bounds.join(', ')} cold, 0 warm`;
 }
 
 function fanoutTargets(results: BenchResults): TargetRow[] {

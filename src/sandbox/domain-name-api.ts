@@ -27,6 +27,8 @@ export interface DomainNameApiSimulatorOptions extends SimulatorOptions {
   contactServicePath?: string;
   /** IANA zone the service writes its offset-less timestamps in. Default Europe/Istanbul (the provider's home). */
   timeZone?: string;
+  /** Contacts to seed, DNA-1001 upward. Default 200 (the sandbox's); the bench seeds 1000. */
+  contactCount?: number;
 }
 
 /** A notice the simulator "sent", for tests. */
@@ -72,7 +74,7 @@ export const DNA_PUBLISHED_ERRORS: Record<number, string> = {
 /**
  * Domain Name API ContactApi.svc simulator: a WCF-style SOAP 1.1 endpoint with GetDetails and
  * ResendContactVerificationNotice, credentials checked in the body, WCF faults for bad envelopes and actions, and
- * 200 seeded contacts (DNA-1001 to DNA-1200) in every verification status.
+ * 200 seeded contacts (DNA-1001 to DNA-1200; `contactCount` for more) in every verification status.
  */
 export class DomainNameApiSimulator {
   readonly server: SimulatorServer;
@@ -88,7 +90,7 @@ export class DomainNameApiSimulator {
     this.now = options.now ?? Date.now;
     this.path = options.contactServicePath ?? '/ContactApi.svc';
     this.timeZone = options.timeZone ?? 'Europe/Istanbul';
-    this.contacts = seedDomainNameApi(options.seed ?? 1, Math.floor(this.now() / 3_600_000) * 3_600_000);
+    this.contacts = seedDomainNameApi(options.seed ?? 1, Math.floor(this.now() / 3_600_000) * 3_600_000, options.contactCount);
     this.server = new SimulatorServer('DOMAIN_NAME_API', (request) => this.handle(request));
     if (options.faults) this.server.setFaults(options.faults);
     // POST {"code": 361, "count": 2}: the next two calls are answered with that published error.

@@ -1,5 +1,5 @@
 import type { FaultsByProvider } from './faults.js';
-import type { DomainNameApiEndpoint } from './domain-name-api.js';
+import type { DomainNameApiEndpoint, DomainNameApiSimulatorOptions } from './domain-name-api.js';
 import { DomainNameApiSimulator } from './domain-name-api.js';
 import type { OpenproviderEndpoint, OpenproviderSimulatorOptions } from './openprovider.js';
 import { OpenproviderSimulator } from './openprovider.js';
@@ -23,6 +23,8 @@ export interface SandboxOptions {
   >;
   /** Openprovider simulator extras, e.g. more seeded handles for the bench. */
   openprovider?: Pick<OpenproviderSimulatorOptions, 'handles'>;
+  /** Domain Name API simulator extras, e.g. more seeded contacts for the bench (default 200). */
+  domainNameApi?: Pick<DomainNameApiSimulatorOptions, 'contactCount'>;
   /** Veriff simulator extras, e.g. short webhookRetryDelaysMs, lost webhooks, mis-signed answers. */
   veriff?: Pick<VeriffSimulatorOptions, 'webhookRetryDelaysMs' | 'dropWebhooks' | 'answerSignature'>;
 }
@@ -55,7 +57,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sandbox = {
     realtimeRegister: new RealtimeRegisterSimulator({ ...base(faults.REALTIME_REGISTER), ...options.realtimeRegister }),
     openprovider: new OpenproviderSimulator({ ...base(faults.OPENPROVIDER), ...options.openprovider }),
-    domainNameApi: new DomainNameApiSimulator(base(faults.DOMAIN_NAME_API)),
+    domainNameApi: new DomainNameApiSimulator({ ...base(faults.DOMAIN_NAME_API), ...options.domainNameApi }),
     veriff: new VeriffSimulator({ ...base(faults.VERIFF), ...options.veriff, decisionDelayMs: options.veriffDecisionDelayMs ?? 1500 }),
   };
   const all = Object.values(sandbox);

@@ -1,4 +1,5 @@
 import { utcToWallTime } from '../domain/zoned-time.js';
+import { listCustomers } from './openprovider-customer-list.js';
 import type { OpenproviderSimCustomer, OpenproviderSimRow } from './openprovider-seed.js';
 import { seedOpenprovider, VERIFICATION_WINDOW_MS } from './openprovider-seed.js';
 import { seededRandom } from './seeded-random.js';
@@ -55,6 +56,7 @@ const START_PATH = `${PREFIX}/customers/verifications/emails/start`;
 const RESTART_PATH = `${PREFIX}/customers/verifications/emails/restart`;
 const LOGIN_PATH = `${PREFIX}/auth/login`;
 const CUSTOMER_PATH = new RegExp(`^${PREFIX}/customers/([^/]+)$`);
+const CUSTOMERS_PATH = `${PREFIX}/customers`;
 /** Simulator choice for codes Openprovider does not publish (see src/providers/openprovider/wire.ts). */
 const CUSTOMER_NOT_FOUND_CODE = 320;
 const VERIFICATION_NOT_FOUND_CODE = 20002;
@@ -71,8 +73,8 @@ const AUTH_FAILURE_STATUSES = [500, 200, 401];
 const AMSTERDAM = 'Europe/Amsterdam';
 
 /**
- * Openprovider REST v1beta simulator: login and bearer tokens, the email verification list / start / restart, and
- * GetCustomer, with Openprovider's `{code, desc, data}` envelope and quirks (code 196 under HTTP 200/401/500, code
+ * Openprovider REST v1beta simulator: login and bearer tokens, the email verification list / start / restart,
+ * GetCustomer and ListCustomers (src/sandbox/openprovider-customer-list.ts), with Openprovider's `{code, desc, data}` envelope and quirks (code 196 under HTTP 200/401/500, code
  * 50 and 10005 under HTTP 500, start succeeding with 20001, `status` with spaces, Amsterdam wall-time dates).
  * It also models the identical-call blacklist (more than 300 identical calls in 300 s -> code 10005, or 10009 on CTE,
  * until lifted), the account block of a non-signed agreement (197), the calls limit (50) and the login limits, and
@@ -172,6 +174,16 @@ export class OpenproviderSimulator {
     this.identicalCalls.clear();
   }
 
+  /**
+   * As if the customer was deleted at Openprovider: GetCustomer answers it with `is_deleted`, the customer list leaves
+   * it out (so every later customer moves up one place in the list). Tests use it to change the list under a reader.
+   */
+  deleteCustomer(handle: string): void {
+    const customer = this.customers.get(handle.toUpperCase());
+    if (!customer) throw new Error(`no customer ${handle}`);
+    customer.is_deleted = true;
+  }
+
   /** Rows of one address (all its domains). */
   rowsOf(email: string): OpenproviderSimRow[] {
     const wanted = email.toLowerCase();
@@ -213,6 +225,7 @@ export class OpenproviderSimulator {
     if (request.path === LIST_PATH && request.method === 'GET') return this.list(request.query);
     if (request.path === START_PATH && request.method === 'POST') return this.startVerification(request);
     if (request.path === RESTART_PATH && request.method === 'POST') return this.restartVerification(request);
+    if (request.path === CUSTOMERS_PATH && request.method === 'GET') return this.listCustomers(request.query);
     const customer = CUSTOMER_PATH.exec(request.path);
     if (customer && request.method === 'GET') return this.getCustomer(decodeURIComponent(customer[1]!));
     return { status: 404, body: { code: 404, desc: 'Route not found', data: '' } };
@@ -323,6 +336,12 @@ export class OpenproviderSimulator {
       row.description = '';
       row.expiresAt = expiresAt;
     }
+  }
+
+  private listCustomers(query: URLSearchParams): SimResponse {
+    const answer = listCustomers(this.customers.values(), query);
+    if (!answer.ok) return { status: 400, body: { code: 399, desc: answer.desc, data: '' } };
+    return { status: 200, body: { code: 0, desc: '', data: { results: answer.results, total: answer.total } } };
   }
 
   private getCustomer(handle: string): SimResponse {

@@ -4,13 +4,16 @@ import type { DocumentNode, FieldNode, FragmentDefinitionNode, SelectionSetNode,
 import { parseContactKey } from '../domain/contact.js';
 import type { Provider } from '../domain/providers.js';
 import { PROVIDERS } from '../domain/providers.js';
+import { OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT } from '../providers/openprovider/wire.js';
 import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
 
 /**
  * The upstream calls an operation's direct lookups need on a cold cache, per provider, known before anything runs:
  * `contact`, `contacts(handles:)`, `node(id:)` and `nodes(ids:)` at the root (aliases and fragments included).
- * Openprovider and Domain Name API have no batch read, so each distinct handle is one call; Realtime Register reads up
- * to LIST_LIMIT_MAX handles of one customer per call (`handle:in=`). An email-verification id is one call.
+ * Domain Name API has no batch read, so each distinct handle is one call; Realtime Register reads up to LIST_LIMIT_MAX
+ * handles of one customer per call (`handle:in=`); Openprovider's customer list holds up to 1000 a page, so N handles
+ * need at least ceil(N / 1000) calls (what they really cost depends on the reseller's customer count, known only once
+ * the list is read: src/services/openprovider-customer-reads.ts). An email-verification id is one call.
  *
  * Nested reads (a page of events and the contacts they name) depend on data and are counted as they happen
  * (src/server/upstream-budget.ts); this is the static half that answers QUERY_TOO_COSTLY before execution.
@@ -87,7 +90,8 @@ export function upstreamCallEstimate(
   visit(operation.selectionSet);
 
   for (const { provider, set } of handles.values()) {
-    const needed = provider === 'REALTIME_REGISTER' ? Math.ceil(set.size / LIST_LIMIT_MAX) : set.size;
+    const perCall = provider === 'REALTIME_REGISTER' ? LIST_LIMIT_MAX : provider === 'OPENPROVIDER' ? OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT : 1;
+    const needed = Math.ceil(set.size / perCall);
     calls.set(provider, (calls.get(provider) ?? 0) + needed);
   }
   return calls;

@@ -5,7 +5,10 @@ import type { Cache } from '../store/index.js';
 import type { ContactSource } from './contact-sources.js';
 import { domainNameApiReadsFor, openproviderReadsFor } from './email-provider-reads.js';
 
-/** Openprovider contacts: GetCustomer per handle (there is no batch call), deduplicated, 8 at a time. */
+/**
+ * Openprovider contacts: GetCustomer for one handle, the customer list (a page of 1000 a call) where it takes fewer
+ * calls than one GetCustomer per handle; see src/services/openprovider-customer-reads.ts.
+ */
 export function createOpenproviderContactSource(client: OpenproviderClient, cache: Cache): ContactSource {
   const reads = openproviderReadsFor(client, cache);
   return {

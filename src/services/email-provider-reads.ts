@@ -3,9 +3,14 @@ import type { EmailVerification } from '../domain/email-verification.js';
 import { InputRejected } from '../domain/errors.js';
 import { problem } from '../domain/field-problem.js';
 import type { DomainNameApiClient, DomainNameApiDetails } from '../providers/domain-name-api/client.js';
+import { DOMAIN_NAME_API_LOOKUP_CONCURRENCY } from '../providers/domain-name-api/client.js';
 import type { OpenproviderClient, OpenproviderListPage } from '../providers/openprovider/client.js';
 import type { OpenproviderListQuery } from '../providers/openprovider/wire.js';
+import { OPENPROVIDER_LOOKUP_CONCURRENCY } from '../providers/openprovider/wire.js';
 import type { Cache } from '../store/index.js';
+import { LIST_PLAN_MAX_PAGES, ListTotals, listIsCheaper, pagesOf } from './list-plan.js';
+import { mapLimit } from './map-limit.js';
+import { OpenproviderCustomerReads } from './openprovider-customer-reads.js';
 import { ReadThrough } from './read-through.js';
 import type { RequestScope } from './request-scope.js';
 import { spendUpstream } from './upstream-budget.js';
@@ -13,9 +18,7 @@ import { spendUpstream } from './upstream-budget.js';
 /** Rows per upstream list call: Openprovider's maximum, so a filter costs as few identical calls as possible. */
 export const OPENPROVIDER_PAGE_SIZE = 1000;
 /** Rows one filter may match at Openprovider before the gateway asks for a narrower filter (20 list calls). */
-export const OPENPROVIDER_MAX_ROWS = 20_000;
-/** One-contact-at-a-time lookups (Domain Name API GetDetails, Openprovider GetCustomer) run at most this many at once. */
-export const LOOKUP_CONCURRENCY = 8;
+export const OPENPROVIDER_MAX_ROWS = OPENPROVIDER_PAGE_SIZE * LIST_PLAN_MAX_PAGES;
 
 /** The upstream filter of an Openprovider list read (everything but paging). */
 export type OpenproviderFilter = Omit<OpenproviderListQuery, 'limit' | 'offset'>;
@@ -28,14 +31,16 @@ export type OpenproviderFilter = Omit<OpenproviderListQuery, 'limit' | 'offset'>
  */
 export class OpenproviderReads {
   private readonly pages: ReadThrough<OpenproviderListPage>;
-  private readonly customers: ReadThrough<Contact>;
+  private readonly customers: OpenproviderCustomerReads;
+  private readonly totals: ListTotals;
 
   constructor(
     readonly client: OpenproviderClient,
     private readonly cache: Cache,
   ) {
     this.pages = new ReadThrough(cache, 'list-page');
-    this.customers = new ReadThrough(cache, 'contact');
+    this.customers = new OpenproviderCustomerReads(client, cache);
+    this.totals = new ListTotals(cache, 'openprovider');
   }
 
   /** One upstream page. */
@@ -64,7 +69,8 @@ export class OpenproviderReads {
   /**
    * The rows of several handles, keyed by upper-case handle. Openprovider filters by one handle per call, so when
    * reading the whole (cached) list takes fewer calls than one per handle, that is what it does: a page of N
-   * contacts then costs ceil(rows / 1000) calls, not N.
+   * contacts then costs ceil(rows / 1000) calls, not N. The list's total, remembered (src/services/list-plan.ts),
+   * spares the probing first page when the per-handle calls will win anyway.
    */
   async byHandles(handles: string[], scope: RequestScope): Promise<Map<string, EmailVerification[]>> {
     const wanted = [...new Set(handles.map((handle) => handle.toUpperCase()))];
@@ -73,38 +79,28 @@ export class OpenproviderReads {
       for (const row of rows) grouped.get(row.handle?.toUpperCase() ?? '')?.push(row);
     };
     if (wanted.length > 1) {
-      const { total } = await this.page({ limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope);
-      if (total <= OPENPROVIDER_MAX_ROWS && Math.ceil(total / OPENPROVIDER_PAGE_SIZE) <= wanted.length) {
-        add(await this.all({}, scope));
-        return grouped;
+      const known = await this.totals.get('email-verifications');
+      if (known === undefined || listIsCheaper(pagesOf(known, OPENPROVIDER_PAGE_SIZE), wanted.length)) {
+        const { total } = await this.page({ limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope);
+        await this.totals.remember('email-verifications', total);
+        // The first page is paid for already: the rest of the list costs pages - 1 more calls.
+        const pages = pagesOf(total, OPENPROVIDER_PAGE_SIZE);
+        if (pages <= LIST_PLAN_MAX_PAGES && pages - 1 < wanted.length) {
+          add(await this.all({}, scope));
+          return grouped;
+        }
       }
     }
-    await mapLimit(wanted, LOOKUP_CONCURRENCY, async (handle) => add(await this.all({ handle }, scope)));
+    await mapLimit(wanted, OPENPROVIDER_LOOKUP_CONCURRENCY, async (handle) => add(await this.all({ handle }, scope)));
     return grouped;
   }
 
-  /** Contacts by handle (GetCustomer, one call per handle, at most 8 at once), read through the cache. */
-  async contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
-    const unique = [...new Set(handles)];
-    const values = await this.customers.getMany(
-      unique.map((handle) => `openprovider:customer:${handle.toUpperCase()}`),
-      async (missing) => {
-        // No batch read at Openprovider: one GetCustomer per handle, each counted.
-        await spendUpstream(scope, 'OPENPROVIDER', missing.length);
-        const found = new Map<string, Contact>();
-        await mapLimit(missing, LOOKUP_CONCURRENCY, async (key) => {
-          const contact = await this.client.getCustomer(key.slice('openprovider:customer:'.length), scope.requestId);
-          if (contact) found.set(key, contact);
-        });
-        return found;
-      },
-    );
-    const byHandle = new Map<string, Contact>();
-    unique.forEach((handle, index) => {
-      const contact = values[index];
-      if (contact) byHandle.set(handle, { ...contact, handle });
-    });
-    return byHandle;
+  /**
+   * Contacts by handle, read through the cache: GetCustomer for one, the customer list where it takes fewer calls
+   * than one GetCustomer per handle (src/services/openprovider-customer-reads.ts).
+   */
+  contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+    return this.customers.contacts(handles, scope);
   }
 
   /** After a write: every cached list page is dropped (one O(1) generation bump, shared through Redis). */
@@ -115,7 +111,7 @@ export class OpenproviderReads {
 
 /**
  * Domain Name API reads shared by the email service and the contact source: GetDetails by email or External ID,
- * read through the cache (kind 'email-verification'), deduplicated, at most 8 at once.
+ * read through the cache (kind 'email-verification'), deduplicated, at most DOMAIN_NAME_API_LOOKUP_CONCURRENCY at once.
  */
 export class DomainNameApiReads {
   private readonly lookups: ReadThrough<DomainNameApiDetails>;
@@ -141,14 +137,14 @@ export class DomainNameApiReads {
     });
   }
 
-  /** Many contacts by handle: cache hits first, the rest one GetDetails each, 8 at a time. */
+  /** Many contacts by handle: cache hits first, the rest one GetDetails each, DOMAIN_NAME_API_LOOKUP_CONCURRENCY at a time. */
   async manyByHandle(handles: string[], scope: RequestScope): Promise<Map<string, DomainNameApiDetails>> {
     const unique = [...new Set(handles)];
     const values = await this.lookups.getMany(unique.map(handleKey), async (missing) => {
       // No batch read at Domain Name API: one GetDetails per handle, each counted.
       await spendUpstream(scope, 'DOMAIN_NAME_API', missing.length);
       const found = new Map<string, DomainNameApiDetails>();
-      await mapLimit(missing, LOOKUP_CONCURRENCY, async (key) => {
+      await mapLimit(missing, DOMAIN_NAME_API_LOOKUP_CONCURRENCY, async (key) => {
         const details = await this.client.getDetails({ externalId: key.slice(HANDLE_PREFIX.length) }, scope.requestId);
         if (details) found.set(key, details);
       });
@@ -187,18 +183,6 @@ export function canonicalQuery(query: OpenproviderListQuery): string {
     if (value !== undefined && value !== null) params.append(key, String(value));
   }
   return params.toString();
-}
-
-/** Runs fn over items with at most `limit` in flight; rejects with the first failure. */
-export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const openproviderReads = new WeakMap<OpenproviderClient, OpenproviderReads>();

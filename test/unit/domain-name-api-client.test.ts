@@ -30,7 +30,7 @@ function clientFor(baseUrl: string, credentials: { username: string; password: s
   return new DomainNameApiClient(config, { http, stores, logger });
 }
 
-async function simulator(options: { contactServicePath?: string } = {}) {
+async function simulator(options: { contactServicePath?: string; contactCount?: number } = {}) {
   const sim = new DomainNameApiSimulator({ gatewayUrl: () => null, seed: 1, ...options });
   await sim.start();
   cleanups.push(() => sim.stop());
@@ -49,6 +49,16 @@ const FAULT =
   '<faultstring>Object reference not set to an instance of an object.</faultstring></s:Fault></s:Body></s:Envelope>';
 
 describe('Domain Name API simulator seed', () => {
+  it('seeds more contacts when asked (the bench reads 1000), the first 200 the same as the sandbox\'s', async () => {
+    const { sim: standard } = await simulator();
+    const { sim, client } = await simulator({ contactCount: 1000 });
+    expect(sim.contacts).toHaveLength(1000);
+    expect(sim.contacts.slice(0, 200)).toEqual(standard.contacts);
+    const last = await client.getDetails({ externalId: 'DNA-2000' });
+    expect(last?.contact).toMatchObject({ handle: 'DNA-2000' });
+    expect(last?.verification.email).toBe(sim.contacts.at(-1)!.email);
+  });
+
   it('holds 200 contacts DNA-1001 to DNA-1200 in every status, with offset-less dates', async () => {
     const { sim } = await simulator();
     expect(sim.contacts).toHaveLength(200);

@@ -142,6 +142,28 @@ describe('OpenproviderClient', () => {
     expect(await client.getCustomer('ZZ999999-NL')).toBeNull();
   });
 
+  it('reads a page of the customer list as contacts, with the total, asking at most 1000 a page', async () => {
+    const { sim, client } = await simulator();
+    const page = await client.listCustomers({ limit: 5000, offset: 890 });
+    expect(page).toMatchObject({ total: 900, rows: 10 });
+    expect(page.contacts.map((contact) => contact.handle)).toEqual(Array.from({ length: 10 }, (_, index) => `OP000${891 + index}-NL`));
+    expect(page.contacts[0]).toEqual(await client.getCustomer('OP000891-NL'));
+    const call = sim.server.requests.find((request) => request.path === '/v1beta/customers')!;
+    expect(call.query).toEqual({ limit: '1000', offset: '890' });
+  });
+
+  it('leaves deleted customers out of a list page but counts their rows, and fails a page without a total', async () => {
+    const deleted = { handle: 'DE000001-NL', is_deleted: true, name: { full_name: 'Gone' } };
+    const live = { handle: 'LI000002-NL', is_deleted: false, name: { full_name: 'Here' }, email: 'here@example.net' };
+    let answer: object = { code: 0, desc: '', data: { total: 2, results: [deleted, live] } };
+    const { client } = await scripted(() => ({ status: 200, body: answer }));
+    const page = await client.listCustomers({ limit: 1000, offset: 0 });
+    expect(page.rows).toBe(2);
+    expect(page.contacts.map((contact) => contact.handle)).toEqual(['LI000002-NL']);
+    answer = { code: 0, desc: '', data: { results: [live] } };
+    await expect(client.listCustomers({ limit: 1000, offset: 0 })).rejects.toBeInstanceOf(ProviderFailure);
+  });
+
   it('sends the documented login body and a bearer token on every call', async () => {
     const { sim, client } = await simulator();
     await client.listEmailVerifications({ status: 'in progress', is_suspended: false, limit: 2 });

@@ -20,9 +20,17 @@ import {
   toEmailVerification,
 } from './map.js';
 import { OpenproviderTokenManager } from './token.js';
-import type { OpenproviderCustomer, OpenproviderEnvelope, OpenproviderListData, OpenproviderListQuery } from './wire.js';
+import type {
+  OpenproviderCustomer,
+  OpenproviderCustomerListData,
+  OpenproviderCustomerListQuery,
+  OpenproviderEnvelope,
+  OpenproviderListData,
+  OpenproviderListQuery,
+} from './wire.js';
 import {
   OPENPROVIDER_CODES,
+  OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT,
   OPENPROVIDER_CUSTOMER_NOT_FOUND_CODE,
   OPENPROVIDER_MAX_LIMIT,
   OPENPROVIDER_PATHS,
@@ -33,6 +41,16 @@ import {
 export interface OpenproviderListPage {
   total: number;
   rows: EmailVerification[];
+}
+
+/** One page of the customer list, mapped to contacts. */
+export interface OpenproviderCustomerPage {
+  /** Customers matching in all, as this page reported it. */
+  total: number;
+  /** Rows this page held, deleted customers included: the step to the next page's offset. */
+  rows: number;
+  /** The page's live customers (a deleted one is left out, as GetCustomer's answer for it is read as none). */
+  contacts: Contact[];
 }
 
 export interface OpenproviderStartInput {
@@ -153,6 +171,25 @@ export class OpenproviderClient {
     }
     if (isNotFound(response, envelope, OPENPROVIDER_CUSTOMER_NOT_FOUND_CODE)) return null;
     throw openproviderFailure(response, envelope, 'the customer lookup');
+  }
+
+  /** ListCustomers: one page of the reseller's customers. `limit` is capped at 1000 (see wire.ts). */
+  async listCustomers(query: OpenproviderCustomerListQuery, requestId?: string): Promise<OpenproviderCustomerPage> {
+    const { response, envelope } = await this.send<OpenproviderCustomerListData>({
+      operation: 'customers.list',
+      method: 'GET',
+      path: OPENPROVIDER_PATHS.listCustomers,
+      query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT) },
+      requestId,
+    });
+    if (!isSuccess(response, envelope) || !Array.isArray(envelope?.data?.results) || typeof envelope.data.total !== 'number') {
+      throw openproviderFailure(response, envelope, 'the customer list');
+    }
+    const { results, total } = envelope.data;
+    const contacts = results
+      .filter((customer) => customer && typeof customer === 'object' && typeof customer.handle === 'string' && customer.handle && !customer.is_deleted)
+      .map((customer) => toContact(customer));
+    return { total, rows: results.length, contacts };
   }
 
   /** One authorized call; re-sent once with a fresh token when the token was refused. Refused at once while blocked. */

@@ -11,6 +11,12 @@ export const OPENPROVIDER_PATHS = {
   startEmailVerification: '/v1beta/customers/verifications/emails/start',
   restartEmailVerification: '/v1beta/customers/verifications/emails/restart',
   customer: (handle: string) => `/v1beta/customers/${encodeURIComponent(handle)}`,
+  /**
+   * ListCustomers (`GET /v1beta/customers`): the reseller's customers a page at a time, with `total`. Not in the
+   * shared Swagger excerpt; from Openprovider's full Swagger (github openprovider/api-documentation, swagger.json,
+   * release of 2024-01-10, operationId ListCustomers, definition customerListCustomersResponseData).
+   */
+  listCustomers: '/v1beta/customers',
 } as const;
 
 export const OPENPROVIDER_CODES = {
@@ -73,6 +79,20 @@ export const OPENPROVIDER_ZERO_DATE = '0000-00-00 00:00:00';
 /** The list endpoint's page size cap (default 100). */
 export const OPENPROVIDER_MAX_LIMIT = 1000;
 
+/**
+ * ASSUMPTION: ListCustomers pages like the email verification list (default 100, at most 1000 per call). Its Swagger
+ * gives `limit` and `offset` without bounds. The client steps through pages by the number of rows the first page
+ * actually held, so a lower cap at Openprovider costs more calls, never skipped customers.
+ */
+export const OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT = 1000;
+
+/**
+ * GetCustomer calls (and customer-list pages) one batch runs at once. Openprovider publishes no concurrency limit;
+ * what it limits is identical calls (300 in 300 s) and, on CTE, 50 calls per 100 s, which concurrency does not change:
+ * the customer list is what keeps a page of contacts within them (src/services/openprovider-customer-reads.ts).
+ */
+export const OPENPROVIDER_LOOKUP_CONCURRENCY = 8;
+
 /** Bearer tokens live 2 days; Openprovider asks clients to renew after at most 1 day. We renew an hour early. */
 export const OPENPROVIDER_TOKEN_REFRESH_MS = 23 * 3600_000;
 
@@ -127,6 +147,22 @@ export interface OpenproviderListQuery {
   is_suspended?: boolean;
   limit?: number;
   offset?: number;
+}
+
+/**
+ * ListCustomers' query as sent. Of its Swagger parameters the gateway sends only the paging ones (it reads the whole
+ * list or nothing: a pattern's matching rules are not published precisely enough to conclude "not found" from them).
+ */
+export interface OpenproviderCustomerListQuery {
+  limit?: number;
+  offset?: number;
+}
+
+/** ListCustomers' data: one page of customers and how many match in all. */
+export interface OpenproviderCustomerListData {
+  total: number;
+  /** Each as GetCustomer's data (`customerListCustomersResponseDataResults`), plus `deleted_at`. */
+  results: OpenproviderCustomer[];
 }
 
 /** The part of GetCustomer's data the gateway reads. */
