@@ -15,7 +15,7 @@ export function resultJson(result: SerializableResult): string {
   const stringify = result.stringify ?? JSON.stringify;
   if (!result.errors?.length && !hasHttpExtension(result)) return stringify(result);
   const clean: ExecutionResult = { ...result };
-  if (clean.errors) clean.errors = clean.errors.map(withoutInternals);
+  if (clean.errors) clean.errors = clean.errors.map((error) => (error instanceof GraphQLError ? withoutInternals(error) : error));
   if (clean.extensions) {
     const { http: _http, ...extensions } = clean.extensions;
     clean.extensions = Object.keys(extensions).length ? extensions : undefined;

@@ -41,7 +41,7 @@ export function isSseRouteRequest(req: IncomingMessage, endpoint: string, maxBod
 /** Serves a request isSseRouteRequest accepted. */
 export async function serveSseRoute(req: IncomingMessage, res: ServerResponse, options: SseRouteOptions): Promise<void> {
   const body = req.method === 'POST' ? await readDeclaredBody(req) : null;
-  if (!req.complete) return void res.destroy(); // the client went away while sending
+  if (body && !req.complete) return void res.destroy(); // the client went away while sending
   const { Request } = options.yoga.fetchAPI;
   const request = new Request(fullUrl(req), { method: req.method, headers: req.headers as Record<string, string> });
   writeStreamOutsideYoga(request, body && new Uint8Array(body));

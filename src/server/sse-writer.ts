@@ -57,6 +57,8 @@ class ResultStreamWriter {
 
   start(head: { status: number; headers: Record<string, string> }): void {
     const { res } = this;
+    // The client may have gone while yoga set the subscription up: end it now, as 'close' will not come again.
+    if (res.destroyed) return this.onClose();
     res.once('close', () => this.onClose());
     // As @whatwg-node/server does for every streamed response: no idle timeout on a stream, events leave at once.
     res.socket?.setTimeout(0);
@@ -77,10 +79,11 @@ class ResultStreamWriter {
 
   private read(): void {
     if (this.closed || this.finished) return;
-    this.iterator.next().then(
-      (step) => this.write(step),
-      (error: unknown) => this.fail(error),
-    );
+    // A throw while writing (a result that cannot be serialized) is a failure like a rejected next().
+    this.iterator
+      .next()
+      .then((step) => this.write(step))
+      .catch((error: unknown) => this.fail(error));
   }
 
   private write(step: IteratorResult<SerializableResult>): void {
@@ -98,7 +101,7 @@ class ResultStreamWriter {
   }
 
   private fail(error: unknown): void {
-    this.finished = true;
+    if (this.closed) return;
     this.onFailure(error);
     this.res.destroy();
   }
