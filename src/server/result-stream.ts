@@ -66,6 +66,8 @@ export class ResultStream<S> implements AsyncIterableIterator<ExecutionResult> {
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {
+    // A source that ended (done or thrown) has nothing to release.
+    if (this.finished) return DONE;
     this.finish();
     await this.source.return?.();
     return DONE;
