@@ -15,6 +15,8 @@ export interface FanoutStep {
   lost: number;
   connectSeconds: number;
   sendSeconds: number;
+  /** Server CPU (user + system) while the events were sent, per delivery; absent in results from before it was measured. */
+  cpuMicrosPerDelivery?: number;
   latencyMs: { p50: number; p99: number; max: number };
   memory: { rssBytes: number; heapBytes: number; rssPerSubscriberBytes: number; heapPerSubscriberBytes: number };
 }

@@ -87,6 +87,12 @@ async function gatewayMemory(): Promise<{ rss: number; heap: number }> {
   return { rss: value('gateway_process_process_resident_memory_bytes'), heap: value('gateway_process_nodejs_heap_size_used_bytes') };
 }
 
+/** The server's CPU seconds so far (user + system), from the process metrics both servers expose. */
+async function serverCpuSeconds(): Promise<number> {
+  const text = await (await fetch(`${spec.url}/metrics`)).text();
+  return Number(/^gateway_process_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
+}
+
 async function subscriberGauge(): Promise<number> {
   const text = await (await fetch(`${spec.url}/metrics`)).text();
   return text
@@ -150,9 +156,12 @@ for (const target of spec.steps) {
   const gauge = await subscriberGauge();
   samples = [];
   let lost = 0;
+  const cpuBefore = await serverCpuSeconds();
   const sendStarted = performance.now();
   for (let i = 0; i < spec.events; i++) lost += subscribers - (await sendEvent()).delivered;
   const sendSeconds = (performance.now() - sendStarted) / 1000;
+  // Stable under CPU contention, unlike the latencies: what the server spent per event delivered to one subscriber.
+  const cpuMicrosPerDelivery = ((await serverCpuSeconds()) - cpuBefore) * 1e6 / Math.max(1, samples.length);
   const sorted = [...samples].sort((a, b) => a - b);
   results.push({
     subscribers,
@@ -162,6 +171,7 @@ for (const target of spec.steps) {
     lost,
     connectSeconds,
     sendSeconds,
+    cpuMicrosPerDelivery,
     latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN },
     memory: {
       rssBytes: memory.rss,

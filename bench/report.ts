@@ -97,7 +97,7 @@ export function sections(results: BenchResults): Section[] {
     out.push({
       title: '3. Subscription fan-out over SSE (one HTTP connection per subscriber; events sent one at a time: signed webhooks to the gateway, in-process publish on the floor)',
       body: table(
-        ['server', 'subscribers', 'events', 'deliveries', 'lost', 'p50 ms', 'p99 ms', 'max ms', 'RSS/subscriber', 'heap/subscriber', 'connect s'],
+        ['server', 'subscribers', 'events', 'deliveries', 'lost', 'p50 ms', 'p99 ms', 'max ms', 'server CPU µs/delivery', 'RSS/subscriber', 'heap/subscriber', 'connect s'],
         steps.map(([server, step]) => [
           server,
           String(step.subscribers),
@@ -107,6 +107,7 @@ export function sections(results: BenchResults): Section[] {
           fmt(step.latencyMs.p50, 1),
           fmt(step.latencyMs.p99, 1),
           fmt(step.latencyMs.max, 1),
+          step.cpuMicrosPerDelivery === undefined ? '—' : fmt(step.cpuMicrosPerDelivery, 1),
           `${fmt(step.memory.rssPerSubscriberBytes / 1024, 1)} KB`,
           `${fmt(step.memory.heapPerSubscriberBytes / 1024, 1)} KB`,
           fmt(step.connectSeconds, 1),

@@ -21,6 +21,7 @@ import { createAuthenticator } from './server/principal.js';
 import { QUARANTINE_PATH, serveQuarantine } from './server/quarantine-route.js';
 import { createGatewayRateLimits } from './server/rate-limits.js';
 import { sendJson } from './server/send-json.js';
+import { isSseRouteRequest, serveSseRoute } from './server/sse-route.js';
 import { serveWebhook } from './server/webhook-route.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createGatewayYoga } from './server/yoga.js';
@@ -140,6 +141,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         return serveQuarantine(req, res, { authenticate, services: requireServices });
       default:
         if (path?.startsWith(DASHBOARD_ASSET_PREFIX) || path === '/dashboard') return serveDashboard(req, res, path);
+        if (isSseRouteRequest(req, yoga.graphqlEndpoint, config.limits.maxBodyBytes)) return serveSseRoute(req, res, { yoga, maxBodyBytes: config.limits.maxBodyBytes, logger });
         return void yoga.handle(req, res);
     }
   }

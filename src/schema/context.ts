@@ -31,4 +31,10 @@ export interface GatewayContext {
    * write-scoped caller may read those, and only those, without the read scope.
    */
   ownResults: WeakSet<object>;
+  /**
+   * Set for a subscription whose results the gateway writes itself (src/server/use-sse-handoff.ts): the subscription
+   * field's resolver hands it the source it returns, so that the writer can wait for the source's next event without a
+   * pending next() through every layer above it.
+   */
+  onSubscriptionSource?: (source: AsyncIterable<unknown>) => void;
 }

@@ -137,7 +137,11 @@ builder.subscriptionField('verificationEvents', (t) =>
       filter: t.arg({ type: VerificationEventFilterInput, required: false }),
       after: t.arg.id({ required: false }),
     },
-    subscribe: (_root, args, context) => context.services.events.subscribe(args.filter ?? null, args.after === null || args.after === undefined ? null : String(args.after)),
+    subscribe: (_root, args, context) => {
+      const events = context.services.events.subscribe(args.filter ?? null, args.after === null || args.after === undefined ? null : String(args.after));
+      context.onSubscriptionSource?.(events);
+      return events;
+    },
     resolve: (event) => {
       // The stream's last item when it had to end early: sent as a GraphQL error, then the subscription completes.
       if (event instanceof SubscriptionInterrupted) {

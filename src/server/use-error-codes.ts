@@ -4,6 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GatewayContext } from '../schema/context.js';
 import { toClientError } from './error-codes.js';
+import { ResultStream, type ResultStreamHooks, type SubscribeHooks } from './result-stream.js';
 
 /**
  * Gives every execution error its extensions.code (with the request id for unexpected ones), and counts
@@ -20,6 +21,18 @@ export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
     for (const error of errors) metrics.resolverErrors.inc({ code: String(error.extensions.code ?? 'UNKNOWN') });
     return { ...result, errors };
   };
+  // Every event of a subscription, through one ResultStream (state: the context and the operation's name) rather than
+  // envelop's onNext wrapper, which holds closures per subscriber for as long as it stays subscribed.
+  const perEvent: ResultStreamHooks<{ context: GatewayContext; operation: string }> = {
+    map: (result, { context, operation }) => mapResult(result, context, operation),
+  };
+  const subscribeHooks: SubscribeHooks<GatewayContext> = {
+    onSubscribeResult({ args, result, setResult }) {
+      const operation = operationName(args.document, args.operationName);
+      if (!isAsyncIterable(result)) setResult(mapResult(result, args.contextValue, operation));
+      else setResult(new ResultStream(result as AsyncIterable<ExecutionResult>, perEvent, { context: args.contextValue, operation }));
+    },
+  };
   return {
     onExecute({ args }) {
       const operation = operationName(args.document, args.operationName);
@@ -29,18 +42,7 @@ export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
         },
       };
     },
-    onSubscribe({ args }) {
-      const operation = operationName(args.document, args.operationName);
-      return {
-        onSubscribeResult({ result, setResult }) {
-          if (!isAsyncIterable(result)) {
-            setResult(mapResult(result, args.contextValue, operation));
-            return;
-          }
-          return { onNext: ({ result: next, setResult: setNext }) => setNext(mapResult(next, args.contextValue, operation)) };
-        },
-      };
-    },
+    onSubscribe: () => subscribeHooks,
   };
 }
 

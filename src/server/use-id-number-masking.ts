@@ -1,6 +1,7 @@
 import { getNamedType, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
 import type { DocumentNode, ExecutionResult, GraphQLSchema, TypeNode, ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { SubscribeHooks } from './result-stream.js';
 
 /** Input fields whose values are never quoted back, and input types every value of which is masked. */
 const SENSITIVE_FIELDS = new Set(['idNumber']);
@@ -42,16 +43,17 @@ export function useIdNumberMasking(): Plugin {
         },
       };
     },
-    onSubscribe({ args }) {
-      return {
-        onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result) || !result.errors?.length) return;
-          setResult({ ...result, errors: maskErrors(result.errors, sensitiveValues(args.schema, args.document, args.variableValues)) } as ExecutionResult);
-        },
-      };
-    },
+    // One hooks object for every subscription: an idle subscriber holds nothing of this plugin's.
+    onSubscribe: () => SUBSCRIBE_HOOKS,
   };
 }
+
+const SUBSCRIBE_HOOKS: SubscribeHooks = {
+  onSubscribeResult({ args, result, setResult }) {
+    if (isAsyncIterable(result) || !result.errors?.length) return;
+    setResult({ ...result, errors: maskErrors(result.errors, sensitiveValues(args.schema, args.document, args.variableValues)) } as ExecutionResult);
+  },
+};
 
 /** The errors with every sensitive value masked in their messages (the same error object when nothing changed). */
 export function maskErrors(errors: readonly GraphQLError[], values: readonly string[]): GraphQLError[] {

@@ -1,5 +1,7 @@
+import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { isAsyncIterable, ResultStream, type ResultStreamHooks, type SubscribeHooks } from './result-stream.js';
 
 /**
  * Counts subscriptions served over HTTP (GraphQL over SSE) in gateway_subscribers{transport="sse"}, from the moment
@@ -7,21 +9,15 @@ import type { GatewayMetrics } from '../observability/metrics.js';
  * they run without a Fetch `request` in their context, which is how the two are told apart.
  */
 export function useSubscriberMetrics(metrics: GatewayMetrics): Plugin {
-  return {
-    onSubscribe({ args }) {
+  // One ResultStream per subscription with nothing of its own to hold (envelop's onEnd wrapper holds about 1 KB).
+  const countEnd: ResultStreamHooks<null> = { end: () => metrics.subscribers.dec({ transport: 'sse' }) };
+  const hooks: SubscribeHooks = {
+    onSubscribeResult({ args, result, setResult }) {
       const overHttp = typeof args.contextValue === 'object' && args.contextValue !== null && 'request' in args.contextValue;
-      if (!overHttp) return;
-      return {
-        onSubscribeResult({ result }) {
-          if (!isAsyncIterable(result)) return;
-          metrics.subscribers.inc({ transport: 'sse' });
-          return { onEnd: () => metrics.subscribers.dec({ transport: 'sse' }) };
-        },
-      };
+      if (!overHttp || !isAsyncIterable(result)) return;
+      metrics.subscribers.inc({ transport: 'sse' });
+      setResult(new ResultStream(result as AsyncIterable<ExecutionResult>, countEnd, null));
     },
   };
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+  return { onSubscribe: () => hooks };
 }

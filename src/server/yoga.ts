@@ -25,7 +25,9 @@ import { useOperationSpans } from './use-operation-spans.js';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRequestShapeMessages } from './use-request-shape-messages.js';
 import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js';
+import { useSubscriptionScopeCache } from './use-subscription-scope-cache.js';
 import { useSubscriberMetrics } from './use-subscriber-metrics.js';
+import { useSseHandoff } from './use-sse-handoff.js';
 import { useTrustedDocuments } from './use-trusted-documents.js';
 import { useUpstreamLimits } from './use-upstream-limits.js';
 
@@ -86,9 +88,11 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       useQueryLimits({ limits: config.limits, introspection: config.introspection }),
       useUpstreamLimits(config.upstreamBudget),
       useSubscriptionErrorMasking(),
+      useSubscriptionScopeCache(),
       useErrorCodes(metrics),
       useIdNumberMasking(),
       useSubscriberMetrics(metrics),
+      useSseHandoff(),
     ],
     context: async ({ request, req, connectionParams }) => {
       const header = (name: string) => request?.headers.get(name) ?? headerOf(req, name);

@@ -27,7 +27,19 @@ export interface EventStreamOptions {
   /** Undelivered live events held before the subscriber is ended as fallen behind. */
   bufferLimit: number;
   logger: Logger;
+  /** Called once when the stream ends. One function for every stream (it is told which), not a closure per stream. */
   onEnd: (stream: EventStream) => void;
+}
+
+/**
+ * A subscription source that can say when its next() would not wait. A consumer that waits here, rather than in a
+ * pending next(), holds nothing of the layers between it and the source while no event comes (every GraphQL and
+ * plugin wrapper keeps a promise, a reaction and a frame alive for a pending next(): about 4 KB per idle SSE
+ * subscriber; bench/README.md, fan-out).
+ */
+export interface ReadinessSignal {
+  /** Calls `ready` once: at once when next() would not wait, else when that becomes so. */
+  whenReady(ready: () => void): void;
 }
 
 /** Events read from the log per replay step. */
@@ -40,7 +52,7 @@ type Item = VerificationEvent | SubscriptionInterrupted;
  * pulls, then hands out the live events that arrived meanwhile and after. The seam is exact because ids only grow:
  * a live event is skipped when its id is not above the last one taken from the log.
  */
-export class EventStream implements AsyncIterableIterator<Item> {
+export class EventStream implements AsyncIterableIterator<Item>, ReadinessSignal {
   private readonly live: VerificationEvent[] = [];
   private readonly replayed: VerificationEvent[] = [];
   private replaying: boolean;
@@ -50,6 +62,7 @@ export class EventStream implements AsyncIterableIterator<Item> {
   private delivered: string | null;
   private interruption: SubscriptionInterrupted | null = null;
   private finished = false;
+  /** Pending next() calls and whenReady() callers, woken together. */
   private waiters: (() => void)[] = [];
   private replayStep: Promise<void> | null = null;
   private readonly unsubscribe: () => void;
@@ -59,6 +72,11 @@ export class EventStream implements AsyncIterableIterator<Item> {
     this.position = options.after;
     this.delivered = options.after;
     this.unsubscribe = options.log.subscribe((event) => this.onLive(event));
+  }
+
+  whenReady(ready: () => void): void {
+    if (this.wouldNotWait()) ready();
+    else this.waiters.push(ready);
   }
 
   [Symbol.asyncIterator](): this {
@@ -115,6 +133,14 @@ export class EventStream implements AsyncIterableIterator<Item> {
     if (last) this.position = last.id;
     if (page.length < REPLAY_PAGE) this.replaying = false;
     this.replayed.push(...page);
+  }
+
+  /** next() would settle without waiting for the log: something to hand out, a replay step to take, or the end. */
+  private wouldNotWait(): boolean {
+    if (this.finished || this.interruption || this.replaying || this.replayed.length > 0) return true;
+    // Live events the replay already delivered are dropped here as next() would drop them, so they wake no one.
+    while (this.live.length > 0 && this.position !== null && compareEventIds(this.live[0]!.id, this.position) <= 0) this.live.shift();
+    return this.live.length > 0;
   }
 
   /** The next buffered live event above the position, dropping any the replay already delivered. */

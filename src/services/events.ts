@@ -5,10 +5,10 @@ import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Stores } from '../store/index.js';
 import { isEventId } from '../store/index.js';
-import { EventStream, type SubscriptionInterrupted } from './event-stream.js';
+import { EventStream, type ReadinessSignal, type SubscriptionInterrupted } from './event-stream.js';
 import type { Page, PageArgs } from './page.js';
 
-export { SubscriptionInterrupted } from './event-stream.js';
+export { SubscriptionInterrupted, type ReadinessSignal } from './event-stream.js';
 
 /** What record() may be told besides the payload. */
 export interface RecordOptions {
@@ -32,7 +32,7 @@ export interface EventService {
    * the buffer limit pile up (or whose replay cannot read the log) gets a SubscriptionInterrupted as its last item.
    * Throws InputRejected for a malformed `after`.
    */
-  subscribe(filter: VerificationEventFilter | null, after: string | null): AsyncIterable<VerificationEvent | SubscriptionInterrupted>;
+  subscribe(filter: VerificationEventFilter | null, after: string | null): AsyncIterable<VerificationEvent | SubscriptionInterrupted> & ReadinessSignal;
   /** Ends every live subscription (graceful shutdown completes them instead of cutting them). */
   stop(): Promise<void>;
   /** Subscriptions whose stream is still open (listening to the log): what a dropped client must not leave behind. */
@@ -56,6 +56,7 @@ export function createEventService(deps: EventServiceDeps): EventService {
   const log = deps.stores.eventLog;
   const bufferLimit = deps.subscriberBufferLimit ?? 1000;
   const streams = new Set<EventStream>();
+  const forget = (ended: EventStream) => streams.delete(ended);
 
   return {
     async record(payload, options = {}) {
@@ -79,7 +80,7 @@ export function createEventService(deps: EventServiceDeps): EventService {
 
     subscribe(filter, after) {
       const from = eventIdArgument(after, 'after');
-      const stream = new EventStream({ log, filter, after: from, bufferLimit, logger: deps.logger, onEnd: (ended) => streams.delete(ended) });
+      const stream = new EventStream({ log, filter, after: from, bufferLimit, logger: deps.logger, onEnd: forget });
       streams.add(stream);
       return stream;
     },

@@ -20,6 +20,9 @@ const KEYS = {
   admin: 'hostile-admin-key-06',
 };
 const PERSON_NAME = 'JANE'; // the Veriff simulator echoes the first name in capitals
+/** Every stored event, with the guarded data nested in two kinds of them. */
+const NESTED_EVENTS_SUBSCRIPTION =
+  'subscription { verificationEvents(after: "0-0") { id type ... on RegistryCheckDecidedEvent { registryCheck { person { firstName } } } ... on VerificationSubmittedEvent { verifications { externalId } } } }';
 
 let gw: TestGateway;
 const log = new AttackLog();
@@ -194,7 +197,7 @@ describe('events carry nested data only with its own read scope', () => {
       const { results } = await new Promise<{ results: any[] }>((resolve) => {
         const results: any[] = [];
         const stop = client.subscribe(
-          { query: 'subscription { verificationEvents(after: "0-0") { id type ... on RegistryCheckDecidedEvent { registryCheck { person { firstName } } } ... on VerificationSubmittedEvent { verifications { externalId } } } }' },
+          { query: NESTED_EVENTS_SUBSCRIPTION },
           {
             next: (result) => {
               results.push(result);
@@ -216,6 +219,39 @@ describe('events carry nested data only with its own read scope', () => {
     } finally {
       await client.dispose();
     }
+  });
+  it('refuses it on every event of an SSE subscription, not only the first (scope decisions are not kept between events)', async () => {
+    // A second decided check, so that the same nested type comes twice in the replay.
+    await ask('setup second validate', KEYS.admin, `mutation { validateRegistry(input: { idNumber: "38001085730", fullName: "Jane Doe", dateOfBirth: "1980-01-08" }) { __typename } }`);
+    const stored = (await gw.services.events.list(null, { first: 1000 })).items.length;
+    const abort = new AbortController();
+    const response = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(KEYS.events) },
+      body: JSON.stringify({ query: NESTED_EVENTS_SUBSCRIPTION }),
+      signal: abort.signal,
+    });
+    const results: any[] = [];
+    let text = '';
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        text += decoder.decode(chunk, { stream: true });
+        const blocks = text.split('\n\n');
+        text = blocks.pop()!;
+        for (const block of blocks) if (block.startsWith('event: next\ndata: ')) results.push(JSON.parse(block.slice('event: next\ndata: '.length)));
+        if (results.length >= stored) break; // the whole replay
+      }
+    } finally {
+      abort.abort();
+    }
+    log.record('sse subscription nested as events', response.status, JSON.stringify(results));
+    expect(results).toHaveLength(stored);
+    const serialized = JSON.stringify(results);
+    if (serialized.includes(PERSON_NAME) || serialized.includes('hostile-evidence')) log.bypass('sse subscription nested as events');
+    // Each guarded event is refused on its own (a refused non-null field nulls the event): both decided checks.
+    const refused = results.flatMap((result) => result.errors ?? []).map((error: any) => `${error.extensions?.code} ${error.path.join('.')}`);
+    expect(refused.sort()).toEqual(['FORBIDDEN verificationEvents.registryCheck', 'FORBIDDEN verificationEvents.registryCheck', 'FORBIDDEN verificationEvents.verifications']);
   });
 });
 

@@ -201,6 +201,64 @@ describe('event service subscribe', () => {
   });
 });
 
+describe('event service readiness (whenReady)', () => {
+  /** Counts the calls whenReady makes to its callback. */
+  function readiness(stream: { whenReady(ready: () => void): void }) {
+    let calls = 0;
+    stream.whenReady(() => calls++);
+    return () => calls;
+  }
+
+  it('says so once an event of its filter arrives, not for other events, and next() then has the event', async () => {
+    const { events } = setup();
+    const stream = events.subscribe({ contactHandle: 'mine' }, null);
+    const ready = readiness(stream);
+    await events.record(note(1, 'other'));
+    expect(ready()).toBe(0);
+    await events.record(note(2, 'mine'));
+    expect(ready()).toBe(1);
+    await events.record(note(3, 'mine'));
+    expect(ready()).toBe(1);
+    const iterator = stream[Symbol.asyncIterator]();
+    expect(messages(await take(iterator, 2))).toEqual(['message 2', 'message 3']);
+    await iterator.return!();
+  });
+
+  it('is ready at once with an event waiting, with a replay to read, when interrupted and when ended', async () => {
+    const { events } = setup({ bufferLimit: 1 });
+    const first = (await events.record(note(1))).event;
+    expect(readiness(events.subscribe(null, '0-0'))()).toBe(1);
+    const live = events.subscribe(null, null);
+    await events.record(note(2));
+    expect(readiness(live)()).toBe(1);
+    const behind = events.subscribe(null, first.id);
+    await take(behind[Symbol.asyncIterator](), 1);
+    await events.record(note(3));
+    await events.record(note(4));
+    expect(readiness(behind)()).toBe(1);
+    const idle = events.subscribe(null, null);
+    const ready = readiness(idle);
+    expect(ready()).toBe(0);
+    await events.stop();
+    expect(ready()).toBe(1);
+  });
+
+  it('does not wake for a live event the replay already delivered', async () => {
+    const { events } = setup();
+    const stream = events.subscribe(null, '0-0');
+    // Appended after the stream listens and before its replay reads: it arrives both ways.
+    await events.record(note(1));
+    const iterator = stream[Symbol.asyncIterator]();
+    expect(messages(await take(iterator, 1))).toEqual(['message 1']);
+    // The replay is over (a short page); what is left live is the duplicate of what it delivered.
+    const ready = readiness(stream);
+    expect(ready()).toBe(0);
+    await events.record(note(2));
+    expect(ready()).toBe(1);
+    await iterator.return!();
+  });
+});
+
 describe('eventIdBefore', () => {
   it('is the greatest id below the given one', () => {
     expect(eventIdBefore('10-3')).toBe('10-2');

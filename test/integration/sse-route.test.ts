@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { eventually, freshNotificationId, postRtrWebhook, subscriberGauge } from './events-support.js';
+
+/**
+ * Distinct-connections GraphQL over SSE as the gateway serves it (src/server/sse-route.ts: the gateway writes the
+ * stream, yoga does everything else). Compared with yoga's own SSE on the same gateway, which a request gets when its
+ * Accept also allows another type: the same head, the same bytes, the same answers to refused requests.
+ */
+
+/** A raw response body, read as it arrives. */
+interface RawStream {
+  response: Response;
+  text(): string;
+  /** Resolves when the server ended the body (or the client aborted). */
+  ended: Promise<void>;
+  abort(): void;
+}
+
+async function open(url: string, init: RequestInit): Promise<RawStream> {
+  const abort = new AbortController();
+  const response = await fetch(url, { ...init, signal: abort.signal });
+  let text = '';
+  const ended = (async () => {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+    } catch {
+      // aborted by the test
+    }
+  })();
+  return { response, text: () => text, ended, abort: () => abort.abort() };
+}
+
+/** The stream without its keep-alive comments (yoga pings every 300 ms under NODE_ENV=test, the gateway every 12 s). */
+function withoutPings(text: string): string {
+  return text
+    .split('\n\n')
+    .filter((block) => block !== ':')
+    .join('\n\n');
+}
+
+/** A Realtime Register contact notification: one ProviderNotificationEvent for `handle`. */
+function contactNotification(handle: string): string {
+  return JSON.stringify({
+    id: freshNotificationId(),
+    fireDate: new Date().toISOString(),
+    message: 'contact updated',
+    customer: 'sandbox',
+    eventType: 'CONTACT_UPDATE',
+    notificationType: 'ContactNotification',
+    isAsync: false,
+    processType: 'contact',
+    processIdentifier: handle,
+  });
+}
+
+const watch = (handle: string) =>
+  JSON.stringify({ query: `subscription { verificationEvents(filter: { contactHandle: "${handle}" }) { id type ... on ProviderNotificationEvent { notificationId message } } }` });
+/** The gateway's route takes only text/event-stream; with another type allowed the request is yoga's, as before. */
+const OURS = 'text/event-stream';
+const YOGAS = 'text/event-stream, application/json';
+
+describe('the stream', () => {
+  it('is what yoga streams: the same head, the same events and the same end', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const subscribe = (accept: string) =>
+        open(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: watch('sse-parity') });
+      const [ours, yogas] = [await subscribe(OURS), await subscribe(YOGAS)];
+      await eventually(async () => (await subscriberGauge(gateway, 'sse')) === 2);
+      expect((await postRtrWebhook(gateway, contactNotification('sse-parity'))).status).toBe(200);
+      await eventually(async () => ours.text().includes('event: next') && yogas.text().includes('event: next'));
+      // Stopping completes every subscription: both streams end with `event: complete`.
+      await gateway.stop();
+      await Promise.all([ours.ended, yogas.ended]);
+
+      expect(ours.text()).toMatch(/^:\n\nevent: next\ndata: \{"data":\{"verificationEvents":\{"id":"\d+-\d+","type":"PROVIDER_NOTIFICATION","notificationId":"\d+","message":"contact updated"\}\}\}\n\nevent: complete\ndata:\n\n$/);
+      expect(withoutPings(ours.text())).toBe(withoutPings(yogas.text()));
+      for (const name of ['content-type', 'cache-control', 'connection', 'content-encoding', 'access-control-allow-origin']) {
+        expect([name, ours.response.headers.get(name)]).toEqual([name, yogas.response.headers.get(name)]);
+      }
+      expect(ours.response.status).toBe(200);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('carries the CORS headers yoga gives a page on another origin', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const subscribe = (accept: string) =>
+        open(`${gateway.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept, origin: 'https://dashboard.example' },
+          body: watch('sse-cors'),
+        });
+      const [ours, yogas] = [await subscribe(OURS), await subscribe(YOGAS)];
+      const cors = (stream: RawStream) => [...stream.response.headers].filter(([name]) => name.startsWith('access-control-') || name === 'vary');
+      expect(cors(ours).length).toBeGreaterThan(0);
+      expect(cors(ours)).toEqual(cors(yogas));
+      ours.abort();
+      yogas.abort();
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
+describe('requests that are not a stream', () => {
+  let gateway: TestGateway;
+  const KEY = 'sse-route-key-0001';
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, GRAPHQL_MAX_BODY_BYTES: '2048' } });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  /** POSTs with a Content-Length (the gateway's route), or `chunked` (no length: yoga's own path, as before). */
+  const post = (body: string | Uint8Array, headers: Record<string, string> = {}, chunked = false) => {
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+    return fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: OURS, authorization: `Bearer ${KEY}`, ...headers },
+      body: chunked ? new Blob([bytes]).stream() : bytes,
+      ...(chunked ? { duplex: 'half' } : {}),
+    } as RequestInit);
+  };
+  const answer = async (response: Response) => [response.status, response.headers.get('content-type'), response.headers.get('www-authenticate'), await response.text()];
+
+  it('are answered exactly as yoga answers them: no key, a wrong key, not JSON, not UTF-8, a query, a bad argument', async () => {
+    const cases: [string | Uint8Array, Record<string, string>][] = [
+      [watch('x'), { authorization: '' }],
+      [watch('x'), { authorization: 'Bearer not-a-key-0000' }],
+      ['{"query": ', {}],
+      [new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), {}],
+      [JSON.stringify({ query: '{ __typename }' }), {}],
+      [JSON.stringify({ query: 'subscription { verificationEvents(after: "not-an-id") { id } }' }), {}],
+    ];
+    const ours = await Promise.all(cases.map(([body, headers]) => post(body, headers).then(answer)));
+    const yogas = await Promise.all(cases.map(([body, headers]) => post(body, headers, true).then(answer)));
+    expect(ours).toEqual(yogas);
+    expect(ours.map(([status, , , text]) => [status, /"code":"(\w+)"/.exec(String(text))?.[1] ?? null])).toEqual([
+      [401, 'UNAUTHENTICATED'],
+      [401, 'UNAUTHENTICATED'],
+      [200, 'BAD_REQUEST'],
+      [400, 'BAD_REQUEST'],
+      [200, null],
+      [200, 'BAD_USER_INPUT'],
+    ]);
+    expect(ours[1]![2]).toBe('Bearer');
+    expect(ours[4]![3]).toBe(':\n\nevent: next\ndata: {"data":{"__typename":"Query"}}\n\nevent: complete\ndata:\n\n');
+    expect(await subscriberGauge(gateway, 'sse')).toBe(0);
+  });
+
+  it('leaves a body over GRAPHQL_MAX_BODY_BYTES to yoga, which refuses it with 413', async () => {
+    const response = await post(JSON.stringify({ query: watch('x'), padding: 'x'.repeat(4096) }));
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain('"code":"REQUEST_TOO_LARGE"');
+  });
+
+  it('subscribes an EventSource (GET, the document in the URL) and delivers its events', async () => {
+    const url = `${gateway.url}/graphql?query=${encodeURIComponent(JSON.parse(watch('sse-get')).query)}`;
+    const stream = await open(url, { headers: { accept: OURS, authorization: `Bearer ${KEY}` } });
+    expect(stream.response.status).toBe(200);
+    await eventually(async () => (await subscriberGauge(gateway, 'sse')) === 1);
+    expect((await postRtrWebhook(gateway, contactNotification('sse-get'))).status).toBe(200);
+    await eventually(async () => stream.text().includes('"type":"PROVIDER_NOTIFICATION"'));
+    stream.abort();
+    await eventually(async () => (await subscriberGauge(gateway, 'sse')) === 0 && gateway.services.events.openSubscriptions() === 0);
+  });
+});
