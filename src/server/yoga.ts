@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -59,8 +58,9 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: false,
-    // Self-contained GraphiQL: the CDN page is blank offline (STACK.md pitfall 9).
-    renderGraphiQL,
+    // Self-contained GraphiQL: the CDN page is blank offline (STACK.md pitfall 9). Its page is a 9 MB module, loaded on
+    // the first GraphiQL visit rather than parsed at every start.
+    renderGraphiQL: async (graphiql) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
     graphiql: {
       title: 'Verification gateway',
       defaultQuery: graphiqlDefaultQuery(config),
