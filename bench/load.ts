@@ -1,4 +1,4 @@
-import { startFloor, startOurGateway, startSimulators } from './bench-servers.js';
+import { CALLER_HEADERS, PRODUCTION_CALLER_ENV, startFloor, startOurGateway, startSimulators } from './bench-servers.js';
 import { checkedQuery, contactBodies, FLOOR_BODY } from './contact-queries.js';
 import { autocannon, paced, type LoadResult } from './load-generators.js';
 import { measureRow, type MeasuredRow } from './measured-row.js';
@@ -79,40 +79,40 @@ export async function loadBench(settings: LoadSettings, log: (line: string) => v
 
     log('load: cache-hit contact query');
     const hitBodies = contactBodies('ours', 1, 10);
-    const hits = await startOurGateway({ simulators });
+    const hits = await startOurGateway({ simulators, env: PRODUCTION_CALLER_ENV });
     running.push(hits);
-    for (const body of hitBodies) await checkedQuery(hits.url, body);
-    await autocannon(hits.url, hitBodies, warmup);
+    for (const body of hitBodies) await checkedQuery(hits.url, body, CALLER_HEADERS);
+    await autocannon(hits.url, hitBodies, { ...warmup, headers: CALLER_HEADERS });
     const hitRow = (name: string, load: LoadRow['load'], connections: number | string, run: () => Promise<LoadResult>, rate?: number) =>
       withHitRatio(hits, () => measure(hits, run)).then((measured) => rows.push({ name, query: 'cache hit', load, connections, ...(rate ? { rate } : {}), ...measured }));
-    await hitRow('cache-hit contact query', 'closed', settings.connections, () => autocannon(hits.url, hitBodies, closed));
+    await hitRow('cache-hit contact query', 'closed', settings.connections, () => autocannon(hits.url, hitBodies, { ...closed, headers: CALLER_HEADERS }));
     log(`load: cache-hit contact query at a fixed ${settings.fixedRate} req/s`);
-    await hitRow(`cache-hit @ ${settings.fixedRate} req/s, autocannon overallRate`, 'overallRate', 10, () => autocannon(hits.url, hitBodies, { ...closed, connections: 10, overallRate: settings.fixedRate }), settings.fixedRate);
-    await hitRow(`cache-hit @ ${settings.fixedRate} req/s, paced (open loop)`, 'paced', '≤50', () => paced(hits.url, hitBodies, { ratePerSecond: settings.fixedRate, durationS: settings.durationS }), settings.fixedRate);
+    await hitRow(`cache-hit @ ${settings.fixedRate} req/s, autocannon overallRate`, 'overallRate', 10, () => autocannon(hits.url, hitBodies, { ...closed, connections: 10, overallRate: settings.fixedRate, headers: CALLER_HEADERS }), settings.fixedRate);
+    await hitRow(`cache-hit @ ${settings.fixedRate} req/s, paced (open loop)`, 'paced', '≤50', () => paced(hits.url, hitBodies, { ratePerSecond: settings.fixedRate, durationS: settings.durationS, headers: CALLER_HEADERS }), settings.fixedRate);
     await hits.stop();
 
     log(`load: cache-miss contact query (${settings.upstreamLatencyMs} ms upstream, ${settings.missHandles} handles, cache of ${settings.missCacheEntries})`);
     await simulators.setLatency(settings.upstreamLatencyMs);
     const missBodies = contactBodies('ours', 1, settings.missHandles);
-    const misses = await startOurGateway({ simulators, env: { CACHE_MAX_ENTRIES: String(settings.missCacheEntries) } });
+    const misses = await startOurGateway({ simulators, env: { ...PRODUCTION_CALLER_ENV, CACHE_MAX_ENTRIES: String(settings.missCacheEntries) } });
     running.push(misses);
-    await checkedQuery(misses.url, missBodies[0]!);
-    await autocannon(misses.url, missBodies, warmup);
+    await checkedQuery(misses.url, missBodies[0]!, CALLER_HEADERS);
+    await autocannon(misses.url, missBodies, { ...warmup, headers: CALLER_HEADERS });
     const missRow = (name: string, load: LoadRow['load'], connections: number | string, run: () => Promise<LoadResult>, rate?: number) =>
       withHitRatio(misses, () => measure(misses, run)).then((measured) => rows.push({ name, query: 'cache miss', load, connections, ...(rate ? { rate } : {}), ...measured }));
-    await missRow(`cache-miss contact query (${settings.upstreamLatencyMs} ms upstream)`, 'closed', settings.connections, () => autocannon(misses.url, missBodies, closed));
+    await missRow(`cache-miss contact query (${settings.upstreamLatencyMs} ms upstream)`, 'closed', settings.connections, () => autocannon(misses.url, missBodies, { ...closed, headers: CALLER_HEADERS }));
     await missRow(
       `cache-miss @ ${settings.missFixedRate} req/s, autocannon overallRate`,
       'overallRate',
       10,
-      () => autocannon(misses.url, missBodies, { ...closed, connections: 10, overallRate: settings.missFixedRate }),
+      () => autocannon(misses.url, missBodies, { ...closed, connections: 10, overallRate: settings.missFixedRate, headers: CALLER_HEADERS }),
       settings.missFixedRate,
     );
     await missRow(
       `cache-miss @ ${settings.missFixedRate} req/s, paced (open loop)`,
       'paced',
       '≤50',
-      () => paced(misses.url, missBodies, { ratePerSecond: settings.missFixedRate, durationS: settings.durationS }),
+      () => paced(misses.url, missBodies, { ratePerSecond: settings.missFixedRate, durationS: settings.durationS, headers: CALLER_HEADERS }),
       settings.missFixedRate,
     );
     await misses.stop();
