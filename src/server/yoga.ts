@@ -73,8 +73,9 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     batching: config.limits.batching ? { limit: BATCH_LIMIT } : false,
     // No Upload scalar in the schema: multipart bodies are refused rather than parsed.
     multipart: false,
-    // Content-Length and streamed (chunked) bodies alike; 413 naming the limit (see useRequestShapeMessages).
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    // The body limit (GRAPHQL_MAX_BODY_BYTES) is useRequestShapeMessages': it reads each body once, bounded, for
+    // Content-Length and streamed (chunked) bodies alike (yoga's own limit would cost a stream pipeline per request).
+    maxRequestBodySize: false,
     plugins: [
       useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, logger }),
       useOperationSpans(),
