@@ -43,14 +43,25 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 /**
  * Keys are compared as SHA-256 digests so the comparison length never depends on the secret, and every configured
  * key is compared (no early exit) so timing does not tell which one nearly matched.
+ *
+ * A credential that matched is remembered with its principal (one per configured key, so the memory is bounded by
+ * GATEWAY_API_KEYS), and the next request with it skips the hash: a key's caller sends it on every request, and hashing
+ * it was about 2% of a cached request's CPU. The lookup finds only credentials already proven valid; anything else
+ * still goes through the constant-time comparison above. A principal is never modified, so one object serves them all.
  */
 export function createKeyMatcher(grants: readonly ApiKeyGrant[]): (presented: string) => Principal | null {
   const digests = grants.map((grant, index) => ({ grant, index, digest: sha256(grant.key) }));
+  const verified = new Map<string, Principal>();
   return (presented) => {
+    const known = verified.get(presented);
+    if (known) return known;
     const digest = sha256(presented);
     let found: (typeof digests)[number] | undefined;
     for (const candidate of digests) if (timingSafeEqual(candidate.digest, digest)) found = candidate;
-    return found ? { id: `key-${found.index + 1}`, name: found.grant.name, scopes: new Set(found.grant.scopes), authenticated: true } : null;
+    if (!found) return null;
+    const principal: Principal = { id: `key-${found.index + 1}`, name: found.grant.name, scopes: new Set(found.grant.scopes), authenticated: true };
+    verified.set(presented, principal);
+    return principal;
   };
 }
 

@@ -102,7 +102,8 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
 
     async onRequest({ request, url, serverContext, endResponse }) {
       if (url.pathname !== options.endpoint || !handler) return;
-      const token = request.headers.get(TOKEN_HEADER_KEY) ?? url.searchParams.get(TOKEN_QUERY_KEY);
+      // The query string is parsed only when there is one: most requests on /graphql are plain POSTs.
+      const token = request.headers.get(TOKEN_HEADER_KEY) ?? (url.search ? url.searchParams.get(TOKEN_QUERY_KEY) : null);
       // Everything else on /graphql, the distinct-connections mode included, is yoga's.
       if (request.method !== 'PUT' && request.method !== 'DELETE' && token === null) return;
       const principal = principalOfRequest(request);

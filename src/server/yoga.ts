@@ -5,6 +5,7 @@ import { createYoga, maskError } from 'graphql-yoga';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
+import { lazyChild } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { schema } from '../schema/index.js';
 import type { GatewayContext } from '../schema/context.js';
@@ -95,7 +96,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       const header = (name: string) => request?.headers.get(name) ?? headerOf(req, name);
       const incomingId = header('x-request-id');
       const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-      const requestLogger = logger.child({ requestId });
+      const requestLogger = lazyChild(logger, { requestId });
       try {
         const principal = principalOfRequest(request) ?? (await options.authenticate(header('authorization') ?? connectionAuthorization(connectionParams)));
         const upstream = createUpstreamBudget(config.upstreamBudget, principal, options.upstreamLimiter ?? (() => UNLIMITED));
