@@ -79,7 +79,8 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     maxRequestBodySize: false,
     plugins: [
       useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, logger }),
-      useOperationSpans(),
+      // Registered only with tracing configured: off, it would still be two hooks on every operation.
+      ...(config.tracing ? [useOperationSpans()] : []),
       // Both after the guard: they read the caller it resolved.
       useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: config.limits.maxBodyBytes, trusted: config.trustedDocuments, logger }),
       ...(config.trustedDocuments ? [useTrustedDocuments(config.trustedDocuments)] : []),
