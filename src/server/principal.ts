@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
-import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import type { JWTPayload } from 'jose';
 import type { ApiKeyGrant, Config, JwtConfig } from '../config.js';
 import { SCOPES } from '../config.js';
 import type { Principal } from '../schema/context.js';
@@ -72,7 +71,8 @@ export function createKeyMatcher(grants: readonly ApiKeyGrant[]): (presented: st
  */
 export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Principal> {
   const secret = jwt.secret ? new TextEncoder().encode(jwt.secret) : null;
-  const jwks: JWTVerifyGetKey | null = jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 3_000 }) : null;
+  // jose (46 modules) is loaded only where tokens are configured, not at every start.
+  const library = import('jose').then((jose) => ({ jose, jwks: jwt.jwksUrl ? jose.createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 3_000 }) : null }));
   const common = {
     requiredClaims: ['sub', 'exp'],
     clockTolerance: 30,
@@ -80,15 +80,16 @@ export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Pr
     ...(jwt.audience ? { audience: jwt.audience } : {}),
   };
   return async (token) => {
+    const { jose, jwks } = await library;
     let payload: JWTPayload;
     try {
       const alg = tokenAlgorithm(token);
-      if (alg === 'HS256' && secret) payload = (await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] })).payload;
-      else if (alg !== null && !alg.startsWith('HS') && alg !== 'none' && jwks) payload = (await jwtVerify(token, jwks, common)).payload;
+      if (alg === 'HS256' && secret) payload = (await jose.jwtVerify(token, secret, { ...common, algorithms: ['HS256'] })).payload;
+      else if (alg !== null && !alg.startsWith('HS') && alg !== 'none' && jwks) payload = (await jose.jwtVerify(token, jwks, common)).payload;
       else throw unauthenticated('The token is signed with an algorithm this gateway does not accept.');
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
-      throw unauthenticated(jwtProblem(error));
+      throw unauthenticated(jwtProblem(error, jose.errors));
     }
     return { id: `jwt:${String(payload.sub)}`, name: String(payload.sub), scopes: grantedScopes(payload), authenticated: true };
   };
@@ -109,7 +110,7 @@ function grantedScopes(payload: JWTPayload): Set<string> {
 }
 
 /** A message a client can act on, never the token or the key. */
-function jwtProblem(error: unknown): string {
+function jwtProblem(error: unknown, joseErrors: typeof import('jose').errors): string {
   if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `The token's "${error.claim}" claim is not acceptable.`;
   if (error instanceof joseErrors.JWKSTimeout || error instanceof TypeError) return 'The token could not be verified: the key set is unreachable.';
