@@ -63,7 +63,10 @@ function isStale(inputs) {
  * a half-written tree, and two builds at once (two `npm start`s) both end with a complete one.
  */
 async function build(inputs) {
-  const { build: esbuild } = await import('esbuild');
+  const { build: esbuild } = await import('esbuild').catch((error) => {
+    if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error('esbuild is not installed (a dev dependency): run `npm install`, or build where it is and ship dist/.');
+  });
   const staging = join(DIST, `.building-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   try {
