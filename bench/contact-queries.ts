@@ -28,8 +28,8 @@ export function aliasedFiveBody(target: Target, from: number): string {
 }
 
 /** Posts a body and fails unless the answer has data and no errors (a fast error must never pass for an answer). */
-export async function checkedQuery(url: string, body: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' }, body });
+export async function checkedQuery(url: string, body: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers }, body });
   const reply = (await response.json()) as { errors?: unknown[]; data?: Record<string, unknown> };
   if (reply.errors || !reply.data) throw new Error(`bench query failed: ${JSON.stringify(reply).slice(0, 500)}`);
   return reply.data;

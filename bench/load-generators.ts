@@ -23,16 +23,18 @@ export interface ClosedLoop {
   connections: number;
   /** autocannon's overallRate (see bench/README.md "Fixed rate": not the row to read). */
   overallRate?: number;
+  /** Sent with every request (our gateway's rows: the API key). */
+  headers?: Record<string, string>;
 }
 
 /** Closed-loop load: one autocannon run in its own process (bench/load.mjs), bodies cycled one per request. */
 export function autocannon(url: string, bodies: string[], options: ClosedLoop): Promise<LoadResult> {
-  const spec = { url: `${url}/graphql`, bodies, connections: options.connections, durationS: options.durationS, overallRate: options.overallRate };
+  const spec = { url: `${url}/graphql`, bodies, connections: options.connections, durationS: options.durationS, overallRate: options.overallRate, headers: options.headers };
   return runJson<LoadResult>(['bench/load.mjs', JSON.stringify(spec)], (options.durationS + 30) * 1000);
 }
 
 /** Open-loop fixed-rate load (bench/paced.mjs): evenly spaced sends, latency from the scheduled time. */
-export function paced(url: string, bodies: string[], options: { ratePerSecond: number; durationS: number }): Promise<LoadResult> {
-  const spec = { url: `${url}/graphql`, bodies, ratePerSecond: options.ratePerSecond, durationS: options.durationS, connections: 50 };
+export function paced(url: string, bodies: string[], options: { ratePerSecond: number; durationS: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  const spec = { url: `${url}/graphql`, bodies, ratePerSecond: options.ratePerSecond, durationS: options.durationS, connections: 50, headers: options.headers };
   return runJson<LoadResult>(['bench/paced.mjs', JSON.stringify(spec)], (options.durationS + 30) * 1000);
 }

@@ -1,5 +1,5 @@
 // One autocannon run in its own process (so the load generator does not share an event loop with the server).
-// argv[2]: JSON { url, connections, durationS, bodies: string[] (cycled, one per request), overallRate? }.
+// argv[2]: JSON { url, connections, durationS, bodies: string[] (cycled, one per request), overallRate?, headers? }.
 // Prints one JSON line: requests/s, latency percentiles (ms), errors.
 import autocannon from 'autocannon';
 
@@ -17,7 +17,7 @@ const result = await autocannon({
   // send at a fixed rate below capacity, so there is no omission to correct: record what was measured.
   ...(spec.overallRate ? { overallRate: spec.overallRate, ignoreCoordinatedOmission: true } : {}),
   method: 'POST',
-  headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+  headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...spec.headers },
   requests: [
     {
       setupRequest: (request) => ({ ...request, body: spec.bodies[next++ % spec.bodies.length] }),

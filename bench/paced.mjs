@@ -3,7 +3,7 @@
 // second, i.e. bursts). Latency counts from the scheduled send time, so client lag is not hidden.
 // The first warmupS seconds (default 1) run at the same rate but are not recorded: they open the connections and warm
 // this process's JIT, which otherwise shows up as a burst of slow answers at the start of every run.
-// argv[2]: JSON { url, bodies: string[] (cycled), ratePerSecond, durationS, warmupS?, connections }. Prints one JSON line:
+// argv[2]: JSON { url, bodies: string[] (cycled), ratePerSecond, durationS, warmupS?, connections, headers? }. Prints one JSON line:
 // `total` and the latencies are of the recorded requests; `sent` counts every request, warm-up included
 // (every one is awaited, so all were answered or failed).
 import { performance } from 'node:perf_hooks';
@@ -12,7 +12,7 @@ import { Pool } from 'undici';
 const spec = JSON.parse(process.argv[2]);
 const target = new URL(spec.url);
 const pool = new Pool(target.origin, { connections: spec.connections ?? 50, pipelining: 1 });
-const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...spec.headers };
 const latencies = [];
 let errors = 0;
 let non2xx = 0;

@@ -1,4 +1,4 @@
-import { startFloor, startOurGateway, startSimulators, type Simulators } from './bench-servers.js';
+import { CALLER_HEADERS, PRODUCTION_CALLER_ENV, startFloor, startOurGateway, startSimulators, type Simulators } from './bench-servers.js';
 import { aliasedFiveBody, checkedQuery, contactBodies, FLOOR_BODY, type Target } from './contact-queries.js';
 import { autocannon } from './load-generators.js';
 import { contactReads, measureRow, type MeasuredRow } from './measured-row.js';
@@ -66,8 +66,9 @@ export async function peerBench(settings: PeerSettings, log: (line: string) => v
     let latency = 0;
     const row = async (name: string, server: Server, target: PeerRow['server'], scenario: PeerRow['scenario'], bodies: string[]) => {
       log(`peer part: ${name}`);
-      await autocannon(server.url, bodies, warmup);
-      const measured = await measureRow(server, () => autocannon(server.url, bodies, closed), simulators.realtimeRegisterUrl);
+      const headers = target === 'ours' ? CALLER_HEADERS : {};
+      await autocannon(server.url, bodies, { ...warmup, headers });
+      const measured = await measureRow(server, () => autocannon(server.url, bodies, { ...closed, headers }), simulators.realtimeRegisterUrl);
       rows.push({ name, server: target, scenario, upstreamLatencyMs: latency, ratioToFloor: null, ...measured });
     };
 
@@ -77,10 +78,10 @@ export async function peerBench(settings: PeerSettings, log: (line: string) => v
     await floor.stop();
 
     // Cache hit (ours) against the peer reading upstream on every request, upstream without latency.
-    const ours = await startOurGateway({ simulators });
+    const ours = await startOurGateway({ simulators, env: PRODUCTION_CALLER_ENV });
     running.push(ours);
     const oursHit = contactBodies('ours', 1, HIT_HANDLES);
-    for (const body of oursHit) await checkedQuery(ours.url, body);
+    for (const body of oursHit) await checkedQuery(ours.url, body, CALLER_HEADERS);
     await row('our gateway, cache hit', ours, 'ours', 'cache hit', oursHit);
     aliased.push(await aliasedCalls(ours, 'ours', simulators));
     await ours.stop();
@@ -106,9 +107,9 @@ export async function peerBench(settings: PeerSettings, log: (line: string) => v
     await row(`peer, no cache, ${latency} ms upstream`, peer, 'peer', 'upstream, no cache', missBodies('peer'));
     await peer.stop();
 
-    const oursMiss = await startOurGateway({ simulators, env: { CACHE_MAX_ENTRIES: String(settings.missCacheEntries) } });
+    const oursMiss = await startOurGateway({ simulators, env: { ...PRODUCTION_CALLER_ENV, CACHE_MAX_ENTRIES: String(settings.missCacheEntries) } });
     running.push(oursMiss);
-    await checkedQuery(oursMiss.url, missBodies('ours')[0]!);
+    await checkedQuery(oursMiss.url, missBodies('ours')[0]!, CALLER_HEADERS);
     await row(`our gateway, cache miss, ${latency} ms upstream`, oursMiss, 'ours', 'cache miss', missBodies('ours'));
     await oursMiss.stop();
   } finally {
@@ -130,10 +131,11 @@ export async function peerBench(settings: PeerSettings, log: (line: string) => v
 /** Contact reads for one query with five aliased contact fields on fresh handles, then for the same query again. */
 async function aliasedCalls(server: Server, target: Target, simulators: Simulators): Promise<AliasedCalls> {
   const body = aliasedFiveBody(target, ALIASED_FROM);
+  const headers = target === 'ours' ? CALLER_HEADERS : {};
   const before = await contactReads(simulators.realtimeRegisterUrl);
-  await checkedQuery(server.url, body);
+  await checkedQuery(server.url, body, headers);
   const middle = await contactReads(simulators.realtimeRegisterUrl);
-  await checkedQuery(server.url, body);
+  await checkedQuery(server.url, body, headers);
   const after = await contactReads(simulators.realtimeRegisterUrl);
   return { server: target, first: middle - before, again: after - middle };
 }

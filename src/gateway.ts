@@ -7,7 +7,6 @@ import { silentLogger } from './observability/logger.js';
 import type { GatewayMetrics } from './observability/metrics.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Tracing } from './observability/tracing.js';
-import { startTracing } from './observability/tracing.js';
 import type { ProviderClients } from './providers/clients.js';
 import { createProviderClients } from './providers/clients.js';
 import type { Sandbox, SandboxOptions } from './sandbox/index.js';
@@ -167,7 +166,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     },
     async start() {
       await listen(server, config.port, config.host);
-      if (config.tracing) tracing ??= startTracing(config.tracing, logger);
+      // The OpenTelemetry SDK and its exporters are loaded only when tracing is on: they cost start-up time otherwise.
+      if (config.tracing) tracing ??= (await import('./observability/tracing.js')).startTracing(config.tracing, logger);
       websocket ??= attachWebSocket({
         server,
         yoga,

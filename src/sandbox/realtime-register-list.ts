@@ -37,7 +37,8 @@ export function listRows<T extends object>(rows: readonly T[], query: URLSearchP
     const [field = '', matcher = 'eq'] = key.split(':');
     if (!options.fields.has(field)) return rtrError(400, 'ValidationError', `Unknown filter field: ${field}`);
     if (!MATCHERS.has(matcher)) return rtrError(400, 'ValidationError', `Unknown matcher: ${matcher}`);
-    matching = matching.filter((row) => matches(row[field], matcher, value));
+    const test = matcherFor(matcher, value);
+    matching = matching.filter((row) => test(row[field]));
   }
   const q = query.get('q')?.toLowerCase();
   if (q) matching = matching.filter((row) => options.searchFields.some((field) => String(row[field] ?? '').toLowerCase().includes(q)));
@@ -59,33 +60,57 @@ export function listRows<T extends object>(rows: readonly T[], query: URLSearchP
   return { status: 200, body: { entities: sorted.slice(offset, offset + limit), pagination } };
 }
 
-function matches(actual: unknown, matcher: string, expected: string): boolean {
-  const value = actual === undefined || actual === null ? null : String(actual);
+/**
+ * The test one filter applies to each row, with its list or pattern prepared once per request rather than once per row
+ * (a `handle:in=` lookup scanned the whole contact book splitting its list for every contact).
+ */
+function matcherFor(matcher: string, expected: string): (actual: unknown) => boolean {
+  const text = (actual: unknown) => (actual === undefined || actual === null ? null : String(actual));
   switch (matcher) {
     case 'null':
-      return value === null;
+      return (actual) => text(actual) === null;
     case 'not_null':
-      return value !== null;
-    case 'in':
-      return value !== null && expected.split(',').includes(value);
-    case 'not_in':
-      return value === null || !expected.split(',').includes(value);
-    case 'like':
-      return value !== null && like(expected).test(value);
-    case 'not_like':
-      return value === null || !like(expected).test(value);
+      return (actual) => text(actual) !== null;
+    case 'in': {
+      const listed = new Set(expected.split(','));
+      return (actual) => {
+        const value = text(actual);
+        return value !== null && listed.has(value);
+      };
+    }
+    case 'not_in': {
+      const listed = new Set(expected.split(','));
+      return (actual) => {
+        const value = text(actual);
+        return value === null || !listed.has(value);
+      };
+    }
+    case 'like': {
+      const pattern = like(expected);
+      return (actual) => {
+        const value = text(actual);
+        return value !== null && pattern.test(value);
+      };
+    }
+    case 'not_like': {
+      const pattern = like(expected);
+      return (actual) => {
+        const value = text(actual);
+        return value === null || !pattern.test(value);
+      };
+    }
     case 'ne':
-      return value !== expected;
+      return (actual) => text(actual) !== expected;
     case 'gt':
-      return value !== null && compare(value, expected) > 0;
+      return (actual) => text(actual) !== null && compare(text(actual), expected) > 0;
     case 'gte':
-      return value !== null && compare(value, expected) >= 0;
+      return (actual) => text(actual) !== null && compare(text(actual), expected) >= 0;
     case 'lt':
-      return value !== null && compare(value, expected) < 0;
+      return (actual) => text(actual) !== null && compare(text(actual), expected) < 0;
     case 'lte':
-      return value !== null && compare(value, expected) <= 0;
+      return (actual) => text(actual) !== null && compare(text(actual), expected) <= 0;
     default:
-      return value === expected;
+      return (actual) => text(actual) === expected;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { contextCacheSymbol } from '@pothos/core';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import type { Services } from '../services/index.js';
@@ -37,4 +38,6 @@ export interface GatewayContext {
    * pending next() through every layer above it.
    */
   onSubscriptionSource?: (source: AsyncIterable<unknown>) => void;
+  /** Where Pothos keeps this request's loaders and scope decisions (schema/per-request-caches.ts). */
+  [contextCacheSymbol]: object;
 }

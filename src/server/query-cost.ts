@@ -6,6 +6,7 @@ import type {
   GraphQLCompositeType,
   GraphQLField,
   GraphQLSchema,
+  OperationDefinitionNode,
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
@@ -27,7 +28,9 @@ const SIZE_ARGUMENTS = ['first', 'handles', 'ids'] as const;
  *
  * Variables are read, so `contacts(handles: $handles)` with 100,000 handles costs 100,000 whether the list is
  * written inline or sent as a variable. That is also why this is not a validation rule: yoga caches validation
- * per document, and the same document can cost 1 or 100,000 depending on its variables.
+ * per document, and the same document can cost 1 or 100,000 depending on its variables. An operation whose cost reads
+ * no variable costs the same every time, so that cost is remembered with the operation (yoga's parse cache hands out
+ * the same document for the same text): the walk was about 2% of a cached request's CPU.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -37,8 +40,13 @@ export function operationCost(
 ): number {
   const operation = getOperationAST(document, operationName);
   if (!operation) return 0;
+  let fixed = fixedCosts.get(schema);
+  if (!fixed) fixedCosts.set(schema, (fixed = new WeakMap()));
+  const known = fixed.get(operation);
+  if (known !== undefined) return known;
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return 0;
+  const reads = { variables: false };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const fragmentCosts = new Map<string, number>();
@@ -82,25 +90,36 @@ export function operationCost(
     if (!field) return 0;
     const type = getNamedType(field.type);
     if (!isCompositeType(type)) return 0;
-    const size = sizeOf(field, node, variables);
+    const size = sizeOf(field, node, variables, reads);
     const returnsList = isListType(getNullableType(field.type));
     const children = node.selectionSet ? selectionCost(type, node.selectionSet, returnsList ? 1 : (size ?? 1)) : 0;
     // A list sized by its arguments repeats the whole subtree; a connection repeats only its edges (above).
     return returnsList ? (size ?? 1) * (1 + children) : 1 + children;
   };
 
-  return selectionCost(root, operation.selectionSet, 1);
+  const cost = selectionCost(root, operation.selectionSet, 1);
+  if (!reads.variables) fixed.set(operation, cost);
+  return cost;
 }
+
+/** Costs that read no variable, per schema and operation (both held weakly: they live as long as yoga's caches do). */
+const fixedCosts = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, number>>();
 
 function fieldOf(parent: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
   return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
 }
 
 /** How many items the field's size argument asks for; null when it has none. */
-function sizeOf(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Readonly<Record<string, unknown>> | null | undefined): number | null {
+function sizeOf(
+  field: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+  reads: { variables: boolean },
+): number | null {
   for (const name of SIZE_ARGUMENTS) {
     if (!field.args.some((arg) => arg.name === name)) continue;
     const argument = node.arguments?.find((arg) => arg.name.value === name);
+    if (argument?.value.kind === Kind.VARIABLE) reads.variables = true;
     const value = argument ? valueOf(argument.value, variables) : undefined;
     if (name === 'first') return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : DEFAULT_PAGE_SIZE;
     if (Array.isArray(value)) return value.length;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
@@ -36,6 +37,9 @@ export function windowOf(policy: BucketPolicy): { points: number; duration: numb
   return { points: Math.max(policy.burst, Math.floor((policy.perMinute * duration) / 60)), duration };
 }
 
+/** Budget keys whose digests a limiter remembers (hashedKey). */
+const HASHED_KEYS_KEPT = 10_000;
+
 /** Keys may carry caller ids; stores only ever see a digest (which also keeps Redis hash tags out). */
 export function hashedKey(key: string): string {
   return createHash('sha256').update(key).digest('base64url').slice(0, 22);
@@ -46,9 +50,13 @@ export function hashedKey(key: string): string {
  * are given back, so a refused take costs nothing), any other failure lets the request through.
  */
 export function rateLimiterOver(limiter: RateLimiterAbstract): RateLimiter {
+  // The same few keys come back on every request (one per caller); their digests are remembered rather than hashed
+  // each time. Bounded: failed-authentication keys carry source addresses, which anyone can vary.
+  const digests = new LRUCache<string, string>({ max: HASHED_KEYS_KEPT });
   return {
     async take(key, points = 1) {
-      const stored = hashedKey(key);
+      let stored = digests.get(key);
+      if (stored === undefined) digests.set(key, (stored = hashedKey(key)));
       try {
         await limiter.consume(stored, points);
         return { allowed: true, retryAfterSeconds: 0 };

@@ -35,10 +35,13 @@ export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayConte
     new GraphQLError(`Too many requests for this key or token; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE).`, {
       extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
     });
-  const limitOperation = async (context: GatewayContext & { request?: Request }, stop: (result: { errors: GraphQLError[] }) => void) => {
-    if (context.request || !context.principal?.authenticated) return;
-    const decision = await options.limiter().take(`caller:${context.principal.id}`);
-    if (!decision.allowed) stop({ errors: [rateLimited(decision.retryAfterSeconds)] });
+  // Synchronous (no promise) for HTTP operations, which onRequest has budgeted: an async hook would put every execution
+  // of every request through an extra promise.
+  const limitOperation = (context: GatewayContext & { request?: Request }, stop: (result: { errors: GraphQLError[] }) => void): Promise<void> | undefined => {
+    if (context.request || !context.principal?.authenticated) return undefined;
+    return options.limiter().take(`caller:${context.principal.id}`).then((decision) => {
+      if (!decision.allowed) stop({ errors: [rateLimited(decision.retryAfterSeconds)] });
+    });
   };
 
   return {

@@ -6,6 +6,8 @@ import type { GatewayContext } from '../schema/context.js';
 import { toClientError } from './error-codes.js';
 import { ResultStream, type ResultStreamHooks, type SubscribeHooks } from './result-stream.js';
 
+type ExecuteHooks = Exclude<Awaited<ReturnType<NonNullable<Plugin<GatewayContext>['onExecute']>>>, void>;
+
 /**
  * Gives every execution error its extensions.code (with the request id for unexpected ones), and counts
  * operations by outcome and errors by code. Runs on queries, mutations and every subscription event.
@@ -13,13 +15,22 @@ import { ResultStream, type ResultStreamHooks, type SubscribeHooks } from './res
 export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
   const mapResult = (result: ExecutionResult, context: GatewayContext, operation: string): ExecutionResult => {
     // Partial failures (data still returned) are reported once, with the first result that carries them.
-    const partial = context.partialErrors?.splice(0) ?? [];
+    const partial = context.partialErrors?.length ? context.partialErrors.splice(0) : [];
+    if (!result.errors?.length && !partial.length) {
+      metrics.graphqlRequests.inc({ operation, outcome: 'ok' });
+      return result;
+    }
     const raw = [...(result.errors ?? []), ...partial];
-    metrics.graphqlRequests.inc({ operation, outcome: raw.length ? 'error' : 'ok' });
-    if (!raw.length) return result;
+    metrics.graphqlRequests.inc({ operation, outcome: 'error' });
     const errors = raw.map((error) => toClientError(error as GraphQLError, context.requestId, context.logger));
     for (const error of errors) metrics.resolverErrors.inc({ code: String(error.extensions.code ?? 'UNKNOWN') });
     return { ...result, errors };
+  };
+  // Made once, not per request: it reads the operation from its own payload.
+  const afterExecute: ExecuteHooks = {
+    onExecuteDone({ args, result, setResult }) {
+      if (!isAsyncIterable(result)) setResult(mapResult(result, args.contextValue, operationName(args.document, args.operationName)));
+    },
   };
   // Every event of a subscription, through one ResultStream (state: the context and the operation's name) rather than
   // envelop's onNext wrapper, which holds closures per subscriber for as long as it stays subscribed.
@@ -34,13 +45,8 @@ export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
     },
   };
   return {
-    onExecute({ args }) {
-      const operation = operationName(args.document, args.operationName);
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (!isAsyncIterable(result)) setResult(mapResult(result, args.contextValue, operation));
-        },
-      };
+    onExecute() {
+      return afterExecute;
     },
     onSubscribe: () => subscribeHooks,
   };

@@ -100,19 +100,19 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
       );
     },
 
-    async onRequest({ request, url, serverContext, endResponse }) {
+    // Synchronous until it knows the request is graphql-sse's: every other request on /graphql passes without a promise.
+    onRequest({ request, url, serverContext, endResponse }) {
       if (url.pathname !== options.endpoint || !handler) return;
-      const token = request.headers.get(TOKEN_HEADER_KEY) ?? url.searchParams.get(TOKEN_QUERY_KEY);
+      // The query string is parsed only when there is one: most requests on /graphql are plain POSTs.
+      const token = request.headers.get(TOKEN_HEADER_KEY) ?? (url.search ? url.searchParams.get(TOKEN_QUERY_KEY) : null);
       // Everything else on /graphql, the distinct-connections mode included, is yoga's.
       if (request.method !== 'PUT' && request.method !== 'DELETE' && token === null) return;
       const principal = principalOfRequest(request);
       if (!principal) return; // useCallerGuard has answered (401, 429) or this is a preflight
-      try {
-        endResponse(await singleConnection(request, token, principal.id, serverContext as Record<string, unknown>));
-      } catch (error) {
+      return singleConnection(request, token, principal.id, serverContext as Record<string, unknown>).then(endResponse, (error: unknown) => {
         options.logger.error({ err: error }, 'graphql-sse request failed');
         endResponse(json(500, 'Unexpected error', 'INTERNAL_SERVER_ERROR'));
-      }
+      });
     },
 
     onDispose() {

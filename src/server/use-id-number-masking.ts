@@ -3,6 +3,9 @@ import type { DocumentNode, ExecutionResult, GraphQLSchema, TypeNode, ValueNode 
 import type { Plugin } from 'graphql-yoga';
 import type { SubscribeHooks } from './result-stream.js';
 
+type AfterParse = Extract<ReturnType<NonNullable<Plugin['onParse']>>, (...args: never[]) => unknown>;
+type ExecuteHooks = Exclude<Awaited<ReturnType<NonNullable<Plugin['onExecute']>>>, void>;
+
 /** Input fields whose values are never quoted back, and input types every value of which is masked. */
 const SENSITIVE_FIELDS = new Set(['idNumber']);
 const SENSITIVE_INPUT_TYPES = new Set(['ValidateRegistryInput']);
@@ -19,14 +22,22 @@ const MASK = '[redacted]';
  * error (no document to read values from) loses the token text it would quote.
  */
 export function useIdNumberMasking(): Plugin {
+  // The after-hooks are made once, not per request: they read what they need from their own payload.
+  const afterParse: AfterParse = ({ result, replaceParseResult }) => {
+    if (result instanceof GraphQLError && result.message.startsWith('Syntax Error:')) {
+      const message = withoutTokenText(result.message);
+      if (message !== result.message) replaceParseResult(new GraphQLError(message, { nodes: result.nodes, source: result.source, positions: result.positions, extensions: result.extensions }));
+    }
+  };
+  const afterExecute: ExecuteHooks = {
+    onExecuteDone({ args, result, setResult }) {
+      if (isAsyncIterable(result) || !result.errors?.length) return;
+      setResult({ ...result, errors: maskErrors(result.errors, sensitiveValues(args.schema, args.document, args.variableValues)) });
+    },
+  };
   return {
     onParse() {
-      return ({ result, replaceParseResult }) => {
-        if (result instanceof GraphQLError && result.message.startsWith('Syntax Error:')) {
-          const message = withoutTokenText(result.message);
-          if (message !== result.message) replaceParseResult(new GraphQLError(message, { nodes: result.nodes, source: result.source, positions: result.positions, extensions: result.extensions }));
-        }
-      };
+      return afterParse;
     },
     onValidate({ params, context }) {
       return ({ result, setResult }) => {
@@ -35,13 +46,8 @@ export function useIdNumberMasking(): Plugin {
         setResult(maskErrors(result as readonly GraphQLError[], sensitiveValues(params.schema, params.documentAST, variables)));
       };
     },
-    onExecute({ args }) {
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (isAsyncIterable(result) || !result.errors?.length) return;
-          setResult({ ...result, errors: maskErrors(result.errors, sensitiveValues(args.schema, args.document, args.variableValues)) });
-        },
-      };
+    onExecute() {
+      return afterExecute;
     },
     // One hooks object for every subscription: an idle subscriber holds nothing of this plugin's.
     onSubscribe: () => SUBSCRIBE_HOOKS,

@@ -16,7 +16,7 @@ interface TransportContext {
  * One span per GraphQL operation (`query Providers`, `subscription VerificationEvents`), a child of the caller's
  * `traceparent` when it sends one, active while the operation resolves: upstream calls and Redis round trips become
  * its children, and log lines written meanwhile carry its trace id. A subscription's span covers setting it up.
- * Off (one boolean check) unless tracing is on.
+ * Registered only when tracing is configured (src/server/yoga.ts); a boolean check until the tracer is installed.
  */
 export function useOperationSpans(): Plugin {
   const begin = (document: DocumentNode, operationName: string | null | undefined, contextValue: unknown) => {

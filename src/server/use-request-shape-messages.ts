@@ -1,12 +1,20 @@
 import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { BodyTooLarge, readBody, readStreamBody } from './read-body.js';
 
 /**
- * Clear answers where yoga's are terse or missing: a body over GRAPHQL_MAX_BODY_BYTES (yoga enforces the limit for
- * declared and streamed bodies alike; this names it) is a 413; a POST in a content type nobody parses is a 415 that
- * says what to send instead of an empty body; a body that is not valid UTF-8 is a 400 (a lenient decoder would
- * otherwise turn the bytes into U+FFFD and execute whatever remains).
+ * Reads a GraphQL request's body once, bounded, and answers clearly where yoga's answers are terse or missing: a body
+ * over GRAPHQL_MAX_BODY_BYTES is a 413 naming the limit, whether Content-Length declares it or a streamed (chunked)
+ * body reaches it; a POST in a content type nobody parses is a 415 that says what to send instead of an empty body; a
+ * body that is not valid UTF-8 is a 400 (a lenient decoder would otherwise turn the bytes into U+FFFD and execute
+ * whatever remains).
+ *
+ * This is the gateway's only body limit (yoga's own maxRequestBodySize is off, see src/server/yoga.ts): yoga's pipes the
+ * body through a TransformStream and a stream pipeline with an AbortController per request, about a tenth of a cached
+ * request's CPU, and the UTF-8 check needs the whole body anyway. Under node:http the bytes come straight from the
+ * incoming message; the parser yoga chose then reads them from memory.
  */
 export function useRequestShapeMessages(maxBodyBytes: number): Plugin {
   const tooLarge = () =>
@@ -14,10 +22,16 @@ export function useRequestShapeMessages(maxBodyBytes: number): Plugin {
       extensions: { code: 'REQUEST_TOO_LARGE', http: { status: 413 } },
     });
   const notUtf8 = () => new GraphQLError('The request body is not valid UTF-8.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+  // Only one non-negative integer is a valid Content-Length (what yoga's limit checked): several comma-joined values are
+  // how request smuggling starts. node:http refuses them itself; this covers requests handed to yoga in process.
+  const invalidLength = () => new GraphQLError('Content-Length header is invalid.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
   return {
-    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+    onRequestParse({ request, requestParser, setRequestParser, serverContext, fetchAPI }) {
       const declared = request.headers.get('content-length');
-      if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBodyBytes) throw tooLarge();
+      if (declared !== null) {
+        if (!/^\d+$/.test(declared)) throw invalidLength();
+        if (Number(declared) > maxBodyBytes) throw tooLarge();
+      }
       if (!requestParser) {
         if (request.method !== 'POST') return;
         const type = (request.headers.get('content-type') ?? 'none').split(';')[0]!.trim().slice(0, 100);
@@ -25,18 +39,27 @@ export function useRequestShapeMessages(maxBodyBytes: number): Plugin {
           extensions: { code: 'BAD_REQUEST', http: { status: 415 } },
         });
       }
+      // GET carries its parameters in the URL.
+      if (request.method !== 'POST') return;
+      const incoming = unreadIncoming((serverContext as { req?: unknown } | undefined)?.req);
       setRequestParser(async (req) => {
+        let bytes: Buffer;
         try {
-          if (req.method !== 'POST' || !req.body) return await requestParser(req);
-          // Yoga's size limit wraps this parser, so reading the whole body here is bounded.
-          const bytes = new Uint8Array(await req.arrayBuffer());
-          if (!isUtf8(bytes)) throw notUtf8();
-          return await requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: bytes }));
+          bytes = incoming ? await readBody(incoming, maxBodyBytes) : req.body ? await readStreamBody(req.body, maxBodyBytes) : Buffer.alloc(0);
         } catch (error) {
-          if (error instanceof GraphQLError && error.extensions.code === 'REQUEST_ENTITY_TOO_LARGE') throw tooLarge();
+          if (error instanceof BodyTooLarge) throw tooLarge();
           throw error;
         }
+        if (!isUtf8(bytes)) throw notUtf8();
+        return requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: bytes as Uint8Array<ArrayBuffer> }));
       });
     },
   };
+}
+
+/** node:http's request when nothing has read its body yet (the Fetch request yoga holds reads it only on demand). */
+function unreadIncoming(req: unknown): IncomingMessage | null {
+  const incoming = req as IncomingMessage | undefined;
+  if (!incoming || typeof incoming.on !== 'function' || incoming.readableDidRead || incoming.readableEnded) return null;
+  return incoming;
 }

@@ -1,13 +1,13 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../schema/context.js';
-import { forgetScopeDecisions } from '../schema/scope-decisions.js';
+import { forgetPerRequestCaches } from '../schema/per-request-caches.js';
 import { isAsyncIterable, ResultStream, type ResultStreamHooks, type SubscribeHooks } from './result-stream.js';
 
 /** After each event is executed: its scope checks are done. */
 const AFTER_EACH_EVENT: ResultStreamHooks<GatewayContext> = {
   map(result, context) {
-    forgetScopeDecisions(context);
+    forgetPerRequestCaches(context);
     return result;
   },
 };
@@ -16,13 +16,13 @@ const HOOKS: SubscribeHooks<GatewayContext> = {
   onSubscribeResult({ args, result, setResult }) {
     if (!isAsyncIterable(result)) return;
     // Subscribing checked the field's scopes; each event's execution checks its types' scopes again, afresh.
-    forgetScopeDecisions(args.contextValue);
+    forgetPerRequestCaches(args.contextValue);
     setResult(new ResultStream(result as AsyncIterable<ExecutionResult>, AFTER_EACH_EVENT, args.contextValue));
   },
 };
 
 /**
- * A subscription keeps no memoized scope decisions while it waits for events (src/schema/scope-decisions.ts says
+ * A subscription keeps no memoized scope decisions or loaders while it waits for events (src/schema/per-request-caches.ts says
  * why): they are dropped once it is set up and after each event, on every transport.
  */
 export function useSubscriptionScopeCache(): Plugin<GatewayContext> {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
+import { lazyChild } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { schema } from '../schema/index.js';
-import type { GatewayContext } from '../schema/context.js';
+import type { GatewayContext, Principal } from '../schema/context.js';
 import type { Services } from '../services/index.js';
 import { clientAbortFields, isClientAbort } from './client-abort.js';
 import { graphiqlDefaultQuery } from './graphiql-default-query.js';
@@ -25,6 +25,7 @@ import { useOperationSpans } from './use-operation-spans.js';
 import { useQueryLimits } from './use-query-limits.js';
 import { useRequestShapeMessages } from './use-request-shape-messages.js';
 import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js';
+import { perRequestCaches } from '../schema/per-request-caches.js';
 import { useSubscriptionScopeCache } from './use-subscription-scope-cache.js';
 import { useSubscriberMetrics } from './use-subscriber-metrics.js';
 import { useSseHandoff } from './use-sse-handoff.js';
@@ -61,8 +62,9 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: false,
-    // Self-contained GraphiQL: the CDN page is blank offline (STACK.md pitfall 9).
-    renderGraphiQL,
+    // Self-contained GraphiQL: the CDN page is blank offline (STACK.md pitfall 9). Its page is a 9 MB module, loaded on
+    // the first GraphiQL visit rather than parsed at every start.
+    renderGraphiQL: async (graphiql) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
     graphiql: {
       title: 'Verification gateway',
       defaultQuery: graphiqlDefaultQuery(config),
@@ -75,11 +77,13 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     batching: config.limits.batching ? { limit: BATCH_LIMIT } : false,
     // No Upload scalar in the schema: multipart bodies are refused rather than parsed.
     multipart: false,
-    // Content-Length and streamed (chunked) bodies alike; 413 naming the limit (see useRequestShapeMessages).
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    // The body limit (GRAPHQL_MAX_BODY_BYTES) is useRequestShapeMessages': it reads each body once, bounded, for
+    // Content-Length and streamed (chunked) bodies alike (yoga's own limit would cost a stream pipeline per request).
+    maxRequestBodySize: false,
     plugins: [
       useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, logger }),
-      useOperationSpans(),
+      // Registered only with tracing configured: off, it would still be two hooks on every operation.
+      ...(config.tracing ? [useOperationSpans()] : []),
       // Both after the guard: they read the caller it resolved.
       useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: config.limits.maxBodyBytes, trusted: config.trustedDocuments, logger }),
       ...(config.trustedDocuments ? [useTrustedDocuments(config.trustedDocuments)] : []),
@@ -94,19 +98,37 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       useSubscriberMetrics(metrics),
       useSseHandoff(),
     ],
-    context: async ({ request, req, connectionParams }) => {
+    // Synchronous when the caller guard has resolved the caller already (every HTTP request): a promise here would put
+    // every request through one more microtask. graphql-ws operations are authenticated here.
+    context: ({ request, req, connectionParams }) => {
       const header = (name: string) => request?.headers.get(name) ?? headerOf(req, name);
       const incomingId = header('x-request-id');
       const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-      const requestLogger = logger.child({ requestId });
-      try {
-        const principal = principalOfRequest(request) ?? (await options.authenticate(header('authorization') ?? connectionAuthorization(connectionParams)));
+      const requestLogger = lazyChild(logger, { requestId });
+      const build = (principal: Principal): GatewayContext => {
         const upstream = createUpstreamBudget(config.upstreamBudget, principal, options.upstreamLimiter ?? (() => UNLIMITED));
-        return { services: options.services(), principal, requestId, logger: requestLogger, partialErrors: [], upstream, ownResults: new WeakSet() };
-      } catch (error) {
+        return {
+          services: options.services(),
+          principal,
+          requestId,
+          logger: requestLogger,
+          partialErrors: [],
+          upstream,
+          ownResults: new WeakSet(),
+          ...perRequestCaches(),
+        };
+      };
+      const failed = (error: unknown): never => {
         if (error instanceof GraphQLError) throw error;
         requestLogger.error({ err: error }, 'could not build the request context');
         throw new GraphQLError('Unexpected error', { extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } } });
+      };
+      try {
+        const known = principalOfRequest(request);
+        if (known) return build(known);
+        return options.authenticate(header('authorization') ?? connectionAuthorization(connectionParams)).then(build, failed);
+      } catch (error) {
+        return failed(error);
       }
     },
   });

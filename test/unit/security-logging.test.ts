@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { configSecrets, loadConfig } from '../../src/config.js';
-import { createLineMasker, createLogger } from '../../src/observability/logger.js';
+import { createLineMasker, createLogger, lazyChild } from '../../src/observability/logger.js';
 import { graphiqlDefaultQuery } from '../../src/server/graphiql-default-query.js';
 import { logStartupNotices, OPEN_SANDBOX_NOTICE } from '../../src/startup-notices.js';
 
@@ -74,6 +74,20 @@ describe('log redaction', () => {
     expect(mask(`u=${encodeURIComponent('we"ird/secret+1')}`)).toBe('u=[redacted]');
     expect(mask(Buffer.from('we"ird/secret+1').toString('base64'))).toBe('[redacted]');
     expect(mask('abc stays')).toBe('abc stays');
+  });
+});
+
+describe("a request's logger (made on first use)", () => {
+  it('writes lines with its bindings, redacted and masked like any other line', () => {
+    const { logger, text } = capturedLogger(['planted-secret-value']);
+    const requestLogger = lazyChild(logger, { requestId: 'req-lazy-1' });
+    expect(text()).toBe('');
+    requestLogger.warn({ password: 'hunter2', note: 'saw planted-secret-value' }, 'first line');
+    requestLogger.child({ component: 'inner' }).error('second line');
+    const [first, second] = text().trim().split('\n').map((line) => JSON.parse(line));
+    expect(first).toMatchObject({ level: 40, requestId: 'req-lazy-1', password: '[redacted]', note: 'saw [redacted]', msg: 'first line' });
+    expect(second).toMatchObject({ level: 50, requestId: 'req-lazy-1', component: 'inner', msg: 'second line' });
+    expect(requestLogger.isLevelEnabled('debug')).toBe(true);
   });
 });
 

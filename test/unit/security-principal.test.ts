@@ -51,6 +51,15 @@ describe('API keys', () => {
     }
   });
 
+  it('keeps each key to its own principal however often keys alternate (a verified key is remembered)', async () => {
+    for (let round = 0; round < 3; round++) {
+      expect(await authenticate('Bearer reader-key-0001')).toMatchObject({ id: 'key-1', name: 'key-1' });
+      expect((await authenticate('Bearer admin-key-0002')).id).toBe('key-2');
+      expect((await failure(authenticate('Bearer reader-key-0002'))).extensions.code).toBe('UNAUTHENTICATED');
+    }
+    expect([...(await authenticate('Bearer reader-key-0001')).scopes].sort()).toEqual(['contacts:read', 'events:read']);
+  });
+
   it('lets everyone in with every scope when nothing is configured (the open sandbox)', async () => {
     const open = createAuthenticator({ apiKeys: [], jwt: null });
     expect(await open(null)).toBe(OPEN_PRINCIPAL);

@@ -45,6 +45,13 @@ describe('operationCost', () => {
     expect(cost('query { contact(provider: OPENPROVIDER, handle: "x") { ...A } } fragment A on Contact { ...B } fragment B on Contact { ...A }')).toBe(1);
   });
 
+  it('costs the same parsed document by its variables every time (only a cost that reads none is remembered)', () => {
+    const sized = parse('query Q($h: [String!]!) { contacts(provider: REALTIME_REGISTER, handles: $h) { handle } }');
+    expect([1, 500, 2].map((n) => operationCost(schema, sized, undefined, { h: handles(n) }))).toEqual([1, 500, 2]);
+    const single = parse('query One($h: String!) { contact(provider: REALTIME_REGISTER, handle: $h) { handle } }');
+    expect([operationCost(schema, single, undefined, { h: 'rtr-0001' }), operationCost(schema, single, undefined, { h: 'rtr-0002' })]).toEqual([1, 1]);
+  });
+
   it('picks the named operation of a document', () => {
     const document = '{ providers { provider } } query Big { nodes(ids: ["a", "b", "c"]) { id } }';
     expect(operationCost(schema, parse(document), 'Big', {})).toBe(3);

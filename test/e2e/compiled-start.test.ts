@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/redis-server.js';
+
+/**
+ * `npm start` as a user runs it: the gateway compiled to dist/ (built first when a source is newer), not TypeScript
+ * through tsx. The compiled tree must serve what the TypeScript one serves, the files it does not compile included:
+ * the dashboard's page and assets (copied to dist/src/dashboard/), GraphiQL's page (loaded on its first visit).
+ */
+const ROOT = new URL('../../', import.meta.url).pathname;
+const READY_TIMEOUT_MS = 45_000;
+
+let npm: ChildProcess | null = null;
+
+afterAll(async () => {
+  if (!npm || npm.exitCode !== null || npm.signalCode !== null) return;
+  const exited = new Promise((resolve) => npm!.once('exit', resolve));
+  npm.kill('SIGTERM');
+  await exited;
+});
+
+async function readyGateway(): Promise<{ url: string; pid: number }> {
+  const port = await freePort();
+  npm = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  npm.stdout!.on('data', (chunk) => (output += String(chunk)));
+  npm.stderr!.on('data', (chunk) => (output += String(chunk)));
+  const started = Date.now();
+  for (;;) {
+    const ready = /"pid":(\d+)[^\n]*gateway ready/.exec(output);
+    if (ready) return { url: `http://127.0.0.1:${port}`, pid: Number(ready[1]) };
+    if (npm.exitCode !== null || Date.now() - started > READY_TIMEOUT_MS) throw new Error(`npm start did not become ready:\n${output.slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('npm start', () => {
+  it('runs the compiled dist/src/main.js and serves the dashboard, its assets, GraphiQL and queries from it', async () => {
+    const { url, pid } = await readyGateway();
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(commandLine).toContain('dist/src/main.js');
+    expect(commandLine.join(' ')).not.toMatch(/tsx/);
+
+    // Byte for byte the committed files: the page at /, the rest under /dashboard/.
+    for (const [path, file, type] of [
+      ['/', 'index.html', 'text/html; charset=utf-8'],
+      ['/dashboard/dashboard.js', 'dashboard.js', 'text/javascript; charset=utf-8'],
+      ['/dashboard/style.css', 'style.css', 'text/css; charset=utf-8'],
+      ['/dashboard/favicon.svg', 'favicon.svg', 'image/svg+xml'],
+    ] as const) {
+      const response = await fetch(`${url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toBe(type);
+      expect(Buffer.from(await response.arrayBuffer()).equals(readFileSync(`${ROOT}src/dashboard/${file}`)), path).toBe(true);
+    }
+
+    const graphiql = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(graphiql.status).toBe(200);
+    expect(await graphiql.text()).toContain('<title>Verification gateway</title>');
+
+    const query = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ providers { provider mode } }' }) });
+    const reply = (await query.json()) as { data?: { providers: { provider: string; mode: string }[] } };
+    expect(reply.data?.providers.map((provider) => provider.mode)).toEqual(['SANDBOX', 'SANDBOX', 'SANDBOX', 'SANDBOX']);
+  }, 60_000);
+});
