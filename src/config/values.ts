@@ -1,0 +1,177 @@
+/**
+ * Readers for one environment variable each: a bad value throws ConfigError naming the variable and what is wrong,
+ * never echoing a secret.
+ */
+
+import { isKnownTimeZone } from '../domain/zoned-time.js';
+import type { BasicCredentials } from './types.js';
+
+/** A configuration problem, reported as one line and exit code 2. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+export type Reader = (name: string) => string | undefined;
+
+export function required(read: Reader, name: string, what: string): string {
+  const value = read(name);
+  if (!value) throw new ConfigError(name, `is required when the provider's credentials are set (${what})`);
+  return value;
+}
+
+export function parsePort(name: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(name, `must be a whole number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+export function parseDuration(name: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number of milliseconds, got "${value}"`);
+  return Number(value);
+}
+
+/** `https://app.example.com,http://localhost:5173` or `*`; each entry must be a bare origin (no path). */
+export function parseCorsOrigins(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
+    }
+  }
+  return origins.map((origin) => origin.replace(/\/$/, ''));
+}
+
+/** A whole number of at least `min` (limits, rates, sizes). */
+export function parseCount(name: string, value: string, min: number): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
+    throw new ConfigError(name, `must be a whole number of at least ${min}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+export function parseBoolean(name: string, value: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  throw new ConfigError(name, `must be true or false, got "${value}"`);
+}
+
+export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${choices.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+export function parseUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `is not a URL: "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${url.protocol}"`);
+  return value.replace(/\/+$/, '');
+}
+
+export function parseHandle(name: string, value: string): string {
+  if (!/^[a-zA-Z0-9\-_@.]{3,40}$/.test(value)) throw new ConfigError(name, `must be 3-40 characters of [a-zA-Z0-9-_@.], got "${value}"`);
+  return value;
+}
+
+export function parseJsonText(name: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  try {
+    JSON.parse(value);
+  } catch (error) {
+    throw new ConfigError(name, `is not valid JSON (${(error as Error).message})`);
+  }
+  return value;
+}
+
+/** `redis://host:port` or a comma list of them (Redis Cluster nodes); `rediss://` for TLS. */
+export function parseRedisUrls(value: string | undefined): string[] {
+  if (!value) return [];
+  return value.split(',').map((part) => {
+    const text = part.trim();
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new ConfigError('REDIS_URL', `"${redactUrl(text)}" is not a URL; expected redis://host:port`);
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+      throw new ConfigError('REDIS_URL', `must use redis:// or rediss://, got "${url.protocol}"`);
+    }
+    if (!url.hostname) throw new ConfigError('REDIS_URL', `"${redactUrl(text)}" has no host`);
+    if (url.port && !/^\d+$/.test(url.port)) throw new ConfigError('REDIS_URL', `"${redactUrl(text)}" has a bad port`);
+    return text;
+  });
+}
+
+/** Keeps passwords in URLs out of error lines. */
+export function redactUrl(text: string): string {
+  return text.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/** The OpenTelemetry list format: `key=value,key2=value2`, values percent-decoded (W3C Baggage octets). */
+export function parseKeyValueList(name: string, value: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    const separator = entry.indexOf('=');
+    if (separator <= 0) throw new ConfigError(name, `"${entry.slice(0, 40)}" is not key=value`);
+    try {
+      result[entry.slice(0, separator).trim()] = decodeURIComponent(entry.slice(separator + 1).trim());
+    } catch {
+      throw new ConfigError(name, `the value of "${entry.slice(0, separator).trim()}" is not percent-encoded text`);
+    }
+  }
+  return result;
+}
+
+/** An XML namespace name: an absolute URI, as data-contract namespaces are. */
+export function parseNamespace(name: string, value: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) throw new ConfigError(name, `must be an absolute URI such as http://schemas.datacontract.org/2004/07/..., got "${value}"`);
+  return value;
+}
+
+/** An IANA time zone Intl knows, e.g. Europe/Istanbul or UTC. */
+export function parseTimeZone(name: string, value: string): string {
+  if (!isKnownTimeZone(value)) throw new ConfigError(name, `must be an IANA time zone such as Europe/Istanbul or UTC, got "${value}"`);
+  return value;
+}
+
+/** `user:password` (the password may contain colons; the user may not, as in RFC 7617). */
+export function parseBasicCredentials(name: string, value: string | undefined): BasicCredentials | null {
+  if (value === undefined) return null;
+  const separator = value.indexOf(':');
+  if (separator <= 0 || separator === value.length - 1) throw new ConfigError(name, 'must be a user name and a password joined by a colon, both non-empty');
+  return { username: value.slice(0, separator), password: value.slice(separator + 1) };
+}
+
+/** `7d,3d,1d,12h,30m,90s`: distinct positive durations, returned in seconds, largest first; `off` for none. */
+export function parseReminders(name: string, value: string): number[] {
+  if (/^(off|none)$/i.test(value)) return [];
+  const units: Record<string, number> = { d: 86_400, h: 3_600, m: 60, s: 1 };
+  const seconds = value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+    const match = /^(\d{1,6})([dhms])$/.exec(part);
+    if (!match || Number(match[1]) === 0) throw new ConfigError(name, `"${part}" is not a duration like 7d, 12h, 30m or 90s`);
+    return Number(match[1]) * units[match[2]!]!;
+  });
+  if (new Set(seconds).size !== seconds.length) throw new ConfigError(name, 'names the same threshold twice');
+  return seconds.sort((a, b) => b - a);
+}
