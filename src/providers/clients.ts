@@ -9,6 +9,7 @@ import { ProviderHttp } from './http.js';
 import type { ProviderHttpOptions } from './http.js';
 import { OpenproviderClient } from './openprovider/client.js';
 import { RealtimeRegisterClient } from './realtime-register/client.js';
+import { CONNECTIONS as REALTIME_REGISTER_CONNECTIONS } from './realtime-register/assumptions.js';
 import { VeriffClient } from './veriff/client.js';
 
 /** The configured provider clients; null where a provider is DISABLED. */
@@ -41,15 +42,15 @@ export function createProviderClients(options: ProviderClientsOptions): Provider
   const { config, metrics, logger, stores } = options;
   const http: Partial<Record<Provider, ProviderHttp>> = {};
   const baseUrls: Partial<Record<Provider, string>> = {};
-  const layer = (provider: Provider, baseUrl: string) => {
+  const layer = (provider: Provider, baseUrl: string, connections?: number) => {
     baseUrls[provider] = baseUrl;
-    const created = new ProviderHttp({ provider, baseUrl, metrics, deadlineMs: options.deadlineMs ?? 10_000, breaker: options.breaker });
+    const created = new ProviderHttp({ provider, baseUrl, metrics, deadlineMs: options.deadlineMs ?? 10_000, breaker: options.breaker, connections });
     http[provider] = created;
     return { http: created, stores, logger: logger.child({ provider }), metrics };
   };
   const { realtimeRegister, openprovider, domainNameApi, veriff } = config.providers;
   const clients = {
-    realtimeRegister: realtimeRegister ? new RealtimeRegisterClient(realtimeRegister, layer('REALTIME_REGISTER', realtimeRegister.baseUrl)) : null,
+    realtimeRegister: realtimeRegister ? new RealtimeRegisterClient(realtimeRegister, layer('REALTIME_REGISTER', realtimeRegister.baseUrl, REALTIME_REGISTER_CONNECTIONS)) : null,
     openprovider: openprovider ? new OpenproviderClient(openprovider, layer('OPENPROVIDER', openprovider.baseUrl)) : null,
     domainNameApi: domainNameApi ? new DomainNameApiClient(domainNameApi, layer('DOMAIN_NAME_API', domainNameApi.baseUrl)) : null,
     // Veriff's sync endpoint lives on another host: in sync mode the one layer points there (the client posts to the same path).

@@ -12,6 +12,15 @@
 export const LIST_LIMIT_MAX = 100;
 
 /**
+ * Connections the gateway keeps to Realtime Register (the HTTP layer's default is 32). RTR publishes no concurrency
+ * limit, only `TooManyRequests` (429, honoured with backoff). Contact reads are one call per 100 handles, but each
+ * request's misses are a call of their own, so at 20 ms upstream a pool of 32 capped one instance near 1,500 reads a
+ * second with callers queueing for a connection (bench/README.md, the peer part); 64 lifts that cap above what one
+ * instance's CPU serves while staying a modest number of sockets to one provider.
+ */
+export const CONNECTIONS = 64;
+
+/**
  * Where a 202 names its process: the `x-process-id` header is documented (the SDKs read it); a `processId` in the
  * body is read too when present.
  */
