@@ -21,6 +21,7 @@ import type { OutboxService } from './outbox.js';
 import { recordSubmissionEffect } from './outbox-effects.js';
 import { assertStoreWritable } from './store-guard.js';
 import { ReadThrough } from './read-through.js';
+import { RealtimeRegisterContactBatcher } from './realtime-register-contact-batcher.js';
 import type { RequestScope } from './request-scope.js';
 import { spendUpstream } from './upstream-budget.js';
 import type { SubmissionRecord, VerificationRequestService } from './verification-requests.js';
@@ -90,22 +91,21 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     if (!client) throw ProviderFailure.disabled(provider);
   };
 
-  /** Realtime Register: cache first, then ONE list call (`handle:in=`) per LIST_LIMIT_MAX distinct missing handles. */
+  // Misses of concurrent requests share list calls (realtime-register-contact-batcher.ts).
+  const rtrBatcher = new RealtimeRegisterContactBatcher(realtimeRegister);
+
+  /**
+   * Realtime Register: cache first, then list calls (`handle:in=`) of up to LIST_LIMIT_MAX distinct missing handles,
+   * shared with the misses of other requests made at the same moment. The request pays its budget as if it read alone.
+   */
   const loadRealtimeRegister = async (customer: string, handles: string[], scope: RequestScope): Promise<(Contact | null)[]> => {
-    const client = realtimeRegister();
+    realtimeRegister();
     const handleOf = new Map(handles.map((handle) => [rtrKey(customer, handle), handle]));
     return contacts.getMany([...handleOf.keys()], async (missing) => {
-      const found = new Map<string, Contact>();
-      const chunks = chunk(missing.map((key) => handleOf.get(key)!), LIST_LIMIT_MAX);
-      await spendUpstream(scope, 'REALTIME_REGISTER', chunks.length);
-      await Promise.all(
-        chunks.map(async (wanted) => {
-          for (const contact of await listOrNothing(client, customer, wanted, scope)) {
-            if (wanted.includes(contact.handle)) found.set(rtrKey(customer, contact.handle), { ...contact, customer });
-          }
-        }),
-      );
-      return found;
+      const wanted = missing.map((key) => handleOf.get(key)!);
+      await spendUpstream(scope, 'REALTIME_REGISTER', Math.ceil(wanted.length / LIST_LIMIT_MAX));
+      const found = await rtrBatcher.load(customer, wanted, scope);
+      return new Map([...found].map(([handle, contact]) => [rtrKey(customer, handle), contact]));
     });
   };
 
@@ -250,21 +250,4 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
 
 function rtrKey(customer: string, handle: string): string {
   return contactKeyString({ provider: 'REALTIME_REGISTER', customer, handle });
-}
-
-/** A list call for reads: an unknown customer (404) simply has none of the handles. */
-async function listOrNothing(client: RealtimeRegisterClient, customer: string, handles: string[], scope: RequestScope): Promise<Contact[]> {
-  try {
-    const page = await client.listContacts({ handles, limit: handles.length, total: false }, { customer, requestId: scope.requestId });
-    return page.contacts;
-  } catch (error) {
-    if (error instanceof NotFound) return [];
-    throw error;
-  }
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }

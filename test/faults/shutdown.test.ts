@@ -116,10 +116,12 @@ describe('SIGTERM under load', () => {
     const injector = setInterval(() => injected.push(rtr.injectNotification({ message: `notice ${injected.length}` })), 20);
     rtr.server.setFaults({ latencyMs: 400 });
     const listsBefore = rtr.server.count('/v2/customers/sandbox/contacts', 'GET');
-    const reads = Array.from({ length: 6 }, (_, i) =>
-      postGraphQL(gateway.url, `{ contact(provider: REALTIME_REGISTER, handle: "rtr-00${String(10 + i)}") { handle } }`, {}, { headers: AUTH }),
-    );
-    await eventually(() => rtr.server.count('/v2/customers/sandbox/contacts', 'GET') >= listsBefore + reads.length, 10_000, 'reads in flight');
+    // One at a time, each once its upstream read is under way (concurrent misses would share one list call).
+    const reads: ReturnType<typeof postGraphQL>[] = [];
+    for (let i = 0; i < 6; i++) {
+      reads.push(postGraphQL(gateway.url, `{ contact(provider: REALTIME_REGISTER, handle: "rtr-00${String(10 + i)}") { handle } }`, {}, { headers: AUTH }));
+      await eventually(() => rtr.server.count('/v2/customers/sandbox/contacts', 'GET') >= listsBefore + reads.length, 10_000, 'reads in flight');
+    }
     gateway.child.kill('SIGTERM');
 
     const answered = await Promise.all(reads);

@@ -1,0 +1,87 @@
+import type { Contact } from '../domain/contact.js';
+import { NotFound } from '../domain/errors.js';
+import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
+import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
+import type { RequestScope } from './request-scope.js';
+
+/** One caller's share of a batch: the handles it asked for and how to answer it. */
+interface Waiter {
+  handles: string[];
+  resolve: (found: Map<string, Contact>) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The misses of one customer collected during one turn of the event loop. */
+interface PendingBatch {
+  handles: Set<string>;
+  waiters: Waiter[];
+  /** The first caller's: names the shared calls in logs and traces. */
+  scope: RequestScope;
+}
+
+/**
+ * Realtime Register contact reads that miss the cache, from every request in this process: the misses of one customer
+ * that arrive within one turn of the event loop share `handle:in=` list calls (up to LIST_LIMIT_MAX handles each)
+ * instead of costing one call per request. Under load, concurrent requests for different contacts are what a
+ * dashboard's users send; read together they cost the provider fewer calls and the gateway fewer round trips. The
+ * wait is one turn (setImmediate), well under a millisecond. Each request still pays its upstream budget as if it
+ * read alone (contacts.ts), so sharing never lets a request exceed what it may cause. A failed call fails the callers
+ * whose handles it carried, and only those.
+ */
+export class RealtimeRegisterContactBatcher {
+  private readonly pending = new Map<string, PendingBatch>();
+
+  constructor(private readonly client: () => RealtimeRegisterClient) {}
+
+  /** The contacts found among `handles` (absent ones are simply missing from the map). */
+  load(customer: string, handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+    let batch = this.pending.get(customer);
+    if (!batch) {
+      batch = { handles: new Set(), waiters: [], scope };
+      this.pending.set(customer, batch);
+      setImmediate(() => void this.flush(customer));
+    }
+    for (const handle of handles) batch.handles.add(handle);
+    const pending = batch;
+    return new Promise((resolve, reject) => pending.waiters.push({ handles, resolve, reject }));
+  }
+
+  private async flush(customer: string): Promise<void> {
+    const batch = this.pending.get(customer);
+    if (!batch) return;
+    this.pending.delete(customer);
+    const all = [...batch.handles];
+    const chunks: string[][] = [];
+    for (let start = 0; start < all.length; start += LIST_LIMIT_MAX) chunks.push(all.slice(start, start + LIST_LIMIT_MAX));
+    const chunkOf = new Map<string, number>();
+    chunks.forEach((handles, index) => handles.forEach((handle) => chunkOf.set(handle, index)));
+    const outcomes = await Promise.allSettled(chunks.map((handles) => this.read(customer, handles, batch.scope)));
+    for (const waiter of batch.waiters) {
+      const failed = waiter.handles.map((handle) => outcomes[chunkOf.get(handle)!]!).find((outcome) => outcome.status === 'rejected');
+      if (failed) {
+        waiter.reject(failed.reason);
+        continue;
+      }
+      const found = new Map<string, Contact>();
+      for (const handle of waiter.handles) {
+        const outcome = outcomes[chunkOf.get(handle)!] as PromiseFulfilledResult<Map<string, Contact>>;
+        const contact = outcome.value.get(handle);
+        if (contact) found.set(handle, contact);
+      }
+      waiter.resolve(found);
+    }
+  }
+
+  /** One list call; a customer the provider does not know has none of these contacts. */
+  private async read(customer: string, handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+    const wanted = new Set(handles);
+    const found = new Map<string, Contact>();
+    try {
+      const page = await this.client().listContacts({ handles, limit: handles.length, total: false }, { customer, requestId: scope.requestId });
+      for (const contact of page.contacts) if (wanted.has(contact.handle)) found.set(contact.handle, { ...contact, customer });
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+    }
+    return found;
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { Contact } from '../../src/domain/contact.js';
+import { NotFound, ProviderFailure } from '../../src/domain/errors.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import type { RealtimeRegisterClient } from '../../src/providers/realtime-register/client.js';
+import { RealtimeRegisterContactBatcher } from '../../src/services/realtime-register-contact-batcher.js';
+
+const scope = { requestId: 'req-1', logger: silentLogger() };
+
+/** A client double whose list call answers from `known`, fails for handles in `failing`, and records every call. */
+function clientWith(known: string[], failing: string[] = []) {
+  const calls: { customer: string; handles: string[] }[] = [];
+  const client = {
+    async listContacts(query: { handles: string[] }, options: { customer: string }) {
+      calls.push({ customer: options.customer, handles: query.handles });
+      if (options.customer === 'gone') throw new NotFound('REALTIME_REGISTER', 'no such customer');
+      if (query.handles.some((handle) => failing.includes(handle))) {
+        throw new ProviderFailure('REALTIME_REGISTER', 'Realtime Register failed', { kind: 'UNAVAILABLE', retryable: true });
+      }
+      return { contacts: query.handles.filter((handle) => known.includes(handle)).map((handle) => ({ handle }) as Contact) };
+    },
+  } as unknown as RealtimeRegisterClient;
+  return { calls, batcher: new RealtimeRegisterContactBatcher(() => client) };
+}
+
+describe('RealtimeRegisterContactBatcher', () => {
+  it('reads the misses of one turn in one call per customer, each caller answered with its own contacts', async () => {
+    const { calls, batcher } = clientWith(['a', 'b', 'c']);
+    const [first, second, other] = await Promise.all([
+      batcher.load('acme', ['a', 'x'], scope),
+      batcher.load('acme', ['b', 'a'], scope),
+      batcher.load('other', ['c'], scope),
+    ]);
+    expect(calls).toEqual([
+      { customer: 'acme', handles: ['a', 'x', 'b'] },
+      { customer: 'other', handles: ['c'] },
+    ]);
+    expect([...first.keys()]).toEqual(['a']);
+    expect([...second.keys()].sort()).toEqual(['a', 'b']);
+    expect(second.get('b')).toMatchObject({ handle: 'b', customer: 'acme' });
+    expect([...other.keys()]).toEqual(['c']);
+  });
+
+  it('starts a new batch once a turn has passed', async () => {
+    const { calls, batcher } = clientWith(['a', 'b']);
+    await batcher.load('acme', ['a'], scope);
+    await batcher.load('acme', ['b'], scope);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('fails only the callers whose handles rode in the failed call', async () => {
+    const handles = Array.from({ length: 150 }, (_, index) => `h${index}`);
+    const { calls, batcher } = clientWith(handles, ['h120']);
+    const [early, late] = await Promise.allSettled([batcher.load('acme', handles.slice(0, 100), scope), batcher.load('acme', handles.slice(100), scope)]);
+    expect(calls.map((call) => call.handles.length)).toEqual([100, 50]);
+    expect(early).toMatchObject({ status: 'fulfilled' });
+    expect((early as PromiseFulfilledResult<Map<string, Contact>>).value.size).toBe(100);
+    expect(late).toMatchObject({ status: 'rejected', reason: expect.any(ProviderFailure) });
+  });
+
+  it('answers a customer the provider does not know with no contacts rather than an error', async () => {
+    const { batcher } = clientWith([]);
+    expect((await batcher.load('gone', ['a'], scope)).size).toBe(0);
+  });
+});
