@@ -11,18 +11,19 @@ export interface MemoryCacheOptions {
 }
 
 /**
- * The cache of a single gateway process (no REDIS_URL). Values are stored as JSON strings, so callers get the same
- * copy-on-read semantics as with Redis and cannot mutate a cached value by accident.
+ * The cache of a single gateway process (no REDIS_URL). A value is stored as its JSON copy, deeply frozen: callers see
+ * what Redis would give them (dates as strings, no undefined, no shared references with what they set) and cannot
+ * mutate a cached value by accident (it throws), while a hit costs no parse (the cached request path: issue 17).
  */
 export class MemoryCache implements Cache {
   readonly degraded = false;
-  private readonly entries: LRUCache<string, string>;
+  private readonly entries: LRUCache<string, {}>;
   /** clearKind bumps a kind's generation; keys carry it, so older entries become unreachable and age out. */
   private readonly generations = new Map<CacheKind, number>();
   private readonly invalidations = new InvalidationListeners();
 
   constructor(private readonly options: MemoryCacheOptions = {}) {
-    this.entries = new LRUCache<string, string>({ max: options.max ?? 50_000 });
+    this.entries = new LRUCache<string, {}>({ max: options.max ?? 50_000 });
   }
 
   private key(kind: CacheKind, key: string): string {
@@ -35,10 +36,7 @@ export class MemoryCache implements Cache {
   }
 
   async getMany<T>(kind: CacheKind, keys: string[]): Promise<(T | undefined)[]> {
-    const values = keys.map((key) => {
-      const raw = this.entries.get(this.key(kind, key));
-      return raw === undefined ? undefined : (JSON.parse(raw) as T);
-    });
+    const values = keys.map((key) => (this.entries.get(this.key(kind, key)) as { value: T } | undefined)?.value);
     const hits = values.filter((value) => value !== undefined).length;
     if (hits) this.options.metrics?.cacheHits.inc({ kind }, hits);
     if (keys.length - hits) this.options.metrics?.cacheMisses.inc({ kind }, keys.length - hits);
@@ -54,7 +52,8 @@ export class MemoryCache implements Cache {
     for (const [key, value] of entries) {
       const raw = JSON.stringify(value) as string | undefined;
       if (raw === undefined) this.entries.delete(this.key(kind, key));
-      else this.entries.set(this.key(kind, key), raw, { ttl });
+      // Boxed: lru-cache keeps any value but undefined, and a cached null or number needs no freezing.
+      else this.entries.set(this.key(kind, key), { value: deepFreeze(JSON.parse(raw) as unknown) }, { ttl });
     }
   }
 
@@ -76,4 +75,13 @@ export class MemoryCache implements Cache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/** Freezes a JSON value and everything in it (JSON has no cycles). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

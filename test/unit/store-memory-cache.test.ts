@@ -23,12 +23,15 @@ describe('cache key and ttl policy', () => {
 });
 
 describe('MemoryCache', () => {
-  it('should return a JSON copy of what was set', async () => {
+  it('should return a JSON copy of what was set, which no reader can change', async () => {
     const cache = new MemoryCache();
-    const value = { handle: 'h1', tags: ['a'] };
+    const value = { handle: 'h1', tags: ['a'], at: new Date('2026-01-01T00:00:00Z'), gone: undefined };
     await cache.set('contact', 'h1', value);
     value.tags.push('b');
-    expect(await cache.get('contact', 'h1')).toEqual({ handle: 'h1', tags: ['a'] });
+    const cached = await cache.get<{ handle: string; tags: string[] }>('contact', 'h1');
+    expect(cached).toEqual({ handle: 'h1', tags: ['a'], at: '2026-01-01T00:00:00.000Z' });
+    expect(() => cached!.tags.push('c')).toThrow(TypeError);
+    expect(await cache.get('contact', 'h1')).toEqual({ handle: 'h1', tags: ['a'], at: '2026-01-01T00:00:00.000Z' });
     expect(cache.degraded).toBe(false);
   });
 
