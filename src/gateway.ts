@@ -49,6 +49,11 @@ export interface GatewayOptions {
   /** Entries the in-memory cache holds (no REDIS_URL). Default 50_000; the bench sets it low to force misses. */
   cacheMaxEntries?: number;
   /**
+   * How long a Redis cache call may take before the cache degrades to the in-process one (default 150 ms). Tests of
+   * sharing between instances raise it: on a starved test machine a slow call would degrade the cache they check.
+   */
+  cacheTimeoutMs?: number;
+  /**
    * On stop(), how long idle kept-alive connections are left for their clients to drop before they are closed (closing
    * one while a client sends on it resets that request). Default: the server's keep-alive timeout plus 1 s; in-process
    * tests that stop many gateways set it low.
@@ -191,7 +196,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         });
         effective = withSandboxEndpoints(config, sandbox.endpoints());
       }
-      stores = createStores({ redisUrls: config.redisUrls, metrics, logger, cacheMaxEntries: options.cacheMaxEntries, outboxSpoolDir: config.outboxSpoolDir });
+      stores = createStores({ redisUrls: config.redisUrls, metrics, logger, cacheMaxEntries: options.cacheMaxEntries, cacheTimeoutMs: options.cacheTimeoutMs, outboxSpoolDir: config.outboxSpoolDir });
       // Commands fail fast while Redis connects (no offline queue), so wait for it; an unreachable Redis still lets
       // the gateway start degraded (reads bypass the cache, webhooks answer 503) and recover when Redis returns.
       if (stores.redis && !(await stores.redis.ready(5_000))) logger.warn('Redis is not reachable yet: starting degraded');

@@ -17,8 +17,10 @@ let b: TestGateway;
 
 beforeAll(async () => {
   cluster = await startRedisCluster();
-  a = await startTestGateway({ env: { REDIS_URL: cluster.url } });
-  b = await startTestGateway({ env: { REDIS_URL: cluster.url }, gateway: { sandbox: { existing: a.sandbox! } } });
+  // A generous cache deadline: these tests check sharing, and on a starved machine a cluster call slower than the
+  // default 150 ms would rightly degrade the cache to the in-process one (redis-outage tests cover that).
+  a = await startTestGateway({ env: { REDIS_URL: cluster.url }, gateway: { cacheTimeoutMs: 5_000 } });
+  b = await startTestGateway({ env: { REDIS_URL: cluster.url }, gateway: { sandbox: { existing: a.sandbox! }, cacheTimeoutMs: 5_000 } });
   await Promise.all([untilReadiness(a, 'ready'), untilReadiness(b, 'ready')]);
 }, 40_000);
 
