@@ -48,6 +48,17 @@ describe('RealtimeRegisterContactBatcher', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('sends a batch as soon as it holds eight callers; later callers of the same turn share the next call', async () => {
+    const handles = Array.from({ length: 12 }, (_, index) => `h${index}`);
+    const { calls, batcher } = clientWith(handles);
+    const answers = handles.map((handle) => batcher.load('acme', [handle], scope));
+    // The first eight left before the turn ended: their call is on its way while the other four still wait.
+    expect(calls.map((call) => call.handles)).toEqual([handles.slice(0, 8)]);
+    const found = await Promise.all(answers);
+    expect(calls.map((call) => call.handles)).toEqual([handles.slice(0, 8), handles.slice(8)]);
+    expect(found.map((contacts) => [...contacts.keys()])).toEqual(handles.map((handle) => [handle]));
+  });
+
   it('fails only the callers whose handles rode in the failed call', async () => {
     const handles = Array.from({ length: 150 }, (_, index) => `h${index}`);
     const { calls, batcher } = clientWith(handles, ['h120']);
