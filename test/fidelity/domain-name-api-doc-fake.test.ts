@@ -70,6 +70,7 @@ beforeEach(() => {
   fake.dataMembersIn = 'data';
   fake.error = null;
   fake.raw = null;
+  fake.prolog = '';
 });
 
 afterEach(async () => {
@@ -123,6 +124,14 @@ describe('GetDetails, read strictly by namespace both ways', () => {
       expect(reply.data.contact).toEqual({ ...expected, emailVerifications: [{ ...expected.emailVerifications[0], lastNotifiedAt: null }] });
     });
   }
+
+  it('reads an answer whose envelope follows an XML declaration and a comment', async () => {
+    fake.prolog = '<?xml version="1.0" encoding="utf-8"?>\n<!-- served by ContactApi.svc -->\n';
+    await startGateway();
+    const reply = await ask(CONTACT, { h: 'DNA-111' });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.contact).toEqual(expected);
+  });
 
   it('looks a contact up by email alone, never sending an empty ExternalId', async () => {
     await startGateway();
@@ -226,6 +235,18 @@ describe('answers that are not a result', () => {
       expect(fake.requests).toHaveLength(1);
     });
   }
+
+  it("reads a fault written under a default envelope namespace with the fault's own code and text", async () => {
+    fake.raw = {
+      status: 500,
+      body: '<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><Fault><faultcode>Client</faultcode><faultstring>Request is malformed.</faultstring></Fault></Body></Envelope>',
+    };
+    await startGateway();
+    const reply = await ask(CONTACT, { h: 'DNA-111' });
+    expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'DOMAIN_NAME_API', providerCode: 'Client' });
+    expect(reply.errors?.[0]?.message).toMatch(/Request is malformed/);
+    expect(fake.requests).toHaveLength(1);
+  });
 
   it('reads "Throttled error!" (361) under HTTP 429 as RATE_LIMITED and does not ask again at once', async () => {
     fake.raw = {

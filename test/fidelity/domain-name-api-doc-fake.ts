@@ -57,6 +57,8 @@ export interface DomainNameApiDocFake {
   dataMembersIn: 'data' | 'base';
   /** An ERROR answer for every call while set: the published code and text. */
   error: { code: string; message: string } | null;
+  /** Written before every answer's envelope: legal XML prolog (a declaration, comments). */
+  prolog: string;
   /** A raw answer for every call while set (a fault, HTML, a cut-short body). */
   raw: { status: number; body: string; contentType?: string } | null;
   close(): Promise<void>;
@@ -169,6 +171,7 @@ export async function startDomainNameApiDocFake(path = '/ContactApi.svc'): Promi
     dataMembersIn: 'data',
     error: null,
     raw: null,
+    prolog: '',
     close: () => new Promise((done) => server.close(() => done())),
   };
 
@@ -185,7 +188,7 @@ export async function startDomainNameApiDocFake(path = '/ContactApi.svc'): Promi
       const url = new URL(request.url ?? '/', 'http://fake');
       const reply = (status: number, body: string, contentType = 'text/xml; charset=utf-8') => {
         response.writeHead(status, { 'content-type': contentType });
-        response.end(body);
+        response.end(contentType.startsWith('text/xml') && !fake.raw ? fake.prolog + body : body);
       };
       if (request.method !== 'POST' || url.pathname !== path) return reply(404, '<html><body>Not found</body></html>', 'text/html');
       const read = readRequest(request, Buffer.concat(chunks).toString('utf8'));
