@@ -207,6 +207,17 @@ describe('a customer (GetCustomer)', () => {
     expect(JSON.stringify(reply) + gateway!.logs()).not.toMatch(/PP-SECRET|SSN-SECRET/);
   });
 
+  it('reads several handles from the customer list (proto3-style, zero values left out): a handle it lacks is null', async () => {
+    fake.style = 'proto3';
+    fake.customers.set('AA000001-NL', docCustomer('AA000001-NL', 'a@example.net'));
+    fake.customers.set('BB000002-NL', docCustomer('BB000002-NL', 'b@example.net'));
+    await startGateway();
+    const reply = await ask('{ contacts(provider: OPENPROVIDER, handles: ["AA000001-NL", "BB000002-NL", "CC000003-NL"]) { handle email } }');
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.contacts).toEqual([{ handle: 'AA000001-NL', email: 'a@example.net' }, { handle: 'BB000002-NL', email: 'b@example.net' }, null]);
+    expect(fake.calls('/v1beta/customers')).toHaveLength(1);
+  });
+
   it('answers a handle Openprovider does not have (HTTP 404 envelope) with null', async () => {
     await startGateway();
     const reply = await ask(CONTACT, { h: 'NO000000-NL' });
