@@ -71,6 +71,7 @@ beforeEach(() => {
   fake.error = null;
   fake.raw = null;
   fake.prolog = '';
+  fake.articleFieldsOnly = false;
 });
 
 afterEach(async () => {
@@ -131,6 +132,21 @@ describe('GetDetails, read strictly by namespace both ways', () => {
     const reply = await ask(CONTACT, { h: 'DNA-111' });
     expect(reply.errors).toBeUndefined();
     expect(reply.data.contact).toEqual(expected);
+  });
+
+  it("answers a handle whose GetDetails result carries only the article's four fields with the contact, not null", async () => {
+    fake.articleFieldsOnly = true;
+    await startGateway();
+    const reply = await ask(CONTACT, { h: 'DNA-111' });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.contact).toEqual({
+      handle: 'DNA-111',
+      email: 'example@customer.com',
+      name: null,
+      city: null,
+      country: null,
+      emailVerifications: [expected.emailVerifications[0]],
+    });
   });
 
   it('looks a contact up by email alone, never sending an empty ExternalId', async () => {

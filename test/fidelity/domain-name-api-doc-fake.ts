@@ -57,6 +57,8 @@ export interface DomainNameApiDocFake {
   dataMembersIn: 'data' | 'base';
   /** An ERROR answer for every call while set: the published code and text. */
   error: { code: string; message: string } | null;
+  /** Answer GetDetails with only the article's four data fields (no ExternalId, no contact fields). */
+  articleFieldsOnly: boolean;
   /** Written before every answer's envelope: legal XML prolog (a declaration, comments). */
   prolog: string;
   /** A raw answer for every call while set (a fault, HTML, a cut-short body). */
@@ -172,6 +174,7 @@ export async function startDomainNameApiDocFake(path = '/ContactApi.svc'): Promi
     error: null,
     raw: null,
     prolog: '',
+    articleFieldsOnly: false,
     close: () => new Promise((done) => server.close(() => done())),
   };
 
@@ -218,7 +221,8 @@ export async function startDomainNameApiDocFake(path = '/ContactApi.svc'): Promi
         return reply(200, answer(operation, base('0', 'SUCCESS', ''), fake.style));
       }
       const dataNs = fake.dataMembersIn === 'data' ? DATA_NS : BASE_NS;
-      const data = (Object.keys(contact) as (keyof DocContact)[]).sort().map((name): [string, string, string | null] => [dataNs, name, contact[name] ?? null]);
+      const article: (keyof DocContact)[] = ['ContactEmail', 'ExpirationDate', 'LastNotificationDate', 'VerificationStatus'];
+      const data = (fake.articleFieldsOnly ? article : (Object.keys(contact) as (keyof DocContact)[]).sort()).map((name): [string, string, string | null] => [dataNs, name, contact[name] ?? null]);
       return reply(200, answer(operation, [...base('0', 'SUCCESS', ''), ...data], fake.style));
     });
   });

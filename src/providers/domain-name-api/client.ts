@@ -53,7 +53,7 @@ export class DomainNameApiClient {
       throw unreadableResult('SUCCESS but without VerificationStatus or ContactEmail', result.ignored, operation, response.status);
     }
     try {
-      return toDetails(result.fields, this.config.timeZone);
+      return toDetails(result.fields, this.config.timeZone, query.externalId);
     } catch (error) {
       if (error instanceof UnknownProviderValue) throw unreadableResult(`an ${error.message}`, result.ignored, operation, response.status);
       throw error;
