@@ -191,3 +191,13 @@ describe('Domain Name API failures', () => {
     expect(dnaTimestampToIso(null)).toBeNull();
   });
 });
+
+describe('looksLikeSoapEnvelope over a long prolog', () => {
+  it('skips declarations and comments by position, and gives up on an unclosed one after one pass', () => {
+    expect(looksLikeSoapEnvelope('\uFEFF<?xml version="1.0"?>\n<!-- a -->\n<!-- b --><s:Envelope xmlns:s="x"/>')).toBe(true);
+    expect(looksLikeSoapEnvelope('<!-- a --><html></html>')).toBe(false);
+    // 200,000 unclosed comment openers: a backtracking pattern would take minutes; this is one indexOf.
+    expect(looksLikeSoapEnvelope('<!--'.repeat(200_000))).toBe(false);
+    expect(looksLikeSoapEnvelope(`${'<!-- x -->'.repeat(50_000)}<Envelope>`)).toBe(true);
+  });
+});

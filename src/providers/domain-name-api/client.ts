@@ -53,7 +53,7 @@ export class DomainNameApiClient {
       throw unreadableResult('SUCCESS but without VerificationStatus or ContactEmail', result.ignored, operation, response.status);
     }
     try {
-      return toDetails(result.fields, this.config.timeZone);
+      return toDetails(result.fields, this.config.timeZone, query.externalId);
     } catch (error) {
       if (error instanceof UnknownProviderValue) throw unreadableResult(`an ${error.message}`, result.ignored, operation, response.status);
       throw error;
@@ -93,8 +93,11 @@ export class DomainNameApiClient {
       idempotent: options.idempotent,
       requestId: options.requestId,
       // WCF sends faults under HTTP 500, and those must not be retried; a 500 that is not SOAP (an HTML or empty
-      // page from a proxy) is an outage like 502/503.
+      // page from a proxy) is an outage like 502/503. A SOAP envelope is the service's own answer whatever the status
+      // (a fault or a 360/361 under 429 or 503): only the HTML and empty bodies are retryable (domain-name-api.md),
+      // and a throttled service is asked again later, not at once.
       isRetryable: (answer) => answer.status >= 500 && !looksLikeSoapEnvelope(answer.body),
+      neverRetry: (answer) => looksLikeSoapEnvelope(answer.body),
     });
     try {
       return { response, outcome: parseContactResponse(operation, response.body, this.namespaces) };

@@ -124,14 +124,20 @@ export function unreadableFailure(error: NotSoapError, response: UpstreamRespons
 }
 
 /**
- * GetDetails result fields -> the verification row (and the contact when the result names its External ID). Throws
+ * GetDetails result fields -> the verification row (and the contact when its External ID is known). The article's
+ * example answer carries only VerificationStatus, ExpirationDate, LastNotificationDate and ContactEmail, so a result
+ * without an ExternalId is the contact that was asked for by `askedExternalId`, not "no such contact". Throws
  * UnknownProviderValue for a VerificationStatus outside the article's four; the caller reports it as unreadable.
  */
-export function toDetails(fields: Record<string, string | null>, timeZone: string = DEFAULT_DNA_TIME_ZONE): DomainNameApiDetails {
+export function toDetails(
+  fields: Record<string, string | null>,
+  timeZone: string = DEFAULT_DNA_TIME_ZONE,
+  askedExternalId?: string | null,
+): DomainNameApiDetails {
   const providerStatus = fields[F.verificationStatus] ?? '';
   const { status, failureReason } = domainNameApiEmailStatus(providerStatus);
   const email = fields[F.contactEmail] ?? '';
-  const handle = fields[F.externalId] ?? null;
+  const handle = fields[F.externalId] || askedExternalId?.trim() || null;
   const verification: EmailVerification = {
     provider: 'DOMAIN_NAME_API',
     email,

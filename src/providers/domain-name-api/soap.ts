@@ -162,9 +162,22 @@ export class NotSoapError extends Error {
   }
 }
 
-/** Cheap check used before parsing and by the retry hook: does the body look like a SOAP envelope? */
+/**
+ * Cheap check used before parsing and by the retry hook: does the body look like a SOAP envelope? An XML
+ * declaration, comments and processing instructions may come first (all legal XML prolog); they are skipped by
+ * position, not by a pattern, so a body of unclosed comments costs one pass.
+ */
 export function looksLikeSoapEnvelope(body: string): boolean {
-  return /^\s*(<\?xml[^>]*>\s*)?<([\w.-]+:)?Envelope[\s>]/.test(body);
+  let at = 0;
+  for (;;) {
+    while (at < body.length && /\s/.test(body[at]!)) at++;
+    const close = body.startsWith('<?', at) ? '?>' : body.startsWith('<!--', at) ? '-->' : null;
+    if (!close) break;
+    const end = body.indexOf(close, at);
+    if (end === -1) return false;
+    at = end + close.length;
+  }
+  return /^<([\w.-]+:)?Envelope[\s>]/.test(body.slice(at, at + 200));
 }
 
 const BASE_FIELD_NAMES = new Set<string>(Object.values(RESULT_FIELDS));
@@ -180,14 +193,19 @@ export function parseContactResponse(operation: DnaOperation, body: string, name
   if (!soapBody) throw new NotSoapError('unexpected');
   const fault = childNamed(soapBody, SOAP_ENVELOPE_NS, 'Fault');
   if (fault) {
-    // SOAP 1.1 faultcode / faultstring are unqualified.
-    const code = childNamed(fault, null, 'faultcode')?.text ?? 'Fault';
-    const message = childNamed(fault, null, 'faultstring')?.text ?? 'SOAP fault';
+    // SOAP 1.1 faultcode / faultstring are unqualified; a writer that declares the envelope namespace as the default
+    // one puts them in it without meaning to, so they are found by local name alone.
+    const code = childByLocalName(fault, 'faultcode')?.text ?? 'Fault';
+    const message = childByLocalName(fault, 'faultstring')?.text ?? 'SOAP fault';
     return { kind: 'fault', code, message };
   }
   const result = childNamed(childNamed(soapBody, SERVICE_NS, responseElement(operation)), SERVICE_NS, resultElement(operation));
   if (!result) throw new NotSoapError('unexpected');
   return readResultFields(result, namespaces);
+}
+
+function childByLocalName(element: XmlElement, name: string): XmlElement | undefined {
+  return element.children.find((child) => child.name === name);
 }
 
 /** Base fields from the base namespace, data fields from the data namespace; one nested data object is lifted. */

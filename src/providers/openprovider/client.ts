@@ -3,6 +3,7 @@ import type { OpenproviderConfig } from '../../config.js';
 import type { Contact } from '../../domain/contact.js';
 import type { EmailVerification } from '../../domain/email-verification.js';
 import { ProviderFailure } from '../../domain/errors.js';
+import { UnknownProviderValue } from '../../domain/status-mapping.js';
 import type { ProviderClientDeps } from '../client-deps.js';
 import type { UpstreamRequest, UpstreamResponse } from '../http.js';
 import { OpenproviderAccountBlock } from './account-block.js';
@@ -13,11 +14,13 @@ import {
   isNotFound,
   mustNotRepeat,
   isSuccess,
+  listData,
   notFound,
   openproviderFailure,
   readEnvelope,
   toContact,
   toEmailVerification,
+  unreadableList,
 } from './map.js';
 import { OpenproviderTokenManager } from './token.js';
 import type {
@@ -27,6 +30,7 @@ import type {
   OpenproviderEnvelope,
   OpenproviderListData,
   OpenproviderListQuery,
+  OpenproviderVerificationRow,
 } from './wire.js';
 import {
   OPENPROVIDER_CODES,
@@ -105,12 +109,17 @@ export class OpenproviderClient {
       query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, OPENPROVIDER_MAX_LIMIT) },
       requestId,
     });
-    if (!isSuccess(response, envelope) || !Array.isArray(envelope?.data?.results)) {
-      throw openproviderFailure(response, envelope, 'the email verification list');
+    if (!isSuccess(response, envelope)) throw openproviderFailure(response, envelope, 'the email verification list');
+    const data = listData<OpenproviderVerificationRow>(envelope!.data);
+    if (!data) throw openproviderFailure(response, envelope, 'the email verification list');
+    let rows: EmailVerification[];
+    try {
+      rows = data.results.map((row) => toEmailVerification(row, this.config.timeZone));
+    } catch (error) {
+      if (error instanceof UnknownProviderValue) throw unreadableList(error, response.status);
+      throw error;
     }
-    const data = envelope.data;
-    const rows = data.results.map((row) => toEmailVerification(row, this.config.timeZone));
-    return { total: typeof data.total === 'number' ? data.total : data.results.length, rows };
+    return { total: data.total, rows };
   }
 
   /** StartEmailVerification; resolves with Openprovider's verification id. Success is code 20001, not 0. */
@@ -182,10 +191,9 @@ export class OpenproviderClient {
       query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT) },
       requestId,
     });
-    if (!isSuccess(response, envelope) || !Array.isArray(envelope?.data?.results) || typeof envelope.data.total !== 'number') {
-      throw openproviderFailure(response, envelope, 'the customer list');
-    }
-    const { results, total } = envelope.data;
+    const data = isSuccess(response, envelope) ? listData<OpenproviderCustomer>(envelope!.data, { totalRequired: true }) : null;
+    if (!data) throw openproviderFailure(response, envelope, 'the customer list');
+    const { results, total } = data;
     const contacts = results
       .filter((customer) => customer && typeof customer === 'object' && typeof customer.handle === 'string' && customer.handle && !customer.is_deleted)
       .map((customer) => toContact(customer));

@@ -1,7 +1,7 @@
 import type { Contact } from '../../domain/contact.js';
 import type { EmailVerification } from '../../domain/email-verification.js';
 import { NotFound, ProviderFailure } from '../../domain/errors.js';
-import { openproviderEmailStatus } from '../../domain/status-mapping.js';
+import { openproviderEmailStatus, UnknownProviderValue } from '../../domain/status-mapping.js';
 import { wallTimeToUtc } from '../../domain/zoned-time.js';
 import { parseRetryAfter } from '../http.js';
 import type { UpstreamResponse } from '../http.js';
@@ -151,10 +151,44 @@ export function openproviderFailure(response: UpstreamResponse, envelope: Openpr
   });
 }
 
-/** A "no such object" answer: HTTP 404, or an error envelope whose text says so. */
+/**
+ * The `data` of a successful list answer as `{total, results}`, or null when it is not one (a string, an array, results
+ * that are not an array, rows reported but none sent). Members left out read as their zero value
+ * (wire.ts, "Zero values left out"): `data` null or `{}` is an empty list, a missing `total` the rows sent (unless
+ * `totalRequired`: then only an empty list may leave it out, as a zero).
+ */
+export function listData<T>(data: unknown, options: { totalRequired?: boolean } = {}): { total: number; results: T[] } | null {
+  if (data === null || data === undefined) return { total: 0, results: [] };
+  if (typeof data !== 'object' || Array.isArray(data)) return null;
+  const { total, results } = data as { total?: unknown; results?: unknown };
+  if (results !== undefined && results !== null && !Array.isArray(results)) return null;
+  const rows = (results ?? []) as T[];
+  if (total !== undefined && total !== null && (typeof total !== 'number' || !Number.isInteger(total) || total < 0)) return null;
+  // Where "not on any page" is read as "no such object", rows without the list's size are unreadable.
+  if (options.totalRequired && typeof total !== 'number' && rows.length > 0) return null;
+  const count = typeof total === 'number' ? total : rows.length;
+  // "N rows match" with none sent on the first page would read as an empty list: unreadable instead.
+  if (rows.length === 0 && count > 0 && results === undefined) return null;
+  return { total: count, results: rows };
+}
+
+/** A list row the gateway cannot map (a status outside the documented four, no email): named, never a crash. */
+export function unreadableList(error: UnknownProviderValue, httpStatus: number): ProviderFailure {
+  return new ProviderFailure('OPENPROVIDER', `Openprovider sent the email verification list with a row the gateway cannot read (${error.message.slice(0, 120)}).`, {
+    kind: 'ERROR',
+    code: null,
+    httpStatus,
+    retryable: false,
+  });
+}
+
+/**
+ * A "no such object" answer: an error envelope under HTTP 404, or one whose code or text says so. A 404 without an
+ * envelope (a proxy's page, a wrong base URL or path) is not Openprovider saying anything about the object.
+ */
 export function isNotFound(response: UpstreamResponse, envelope: OpenproviderEnvelope | null, notFoundCode?: number): boolean {
-  if (response.status === 404) return true;
   if (!envelope || envelope.code === OPENPROVIDER_CODES.success) return false;
+  if (response.status === 404) return true;
   return envelope.code === notFoundCode || /not\s+(be\s+)?found|does\s+not\s+exist/i.test(envelope.desc);
 }
 
@@ -173,18 +207,27 @@ export function readExpirationDate(value: unknown, timeZone: string = OPENPROVID
   return wallTimeToUtc(value, timeZone);
 }
 
-/** One list row in the gateway's shape; `expiration_date` becomes UTC (see readExpirationDate). */
+/**
+ * One list row in the gateway's shape; `expiration_date` becomes UTC (see readExpirationDate). A member left out
+ * reads as its zero value (wire.ts, "Zero values left out"): no `is_suspended` is false, no `description` is "".
+ * Throws UnknownProviderValue for a row without an email or with a status outside the documented four.
+ */
 export function toEmailVerification(row: OpenproviderVerificationRow, timeZone: string = OPENPROVIDER_TIME_ZONE): EmailVerification {
-  const { status, failureReason } = openproviderEmailStatus(row.status, row.description);
+  if (!row || typeof row !== 'object' || typeof row.email !== 'string' || !row.email) {
+    throw new UnknownProviderValue('Openprovider email verification row', 'a row without an email');
+  }
+  const providerStatus = typeof row.status === 'string' ? row.status : '';
+  const description = typeof row.description === 'string' ? row.description : '';
+  const { status, failureReason } = openproviderEmailStatus(providerStatus, description);
   return {
     provider: 'OPENPROVIDER',
     email: row.email,
-    handle: row.handle || null,
-    domain: row.domain || null,
+    handle: typeof row.handle === 'string' && row.handle ? row.handle : null,
+    domain: typeof row.domain === 'string' && row.domain ? row.domain : null,
     status,
     failureReason,
-    providerStatus: row.status,
-    suspended: typeof row.is_suspended === 'boolean' ? row.is_suspended : null,
+    providerStatus,
+    suspended: typeof row.is_suspended === 'boolean' ? row.is_suspended : row.is_suspended === undefined || row.is_suspended === null ? false : null,
     expiresAt: readExpirationDate(row.expiration_date, timeZone),
     lastNotifiedAt: null,
   };
