@@ -98,7 +98,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     return services;
   };
 
-  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream });
+  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream, failedAuth: rateLimits.failedAuth });
   const server: Server = createServer((req, res) => {
     drain.track(res);
     route(req, res).catch((error: unknown) => {
@@ -137,7 +137,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       case '/webhooks/veriff':
         return serveWebhook(req, res, { provider: 'VERIFF', handler: requireServices().webhooks.veriff, metrics, logger });
       case QUARANTINE_PATH:
-        return serveQuarantine(req, res, { authenticate, services: requireServices });
+        return serveQuarantine(req, res, { authenticate, failedAuth: rateLimits.failedAuth, services: requireServices });
       default:
         if (path?.startsWith(DASHBOARD_ASSET_PREFIX) || path === '/dashboard') return serveDashboard(req, res, path);
         if (isSseRouteRequest(req, yoga.graphqlEndpoint, config.limits.maxBodyBytes)) return serveSseRoute(req, res, { yoga, maxBodyBytes: config.limits.maxBodyBytes, logger });
@@ -174,6 +174,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         metrics,
         logger,
         authenticate,
+        failedAuth: rateLimits.failedAuth,
         maxPayloadBytes: config.limits.maxBodyBytes,
         trusted: config.trustedDocuments,
       });

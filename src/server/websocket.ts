@@ -7,6 +7,8 @@ import type { TrustedDocumentsConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayContext } from '../schema/context.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { FailedAuthBudget } from './failed-auth-budget.js';
+import { tooManyFailedAuthentications } from './failed-auth-budget.js';
 import type { Authenticate } from './principal.js';
 import { resolveDocumentText } from './trusted-documents.js';
 import type { GatewayYoga } from './yoga.js';
@@ -21,9 +23,13 @@ interface EnvelopedRoot {
 /** A client has this long after the upgrade to send connection_init (with its key) before the socket closes (4408). */
 export const CONNECTION_INIT_TIMEOUT_MS = 3_000;
 
+/** Close code for an address over its failed-authentication budget (graphql-ws uses 4429 for too many inits). */
+export const WS_TOO_MANY_FAILED_AUTHENTICATIONS = 4429;
+
 /**
  * graphql-transport-ws on the same path as HTTP GraphQL, executing through yoga's envelop so plugins (error codes,
- * auth, limits) behave the same on both transports. The key travels in connection_init; a bad one closes with 4403.
+ * auth, limits) behave the same on both transports. The key travels in connection_init; a bad one closes with 4403,
+ * and an address over its failed-authentication budget (shared with /graphql) with 4429.
  * Every frame, connection_init included, is capped like an HTTP body (GRAPHQL_MAX_BODY_BYTES): ws refuses a larger
  * one from its header (close 1009) without buffering it. An operation that fails to parse or validate gets an
  * `error` message for its id; the socket and its other operations carry on.
@@ -34,6 +40,8 @@ export function attachWebSocket(options: {
   metrics: GatewayMetrics;
   logger: Logger;
   authenticate: Authenticate;
+  /** Failed authentications per source address, shared with /graphql and /operator/*; none counted when absent. */
+  failedAuth?: FailedAuthBudget;
   /** Largest frame accepted, in bytes (GRAPHQL_MAX_BODY_BYTES). */
   maxPayloadBytes?: number;
   /** GRAPHQL_TRUSTED_DOCUMENTS: callers without documents:any send a persisted document hash, as over HTTP. */
@@ -70,10 +78,20 @@ export function attachWebSocket(options: {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onConnect: async (ctx) => {
+        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        // Over the address's budget: closed (4429) before the key is looked at, as /graphql answers 429.
+        const refuse = (retryAfterSeconds: number) => {
+          ctx.extra.socket.close(WS_TOO_MANY_FAILED_AUTHENTICATIONS, tooManyFailedAuthentications(retryAfterSeconds));
+          return false;
+        };
+        const wait = options.failedAuth?.waitFor(address) ?? 0;
+        if (wait > 0) return refuse(wait);
         try {
           await options.authenticate(connectionAuthorization(ctx.connectionParams));
           return true;
         } catch {
+          const decision = await options.failedAuth?.failed(address);
+          if (decision && !decision.allowed) return refuse(decision.retryAfterSeconds);
           return false; // graphql-ws closes with 4403 Forbidden
         }
       },

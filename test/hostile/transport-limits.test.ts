@@ -148,6 +148,60 @@ describe('over WebSocket', () => {
   });
 });
 
+describe('failed authentications: one budget per address, on every door that takes a key', () => {
+  let gw: TestGateway;
+  // A burst of 5 failures a minute: the budget is spent within the test and not refilled before it ends.
+  beforeAll(async () => {
+    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_BURST: '5', EMAIL_WATCH_INTERVAL_MS: '3600000' } });
+  });
+  afterAll(async () => {
+    await gw.stop();
+  });
+
+  /** How a graphql-ws connection_init with this key ends: 'ack', or the close code. */
+  const wsInit = (key: string) =>
+    new Promise<number | 'ack'>((resolve) => {
+      const socket = new WebSocket(`${gw.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: bearer(key) })));
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type !== 'connection_ack') return;
+        socket.close();
+        resolve('ack');
+      });
+      socket.on('close', (code) => resolve(code));
+      socket.on('error', () => undefined);
+    });
+  const quarantine = async (key: string) => {
+    const response = await fetch(`${gw.url}/operator/quarantine`, { headers: bearer(key) });
+    log.record(`quarantine with ${key}`, response.status, await response.text());
+    return response.status;
+  };
+  const sse = async (key: string) => {
+    const response = await fetch(`${gw.url}/graphql`, { method: 'PUT', headers: bearer(key) });
+    log.record(`graphql-sse reservation with ${key}`, response.status, await response.text());
+    return response.status;
+  };
+  const query = { query: '{ providers { provider } }' };
+
+  it('counts wrong keys on HTTP, WebSocket and /operator/* together, then refuses the right key too (no oracle)', async () => {
+    // Five wrong keys, spread over three doors: each is told so.
+    expect((await postGraphQL(gw, log, 'wrong key 1', query, bearer('wrong-key-000001'))).status).toBe(401);
+    expect((await postGraphQL(gw, log, 'wrong key 2', query, bearer('wrong-key-000002'))).status).toBe(401);
+    expect(await wsInit('wrong-key-000003')).toBe(4403);
+    expect(await wsInit('wrong-key-000004')).toBe(4403);
+    expect(await quarantine('wrong-key-000005')).toBe(401);
+    // The sixth is over the budget, whichever door it takes.
+    expect(await wsInit('wrong-key-000006')).toBe(4429);
+    // From now on a right key is refused like a wrong one, on every door: a guess that hits learns nothing.
+    const right = await postGraphQL(gw, log, 'right key over the budget', query, bearer(KEY));
+    expect(right.status).toBe(429);
+    expect(codesOf(right)).toEqual(['RATE_LIMITED']);
+    expect(await wsInit(KEY)).toBe(4429);
+    expect(await quarantine(KEY)).toBe(429);
+    expect(await sse(KEY)).toBe(429);
+  });
+});
+
 describe('a gateway process under 40 MB WebSocket frames', () => {
   let child: GatewayProcess;
   beforeAll(async () => {
