@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import type { Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { TrustedDocumentsConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
@@ -22,6 +24,13 @@ interface EnvelopedRoot {
 
 /** A client has this long after the upgrade to send connection_init (with its key) before the socket closes (4408). */
 export const CONNECTION_INIT_TIMEOUT_MS = 3_000;
+
+/**
+ * Operations one socket may run at once (subscriptions, and queries or mutations in flight). Each open subscription
+ * holds memory until its client ends it; the rate limit bounds how fast a key starts them, this bounds how many a
+ * socket keeps. One more gets an `error` for its id; the socket and its other operations carry on.
+ */
+export const MAX_OPERATIONS_PER_SOCKET = 100;
 
 /** Close code for an address over its failed-authentication budget (graphql-ws uses 4429 for too many inits). */
 export const WS_TOO_MANY_FAILED_AUTHENTICATIONS = 4429;
@@ -70,6 +79,37 @@ export function attachWebSocket(options: {
     active--;
     metrics.subscribers.dec({ transport: 'ws' });
   };
+  /** Parses, validates and builds one operation's arguments; its errors answer that operation only. */
+  const prepare = async (ctx: Context<Record<string, unknown>, Extra>, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, connectionParams: ctx.connectionParams, params: payload });
+    let args: ExecutionArgs;
+    try {
+      // graphql-ws closes the whole socket (4500, with the error's message) when this throws: answer the
+      // operation instead.
+      const contextValue = (await enveloped.contextFactory()) as GatewayContext;
+      const text = resolveDocumentText(options.trusted ?? null, payload, contextValue.principal);
+      if (text instanceof GraphQLError) return [text];
+      const document = enveloped.parse(text);
+      args = {
+        schema: enveloped.schema,
+        operationName: payload.operationName ?? null,
+        document,
+        variableValues: payload.variables ?? null,
+        contextValue,
+        rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
+      };
+      const errors = enveloped.validate(args.schema, args.document);
+      if (errors.length) return [...errors];
+    } catch (error) {
+      if (error instanceof GraphQLError) return [error];
+      options.logger.error({ err: error }, 'a WebSocket operation failed before it ran');
+      return [new GraphQLError('Unexpected error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+    }
+    started(ctx, id);
+    return args;
+  };
+  /** Operations of each connection between their `subscribe` and their start. */
+  const preparing = new WeakMap<object, number>();
   const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: options.maxPayloadBytes ?? 102_400 });
   quietClientFrameErrors(wsServer, options.logger);
   const disposable = useServer(
@@ -96,32 +136,21 @@ export function attachWebSocket(options: {
         }
       },
       onSubscribe: async (ctx, id, payload) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, connectionParams: ctx.connectionParams, params: payload });
-        let args: ExecutionArgs;
-        try {
-          // graphql-ws closes the whole socket (4500, with the error's message) when this throws: answer the
-          // operation instead.
-          const contextValue = (await enveloped.contextFactory()) as GatewayContext;
-          const text = resolveDocumentText(options.trusted ?? null, payload, contextValue.principal);
-          if (text instanceof GraphQLError) return [text];
-          const document = enveloped.parse(text);
-          args = {
-            schema: enveloped.schema,
-            operationName: payload.operationName ?? null,
-            document,
-            variableValues: payload.variables ?? null,
-            contextValue,
-            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
-          };
-          const errors = enveloped.validate(args.schema, args.document);
-          if (errors.length) return [...errors];
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error];
-          options.logger.error({ err: error }, 'a WebSocket operation failed before it ran');
-          return [new GraphQLError('Unexpected error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+        // Operations still being prepared count too: a burst of subscribe messages all arrive before the first runs.
+        const preparingNow = preparing.get(ctx) ?? 0;
+        if ((running.get(ctx)?.size ?? 0) + preparingNow >= MAX_OPERATIONS_PER_SOCKET) {
+          return [
+            new GraphQLError(`This socket already runs ${MAX_OPERATIONS_PER_SOCKET} operations; complete one, or open another connection.`, {
+              extensions: { code: 'TOO_MANY_OPERATIONS' },
+            }),
+          ];
         }
-        started(ctx, id);
-        return args;
+        preparing.set(ctx, preparingNow + 1);
+        try {
+          return await prepare(ctx, id, payload);
+        } finally {
+          preparing.set(ctx, (preparing.get(ctx) ?? 1) - 1);
+        }
       },
       // Every way a subscription ends: the client's `complete`, the source finishing, the socket closing (graphql-ws
       // returns every running iterator at once, which ends its event stream: see use-subscription-error-masking.ts).

@@ -89,7 +89,8 @@ describe('over HTTP', () => {
 describe('over WebSocket', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, EMAIL_WATCH_INTERVAL_MS: '3600000' } });
+    // A burst above the socket's operation limit, so that limit is what the 101st operation meets.
+    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, EMAIL_WATCH_INTERVAL_MS: '3600000', RATE_LIMIT_PER_MINUTE: '6000', RATE_LIMIT_BURST: '1000' } });
   });
   afterAll(async () => {
     await gw.stop();
@@ -136,6 +137,26 @@ describe('over WebSocket', () => {
     const lines = gw.logs().split('\n').filter((line) => line.includes('broke the framing rules'));
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: 30, code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
+  });
+
+  it('runs at most 100 operations at once on one socket: the 101st errors alone, and room comes back as they end', async () => {
+    const client = wsClient(gw, KEY, { lazy: false });
+    const stops: (() => void)[] = [];
+    try {
+      const live = 'subscription { verificationEvents { id } }';
+      for (let i = 0; i < 100; i++) stops.push(client.subscribe({ query: live }, { next: () => undefined, error: () => undefined, complete: () => undefined }));
+      const { error } = await overWebSocket(client, log, 'ws 101st operation', { query: live });
+      expect(JSON.stringify(error)).toContain('TOO_MANY_OPERATIONS');
+      const gauge = async () => (await gw.metrics.registry.getSingleMetricAsString('gateway_subscribers')).match(/transport="ws"\} (\d+)/)?.[1];
+      expect(await gauge()).toBe('100');
+      stops.pop()!();
+      for (let attempt = 0; attempt < 100 && (await gauge()) !== '99'; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+      const { results } = await overWebSocket(client, log, 'ws operation after one ended', { query: '{ providers { provider } }' });
+      expect(results[0]?.data).toMatchObject({ providers: expect.any(Array) });
+    } finally {
+      for (const stop of stops) stop();
+      await client.dispose();
+    }
   });
 
   it('closes a socket that never sends connection_init (4408), without asking for a key', async () => {
