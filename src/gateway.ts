@@ -54,10 +54,17 @@ export interface GatewayOptions {
    * tests that stop many gateways set it low.
    */
   drainIdleMs?: number;
+  /**
+   * How long a client may take to send a whole request, headers and body (tests shorten it). Default 30_000 ms: bodies
+   * are at most 256 KiB, and node's own 300 s let a client trickling bytes hold a connection for five minutes.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** On stop(), how long requests in flight may take to finish: longer than any upstream deadline. */
 const DRAIN_REQUESTS_MS = 30_000;
+/** Time to receive a whole request (headers and body); see GatewayOptions.requestTimeoutMs. */
+const REQUEST_TIMEOUT_MS = 30_000;
 /** What a webhook or GraphQL request is told while the gateway starts (Retry-After, in seconds). */
 const STARTING_RETRY_AFTER_SECONDS = '2';
 
@@ -99,7 +106,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   };
 
   const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream, failedAuth: rateLimits.failedAuth });
-  const server: Server = createServer((req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server: Server = createServer({ requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 5_000) }, (req, res) => {
     drain.track(res);
     route(req, res).catch((error: unknown) => {
       if (isClientAbort(error)) logger.info({ ...clientAbortFields(error), path: req.url }, 'the client aborted its request');

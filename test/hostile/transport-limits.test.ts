@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { GatewayProcess } from '../helpers/gateway-process.js';
@@ -63,6 +64,42 @@ describe('over HTTP', () => {
     expect(reply.json.errors[0].message).toMatch(/Aliases limit of 30 exceeded, found 500/);
     const thirty = await postGraphQL(gw, log, '30 __typename aliases', { query: `{ ${Array.from({ length: 30 }, (_, i) => `t${i}: __typename`).join(' ')} }` }, bearer(KEY));
     expect(thirty.status).toBe(200);
+  });
+
+  it('answers 408 and closes a connection whose client trickles its body or headers (slowloris)', async () => {
+    const patient = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, EMAIL_WATCH_INTERVAL_MS: '3600000' }, gateway: { requestTimeoutMs: 1_000 } });
+    const url = new URL(patient.url);
+    /** What the server answered before closing, or null if the connection was still open after `boundMs`. */
+    const trickle = (start: string, boundMs: number) =>
+      new Promise<string | null>((resolve) => {
+        let answer = '';
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(start));
+        // One more byte now and then, so no idle timeout is what ends it.
+        const dripping = setInterval(() => socket.write(' '), 200);
+        socket.on('data', (chunk) => (answer += String(chunk)));
+        socket.on('close', () => {
+          clearInterval(dripping);
+          resolve(answer);
+        });
+        socket.on('error', () => undefined);
+        setTimeout(() => {
+          clearInterval(dripping);
+          socket.destroy();
+          resolve(null);
+        }, boundMs);
+      });
+    try {
+      // Generous bounds: node's defaults would hold both for 300 s (body) and 60 s (headers).
+      const [body, webhook, headers] = await Promise.all([
+        trickle(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer ${KEY}\r\nContent-Length: 100000\r\n\r\n{`, 20_000),
+        trickle('POST /webhooks/veriff HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{', 20_000),
+        trickle('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: a', 20_000),
+      ]);
+      for (const answer of [body, webhook, headers]) expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect((await fetch(`${patient.url}/healthz`)).status).toBe(200);
+    } finally {
+      await patient.stop();
+    }
   });
 
   it('logs a client that aborts its upload at info, without a stack', async () => {
