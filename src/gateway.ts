@@ -59,10 +59,17 @@ export interface GatewayOptions {
    * tests that stop many gateways set it low.
    */
   drainIdleMs?: number;
+  /**
+   * How long a client may take to send a whole request, headers and body (tests shorten it). Default 30_000 ms: bodies
+   * are at most 256 KiB, and node's own 300 s let a client trickling bytes hold a connection for five minutes.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** On stop(), how long requests in flight may take to finish: longer than any upstream deadline. */
 const DRAIN_REQUESTS_MS = 30_000;
+/** Time to receive a whole request (headers and body); see GatewayOptions.requestTimeoutMs. */
+const REQUEST_TIMEOUT_MS = 30_000;
 /** What a webhook or GraphQL request is told while the gateway starts (Retry-After, in seconds). */
 const STARTING_RETRY_AFTER_SECONDS = '2';
 
@@ -103,8 +110,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     return services;
   };
 
-  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream });
-  const server: Server = createServer((req, res) => {
+  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream, failedAuth: rateLimits.failedAuth });
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server: Server = createServer({ requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 5_000) }, (req, res) => {
     drain.track(res);
     route(req, res).catch((error: unknown) => {
       if (isClientAbort(error)) logger.info({ ...clientAbortFields(error), path: req.url }, 'the client aborted its request');
@@ -142,7 +150,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       case '/webhooks/veriff':
         return serveWebhook(req, res, { provider: 'VERIFF', handler: requireServices().webhooks.veriff, metrics, logger });
       case QUARANTINE_PATH:
-        return serveQuarantine(req, res, { authenticate, services: requireServices });
+        return serveQuarantine(req, res, { authenticate, failedAuth: rateLimits.failedAuth, services: requireServices });
       default:
         if (path?.startsWith(DASHBOARD_ASSET_PREFIX) || path === '/dashboard') return serveDashboard(req, res, path);
         if (isSseRouteRequest(req, yoga.graphqlEndpoint, config.limits.maxBodyBytes)) return serveSseRoute(req, res, { yoga, maxBodyBytes: config.limits.maxBodyBytes, logger });
@@ -179,6 +187,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         metrics,
         logger,
         authenticate,
+        failedAuth: rateLimits.failedAuth,
         maxPayloadBytes: config.limits.maxBodyBytes,
         trusted: config.trustedDocuments,
       });

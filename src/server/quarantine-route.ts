@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services/index.js';
 import { StoreUnavailable } from '../store/index.js';
+import type { FailedAuthBudget } from './failed-auth-budget.js';
+import { tooManyFailedAuthentications } from './failed-auth-budget.js';
 import type { Authenticate } from './principal.js';
 import { sendJson } from './send-json.js';
 
@@ -17,15 +19,27 @@ const MAX_LIMIT = 1_000;
  * contract frontends build on. Needs the same key as the event log (`events:read`): quarantined items are
  * undelivered events.
  */
-export async function serveQuarantine(req: IncomingMessage, res: ServerResponse, options: { authenticate: Authenticate; services: () => Services }): Promise<void> {
+export async function serveQuarantine(req: IncomingMessage, res: ServerResponse, options: { authenticate: Authenticate; failedAuth: FailedAuthBudget; services: () => Services }): Promise<void> {
   if (req.method !== 'GET') {
     sendJson(res, 405, { error: 'Use GET.' }, { allow: 'GET' });
+    return;
+  }
+  const address = req.socket.remoteAddress ?? 'unknown';
+  const wait = options.failedAuth.waitFor(address);
+  if (wait > 0) {
+    sendJson(res, 429, { error: tooManyFailedAuthentications(wait) }, { 'retry-after': String(wait) });
     return;
   }
   let scopes: ReadonlySet<string>;
   try {
     scopes = (await options.authenticate(req.headers.authorization)).scopes;
   } catch {
+    // The same budget as /graphql's, so this door is no faster for guessing keys.
+    const decision = await options.failedAuth.failed(address);
+    if (!decision.allowed) {
+      sendJson(res, 429, { error: tooManyFailedAuthentications(decision.retryAfterSeconds) }, { 'retry-after': String(decision.retryAfterSeconds) });
+      return;
+    }
     sendJson(res, 401, { error: 'Send an API key with the events:read scope as "Authorization: Bearer <key>".' }, { 'www-authenticate': 'Bearer' });
     return;
   }

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RateLimitConfig, UpstreamBudgetConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { RedisConnection } from '../store/index.js';
+import type { FailedAuthBudget } from './failed-auth-budget.js';
+import { createFailedAuthBudget } from './failed-auth-budget.js';
 import type { RateLimiter } from './rate-limit.js';
 import { createMemoryRateLimiter } from './rate-limit.js';
 import { createRedisRateLimiter } from './rate-limit-redis.js';
@@ -11,6 +13,8 @@ import { sendJson } from './send-json.js';
 export interface GatewayRateLimits {
   /** Per API key or JWT subject (and per address for failed authentications). */
   callers(): RateLimiter;
+  /** Failed authentications per source address, drawn from the callers' budget, on every door that takes a key. */
+  readonly failedAuth: FailedAuthBudget;
   /** Upstream calls per key and provider a minute (UPSTREAM_CALLS_PER_MINUTE); see src/server/upstream-budget.ts. */
   upstream(): RateLimiter;
   /** Answers 429 with Retry-After and returns false when the sender's address is over its webhook budget. */
@@ -29,6 +33,7 @@ export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger,
   let upstream: RateLimiter = createMemoryRateLimiter(upstreamPolicy, 'ratelimit:upstream');
   return {
     callers: () => callers,
+    failedAuth: createFailedAuthBudget(() => callers),
     upstream: () => upstream,
     async admitWebhook(req, res) {
       const address = req.socket.remoteAddress ?? 'unknown';

@@ -3,6 +3,8 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayContext, Principal } from '../schema/context.js';
+import type { FailedAuthBudget } from './failed-auth-budget.js';
+import { createFailedAuthBudget, tooManyFailedAuthentications } from './failed-auth-budget.js';
 import type { Authenticate } from './principal.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -11,6 +13,8 @@ export interface CallerGuardOptions {
   authenticate: Authenticate;
   /** Per-caller budgets (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_BURST); a getter because Redis comes up at start(). */
   limiter: () => RateLimiter;
+  /** Failed authentications per source address, shared with the other doors; default: its own, over `limiter`. */
+  failedAuth?: FailedAuthBudget;
   logger: Logger;
 }
 
@@ -25,12 +29,13 @@ export function principalOfRequest(request: Request | undefined): Principal | un
  * Authenticates and rate-limits every HTTP request to the GraphQL endpoint before yoga parses anything: no key, a
  * wrong key or a bad token is a 401 with extensions.code UNAUTHENTICATED and nothing is executed; a caller over its
  * budget gets a 429 with Retry-After. Failed authentications are budgeted per source address too, so guessing keys
- * is slow. GraphiQL's page and CORS preflights are answered by yoga before this hook and need no key.
+ * is slow: an address over that budget gets a 429 whatever key it sends (src/server/failed-auth-budget.ts). GraphiQL's page and CORS preflights are answered by yoga before this hook and need no key.
  *
  * WebSocket operations have no HTTP request per operation: they were authenticated at connection_init
  * (src/server/websocket.ts) and are rate-limited here per operation from the context's principal.
  */
 export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayContext> {
+  const failedAuth = options.failedAuth ?? createFailedAuthBudget(options.limiter);
   const rateLimited = (retryAfterSeconds: number) =>
     new GraphQLError(`Too many requests for this key or token; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE).`, {
       extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
@@ -48,6 +53,12 @@ export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayConte
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       const respond = (...args: Parameters<typeof errorBody>) => endResponse(new fetchAPI.Response(...errorBody(...args)));
       if (url.pathname !== options.graphqlEndpoint || request.method === 'OPTIONS') return;
+      const address = sourceAddress(serverContext);
+      const wait = failedAuth.waitFor(address);
+      if (wait > 0) {
+        respond(429, tooManyFailedAuthentications(wait), 'RATE_LIMITED', { 'retry-after': String(wait) });
+        return;
+      }
       let principal: Principal;
       try {
         principal = await options.authenticate(request.headers.get('authorization'));
@@ -57,9 +68,9 @@ export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayConte
           respond(500, 'Unexpected error', 'INTERNAL_SERVER_ERROR');
           return;
         }
-        const decision = await options.limiter().take(`auth-failure:${sourceAddress(serverContext)}`);
+        const decision = await failedAuth.failed(address);
         if (!decision.allowed) {
-          respond(429, `Too many failed authentications from this address; retry in ${decision.retryAfterSeconds} s.`, 'RATE_LIMITED', { 'retry-after': String(decision.retryAfterSeconds) });
+          respond(429, tooManyFailedAuthentications(decision.retryAfterSeconds), 'RATE_LIMITED', { 'retry-after': String(decision.retryAfterSeconds) });
           return;
         }
         respond(401, error.message, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer' });

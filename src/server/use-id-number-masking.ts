@@ -17,9 +17,10 @@ const MASK = '[redacted]';
  * graphql-js quotes the offending value in validation and coercion errors ("String cannot represent a non string
  * value: 49912319999", "Variable "$i" got invalid value { idNumber: ... }", "Expected ..., found String "..."").
  * For an ID number that is personal data echoed back, so every error of a request is cleaned before it leaves, on
- * HTTP and WebSocket alike: each value the request gave for an `idNumber` field, or anywhere inside a
- * ValidateRegistryInput (literal or variable), is replaced by [redacted] wherever it appears in a message; a syntax
- * error (no document to read values from) loses the token text it would quote.
+ * HTTP and WebSocket alike: each value the request gave for an `idNumber` field (an enum name or a variable's default
+ * included), or anywhere inside or in place of a ValidateRegistryInput (literal or variable), is replaced by
+ * [redacted] wherever it appears in a message; a syntax error (no document to read values from) loses the token text
+ * it would quote.
  */
 export function useIdNumberMasking(): Plugin {
   // The after-hooks are made once, not per request: they read what they need from their own payload.
@@ -91,25 +92,36 @@ export function sensitiveValues(schema: GraphQLSchema, document: DocumentNode, v
       if (node.kind === Kind.VARIABLE) sensitiveVariables.add(node.name.value);
       else if (node.kind === Kind.LIST) stack.push(...node.values);
       else if (node.kind === Kind.OBJECT) for (const field of node.fields) stack.push(field.value);
-      else if (node.kind === Kind.STRING || node.kind === Kind.INT || node.kind === Kind.FLOAT) add(node.value);
+      else if (node.kind === Kind.STRING || node.kind === Kind.INT || node.kind === Kind.FLOAT || node.kind === Kind.ENUM) add(node.value);
     }
   };
   const typeInfo = new TypeInfo(schema);
+  /** A value of any kind where a sensitive input type belongs: a string, a number or an enum name is quoted as well. */
+  const inSensitiveType = (node: ValueNode) => {
+    const type = getNamedType(typeInfo.getInputType());
+    if (type && SENSITIVE_INPUT_TYPES.has(type.name)) addLiteral(node);
+  };
+  const defaults = new Map<string, ValueNode>();
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
       VariableDefinition(node) {
         if (SENSITIVE_INPUT_TYPES.has(namedTypeOf(node.type))) sensitiveVariables.add(node.variable.name.value);
+        if (node.defaultValue) defaults.set(node.variable.name.value, node.defaultValue);
       },
-      ObjectValue(node) {
-        const type = getNamedType(typeInfo.getInputType());
-        if (type && SENSITIVE_INPUT_TYPES.has(type.name)) addLiteral(node);
-      },
+      ObjectValue: inSensitiveType,
+      ListValue: inSensitiveType,
+      StringValue: inSensitiveType,
+      IntValue: inSensitiveType,
+      FloatValue: inSensitiveType,
+      EnumValue: inSensitiveType,
       ObjectField(node) {
         if (SENSITIVE_FIELDS.has(node.name.value)) addLiteral(node.value);
       },
     }),
   );
+  // `$n: String = 49912319999` used as an idNumber: the default is quoted like a literal when it does not fit.
+  for (const [name, value] of defaults) if (sensitiveVariables.has(name)) addLiteral(value);
   if (variables && typeof variables === 'object') {
     // [value, inside a sensitive place]
     const stack: [unknown, boolean][] = Object.entries(variables).map(([name, value]) => [value, sensitiveVariables.has(name)]);

@@ -1,12 +1,16 @@
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import type { Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { TrustedDocumentsConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayContext } from '../schema/context.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { FailedAuthBudget } from './failed-auth-budget.js';
+import { tooManyFailedAuthentications } from './failed-auth-budget.js';
 import type { Authenticate } from './principal.js';
 import { resolveDocumentText } from './trusted-documents.js';
 import type { GatewayYoga } from './yoga.js';
@@ -22,8 +26,19 @@ interface EnvelopedRoot {
 export const CONNECTION_INIT_TIMEOUT_MS = 3_000;
 
 /**
+ * Operations one socket may run at once (subscriptions, and queries or mutations in flight). Each open subscription
+ * holds memory until its client ends it; the rate limit bounds how fast a key starts them, this bounds how many a
+ * socket keeps. One more gets an `error` for its id; the socket and its other operations carry on.
+ */
+export const MAX_OPERATIONS_PER_SOCKET = 100;
+
+/** Close code for an address over its failed-authentication budget (graphql-ws uses 4429 for too many inits). */
+export const WS_TOO_MANY_FAILED_AUTHENTICATIONS = 4429;
+
+/**
  * graphql-transport-ws on the same path as HTTP GraphQL, executing through yoga's envelop so plugins (error codes,
- * auth, limits) behave the same on both transports. The key travels in connection_init; a bad one closes with 4403.
+ * auth, limits) behave the same on both transports. The key travels in connection_init; a bad one closes with 4403,
+ * and an address over its failed-authentication budget (shared with /graphql) with 4429.
  * Every frame, connection_init included, is capped like an HTTP body (GRAPHQL_MAX_BODY_BYTES): ws refuses a larger
  * one from its header (close 1009) without buffering it. An operation that fails to parse or validate gets an
  * `error` message for its id; the socket and its other operations carry on.
@@ -34,6 +49,8 @@ export function attachWebSocket(options: {
   metrics: GatewayMetrics;
   logger: Logger;
   authenticate: Authenticate;
+  /** Failed authentications per source address, shared with /graphql and /operator/*; none counted when absent. */
+  failedAuth?: FailedAuthBudget;
   /** Largest frame accepted, in bytes (GRAPHQL_MAX_BODY_BYTES). */
   maxPayloadBytes?: number;
   /** GRAPHQL_TRUSTED_DOCUMENTS: callers without documents:any send a persisted document hash, as over HTTP. */
@@ -62,6 +79,37 @@ export function attachWebSocket(options: {
     active--;
     metrics.subscribers.dec({ transport: 'ws' });
   };
+  /** Parses, validates and builds one operation's arguments; its errors answer that operation only. */
+  const prepare = async (ctx: Context<Record<string, unknown>, Extra>, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, connectionParams: ctx.connectionParams, params: payload });
+    let args: ExecutionArgs;
+    try {
+      // graphql-ws closes the whole socket (4500, with the error's message) when this throws: answer the
+      // operation instead.
+      const contextValue = (await enveloped.contextFactory()) as GatewayContext;
+      const text = resolveDocumentText(options.trusted ?? null, payload, contextValue.principal);
+      if (text instanceof GraphQLError) return [text];
+      const document = enveloped.parse(text);
+      args = {
+        schema: enveloped.schema,
+        operationName: payload.operationName ?? null,
+        document,
+        variableValues: payload.variables ?? null,
+        contextValue,
+        rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
+      };
+      const errors = enveloped.validate(args.schema, args.document);
+      if (errors.length) return [...errors];
+    } catch (error) {
+      if (error instanceof GraphQLError) return [error];
+      options.logger.error({ err: error }, 'a WebSocket operation failed before it ran');
+      return [new GraphQLError('Unexpected error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+    }
+    started(ctx, id);
+    return args;
+  };
+  /** Operations of each connection between their `subscribe` and their start. */
+  const preparing = new WeakMap<object, number>();
   const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: options.maxPayloadBytes ?? 102_400 });
   quietClientFrameErrors(wsServer, options.logger);
   const disposable = useServer(
@@ -70,40 +118,39 @@ export function attachWebSocket(options: {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onConnect: async (ctx) => {
+        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        // Over the address's budget: closed (4429) before the key is looked at, as /graphql answers 429.
+        const refuse = (retryAfterSeconds: number) => {
+          ctx.extra.socket.close(WS_TOO_MANY_FAILED_AUTHENTICATIONS, tooManyFailedAuthentications(retryAfterSeconds));
+          return false;
+        };
+        const wait = options.failedAuth?.waitFor(address) ?? 0;
+        if (wait > 0) return refuse(wait);
         try {
           await options.authenticate(connectionAuthorization(ctx.connectionParams));
           return true;
         } catch {
+          const decision = await options.failedAuth?.failed(address);
+          if (decision && !decision.allowed) return refuse(decision.retryAfterSeconds);
           return false; // graphql-ws closes with 4403 Forbidden
         }
       },
       onSubscribe: async (ctx, id, payload) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, connectionParams: ctx.connectionParams, params: payload });
-        let args: ExecutionArgs;
-        try {
-          // graphql-ws closes the whole socket (4500, with the error's message) when this throws: answer the
-          // operation instead.
-          const contextValue = (await enveloped.contextFactory()) as GatewayContext;
-          const text = resolveDocumentText(options.trusted ?? null, payload, contextValue.principal);
-          if (text instanceof GraphQLError) return [text];
-          const document = enveloped.parse(text);
-          args = {
-            schema: enveloped.schema,
-            operationName: payload.operationName ?? null,
-            document,
-            variableValues: payload.variables ?? null,
-            contextValue,
-            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
-          };
-          const errors = enveloped.validate(args.schema, args.document);
-          if (errors.length) return [...errors];
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error];
-          options.logger.error({ err: error }, 'a WebSocket operation failed before it ran');
-          return [new GraphQLError('Unexpected error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+        // Operations still being prepared count too: a burst of subscribe messages all arrive before the first runs.
+        const preparingNow = preparing.get(ctx) ?? 0;
+        if ((running.get(ctx)?.size ?? 0) + preparingNow >= MAX_OPERATIONS_PER_SOCKET) {
+          return [
+            new GraphQLError(`This socket already runs ${MAX_OPERATIONS_PER_SOCKET} operations; complete one, or open another connection.`, {
+              extensions: { code: 'TOO_MANY_OPERATIONS' },
+            }),
+          ];
         }
-        started(ctx, id);
-        return args;
+        preparing.set(ctx, preparingNow + 1);
+        try {
+          return await prepare(ctx, id, payload);
+        } finally {
+          preparing.set(ctx, (preparing.get(ctx) ?? 1) - 1);
+        }
       },
       // Every way a subscription ends: the client's `complete`, the source finishing, the socket closing (graphql-ws
       // returns every running iterator at once, which ends its event stream: see use-subscription-error-masking.ts).

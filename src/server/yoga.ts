@@ -12,6 +12,7 @@ import type { GatewayContext, Principal } from '../schema/context.js';
 import type { Services } from '../services/index.js';
 import { clientAbortFields, isClientAbort } from './client-abort.js';
 import { graphiqlDefaultQuery } from './graphiql-default-query.js';
+import type { FailedAuthBudget } from './failed-auth-budget.js';
 import type { Authenticate } from './principal.js';
 import type { RateLimiter } from './rate-limit.js';
 import { UNLIMITED } from './rate-limit.js';
@@ -49,6 +50,8 @@ export interface YogaOptions {
   rateLimiter: () => RateLimiter;
   /** Per key and provider upstream budgets (UPSTREAM_CALLS_PER_MINUTE); a getter for the same reason. */
   upstreamLimiter?: () => RateLimiter;
+  /** Failed authentications per source address, shared with graphql-ws and /operator/* (src/server/failed-auth-budget.ts). */
+  failedAuth?: FailedAuthBudget;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -81,7 +84,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     // Content-Length and streamed (chunked) bodies alike (yoga's own limit would cost a stream pipeline per request).
     maxRequestBodySize: false,
     plugins: [
-      useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, logger }),
+      useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, failedAuth: options.failedAuth, logger }),
       // Registered only with tracing configured: off, it would still be two hooks on every operation.
       ...(config.tracing ? [useOperationSpans()] : []),
       // Both after the guard: they read the caller it resolved.

@@ -46,6 +46,9 @@ function attacks(): [string, { query: string; variables?: Record<string, unknown
   const syntax = idNumber();
   const controlCharacter = idNumber();
   const nested = idNumber();
+  const enumName = idNumber();
+  const variableDefault = idNumber();
+  const wholeInput = idNumber();
   return [
     ['number literal', { query: `mutation { validateRegistry(input: { idNumber: ${literalNumber}, fullName: "Ann Lee", dateOfBirth: "1980-01-08" }) { __typename } }` }],
     ['number in a variable', { query: VALIDATE, variables: { i: { idNumber: Number(variableNumber), fullName: 'Ann Lee', dateOfBirth: '1980-01-08' } } }],
@@ -56,6 +59,9 @@ function attacks(): [string, { query: string; variables?: Record<string, unknown
     ['a control character in it', { query: VALIDATE, variables: { i: { idNumber: `${controlCharacter}\u0000`, fullName: 'Ann Lee', dateOfBirth: '1980-01-08' } } }],
     ['inside a list where an object belongs', { query: VALIDATE, variables: { i: { idNumber: [nested], fullName: 'Ann Lee', address: nested } } }],
     ['a literal of the wrong type', { query: `mutation { validateRegistry(input: { idNumber: ["${idNumber()}"], fullName: "Ann Lee", dateOfBirth: "1980-01-08" }) { __typename } }` }],
+    ['an enum name holding it', { query: `mutation { validateRegistry(input: { idNumber: ID${enumName}, fullName: "Ann Lee", dateOfBirth: "1980-01-08" }) { __typename } }` }],
+    ['the default of the variable given for it', { query: `mutation V($n: String = ${variableDefault}) { validateRegistry(input: { idNumber: $n, fullName: "Ann Lee" }) { __typename } }` }],
+    ['a string literal where the whole input belongs', { query: `mutation { validateRegistry(input: "${wholeInput}") { __typename } }` }],
   ];
 }
 

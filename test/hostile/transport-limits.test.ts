@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { GatewayProcess } from '../helpers/gateway-process.js';
@@ -65,6 +66,42 @@ describe('over HTTP', () => {
     expect(thirty.status).toBe(200);
   });
 
+  it('answers 408 and closes a connection whose client trickles its body or headers (slowloris)', async () => {
+    const patient = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, EMAIL_WATCH_INTERVAL_MS: '3600000' }, gateway: { requestTimeoutMs: 1_000 } });
+    const url = new URL(patient.url);
+    /** What the server answered before closing, or null if the connection was still open after `boundMs`. */
+    const trickle = (start: string, boundMs: number) =>
+      new Promise<string | null>((resolve) => {
+        let answer = '';
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(start));
+        // One more byte now and then, so no idle timeout is what ends it.
+        const dripping = setInterval(() => socket.write(' '), 200);
+        socket.on('data', (chunk) => (answer += String(chunk)));
+        socket.on('close', () => {
+          clearInterval(dripping);
+          resolve(answer);
+        });
+        socket.on('error', () => undefined);
+        setTimeout(() => {
+          clearInterval(dripping);
+          socket.destroy();
+          resolve(null);
+        }, boundMs);
+      });
+    try {
+      // Generous bounds: node's defaults would hold both for 300 s (body) and 60 s (headers).
+      const [body, webhook, headers] = await Promise.all([
+        trickle(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer ${KEY}\r\nContent-Length: 100000\r\n\r\n{`, 20_000),
+        trickle('POST /webhooks/veriff HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{', 20_000),
+        trickle('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: a', 20_000),
+      ]);
+      for (const answer of [body, webhook, headers]) expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect((await fetch(`${patient.url}/healthz`)).status).toBe(200);
+    } finally {
+      await patient.stop();
+    }
+  });
+
   it('logs a client that aborts its upload at info, without a stack', async () => {
     const url = new URL(gw.url);
     const linesBefore = gw.logs().length;
@@ -89,7 +126,8 @@ describe('over HTTP', () => {
 describe('over WebSocket', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, EMAIL_WATCH_INTERVAL_MS: '3600000' } });
+    // A burst above the socket's operation limit, so that limit is what the 101st operation meets.
+    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, EMAIL_WATCH_INTERVAL_MS: '3600000', RATE_LIMIT_PER_MINUTE: '6000', RATE_LIMIT_BURST: '1000' } });
   });
   afterAll(async () => {
     await gw.stop();
@@ -138,6 +176,26 @@ describe('over WebSocket', () => {
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: 30, code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' });
   });
 
+  it('runs at most 100 operations at once on one socket: the 101st errors alone, and room comes back as they end', async () => {
+    const client = wsClient(gw, KEY, { lazy: false });
+    const stops: (() => void)[] = [];
+    try {
+      const live = 'subscription { verificationEvents { id } }';
+      for (let i = 0; i < 100; i++) stops.push(client.subscribe({ query: live }, { next: () => undefined, error: () => undefined, complete: () => undefined }));
+      const { error } = await overWebSocket(client, log, 'ws 101st operation', { query: live });
+      expect(JSON.stringify(error)).toContain('TOO_MANY_OPERATIONS');
+      const gauge = async () => (await gw.metrics.registry.getSingleMetricAsString('gateway_subscribers')).match(/transport="ws"\} (\d+)/)?.[1];
+      expect(await gauge()).toBe('100');
+      stops.pop()!();
+      for (let attempt = 0; attempt < 100 && (await gauge()) !== '99'; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+      const { results } = await overWebSocket(client, log, 'ws operation after one ended', { query: '{ providers { provider } }' });
+      expect(results[0]?.data).toMatchObject({ providers: expect.any(Array) });
+    } finally {
+      for (const stop of stops) stop();
+      await client.dispose();
+    }
+  });
+
   it('closes a socket that never sends connection_init (4408), without asking for a key', async () => {
     const code = await new Promise<number>((resolve) => {
       const socket = new WebSocket(`${gw.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
@@ -145,6 +203,60 @@ describe('over WebSocket', () => {
       socket.on('error', () => undefined);
     });
     expect(code).toBe(4408);
+  });
+});
+
+describe('failed authentications: one budget per address, on every door that takes a key', () => {
+  let gw: TestGateway;
+  // A burst of 5 failures a minute: the budget is spent within the test and not refilled before it ends.
+  beforeAll(async () => {
+    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_BURST: '5', EMAIL_WATCH_INTERVAL_MS: '3600000' } });
+  });
+  afterAll(async () => {
+    await gw.stop();
+  });
+
+  /** How a graphql-ws connection_init with this key ends: 'ack', or the close code. */
+  const wsInit = (key: string) =>
+    new Promise<number | 'ack'>((resolve) => {
+      const socket = new WebSocket(`${gw.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: bearer(key) })));
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type !== 'connection_ack') return;
+        socket.close();
+        resolve('ack');
+      });
+      socket.on('close', (code) => resolve(code));
+      socket.on('error', () => undefined);
+    });
+  const quarantine = async (key: string) => {
+    const response = await fetch(`${gw.url}/operator/quarantine`, { headers: bearer(key) });
+    log.record(`quarantine with ${key}`, response.status, await response.text());
+    return response.status;
+  };
+  const sse = async (key: string) => {
+    const response = await fetch(`${gw.url}/graphql`, { method: 'PUT', headers: bearer(key) });
+    log.record(`graphql-sse reservation with ${key}`, response.status, await response.text());
+    return response.status;
+  };
+  const query = { query: '{ providers { provider } }' };
+
+  it('counts wrong keys on HTTP, WebSocket and /operator/* together, then refuses the right key too (no oracle)', async () => {
+    // Five wrong keys, spread over three doors: each is told so.
+    expect((await postGraphQL(gw, log, 'wrong key 1', query, bearer('wrong-key-000001'))).status).toBe(401);
+    expect((await postGraphQL(gw, log, 'wrong key 2', query, bearer('wrong-key-000002'))).status).toBe(401);
+    expect(await wsInit('wrong-key-000003')).toBe(4403);
+    expect(await wsInit('wrong-key-000004')).toBe(4403);
+    expect(await quarantine('wrong-key-000005')).toBe(401);
+    // The sixth is over the budget, whichever door it takes.
+    expect(await wsInit('wrong-key-000006')).toBe(4429);
+    // From now on a right key is refused like a wrong one, on every door: a guess that hits learns nothing.
+    const right = await postGraphQL(gw, log, 'right key over the budget', query, bearer(KEY));
+    expect(right.status).toBe(429);
+    expect(codesOf(right)).toEqual(['RATE_LIMITED']);
+    expect(await wsInit(KEY)).toBe(4429);
+    expect(await quarantine(KEY)).toBe(429);
+    expect(await sse(KEY)).toBe(429);
   });
 });
 
