@@ -16,11 +16,16 @@ const MASK = '[redacted]';
 /**
  * graphql-js quotes the offending value in validation and coercion errors ("String cannot represent a non string
  * value: 49912319999", "Variable "$i" got invalid value { idNumber: ... }", "Expected ..., found String "..."").
- * For an ID number that is personal data echoed back, so every error of a request is cleaned before it leaves, on
- * HTTP and WebSocket alike: each value the request gave for an `idNumber` field (an enum name or a variable's default
- * included), or anywhere inside or in place of a ValidateRegistryInput (literal or variable), is replaced by
- * [redacted] wherever it appears in a message; a syntax error (no document to read values from) loses the token text
- * it would quote.
+ * That is the caller's own input echoed back, and it may be personal data in any field (an ID number typed where a
+ * handle belongs is still an ID number), so every error of a request is cleaned before it leaves, on HTTP and
+ * WebSocket alike:
+ * - validation errors and request errors (no path: a variable that does not coerce) lose every value the request
+ *   gave, literal or variable, of any field;
+ * - field errors (with a path: the resolvers' own messages, which quote nothing) still lose each value given for an
+ *   `idNumber` field (an enum name or a variable's default included), or anywhere inside or in place of a
+ *   ValidateRegistryInput;
+ * - a syntax error (no document to read values from) loses the token text it would quote.
+ * A masked value reads [redacted].
  */
 export function useIdNumberMasking(): Plugin {
   // The after-hooks are made once, not per request: they read what they need from their own payload.
@@ -33,7 +38,7 @@ export function useIdNumberMasking(): Plugin {
   const afterExecute: ExecuteHooks = {
     onExecuteDone({ args, result, setResult }) {
       if (isAsyncIterable(result) || !result.errors?.length) return;
-      setResult({ ...result, errors: maskErrors(result.errors, sensitiveValues(args.schema, args.document, args.variableValues)) });
+      setResult({ ...result, errors: maskExecutionErrors(result.errors, args.schema, args.document, args.variableValues) });
     },
   };
   return {
@@ -44,7 +49,7 @@ export function useIdNumberMasking(): Plugin {
       return ({ result, setResult }) => {
         if (!result.length) return;
         const variables = (context as { params?: { variables?: unknown } }).params?.variables;
-        setResult(maskErrors(result as readonly GraphQLError[], sensitiveValues(params.schema, params.documentAST, variables)));
+        setResult(maskErrors(result as readonly GraphQLError[], sensitiveValues(params.schema, params.documentAST, variables, { everyValue: true })));
       };
     },
     onExecute() {
@@ -58,9 +63,23 @@ export function useIdNumberMasking(): Plugin {
 const SUBSCRIBE_HOOKS: SubscribeHooks = {
   onSubscribeResult({ args, result, setResult }) {
     if (isAsyncIterable(result) || !result.errors?.length) return;
-    setResult({ ...result, errors: maskErrors(result.errors, sensitiveValues(args.schema, args.document, args.variableValues)) } as ExecutionResult);
+    setResult({ ...result, errors: maskExecutionErrors(result.errors, args.schema, args.document, args.variableValues) } as ExecutionResult);
   },
 };
+
+/** Request errors (no path) lose every value the caller gave; field errors the sensitive ones (see useIdNumberMasking). */
+function maskExecutionErrors(errors: readonly GraphQLError[], schema: GraphQLSchema, document: DocumentNode, variables: unknown): GraphQLError[] {
+  // Each list is built at most once per result, and only when an error needs it.
+  let every: string[] | undefined;
+  let sensitive: string[] | undefined;
+  return errors.map((error) => {
+    const values =
+      error.path === undefined
+        ? (every ??= sensitiveValues(schema, document, variables, { everyValue: true }))
+        : (sensitive ??= sensitiveValues(schema, document, variables));
+    return maskErrors([error], values)[0]!;
+  });
+}
 
 /** The errors with every sensitive value masked in their messages (the same error object when nothing changed). */
 export function maskErrors(errors: readonly GraphQLError[], values: readonly string[]): GraphQLError[] {
@@ -74,10 +93,10 @@ export function maskErrors(errors: readonly GraphQLError[], values: readonly str
 
 /**
  * The text forms (as typed, and as graphql-js prints them) of every value given for a sensitive field or inside a
- * sensitive input type, longest first. Walks the document and the variables without recursion, so a deeply nested
+ * sensitive input type (with `everyValue`, of every value the request gave), longest first. Walks the document and the variables without recursion, so a deeply nested
  * variable costs its size, not the stack.
  */
-export function sensitiveValues(schema: GraphQLSchema, document: DocumentNode, variables: unknown): string[] {
+export function sensitiveValues(schema: GraphQLSchema, document: DocumentNode, variables: unknown, options: { everyValue?: boolean } = {}): string[] {
   const found = new Set<string>();
   const add = (text: string) => {
     if (text.length < MIN_MASKED_LENGTH) return;
@@ -98,6 +117,11 @@ export function sensitiveValues(schema: GraphQLSchema, document: DocumentNode, v
   const typeInfo = new TypeInfo(schema);
   /** A value of any kind where a sensitive input type belongs: a string, a number or an enum name is quoted as well. */
   const inSensitiveType = (node: ValueNode) => {
+    // Every leaf is visited on its own: adding each object's or list's subtree again would cost its depth per leaf.
+    if (options.everyValue) {
+      if (node.kind !== Kind.OBJECT && node.kind !== Kind.LIST) addLiteral(node);
+      return;
+    }
     const type = getNamedType(typeInfo.getInputType());
     if (type && SENSITIVE_INPUT_TYPES.has(type.name)) addLiteral(node);
   };
@@ -124,7 +148,7 @@ export function sensitiveValues(schema: GraphQLSchema, document: DocumentNode, v
   for (const [name, value] of defaults) if (sensitiveVariables.has(name)) addLiteral(value);
   if (variables && typeof variables === 'object') {
     // [value, inside a sensitive place]
-    const stack: [unknown, boolean][] = Object.entries(variables).map(([name, value]) => [value, sensitiveVariables.has(name)]);
+    const stack: [unknown, boolean][] = Object.entries(variables).map(([name, value]) => [value, options.everyValue === true || sensitiveVariables.has(name)]);
     while (stack.length) {
       const [value, sensitive] = stack.pop()!;
       if (Array.isArray(value)) for (const item of value) stack.push([item, sensitive]);

@@ -62,6 +62,12 @@ function attacks(): [string, { query: string; variables?: Record<string, unknown
     ['an enum name holding it', { query: `mutation { validateRegistry(input: { idNumber: ID${enumName}, fullName: "Ann Lee", dateOfBirth: "1980-01-08" }) { __typename } }` }],
     ['the default of the variable given for it', { query: `mutation V($n: String = ${variableDefault}) { validateRegistry(input: { idNumber: $n, fullName: "Ann Lee" }) { __typename } }` }],
     ['a string literal where the whole input belongs', { query: `mutation { validateRegistry(input: "${wholeInput}") { __typename } }` }],
+    // An ID number typed where something else belongs is still an ID number: no value of any field is quoted back.
+    ['a number literal as a handle', { query: `{ contact(provider: OPENPROVIDER, handle: ${idNumber()}) { handle } }` }],
+    ['a number variable as a handle', { query: 'query C($h: String!) { contact(provider: OPENPROVIDER, handle: $h) { handle } }', variables: { h: Number(idNumber()) } }],
+    ['a number as an email filter', { query: `{ emailVerifications(filter: { email: ${idNumber()} }) { totalCount } }` }],
+    ['a number where an enum belongs', { query: `{ contact(provider: P${idNumber()}, handle: "h-1") { handle } }` }],
+    ['a number in a list variable of strings', { query: 'query C($h: [String!]!) { contacts(provider: REALTIME_REGISTER, handles: $h) { handle } }', variables: { h: ['h-1', Number(idNumber())] } }],
   ];
 }
 
