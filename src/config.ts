@@ -55,6 +55,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAliases: parseCount('GRAPHQL_MAX_ALIASES', read('GRAPHQL_MAX_ALIASES') ?? '30', 0),
       maxTokens: parseCount('GRAPHQL_MAX_TOKENS', read('GRAPHQL_MAX_TOKENS') ?? '2000', 1),
       maxBodyBytes: parseCount('GRAPHQL_MAX_BODY_BYTES', read('GRAPHQL_MAX_BODY_BYTES') ?? '102400', 1024),
+      wsInitTimeoutMs: parseCount('GRAPHQL_WS_INIT_TIMEOUT_MS', read('GRAPHQL_WS_INIT_TIMEOUT_MS') ?? '3000', 100),
       batching: parseBoolean('GRAPHQL_BATCHING', read('GRAPHQL_BATCHING') ?? 'false'),
     },
     rateLimit: {

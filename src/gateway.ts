@@ -189,6 +189,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         authenticate,
         failedAuth: rateLimits.failedAuth,
         maxPayloadBytes: config.limits.maxBodyBytes,
+        initTimeoutMs: config.limits.wsInitTimeoutMs,
         trusted: config.trustedDocuments,
       });
       const address = server.address() as AddressInfo;

@@ -108,6 +108,8 @@ export interface QueryLimits {
   maxTokens: number;
   /** GRAPHQL_MAX_BODY_BYTES, default 102400 (100 KiB). */
   maxBodyBytes: number;
+  /** GRAPHQL_WS_INIT_TIMEOUT_MS, default 3000: time after a WebSocket upgrade to send connection_init (4408 after). */
+  wsInitTimeoutMs: number;
   /** GRAPHQL_BATCHING: false (default) refuses array bodies; true allows up to 10 operations per request. */
   batching: boolean;
 }

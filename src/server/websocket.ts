@@ -23,7 +23,7 @@ interface EnvelopedRoot {
 }
 
 /** A client has this long after the upgrade to send connection_init (with its key) before the socket closes (4408). */
-export const CONNECTION_INIT_TIMEOUT_MS = 3_000;
+const CONNECTION_INIT_TIMEOUT_MS = 3_000;
 
 /**
  * Operations one socket may run at once (subscriptions, and queries or mutations in flight). Each open subscription
@@ -53,6 +53,8 @@ export function attachWebSocket(options: {
   failedAuth?: FailedAuthBudget;
   /** Largest frame accepted, in bytes (GRAPHQL_MAX_BODY_BYTES). */
   maxPayloadBytes?: number;
+  /** Time after the upgrade to send connection_init, in ms (GRAPHQL_WS_INIT_TIMEOUT_MS, default 3000). */
+  initTimeoutMs?: number;
   /** GRAPHQL_TRUSTED_DOCUMENTS: callers without documents:any send a persisted document hash, as over HTTP. */
   trusted?: TrustedDocumentsConfig | null;
 }) {
@@ -114,7 +116,7 @@ export function attachWebSocket(options: {
   quietClientFrameErrors(wsServer, options.logger);
   const disposable = useServer(
     {
-      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+      connectionInitWaitTimeout: options.initTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onConnect: async (ctx) => {

@@ -18,7 +18,9 @@ let otherLog: RedisEventLog;
 
 beforeAll(async () => {
   cluster = await startRedisCluster();
-  stores = createStores({ redisUrls: cluster.urls, metrics: createMetrics(), logger });
+  // A generous cache deadline: on a starved machine a cluster call slower than the default 150 ms would rightly
+  // degrade the cache these tests read (redis-outage tests cover degradation).
+  stores = createStores({ redisUrls: cluster.urls, metrics: createMetrics(), logger, cacheTimeoutMs: 5_000 });
   other = connectRedis(cluster.urls, logger);
   otherLog = new RedisEventLog({ connection: other, logger, blockMs: 500 });
   expect(await stores.redis!.ready()).toBe(true);
