@@ -7,7 +7,7 @@ import { verifyVeriffSignature } from './signature.js';
 export type VeriffWebhookReading =
   /** Missing or wrong `x-hmac-signature`: answer 401. */
   | { kind: 'unauthorized' }
-  /** Signed, but not JSON or not a decision: answer 400 (a retry would not fix it). */
+  /** Signed, but not JSON or not a decision (e.g. an event webhook): acknowledged and ignored (a retry would not fix it). */
   | { kind: 'invalid'; reason: string }
   | { kind: 'decision'; sessionId: string; decision: VeriffDecision };
 
