@@ -130,7 +130,7 @@ export class RealtimeRegisterDocFake {
         case 'ok':
           return send(200);
         case 'accepted': {
-          const headers = answer.where === 'body' ? {} : { 'x-process-id': String(answer.processId) };
+          const headers: Record<string, string> = answer.where === 'body' ? {} : { 'x-process-id': String(answer.processId) };
           return send(202, answer.where === 'header' ? undefined : { processId: answer.processId }, headers);
         }
         case 'update-validation':
