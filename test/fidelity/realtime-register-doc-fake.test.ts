@@ -163,6 +163,18 @@ describe('Realtime Register as its public document describes it', () => {
       expect(lists[0]!.query.get('handle:in')!.split(',').sort()).toEqual(['bob-1', 'cid-1', 'zed-1']);
     });
 
+    it('read on when the list caps its page below the limit asked for, instead of calling the rest "not found"', async () => {
+      for (const handle of ['pg-1', 'pg-2', 'pg-3', 'pg-4', 'pg-5']) fake.contacts.set(handle, storedContact(handle));
+      fake.listCap = 2;
+      try {
+        const reply = await gql(CONTACTS, { handles: ['pg-1', 'pg-2', 'pg-3', 'pg-4', 'pg-5'] });
+        expect(reply.data.contacts).toEqual(['pg-1', 'pg-2', 'pg-3', 'pg-4', 'pg-5'].map((handle) => ({ handle })));
+        expect(fake.calls.filter((call) => call.path === '/v2/customers/docfake/contacts').map((call) => call.query.get('offset') ?? '0')).toEqual(['0', '2', '4']);
+      } finally {
+        fake.listCap = 100;
+      }
+    });
+
     it('send nothing for a handle outside the documented rule', async () => {
       const reply = await gql(CONTACT, { handle: 'a/../../x' });
       expect(JSON.stringify(reply)).toMatch(/handle/);

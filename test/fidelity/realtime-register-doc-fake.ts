@@ -32,6 +32,8 @@ export class RealtimeRegisterDocFake {
   readonly calls: RecordedCall[] = [];
   /** Stored contacts as RTR returns them (anything goes, including fields and values the docs do not list). */
   readonly contacts = new Map<string, Record<string, unknown>>();
+  /** The largest page the list answers (the document publishes no cap); its pagination.limit says what it applied. */
+  listCap = 100;
   /** Missing contacts answer in this vocabulary. */
   vocabulary: ErrorVocabulary = 'errors-page';
   readonly updates = new Map<string, UpdateAnswer>();
@@ -108,7 +110,7 @@ export class RealtimeRegisterDocFake {
       // Filters field=value or field:matcher=value; `in` takes a comma list.
       const wanted = url.searchParams.get('handle:in')?.split(',') ?? null;
       const rows = [...this.contacts.values()].filter((contact) => !wanted || wanted.includes(String(contact.handle)));
-      const limit = Number(url.searchParams.get('limit') ?? '10');
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? '10'), this.listCap);
       const offset = Number(url.searchParams.get('offset') ?? '0');
       const pagination: Record<string, number> = { limit, offset };
       if (url.searchParams.get('total') !== 'false') pagination.total = rows.length;
