@@ -39,7 +39,7 @@ const gql = (gateway: TestGateway, query: string, variables?: Record<string, unk
 
 async function statusAfterPolls(gateway: TestGateway, id: string, until: (status: string) => boolean): Promise<string> {
   let status = 'PENDING';
-  for (let i = 0; i < 100 && !until(status); i++) {
+  for (let i = 0; i < 200 && !until(status); i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     status = (await gql(gateway, CHECK, { id })).data.registryCheck.status;
   }
