@@ -5,7 +5,7 @@ import { lastFour } from '../domain/registry-check.js';
 import { controlCharacterProblems } from '../domain/input-text.js';
 import type { VeriffClient } from '../providers/veriff/client.js';
 import type { VeriffDecision } from '../providers/veriff/map.js';
-import { readVeriffDecisionWebhook } from '../providers/veriff/webhook.js';
+import { namesOurIntegration, readVeriffDecisionWebhook } from '../providers/veriff/webhook.js';
 import { StoreUnavailable } from '../store/index.js';
 import type { ServiceDeps } from './deps.js';
 import type { OutboxService } from './outbox.js';
@@ -151,6 +151,10 @@ export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxS
     if (reading.kind === 'unauthorized') {
       logger.warn({ provider: 'VERIFF' }, 'Veriff webhook refused: bad or missing signature');
       return { status: 401, body: { error: 'Bad or missing x-hmac-signature.' } };
+    }
+    if (!namesOurIntegration(headers, config.apiKey)) {
+      logger.warn({ provider: 'VERIFF' }, 'Veriff webhook refused: x-auth-client names another integration');
+      return { status: 401, body: { error: 'x-auth-client names another integration.' } };
     }
     if (reading.kind === 'invalid') {
       // Signed by Veriff, so not an attack; but not a decision (an event webhook such as "started" / "submitted", a

@@ -104,6 +104,17 @@ describe('Veriff (webhook mode) as its public document describes it', () => {
     expect((await gql(gateway, CHECK, { id })).data.registryCheck.status).toBe('PENDING');
   });
 
+  it('refuses a signed webhook whose x-auth-client names another integration', async () => {
+    const id = await pending();
+    const body = JSON.stringify(decisionEnvelope(id, 'approved', 9001));
+    const post = (client: string) =>
+      fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-client': client, 'x-hmac-signature': fake.sign(body) }, body }).then((response) => response.status);
+    expect(await post('another-integration-key')).toBe(401);
+    expect((await gql(gateway, CHECK, { id })).data.registryCheck.status).toBe('PENDING');
+    expect(await post(fake.apiKey)).toBe(200);
+    expect((await gql(gateway, CHECK, { id })).data.registryCheck.status).toBe('APPROVED');
+  });
+
   it('answers 200 to a signed event webhook (started / submitted), which Veriff would otherwise retry for a week', async () => {
     const id = await pending();
     const event = { id, attemptId: '0c4d1b6e-0000-4000-8000-000000000001', feature: 'selfid', code: 7002, action: 'submitted', vendorData: null, endUserId: null };
