@@ -42,19 +42,33 @@ export function createProviderClients(options: ProviderClientsOptions): Provider
   const { config, metrics, logger, stores } = options;
   const http: Partial<Record<Provider, ProviderHttp>> = {};
   const baseUrls: Partial<Record<Provider, string>> = {};
+  /** Layers besides each provider's main one (closed with them; not shown in provider status). */
+  const extraLayers: ProviderHttp[] = [];
+  const newHttp = (provider: Provider, baseUrl: string, connections?: number) =>
+    new ProviderHttp({ provider, baseUrl, metrics, deadlineMs: options.deadlineMs ?? 10_000, breaker: options.breaker, connections });
   const layer = (provider: Provider, baseUrl: string, connections?: number) => {
     baseUrls[provider] = baseUrl;
-    const created = new ProviderHttp({ provider, baseUrl, metrics, deadlineMs: options.deadlineMs ?? 10_000, breaker: options.breaker, connections });
+    const created = newHttp(provider, baseUrl, connections);
     http[provider] = created;
     return { http: created, stores, logger: logger.child({ provider }), metrics };
+  };
+  const extraLayer = (provider: Provider, baseUrl: string) => {
+    const created = newHttp(provider, baseUrl);
+    extraLayers.push(created);
+    return created;
   };
   const { realtimeRegister, openprovider, domainNameApi, veriff } = config.providers;
   const clients = {
     realtimeRegister: realtimeRegister ? new RealtimeRegisterClient(realtimeRegister, layer('REALTIME_REGISTER', realtimeRegister.baseUrl, REALTIME_REGISTER_CONNECTIONS)) : null,
     openprovider: openprovider ? new OpenproviderClient(openprovider, layer('OPENPROVIDER', openprovider.baseUrl)) : null,
     domainNameApi: domainNameApi ? new DomainNameApiClient(domainNameApi, layer('DOMAIN_NAME_API', domainNameApi.baseUrl)) : null,
-    // Veriff's sync endpoint lives on another host: in sync mode the one layer points there (the client posts to the same path).
-    veriff: veriff ? new VeriffClient(veriff, layer('VERIFF', veriff.registryMode === 'sync' ? veriff.syncBaseUrl : veriff.baseUrl)) : null,
+    // Veriff's sync endpoint lives on another host: in sync mode the main layer points there (the client posts to the
+    // same path), and the decision endpoint, on the station host in either mode, gets a layer of its own.
+    veriff: veriff
+      ? veriff.registryMode === 'sync'
+        ? new VeriffClient(veriff, layer('VERIFF', veriff.syncBaseUrl), extraLayer('VERIFF', veriff.baseUrl))
+        : new VeriffClient(veriff, layer('VERIFF', veriff.baseUrl))
+      : null,
   };
   const modes = Object.fromEntries(
     PROVIDERS.map((provider) => [provider, http[provider] ? options.configuredMode : 'DISABLED']),
@@ -65,7 +79,7 @@ export function createProviderClients(options: ProviderClientsOptions): Provider
     modes,
     baseUrls,
     close: async () => {
-      await Promise.all(Object.values(http).map((layerHttp) => layerHttp.close()));
+      await Promise.all([...Object.values(http), ...extraLayers].map((layerHttp) => layerHttp.close()));
     },
   };
 }

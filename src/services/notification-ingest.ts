@@ -6,6 +6,7 @@ import {
   STORED_MESSAGE_LIMIT,
   type NotificationFields,
 } from '../providers/realtime-register/denic.js';
+import { rtrInstant } from '../providers/realtime-register/dates.js';
 import type { VerificationRequestStore } from '../store/index.js';
 import type { EventService } from './events.js';
 
@@ -58,6 +59,5 @@ export async function ingestRealtimeRegisterNotification(
 }
 
 function occurredAt(fireDate: string | null | undefined): string {
-  const time = fireDate ? Date.parse(fireDate) : Number.NaN;
-  return new Date(Number.isNaN(time) ? Date.now() : time).toISOString();
+  return rtrInstant(fireDate) ?? new Date().toISOString();
 }

@@ -39,8 +39,9 @@ export const POLLER_LOCK = 'rtr-notification-poller';
 
 /**
  * Reads the Realtime Register notification queue every intervalMs on the one instance holding the poller lease, and
- * acknowledges an item only after it is durably stored (ingest returned, or, for an item the gateway cannot use,
- * quarantined: leaving it unacked would stall the account's queue behind it). With the in-memory event log it never acks
+ * acknowledges an item only after it is durably stored (ingest returned, or, for an item the gateway cannot use or
+ * whose ingest failed for any reason but the store, quarantined: leaving it unacked would stall the account's queue
+ * behind it). With the in-memory event log it never acks
  * (an ack would drop the only durable copy): the queue then keeps answering with the same head item, so it reads that
  * once per interval and ingests it (deduplicated, so the repeats cost nothing).
  */
@@ -69,8 +70,21 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
           await queue.ackNotification(id);
           continue;
         }
-        await ingestRealtimeRegisterNotification(options.ingest, notification, 'rtr-poll');
-        ingested++;
+        try {
+          await ingestRealtimeRegisterNotification(options.ingest, notification, 'rtr-poll');
+          ingested++;
+        } catch (error) {
+          if (error instanceof StoreUnavailable) throw error;
+          // As on the webhook: an item that breaks ingest is kept for a person to look at, then acked. Left unacked it
+          // would come back at the head of the queue on every tick, and nothing behind it would ever be read.
+          logger.error({ err: error, notificationId: String(notification.id) }, 'Realtime Register notification could not be processed');
+          await quarantineDelivery(options.quarantine, {
+            source: 'rtr-poll',
+            reason: 'UNPROCESSABLE',
+            body: Buffer.from(JSON.stringify(notification), 'utf8'),
+            notificationId: String(notification.id),
+          });
+        }
         // Unacked, the queue would answer with this same item again: one read per tick in memory mode.
         if (!durable) break;
         await queue.ackNotification(notification.id);

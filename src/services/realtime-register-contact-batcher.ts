@@ -85,13 +85,26 @@ export class RealtimeRegisterContactBatcher {
     }
   }
 
-  /** One list call; a customer the provider does not know has none of these contacts. */
+  /**
+   * One list call (more only when the provider capped the page); a customer the provider does not know has none of
+   * these contacts.
+   */
   private async read(customer: string, handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
     const wanted = new Set(handles);
     const found = new Map<string, Contact>();
     try {
-      const page = await this.client().listContacts({ handles, limit: handles.length, total: false }, { customer, requestId: scope.requestId });
-      for (const contact of page.contacts) if (wanted.has(contact.handle)) found.set(contact.handle, { ...contact, customer });
+      for (let offset = 0; ; ) {
+        const page = await this.client().listContacts(
+          { handles, limit: handles.length, offset: offset || undefined, total: false },
+          { customer, requestId: scope.requestId },
+        );
+        for (const contact of page.contacts) if (wanted.has(contact.handle)) found.set(contact.handle, { ...contact, customer });
+        offset += page.contacts.length;
+        // A full page under a smaller limit than asked (the provider's cap is unpublished) is not the whole answer: a
+        // handle missing from it may be on the next page, and taking it for "no such contact" would be wrong.
+        const capped = page.limit > 0 && page.limit < handles.length && page.contacts.length >= page.limit;
+        if (!capped || found.size >= wanted.size) break;
+      }
     } catch (error) {
       if (!(error instanceof NotFound)) throw error;
     }

@@ -1,5 +1,6 @@
 import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
-import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
+import type { NotificationListPage, RealtimeRegisterClient } from '../providers/realtime-register/client.js';
+import { rtrInstant } from '../providers/realtime-register/dates.js';
 import type { RtrNotification } from '../providers/realtime-register/notification.js';
 import { isNotification } from '../providers/realtime-register/webhook.js';
 import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
@@ -32,7 +33,7 @@ export function createRealtimeRegisterRecovery(options: RealtimeRegisterRecovery
       let older = false;
       for (const notification of page.notifications) {
         if (!isNotification(notification)) continue;
-        const fired = Date.parse(notification.fireDate);
+        const fired = Date.parse(rtrInstant(notification.fireDate) ?? '');
         if (Number.isFinite(fired) && fired < since) {
           older = true;
           break;
@@ -40,7 +41,7 @@ export function createRealtimeRegisterRecovery(options: RealtimeRegisterRecovery
         recent.push(notification);
         if (recent.length >= max) break;
       }
-      if (older || page.notifications.length < LIST_LIMIT_MAX) break;
+      if (older || isLastPage(page, offset)) break;
       offset += page.notifications.length;
     }
     let restored = 0;
@@ -50,4 +51,15 @@ export function createRealtimeRegisterRecovery(options: RealtimeRegisterRecovery
     }
     return restored;
   };
+}
+
+/**
+ * The end of the list: by `pagination.total` when the provider counts, else a page shorter than the limit it says it
+ * applied. Never "shorter than the limit we asked for": a provider that caps pages below LIST_LIMIT_MAX (the cap is
+ * unpublished) would otherwise end the recovery after its first page.
+ */
+function isLastPage(page: NotificationListPage, offset: number): boolean {
+  if (page.notifications.length === 0) return true;
+  if (page.total !== null) return offset + page.notifications.length >= page.total;
+  return page.notifications.length < Math.min(page.limit > 0 ? page.limit : LIST_LIMIT_MAX, LIST_LIMIT_MAX);
 }

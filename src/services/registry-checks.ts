@@ -5,7 +5,7 @@ import { lastFour } from '../domain/registry-check.js';
 import { controlCharacterProblems } from '../domain/input-text.js';
 import type { VeriffClient } from '../providers/veriff/client.js';
 import type { VeriffDecision } from '../providers/veriff/map.js';
-import { readVeriffDecisionWebhook } from '../providers/veriff/webhook.js';
+import { namesOurIntegration, readVeriffDecisionWebhook } from '../providers/veriff/webhook.js';
 import { StoreUnavailable } from '../store/index.js';
 import type { ServiceDeps } from './deps.js';
 import type { OutboxService } from './outbox.js';
@@ -54,7 +54,8 @@ const MAX_ID_LENGTH = 128;
 /**
  * validate: check the input (nothing is sent when it is wrong) -> Veriff validate-registry -> store the check with
  * the last four characters of the ID number only -> in sync mode, record REGISTRY_CHECK_DECIDED.
- * webhook: signature -> decision -> known session -> store the decided check -> record the event -> 200.
+ * webhook: signature -> decision -> known session -> store the decided check -> record the event -> 200 (a signed body
+ * that is not a decision is acknowledged with 200 and ignored).
  * Checks live in stores.registryChecks (memory or Redis) and are never cached.
  */
 export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxService }): RegistryCheckService {
@@ -151,9 +152,16 @@ export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxS
       logger.warn({ provider: 'VERIFF' }, 'Veriff webhook refused: bad or missing signature');
       return { status: 401, body: { error: 'Bad or missing x-hmac-signature.' } };
     }
+    if (!namesOurIntegration(headers, config.apiKey)) {
+      logger.warn({ provider: 'VERIFF' }, 'Veriff webhook refused: x-auth-client names another integration');
+      return { status: 401, body: { error: 'x-auth-client names another integration.' } };
+    }
     if (reading.kind === 'invalid') {
-      logger.warn({ provider: 'VERIFF', reason: reading.reason }, 'Veriff webhook refused: not a decision');
-      return { status: 400, body: { error: `Not a Veriff decision: ${reading.reason}.` } };
+      // Signed by Veriff, so not an attack; but not a decision (an event webhook such as "started" / "submitted", a
+      // status this gateway does not know, broken JSON). Veriff retries every non-200 about hourly for a week, and no
+      // retry turns it into a decision: acknowledge it, say so in the log, and let decision polling settle the check.
+      logger.warn({ provider: 'VERIFF', reason: reading.reason }, 'Veriff webhook acknowledged but ignored: not a decision');
+      return { status: 200, body: { ok: true, ignored: `Not a Veriff decision: ${reading.reason}.` } };
     }
     const { sessionId, decision } = reading;
     try {

@@ -174,9 +174,9 @@ describe('validateRegistry in sync mode', () => {
       expect(await getCheck(gw, check.sessionId)).toEqual(check);
     });
 
-    it('answers 400 to a signed body that is not JSON or not a decision', async () => {
-      expect(await postWebhook(gw, '{"status": "success", "verification": ')).toBe(400);
-      expect(await postWebhook(gw, JSON.stringify({ status: 'success', verification: { id: check.sessionId, status: 'started' } }))).toBe(400);
+    it('acknowledges (200) and ignores a signed body that is not JSON or not a decision, which Veriff would retry for a week', async () => {
+      expect(await postWebhook(gw, '{"status": "success", "verification": ')).toBe(200);
+      expect(await postWebhook(gw, JSON.stringify({ status: 'success', verification: { id: check.sessionId, status: 'started' } }))).toBe(200);
       expect(await getCheck(gw, check.sessionId)).toEqual(check);
     });
 

@@ -116,6 +116,24 @@ describe('notification poller', () => {
     expect((await stores.verificationRequests.list()).map((request) => request.id)).toEqual(['rtr:acme:8']);
   });
 
+  it('quarantines and acks an item whose ingest fails for a reason other than the store, so the queue moves on', async () => {
+    const { stores, queue, poller, metrics } = setup([denic(1), denic(2), denic(3)], true);
+    const put = stores.verificationRequests.put.bind(stores.verificationRequests);
+    stores.verificationRequests.put = async (request) => {
+      if (request.id === 'rtr:acme:2') throw new TypeError('a shape no one planned for');
+      return put(request);
+    };
+    poller.start();
+    await poller.pollNow();
+    await poller.stop();
+    expect(queue.calls.filter((call) => call.startsWith('ack'))).toEqual(['ack:1', 'ack:2', 'ack:3']);
+    const [kept] = await stores.quarantine.list(10);
+    expect(kept).toMatchObject({ source: 'rtr-poll', reason: 'UNPROCESSABLE', notificationId: '2' });
+    expect(JSON.parse(kept!.body)).toMatchObject({ id: 2, processIdentifier: 'h-2' });
+    expect(await metrics.registry.getSingleMetricAsString('gateway_rtr_quarantined_total')).toContain('source="rtr-poll",reason="UNPROCESSABLE"} 1');
+    expect((await stores.verificationRequests.list()).map((request) => request.id).sort()).toEqual(['rtr:acme:1', 'rtr:acme:3']);
+  });
+
   it('keeps an item without an id in the quarantine once, however often the queue hands it out', async () => {
     const nameless = { message: 'ping' } as unknown as RtrNotification;
     const { stores, queue, poller } = setup([nameless], true);

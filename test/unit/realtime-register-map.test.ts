@@ -9,6 +9,8 @@ import {
   wireDate,
 } from '../../src/providers/realtime-register/map.js';
 import type { RtrContact } from '../../src/providers/realtime-register/wire.js';
+import type { VerificationEventPayload } from '../../src/domain/events.js';
+import { ingestRealtimeRegisterNotification } from '../../src/services/notification-ingest.js';
 import { denicMessage } from '../../src/sandbox/realtime-register-notifications.js';
 
 const wire: RtrContact = {
@@ -59,6 +61,32 @@ describe('contactFromWire', () => {
     const contact = contactFromWire(drifted, 'sandbox', (field, value) => reported.push(`${field}=${value}`));
     expect(contact.verifications.map((item) => item.proof)).toEqual(['ID_CARD']);
     expect(reported).toEqual(['proof=HANDSHAKE']);
+  });
+});
+
+describe('instants Realtime Register writes without an offset', () => {
+  it('are read as UTC whatever the time zone of the machine the gateway runs on', async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const contact = contactFromWire(
+        { ...wire, createdDate: '2026-01-02T03:04:05', updatedDate: '2026-01-03 10:00:00', verifications: [{ verificationDate: '2026-04-16T00:00:00', externalId: 'e', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME'] }] },
+        'cust',
+      );
+      expect(contact.createdAt).toBe('2026-01-02T03:04:05.000Z');
+      expect(contact.updatedAt).toBe('2026-01-03T10:00:00.000Z');
+      expect(contact.verifications[0]!.verifiedAt).toBe('2026-04-16T00:00:00.000Z');
+      const event = await ingestRealtimeRegisterNotification(
+        { requests: { get: async () => null, put: async () => undefined } as never, events: { record: async (payload: VerificationEventPayload) => ({ event: payload, duplicate: false }) } as never, customer: 'cust' },
+        { id: 1, fireDate: '2026-05-01T10:00:00', message: '[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME]', processType: 'contact', processIdentifier: 'h-tz-1' },
+        'rtr-webhook',
+      );
+      expect((event.event as unknown as { request: { receivedAt: string } }).request.receivedAt).toBe('2026-05-01T10:00:00.000Z');
+      expect(event.event.occurredAt).toBe('2026-05-01T10:00:00.000Z');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 });
 

@@ -132,3 +132,6 @@ export function isContactProcess(processType: string | null | undefined): boolea
  * category list is known.
  */
 export const EMAIL_VALIDATION_CATEGORIES = ['General'] as const;
+
+// Also assumed, kept next to its only reader: an instant without an offset (the documents say ISO 8601, their
+// examples end in `Z`) is UTC, never the gateway machine's zone (dates.ts, rtrInstant).

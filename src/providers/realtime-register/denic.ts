@@ -1,8 +1,8 @@
-import { toUtcIso } from '../../domain/dates.js';
 import { isRtrHandle } from '../../domain/handles.js';
 import { VERIFICATION_CLAIMS, type VerificationClaim } from '../../domain/verification.js';
 import type { VerificationRequest } from '../../domain/verification-request.js';
 import { DENIC_NOTIFICATION, isContactProcess } from './assumptions.js';
+import { rtrInstant } from './dates.js';
 
 /**
  * The fields of a Realtime Register notification this module reads (a structural subset of the wire object, so
@@ -83,7 +83,7 @@ export function parseDenicNotification(notification: NotificationFields, default
     status: 'OPEN',
     message: message.slice(0, STORED_MESSAGE_LIMIT),
     // The provider's fire date, not our arrival time: every redelivery then yields the same request.
-    receivedAt: toUtcIso(notification.fireDate) ?? new Date().toISOString(),
+    receivedAt: rtrInstant(notification.fireDate) ?? new Date().toISOString(),
     deDelegationDomain,
     deDelegationDeadline: instantOf(payload[field.deDelegationDate]) ?? fromText.deDelegationDeadline,
     deletionDomain,
@@ -230,14 +230,8 @@ function handleIn(words: string[]): string | null {
   return null;
 }
 
-/** An instant in UTC ISO form; a date alone means the start of that day in UTC, a time without offset is UTC. */
-function instantOf(raw: unknown): string | null {
-  if (typeof raw !== 'string' || raw.trim() === '') return null;
-  const value = raw.trim();
-  const normalised = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value.replace(' ', 'T');
-  const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(normalised) || normalised.length === 10 ? normalised : `${normalised}Z`;
-  return toUtcIso(withZone) ?? null;
-}
+/** An instant in UTC ISO form (a date alone: the start of that day in UTC; no offset: UTC). */
+const instantOf = rtrInstant;
 
 function claimsOf(value: unknown): VerificationClaim[] {
   if (!Array.isArray(value)) return [];

@@ -2,6 +2,7 @@ import type { Contact, ContactDraft } from '../../domain/contact.js';
 import { toUtcIso } from '../../domain/dates.js';
 import type { ContactVerification, ContactVerificationDraft, VerificationClaim, VerificationMethod, VerificationProof } from '../../domain/verification.js';
 import { VERIFICATION_CLAIMS, VERIFICATION_METHODS, VERIFICATION_PROOFS } from '../../domain/verification.js';
+import { rtrInstant } from './dates.js';
 import type { RtrContact, RtrContactCreateBody, RtrContactUpdateBody, RtrVerification } from './wire.js';
 
 /** What an update may change; fields left out stay as they are at the provider. */
@@ -31,8 +32,8 @@ export function contactFromWire(wire: RtrContact, customer: string, onUnknown: U
     city: wire.city ?? null,
     state: wire.state || null,
     country: wire.country ?? null,
-    createdAt: toUtcIso(wire.createdDate) ?? null,
-    updatedAt: toUtcIso(wire.updatedDate) ?? null,
+    createdAt: rtrInstant(wire.createdDate),
+    updatedAt: rtrInstant(wire.updatedDate),
     verifications: (Array.isArray(wire.verifications) ? wire.verifications : []).flatMap((item) => {
       const known = knownVerification(item, onUnknown);
       return known ? [known] : [];
@@ -43,7 +44,7 @@ export function contactFromWire(wire: RtrContact, customer: string, onUnknown: U
 /** A stored verification in the domain vocabulary, or null (reported) when it cannot be one. */
 export function knownVerification(item: RtrVerification, onUnknown: UnknownValueReporter): ContactVerification | null {
   if (typeof item !== 'object' || item === null) return null;
-  const verifiedAt = toUtcIso(item.verificationDate);
+  const verifiedAt = rtrInstant(item.verificationDate);
   const method = oneOf(VERIFICATION_METHODS, item.method);
   const proof = oneOf(VERIFICATION_PROOFS, item.proof);
   const rawClaims = Array.isArray(item.claims) ? item.claims : [];

@@ -1,7 +1,7 @@
 import type { RegistryMode, VeriffConfig } from '../../config.js';
 import { ProviderFailure } from '../../domain/errors.js';
 import type { ProviderClientDeps } from '../client-deps.js';
-import type { UpstreamResponse } from '../http.js';
+import type { ProviderHttp, UpstreamResponse } from '../http.js';
 import type { RegistrySubmission, VeriffDecision, VeriffSessionOutcome } from './map.js';
 import { parseVeriffEnvelope, toVeriffRegistryBody, VeriffPayloadError, veriffFailure } from './map.js';
 import { signVeriffBody, verifyVeriffSignature } from './signature.js';
@@ -12,8 +12,10 @@ export interface VeriffRegistryAnswer extends VeriffSessionOutcome {
 }
 
 /**
- * Wire calls to Veriff; every call goes through the shared ProviderHttp in deps.http. In sync mode that layer points
- * at config.syncBaseUrl (src/providers/clients.ts), in webhook mode at config.baseUrl: the same path either way.
+ * Wire calls to Veriff; every call goes through a shared ProviderHttp. validate-registry goes through deps.http, which
+ * in sync mode points at config.syncBaseUrl (src/providers/clients.ts) and in webhook mode at config.baseUrl: the same
+ * path either way. The decision endpoint lives on the station host (config.baseUrl) in both modes, so in sync mode it
+ * has a layer of its own (`stationHttp`).
  *
  * The ID number is in the request body only. Nothing here logs bodies, and errors carry the gateway's own words.
  */
@@ -21,6 +23,7 @@ export class VeriffClient {
   constructor(
     readonly config: VeriffConfig,
     private readonly deps: ProviderClientDeps,
+    private readonly stationHttp: ProviderHttp = deps.http,
   ) {}
 
   /** sync: the decision comes in the answer; webhook: it arrives later at POST /webhooks/veriff. */
@@ -71,10 +74,12 @@ export class VeriffClient {
   /**
    * GET /v1/sessions/{sessionId}/decision, Veriff's way to poll "when webhook delivery fails": signed over the session
    * id like every GET. Resolves with the decision, null while Veriff has none yet, or 'unknown-session' for a 404.
-   * The answer's x-hmac-signature is verified before its decision is trusted (ASSUMPTIONS.md, 8).
+   * The documents promise a signed answer only for the sync endpoint, so here an answer without x-hmac-signature is
+   * taken (it came over TLS from the configured host), while one whose signature does not match is refused
+   * (ASSUMPTIONS.md, 8): refusing unsigned answers would leave every check whose webhook was lost PENDING for good.
    */
   async getDecision(sessionId: string, requestId?: string): Promise<VeriffDecision | null | 'unknown-session'> {
-    const response = await this.deps.http.request({
+    const response = await this.stationHttp.request({
       operation: 'registry.decision',
       method: 'GET',
       path: `/v1/sessions/${encodeURIComponent(sessionId)}/decision`,
@@ -87,7 +92,7 @@ export class VeriffClient {
     if (response.status === 404) return 'unknown-session';
     if (response.status < 200 || response.status >= 300) throw veriffFailure(response);
     const answer = readAnswer(response.body, { sessionRequired: false });
-    this.requireSignedAnswer(response, 'registry.decision', requestId);
+    if (response.headers['x-hmac-signature'] !== undefined) this.requireSignedAnswer(response, 'registry.decision', requestId);
     if (answer.sessionId && answer.sessionId !== sessionId) {
       throw new ProviderFailure('VERIFF', 'Veriff answered the decision poll with another session.', { kind: 'ERROR', retryable: false, httpStatus: response.status });
     }

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { VeriffDecision } from './map.js';
 import { parseVeriffEnvelope, VeriffPayloadError } from './map.js';
@@ -7,7 +8,7 @@ import { verifyVeriffSignature } from './signature.js';
 export type VeriffWebhookReading =
   /** Missing or wrong `x-hmac-signature`: answer 401. */
   | { kind: 'unauthorized' }
-  /** Signed, but not JSON or not a decision: answer 400 (a retry would not fix it). */
+  /** Signed, but not JSON or not a decision (e.g. an event webhook): acknowledged and ignored (a retry would not fix it). */
   | { kind: 'invalid'; reason: string }
   | { kind: 'decision'; sessionId: string; decision: VeriffDecision };
 
@@ -37,4 +38,18 @@ export function readVeriffDecisionWebhook(
     if (error instanceof VeriffPayloadError) return { kind: 'invalid', reason: error.message };
     throw error;
   }
+}
+
+/**
+ * Veriff sends its webhooks with `x-auth-client` = the integration's API key (providers/veriff.md). The signature
+ * already proves the sender; a header naming another integration is still refused (a delivery meant for another
+ * integration that shares the secret). Absent is accepted: the document names the header but the signature is the
+ * check. Compared as SHA-256 digests, so the key's length and content do not show in the timing.
+ */
+export function namesOurIntegration(headers: IncomingHttpHeaders, apiKey: string): boolean {
+  const header = headers['x-auth-client'];
+  const given = Array.isArray(header) ? header[0] : header;
+  if (given === undefined) return true;
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given.trim()), digest(apiKey));
 }
