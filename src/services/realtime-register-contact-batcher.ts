@@ -103,7 +103,8 @@ export class RealtimeRegisterContactBatcher {
         // A full page under a smaller limit than asked (the provider's cap is unpublished) is not the whole answer: a
         // handle missing from it may be on the next page, and taking it for "no such contact" would be wrong.
         const capped = page.limit > 0 && page.limit < handles.length && page.contacts.length >= page.limit;
-        if (!capped || found.size >= wanted.size) break;
+        // `handle:in=` of N handles matches at most N contacts: past that, a provider repeating full pages is ignored.
+        if (!capped || found.size >= wanted.size || offset >= handles.length) break;
       }
     } catch (error) {
       if (!(error instanceof NotFound)) throw error;

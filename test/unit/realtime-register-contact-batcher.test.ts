@@ -74,3 +74,19 @@ describe('RealtimeRegisterContactBatcher', () => {
     expect((await batcher.load('gone', ['a'], scope)).size).toBe(0);
   });
 });
+
+describe('RealtimeRegisterContactBatcher against a provider that repeats a capped page', () => {
+  it('stops after as many contacts as handles were asked for, instead of paging forever', async () => {
+    let calls = 0;
+    // Caps every page at one contact and ignores the offset: the same full page, again and again.
+    const client = {
+      async listContacts() {
+        calls += 1;
+        return { contacts: [{ handle: 'other' } as Contact], limit: 1 };
+      },
+    } as unknown as RealtimeRegisterClient;
+    const batcher = new RealtimeRegisterContactBatcher(() => client);
+    expect((await batcher.load('acme', ['a', 'b', 'c'], scope)).size).toBe(0);
+    expect(calls).toBe(3);
+  });
+});
