@@ -75,8 +75,8 @@ export interface NotificationCenterOptions {
   webhookSecret: string;
   /** Read at every push, so tests can switch it. */
   signatureReading: () => SignatureReading;
-  /** `user:password` sent as Basic auth with every push (RTR's docs allow it for webhooks), or null. */
-  webhookBasic: string | null;
+  /** `user:password` sent as Basic auth instead of the `Signature` (RTR's docs allow it), or null; read at every push. */
+  webhookBasic: () => string | null;
   pushWebhooks: boolean;
   /** Wait before each retry; its length is the number of retries. */
   retryDelaysMs: readonly number[];
@@ -238,9 +238,11 @@ export class NotificationCenter {
     const url = `${base.replace(/\/$/, '')}/webhooks/realtime-register`;
     const { acknowledgeDate: _ack, ...pushed } = notification;
     const body = JSON.stringify(pushed);
-    const signature = signWebhookBody(this.options.webhookSecret, body, this.options.signatureReading());
-    const headers: Record<string, string> = { 'content-type': 'application/json', signature };
-    if (this.options.webhookBasic) headers.authorization = `Basic ${Buffer.from(this.options.webhookBasic, 'utf8').toString('base64')}`;
+    // An account set to Basic auth gets it "instead of HMAC" (RTR's docs): one credential per push, never both.
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const basic = this.options.webhookBasic();
+    if (basic) headers.authorization = `Basic ${Buffer.from(basic, 'utf8').toString('base64')}`;
+    else headers.signature = signWebhookBody(this.options.webhookSecret, body, this.options.signatureReading());
     const record: WebhookDelivery = { notificationId: notification.id, attempt, at: this.timestamp(), url, status: null, error: null, delivered: false };
     try {
       const response = await fetch(url, {

@@ -16,7 +16,7 @@ export interface RealtimeRegisterEndpoint {
   apiKey: string;
   customer: string;
   webhookSecret: string;
-  /** Basic credentials the simulator sends with every push, when configured (webhookBasic option). */
+  /** Basic credentials the simulator sends with every push instead of the signature, when configured (webhookBasic option). */
   webhookBasic: { username: string; password: string } | null;
 }
 
@@ -58,7 +58,9 @@ const PROCESS_ROUTE = /^\/v2\/processes\/(\d{1,15})\/?$/;
  *   notification; GET lists notifications and deliveries;
  * - POST /__control/processes sets how a handle's next asynchronous updates end (body: ProcessPlan); GET lists the
  *   processes; DELETE clears the plans;
- * - POST /__control/settings `{errorVocabulary?, signatureReading?}`; GET shows them.
+ * - POST /__control/settings `{errorVocabulary?, signatureReading?, webhookAuth?}`; GET shows them. `webhookAuth`
+ *   'basic' (the default when Basic credentials are configured) pushes with them instead of a signature, as RTR does
+ *   for an account set to Basic auth; 'signature' signs.
  */
 export class RealtimeRegisterSimulator {
   readonly server: SimulatorServer;
@@ -71,6 +73,8 @@ export class RealtimeRegisterSimulator {
   signatureReading: SignatureReading;
   /** Which error vocabulary answers are in; tests switch it. */
   errorVocabulary: ErrorVocabulary;
+  /** How pushes authenticate: one credential each, as RTR's docs say; 'basic' needs the webhookBasic option. */
+  webhookAuth: 'signature' | 'basic';
   /** Every POST .../contacts/{handle}/validate accepted: the holder's reminder emails. */
   readonly validations: { customer: string; handle: string; categories: string[]; at: string }[] = [];
   private readonly coin: () => number;
@@ -81,6 +85,7 @@ export class RealtimeRegisterSimulator {
     this.asyncShare = options.asyncShare ?? 0.1;
     this.signatureReading = options.signatureReading ?? 'base64-digest';
     this.errorVocabulary = options.errorVocabulary ?? 'api-spec';
+    this.webhookAuth = options.webhookBasic ? 'basic' : 'signature';
     this.coin = seededRandom(seed ^ 0x5eed);
     this.processes = new ProcessBook(seededRandom(seed ^ 0x9c0c), now);
     this.server = new SimulatorServer('REALTIME_REGISTER', (request) => this.handle(request), seededRandom(seed ^ 0xfa17));
@@ -90,7 +95,7 @@ export class RealtimeRegisterSimulator {
       gatewayUrl: options.gatewayUrl,
       webhookSecret: WEBHOOK_SECRET,
       signatureReading: () => this.signatureReading,
-      webhookBasic: options.webhookBasic ?? null,
+      webhookBasic: () => (this.webhookAuth === 'basic' ? (options.webhookBasic ?? null) : null),
       pushWebhooks: options.pushWebhooks ?? true,
       retryDelaysMs: options.webhookRetryDelaysMs ?? PROVIDER_RETRY_DELAYS_MS,
       now,
@@ -234,19 +239,23 @@ export class RealtimeRegisterSimulator {
     if (method === 'POST') {
       const settings = parseBody(body.toString('utf8'));
       if (!settings) return { status: 400, body: { error: 'The body must be a JSON object.' } };
-      const { errorVocabulary, signatureReading } = settings;
+      const { errorVocabulary, signatureReading, webhookAuth } = settings;
       if (errorVocabulary !== undefined && errorVocabulary !== 'api-spec' && errorVocabulary !== 'errors-page') {
         return { status: 400, body: { error: "errorVocabulary must be 'api-spec' or 'errors-page'" } };
       }
       if (signatureReading !== undefined && !['base64-digest', 'base64-hex', 'hex'].includes(signatureReading as string)) {
         return { status: 400, body: { error: "signatureReading must be 'base64-digest', 'base64-hex' or 'hex'" } };
       }
+      if (webhookAuth !== undefined && webhookAuth !== 'signature' && !(webhookAuth === 'basic' && this.options.webhookBasic)) {
+        return { status: 400, body: { error: "webhookAuth must be 'signature', or 'basic' when the simulator has Basic credentials" } };
+      }
+      if (webhookAuth) this.webhookAuth = webhookAuth as 'signature' | 'basic';
       if (errorVocabulary) this.errorVocabulary = errorVocabulary;
       if (signatureReading) this.signatureReading = signatureReading as SignatureReading;
     } else if (method !== 'GET') {
       return { status: 405, body: { error: 'Use GET or POST.' } };
     }
-    return { status: 200, body: { errorVocabulary: this.errorVocabulary, signatureReading: this.signatureReading } };
+    return { status: 200, body: { errorVocabulary: this.errorVocabulary, signatureReading: this.signatureReading, webhookAuth: this.webhookAuth } };
   }
 
   private control(method: string, body: Buffer): SimResponse {

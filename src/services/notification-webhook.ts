@@ -1,5 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../observability/logger.js';
-import type { RealtimeRegisterConfig } from '../config.js';
+import type { BasicCredentials, RealtimeRegisterConfig } from '../config.js';
 import { hasValidBasicAuth, hasValidRealtimeRegisterSignature, isNotification } from '../providers/realtime-register/webhook.js';
 import { StoreUnavailable } from '../store/index.js';
 import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
@@ -9,12 +10,29 @@ import type { WebhookAnswer, WebhookHandler } from './webhook.js';
 /**
  * POST /webhooks/realtime-register. Only two answers are not 2xx, because any other refusal makes Realtime Register
  * retry and then stall the account's whole queue:
- * - 401 when the delivery is not authenticated (the `Signature` HMAC in any documented reading, and Basic
- *   credentials when REALTIME_REGISTER_WEBHOOK_BASIC is set): nothing is stored;
+ * - 401 when the delivery is not authenticated (see `authenticated`): nothing is stored;
  * - 503 when the gateway's own store cannot keep it, so RTR delivers again.
  * A notification is stored (ingest) and answered 200; an authenticated body the gateway cannot use (not JSON, an
  * unknown shape, a test ping) is quarantined and answered 202.
  */
+type Check = 'passed' | 'failed' | 'absent' | 'not configured';
+
+/**
+ * RTR's docs allow Basic auth for webhooks "instead of" the HMAC `Signature`: an account sends one or the other, so
+ * with both configured, requiring both would refuse every delivery of an account set to one, and stall its queue. A
+ * delivery is authenticated when it presents at least one configured credential and every configured credential it
+ * presents is valid (a forged or wrong one is refused even beside a good one). Both are evaluated whenever
+ * presented, so timing says nothing about which one failed.
+ */
+function authenticated(secret: string | null | undefined, basic: BasicCredentials | null, body: Buffer, headers: IncomingHttpHeaders): { accepted: boolean; signature: Check; basic: Check } {
+  const check = (configured: boolean, presented: boolean, valid: () => boolean): Check =>
+    !configured ? 'not configured' : !presented ? 'absent' : valid() ? 'passed' : 'failed';
+  const signature = check(Boolean(secret), headers.signature !== undefined, () => hasValidRealtimeRegisterSignature(secret!, body, headers));
+  const basicCheck = check(basic !== null, headers.authorization !== undefined, () => hasValidBasicAuth(basic!, headers));
+  const accepted = signature !== 'failed' && basicCheck !== 'failed' && (signature === 'passed' || basicCheck === 'passed');
+  return { accepted, signature, basic: basicCheck };
+}
+
 export function createRealtimeRegisterWebhook(
   config: RealtimeRegisterConfig | null,
   ingest: NotificationIngestDeps | null,
@@ -28,13 +46,11 @@ export function createRealtimeRegisterWebhook(
       logger.warn('Realtime Register webhook refused: neither REALTIME_REGISTER_WEBHOOK_SECRET nor REALTIME_REGISTER_WEBHOOK_BASIC is set');
       return { status: 401, body: { error: 'Webhook deliveries cannot be authenticated: no secret is configured.' } };
     }
-    // Every configured check must pass; both are always evaluated, so timing says nothing about which one failed.
-    const signed = config.webhookSecret ? hasValidRealtimeRegisterSignature(config.webhookSecret, body, headers) : true;
-    const basicOk = basic ? hasValidBasicAuth(basic, headers) : true;
-    if (!signed || !basicOk) {
+    const verdict = authenticated(config.webhookSecret, basic, body, headers);
+    if (!verdict.accepted) {
       // Named so the log's redaction of `signature` and `authorization` fields does not blank the verdicts themselves.
-      logger.warn({ signatureCheck: signed ? 'passed' : 'failed', basicAuthCheck: basic ? (basicOk ? 'passed' : 'failed') : 'not required' }, 'Realtime Register webhook refused');
-      return { status: 401, body: { error: signed ? 'Missing or invalid Basic credentials.' : 'Missing or invalid Signature header.' } };
+      logger.warn({ signatureCheck: verdict.signature, basicAuthCheck: verdict.basic }, 'Realtime Register webhook refused');
+      return { status: 401, body: { error: 'Missing or invalid Signature header or Basic credentials.' } };
     }
 
     const keep = async (reason: 'NOT_JSON' | 'UNKNOWN_SHAPE' | 'UNPROCESSABLE', notificationId: string | null): Promise<WebhookAnswer> => {

@@ -155,14 +155,24 @@ describe('simulated webhook pushes', () => {
     ['base64-digest', (body: string) => digest(body).toString('base64')],
     ['base64-hex', (body: string) => Buffer.from(` ${digest(body).toString('hex')}`).toString('base64')],
     ['hex', (body: string) => digest(body).toString('hex')],
-  ] as const)('signs in the %s reading when told to, with the configured Basic credentials', async (reading, expected) => {
-    await control('/__control/settings', { signatureReading: reading });
+  ] as const)('signs in the %s reading when told to, with no Basic credentials beside the signature', async (reading, expected) => {
+    await control('/__control/settings', { signatureReading: reading, webhookAuth: 'signature' });
     const before = pushes.length;
     simulator.injectNotification({ message: `ping ${reading}` });
     await vi.waitFor(() => expect(pushes.length).toBeGreaterThan(before), { timeout: 5_000 });
     const push = pushes.at(-1)!;
     expect(push.headers.signature).toBe(expected(push.body));
+    expect(push.headers.authorization).toBeUndefined();
+  });
+
+  it('pushes with the configured Basic credentials instead of a signature when set to Basic auth', async () => {
+    await control('/__control/settings', { webhookAuth: 'basic' });
+    const before = pushes.length;
+    simulator.injectNotification({ message: 'ping basic' });
+    await vi.waitFor(() => expect(pushes.length).toBeGreaterThan(before), { timeout: 5_000 });
+    const push = pushes.at(-1)!;
     expect(push.headers.authorization).toBe(`Basic ${Buffer.from('rtr-push:pa:ss').toString('base64')}`);
+    expect(push.headers.signature).toBeUndefined();
     expect(simulator.endpoint().webhookBasic).toEqual({ username: 'rtr-push', password: 'pa:ss' });
   });
 });

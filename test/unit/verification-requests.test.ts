@@ -274,15 +274,21 @@ describe('Realtime Register webhook', () => {
     expect((await service.webhook(signed(Buffer.from('{not json')))).status).toBe(503);
   });
 
-  it('demands Basic credentials when configured, besides the signature', async () => {
+  it('with a secret and Basic credentials configured, takes either one alone (RTR sends one "instead of" the other) and refuses any wrong one', async () => {
     const { stores, service } = setup({ webhookBasic: { username: 'rtr', password: 'pa:ss' } });
     const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
-    const headers = (authorization?: string) => ({ signature: signRealtimeRegisterBody(SECRET, body), ...(authorization ? { authorization } : {}) });
-    expect((await service.webhook({ body, headers: headers() })).status).toBe(401);
-    expect((await service.webhook({ body, headers: headers(basic('rtr:wrong')) })).status).toBe(401);
-    expect((await service.webhook({ body, headers: { authorization: basic('rtr:pa:ss') } })).status).toBe(401);
+    const signature = signRealtimeRegisterBody(SECRET, body);
+    // Refused: nothing presented, a wrong one alone, or a wrong one beside a right one.
+    expect((await service.webhook({ body, headers: {} })).status).toBe(401);
+    expect((await service.webhook({ body, headers: { authorization: basic('rtr:wrong') } })).status).toBe(401);
+    expect((await service.webhook({ body, headers: { signature: 'AAAA' } })).status).toBe(401);
+    expect((await service.webhook({ body, headers: { signature, authorization: basic('rtr:wrong') } })).status).toBe(401);
+    expect((await service.webhook({ body, headers: { signature: 'AAAA', authorization: basic('rtr:pa:ss') } })).status).toBe(401);
     expect(await stores.verificationRequests.list()).toEqual([]);
-    expect((await service.webhook({ body, headers: headers(basic('rtr:pa:ss')) })).status).toBe(200);
+    // Taken: either credential alone, or both.
+    expect((await service.webhook({ body, headers: { authorization: basic('rtr:pa:ss') } })).status).toBe(200);
+    expect((await service.webhook({ body, headers: { signature } })).status).toBe(200);
+    expect((await service.webhook({ body, headers: { signature, authorization: basic('rtr:pa:ss') } })).status).toBe(200);
   });
 
   it('takes Basic credentials alone when no secret is configured', async () => {
