@@ -22,9 +22,17 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** Normalises any parseable instant to ISO 8601 UTC ("...Z"); undefined when it is not one. */
+/** A date and time with no offset: `new Date()` would read it in the machine's own time zone. */
+const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
+
+/**
+ * Normalises any parseable instant to ISO 8601 UTC ("...Z"); undefined when it is not one. A date and time without an
+ * offset is read as UTC, never in the time zone of the machine the gateway runs on, which would move it by hours from
+ * one deployment to the next (providers that write local wall time are read with zoned-time.ts instead).
+ */
 export function toUtcIso(value: string | number | Date | null | undefined): string | undefined {
   if (value === null || value === undefined || value === '') return undefined;
-  const date = value instanceof Date ? value : new Date(value);
+  const text = typeof value === 'string' ? value.trim() : null;
+  const date = value instanceof Date ? value : text !== null && WITHOUT_OFFSET.test(text) ? new Date(`${text.replace(' ', 'T')}Z`) : new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
