@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import type { GatewayContext } from '../schema/context.js';
 import { resolveDocumentText } from './trusted-documents.js';
 import { principalOfRequest } from './use-caller-guard.js';
+import { MAX_OPERATIONS_PER_CONNECTION } from './operation-limits.js';
 
 export interface GraphQLSSEOptions {
   /** The GraphQL endpoint; graphql-sse's single-connection requests are recognised on it. */
@@ -26,6 +27,16 @@ export interface GraphQLSSEOptions {
 /** Stream tokens kept (token -> caller), newest first: bounds memory whatever callers reserve. */
 const MAX_STREAM_TOKENS = 10_000;
 
+/** What onSubscribe needs of the request that reached /graphql: graphql-sse hands it only the forwarded copy. */
+interface Origin {
+  request: Request;
+  serverContext: Record<string, unknown>;
+  /** Frees the operation's place on its stream (idempotent). */
+  release: () => void;
+  /** Set once onSubscribe has the operation: from then on its end, not the POST's answer, frees the place. */
+  handedOff: boolean;
+}
+
 /**
  * graphql-sse's single-connection mode on /graphql, with graphql-sse's own server handler (the official one, as
  * @graphql-yoga/plugin-graphql-sse uses): PUT reserves a stream and answers its token, GET `?token=` opens it, POSTs
@@ -36,7 +47,8 @@ const MAX_STREAM_TOKENS = 10_000;
  * Why not the plugin as it is: it executes outside yoga's request pipeline, so it would skip what /graphql enforces
  * in that pipeline. Here every request is authenticated and rate-limited by useCallerGuard first (same path), a
  * stream's token works only for the caller that reserved it, bodies are bounded (GRAPHQL_MAX_BODY_BYTES), trusted
- * documents apply (resolveDocumentText), unconnected reservations expire, and dispose() ends open streams so a
+ * documents apply (resolveDocumentText), unconnected reservations expire, a stream runs at most
+ * MAX_OPERATIONS_PER_CONNECTION operations at once (TOO_MANY_OPERATIONS beyond), and dispose() ends open streams so a
  * shutdown can drain.
  */
 export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext> {
@@ -44,7 +56,9 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
   /** token -> the principal id that reserved it. */
   const owners = new LRUCache<string, string>({ max: MAX_STREAM_TOKENS });
   /** The Fetch request yoga handed us, and its server context, for each request passed to graphql-sse. */
-  const origins = new WeakMap<Request, { request: Request; serverContext: Record<string, unknown> }>();
+  const origins = new WeakMap<Request, Origin>();
+  /** token -> operations running on that stream. */
+  const running = new Map<string, number>();
   /** Open streams: aborting one ends it (dispose()). */
   const open = new Set<AbortController>();
   let handler: ((request: Request) => Promise<Response>) | null = null;
@@ -71,33 +85,47 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
           onSubscribe: async (req, params) => {
             const origin = origins.get(req.raw);
             if (!origin) throw new Error('graphql-sse request without its origin');
-            const enveloped = yoga.getEnveloped({ ...origin.serverContext, request: origin.request, params });
-            const contextValue = (await enveloped.contextFactory()) as unknown as GatewayContext;
-            const text = resolveDocumentText(options.trusted, params as RequestParams & { extensions?: Record<string, unknown> }, contextValue.principal);
-            // `data: null` marks these as results for graphql-sse (isExecutionResult), delivered on the stream.
-            if (text instanceof GraphQLError) return { data: null, errors: [text] };
-            let document: ExecutionArgs['document'];
+            origin.handedOff = true;
             try {
-              document = enveloped.parse(text);
+              const result = await prepare(origin, params);
+              if (isAsyncIterable(result)) return releasingOnEnd(result, origin.release) as never;
+              origin.release();
+              return result as never;
             } catch (error) {
-              if (error instanceof GraphQLError) return { data: null, errors: [error] };
+              origin.release();
               throw error;
             }
-            const errors = enveloped.validate(enveloped.schema, document);
-            if (errors.length > 0) return { data: null, errors };
-            const args: ExecutionArgs = {
-              schema: enveloped.schema,
-              document,
-              contextValue,
-              variableValues: params.variables ?? null,
-              operationName: params.operationName ?? null,
-            };
-            const operation = getOperationAST(document, params.operationName);
-            return (operation?.operation === 'subscription' ? enveloped.subscribe(args) : enveloped.execute(args)) as never;
           },
         },
         yoga.fetchAPI,
       );
+
+      /** Parses, validates and starts one operation as /graphql would (its result, or its errors as a result). */
+      async function prepare(origin: Origin, params: RequestParams): Promise<unknown> {
+        const enveloped = yoga.getEnveloped({ ...origin.serverContext, request: origin.request, params });
+        const contextValue = (await enveloped.contextFactory()) as unknown as GatewayContext;
+        const text = resolveDocumentText(options.trusted, params as RequestParams & { extensions?: Record<string, unknown> }, contextValue.principal);
+        // `data: null` marks these as results for graphql-sse (isExecutionResult), delivered on the stream.
+        if (text instanceof GraphQLError) return { data: null, errors: [text] };
+        let document: ExecutionArgs['document'];
+        try {
+          document = enveloped.parse(text);
+        } catch (error) {
+          if (error instanceof GraphQLError) return { data: null, errors: [error] };
+          throw error;
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return { data: null, errors };
+        const args: ExecutionArgs = {
+          schema: enveloped.schema,
+          document,
+          contextValue,
+          variableValues: params.variables ?? null,
+          operationName: params.operationName ?? null,
+        };
+        const operation = getOperationAST(document, params.operationName);
+        return operation?.operation === 'subscription' ? enveloped.subscribe(args) : enveloped.execute(args);
+      }
     },
 
     // Synchronous until it knows the request is graphql-sse's: every other request on /graphql passes without a promise.
@@ -142,14 +170,75 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
       // node:http stops a body at its Content-Length, so this read is bounded.
       init.body = await request.text();
     }
+    const release = request.method === 'POST' ? reserveOperation(token!) : () => {};
+    if (!release) {
+      return json(400, `This stream already runs ${MAX_OPERATIONS_PER_CONNECTION} operations; stop one, or reserve another stream.`, 'TOO_MANY_OPERATIONS');
+    }
     const stream = new AbortController();
     init.signal = AbortSignal.any([request.signal, stream.signal]);
     const forwarded = new Request(request.url, init);
-    origins.set(forwarded, { request, serverContext });
+    const origin: Origin = { request, serverContext, release, handedOff: false };
+    origins.set(forwarded, origin);
     if (request.method === 'GET') {
       open.add(stream);
       request.signal.addEventListener('abort', () => open.delete(stream), { once: true });
     }
-    return handler!(forwarded);
+    try {
+      return await handler!(forwarded);
+    } finally {
+      // Refused before it ran (a malformed body, a stream not open): the place was never taken by an operation.
+      if (!origin.handedOff) release();
+    }
   }
+
+  /** A place for one more operation on the stream `token`, and how to free it; null when the stream is full. */
+  function reserveOperation(token: string): (() => void) | null {
+    const count = running.get(token) ?? 0;
+    if (count >= MAX_OPERATIONS_PER_CONNECTION) return null;
+    running.set(token, count + 1);
+    let freed = false;
+    return () => {
+      if (freed) return;
+      freed = true;
+      const left = (running.get(token) ?? 1) - 1;
+      if (left > 0) running.set(token, left);
+      else running.delete(token);
+    };
+  }
+}
+
+/**
+ * The operation's results, freeing its place when they end however they end: done, failed, or stopped by the client
+ * (return(), which graphql-sse calls on DELETE and when the stream closes). A plain iterator object, not an async
+ * generator: a generator's return() would wait for the next event before it ran.
+ */
+function releasingOnEnd<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const iterable: AsyncIterableIterator<T> = {
+    next: () =>
+      iterator.next().then(
+        (result) => {
+          if (result.done) release();
+          return result;
+        },
+        (error: unknown) => {
+          release();
+          throw error;
+        },
+      ),
+    return: (value?: unknown) => {
+      release();
+      return iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: value as T });
+    },
+    throw: (error?: unknown) => {
+      release();
+      return iterator.throw ? iterator.throw(error) : Promise.reject(error);
+    },
+    [Symbol.asyncIterator]: () => iterable,
+  };
+  return iterable;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }

@@ -16,6 +16,7 @@ import { resolveDocumentText } from './trusted-documents.js';
 import type { GatewayYoga } from './yoga.js';
 import { quietClientFrameErrors } from './ws-client-faults.js';
 import { connectionAuthorization } from './yoga.js';
+import { MAX_OPERATIONS_PER_CONNECTION } from './operation-limits.js';
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
@@ -25,12 +26,6 @@ interface EnvelopedRoot {
 /** A client has this long after the upgrade to send connection_init (with its key) before the socket closes (4408). */
 const CONNECTION_INIT_TIMEOUT_MS = 3_000;
 
-/**
- * Operations one socket may run at once (subscriptions, and queries or mutations in flight). Each open subscription
- * holds memory until its client ends it; the rate limit bounds how fast a key starts them, this bounds how many a
- * socket keeps. One more gets an `error` for its id; the socket and its other operations carry on.
- */
-export const MAX_OPERATIONS_PER_SOCKET = 100;
 
 /** Close code for an address over its failed-authentication budget (graphql-ws uses 4429 for too many inits). */
 export const WS_TOO_MANY_FAILED_AUTHENTICATIONS = 4429;
@@ -140,9 +135,9 @@ export function attachWebSocket(options: {
       onSubscribe: async (ctx, id, payload) => {
         // Operations still being prepared count too: a burst of subscribe messages all arrive before the first runs.
         const preparingNow = preparing.get(ctx) ?? 0;
-        if ((running.get(ctx)?.size ?? 0) + preparingNow >= MAX_OPERATIONS_PER_SOCKET) {
+        if ((running.get(ctx)?.size ?? 0) + preparingNow >= MAX_OPERATIONS_PER_CONNECTION) {
           return [
-            new GraphQLError(`This socket already runs ${MAX_OPERATIONS_PER_SOCKET} operations; complete one, or open another connection.`, {
+            new GraphQLError(`This socket already runs ${MAX_OPERATIONS_PER_CONNECTION} operations; complete one, or open another connection.`, {
               extensions: { code: 'TOO_MANY_OPERATIONS' },
             }),
           ];

@@ -11,7 +11,8 @@ const TOKEN_HEADER = 'x-graphql-event-stream-token';
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ env: { GATEWAY_API_KEYS: `a=${KEY_A}:*;b=${KEY_B}:*` } });
+  // Room in the rate limit for the 100-operation test (the default burst is 100 requests).
+  gateway = await startTestGateway({ env: { GATEWAY_API_KEYS: `a=${KEY_A}:*;b=${KEY_B}:*`, RATE_LIMIT_PER_MINUTE: '6000', RATE_LIMIT_BURST: '1000' } });
 });
 
 afterAll(async () => {
@@ -85,6 +86,29 @@ describe("graphql-sse's single-connection mode", () => {
       },
     });
     expect((await operation(KEY_A, token, streamed)).status).toBe(411);
+  });
+
+  it('runs at most 100 operations at once on one stream: the 101st is refused, and a place comes back when one stops', async () => {
+    const token = await reserve(KEY_A);
+    const stream = await fetch(`${gateway.url}/graphql?token=${token}`, { headers: { ...as(KEY_A), accept: 'text/event-stream' } });
+    expect(stream.status).toBe(200);
+    try {
+      const subscribe = (id: string) => operation(KEY_A, token, JSON.stringify({ query: 'subscription { verificationEvents { id } }', extensions: { operationId: id } }));
+      const accepted = await Promise.all(Array.from({ length: 100 }, (_, index) => subscribe(`live-${index}`)));
+      expect(accepted.map((response) => response.status)).toEqual(Array(100).fill(202));
+      const refused = await subscribe('live-100');
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('TOO_MANY_OPERATIONS');
+      // A query finishes at once: it takes no lasting place, but while the stream is full it is refused too.
+      expect((await operation(KEY_A, token, providersOperation)).status).toBe(400);
+      const stopped = await fetch(`${gateway.url}/graphql?operationId=live-0`, { method: 'DELETE', headers: { ...as(KEY_A), [TOKEN_HEADER]: token } });
+      expect(stopped.status).toBe(200);
+      expect((await subscribe('live-101')).status).toBe(202);
+      // Another stream of the same caller has its own places.
+      expect((await operation(KEY_A, await reserve(KEY_A), providersOperation)).status).toBe(202);
+    } finally {
+      await stream.body?.cancel();
+    }
   });
 
   it('ends open streams when the gateway stops, so shutdown drains', async () => {
