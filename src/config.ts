@@ -62,6 +62,7 @@ export function loadConfig(env: Env = process.env): Config {
       perMinute: parseCount('RATE_LIMIT_PER_MINUTE', read('RATE_LIMIT_PER_MINUTE') ?? '600', 0),
       burst: parseCount('RATE_LIMIT_BURST', read('RATE_LIMIT_BURST') ?? '100', 1),
       webhookPerMinute: parseCount('WEBHOOK_RATE_LIMIT_PER_MINUTE', read('WEBHOOK_RATE_LIMIT_PER_MINUTE') ?? '1200', 0),
+      trustProxyHops: parseCount('TRUST_PROXY_HOPS', read('TRUST_PROXY_HOPS') ?? '0', 0),
     },
     upstreamBudget: {
       callsPerRequest: parseCount('UPSTREAM_CALLS_PER_REQUEST', read('UPSTREAM_CALLS_PER_REQUEST') ?? '100', 1),

@@ -122,6 +122,8 @@ export interface RateLimitConfig {
   burst: number;
   /** WEBHOOK_RATE_LIMIT_PER_MINUTE, default 1200 per source IP (burst a quarter of it); 0 turns it off. */
   webhookPerMinute: number;
+  /** TRUST_PROXY_HOPS, default 0: reverse proxies in front of the gateway whose X-Forwarded-For entries name the client. */
+  trustProxyHops: number;
 }
 
 /**

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { LRUCache } from 'lru-cache';
+import { clientAddressResolver, type ClientAddress } from './client-address.js';
 import type { RateDecision, RateLimiter } from './rate-limit.js';
 
 /** Addresses remembered as over their budget: bounded, since anyone can vary the address they come from. */
@@ -11,18 +13,22 @@ const BLOCKED_ADDRESSES_KEPT = 10_000;
  * refusal would only mean "wrong key" and guessing would go on at full speed.
  */
 export interface FailedAuthBudget {
-  /** Whole seconds until this address may present a key again; 0 when it may now. */
-  waitFor(address: string): number;
-  /** Counts one failed authentication from this address; refused once the address is over its budget. */
-  failed(address: string): Promise<RateDecision>;
+  /** Whole seconds until the sender of `req` may present a key again; 0 when it may now. */
+  waitFor(req: IncomingMessage | undefined): number;
+  /** Counts one failed authentication from the sender of `req`; refused once its address is over the budget. */
+  failed(req: IncomingMessage | undefined): Promise<RateDecision>;
 }
 
-/** `limiter`: the callers' limiter (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_BURST), a getter as it moves to Redis at start(). */
-export function createFailedAuthBudget(limiter: () => RateLimiter): FailedAuthBudget {
+/**
+ * `limiter`: the callers' limiter (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_BURST), a getter as it moves to Redis at start();
+ * `addressOf`: who sent a request (TRUST_PROXY_HOPS, client-address.ts), by default the TCP peer.
+ */
+export function createFailedAuthBudget(limiter: () => RateLimiter, addressOf: ClientAddress = clientAddressResolver(0)): FailedAuthBudget {
   // Per process, from the shared budget's answer: each instance refuses an address after its first refused failure.
   const blockedUntil = new LRUCache<string, number>({ max: BLOCKED_ADDRESSES_KEPT });
   return {
-    waitFor(address) {
+    waitFor(req) {
+      const address = addressOf(req);
       const until = blockedUntil.get(address);
       if (until === undefined) return 0;
       const seconds = Math.ceil((until - Date.now()) / 1000);
@@ -30,7 +36,8 @@ export function createFailedAuthBudget(limiter: () => RateLimiter): FailedAuthBu
       blockedUntil.delete(address);
       return 0;
     },
-    async failed(address) {
+    async failed(req) {
+      const address = addressOf(req);
       const decision = await limiter().take(`auth-failure:${address}`);
       if (!decision.allowed) blockedUntil.set(address, Date.now() + decision.retryAfterSeconds * 1000);
       return decision;

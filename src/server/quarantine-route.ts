@@ -24,8 +24,7 @@ export async function serveQuarantine(req: IncomingMessage, res: ServerResponse,
     sendJson(res, 405, { error: 'Use GET.' }, { allow: 'GET' });
     return;
   }
-  const address = req.socket.remoteAddress ?? 'unknown';
-  const wait = options.failedAuth.waitFor(address);
+  const wait = options.failedAuth.waitFor(req);
   if (wait > 0) {
     sendJson(res, 429, { error: tooManyFailedAuthentications(wait) }, { 'retry-after': String(wait) });
     return;
@@ -35,7 +34,7 @@ export async function serveQuarantine(req: IncomingMessage, res: ServerResponse,
     scopes = (await options.authenticate(req.headers.authorization)).scopes;
   } catch {
     // The same budget as /graphql's, so this door is no faster for guessing keys.
-    const decision = await options.failedAuth.failed(address);
+    const decision = await options.failedAuth.failed(req);
     if (!decision.allowed) {
       sendJson(res, 429, { error: tooManyFailedAuthentications(decision.retryAfterSeconds) }, { 'retry-after': String(decision.retryAfterSeconds) });
       return;

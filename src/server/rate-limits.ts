@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RateLimitConfig, UpstreamBudgetConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { RedisConnection } from '../store/index.js';
+import { clientAddressResolver } from './client-address.js';
 import type { FailedAuthBudget } from './failed-auth-budget.js';
 import { createFailedAuthBudget } from './failed-auth-budget.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -31,13 +32,13 @@ export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger,
   // One window of a minute holding the whole minute's calls: a request may spend them all at once.
   const upstreamPolicy = { perMinute: upstreamConfig?.callsPerMinute ?? 0, burst: upstreamConfig?.callsPerMinute ?? 0 };
   let upstream: RateLimiter = createMemoryRateLimiter(upstreamPolicy, 'ratelimit:upstream');
+  const addressOf = clientAddressResolver(config.trustProxyHops);
   return {
     callers: () => callers,
-    failedAuth: createFailedAuthBudget(() => callers),
+    failedAuth: createFailedAuthBudget(() => callers, addressOf),
     upstream: () => upstream,
     async admitWebhook(req, res) {
-      const address = req.socket.remoteAddress ?? 'unknown';
-      const decision = await webhooks.take(`webhook:${address}`);
+      const decision = await webhooks.take(`webhook:${addressOf(req)}`);
       if (decision.allowed) return true;
       sendJson(res, 429, { error: `Too many webhook deliveries from this address; retry in ${decision.retryAfterSeconds} s.` }, { 'retry-after': String(decision.retryAfterSeconds) });
       return false;

@@ -53,8 +53,8 @@ export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayConte
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       const respond = (...args: Parameters<typeof errorBody>) => endResponse(new fetchAPI.Response(...errorBody(...args)));
       if (url.pathname !== options.graphqlEndpoint || request.method === 'OPTIONS') return;
-      const address = sourceAddress(serverContext);
-      const wait = failedAuth.waitFor(address);
+      const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+      const wait = failedAuth.waitFor(req);
       if (wait > 0) {
         respond(429, tooManyFailedAuthentications(wait), 'RATE_LIMITED', { 'retry-after': String(wait) });
         return;
@@ -68,7 +68,7 @@ export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayConte
           respond(500, 'Unexpected error', 'INTERNAL_SERVER_ERROR');
           return;
         }
-        const decision = await failedAuth.failed(address);
+        const decision = await failedAuth.failed(req);
         if (!decision.allowed) {
           respond(429, tooManyFailedAuthentications(decision.retryAfterSeconds), 'RATE_LIMITED', { 'retry-after': String(decision.retryAfterSeconds) });
           return;
@@ -105,10 +105,4 @@ function errorBody(
     JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }),
     { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } },
   ];
-}
-
-/** The peer address of the TCP connection (not X-Forwarded-For, which any caller can write). */
-export function sourceAddress(serverContext: unknown): string {
-  const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
-  return req?.socket?.remoteAddress ?? 'unknown';
 }

@@ -115,19 +115,18 @@ export function attachWebSocket(options: {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onConnect: async (ctx) => {
-        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
         // Over the address's budget: closed (4429) before the key is looked at, as /graphql answers 429.
         const refuse = (retryAfterSeconds: number) => {
           ctx.extra.socket.close(WS_TOO_MANY_FAILED_AUTHENTICATIONS, tooManyFailedAuthentications(retryAfterSeconds));
           return false;
         };
-        const wait = options.failedAuth?.waitFor(address) ?? 0;
+        const wait = options.failedAuth?.waitFor(ctx.extra.request) ?? 0;
         if (wait > 0) return refuse(wait);
         try {
           await options.authenticate(connectionAuthorization(ctx.connectionParams));
           return true;
         } catch {
-          const decision = await options.failedAuth?.failed(address);
+          const decision = await options.failedAuth?.failed(ctx.extra.request);
           if (decision && !decision.allowed) return refuse(decision.retryAfterSeconds);
           return false; // graphql-ws closes with 4403 Forbidden
         }

@@ -303,3 +303,30 @@ describe('after every attack', () => {
     expect(log.serverErrors()).toEqual([]);
   });
 });
+
+describe('failed authentications behind a reverse proxy (TRUST_PROXY_HOPS=1)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      env: { GATEWAY_API_KEYS: `${KEY}:*`, RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_BURST: '5', TRUST_PROXY_HOPS: '1', EMAIL_WATCH_INTERVAL_MS: '3600000' },
+    });
+  });
+  afterAll(async () => {
+    await gw.stop();
+  });
+
+  const query = { query: '{ providers { provider } }' };
+  /** As the proxy forwards it: the caller's own X-Forwarded-For (if any), then the address the proxy saw. */
+  const via = (client: string, key: string, forged?: string) => ({ ...bearer(key), 'x-forwarded-for': forged ? `${forged}, ${client}` : client });
+
+  it('budgets each client behind the proxy on its own: a guesser is refused, another client with a right key is not', async () => {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      // Forging an X-Forwarded-For entry of its own changes nothing: the proxy's entry is the one read.
+      const reply = await postGraphQL(gw, log, `guess ${attempt} behind the proxy`, query, via('203.0.113.7', `wrong-key-00000${attempt}`, `198.51.100.${attempt}`));
+      expect(reply.status).toBe(401);
+    }
+    expect((await postGraphQL(gw, log, 'guess 6 behind the proxy', query, via('203.0.113.7', 'wrong-key-000006'))).status).toBe(429);
+    expect((await postGraphQL(gw, log, "the guesser's right key", query, via('203.0.113.7', KEY))).status).toBe(429);
+    expect((await postGraphQL(gw, log, 'another client behind the same proxy', query, via('203.0.113.8', KEY))).status).toBe(200);
+  });
+});

@@ -1,0 +1,33 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { clientAddressResolver } from '../../src/server/client-address.js';
+
+const request = (peer: string, forwardedFor?: string | string[]) =>
+  ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
+
+describe('clientAddressResolver (TRUST_PROXY_HOPS)', () => {
+  it('ignores X-Forwarded-For without trusted proxies: anyone can write it', () => {
+    expect(clientAddressResolver(0)(request('10.0.0.5', '203.0.113.7'))).toBe('10.0.0.5');
+  });
+
+  it('takes the entry the nearest trusted proxy appended, never one the caller wrote further left', () => {
+    const one = clientAddressResolver(1);
+    expect(one(request('10.0.0.5', '203.0.113.7'))).toBe('203.0.113.7');
+    // A caller forging its own entry: the proxy appended the real address after it.
+    expect(one(request('10.0.0.5', '198.51.100.1, 203.0.113.7'))).toBe('203.0.113.7');
+    const two = clientAddressResolver(2);
+    expect(two(request('10.0.0.5', '198.51.100.1, 203.0.113.7, 10.0.0.9'))).toBe('203.0.113.7');
+    expect(two(request('10.0.0.5', ['198.51.100.1, 203.0.113.7', '10.0.0.9']))).toBe('203.0.113.7');
+  });
+
+  it('falls back to what it has: the leftmost entry when fewer than the hops, the peer without a header', () => {
+    expect(clientAddressResolver(3)(request('10.0.0.5', '203.0.113.7'))).toBe('203.0.113.7');
+    expect(clientAddressResolver(1)(request('10.0.0.5'))).toBe('10.0.0.5');
+    expect(clientAddressResolver(1)(request('10.0.0.5', ' , '))).toBe('10.0.0.5');
+    expect(clientAddressResolver(1)(undefined)).toBe('unknown');
+  });
+
+  it('cuts an entry longer than any address', () => {
+    expect(clientAddressResolver(1)(request('10.0.0.5', 'x'.repeat(5000)))).toHaveLength(64);
+  });
+});
