@@ -1,11 +1,23 @@
 import type { Config } from './config.js';
 import type { Logger } from './observability/logger.js';
 import { isOpen } from './server/principal.js';
+import { ARBITRARY_DOCUMENTS_SCOPE } from './server/trusted-documents.js';
 import type { Sandbox } from './sandbox/index.js';
 
 /** The sentence an open gateway logs at start-up (and GraphiQL's first tab repeats). */
 export const OPEN_SANDBOX_NOTICE =
   'no GATEWAY_API_KEYS (or JWT settings) configured: the sandbox is OPEN, every caller has every scope and no caller is rate-limited';
+
+/**
+ * GRAPHQL_TRUSTED_DOCUMENTS binds only callers without documents:any. In the open sandbox every caller has every scope,
+ * and keys with `*` have it too, so a manifest set there refuses nothing; an operator trying it would conclude it is
+ * broken. JWT callers carry their own scopes, so with JWTs configured some caller may be bound.
+ */
+export function trustedDocumentsBindNobody(config: Config): boolean {
+  if (!config.trustedDocuments) return false;
+  if (isOpen(config)) return true;
+  return config.jwt === null && config.apiKeys.every((grant) => grant.scopes.includes(ARBITRARY_DOCUMENTS_SCOPE));
+}
 
 /**
  * What an operator must read when the gateway comes up: where it listens, whether anyone may call it without a key,
@@ -18,6 +30,15 @@ export function logStartupNotices(logger: Logger, config: Config, gateway: { url
   } else {
     const jwt = config.jwt ? ` and JWTs (${[config.jwt.secret ? 'HS256' : null, config.jwt.jwksUrl ? 'JWKS' : null].filter(Boolean).join(', ')})` : '';
     logger.info(`callers authenticate with ${config.apiKeys.length} API key(s)${jwt}; ${config.rateLimit.perMinute ? `${config.rateLimit.perMinute} requests a minute per caller, burst ${config.rateLimit.burst}` : 'caller rate limiting is off'}`);
+  }
+  if (config.trustedDocuments) {
+    if (trustedDocumentsBindNobody(config)) {
+      logger.warn(
+        `GRAPHQL_TRUSTED_DOCUMENTS is set but binds nobody: ${isOpen(config) ? 'the gateway is open, so every caller has' : 'every API key has'} ${ARBITRARY_DOCUMENTS_SCOPE} and may send any document; give your apps GATEWAY_API_KEYS without ${ARBITRARY_DOCUMENTS_SCOPE} (or *)`,
+      );
+    } else {
+      logger.info(`trusted documents: callers without ${ARBITRARY_DOCUMENTS_SCOPE} run only the ${config.trustedDocuments.documents.size} documents of GRAPHQL_TRUSTED_DOCUMENTS`);
+    }
   }
   if (gateway.sandbox) {
     const endpoints = gateway.sandbox.endpoints();

@@ -21,6 +21,18 @@ export function persistedDocumentHash(params: DocumentParams): string | null {
   return typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash : null;
 }
 
+/** A bare SHA-256 digest in lowercase hex, as Apollo's persisted-query link computes it. */
+const BARE_SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * The manifest's document a hash names. Codegen writes its keys as `sha256:<hex>`, while Apollo's automatic
+ * persisted queries (and clients that follow it) send the bare hex of the same digest, so a bare digest is also
+ * looked up under the prefixed key: both name one document.
+ */
+export function trustedDocument(trusted: TrustedDocumentsConfig, hash: string): string | null {
+  return trusted.documents.get(hash) ?? (BARE_SHA256.test(hash) ? trusted.documents.get(`sha256:${hash}`) : undefined) ?? null;
+}
+
 export function mayRunAnyDocument(principal: Pick<Principal, 'scopes'> | null | undefined): boolean {
   return principal?.scopes.has(ARBITRARY_DOCUMENTS_SCOPE) ?? false;
 }
@@ -60,5 +72,5 @@ export function resolveDocumentText(
   if (text !== null && mayRunAnyDocument(principal)) return text;
   const hash = persistedDocumentHash(params);
   if (hash === null) return persistedDocumentRequired();
-  return trusted.documents.get(hash) ?? persistedDocumentNotFound();
+  return trustedDocument(trusted, hash) ?? persistedDocumentNotFound();
 }

@@ -7,6 +7,7 @@ import {
   persistedDocumentHash,
   persistedDocumentNotFound,
   persistedDocumentRequired,
+  trustedDocument,
 } from './trusted-documents.js';
 
 /**
@@ -28,7 +29,7 @@ export function useTrustedDocuments(trusted: TrustedDocumentsConfig): Plugin {
   };
   const persisted = usePersistedOperations({
     allowArbitraryOperations: (request) => mayRunAnyDocument(principalOfRequest(request)),
-    getPersistedOperation: (hash) => trusted.documents.get(hash) ?? null,
+    getPersistedOperation: (hash) => trustedDocument(trusted, hash),
     customErrors: {
       notFound: persistedDocumentNotFound,
       keyNotFound: persistedDocumentRequired,

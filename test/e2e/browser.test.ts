@@ -96,6 +96,24 @@ async function expectFitsTheScreen(page: Page, width: number): Promise<void> {
   expect(outside).toEqual([]);
 }
 
+/** Every field and button of the evidence form lies inside the border of the fieldset that holds it. */
+async function expectEvidenceInsideItsBorders(page: Page): Promise<void> {
+  const spilling = await page.locator('#evidence-items').evaluate((items) => {
+    const out: string[] = [];
+    for (const control of items.querySelectorAll('select, input, button, fieldset')) {
+      const fieldset = control.parentElement?.closest('fieldset');
+      if (!fieldset) continue;
+      const inner = control.getBoundingClientRect();
+      const outer = fieldset.getBoundingClientRect();
+      if (inner.left < outer.left || inner.right > outer.right) {
+        out.push(`${control.tagName}#${control.id} at ${Math.round(inner.left)}-${Math.round(inner.right)}, its fieldset ${Math.round(outer.left)}-${Math.round(outer.right)}`);
+      }
+    }
+    return out;
+  });
+  expect(spilling).toEqual([]);
+}
+
 async function openDashboard(viewport: { width: number; height: number } = { width: 1280, height: 900 }): Promise<Page> {
   const page = await browser.newPage({ viewport, acceptDownloads: true });
   page.setDefaultTimeout(UI_TIMEOUT);
@@ -186,6 +204,7 @@ describe('the reference dashboard', () => {
     expect(await form.getByRole('checkbox', { name: 'ADDRESS', exact: true }).isChecked()).toBe(true);
     expect(await page.locator('#evidence-coverage').innerText()).toContain('Every requested claim is covered.');
     expect(await page.locator('#evidence-submit').isDisabled()).toBe(false);
+    await expectEvidenceInsideItsBorders(page);
     // Each pair offers only the requested claims it can attest: an address database cannot attest a NAME.
     await kind.selectOption({ label: 'DATA · ADDRESS_DATABASE: covers ADDRESS' });
     expect(await form.getByRole('checkbox', { name: 'NAME', exact: true }).count()).toBe(0);
@@ -269,6 +288,7 @@ describe('the reference dashboard at work', () => {
     await rejected.getByRole('button', { name: 'Submit evidence for rtr-0041' }).click();
     await page.locator('#evidence-form').getByLabel('Method and proof').waitFor();
     await expectFitsTheScreen(page, PHONE.width);
+    await expectEvidenceInsideItsBorders(page);
     await screenshot(page, 'dashboard-phone-evidence');
     await page.close();
   }, TEST_TIMEOUT);

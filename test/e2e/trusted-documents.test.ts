@@ -77,6 +77,17 @@ describe('trusted documents over HTTP', () => {
     expect(Object.keys(body.data ?? {})).toEqual(['providers']);
   });
 
+  it("runs a manifest document named by the bare hex of its SHA-256, as Apollo's persisted-query link sends it", async () => {
+    const bare = persistedDocumentHash(ProvidersDocument)!.replace(/^sha256:/, '');
+    expect(bare).toMatch(/^[0-9a-f]{64}$/);
+    const { status, body } = await post(APP_KEY, { extensions: persisted(bare) });
+    expect(status).toBe(200);
+    expect(Object.keys(body.data ?? {})).toEqual(['providers']);
+    // Only a whole SHA-256 digest finds the prefixed entry: a shorter hex string names nothing.
+    const cut = await post(APP_KEY, { extensions: persisted(bare.slice(0, 40)) });
+    expect(cut.body.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  });
+
   it('lets a key with documents:any send any document, as GraphiQL does', async () => {
     const { status, body } = await post(OPERATOR_KEY, { query: '{ __typename providers { provider } }' });
     expect(status).toBe(200);
@@ -117,6 +128,17 @@ describe('trusted documents on every subscription transport', () => {
       codes.push(failure instanceof GatewayRequestError ? failure.code : String(failure));
     }
     expect(codes).toEqual(['PERSISTED_QUERY_ONLY', 'PERSISTED_QUERY_NOT_FOUND']);
+  });
+
+  it('subscribes over graphql-ws by the bare hex of the SHA-256 with an app\'s key', async () => {
+    const bare = persistedDocumentHash(VerificationEventsDocument)!.replace(/^sha256:/, '');
+    const client = createWsClient({ url: gateway.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: as(APP_KEY), retryAttempts: 0 });
+    const results = client.iterate<{ verificationEvents: { id: string } }>({ query: '', variables: { after: '0-0' }, extensions: persisted(bare) });
+    const first = await results.next();
+    await results.return?.();
+    await client.dispose();
+    expect(first.value?.errors).toBeUndefined();
+    expect(first.value?.data?.verificationEvents.id).toBeTruthy();
   });
 
   it('lets a key with documents:any subscribe with any text over graphql-ws', async () => {

@@ -111,6 +111,33 @@ describe('the open sandbox says so', () => {
     expect(text()).not.toContain('startup-key-0001');
   });
 
+  describe('with GRAPHQL_TRUSTED_DOCUMENTS', () => {
+    const manifest = new URL('../../client/src/generated/persisted-documents.json', import.meta.url).pathname;
+    const warnings = (env: Record<string, string>) => {
+      const { logger, text } = capturedLogger();
+      logStartupNotices(logger, loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: manifest, ...env }), sandbox);
+      const lines = text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; msg: string });
+      return { warned: lines.filter((line) => line.level === 40 && line.msg.includes('GRAPHQL_TRUSTED_DOCUMENTS')), all: lines };
+    };
+
+    it('warns that the manifest binds nobody in the open sandbox, where every caller may send any document', () => {
+      const { warned } = warnings({});
+      expect(warned).toHaveLength(1);
+      expect(warned[0]!.msg).toContain('binds nobody');
+      expect(warned[0]!.msg).toContain('GATEWAY_API_KEYS without documents:any');
+    });
+
+    it('warns the same when every key has documents:any (or *)', () => {
+      expect(warnings({ GATEWAY_API_KEYS: 'ops=startup-key-0001:*;tool=startup-key-0002:documents:any,events:read' }).warned).toHaveLength(1);
+    });
+
+    it('says how many documents bind the keys without documents:any, and does not warn', () => {
+      const { warned, all } = warnings({ GATEWAY_API_KEYS: 'app=startup-key-0001:events:read;ops=startup-key-0002:*' });
+      expect(warned).toHaveLength(0);
+      expect(all.some((line) => /^trusted documents: callers without documents:any run only the \d+ documents/.test(line.msg))).toBe(true);
+    });
+  });
+
   it('opens GraphiQL on a tab that says the gateway is open, or how to send a key', () => {
     expect(graphiqlDefaultQuery(loadConfig({}))).toMatch(/This gateway is OPEN/);
     const keyed: Config = loadConfig({ GATEWAY_API_KEYS: 'startup-key-0001:events:read' });
