@@ -140,37 +140,43 @@ describe('Domain Name API failures', () => {
   const error = (code: string, message: string) => ({ ErrorCode: code, OperationResult: 'ERROR', OperationMessage: message });
 
   it('maps the published codes: 410 not found, 2200 / 301 / credential texts auth, 360 / 361 retryable later', () => {
-    expect(resultFailure(error('410', 'Contact not found.'), 'the lookup', 200)).toBeInstanceOf(NotFound);
+    expect(resultFailure(error('410', 'Contact not found.'), 'the lookup', { status: 200, headers: {} })).toBeInstanceOf(NotFound);
     for (const [code, text] of [['2200', 'Authentication error'], ['0', 'Invalid API credentials']] as const) {
-      const failure = resultFailure(error(code, text), 'the lookup', 200);
+      const failure = resultFailure(error(code, text), 'the lookup', { status: 200, headers: {} });
       expect(failure).toMatchObject({ kind: 'AUTH', retryable: false, code });
       expect(failure.message).toContain('DOMAIN_NAME_API_PASSWORD');
     }
-    const ip = resultFailure(error('301', 'Your current IP address is not authorized to access.'), 'the lookup', 200);
+    const ip = resultFailure(error('301', 'Your current IP address is not authorized to access.'), 'the lookup', { status: 200, headers: {} });
     expect(ip).toMatchObject({ kind: 'AUTH', retryable: false, code: '301' });
     expect(ip.message).toMatch(/whitelist this IP/);
-    expect(resultFailure(error('360', 'API quota exceeded!'), 'the lookup', 200)).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '360' });
-    expect(resultFailure(error('361', 'Throttled error!'), 'the lookup', 200)).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '361' });
+    expect(resultFailure(error('360', 'API quota exceeded!'), 'the lookup', { status: 200, headers: {} })).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '360' });
+    expect(resultFailure(error('361', 'Throttled error!'), 'the lookup', { status: 200, headers: {} })).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, code: '361' });
+    // Under HTTP 429 with Retry-After, the caller is told when to come back.
+    expect(resultFailure(error('361', 'Throttled error!'), 'the lookup', { status: 429, headers: { 'retry-after': '30' } })).toMatchObject({
+      kind: 'RATE_LIMITED',
+      httpStatus: 429,
+      retryAfterSeconds: 30,
+    });
     // The table gives 360 a second text: a bad field, not a quota.
-    expect(resultFailure(error('360', 'Invalid API request for field (ExternalId).'), 'the lookup', 200)).toMatchObject({ kind: 'ERROR', retryable: false });
+    expect(resultFailure(error('360', 'Invalid API request for field (ExternalId).'), 'the lookup', { status: 200, headers: {} })).toMatchObject({ kind: 'ERROR', retryable: false });
   });
 
   it('gives 401 and 404 their published meanings, never "bad credentials" or "no such contact"', () => {
-    const notSynced = resultFailure(error('401', 'Contact info can not sync.'), 'the lookup', 200);
+    const notSynced = resultFailure(error('401', 'Contact info can not sync.'), 'the lookup', { status: 200, headers: {} });
     expect(notSynced).toBeInstanceOf(ProviderFailure);
     expect(notSynced).toMatchObject({ kind: 'ERROR', code: '401', retryable: true });
     expect(notSynced.message).toContain('Contact info can not sync.');
-    const registry = resultFailure(error('404', 'DOMAIN CONTACT CANNOT UPDATE. PERMISSION FROM THE REGISTRY.'), 'the notice', 200);
+    const registry = resultFailure(error('404', 'DOMAIN CONTACT CANNOT UPDATE. PERMISSION FROM THE REGISTRY.'), 'the notice', { status: 200, headers: {} });
     expect(registry).toBeInstanceOf(ProviderFailure);
     expect(registry).toMatchObject({ kind: 'ERROR', code: '404', retryable: false });
     expect(registry.message).toMatch(/registry/i);
   });
 
   it('passes any other code and its text through, without email addresses', () => {
-    const failure = resultFailure(error('420', 'Invalid Api command for contact ann@example.net.'), 'the notice', 200);
+    const failure = resultFailure(error('420', 'Invalid Api command for contact ann@example.net.'), 'the notice', { status: 200, headers: {} });
     expect(failure).toMatchObject({ kind: 'ERROR', retryable: false, code: '420' });
     expect(failure.message).toContain('code 420: Invalid Api command for contact [email]');
-    expect(resultFailure(error('999', 'Contact not found'), 'the lookup', 200)).toBeInstanceOf(ProviderFailure);
+    expect(resultFailure(error('999', 'Contact not found'), 'the lookup', { status: 200, headers: {} })).toBeInstanceOf(ProviderFailure);
   });
 
   it('treats HTML and empty bodies on 429/5xx as retryable, and an empty 200 as not', () => {

@@ -89,7 +89,7 @@ describe('provider text', () => {
   });
 
   it('scrubs 1 MB Domain Name API messages and faults in linear time', () => {
-    const result = timed(() => resultFailure({ ErrorCode: '500', OperationMessage: `user ${' '.repeat(500_000)}x ${NO_AT_RUN}`, OperationResult: 'ERROR' }, 'GetDetails', 200));
+    const result = timed(() => resultFailure({ ErrorCode: '500', OperationMessage: `user ${' '.repeat(500_000)}x ${NO_AT_RUN}`, OperationResult: 'ERROR' }, 'GetDetails', { status: 200, headers: {} }));
     expect(result.value.message.length).toBeLessThan(300);
     expect(result.ms).toBeLessThan(GENEROUS_MS);
     const fault = timed(() => faultFailure({ code: 'a:InternalServiceFault', message: NO_AT_RUN }, 'GetDetails', 500));

@@ -45,7 +45,7 @@ export class DomainNameApiClient {
     if (outcome.kind === 'fault') throw faultFailure(outcome, operation, response.status);
     const result = this.checkedResult(outcome, operation, response.status);
     if (!isSuccessResult(result.fields)) {
-      const failure = resultFailure(result.fields, operation, response.status);
+      const failure = resultFailure(result.fields, operation, response);
       if (failure instanceof NotFound) return null;
       throw failure;
     }
@@ -70,7 +70,7 @@ export class DomainNameApiClient {
     if (outcome.kind === 'fault') throw faultFailure(outcome, operation, response.status);
     const result = this.checkedResult(outcome, operation, response.status);
     if (isSuccessResult(result.fields)) return;
-    throw resultFailure(result.fields, operation, response.status);
+    throw resultFailure(result.fields, operation, response);
   }
 
   /** A result without OperationResult is unreadable: its base members were not where the gateway looks for them. */

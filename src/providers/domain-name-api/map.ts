@@ -44,9 +44,11 @@ export function isSuccessResult(fields: Record<string, string | null>): boolean 
 
 /**
  * An ERROR result -> the domain error, by the published code table (error-codes.ts). The provider's code travels
- * in `code` and its text (without email addresses) in the message. Only 410 is "no such contact".
+ * in `code` and its text (without email addresses) in the message. Only 410 is "no such contact". A 360/361 passes on
+ * the answer's Retry-After (when the HTTP layer sent one) so the caller is told when to come back.
  */
-export function resultFailure(fields: Record<string, string | null>, operation: string, httpStatus: number): ProviderFailure | NotFound {
+export function resultFailure(fields: Record<string, string | null>, operation: string, response: Pick<UpstreamResponse, 'status' | 'headers'>): ProviderFailure | NotFound {
+  const httpStatus = response.status;
   const code = fields[RESULT_FIELDS.errorCode]?.trim() || null;
   const message = scrub(fields[RESULT_FIELDS.operationMessage] ?? '');
   const said = `code ${code ?? 'none'}${message ? `: ${message}` : ''}`;
@@ -60,7 +62,13 @@ export function resultFailure(fields: Record<string, string | null>, operation: 
     case 'IP_NOT_AUTHORIZED':
       return failure('AUTH', `Domain Name API does not accept calls from the gateway's IP address (${said}); whitelist this IP for the reseller account.`, false);
     case 'RATE_LIMITED':
-      return failure('RATE_LIMITED', `Domain Name API is limiting the gateway's calls (${said}); try again later.`, true);
+      return new ProviderFailure('DOMAIN_NAME_API', `Domain Name API is limiting the gateway's calls (${said}); try again later.`, {
+        kind: 'RATE_LIMITED',
+        code,
+        httpStatus,
+        retryable: true,
+        retryAfterSeconds: retryAfterSecondsOf(response),
+      });
     case 'CONTACT_NOT_SYNCED':
       // The provider could not sync the contact with the registry: its side, and it may succeed later.
       return failure('ERROR', `Domain Name API could not sync the contact's information with the registry for ${operation} (${said}).`, true);
@@ -103,8 +111,7 @@ export function faultFailure(fault: { code: string; message: string }, operation
  */
 export function unreadableFailure(error: NotSoapError, response: UpstreamResponse, operation: string): ProviderFailure {
   const httpStatus = response.status;
-  const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-  const retryAfterSeconds = retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : null;
+  const retryAfterSeconds = retryAfterSecondsOf(response);
   if (httpStatus === 429) {
     return new ProviderFailure('DOMAIN_NAME_API', 'Domain Name API is rate limiting the gateway; try again shortly.', {
       kind: 'RATE_LIMITED',
@@ -184,4 +191,10 @@ function scrub(text: string): string {
   // Cut before matching: the pattern rescans a long run without an @ from every start (quadratic), and provider text
   // has no length limit. 400 keeps any address that would reach the first 200 characters whole.
   return text.slice(0, SCRUB_INPUT_MAX).replace(EMAIL_IN_TEXT, '[email]').slice(0, 200);
+}
+
+/** The answer's Retry-After in whole seconds (at least 1), or null without one. */
+function retryAfterSecondsOf(response: Pick<UpstreamResponse, 'headers'>): number | null {
+  const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+  return retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : null;
 }
