@@ -164,6 +164,19 @@ describe('OpenproviderClient', () => {
     await expect(client.listCustomers({ limit: 1000, offset: 0 })).rejects.toBeInstanceOf(ProviderFailure);
   });
 
+  it('fails an email verification page that sends rows without their total, rather than reading it as the whole list', async () => {
+    // 1000 rows (a full page) with no total: read as "1000 in all", every row past this page would silently vanish
+    // from lists and handle lookups. Left out, a total is zero (wire.ts), which rows contradict.
+    const rows = Array.from({ length: 1000 }, (_, index) => ({ domain: `d${index}.example`, email: `a${index}@example.net`, handle: `AA${String(index).padStart(6, '0')}-NL`, status: 'verified' }));
+    let answer: object = { code: 0, desc: '', data: { results: rows } };
+    const { client } = await scripted(() => ({ status: 200, body: answer }));
+    await expect(client.listEmailVerifications({ limit: 1000, offset: 0 })).rejects.toBeInstanceOf(ProviderFailure);
+    answer = { code: 0, desc: '', data: { total: 1500, results: rows } };
+    expect(await client.listEmailVerifications({ limit: 1000, offset: 0 })).toMatchObject({ total: 1500 });
+    answer = { code: 0, desc: '', data: {} };
+    expect(await client.listEmailVerifications({ limit: 1000, offset: 0 })).toEqual({ total: 0, rows: [] });
+  });
+
   it('sends the documented login body and a bearer token on every call', async () => {
     const { sim, client } = await simulator();
     await client.listEmailVerifications({ status: 'in progress', is_suspended: false, limit: 2 });

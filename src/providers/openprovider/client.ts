@@ -110,7 +110,8 @@ export class OpenproviderClient {
       requestId,
     });
     if (!isSuccess(response, envelope)) throw openproviderFailure(response, envelope, 'the email verification list');
-    const data = listData<OpenproviderVerificationRow>(envelope!.data);
+    // The total is required with rows: paging (all(), byHandles()) stops at it and reads a row past it as absent.
+    const data = listData<OpenproviderVerificationRow>(envelope!.data, { totalRequired: true });
     if (!data) throw openproviderFailure(response, envelope, 'the email verification list');
     let rows: EmailVerification[];
     try {

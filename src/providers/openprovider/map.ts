@@ -155,7 +155,8 @@ export function openproviderFailure(response: UpstreamResponse, envelope: Openpr
  * The `data` of a successful list answer as `{total, results}`, or null when it is not one (a string, an array, results
  * that are not an array, rows reported but none sent). Members left out read as their zero value
  * (wire.ts, "Zero values left out"): `data` null or `{}` is an empty list, a missing `total` the rows sent (unless
- * `totalRequired`: then only an empty list may leave it out, as a zero).
+ * `totalRequired`: then only an empty list may leave it out, as a zero; every list that pages by its total needs it,
+ * since a full page read as "the whole list" would drop every row after it without a word).
  */
 export function listData<T>(data: unknown, options: { totalRequired?: boolean } = {}): { total: number; results: T[] } | null {
   if (data === null || data === undefined) return { total: 0, results: [] };

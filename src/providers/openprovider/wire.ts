@@ -112,8 +112,9 @@ export const OPENPROVIDER_VERIFICATION_NOT_FOUND_CODE = 20002;
  * Zero values left out. ASSUMPTION: a member with its zero value may be left out of an answer (false, "", 0, an empty list, `data` itself).
  * The Swagger is generated from protobuf definitions (protoc-gen-swagger: int32 formats, "(empty)" default answers),
  * and a protobuf JSON gateway leaves such members out unless told otherwise; the documents' examples write them all.
- * So the client reads an absent `is_suspended` as false, `description` as "", `results` as [] and `total` as the rows
- * sent, and never fails a list for it (map.ts, listData and toEmailVerification).
+ * So the client reads an absent `is_suspended` as false, `description` as "", `results` as [] and an absent `total` of
+ * an empty list as 0 (map.ts, listData and toEmailVerification). Rows without a total contradict it (a left-out total
+ * is zero) and are unreadable: read as "the rows sent", a full page would hide every row after it.
  */
 
 /** `{code, desc, data, maintenance?, warnings?}`: every Openprovider answer, success or error. */
