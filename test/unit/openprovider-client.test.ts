@@ -177,6 +177,17 @@ describe('OpenproviderClient', () => {
     expect(await client.listEmailVerifications({ limit: 1000, offset: 0 })).toEqual({ total: 0, rows: [] });
   });
 
+  it('reads a page past the end of a list that shrank as empty (proto3 leaves its results out), and still fails a first page that counts rows it does not send', async () => {
+    // The customer reads page by the first page's total and fall back to GetCustomer when the pages disagree; a list
+    // that lost customers meanwhile answers a later page with its new total and no rows.
+    const { client } = await scripted(() => ({ status: 200, body: { code: 0, desc: '', data: { total: 900 } } }));
+    expect(await client.listCustomers({ limit: 1000, offset: 1000 })).toEqual({ total: 900, rows: 0, contacts: [] });
+    expect(await client.listEmailVerifications({ limit: 1000, offset: 1000 })).toEqual({ total: 900, rows: [] });
+    await expect(client.listCustomers({ limit: 1000, offset: 0 })).rejects.toBeInstanceOf(ProviderFailure);
+    await expect(client.listEmailVerifications({ limit: 1000, offset: 0 })).rejects.toBeInstanceOf(ProviderFailure);
+    await expect(client.listCustomers({ limit: 1000, offset: 899 })).rejects.toBeInstanceOf(ProviderFailure);
+  });
+
   it('sends the documented login body and a bearer token on every call', async () => {
     const { sim, client } = await simulator();
     await client.listEmailVerifications({ status: 'in progress', is_suspended: false, limit: 2 });

@@ -111,7 +111,7 @@ export class OpenproviderClient {
     });
     if (!isSuccess(response, envelope)) throw openproviderFailure(response, envelope, 'the email verification list');
     // The total is required with rows: paging (all(), byHandles()) stops at it and reads a row past it as absent.
-    const data = listData<OpenproviderVerificationRow>(envelope!.data, { totalRequired: true });
+    const data = listData<OpenproviderVerificationRow>(envelope!.data, { totalRequired: true, offset: query.offset });
     if (!data) throw openproviderFailure(response, envelope, 'the email verification list');
     let rows: EmailVerification[];
     try {
@@ -192,7 +192,7 @@ export class OpenproviderClient {
       query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT) },
       requestId,
     });
-    const data = isSuccess(response, envelope) ? listData<OpenproviderCustomer>(envelope!.data, { totalRequired: true }) : null;
+    const data = isSuccess(response, envelope) ? listData<OpenproviderCustomer>(envelope!.data, { totalRequired: true, offset: query.offset }) : null;
     if (!data) throw openproviderFailure(response, envelope, 'the customer list');
     const { results, total } = data;
     const contacts = results

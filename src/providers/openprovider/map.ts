@@ -153,12 +153,13 @@ export function openproviderFailure(response: UpstreamResponse, envelope: Openpr
 
 /**
  * The `data` of a successful list answer as `{total, results}`, or null when it is not one (a string, an array, results
- * that are not an array, rows reported but none sent). Members left out read as their zero value
- * (wire.ts, "Zero values left out"): `data` null or `{}` is an empty list, a missing `total` the rows sent (unless
+ * that are not an array, rows reported but none sent for a page inside the list, `offset` below the total). Members
+ * left out read as their zero value (wire.ts, "Zero values left out"): `data` null or `{}` is an empty list, a
+ * missing `total` the rows sent (unless
  * `totalRequired`: then only an empty list may leave it out, as a zero; every list that pages by its total needs it,
  * since a full page read as "the whole list" would drop every row after it without a word).
  */
-export function listData<T>(data: unknown, options: { totalRequired?: boolean } = {}): { total: number; results: T[] } | null {
+export function listData<T>(data: unknown, options: { totalRequired?: boolean; offset?: number } = {}): { total: number; results: T[] } | null {
   if (data === null || data === undefined) return { total: 0, results: [] };
   if (typeof data !== 'object' || Array.isArray(data)) return null;
   const { total, results } = data as { total?: unknown; results?: unknown };
@@ -168,8 +169,9 @@ export function listData<T>(data: unknown, options: { totalRequired?: boolean } 
   // Where "not on any page" is read as "no such object", rows without the list's size are unreadable.
   if (options.totalRequired && typeof total !== 'number' && rows.length > 0) return null;
   const count = typeof total === 'number' ? total : rows.length;
-  // "N rows match" with none sent on the first page would read as an empty list: unreadable instead.
-  if (rows.length === 0 && count > 0 && results === undefined) return null;
+  // "N rows match" with none sent on a page inside the list would read as an empty list: unreadable instead. A page at
+  // or past the total (the list shrank since its first page was read) has no rows, and proto3 leaves them out.
+  if (rows.length === 0 && count > 0 && results === undefined && (options.offset ?? 0) < count) return null;
   return { total: count, results: rows };
 }
 
