@@ -2,6 +2,7 @@ import { getNamedType, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo } 
 import type { DocumentNode, ExecutionResult, GraphQLSchema, TypeNode, ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SubscribeHooks } from './result-stream.js';
+import { maskMessage } from './mask-message.js';
 
 type AfterParse = Extract<ReturnType<NonNullable<Plugin['onParse']>>, (...args: never[]) => unknown>;
 type ExecuteHooks = Exclude<Awaited<ReturnType<NonNullable<Plugin['onExecute']>>>, void>;
@@ -11,7 +12,6 @@ const SENSITIVE_FIELDS = new Set(['idNumber']);
 const SENSITIVE_INPUT_TYPES = new Set(['ValidateRegistryInput']);
 /** Shorter values are left alone: they cannot be an ID number, and masking them would garble ordinary words. */
 const MIN_MASKED_LENGTH = 4;
-const MASK = '[redacted]';
 
 /**
  * graphql-js quotes the offending value in validation and coercion errors ("String cannot represent a non string
@@ -83,9 +83,9 @@ function maskExecutionErrors(errors: readonly GraphQLError[], schema: GraphQLSch
 
 /** The errors with every sensitive value masked in their messages (the same error object when nothing changed). */
 export function maskErrors(errors: readonly GraphQLError[], values: readonly string[]): GraphQLError[] {
+  const lookup = new Set(values);
   return errors.map((error) => {
-    let message = error.message;
-    for (const value of values) if (message.includes(value)) message = message.split(value).join(MASK);
+    const message = lookup.size ? maskMessage(error.message, lookup) : error.message;
     if (message === error.message) return error;
     return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: error.extensions });
   });
