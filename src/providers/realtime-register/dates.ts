@@ -9,7 +9,17 @@ import { toUtcIso } from '../../domain/dates.js';
 export function rtrInstant(raw: unknown): string | null {
   if (typeof raw !== 'string' || raw.trim() === '') return null;
   const value = raw.trim();
-  const normalised = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value.replace(' ', 'T');
-  const withZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(normalised) ? normalised : `${normalised}Z`;
-  return toUtcIso(withZone) ?? null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return toUtcIso(`${value}T00:00:00Z`) ?? null;
+  // The offset in any ISO 8601 spelling (Z, +02, +0200, +02:00), a space before it allowed; bounded, anchored at the end.
+  const offset = /(Z|[+-]\d{2}(?::?\d{2})?)$/i.exec(value);
+  const local = (offset ? value.slice(0, offset.index) : value).trimEnd().replace(' ', 'T');
+  if (!/T\d{2}:\d{2}/.test(local)) return toUtcIso(value) ?? null;
+  return toUtcIso(`${local}${offset ? zoneOf(offset[1]!) : 'Z'}`) ?? null;
+}
+
+/** `Z`, or the offset as `+HH:MM`, which every Date parser reads. */
+function zoneOf(offset: string): string {
+  if (offset.toUpperCase() === 'Z') return 'Z';
+  const digits = offset.slice(1).replace(':', '');
+  return `${offset[0]}${digits.slice(0, 2)}:${digits.slice(2) || '00'}`;
 }
