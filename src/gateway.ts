@@ -127,7 +127,11 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     // A request that arrives on a kept-alive connection after SIGTERM gets an answer, never a reset.
-    if (drain.draining) return drain.refuse(req, res);
+    if (drain.draining) {
+      // Said, as at start-up, so an operator can tell a provider's redelivery from a lost push.
+      if (path?.startsWith('/webhooks/') || path === yoga.graphqlEndpoint) logger.info({ path }, 'request while the gateway is shutting down; answered 503');
+      return drain.refuse(req, res);
+    }
     // Providers push as soon as the port is open; the services exist only once start() is done. 503 makes them deliver again.
     if (state === 'starting' && (path?.startsWith('/webhooks/') || path === yoga.graphqlEndpoint)) {
       logger.info({ path }, 'request while the gateway is starting; answered 503');
