@@ -9,7 +9,7 @@ import type { GatewayContext } from './context.js';
 import { ProviderEnum, VerificationRequestStatusEnum } from './enums.js';
 import { ContactVerificationInput, ContactVerificationRef } from './verification-matrix.js';
 import { VerificationRequestRef } from './verification-request.js';
-import { brandable } from './brandable.js';
+import { brandable } from './node-results.js';
 
 /**
  * Contacts load through a per-request DataLoader keyed by (provider, customer, handle): any field that resolves
