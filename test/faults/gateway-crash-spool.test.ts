@@ -93,3 +93,33 @@ describe('the gateway killed with outbox records waiting in its spool file', () 
     expect(await third.exited).toBe(0);
   });
 });
+
+describe('SIGTERM while Redis is paused, with outbox records waiting', () => {
+  it('exits 0, leaves them in the spool file, and the next gateway stores each exactly once', async () => {
+    const first = await start({ SANDBOX_FAULTS: JSON.stringify({ REALTIME_REGISTER: { latencyMs: 1_500 } }) });
+    const handles = Array.from({ length: 3 }, (_, i) => `rtr-${String(470 + i).padStart(4, '0')}`);
+    const answers = handles.map((handle) => postGraphQL(first.url, SUBMIT, { input: evidence(handle) }));
+    await sleep(600);
+    redis.pause();
+    try {
+      const outcomes = (await Promise.all(answers)).map((reply) => reply.body?.data?.submitContactVerification);
+      expect(outcomes).toEqual(handles.map(() => ({ __typename: 'SubmitContactVerificationSuccess', eventPending: true })));
+      first.child.kill('SIGTERM');
+      // A frozen Redis must not hold the shutdown: every Redis call on the way out has a deadline.
+      expect(await first.exited).toBe(0);
+      expect(first.output()).toMatch(/outbox items left in the spool file/);
+    } finally {
+      redis.resume();
+    }
+
+    const second = await start();
+    const stored = await eventually(async () => {
+      const counts = await submittedCounts(second);
+      return handles.every((handle) => counts.has(handle)) ? counts : null;
+    }, 15_000, 'every pending event stored');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(Object.fromEntries(handles.map((handle) => [handle, stored.get(handle)]))).toEqual(Object.fromEntries(handles.map((handle) => [handle, 1])));
+    expect(await readdir(spool)).toEqual([]);
+  });
+});
