@@ -1,3 +1,5 @@
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import type { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
@@ -64,6 +66,15 @@ describe.each([
       sessions.push(reply.data.validateRegistry.registryCheck.sessionId);
     }
 
+    // A live subscriber across the outage: it must still get what is stored after Redis came back.
+    const seen: string[] = [];
+    const client = createWsClient({ url: `${gateway.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const unsubscribe = client.subscribe(
+      { query: 'subscription { verificationEvents { ... on ProviderNotificationEvent { notificationId } } }' },
+      { next: (result) => void seen.push(String((result.data as { verificationEvents?: { notificationId?: string } })?.verificationEvents?.notificationId)), error: () => undefined, complete: () => undefined },
+    );
+    await eventually(async () => (await gateway.metrics.subscribers.get()).values.some((value) => value.value > 0), 10_000, 'subscribed');
+
     // Senders: one notification every 30 ms; Veriff decisions, each redelivered until answered 200 (as Veriff does).
     const injected: SimNotification[] = [];
     const decisionAnswers = new Map<string, number[]>(sessions.map((session) => [session, []]));
@@ -116,6 +127,13 @@ describe.each([
     };
     const ids = injected.map((notification) => String(notification.id));
     expect(injected.length).toBeGreaterThan(50);
+
+    const last = rtr.injectNotification({ message: `after the outage ${persistence}` });
+    await eventually(() => seen.includes(String(last.id)), 15_000, 'the subscriber got an event stored after the outage').finally(async () => {
+      unsubscribe();
+      await client.dispose();
+    });
+    ids.push(String(last.id));
 
     if (loses) {
       await eventually(async () => metricValue(await gateway.metrics.registry.metrics(), 'gateway_redis_data_loss_total') === 1, 10_000, 'loss counted');
