@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../observability/logger.js';
@@ -15,8 +15,13 @@ import { readRedisPersistence, type RedisPersistence } from './redis-persistence
  */
 export const DURABILITY_MARKER_KEY = 'vgw:{durability}:marker';
 
-/** The file, in OUTBOX_SPOOL_DIR, that remembers the marker across gateway restarts. */
-export const REDIS_EPOCH_FILE = 'redis-epoch';
+/**
+ * The file, in OUTBOX_SPOOL_DIR, that remembers the marker of one Redis (named by a hash of its URLs, which may hold
+ * a password) across gateway restarts.
+ */
+export function redisEpochFileName(redisUrls: readonly string[]): string {
+  return `redis-epoch-${createHash('sha256').update(redisUrls.join(',')).digest('hex').slice(0, 16)}`;
+}
 
 /** How long /readyz keeps naming a data loss after it was detected. */
 export const DATA_LOSS_REPORT_MS = 3_600_000;

@@ -62,7 +62,7 @@ describe('a gateway restarted together with a Redis that keeps nothing', () => {
     const injected: SimNotification[] = Array.from({ length: 12 }, (_, i) => rtr.injectNotification({ message: `before the reboot ${i}` }));
     await eventually(() => injected.every((notification) => rtr.deliveries.some((delivery) => delivery.notificationId === notification.id && delivery.delivered)), 20_000, 'all answered 2xx');
     const ids = injected.map((notification) => String(notification.id));
-    expect((await readdir(spool)).includes('redis-epoch')).toBe(true);
+    expect((await readdir(spool)).some((name) => name.startsWith('redis-epoch-'))).toBe(true);
 
     // The gateway alone restarts: Redis kept its data, nothing to report.
     await gateway.stop();
