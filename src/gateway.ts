@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Config } from './config.js';
 import type { Logger } from './observability/logger.js';
 import { silentLogger } from './observability/logger.js';
@@ -23,6 +24,7 @@ import { sendJson } from './server/send-json.js';
 import { isSseRouteRequest, serveSseRoute } from './server/sse-route.js';
 import { serveWebhook } from './server/webhook-route.js';
 import { attachWebSocket } from './server/websocket.js';
+import { refuseUpgrade } from './server/refuse-upgrade.js';
 import { createGatewayYoga } from './server/yoga.js';
 import { withSandboxEndpoints } from './sandbox-config.js';
 import type { Services } from './services/index.js';
@@ -124,10 +126,19 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
 
   const drain = createHttpDrain(server);
 
+  const refuseUpgradeWhileStarting = (req: IncomingMessage, socket: Duplex): void => {
+    logger.info({ path: (req.url ?? '/').split('?')[0] }, 'WebSocket upgrade while the gateway is starting; answered 503');
+    refuseUpgrade(req, socket, STARTING_RETRY_AFTER_SECONDS, 'The gateway is starting; retry shortly.');
+  };
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     // A request that arrives on a kept-alive connection after SIGTERM gets an answer, never a reset.
-    if (drain.draining) return drain.refuse(req, res);
+    if (drain.draining) {
+      // Said, as at start-up, so an operator can tell a provider's redelivery from a lost push.
+      if (path?.startsWith('/webhooks/') || path === yoga.graphqlEndpoint) logger.info({ path }, 'request while the gateway is shutting down; answered 503');
+      return drain.refuse(req, res);
+    }
     // Providers push as soon as the port is open; the services exist only once start() is done. 503 makes them deliver again.
     if (state === 'starting' && (path?.startsWith('/webhooks/') || path === yoga.graphqlEndpoint)) {
       logger.info({ path }, 'request while the gateway is starting; answered 503');
@@ -181,17 +192,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       await listen(server, config.port, config.host);
       // The OpenTelemetry SDK and its exporters are loaded only when tracing is on: they cost start-up time otherwise.
       if (config.tracing) tracing ??= (await import('./observability/tracing.js')).startTracing(config.tracing, logger);
-      websocket ??= attachWebSocket({
-        server,
-        yoga,
-        metrics,
-        logger,
-        authenticate,
-        failedAuth: rateLimits.failedAuth,
-        maxPayloadBytes: config.limits.maxBodyBytes,
-        initTimeoutMs: config.limits.wsInitTimeoutMs,
-        trusted: config.trustedDocuments,
-      });
+      // WebSocket upgrades wait for the services like webhooks do: 503 until ready, then graphql-ws takes them.
+      server.on('upgrade', refuseUpgradeWhileStarting);
       const address = server.address() as AddressInfo;
       url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
       let effective = config;
@@ -222,6 +224,18 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       });
       services = createServices({ config: effective, stores, clients, metrics, logger });
       await services.start();
+      server.off('upgrade', refuseUpgradeWhileStarting);
+      websocket ??= attachWebSocket({
+        server,
+        yoga,
+        metrics,
+        logger,
+        authenticate,
+        failedAuth: rateLimits.failedAuth,
+        maxPayloadBytes: config.limits.maxBodyBytes,
+        initTimeoutMs: config.limits.wsInitTimeoutMs,
+        trusted: config.trustedDocuments,
+      });
       state = 'ready';
     },
     async stop() {

@@ -9,6 +9,7 @@ import type { GatewayContext } from './context.js';
 import { ProviderEnum, VerificationRequestStatusEnum } from './enums.js';
 import { ContactVerificationInput, ContactVerificationRef } from './verification-matrix.js';
 import { VerificationRequestRef } from './verification-request.js';
+import { brandable } from './node-results.js';
 
 /**
  * Contacts load through a per-request DataLoader keyed by (provider, customer, handle): any field that resolves
@@ -34,7 +35,7 @@ export const ContactRef = builder.loadableNode(builder.objectRef<Contact>('Conta
     const wanted = keys.filter((key): key is ContactKey => key !== undefined && !(key instanceof Error));
     const found = wanted.length ? await context.services.contacts.load(wanted, context) : [];
     let next = 0;
-    return keys.map((key) => (key === undefined ? null : key instanceof Error ? key : (found[next++] ?? null))) as (Contact | Error)[];
+    return keys.map((key) => (key === undefined ? null : key instanceof Error ? key : brandable(found[next++] ?? null))) as (Contact | Error)[];
   },
   // contacts:read; a contacts:write key also sees the contact its own createContact just built from its input.
   authScopes: ownResultScopes<Contact>('contacts:read', 'contacts:write'),

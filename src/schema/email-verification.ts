@@ -6,11 +6,12 @@ import { withPartialFailures } from './partial-failures.js';
 import { ContactRef, contactLoadKey } from './contact.js';
 import { connectionTypes } from './connection.js';
 import { EmailVerificationFailureEnum, EmailVerificationStatusEnum, ProviderEnum } from './enums.js';
+import { loadNode } from './node-results.js';
 
 export const EmailVerificationRef = builder.node(builder.objectRef<EmailVerification>('EmailVerification'), {
   description: 'The state of verifying that a contact\'s email address is reachable (ICANN registrant email verification).',
   id: { resolve: (row) => emailVerificationKey(row) },
-  loadOne: (id, context) => context.services.emailVerifications.get(id, context),
+  loadOne: (id, context) => loadNode(() => context.services.emailVerifications.get(id, context)),
   // email:read on every path: a resend's fresh row can show the address behind a handle, which email:write may not read.
   authScopes: { scope: 'email:read' },
   fields: (t) => ({

@@ -3,6 +3,7 @@ import { InputRejected, ProviderFailure, Unavailable } from '../domain/errors.js
 import type { RegistryCheck, RegistryPerson } from '../domain/registry-check.js';
 import { builder, ownResultScopes } from './builder.js';
 import { ProviderEnum, RegistryCheckStatusEnum } from './enums.js';
+import { loadNode } from './node-results.js';
 
 const RegistryPersonRef = builder.objectRef<RegistryPerson>('RegistryPerson').implement({
   description: 'What the registry confirmed about the person.',
@@ -19,7 +20,7 @@ const RegistryPersonRef = builder.objectRef<RegistryPerson>('RegistryPerson').im
 export const RegistryCheckRef = builder.node(builder.objectRef<RegistryCheck>('RegistryCheck'), {
   description: "A check of a person's national ID number against a population registry (Veriff validate-registry).",
   id: { resolve: (check) => check.id },
-  loadOne: (id, context) => context.services.registryChecks.get(id),
+  loadOne: (id, context) => loadNode(() => context.services.registryChecks.get(id)),
   // registry:read; a registry:write key also sees the check its own validateRegistry just started (not its person).
   authScopes: ownResultScopes<RegistryCheck>('registry:read', 'registry:write'),
   fields: (t) => ({

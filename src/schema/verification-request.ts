@@ -5,6 +5,7 @@ import { builder } from './builder.js';
 import { connectionTypes } from './connection.js';
 import { ProviderEnum, VerificationClaimEnum, VerificationRequestStatusEnum, VerificationSubmissionStatusEnum } from './enums.js';
 import { ContactVerificationRef, VerificationMatrixEntryRef } from './verification-matrix.js';
+import { loadNode } from './node-results.js';
 
 const VerificationSubmissionRef = builder.objectRef<VerificationSubmission>('VerificationSubmission').implement({
   description: 'One sending of evidence for a request: the audit trail a registrar keeps for the registry.',
@@ -25,7 +26,7 @@ const VerificationSubmissionRef = builder.objectRef<VerificationSubmission>('Ver
 export const VerificationRequestRef = builder.node(builder.objectRef<VerificationRequest>('VerificationRequest'), {
   description: "A registry's demand (e.g. DENIC under NIS2) that a contact be verified for some claims by a deadline.",
   id: { resolve: (request) => request.id },
-  loadOne: (id, context) => context.services.verificationRequests.get(id),
+  loadOne: (id, context) => loadNode(() => context.services.verificationRequests.get(id)),
   // Read data (the registry's message, deadlines, submissions): contacts:read on every path, mutation results included.
   authScopes: { scope: 'contacts:read' },
   fields: (t) => ({

@@ -24,6 +24,9 @@ export interface GraphQLSSEOptions {
   reservationTtlMs?: number;
 }
 
+/** On dispose, how long open streams may take to complete their operations before they are cut. */
+const DISPOSE_WAIT_MS = 5_000;
+
 /** Stream tokens kept (token -> caller), newest first: bounds memory whatever callers reserve. */
 const MAX_STREAM_TOKENS = 10_000;
 
@@ -143,7 +146,15 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
       });
     },
 
-    onDispose() {
+    // On shutdown the event service has already ended every subscription; each ends with a `complete` on its stream
+    // once graphql-sse sees its iterator done. Aborting a stream before then cuts it with operations still active (the
+    // client reports "Connection closed while having active streams"), so the streams close only once their
+    // operations are over (or after DISPOSE_WAIT_MS, for one that never ends).
+    async onDispose() {
+      const deadline = Date.now() + DISPOSE_WAIT_MS;
+      while (running.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      // graphql-sse writes the last `complete` after the iterator said done: one more turn for it to be queued.
+      await new Promise((resolve) => setImmediate(resolve));
       for (const stream of open) stream.abort();
       open.clear();
     },

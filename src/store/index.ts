@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Cache } from './cache.js';
@@ -20,7 +21,7 @@ import { RedisQuarantineStore } from './redis-quarantine-store.js';
 import { MemorySharedOutbox, type SharedOutbox } from './outbox.js';
 import { LocalOutbox } from './outbox-spool.js';
 import { RedisSharedOutbox } from './redis-outbox.js';
-import { RedisDurabilityWatch } from './redis-durability.js';
+import { RedisDurabilityWatch, redisEpochFileName } from './redis-durability.js';
 
 export type { Cache, CacheKind, Invalidation, InvalidationListener } from './cache.js';
 export { CACHE_TTL_MS } from './cache.js';
@@ -144,7 +145,10 @@ export function createStores(options: StoresOptions): Stores {
   const cache = new FallbackCache(sharedCache, new MemoryCache({ max: LOCAL_FALLBACK_ENTRIES, metrics }));
   const eventLog = new RedisEventLog({ connection: redis, logger, metrics });
   const localOutbox = new LocalOutbox({ dir: options.outboxSpoolDir ?? null, logger });
-  const durability = new RedisDurabilityWatch({ connection: redis, logger, metrics, checkIntervalMs: options.durabilityCheckIntervalMs });
+  // The spool directory outlives the process: it remembers which Redis data this deployment last saw (per Redis
+  // address, so pointing the gateway at another Redis is a new Redis, not a loss).
+  const epochFile = options.outboxSpoolDir ? join(options.outboxSpoolDir, redisEpochFileName(options.redisUrls)) : null;
+  const durability = new RedisDurabilityWatch({ connection: redis, logger, metrics, checkIntervalMs: options.durabilityCheckIntervalMs, epochFile });
   return {
     cache,
     eventLog,

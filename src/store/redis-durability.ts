@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { withDeadline } from './deadline.js';
@@ -12,6 +14,14 @@ import { readRedisPersistence, type RedisPersistence } from './redis-persistence
  * any key (allkeys-*) can evict it too; the README asks for noeviction.
  */
 export const DURABILITY_MARKER_KEY = 'vgw:{durability}:marker';
+
+/**
+ * The file, in OUTBOX_SPOOL_DIR, that remembers the marker of one Redis (named by a hash of its URLs, which may hold
+ * a password) across gateway restarts.
+ */
+export function redisEpochFileName(redisUrls: readonly string[]): string {
+  return `redis-epoch-${createHash('sha256').update(redisUrls.join(',')).digest('hex').slice(0, 16)}`;
+}
 
 /** How long /readyz keeps naming a data loss after it was detected. */
 export const DATA_LOSS_REPORT_MS = 3_600_000;
@@ -40,6 +50,12 @@ export interface RedisDurabilityOptions {
   metrics?: GatewayMetrics;
   /** Besides every (re)connect, how often the marker and settings are checked (a FLUSHALL keeps the connection). Default 30 s. */
   checkIntervalMs?: number;
+  /**
+   * A file that remembers the marker across gateway restarts (in OUTBOX_SPOOL_DIR, which outlives the process). Without
+   * it a gateway restarted together with a Redis that keeps nothing (a host reboot) took the empty Redis for a new one
+   * and said nothing; with it, a marker that differs from the remembered one is a loss like any other.
+   */
+  epochFile?: string | null;
 }
 
 /**
@@ -57,6 +73,8 @@ export class RedisDurabilityWatch {
   private readonly timer: NodeJS.Timeout;
   private readonly onReady = (): void => void this.check('connect');
   private closed = false;
+  /** What epochFile holds, as this instance last wrote it. */
+  private rememberedValue: string | null = null;
 
   constructor(private readonly options: RedisDurabilityOptions) {
     options.connection.client.on('ready', this.onReady);
@@ -82,6 +100,28 @@ export class RedisDurabilityWatch {
   check(reason: 'connect' | 'interval' | 'manual' = 'manual'): Promise<void> {
     this.checking = this.checking.then(() => this.checkOnce(reason));
     return this.checking;
+  }
+
+  private async rememberedEpoch(): Promise<string | null> {
+    if (!this.options.epochFile) return null;
+    const text = await readFile(this.options.epochFile, 'utf8').catch(() => '');
+    return text.trim() || null;
+  }
+
+  /** Written only when it changes; a failure is not fatal (the next loss is then told by the marker alone). */
+  private async rememberEpoch(epoch: string): Promise<void> {
+    const file = this.options.epochFile;
+    if (!file || this.rememberedValue === epoch) return;
+    try {
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      // Instances may share the directory: each writes its own temporary file, and the rename is atomic.
+      const temporary = `${file}.${randomUUID()}.tmp`;
+      await writeFile(temporary, `${epoch}\n`, { mode: 0o600 });
+      await rename(temporary, file);
+      this.rememberedValue = epoch;
+    } catch (error) {
+      this.options.logger.warn({ file, error: (error as Error).message }, 'could not remember the Redis durability marker on disk');
+    }
   }
 
   close(): void {
@@ -123,9 +163,12 @@ export class RedisDurabilityWatch {
     const now = current ?? (await read());
     if (now === null) return; // gone again at once; the next check sorts it out
     const first = this.epoch === null;
+    const remembered = first ? await this.rememberedEpoch() : null;
     this.epoch = now;
-    // The first look of this process cannot tell a fresh Redis from one that lost its data before we started.
-    if (first) return;
+    await this.rememberEpoch(now);
+    // The first look of this process tells a fresh Redis from one that lost its data only by what an earlier gateway
+    // remembered on disk; with nothing remembered, it is taken as new.
+    if (first && (remembered === null || remembered === now)) return;
     this.lossAt = Date.now();
     this.options.metrics?.redisDataLoss.inc();
     const loss: RedisDataLoss = { detectedAt: new Date(this.lossAt).toISOString(), epoch: now };

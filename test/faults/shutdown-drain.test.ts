@@ -108,7 +108,7 @@ describe('SIGTERM with clients on kept-alive connections', () => {
 });
 
 describe('npm start', () => {
-  it('passes SIGTERM on to the gateway, which drains and exits', async () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('passes %s on to the gateway, which drains and exits', async (signal) => {
     const port = await freePort();
     const npm = spawn('npm', ['start'], {
       cwd: new URL('../../', import.meta.url).pathname,
@@ -124,11 +124,11 @@ describe('npm start', () => {
     gatewayPids.push(gatewayPid);
     expect(gatewayPid).not.toBe(npm.pid);
 
-    npm.kill('SIGTERM');
+    npm.kill(signal);
     await eventually(() => !alive(gatewayPid), 30_000, 'the gateway process exited').catch((error: Error) => {
       throw new Error(`${error.message}; output:\n${output.slice(-2000)}`);
     });
-    expect(output).toMatch(/"signal":"SIGTERM"[^\n]*shutting down/);
+    expect(output).toMatch(new RegExp(`"signal":"${signal}"[^\\n]*shutting down`));
     expect(output).toMatch(/"msg":"stopped"/);
   });
 });

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -13,6 +15,25 @@ import { eventually } from './support.js';
  */
 
 let gateway: Gateway | null = null;
+
+/** The HTTP answer to a graphql-ws upgrade request on /graphql: 101 when taken, else the status and Retry-After. */
+function upgradeStatus(url: string): Promise<{ status: number; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/graphql`, {
+      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': randomBytes(16).toString('base64'), 'sec-websocket-protocol': 'graphql-transport-ws' },
+    });
+    req.once('upgrade', (response, socket) => {
+      socket.destroy();
+      resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] });
+    });
+    req.once('response', (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] });
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
 afterAll(async () => {
   await gateway?.stop();
 });
@@ -36,10 +57,15 @@ describe('a gateway that is still starting', () => {
     expect(answers).toEqual(
       ['/webhooks/realtime-register', '/webhooks/veriff', '/graphql'].map((path) => ({ path, status: 503, retryAfter: expect.stringMatching(/^\d+$/), body: { error: expect.stringMatching(/starting/) } })),
     );
+    // A graphql-ws client connecting now is refused the same way, before the handshake, so it retries.
+    const upgrade = await upgradeStatus(url);
+    expect(upgrade).toEqual({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
     await starting;
+    expect(await upgradeStatus(url)).toEqual({ status: 101, retryAfter: undefined });
 
     const logged = lines.join('');
     expect(logged).toMatch(/"level":30[^\n]*"path":"\/webhooks\/realtime-register"[^\n]*starting/);
+    expect(logged).toMatch(/"level":30[^\n]*"path":"\/graphql"[^\n]*WebSocket upgrade while the gateway is starting/);
     expect(logged).not.toMatch(/"level":50/);
     expect(logged).not.toMatch(/"stack"/);
     // Once started, the same webhook reaches its handler (an unsigned body is refused there, not at the door).

@@ -1,8 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from './support.js';
+import { startProbeGateway, type ProbeGateway } from './subscription-probe-client.js';
 
 /**
  * Subscriptions end when the client ends them, at once, with no event needed to notice: SSE connections dropped,
@@ -11,77 +10,19 @@ import { eventually } from './support.js';
  * SSE subscriptions the heap after garbage collection is back within 10% of where it was. Counted, not timed.
  */
 
-interface Counts {
-  open: number;
-  gauge: number;
-  heapUsed?: number;
-}
-
-let child: ChildProcess;
+let probe: ProbeGateway;
 let url: string;
-
-function ask(type: 'count' | 'measure'): Promise<Counts> {
-  return new Promise((resolve) => {
-    const onMessage = (message: { type: string } & Counts) => {
-      if (message.type !== type) return;
-      child.off('message', onMessage);
-      resolve(message);
-    };
-    child.on('message', onMessage);
-    child.send({ type });
-  });
-}
-
-/** Waits until the gateway reports `open` subscription streams (and the same on the gauge). */
-async function untilOpen(open: number): Promise<void> {
-  await eventually(async () => {
-    const counts = await ask('count');
-    return counts.open === open && counts.gauge === open;
-  }, 20_000, `${open} open subscriptions`).catch(async (error: Error) => {
-    throw new Error(`${error.message}: ${JSON.stringify(await ask('count'))}`);
-  });
-}
-
-const SUBSCRIBE = JSON.stringify({ query: 'subscription { verificationEvents { id } }' });
-
-/** Opens `count` SSE subscriptions, waits until the gateway holds them all, then drops every connection. */
-async function dropSseSubscriptions(count: number): Promise<void> {
-  const aborts = await Promise.all(
-    Array.from({ length: count }, async () => {
-      const abort = new AbortController();
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: SUBSCRIBE,
-        signal: abort.signal,
-      });
-      expect(response.status).toBe(200);
-      void response.body!.getReader().read().catch(() => undefined);
-      return abort;
-    }),
-  );
-  await untilOpen(count);
-  for (const abort of aborts) abort.abort();
-  await untilOpen(0);
-}
+const ask = (type: 'count' | 'measure') => probe.ask(type);
+const untilOpen = (open: number) => probe.untilOpen(open);
+const dropSseSubscriptions = (count: number) => probe.dropSseSubscriptions(count);
 
 beforeAll(async () => {
-  child = fork(new URL('./subscription-probe-gateway.ts', import.meta.url).pathname, [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
-    cwd: new URL('../../', import.meta.url).pathname,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (message: { type: string; url: string }) => (message.type === 'ready' ? resolve(message.url) : reject(new Error(JSON.stringify(message)))));
-    child.once('exit', (code) => reject(new Error(`the probe gateway exited with ${code}`)));
-  });
+  probe = await startProbeGateway();
+  url = probe.url;
 });
 
 afterAll(async () => {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.send({ type: 'stop' });
-  await exited;
+  await probe?.stop();
 });
 
 describe('SSE subscriptions the client drops', () => {

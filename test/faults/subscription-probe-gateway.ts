@@ -10,7 +10,9 @@ import { loadConfig } from '../../src/config.js';
 import { createGateway } from '../../src/gateway.js';
 import { silentLogger } from '../../src/observability/logger.js';
 
-const gateway = createGateway({ ...loadConfig({}), port: 0 }, { logger: silentLogger(), drainIdleMs: 0 });
+// PROBE_GATEWAY_ENV: what the test wants the gateway's config read from (e.g. a REDIS_URL), as JSON.
+const env = JSON.parse(process.env.PROBE_GATEWAY_ENV ?? '{}') as Record<string, string>;
+const gateway = createGateway({ ...loadConfig(env), port: 0 }, { logger: silentLogger(), drainIdleMs: 0 });
 await gateway.start();
 
 async function counts(): Promise<{ open: number; gauge: number }> {

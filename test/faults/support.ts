@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -113,7 +113,12 @@ export interface DurableRedis {
   url: string;
   port: number;
   kill(): Promise<void>;
-  restart(): Promise<void>;
+  /** SIGKILL, then start again on the same port; `empty` first deletes the data directory's files (a new disk). */
+  restart(options?: { empty?: boolean }): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing (a frozen VM, a long fork, a GC-paused host). */
+  pause(): void;
+  /** SIGCONT after pause(): it answers everything it was sent meanwhile. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -149,6 +154,8 @@ export async function startDurableRedis(options: { persistence?: 'aof' | 'none' 
     }
   };
   const signal = async (name: NodeJS.Signals): Promise<void> => {
+    // A paused server must be woken to act on anything but SIGKILL.
+    if (name !== 'SIGKILL') (child as ChildProcess | null)?.kill('SIGCONT');
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill(name);
     await exited;
@@ -158,9 +165,19 @@ export async function startDurableRedis(options: { persistence?: 'aof' | 'none' 
     url: `redis://127.0.0.1:${port}`,
     port,
     kill: () => signal('SIGKILL'),
-    async restart() {
+    async restart(restartOptions = {}) {
       await signal('SIGKILL');
+      if (restartOptions.empty) {
+        await rm(dir, { recursive: true, force: true });
+        await mkdir(dir, { recursive: true });
+      }
       await launch();
+    },
+    pause() {
+      (child as ChildProcess | null)?.kill('SIGSTOP');
+    },
+    resume() {
+      (child as ChildProcess | null)?.kill('SIGCONT');
     },
     async stop() {
       await signal('SIGKILL');

@@ -1,5 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { loadConfig } from '../../src/config.js';
 import { freePort } from './redis-server.js';
 
 export interface GatewayProcess {
@@ -13,12 +17,23 @@ export interface GatewayProcess {
 
 const READY_TIMEOUT_MS = 30_000;
 
+/** Live mode spools to var/outbox by default, shared by every test: a live gateway gets its own directory instead. */
+function ownSpool(env: Record<string, string>): Record<string, string> {
+  let live = false;
+  try {
+    live = loadConfig(env).mode === 'live';
+  } catch {
+    // a configuration the test expects the gateway to refuse: nothing to spool
+  }
+  return live && !env.OUTBOX_SPOOL_DIR ? { OUTBOX_SPOOL_DIR: mkdtempSync(join(tmpdir(), 'vgw-test-spool-')) } : {};
+}
+
 /** Runs `node --import tsx src/main.ts` (the README's start command) on a free port and waits until it is ready. */
 export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: new URL('../../', import.meta.url).pathname,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    env: { ...process.env, LOG_LEVEL: 'info', ...ownSpool(env), ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Config } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
@@ -33,6 +36,9 @@ export async function startTestGateway(
     },
   });
   const config = { ...loadConfig(options.env ?? {}), port: 0, ...options.overrides };
+  // Live mode spools to var/outbox by default, shared by every test: each live test gateway gets its own directory
+  // unless the test names one (what it spools, and the Redis marker it remembers, must not reach another test).
+  if (config.mode === 'live' && !options.env?.OUTBOX_SPOOL_DIR && !options.overrides?.outboxSpoolDir) config.outboxSpoolDir = mkdtempSync(join(tmpdir(), 'vgw-test-spool-'));
   const gateway = createGateway(config, {
     logger: createLogger({ level: 'debug', destination }),
     upstreamDeadlineMs: 5_000,
