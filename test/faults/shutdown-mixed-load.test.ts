@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
+import { realtimeRegisterEnv, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { eventually, sleep, startDurableRedis, type DurableRedis } from './support.js';
 
@@ -52,10 +52,7 @@ beforeAll(async () => {
   gateway = await startGatewayProcess({
     REDIS_URL: redis.url,
     GATEWAY_API_KEYS: `${KEY}:*`,
-    REALTIME_REGISTER_API_KEY: rtr.apiKey,
-    REALTIME_REGISTER_CUSTOMER: rtr.customer,
-    REALTIME_REGISTER_BASE_URL: rtr.baseUrl,
-    REALTIME_REGISTER_WEBHOOK_SECRET: rtr.webhookSecret,
+    ...realtimeRegisterEnv(rtr),
     REALTIME_REGISTER_POLL: 'off',
     // This test's client is one busy key: its request rate is not under test here.
     RATE_LIMIT_PER_MINUTE: '0',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
+import { realtimeRegisterEnv, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { eventually, postGraphQL, startDurableRedis, type DurableRedis } from './support.js';
 
@@ -37,10 +37,7 @@ beforeAll(async () => {
   gateway = await startGatewayProcess({
     REDIS_URL: redis.url,
     GATEWAY_API_KEYS: `${KEY}:*`,
-    REALTIME_REGISTER_API_KEY: rtr.apiKey,
-    REALTIME_REGISTER_CUSTOMER: rtr.customer,
-    REALTIME_REGISTER_BASE_URL: rtr.baseUrl,
-    REALTIME_REGISTER_WEBHOOK_SECRET: rtr.webhookSecret,
+    ...realtimeRegisterEnv(rtr),
     REALTIME_REGISTER_POLL_INTERVAL_MS: '100',
     OPENPROVIDER_USERNAME: op.username,
     OPENPROVIDER_PASSWORD: op.password,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { loadConfig } from '../../src/config.js';
+import type { RealtimeRegisterEndpoint } from '../../src/sandbox/realtime-register.js';
 import { freePort } from './redis-server.js';
 
 export interface GatewayProcess {
@@ -61,4 +62,14 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
     });
   });
   return { child, url: `http://127.0.0.1:${port}`, output: () => text, exited };
+}
+
+/** The variables that point a live-mode gateway process at a Realtime Register simulator. */
+export function realtimeRegisterEnv(rtr: RealtimeRegisterEndpoint): Record<string, string> {
+  return {
+    REALTIME_REGISTER_API_KEY: rtr.apiKey,
+    REALTIME_REGISTER_CUSTOMER: rtr.customer,
+    REALTIME_REGISTER_BASE_URL: rtr.baseUrl,
+    REALTIME_REGISTER_WEBHOOK_SECRET: rtr.webhookSecret,
+  };
 }
