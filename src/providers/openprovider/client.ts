@@ -25,10 +25,8 @@ import {
 import { OpenproviderTokenManager } from './token.js';
 import type {
   OpenproviderCustomer,
-  OpenproviderCustomerListData,
   OpenproviderCustomerListQuery,
   OpenproviderEnvelope,
-  OpenproviderListData,
   OpenproviderListQuery,
   OpenproviderVerificationRow,
 } from './wire.js';
@@ -102,17 +100,11 @@ export class OpenproviderClient {
 
   /** ListDomainEmailVerifications: one page of rows (one per email and domain). `limit` is capped at 1000. */
   async listEmailVerifications(query: OpenproviderListQuery, requestId?: string): Promise<OpenproviderListPage> {
-    const { response, envelope } = await this.send<OpenproviderListData>({
-      operation: 'emailVerifications.list',
-      method: 'GET',
-      path: OPENPROVIDER_PATHS.listEmailVerifications,
-      query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, OPENPROVIDER_MAX_LIMIT) },
+    const { response, data } = await this.listPage<OpenproviderVerificationRow>(
+      { operation: 'emailVerifications.list', path: OPENPROVIDER_PATHS.listEmailVerifications, what: 'the email verification list', maxLimit: OPENPROVIDER_MAX_LIMIT },
+      query,
       requestId,
-    });
-    if (!isSuccess(response, envelope)) throw openproviderFailure(response, envelope, 'the email verification list');
-    // The total is required with rows: paging (all(), byHandles()) stops at it and reads a row past it as absent.
-    const data = listData<OpenproviderVerificationRow>(envelope!.data, { totalRequired: true, offset: query.offset });
-    if (!data) throw openproviderFailure(response, envelope, 'the email verification list');
+    );
     let rows: EmailVerification[];
     try {
       rows = data.results.map((row) => toEmailVerification(row, this.config.timeZone));
@@ -185,20 +177,37 @@ export class OpenproviderClient {
 
   /** ListCustomers: one page of the reseller's customers. `limit` is capped at 1000 (see wire.ts). */
   async listCustomers(query: OpenproviderCustomerListQuery, requestId?: string): Promise<OpenproviderCustomerPage> {
-    const { response, envelope } = await this.send<OpenproviderCustomerListData>({
-      operation: 'customers.list',
-      method: 'GET',
-      path: OPENPROVIDER_PATHS.listCustomers,
-      query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT) },
+    const { data } = await this.listPage<OpenproviderCustomer>(
+      { operation: 'customers.list', path: OPENPROVIDER_PATHS.listCustomers, what: 'the customer list', maxLimit: OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT },
+      query,
       requestId,
-    });
-    const data = isSuccess(response, envelope) ? listData<OpenproviderCustomer>(envelope!.data, { totalRequired: true, offset: query.offset }) : null;
-    if (!data) throw openproviderFailure(response, envelope, 'the customer list');
+    );
     const { results, total } = data;
     const contacts = results
       .filter((customer) => customer && typeof customer === 'object' && typeof customer.handle === 'string' && customer.handle && !customer.is_deleted)
       .map((customer) => toContact(customer));
     return { total, rows: results.length, contacts };
+  }
+
+  /**
+   * One page of a paged list, `limit` capped at the list's maximum. The total is required with rows: paging stops at it
+   * and reads a row past it as absent, so rows without it are unreadable (a ProviderError), as is any failed answer.
+   */
+  private async listPage<T>(
+    list: { operation: string; path: string; what: string; maxLimit: number },
+    query: { limit?: number; offset?: number },
+    requestId?: string,
+  ): Promise<{ response: UpstreamResponse; data: { total: number; results: T[] } }> {
+    const { response, envelope } = await this.send<{ total?: number; results?: T[] }>({
+      operation: list.operation,
+      method: 'GET',
+      path: list.path,
+      query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, list.maxLimit) },
+      requestId,
+    });
+    const data = isSuccess(response, envelope) ? listData<T>(envelope!.data, { totalRequired: true, offset: query.offset }) : null;
+    if (!data) throw openproviderFailure(response, envelope, list.what);
+    return { response, data };
   }
 
   /** One authorized call; re-sent once with a fresh token when the token was refused. Refused at once while blocked. */
