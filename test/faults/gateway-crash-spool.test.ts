@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
-import { eventually, postGraphQL, sleep, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, evidence, postGraphQL, sleep, startDurableRedis, type DurableRedis } from './support.js';
 
 /**
  * The gateway itself killed (SIGKILL: no shutdown code runs) while the records of accepted writes wait in its outbox
@@ -18,10 +18,6 @@ const SUBMIT = `mutation($input: SubmitContactVerificationInput!) {
 const SUBMITTED = `{ verificationEvents(first: 1000, filter: { types: [VERIFICATION_SUBMITTED] }) {
   edges { node { ... on VerificationSubmittedEvent { contactHandle } } }
 } }`;
-const evidence = (handle: string) => ({
-  handle,
-  verifications: [{ verifiedAt: '2026-04-16T00:00:00Z', externalId: `kyc-${handle}`, method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }],
-});
 
 let redis: DurableRedis;
 let spool: string;

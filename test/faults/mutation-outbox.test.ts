@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postVeriffDecision } from '../helpers/veriff-decision.js';
-import { eventually, sleep, startDurableRedis, type DurableRedis } from './support.js';
+import { PERSON, eventually, evidence, rtrHandle, sleep, startDurableRedis, type DurableRedis } from './support.js';
 
 /**
  * Mutations while Redis dies and comes back. Before a write is sent, the gateway checks that its store can take what
@@ -37,12 +37,6 @@ const SUBMITTED_EVENTS = `{ verificationEvents(first: 1000, filter: { types: [VE
   edges { node { ... on VerificationSubmittedEvent { contactHandle } } }
 } }`;
 
-const PERSON = { idNumber: '39912310120', firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08' };
-const evidence = (handle: string) => ({
-  handle,
-  verifications: [{ verifiedAt: '2026-04-16T00:00:00Z', externalId: `kyc-${handle}`, method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }],
-});
-const rtrHandle = (n: number) => `rtr-${String(n).padStart(4, '0')}`;
 
 let redis: DurableRedis;
 let spool: string;

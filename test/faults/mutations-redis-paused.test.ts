@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postVeriffDecision } from '../helpers/veriff-decision.js';
-import { eventually, sleep, startDurableRedis, type DurableRedis } from './support.js';
+import { PERSON, eventually, evidence, rtrHandle, sleep, startDurableRedis, type DurableRedis } from './support.js';
 
 /**
  * Mutations while Redis is paused (SIGSTOP) rather than killed: the connection stays up but nothing answers, and
@@ -20,12 +20,6 @@ const RESEND = `mutation($input: ResendEmailVerificationInput!) { resendEmailVer
 const CREATE = `mutation($input: CreateContactInput!) { createContact(input: $input) { __typename } }`;
 const SUBMITTED = `{ verificationEvents(first: 1000, filter: { types: [VERIFICATION_SUBMITTED] }) { edges { node { ... on VerificationSubmittedEvent { contactHandle } } } } }`;
 const DECIDED = `{ verificationEvents(first: 1000, filter: { types: [REGISTRY_CHECK_DECIDED] }) { edges { node { ... on RegistryCheckDecidedEvent { registryCheck { sessionId } } } } } }`;
-const PERSON = { idNumber: '39912310120', firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08' };
-const evidence = (handle: string) => ({
-  handle,
-  verifications: [{ verifiedAt: '2026-04-16T00:00:00Z', externalId: `kyc-${handle}`, method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }],
-});
-const rtrHandle = (n: number) => `rtr-${String(n).padStart(4, '0')}`;
 
 let redis: DurableRedis;
 let gateway: TestGateway;

@@ -3,7 +3,7 @@ import type { Provider } from '../../src/domain/providers.js';
 import type { FaultSpec } from '../../src/sandbox/faults.js';
 import type { SimulatorServer } from '../../src/sandbox/simulator-server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { malformedReason } from './support.js';
+import { PERSON, malformedReason } from './support.js';
 
 /**
  * One provider failing never takes the others down: a query spanning every provider returns the healthy providers'
@@ -43,7 +43,6 @@ const VALIDATE = `mutation Validate($input: ValidateRegistryInput!) {
 }`;
 const VALIDATE_WAIT = VALIDATE.replace('retryable httpStatus', 'retryable httpStatus code retryAfterSeconds');
 
-const PERSON = { idNumber: '39912310120', firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08' };
 const SHARED_EMAIL = 'shared.registrant@example.com';
 
 function simulator(provider: Provider): SimulatorServer {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import type { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, metricValue, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, metricValue, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
 
 /**
  * Redis killed (SIGKILL) and restarted after the gateway answered Realtime Register's webhooks 200, once with a Redis
@@ -22,8 +22,6 @@ interface Readiness {
   reasons?: string[];
 }
 
-const EVENTS = `{ verificationEvents(first: 1000) { edges { node { ... on ProviderNotificationEvent { notificationId } } } } }`;
-
 describe.each([
   { persistence: 'aof' as const, persists: true },
   { persistence: 'none' as const, persists: false },
@@ -34,17 +32,6 @@ describe.each([
 
   const readiness = async (): Promise<Readiness> => (await fetch(`${gateway.url}/readyz`)).json() as Promise<Readiness>;
   const metric = async (name: string): Promise<number | null> => metricValue(await gateway.metrics.registry.metrics(), name);
-
-  /** How many times each notification is in the event log. */
-  async function storedCounts(): Promise<Map<string, number>> {
-    const reply = await gateway.graphql(EVENTS);
-    expect(reply.errors).toBeUndefined();
-    const counts = new Map<string, number>();
-    for (const { node } of reply.data.verificationEvents.edges as { node: { notificationId?: string } }[]) {
-      if (node.notificationId) counts.set(node.notificationId, (counts.get(node.notificationId) ?? 0) + 1);
-    }
-    return counts;
-  }
 
   beforeAll(async () => {
     redis = await startDurableRedis({ persistence });
@@ -79,7 +66,7 @@ describe.each([
     const delivered = (notification: SimNotification) => simulator.deliveries.some((delivery) => delivery.notificationId === notification.id && delivery.delivered);
     await eventually(() => injected.every(delivered), 20_000, 'all webhooks answered 2xx');
     const acknowledged = injected.map((notification) => String(notification.id));
-    const before = await storedCounts();
+    const before = await storedNotificationCounts(gateway);
     expect(acknowledged.filter((id) => before.get(id) !== 1)).toEqual([]);
 
     const checks = () => gateway.logs().match(/"reason":"connect"[^\n]*redis durability checked/g)?.length ?? 0;
@@ -92,7 +79,7 @@ describe.each([
     // Settings and marker are checked on every reconnect.
     await eventually(() => checks() > checksBefore, 10_000, 'checked after the reconnect');
     if (persists) {
-      const after = await storedCounts();
+      const after = await storedNotificationCounts(gateway);
       expect(acknowledged.filter((id) => after.get(id) !== 1)).toEqual([]);
       expect(await metric('gateway_redis_data_loss_total')).toBe(0);
       expect(gateway.logs()).not.toMatch(/REDIS LOST ITS DATA/);
@@ -103,7 +90,7 @@ describe.each([
     expect((await readiness()).reasons).toEqual(expect.arrayContaining([expect.stringMatching(/Redis lost its data \(detected /)]));
     // Re-read from Realtime Register's notification list, through the same deduplicating ingest as the webhook.
     const restored = await eventually(async () => {
-      const after = await storedCounts();
+      const after = await storedNotificationCounts(gateway);
       return acknowledged.every((id) => after.has(id)) ? after : null;
     }, 20_000, 'notifications re-read');
     expect(acknowledged.filter((id) => restored.get(id) !== 1)).toEqual([]);

@@ -6,7 +6,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, metricValue, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, metricValue, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
 
 /**
  * A Redis that keeps nothing on disk restarted together with the gateway (a host reboot): the new gateway's first look
@@ -15,8 +15,6 @@ import { eventually, metricValue, startDurableRedis, type DurableRedis } from '.
  * and every notification answered 2xx before is stored again exactly once. A gateway restarted on a Redis that kept its
  * data reports nothing.
  */
-
-const EVENTS = `{ verificationEvents(first: 1000) { edges { node { ... on ProviderNotificationEvent { notificationId } } } } }`;
 
 let redis: DurableRedis;
 let sandbox: Sandbox;
@@ -41,16 +39,6 @@ async function startGateway(): Promise<TestGateway> {
   current = gateway;
   await eventually(async () => gateway.logs().includes('redis durability checked'), 10_000, 'durability checked');
   return gateway;
-}
-
-async function storedCounts(gateway: TestGateway): Promise<Map<string, number>> {
-  const reply = await gateway.graphql(EVENTS);
-  expect(reply.errors).toBeUndefined();
-  const counts = new Map<string, number>();
-  for (const { node } of reply.data.verificationEvents.edges as { node: { notificationId?: string } }[]) {
-    if (node.notificationId) counts.set(node.notificationId, (counts.get(node.notificationId) ?? 0) + 1);
-  }
-  return counts;
 }
 
 const lossCount = async (gateway: TestGateway) => metricValue(await gateway.metrics.registry.metrics(), 'gateway_redis_data_loss_total');
@@ -78,7 +66,7 @@ describe('a gateway restarted together with a Redis that keeps nothing', () => {
     await eventually(async () => (await lossCount(gateway)) === 1, 10_000, 'loss counted');
     expect(gateway.logs()).toMatch(/"level":50[^\n]*REDIS LOST ITS DATA/);
     const restored = await eventually(async () => {
-      const counts = await storedCounts(gateway);
+      const counts = await storedNotificationCounts(gateway);
       return ids.every((id) => counts.has(id)) ? counts : null;
     }, 20_000, 'notifications re-read');
     expect(ids.filter((id) => restored.get(id) !== 1)).toEqual([]);

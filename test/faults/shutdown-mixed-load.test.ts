@@ -8,7 +8,7 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import { realtimeRegisterEnv, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { eventually, sleep, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, evidence, sleep, startDurableRedis, type DurableRedis } from './support.js';
 
 /**
  * SIGTERM to a real gateway process while kept-alive connections carry more than 1,000 requests, mutations among
@@ -22,10 +22,6 @@ const AUTH = { authorization: `Bearer ${KEY}` };
 const RESETS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 const QUERY = JSON.stringify({ query: '{ providers { provider } }' });
 const SUBMIT = `mutation($input: SubmitContactVerificationInput!) { submitContactVerification(input: $input) { __typename ... on SubmitContactVerificationSuccess { eventPending } } }`;
-const evidence = (handle: string) => ({
-  handle,
-  verifications: [{ verifiedAt: '2026-04-16T00:00:00Z', externalId: `kyc-${handle}`, method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }],
-});
 
 interface Outcome {
   kind: 'query' | 'mutation';

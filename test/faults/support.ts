@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -202,3 +203,29 @@ export function metricValue(text: string, name: string): number | null {
   const value = Number(line.slice(line.lastIndexOf(' ') + 1));
   return Number.isFinite(value) ? value : null;
 }
+
+/** A registry-check person the Veriff simulator approves (its ID number ends in 0). */
+export const PERSON = { idNumber: '39912310120', firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08' };
+
+/** Evidence covering NAME and ADDRESS for submitContactVerification, with an external id naming the handle. */
+export const evidence = (handle: string) => ({
+  handle,
+  verifications: [{ verifiedAt: '2026-04-16T00:00:00Z', externalId: `kyc-${handle}`, method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }],
+});
+
+/** Sandbox Realtime Register handle number n (rtr-0001 ...). */
+export const rtrHandle = (n: number) => `rtr-${String(n).padStart(4, '0')}`;
+
+const NOTIFICATION_EVENTS = `{ verificationEvents(first: 1000) { edges { node { ... on ProviderNotificationEvent { notificationId } } } } }`;
+
+/** How many times each provider notification is in a gateway's event log (more than once would be a duplicate). */
+export async function storedNotificationCounts(gateway: { graphql: (query: string) => Promise<any> }): Promise<Map<string, number>> {
+  const reply = await gateway.graphql(NOTIFICATION_EVENTS);
+  expect(reply.errors).toBeUndefined();
+  const counts = new Map<string, number>();
+  for (const { node } of reply.data.verificationEvents.edges as { node: { notificationId?: string } }[]) {
+    if (node.notificationId) counts.set(node.notificationId, (counts.get(node.notificationId) ?? 0) + 1);
+  }
+  return counts;
+}
+

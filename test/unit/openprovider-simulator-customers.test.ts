@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wildcardMatch } from '../../src/sandbox/openprovider-customer-list.js';
 import { OpenproviderSimulator } from '../../src/sandbox/openprovider.js';
+import { openproviderCaller } from '../helpers/openprovider-simulator-call.js';
 
 /** ListCustomers (`GET /v1beta/customers`) as Openprovider's Swagger describes it: paging, filters, total. */
 
 let sim: OpenproviderSimulator;
 let token = '';
 
-async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${sim.endpoint().baseUrl}${path}`, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) },
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = openproviderCaller({ baseUrl: () => sim.endpoint().baseUrl, token: () => token });
 
 async function customers(query: Record<string, string>): Promise<{ total: number; results: any[] }> {
   const { status, body } = await call(`/v1beta/customers?${new URLSearchParams(query)}`);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wallTimeToUtc } from '../../src/domain/zoned-time.js';
 import { OPENPROVIDER_COMBINATIONS, seedOpenprovider } from '../../src/sandbox/openprovider-seed.js';
 import { OpenproviderSimulator } from '../../src/sandbox/openprovider.js';
+import { openproviderCaller } from '../helpers/openprovider-simulator-call.js';
 
 interface WireRow {
   domain: string;
@@ -16,13 +17,7 @@ interface WireRow {
 let sim: OpenproviderSimulator;
 let token = '';
 
-async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${sim.endpoint().baseUrl}${path}`, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) },
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = openproviderCaller({ baseUrl: () => sim.endpoint().baseUrl, token: () => token });
 
 async function list(query: Record<string, string>): Promise<{ total: number; results: WireRow[] }> {
   const { body } = await call(`/v1beta/customers/verifications/emails/domains?${new URLSearchParams(query)}`);
