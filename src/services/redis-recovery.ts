@@ -6,8 +6,11 @@ export type RecoveryHook = () => Promise<number>;
 
 /**
  * After Redis lost its data (RedisDurabilityWatch), re-read what providers can still deliver, once per loss across all
- * instances (a lock named after the loss, held until it expires so later noticers skip it). Hooks are idempotent:
- * everything they restore goes through the deduplicating ingest paths, so a partial loss only fills the gaps.
+ * instances: a short lock named after the loss, renewed while the hooks run, and a ledger in Redis (recovery-ledger)
+ * saying which loss is still owed. An instance killed mid-recovery stops renewing; its lock expires within a minute and
+ * the next instance to check (another one, or this one restarted) finds the loss still owed and takes it over. Hooks
+ * are idempotent: everything they restore goes through the deduplicating ingest paths, so running one twice (a take-
+ * over after a holder that was only slow) or after a partial loss only fills the gaps.
  *
  * Registered today: Realtime Register's notification list (realtime-register-recovery.ts). Veriff has no list of
  * sessions; a registry check is keyed by its session id, so its decisions can be re-polled by session (issue 14's
@@ -22,7 +25,7 @@ export interface RedisRecovery {
 }
 
 export interface RedisRecoveryOptions {
-  durability: RedisDurabilityWatch | null;
+  durability: Pick<RedisDurabilityWatch, 'onDataLoss' | 'recoveryFinished' | 'markRecovered'> | null;
   locks: Locks;
   logger: Logger;
   /** First pause between attempts of a failing hook, doubling up to retryCapMs. Default 1000 ms. */
@@ -30,30 +33,32 @@ export interface RedisRecoveryOptions {
   /** Longest pause between attempts. Default 30_000 ms. */
   retryCapMs?: number;
   /**
-   * How long a failing hook is retried before the loss is left unrecovered (error log). Default: while this instance
-   * holds the recovery lock (RECOVERY_LOCK_TTL_MS, less a minute), since no other instance takes this loss meanwhile.
+   * How long one round retries a failing hook (error log when it gives up). The loss stays owed in the ledger, so the
+   * next durability check (30 s later, on any instance) starts another round, until the ledger entry expires (a day).
+   * Default 14 minutes.
    */
   giveUpAfterMs?: number;
+  /** How long the recovery lock lasts without renewal: how soon a killed holder's loss is taken over. Default 60 s. */
+  lockTtlMs?: number;
 }
-
-/** The lock is kept this long: any instance noticing the same loss within it leaves the work to the first one. */
-const RECOVERY_LOCK_TTL_MS = 15 * 60_000;
 
 export function createRedisRecovery(options: RedisRecoveryOptions): RedisRecovery {
   const { logger } = options;
   const hooks = new Map<string, RecoveryHook>();
   const retryBaseMs = options.retryBaseMs ?? 1_000;
   const retryCapMs = options.retryCapMs ?? 30_000;
-  const giveUpAfterMs = options.giveUpAfterMs ?? RECOVERY_LOCK_TTL_MS - 60_000;
+  const giveUpAfterMs = options.giveUpAfterMs ?? 14 * 60_000;
+  const lockTtlMs = options.lockTtlMs ?? 60_000;
+  /** Losses waiting for, or in, a recovery on this instance: the watch tells an owed loss again at every check. */
+  const queued = new Set<string>();
   let unsubscribe: (() => void) | null = null;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   /** Wakes a hook waiting between attempts when the service stops, so a shutdown does not wait for the pause. */
   let stopping = new AbortController();
 
-  // Why retry this long: the loss is noticed once per instance, and the instance holding the lock is the only one
-  // that recovers it. Five attempts (31 s) gave up for good when the provider was unreachable for half a minute (the
-  // same network trouble that cut Redis off, say), and the notifications acknowledged before the loss stayed lost.
+  // Why retry this long within one round: five attempts (31 s) gave up when the provider was unreachable for half a
+  // minute (the same network trouble that cut Redis off, say), and each new round repeats the whole re-read.
   const runHook = async (name: string, hook: RecoveryHook): Promise<number | Error> => {
     const giveUpAt = Date.now() + giveUpAfterMs;
     for (let attempt = 1; ; attempt++) {
@@ -80,13 +85,31 @@ export function createRedisRecovery(options: RedisRecoveryOptions): RedisRecover
     return results;
   };
 
+  /** One recovery of `loss` under its lock, unless another instance holds it or finished it already. */
+  const recoverOnce = async (loss: RedisDataLoss): Promise<void> => {
+    const durability = options.durability;
+    if (stopped || !durability) return;
+    const lease = await options.locks.acquire(`redis-recovery:${loss.epoch}`, lockTtlMs);
+    if (!lease) return; // another instance is on it (or Redis went away again): the next check looks again
+    const renewing = setInterval(() => void lease.renew(), Math.max(1, Math.floor(lockTtlMs / 3)));
+    try {
+      if (await durability.recoveryFinished(loss.epoch).catch(() => false)) return;
+      if (loss.resumed) logger.warn({ epoch: loss.epoch }, 'redis data loss: taking over a recovery that never finished (its instance stopped or every attempt failed)');
+      const results = await recover(loss);
+      if (Object.values(results).some((result) => result instanceof Error)) return; // still owed: the next check retries
+      await durability.markRecovered(loss.epoch).catch((error: Error) =>
+        logger.warn({ error: error.message }, 'redis data loss: recovered, but could not record it; another round may run (it only fills gaps)'),
+      );
+    } finally {
+      clearInterval(renewing);
+      await lease.release();
+    }
+  };
+
   const onLoss = (loss: RedisDataLoss): void => {
-    running = running.then(async () => {
-      if (stopped) return;
-      const lease = await options.locks.acquire(`redis-recovery:${loss.epoch}`, RECOVERY_LOCK_TTL_MS);
-      if (!lease) return; // another instance is on it (or Redis went away again)
-      await recover(loss);
-    });
+    if (queued.has(loss.epoch)) return;
+    queued.add(loss.epoch);
+    running = running.then(() => recoverOnce(loss)).finally(() => queued.delete(loss.epoch));
   };
 
   return {

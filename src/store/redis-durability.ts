@@ -6,6 +6,7 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { withDeadline } from './deadline.js';
 import type { RedisConnection } from './redis-connection.js';
 import { readRedisPersistence, type RedisPersistence } from './redis-persistence.js';
+import { isRecovered, markRecovered, owe, RECOVERY_DONE_KEY, RECOVERY_OWED_KEY } from './redis-recovery-ledger.js';
 
 /**
  * Written once and never expired: while Redis keeps its data the key is there. Each instance remembers the value it
@@ -32,6 +33,11 @@ export interface RedisDataLoss {
   detectedAt: string;
   /** The marker value Redis holds now: one recovery per loss, whichever instance runs it (a lock name). */
   epoch: string;
+  /**
+   * False when this instance just noticed the loss; true when it found a loss noticed earlier whose recovery never
+   * finished (its instance was killed, or every attempt failed): told again at every check until one finishes.
+   */
+  resumed: boolean;
 }
 
 /** What /readyz shows about Redis keeping its data. */
@@ -83,7 +89,17 @@ export class RedisDurabilityWatch {
     this.timer.unref();
   }
 
-  /** Called with every data loss this instance detects. Returns unsubscribe. */
+  /** True once a recovery of this loss finished on any instance (recovery-ledger in Redis). Throws when Redis cannot say. */
+  recoveryFinished(epoch: string): Promise<boolean> {
+    return isRecovered(this.options.connection.client, epoch);
+  }
+
+  /** Records that this loss was recovered, so no instance takes it over again. Throws when Redis cannot take it. */
+  markRecovered(epoch: string): Promise<void> {
+    return markRecovered(this.options.connection.client, epoch);
+  }
+
+  /** Called with every data loss this instance detects, and again for one still owed a recovery. Returns unsubscribe. */
   onDataLoss(listener: (loss: RedisDataLoss) => void): () => void {
     this.listeners.add(listener);
     return () => {
@@ -154,28 +170,45 @@ export class RedisDurabilityWatch {
 
   private async checkMarker(): Promise<void> {
     const client = this.options.connection.client;
-    const read = () => withDeadline(client.get(DURABILITY_MARKER_KEY), 1_000, 'redis GET marker');
-    const current = await read();
-    if (current !== null && current === this.epoch) return;
+    const read = () => withDeadline(client.mget(DURABILITY_MARKER_KEY, RECOVERY_OWED_KEY, RECOVERY_DONE_KEY), 1_000, 'redis MGET marker');
+    const [current = null, owed, done] = await read();
+    const stillOwed = (epoch: string): boolean => owed === epoch && done !== epoch;
+    if (current !== null && current === this.epoch) {
+      if (stillOwed(current)) this.tell({ detectedAt: new Date().toISOString(), epoch: current, resumed: true });
+      return;
+    }
     if (current === null) {
       await withDeadline(client.set(DURABILITY_MARKER_KEY, `${new Date().toISOString()} ${randomUUID()}`, 'NX'), 1_000, 'redis SET marker');
     }
-    const now = current ?? (await read());
+    const now = current ?? (await read())[0] ?? null;
     if (now === null) return; // gone again at once; the next check sorts it out
     const first = this.epoch === null;
     const remembered = first ? await this.rememberedEpoch() : null;
     this.epoch = now;
     await this.rememberEpoch(now);
     // The first look of this process tells a fresh Redis from one that lost its data only by what an earlier gateway
-    // remembered on disk; with nothing remembered, it is taken as new.
-    if (first && (remembered === null || remembered === now)) return;
+    // remembered on disk; with nothing remembered, it is taken as new. A loss that an earlier process (this one before
+    // a restart, or another instance) noticed and never finished recovering is still taken over.
+    if (first && (remembered === null || remembered === now)) {
+      if (current !== null && stillOwed(now)) this.tell({ detectedAt: new Date().toISOString(), epoch: now, resumed: true });
+      return;
+    }
     this.lossAt = Date.now();
     this.options.metrics?.redisDataLoss.inc();
-    const loss: RedisDataLoss = { detectedAt: new Date(this.lossAt).toISOString(), epoch: now };
+    const loss: RedisDataLoss = { detectedAt: new Date(this.lossAt).toISOString(), epoch: now, resumed: false };
     this.options.logger.error(
       { detectedAt: loss.detectedAt, persistence: this.persistence?.problem ?? 'unknown' },
       'REDIS LOST ITS DATA: the marker written at start is gone, so events, verification requests and registry checks stored before may be missing; re-reading what the providers can still deliver',
     );
+    // Owed before anything else happens, so that this instance dying mid-recovery leaves the loss to the next one.
+    await owe(client, now).catch((error: Error) =>
+      this.options.logger.warn({ error: error.message }, 'could not record in Redis that a recovery is owed; only this instance knows'),
+    );
+    this.tell(loss);
+  }
+
+  private tell(loss: RedisDataLoss): void {
+    this.lossAt ??= Date.parse(loss.detectedAt);
     for (const listener of [...this.listeners]) {
       try {
         listener(loss);

@@ -36,7 +36,9 @@ describe('SSE subscriptions the client drops', () => {
     const after = await ask('measure');
     expect(after).toMatchObject({ open: 0, gauge: 0 });
     expect(after.heapUsed! / baseline.heapUsed!).toBeLessThan(1.1);
-  });
+    // 2,200 connections opened and dropped one hundred at a time: about 10 s on an idle machine, three times that when
+    // the machine is busy. A limit on the work, not a speed target.
+  }, 120_000);
 });
 
 describe('WebSocket subscriptions the client ends', () => {

@@ -79,7 +79,7 @@ describe('the data-loss marker', () => {
 
     await admin.flushall();
     await watched.durability!.check();
-    expect(losses).toEqual([{ detectedAt: expect.any(String), epoch: await admin.get(DURABILITY_MARKER_KEY) }]);
+    expect(losses).toEqual([{ detectedAt: expect.any(String), epoch: await admin.get(DURABILITY_MARKER_KEY), resumed: false }]);
     expect(watched.durability!.status().dataLossDetectedAt).toBe(losses[0]!.detectedAt);
   });
 
@@ -98,5 +98,36 @@ describe('the data-loss marker', () => {
     await first.durability!.check();
     await second.durability!.check();
     expect(seen).toEqual(['first', 'second']);
+  });
+
+  it('tells a loss again at every check until a recovery of it is recorded, on any instance, then never again', async () => {
+    const noticer = stores();
+    expect(await noticer.redis!.ready()).toBe(true);
+    await noticer.durability!.check();
+    await admin.flushall();
+    const told: RedisDataLoss[] = [];
+    noticer.durability!.onDataLoss((loss) => told.push(loss));
+    await noticer.durability!.check();
+    await noticer.durability!.check();
+    const epoch = await admin.get(DURABILITY_MARKER_KEY);
+    expect(told.map(({ epoch: e, resumed }) => [e, resumed])).toEqual([[epoch, false], [epoch, true]]);
+
+    // An instance that first looks now (this one restarted, or another) takes the owed loss over.
+    const late = stores();
+    expect(await late.redis!.ready()).toBe(true);
+    const toldLate: RedisDataLoss[] = [];
+    late.durability!.onDataLoss((loss) => toldLate.push(loss));
+    await late.durability!.check(); // after the one its connection ran by itself
+    expect(toldLate.length).toBeGreaterThan(0);
+    expect(toldLate.every(({ epoch: e, resumed }) => e === epoch && resumed)).toBe(true);
+    const toldLateBefore = toldLate.length;
+
+    expect(await late.durability!.recoveryFinished(epoch!)).toBe(false);
+    await late.durability!.markRecovered(epoch!);
+    expect(await noticer.durability!.recoveryFinished(epoch!)).toBe(true);
+    await noticer.durability!.check();
+    await late.durability!.check();
+    expect(told).toHaveLength(2);
+    expect(toldLate).toHaveLength(toldLateBefore);
   });
 });
