@@ -88,6 +88,8 @@ export function checkRegistryInput(
     problems.push(problem(['endUserId'], 'INVALID_FORMAT', 'endUserId must be a UUID.'));
   }
 
+  if (idNumber) problems.push(...repeatsOfIdNumber(idNumber, { fullName, firstName, lastName, vendorData, phoneNumber: text(input.phoneNumber) }, address));
+
   if (problems.length || !idNumber) return { submission: null, problems };
   return {
     submission: {
@@ -103,6 +105,29 @@ export function checkRegistryInput(
     },
     problems: [],
   };
+}
+
+/** Shorter ID numbers are not looked for elsewhere: a few characters can occur in a name or an address by chance. */
+const MIN_REPEATED_ID_LENGTH = 5;
+
+/**
+ * The other fields that hold the ID number (ignoring case, spaces and punctuation). vendorData is stored and returned
+ * as given, and names and addresses come back in Veriff's decision and are stored with the check, so an ID number
+ * put there (vendorData = the customer's national ID is a tempting shortcut) would be kept and returned whole, which
+ * the gateway promises never to do. Refused before anything is sent.
+ */
+function repeatsOfIdNumber(idNumber: string, fields: Record<string, string | null>, address: Record<string, string | null> | null): FieldProblem[] {
+  const needle = compact(idNumber);
+  if (needle.length < MIN_REPEATED_ID_LENGTH) return [];
+  const paths: string[][] = [
+    ...Object.entries(fields).filter(([, value]) => value && compact(value).includes(needle)).map(([name]) => [name]),
+    ...Object.entries(address ?? {}).filter(([, value]) => value && compact(value).includes(needle)).map(([name]) => ['address', name]),
+  ];
+  return paths.map((path) => problem(path, 'INVALID_VALUE', `${path.join('.')} must not contain the ID number: it would be stored and returned; the ID number goes in idNumber only.`));
+}
+
+function compact(value: string): string {
+  return value.replace(/[^\p{L}\p{N}]/gu, '').toUpperCase();
 }
 
 /** Trimmed, or null when absent or blank. */

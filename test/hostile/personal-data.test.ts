@@ -149,6 +149,13 @@ describe('valid checks', () => {
     }
   });
 
+  it('refuses an ID number repeated in vendorData, a name or an address (they are stored and returned), before anything is sent', async () => {
+    const number = idNumber();
+    const spaced = number.replace(/(\d{3})/g, '$1 ');
+    const variables = { i: { idNumber: number, firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08', vendorData: `customer ${number}`, address: { fullAddress: `Street 1, ${spaced}` } } };
+    const reply = await postGraphQL(gw, log, 'http: ID number repeated in other fields', { query: VALIDATE, variables }, bearer(KEY));
+    expect(reply.json.data.validateRegistry.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual(['address.fullAddress', 'vendorData']);
+  });
 });
 
 describe('after every attack', () => {
