@@ -3,12 +3,16 @@ import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
 import type { RegistryCheckRequest } from '../domain/registry-check.js';
 import { isUuid } from '../domain/handles.js';
+import { overlongTextProblems } from '../domain/input-text.js';
 import type { RegistrySubmission } from '../providers/veriff/map.js';
 
 /** What validateRegistry takes (the GraphQL ValidateRegistryInput). */
 export type ValidateRegistryInput = RegistryCheckRequest;
 
-/** Veriff's limit on vendorData (providers/veriff.md, "Request"). */
+/**
+ * Veriff's limit on vendorData (providers/veriff.md, "Request"), the only bound it publishes: every other field is held
+ * to it too, so no caller sends Veriff 50,000 characters of a name or an ID number through the gateway.
+ */
 export const VENDOR_DATA_MAX = 1000;
 
 const STRUCTURED_ADDRESS = ['street', 'houseNumber', 'postcode'] as const;
@@ -81,9 +85,7 @@ export function checkRegistryInput(
     problems.push(problem(['dateOfBirth'], 'REQUIRED', 'dateOfBirth or an address (fullAddress, or street + houseNumber + postcode) is required.'));
   }
 
-  if (vendorData && vendorData.length > VENDOR_DATA_MAX) {
-    problems.push(problem(['vendorData'], 'TOO_LONG', `vendorData is at most ${VENDOR_DATA_MAX} characters.`));
-  }
+  problems.push(...overlongTextProblems(input, VENDOR_DATA_MAX));
   if (endUserId && !isUuid(endUserId)) {
     problems.push(problem(['endUserId'], 'INVALID_FORMAT', 'endUserId must be a UUID.'));
   }
