@@ -72,6 +72,8 @@ function attacks(): [string, { query: string; variables?: Record<string, unknown
     ['a number as a node id', { query: `{ node(id: "${idNumber()}") { id } }` }],
     ['a number among the ids of nodes', { query: 'query N($i: [ID!]!) { nodes(ids: $i) { id } }', variables: { i: [idNumber()] } }],
     ['a key of the input object', { query: VALIDATE, variables: { i: { idNumber: 'x-1', fullName: 'Ann Lee', [idNumber()]: 1 } } }],
+    // The operation's name labels the request metrics, which /metrics prints to anyone.
+    ['the name of the operation', { query: `mutation ID${idNumber()} { validateRegistry(input: { idNumber: "x" }) { ... on InputError { fieldErrors { path message } } } }` }],
     ['a key of an object where a list of strings belongs', { query: 'query C($h: [String!]!) { contacts(provider: REALTIME_REGISTER, handles: $h) { handle } }', variables: { h: { [idNumber()]: 'h-1' } } }],
   ];
 }
@@ -170,6 +172,12 @@ describe('after every attack', () => {
     const logs = gw.logs();
     expect(logs.length).toBeGreaterThan(0);
     expect([...planted].filter((number) => logs.includes(number))).toEqual([]);
+  });
+
+  it('no metric label holds an ID number', async () => {
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toContain('gateway_graphql_requests_total{operation="V"');
+    expect([...planted].filter((number) => metrics.includes(number))).toEqual([]);
   });
 
   it('no Redis key or value holds an ID number', async () => {
