@@ -320,13 +320,12 @@ describe('rate limits', () => {
     expect((await ask('other-key-00002')).status).toBe(200);
   });
 
+  /** A graphql-ws client on the rate-limited gateway that does not retry. */
+  const limitedWsClient = (key: string) =>
+    createWsClient({ url: `${limited.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${key}` } });
+
   it('budgets operations over WebSocket per key too', async () => {
-    const client = createWsClient({
-      url: `${limited.url.replace(/^http/, 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: 'Bearer ws-budget-key-03' },
-    });
+    const client = limitedWsClient('ws-budget-key-03');
     const results: unknown[] = [];
     try {
       for (let i = 0; i < 4; i++) {
@@ -340,12 +339,7 @@ describe('rate limits', () => {
   });
 
   it('counts WebSocket operations that fail to parse or validate too, as /graphql counts every request', async () => {
-    const client = createWsClient({
-      url: `${limited.url.replace(/^http/, 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: 'Bearer ws-junk-key-0004' },
-    });
+    const client = limitedWsClient('ws-junk-key-0004');
     const outcomes: string[] = [];
     try {
       for (const query of ['{ providers { provider }', '{ nope }', '{ providers { provider }', '{ nope }', '{ providers { provider } }']) {
