@@ -235,6 +235,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         maxPayloadBytes: config.limits.maxBodyBytes,
         initTimeoutMs: config.limits.wsInitTimeoutMs,
         trusted: config.trustedDocuments,
+        limiter: rateLimits.callers,
       });
       state = 'ready';
     },

@@ -14,15 +14,28 @@ interface PathLink {
  * line break never reaches a provider's path, query, JSON or SOAP body. The message never quotes the value.
  */
 export function controlCharacterProblems(input: unknown, path: (string | number)[] = []): FieldProblem[] {
+  return stringProblems(input, path, (value) => hasControlCharacters(value) && ((at) => problem(at, 'INVALID_FORMAT', `${nameOf(at)} must not contain control characters.`)));
+}
+
+/**
+ * Every string in an input longer than `maxLength`, as one TOO_LONG problem per string. Services run it over what
+ * they send upstream where the provider publishes no bound of its own, so no caller sends a provider 50,000
+ * characters of a name through the gateway (a body holds up to GRAPHQL_MAX_BODY_BYTES).
+ */
+export function overlongTextProblems(input: unknown, maxLength: number, path: (string | number)[] = []): FieldProblem[] {
+  return stringProblems(input, path, (value) => value.length > maxLength && ((at) => problem(at, 'TOO_LONG', `${nameOf(at)} may have at most ${maxLength} characters.`)));
+}
+
+/** The walk both share; `check` answers how to report a string (its path is built only then), or false. */
+function stringProblems(input: unknown, path: (string | number)[], check: (value: string) => false | ((at: (string | number)[]) => FieldProblem)): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const root = path.reduce<PathLink | null>((parent, key) => ({ key, parent }), null);
   const stack: [unknown, PathLink | null][] = [[input, root]];
   while (stack.length) {
     const [value, link] = stack.pop()!;
     if (typeof value === 'string') {
-      if (!hasControlCharacters(value)) continue;
-      const at = pathOf(link);
-      problems.push(problem(at, 'INVALID_FORMAT', `${at.length ? at.join('.') : 'The value'} must not contain control characters.`));
+      const report = check(value);
+      if (report) problems.push(report(pathOf(link)));
     } else if (Array.isArray(value)) {
       for (let index = value.length - 1; index >= 0; index--) stack.push([value[index], { key: index, parent: link }]);
     } else if (value && typeof value === 'object') {
@@ -30,6 +43,10 @@ export function controlCharacterProblems(input: unknown, path: (string | number)
     }
   }
   return problems;
+}
+
+function nameOf(at: (string | number)[]): string {
+  return at.length ? at.join('.') : 'The value';
 }
 
 function pathOf(link: PathLink | null): (string | number)[] {

@@ -45,7 +45,7 @@ export function toClientError(error: GraphQLError, requestId: string, logger: Lo
   if (original instanceof GraphQLError) {
     if (original.extensions?.code) return new GraphQLError(original.message, { ...at, extensions: original.extensions });
     // Pothos rejects malformed input it parses itself (a global id that is not base64 "Type:id") this way.
-    if (original.name === 'PothosValidationError') return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT' } });
+    if (original.name === 'PothosValidationError') return new GraphQLError(withoutGlobalId(original.message), { ...at, extensions: { code: 'BAD_USER_INPUT' } });
     return error;
   }
   if (original instanceof InputRejected) {
@@ -89,4 +89,15 @@ export function toClientError(error: GraphQLError, requestId: string, logger: Lo
   if (original instanceof UnknownProviderValue) logger.warn({ err: original, requestId }, 'provider sent a value the gateway cannot map');
   else logger.error({ err: original, requestId, path: error.path }, 'unexpected error in a resolver');
   return new GraphQLError('Unexpected error', { ...at, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
+}
+
+/**
+ * Pothos's id messages quote the id as given ("Invalid global ID: 49912319999", "ID: ... is not of type: Contact"): the
+ * caller's own input, which may be anything, an ID number included. The message keeps what was wrong, not the value.
+ */
+export function withoutGlobalId(message: string): string {
+  if (message.startsWith('Invalid global ID')) return 'Invalid global ID: not an id this API issued.';
+  const typeAt = message.lastIndexOf(' is not of type: ');
+  if (message.startsWith('ID: ') && typeAt > 0) return `The id is not of type: ${message.slice(typeAt + ' is not of type: '.length)}`;
+  return message;
 }

@@ -32,14 +32,18 @@ export function principalOfRequest(request: Request | undefined): Principal | un
  * is slow: an address over that budget gets a 429 whatever key it sends (src/server/failed-auth-budget.ts). GraphiQL's page and CORS preflights are answered by yoga before this hook and need no key.
  *
  * WebSocket operations have no HTTP request per operation: they were authenticated at connection_init
- * (src/server/websocket.ts) and are rate-limited here per operation from the context's principal.
+ * (src/server/websocket.ts) and are rate-limited here per operation from the context's principal; one that fails to
+ * parse or validate never executes, so websocket.ts counts it itself.
  */
+/** RATE_LIMITED for a caller over RATE_LIMIT_PER_MINUTE / RATE_LIMIT_BURST. */
+export function rateLimited(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many requests for this key or token; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE).`, {
+    extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
+  });
+}
+
 export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayContext> {
   const failedAuth = options.failedAuth ?? createFailedAuthBudget(options.limiter);
-  const rateLimited = (retryAfterSeconds: number) =>
-    new GraphQLError(`Too many requests for this key or token; retry in ${retryAfterSeconds} s (RATE_LIMIT_PER_MINUTE).`, {
-      extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
-    });
   // Synchronous (no promise) for HTTP operations, which onRequest has budgeted: an async hook would put every execution
   // of every request through an extra promise.
   const limitOperation = (context: GatewayContext & { request?: Request }, stop: (result: { errors: GraphQLError[] }) => void): Promise<void> | undefined => {

@@ -4,6 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GatewayContext } from '../schema/context.js';
 import { toClientError } from './error-codes.js';
+import { createOperationLabels } from './operation-label.js';
 import { ResultStream, type ResultStreamHooks, type SubscribeHooks } from './result-stream.js';
 
 type ExecuteHooks = Exclude<Awaited<ReturnType<NonNullable<Plugin<GatewayContext>['onExecute']>>>, void>;
@@ -13,6 +14,9 @@ type ExecuteHooks = Exclude<Awaited<ReturnType<NonNullable<Plugin<GatewayContext
  * operations by outcome and errors by code. Runs on queries, mutations and every subscription event.
  */
 export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
+  const label = createOperationLabels();
+  // The operation's own name (the request's operationName is often omitted), bounded for the metrics label.
+  const operationName = (document: DocumentNode, requested: string | null | undefined) => label(getOperationAST(document, requested)?.name?.value);
   const mapResult = (result: ExecutionResult, context: GatewayContext, operation: string): ExecutionResult => {
     // Partial failures (data still returned) are reported once, with the first result that carries them.
     const partial = context.partialErrors?.length ? context.partialErrors.splice(0) : [];
@@ -50,11 +54,6 @@ export function useErrorCodes(metrics: GatewayMetrics): Plugin<GatewayContext> {
     },
     onSubscribe: () => subscribeHooks,
   };
-}
-
-/** The operation's own name (the request's operationName is often omitted), for the metrics label. */
-function operationName(document: DocumentNode, requested: string | null | undefined): string {
-  return getOperationAST(document, requested)?.name?.value ?? 'anonymous';
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

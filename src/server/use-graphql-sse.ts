@@ -12,6 +12,7 @@ import type { GatewayContext } from '../schema/context.js';
 import { resolveDocumentText } from './trusted-documents.js';
 import { principalOfRequest } from './use-caller-guard.js';
 import { MAX_OPERATIONS_PER_CONNECTION } from './operation-limits.js';
+import { INVALID_JSON_BODY, isJson } from './request-parse-errors.js';
 
 export interface GraphQLSSEOptions {
   /** The GraphQL endpoint; graphql-sse's single-connection requests are recognised on it. */
@@ -180,6 +181,8 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
       }
       // node:http stops a body at its Content-Length, so this read is bounded.
       init.body = await request.text();
+      // graphql-sse answers a body it cannot parse with JSON.parse's message, which quotes the text around the fault.
+      if (!isJson(init.body)) return json(400, INVALID_JSON_BODY, 'BAD_REQUEST');
     }
     const release = request.method === 'POST' ? reserveOperation(token!) : () => {};
     if (!release) {

@@ -1,4 +1,4 @@
-import { getNamedType, GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import { getNamedType, GraphQLError, isInputObjectType, Kind, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
 import type { DocumentNode, ExecutionResult, GraphQLSchema, TypeNode, ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SubscribeHooks } from './result-stream.js';
@@ -20,7 +20,7 @@ const MIN_MASKED_LENGTH = 4;
  * handle belongs is still an ID number), so every error of a request is cleaned before it leaves, on HTTP and
  * WebSocket alike:
  * - validation errors and request errors (no path: a variable that does not coerce) lose every value the request
- *   gave, literal or variable, of any field;
+ *   gave, literal or variable, of any field, and every key of a variable's objects that no input type names;
  * - field errors (with a path: the resolvers' own messages, which quote nothing) still lose each value given for an
  *   `idNumber` field (an enum name or a variable's default included), or anywhere inside or in place of a
  *   ValidateRegistryInput;
@@ -152,11 +152,30 @@ export function sensitiveValues(schema: GraphQLSchema, document: DocumentNode, v
     while (stack.length) {
       const [value, sensitive] = stack.pop()!;
       if (Array.isArray(value)) for (const item of value) stack.push([item, sensitive]);
-      else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) stack.push([item, sensitive || SENSITIVE_FIELDS.has(key)]);
+      else if (value && typeof value === 'object') {
+        for (const [key, item] of Object.entries(value)) {
+          // graphql-js quotes a key no input type has ("Field "49912319999" is not defined by type ..."): caller input too.
+          if (options.everyValue && !inputFieldNames(schema).has(key)) add(key);
+          stack.push([item, sensitive || SENSITIVE_FIELDS.has(key)]);
+        }
+      }
       else if (sensitive && (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint')) add(String(value));
     }
   }
   return [...found].sort((a, b) => b.length - a.length);
+}
+
+const fieldNamesBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+
+/** Every field name of every input type: the keys of a variable's objects that are the schema's words, not the caller's. */
+function inputFieldNames(schema: GraphQLSchema): ReadonlySet<string> {
+  let names = fieldNamesBySchema.get(schema);
+  if (!names) {
+    const found = new Set<string>();
+    for (const type of Object.values(schema.getTypeMap())) if (isInputObjectType(type)) for (const name of Object.keys(type.getFields())) found.add(name);
+    fieldNamesBySchema.set(schema, (names = found));
+  }
+  return names;
 }
 
 /** "Expected ":", found String "49912319999"." -> "Expected ":", found String." (graphql-js quotes the token's text). */

@@ -3,13 +3,15 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BodyTooLarge, readBody, readStreamBody } from './read-body.js';
+import { requestParseError } from './request-parse-errors.js';
 
 /**
  * Reads a GraphQL request's body once, bounded, and answers clearly where yoga's answers are terse or missing: a body
  * over GRAPHQL_MAX_BODY_BYTES is a 413 naming the limit, whether Content-Length declares it or a streamed (chunked)
  * body reaches it; a POST in a content type nobody parses is a 415 that says what to send instead of an empty body; a
  * body that is not valid UTF-8 is a 400 (a lenient decoder would otherwise turn the bytes into U+FFFD and execute
- * whatever remains).
+ * whatever remains); a body, or a GET or form `variables`/`extensions` parameter, that is not JSON is a 400 that
+ * quotes none of it (src/server/request-parse-errors.ts).
  *
  * This is the gateway's only body limit (yoga's own maxRequestBodySize is off, see src/server/yoga.ts): yoga's pipes the
  * body through a TransformStream and a stream pipeline with an AbortController per request, about a tenth of a cached
@@ -39,8 +41,17 @@ export function useRequestShapeMessages(maxBodyBytes: number): Plugin {
           extensions: { code: 'BAD_REQUEST', http: { status: 415 } },
         });
       }
-      // GET carries its parameters in the URL.
-      if (request.method !== 'POST') return;
+      // GET carries its parameters in the URL: its parser only needs its errors made quiet.
+      if (request.method !== 'POST') {
+        setRequestParser(async (req) => {
+          try {
+            return await requestParser(req);
+          } catch (error) {
+            throw requestParseError(error);
+          }
+        });
+        return;
+      }
       const incoming = unreadIncoming((serverContext as { req?: unknown } | undefined)?.req);
       setRequestParser(async (req) => {
         let bytes: Buffer;
@@ -51,7 +62,11 @@ export function useRequestShapeMessages(maxBodyBytes: number): Plugin {
           throw error;
         }
         if (!isUtf8(bytes)) throw notUtf8();
-        return requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: bytes as Uint8Array<ArrayBuffer> }));
+        try {
+          return await requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: bytes as Uint8Array<ArrayBuffer> }));
+        } catch (error) {
+          throw requestParseError(error);
+        }
       });
     },
   };

@@ -12,6 +12,8 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import type { FailedAuthBudget } from './failed-auth-budget.js';
 import { tooManyFailedAuthentications } from './failed-auth-budget.js';
 import type { Authenticate } from './principal.js';
+import type { RateLimiter } from './rate-limit.js';
+import { rateLimited } from './use-caller-guard.js';
 import { resolveDocumentText } from './trusted-documents.js';
 import type { GatewayYoga } from './yoga.js';
 import { quietClientFrameErrors } from './ws-client-faults.js';
@@ -52,6 +54,8 @@ export function attachWebSocket(options: {
   initTimeoutMs?: number;
   /** GRAPHQL_TRUSTED_DOCUMENTS: callers without documents:any send a persisted document hash, as over HTTP. */
   trusted?: TrustedDocumentsConfig | null;
+  /** Per-caller budgets (RATE_LIMIT_PER_MINUTE), which operations that never execute are counted against here. */
+  limiter?: () => RateLimiter;
 }) {
   const { yoga, metrics } = options;
   /**
@@ -76,16 +80,27 @@ export function attachWebSocket(options: {
     active--;
     metrics.subscribers.dec({ transport: 'ws' });
   };
+  /**
+   * An operation refused before it runs still costs its caller one request, as every request to /graphql does (the
+   * budget is taken there before parsing): otherwise a socket could send operations that fail to parse or validate
+   * without end. Operations that run are counted when they execute (src/server/use-caller-guard.ts).
+   */
+  const refused = async (context: GatewayContext | null, errors: readonly GraphQLError[]): Promise<readonly GraphQLError[]> => {
+    if (!context?.principal?.authenticated || !options.limiter) return errors;
+    const decision = await options.limiter().take(`caller:${context.principal.id}`);
+    return decision.allowed ? errors : [rateLimited(decision.retryAfterSeconds)];
+  };
   /** Parses, validates and builds one operation's arguments; its errors answer that operation only. */
   const prepare = async (ctx: Context<Record<string, unknown>, Extra>, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, connectionParams: ctx.connectionParams, params: payload });
     let args: ExecutionArgs;
+    let contextValue: GatewayContext | null = null;
     try {
       // graphql-ws closes the whole socket (4500, with the error's message) when this throws: answer the
       // operation instead.
-      const contextValue = (await enveloped.contextFactory()) as GatewayContext;
+      contextValue = (await enveloped.contextFactory()) as GatewayContext;
       const text = resolveDocumentText(options.trusted ?? null, payload, contextValue.principal);
-      if (text instanceof GraphQLError) return [text];
+      if (text instanceof GraphQLError) return await refused(contextValue, [text]);
       const document = enveloped.parse(text);
       args = {
         schema: enveloped.schema,
@@ -96,9 +111,9 @@ export function attachWebSocket(options: {
         rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
       };
       const errors = enveloped.validate(args.schema, args.document);
-      if (errors.length) return [...errors];
+      if (errors.length) return await refused(contextValue, errors);
     } catch (error) {
-      if (error instanceof GraphQLError) return [error];
+      if (error instanceof GraphQLError) return await refused(contextValue, [error]);
       options.logger.error({ err: error }, 'a WebSocket operation failed before it ran');
       return [new GraphQLError('Unexpected error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
     }

@@ -128,7 +128,8 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     if (!request) return { request: null, problems: [problem(['requestId'], 'INVALID_VALUE', 'There is no verification request with this id.')] };
     const sameContact = request.provider === 'REALTIME_REGISTER' && request.contactHandle === input.handle && (request.customer ?? customer) === customer;
     if (!sameContact) {
-      return { request: null, problems: [problem(['requestId'], 'CONFLICT', `This request is for contact ${request.contactHandle}, not ${input.handle}.`)] };
+      // Whose it is stays unsaid: request ids are sequential, and contacts:write alone must not list the contacts they name.
+      return { request: null, problems: [problem(['requestId'], 'CONFLICT', `This request is for another contact, not ${input.handle}.`)] };
     }
     return { request, problems: [] };
   };

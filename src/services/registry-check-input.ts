@@ -3,12 +3,16 @@ import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
 import type { RegistryCheckRequest } from '../domain/registry-check.js';
 import { isUuid } from '../domain/handles.js';
+import { overlongTextProblems } from '../domain/input-text.js';
 import type { RegistrySubmission } from '../providers/veriff/map.js';
 
 /** What validateRegistry takes (the GraphQL ValidateRegistryInput). */
 export type ValidateRegistryInput = RegistryCheckRequest;
 
-/** Veriff's limit on vendorData (providers/veriff.md, "Request"). */
+/**
+ * Veriff's limit on vendorData (providers/veriff.md, "Request"), the only bound it publishes: every other field is held
+ * to it too, so no caller sends Veriff 50,000 characters of a name or an ID number through the gateway.
+ */
 export const VENDOR_DATA_MAX = 1000;
 
 const STRUCTURED_ADDRESS = ['street', 'houseNumber', 'postcode'] as const;
@@ -81,12 +85,12 @@ export function checkRegistryInput(
     problems.push(problem(['dateOfBirth'], 'REQUIRED', 'dateOfBirth or an address (fullAddress, or street + houseNumber + postcode) is required.'));
   }
 
-  if (vendorData && vendorData.length > VENDOR_DATA_MAX) {
-    problems.push(problem(['vendorData'], 'TOO_LONG', `vendorData is at most ${VENDOR_DATA_MAX} characters.`));
-  }
+  problems.push(...overlongTextProblems(input, VENDOR_DATA_MAX));
   if (endUserId && !isUuid(endUserId)) {
     problems.push(problem(['endUserId'], 'INVALID_FORMAT', 'endUserId must be a UUID.'));
   }
+
+  if (idNumber) problems.push(...repeatsOfIdNumber(idNumber, { fullName, firstName, lastName, vendorData, phoneNumber: text(input.phoneNumber) }, address));
 
   if (problems.length || !idNumber) return { submission: null, problems };
   return {
@@ -103,6 +107,29 @@ export function checkRegistryInput(
     },
     problems: [],
   };
+}
+
+/** Shorter ID numbers are not looked for elsewhere: a few characters can occur in a name or an address by chance. */
+const MIN_REPEATED_ID_LENGTH = 5;
+
+/**
+ * The other fields that hold the ID number (ignoring case, spaces and punctuation). vendorData is stored and returned
+ * as given, and names and addresses come back in Veriff's decision and are stored with the check, so an ID number
+ * put there (vendorData = the customer's national ID is a tempting shortcut) would be kept and returned whole, which
+ * the gateway promises never to do. Refused before anything is sent.
+ */
+function repeatsOfIdNumber(idNumber: string, fields: Record<string, string | null>, address: Record<string, string | null> | null): FieldProblem[] {
+  const needle = compact(idNumber);
+  if (needle.length < MIN_REPEATED_ID_LENGTH) return [];
+  const paths: string[][] = [
+    ...Object.entries(fields).filter(([, value]) => value && compact(value).includes(needle)).map(([name]) => [name]),
+    ...Object.entries(address ?? {}).filter(([, value]) => value && compact(value).includes(needle)).map(([name]) => ['address', name]),
+  ];
+  return paths.map((path) => problem(path, 'INVALID_VALUE', `${path.join('.')} must not contain the ID number: it would be stored and returned; the ID number goes in idNumber only.`));
+}
+
+function compact(value: string): string {
+  return value.replace(/[^\p{L}\p{N}]/gu, '').toUpperCase();
 }
 
 /** Trimmed, or null when absent or blank. */

@@ -68,6 +68,13 @@ function attacks(): [string, { query: string; variables?: Record<string, unknown
     ['a number as an email filter', { query: `{ emailVerifications(filter: { email: ${idNumber()} }) { totalCount } }` }],
     ['a number where an enum belongs', { query: `{ contact(provider: P${idNumber()}, handle: "h-1") { handle } }` }],
     ['a number in a list variable of strings', { query: 'query C($h: [String!]!) { contacts(provider: REALTIME_REGISTER, handles: $h) { handle } }', variables: { h: ['h-1', Number(idNumber())] } }],
+    // Pothos quoted a malformed global id ("Invalid global ID: ..."), and graphql-js an unknown key of a variable's object.
+    ['a number as a node id', { query: `{ node(id: "${idNumber()}") { id } }` }],
+    ['a number among the ids of nodes', { query: 'query N($i: [ID!]!) { nodes(ids: $i) { id } }', variables: { i: [idNumber()] } }],
+    ['a key of the input object', { query: VALIDATE, variables: { i: { idNumber: 'x-1', fullName: 'Ann Lee', [idNumber()]: 1 } } }],
+    // The operation's name labels the request metrics, which /metrics prints to anyone.
+    ['the name of the operation', { query: `mutation ID${idNumber()} { validateRegistry(input: { idNumber: "x" }) { ... on InputError { fieldErrors { path message } } } }` }],
+    ['a key of an object where a list of strings belongs', { query: 'query C($h: [String!]!) { contacts(provider: REALTIME_REGISTER, handles: $h) { handle } }', variables: { h: { [idNumber()]: 'h-1' } } }],
   ];
 }
 
@@ -91,6 +98,30 @@ describe('ID numbers in malformed input', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('are never quoted back from a body or a parameter that is not JSON, on every HTTP way in, and none is a server error', async () => {
+    const send = async (label: string, path: string, init: RequestInit) => {
+      const response = await fetch(`${gw.url}${path}`, { ...init, headers: { ...bearer(KEY), ...(init.headers as Record<string, string>) } });
+      const text = await response.text();
+      log.record(`http: ${label}`, response.status, text);
+      return { status: response.status, text };
+    };
+    const query = (literal: string) => `mutation { validateRegistry(input: { idNumber: "${literal}", fullName: "Ann Lee" }) { __typename } }`;
+    // Each body breaks right after the number: V8 quotes the text around the fault, yoga the whole body.
+    const json = { 'content-type': 'application/json' };
+    expect((await send('POST, the body cut short', '/graphql', { method: 'POST', headers: json, body: `{"query":${JSON.stringify(query(idNumber()))}` })).status).toBe(400);
+    expect((await send('POST, a bad token after it', '/graphql', { method: 'POST', headers: json, body: `{"variables":{"n":"${idNumber()}",x}}` })).status).toBe(400);
+    const sse = await send('POST for text/event-stream', '/graphql', { method: 'POST', headers: { ...json, accept: 'text/event-stream' }, body: `{"variables":{"n":"${idNumber()}",x}}` });
+    expect(sse.text).toContain('not valid JSON');
+    const token = (await send('PUT a single-connection stream', '/graphql', { method: 'PUT' })).text;
+    const single = await send('single-connection POST', '/graphql', { method: 'POST', headers: { ...json, 'x-graphql-event-stream-token': token }, body: `{"variables":{"n":"${idNumber()}",x}}` });
+    expect(single.status).toBe(400);
+    const get = (name: string) => `/graphql?query=${encodeURIComponent('{ providers { provider } }')}&${name}=${encodeURIComponent(`{"n":"${idNumber()}",x}`)}`;
+    expect((await send('GET, variables not JSON', get('variables'), { headers: { 'x-graphql-yoga-csrf': '1' } })).status).toBe(400);
+    expect((await send('GET, extensions not JSON', get('extensions'), { headers: { 'x-graphql-yoga-csrf': '1' } })).status).toBe(400);
+    const form = new URLSearchParams({ query: '{ providers { provider } }', variables: `{"n":"${idNumber()}",x}` }).toString();
+    expect((await send('form POST, variables not JSON', '/graphql', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).status).toBe(400);
   });
 
   it('still say which field was wrong, without the value', async () => {
@@ -119,6 +150,14 @@ describe('valid checks', () => {
       }
     }
   });
+
+  it('refuses an ID number repeated in vendorData, a name or an address (they are stored and returned), before anything is sent', async () => {
+    const number = idNumber();
+    const spaced = number.replace(/(\d{3})/g, '$1 ');
+    const variables = { i: { idNumber: number, firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08', vendorData: `customer ${number}`, address: { fullAddress: `Street 1, ${spaced}` } } };
+    const reply = await postGraphQL(gw, log, 'http: ID number repeated in other fields', { query: VALIDATE, variables }, bearer(KEY));
+    expect(reply.json.data.validateRegistry.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual(['address.fullAddress', 'vendorData']);
+  });
 });
 
 describe('after every attack', () => {
@@ -133,6 +172,12 @@ describe('after every attack', () => {
     const logs = gw.logs();
     expect(logs.length).toBeGreaterThan(0);
     expect([...planted].filter((number) => logs.includes(number))).toEqual([]);
+  });
+
+  it('no metric label holds an ID number', async () => {
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toContain('gateway_graphql_requests_total{operation="V"');
+    expect([...planted].filter((number) => metrics.includes(number))).toEqual([]);
   });
 
   it('no Redis key or value holds an ID number', async () => {

@@ -288,6 +288,15 @@ describe('a write scope never reads what a read scope guards', () => {
     expect(reads()).toBe(before);
   });
 
+  it('tells a contacts:write key naming another contact\'s request that it does not match, not whose it is', async () => {
+    const reply = await ask('submit for another contact\'s request as contacts:write', KEYS.contactsWrite, `mutation S($r: ID!) { submitContactVerification(input: { handle: "rtr-0005", requestId: $r, verifications: [
+      { verifiedAt: "2025-01-01T00:00:00Z", externalId: "w", method: REACHABILITY, proof: LOG_RECORD, claims: [EMAIL] }] }) {
+      __typename ... on InputError { fieldErrors { path code message } } } }`, { r: globalId('VerificationRequest', verificationRequest.id) });
+    expect(reply.json.data.submitContactVerification.fieldErrors).toMatchObject([{ path: ['requestId'], code: 'CONFLICT' }]);
+    // Request ids are sequential: naming the handle would let a writer list every request's contact.
+    if (reply.text.includes(verificationRequest.contactHandle)) log.bypass('a request\'s contact handle as contacts:write');
+  });
+
   it('shows an email:write key that the resend succeeded, not the row (which names the address behind a handle)', async () => {
     const reply = await ask('resend as email:write', KEYS.emailWrite, `mutation { resendEmailVerification(input: { provider: OPENPROVIDER, handle: "OP000002-NL" }) {
       __typename ... on ResendEmailVerificationSuccess { emailVerification { email } } } }`);

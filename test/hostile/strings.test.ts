@@ -109,6 +109,24 @@ describe('control characters in strings sent upstream', () => {
     expect(callerRequests()).toBe(before);
   });
 
+  // Long text: the body limit (100 KB) was the only bound on what a provider received in a name or an ID number.
+  const long = (length: number) => 'a'.repeat(length);
+  const overlong: [string, string, Record<string, unknown>][] = [
+    ['a 256-character contact name', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ name: long(256) }) }],
+    ['a 50,000-character address line', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ addressLines: [long(50_000)] }) }],
+    ['a 50,000-character ID number', 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename } }', { i: { idNumber: `3${'8'.repeat(49_999)}`, fullName: 'Ann Lee', dateOfBirth: '1980-01-08' } }],
+    ['a 1,001-character registry name', 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename } }', { i: { idNumber: '38001085710', fullName: long(1_001), dateOfBirth: '1980-01-08' } }],
+    ['a 1,001-character street', 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename } }', { i: { idNumber: '38001085710', fullName: 'Ann Lee', address: { street: long(1_001), houseNumber: '1', postcode: '1011' } } }],
+  ];
+
+  it.each(overlong)('refuses %s as bad input (TOO_LONG), with no upstream request', async (label, query, variables) => {
+    const before = callerRequests();
+    const reply = await ask(label, `${query.replace('{ __typename }', '{ __typename ... on InputError { fieldErrors { code } } }')}`, variables);
+    expect(reply.status).toBeLessThan(500);
+    expect(Object.values(reply.json.data ?? {})[0], JSON.stringify(reply.json).slice(0, 300)).toMatchObject({ __typename: 'InputError', fieldErrors: [{ code: 'TOO_LONG' }] });
+    expect(callerRequests()).toBe(before);
+  });
+
   it('still lets clean text through to the provider', async () => {
     const before = callerRequests();
     const reply = await ask('clean email filter', '{ emailVerifications(filter: { email: "shared.registrant@example.com" }) { totalCount } }');

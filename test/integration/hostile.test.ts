@@ -297,7 +297,7 @@ describe('rate limits', () => {
   let limited: TestGateway;
   beforeAll(async () => {
     limited = await startTestGateway({
-      env: { GATEWAY_API_KEYS: 'budget-key-0001:*;other-key-00002:*;ws-budget-key-03:*', RATE_LIMIT_PER_MINUTE: '6', RATE_LIMIT_BURST: '3', WEBHOOK_RATE_LIMIT_PER_MINUTE: '8' },
+      env: { GATEWAY_API_KEYS: 'budget-key-0001:*;other-key-00002:*;ws-budget-key-03:*;ws-junk-key-0004:*', RATE_LIMIT_PER_MINUTE: '6', RATE_LIMIT_BURST: '3', WEBHOOK_RATE_LIMIT_PER_MINUTE: '8' },
     });
   });
   afterAll(async () => {
@@ -320,13 +320,12 @@ describe('rate limits', () => {
     expect((await ask('other-key-00002')).status).toBe(200);
   });
 
+  /** A graphql-ws client on the rate-limited gateway that does not retry. */
+  const limitedWsClient = (key: string) =>
+    createWsClient({ url: `${limited.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${key}` } });
+
   it('budgets operations over WebSocket per key too', async () => {
-    const client = createWsClient({
-      url: `${limited.url.replace(/^http/, 'ws')}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: 'Bearer ws-budget-key-03' },
-    });
+    const client = limitedWsClient('ws-budget-key-03');
     const results: unknown[] = [];
     try {
       for (let i = 0; i < 4; i++) {
@@ -337,6 +336,24 @@ describe('rate limits', () => {
     }
     expect(results.slice(0, 3).every((result: any) => result.data?.providers?.length === 4)).toBe(true);
     expect(results[3]).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
+  });
+
+  it('counts WebSocket operations that fail to parse or validate too, as /graphql counts every request', async () => {
+    const client = limitedWsClient('ws-junk-key-0004');
+    const outcomes: string[] = [];
+    try {
+      for (const query of ['{ providers { provider }', '{ nope }', '{ providers { provider }', '{ nope }', '{ providers { provider } }']) {
+        try {
+          for await (const result of client.iterate({ query })) outcomes.push(String((result as any).errors?.[0]?.extensions?.code ?? 'data'));
+        } catch (errors) {
+          outcomes.push(String((errors as any)[0]?.extensions?.code ?? 'refused'));
+        }
+      }
+    } finally {
+      await client.dispose();
+    }
+    // A burst of 3: two malformed operations and one unknown field spend it, whatever comes next is refused.
+    expect(outcomes).toEqual(['refused', 'GRAPHQL_VALIDATION_FAILED', 'refused', 'RATE_LIMITED', 'RATE_LIMITED']);
   });
 
   it('slows down key guessing from one address', async () => {

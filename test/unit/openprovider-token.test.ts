@@ -23,7 +23,7 @@ function countingLogin(answer: () => string | Error = () => 'token') {
 }
 
 function manager(options: Partial<OpenproviderTokenManagerOptions> & Pick<OpenproviderTokenManagerOptions, 'login'>) {
-  return new OpenproviderTokenManager({ cache: new MemoryCache(), locks: new MemoryLocks(), account: 'acct', pollMs: 5, ...options });
+  return new OpenproviderTokenManager({ cache: new MemoryCache(), locks: new MemoryLocks(), account: 'acct', secret: 'op-password', pollMs: 5, ...options });
 }
 
 describe('OpenproviderTokenManager', () => {
@@ -83,6 +83,22 @@ describe('OpenproviderTokenManager', () => {
       expect(error).toMatchObject({ kind: 'AUTH', retryable: false });
       expect(error.message).toMatch(/refused the gateway's credentials/);
     }
+  });
+
+  it('keeps the token in the shared cache only sealed: the store never holds it, and another secret cannot use it', async () => {
+    const cache = new MemoryCache();
+    const locks = new MemoryLocks();
+    const login = countingLogin(() => 'bearer-9f8e7d6c5b4a');
+    expect(await manager({ login: login.login, cache, locks }).token()).toBe('bearer-9f8e7d6c5b4a-1');
+    const stored = await cache.get<Record<string, unknown>>('provider-token', 'openprovider:acct:token');
+    expect(stored).toBeTruthy();
+    expect(JSON.stringify(stored)).not.toContain('bearer-9f8e7d6c5b4a');
+    // Same password: the second instance opens it and does not log in.
+    expect(await manager({ login: login.login, cache, locks }).token()).toBe('bearer-9f8e7d6c5b4a-1');
+    expect(login.calls).toBe(1);
+    // A value that does not open (another password, or altered in the store) is ignored: this instance logs in itself.
+    expect(await manager({ login: login.login, cache, locks, secret: 'another-password' }).token()).toBe('bearer-9f8e7d6c5b4a-2');
+    expect(login.calls).toBe(2);
   });
 
   it('tells another instance about a refusal through the cache instead of letting it log in too', async () => {

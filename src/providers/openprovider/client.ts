@@ -94,6 +94,7 @@ export class OpenproviderClient {
       cache: deps.stores.cache,
       locks: deps.stores.locks,
       account,
+      secret: config.password,
       logger: deps.logger,
     });
   }

@@ -3,6 +3,8 @@ import { ProviderFailure } from '../../domain/errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Cache } from '../../store/cache.js';
 import type { Locks } from '../../store/locks.js';
+import type { SealKey } from '../../store/sealed-value.js';
+import { seal, sealKey, unseal } from '../../store/sealed-value.js';
 import { OPENPROVIDER_BLOCK_CODES, OPENPROVIDER_FAILED_LOGIN_BLOCK_MS, OPENPROVIDER_LOGIN_REFUSAL_MS, OPENPROVIDER_TOKEN_REFRESH_MS } from './wire.js';
 
 /** The lock every gateway instance takes before logging in, so one login serves them all. */
@@ -17,6 +19,11 @@ export interface OpenproviderTokenManagerOptions {
   locks: Locks;
   /** Names the account in shared keys without revealing it, e.g. a hash of base URL and username. */
   account: string;
+  /**
+   * A secret every instance holds (the account's password): the token is shared only sealed under a key derived from
+   * it (src/store/sealed-value.ts), so the cache (Redis) never holds a usable bearer token.
+   */
+  secret: string;
   logger?: Logger;
   now?: () => number;
   /** Renew a token this long after it was issued. Default 23 h (Openprovider: renew after at most 1 day). */
@@ -41,6 +48,12 @@ export interface OpenproviderTokenManagerOptions {
 
 interface SharedToken {
   token: string;
+  obtainedAt: number;
+}
+
+/** How a token is kept in the shared cache: sealed, never as it is. */
+interface SealedToken {
+  sealed: string;
   obtainedAt: number;
 }
 
@@ -84,8 +97,10 @@ export class OpenproviderTokenManager {
   private readonly lockTtlMs: number;
   private readonly peerWaitMs: number;
   private readonly pollMs: number;
+  private readonly sealKey: SealKey;
 
   constructor(private readonly options: OpenproviderTokenManagerOptions) {
+    this.sealKey = sealKey(options.secret, `openprovider-token:${options.account}`);
     this.now = options.now ?? Date.now;
     this.refreshAfterMs = options.refreshAfterMs ?? OPENPROVIDER_TOKEN_REFRESH_MS;
     this.refusalMemoryMs = options.refusalMemoryMs ?? OPENPROVIDER_LOGIN_REFUSAL_MS;
@@ -121,8 +136,15 @@ export class OpenproviderTokenManager {
   /** Drops a token Openprovider refused (HTTP 401 or code 196), here and in the shared cache, if it is still the current one. */
   async invalidate(token: string): Promise<void> {
     if (this.current?.token === token) this.current = null;
-    const shared = await this.options.cache.get<SharedToken>('provider-token', this.tokenKey);
+    const shared = this.opened(await this.options.cache.get<SealedToken>('provider-token', this.tokenKey));
     if (shared?.token === token) await this.options.cache.delete('provider-token', this.tokenKey);
+  }
+
+  /** The shared entry's token, or null when there is none or it does not open under this key (then it is ignored). */
+  private opened(entry: SealedToken | undefined | null): SharedToken | null {
+    if (!entry || typeof entry.obtainedAt !== 'number') return null;
+    const token = unseal(entry.sealed, this.sealKey);
+    return token === null ? null : { token, obtainedAt: entry.obtainedAt };
   }
 
   private isFresh(entry: SharedToken): boolean {
@@ -131,12 +153,13 @@ export class OpenproviderTokenManager {
 
   /** The shared token, another instance's remembered refusal, or neither. */
   private async readShared(): Promise<{ token?: SharedToken; refusal?: SharedRefusal }> {
-    const [token, refusal] = await Promise.all([
-      this.options.cache.get<SharedToken>('provider-token', this.tokenKey),
+    const [sealed, refusal] = await Promise.all([
+      this.options.cache.get<SealedToken>('provider-token', this.tokenKey),
       this.options.cache.get<SharedRefusal>('provider-token', this.refusalKey),
     ]);
+    const token = this.opened(sealed);
     return {
-      ...(token && typeof token.token === 'string' && this.isFresh(token) ? { token } : {}),
+      ...(token && this.isFresh(token) ? { token } : {}),
       ...(refusal && typeof refusal.until === 'number' && refusal.until > this.now() ? { refusal } : {}),
     };
   }
@@ -201,7 +224,7 @@ export class OpenproviderTokenManager {
     const entry: SharedToken = { token, obtainedAt: this.now() };
     this.current = entry;
     this.remembered = null;
-    await this.options.cache.set('provider-token', this.tokenKey, entry, this.refreshAfterMs);
+    await this.options.cache.set<SealedToken>('provider-token', this.tokenKey, { sealed: seal(token, this.sealKey), obtainedAt: entry.obtainedAt }, this.refreshAfterMs);
     await this.options.cache.delete('provider-token', this.refusalKey);
     this.options.logger?.info('logged in to Openprovider');
     return token;

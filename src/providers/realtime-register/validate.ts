@@ -4,9 +4,17 @@ import { isCountryCode } from '../../domain/countries.js';
 import type { FieldProblem } from '../../domain/field-problem.js';
 import { problem } from '../../domain/field-problem.js';
 import { isEmailAddress, isRtrHandle, isVoiceNumber } from '../../domain/handles.js';
+import { overlongTextProblems } from '../../domain/input-text.js';
 
 /** Realtime Register keeps one to three address lines (providers/realtime-register.md, "Contact fields"). */
 export const ADDRESS_LINES_MAX = 3;
+
+/**
+ * The longest text a contact field may hold. Realtime Register publishes no bound; it speaks EPP to the registries,
+ * whose contact fields (name, org, street, city, sp) are at most 255 characters (RFC 5733, postalLineType). Nothing
+ * longer could be registered anyway, and no caller sends the provider a 50,000-character name through the gateway.
+ */
+export const CONTACT_TEXT_MAX = 255;
 
 /** Handle and customer as path segments: 3–40 characters of [a-zA-Z0-9-_@.]. */
 export function handleProblems(handle: string, customer: string | null | undefined): FieldProblem[] {
@@ -20,8 +28,8 @@ export function handleProblems(handle: string, customer: string | null | undefin
 
 /**
  * Everything Realtime Register would refuse in a new contact, found before anything is sent: the handle, required
- * fields, voice/fax as +CC.NUMBER, ISO 3166-1 alpha-2 country, the email, and the verifications against the DENIC
- * matrix (including the LOG_RECORD one-claim rule).
+ * fields, voice/fax as +CC.NUMBER, ISO 3166-1 alpha-2 country, the email, every text at most CONTACT_TEXT_MAX
+ * characters, and the verifications against the DENIC matrix (including the LOG_RECORD one-claim rule).
  */
 export function contactDraftProblems(draft: ContactDraft): FieldProblem[] {
   const problems = handleProblems(draft.handle, draft.customer);
@@ -49,5 +57,6 @@ export function contactDraftProblems(draft: ContactDraft): FieldProblem[] {
   }
   if (draft.fax && !isVoiceNumber(draft.fax)) problems.push(problem(['fax'], 'INVALID_FORMAT', 'fax must be +CC.NUMBER, e.g. +31.201234567.'));
   if (draft.verifications?.length) problems.push(...checkVerifications(draft.verifications).problems);
+  problems.push(...overlongTextProblems({ ...draft, verifications: undefined }, CONTACT_TEXT_MAX));
   return problems;
 }

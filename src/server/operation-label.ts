@@ -1,0 +1,23 @@
+/** Distinct operation names a process labels its metrics with; every name after these is counted as `other`. */
+export const MAX_OPERATION_LABELS = 100;
+
+/** A name worth a label: a plain GraphQL name of sensible length, without a run of digits (an ID number, a serial). */
+const LABELLED_NAME = /^[A-Za-z_][A-Za-z_]*(?:\d{1,3}[A-Za-z_]+)*\d{0,3}$/;
+
+/**
+ * The `operation` label of gateway_graphql_requests_total. The operation's name is the caller's text: labelled as it
+ * came, each new name was a new series held for the process's life and printed by the open /metrics (a caller
+ * sending a fresh name per request grew both without bound), and a name can hold personal data (`query
+ * AB49912319999`). So a process labels at most MAX_OPERATION_LABELS distinct names, first come, only names up to 64
+ * characters with no more than three digits in a row; the rest are `other` (and unnamed operations `anonymous`).
+ */
+export function createOperationLabels(max = MAX_OPERATION_LABELS): (name: string | undefined) => string {
+  const labelled = new Set<string>();
+  return (name) => {
+    if (!name) return 'anonymous';
+    if (labelled.has(name)) return name;
+    if (labelled.size >= max || name.length > 64 || !LABELLED_NAME.test(name)) return 'other';
+    labelled.add(name);
+    return name;
+  };
+}
