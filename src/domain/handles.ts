@@ -12,11 +12,17 @@ export const VOICE_NUMBER = /^\+\d{1,3}\.\d{1,14}$/;
 /** C0 and C1 control characters (NUL, CR, LF, ESC, ...) and DEL. */
 const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f';
 /**
- * A pragmatic email check: one @, no spaces or control characters, dot-separated labels in the domain. Each domain
+ * Characters that change how text is shown without being seen: zero-width ones, line and paragraph separators, bidi
+ * embeddings, overrides and isolates, the BOM. In an address they only serve spoofing (`U+202E` shows
+ * `moc.elpmaxe@ann` reversed); names keep them, since right-to-left scripts need the marks.
+ */
+const INVISIBLE = '\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff';
+/**
+ * A pragmatic email check: one @, no spaces, control or invisible characters, dot-separated labels in the domain. Each domain
  * label excludes the dot, so there is one way to match and the check is linear (the older `[^\s@]+\.[^\s@]+` tried
  * every dot as the split: quadratic on a long dotted domain).
  */
-export const EMAIL_ADDRESS = new RegExp(`^[^\\s@${CONTROL}]+@[^\\s@.${CONTROL}]+(?:\\.[^\\s@.${CONTROL}]+)+$`);
+export const EMAIL_ADDRESS = new RegExp(`^[^\\s@${CONTROL}${INVISIBLE}]+@[^\\s@.${CONTROL}${INVISIBLE}]+(?:\\.[^\\s@.${CONTROL}${INVISIBLE}]+)+$`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTROL_CHARACTER = new RegExp(`[${CONTROL}]`);
 /** A UTF-16 surrogate without its pair: not a character, and not encodable as UTF-8 upstream. */

@@ -4,6 +4,11 @@ export const MAX_OPERATION_LABELS = 100;
 /** A name worth a label: a plain GraphQL name of sensible length, without a run of digits (an ID number, a serial). */
 const LABELLED_NAME = /^[A-Za-z_][A-Za-z_]*(?:\d{1,3}[A-Za-z_]+)*\d{0,3}$/;
 
+/** The caller's operation name when it is a plain name that can hold no ID number (traces, metrics); else undefined. */
+export function plainOperationName(name: string | undefined): string | undefined {
+  return name !== undefined && name.length <= 64 && LABELLED_NAME.test(name) ? name : undefined;
+}
+
 /**
  * The `operation` label of gateway_graphql_requests_total. The operation's name is the caller's text: labelled as it
  * came, each new name was a new series held for the process's life and printed by the open /metrics (a caller
@@ -16,7 +21,7 @@ export function createOperationLabels(max = MAX_OPERATION_LABELS): (name: string
   return (name) => {
     if (!name) return 'anonymous';
     if (labelled.has(name)) return name;
-    if (labelled.size >= max || name.length > 64 || !LABELLED_NAME.test(name)) return 'other';
+    if (labelled.size >= max || !plainOperationName(name)) return 'other';
     labelled.add(name);
     return name;
   };

@@ -4,6 +4,7 @@ import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Span } from '../observability/tracer.js';
 import { callerContext, SpanKind, SpanStatusCode, startSpan, tracingEnabled, withActiveSpan } from '../observability/tracer.js';
+import { plainOperationName } from './operation-label.js';
 
 /** What the context holds of the transport: a Fetch request (HTTP, SSE) or the WebSocket's upgrade request. */
 interface TransportContext {
@@ -22,7 +23,8 @@ export function useOperationSpans(): Plugin {
   const begin = (document: DocumentNode, operationName: string | null | undefined, contextValue: unknown) => {
     const operation = getOperationAST(document, operationName);
     const type = operation?.operation ?? 'query';
-    const name = operation?.name?.value;
+    // The caller's text: a name that could carry an ID number (`query ID49912319999`) is left out of the span.
+    const name = plainOperationName(operation?.name?.value);
     const transport = contextValue as TransportContext;
     const parent = callerContext(transport.request?.headers ?? transport.req?.headers);
     const span = startSpan(name ? `${type} ${name}` : type, {

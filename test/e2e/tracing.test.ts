@@ -103,7 +103,8 @@ describe('traces over OTLP/HTTP (JSON)', () => {
       expect(new Set(reply.data.emailVerifications.edges.map((edge: { node: { provider: string } }) => edge.node.provider))).toEqual(new Set(['OPENPROVIDER', 'DOMAIN_NAME_API']));
       // A mutation that logs inside its operation: the line carries the operation's trace id.
       await gateway.graphql(
-        'mutation { validateRegistry(input: { idNumber: "38001085718", firstName: "Ann", lastName: "Lee", dateOfBirth: "1980-01-08" }) { __typename } }',
+        // Named by the caller after the ID number: the name stays out of the span.
+        'mutation Check38001085718 { validateRegistry(input: { idNumber: "38001085718", firstName: "Ann", lastName: "Lee", dateOfBirth: "1980-01-08" }) { __typename } }',
         {},
         { traceparent: registry.header },
       );
@@ -139,6 +140,9 @@ describe('traces over OTLP/HTTP (JSON)', () => {
 
     const registryLine = gateway.logs().split('\n').find((line) => line.includes('registry check submitted to Veriff'));
     expect(registryLine).toContain(`"traceId":"${registry.traceId}"`);
+    const registrySpans = receiver.received.flatMap((entry) => entry.spans).filter((span) => span.traceId === registry.traceId);
+    expect(registrySpans.map((span) => span.name)).toContain('mutation');
+    expect(JSON.stringify(registrySpans)).not.toContain('38001085718');
   }, 60_000);
 });
 

@@ -86,6 +86,8 @@ describe('control characters in strings sent upstream', () => {
   const attacks: [string, string, Record<string, unknown>][] = [
     ['NUL in an email filter', 'query E($e: String) { emailVerifications(filter: { email: $e }) { totalCount } }', { e: 'ann\u0000@example.com' }],
     ['a line break in an email filter', 'query E($e: String) { emailVerifications(filter: { email: $e }) { totalCount } }', { e: 'ann@example.com\r\nX-Injected: 1' }],
+    ['a right-to-left override in an email filter', 'query E($e: String) { emailVerifications(filter: { email: $e }) { totalCount } }', { e: 'ann\u202e@example.com' }],
+    ['a zero-width space in a resend email', 'mutation R($e: String) { resendEmailVerification(input: { provider: OPENPROVIDER, email: $e }) { __typename } }', { e: 'ann@exa\u200bmple.com' }],
     ['NUL in a resend email', 'mutation R($e: String) { resendEmailVerification(input: { provider: DOMAIN_NAME_API, email: $e }) { __typename } }', { e: 'ann@exa\u0000mple.com' }],
     ['ESC in a resend language', 'mutation R($l: String) { resendEmailVerification(input: { provider: OPENPROVIDER, email: "ann@example.com", language: $l }) { __typename } }', { l: 'e\u001bn' }],
     ['NUL in a new contact name', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ name: 'Nina\u0000Novak' }) }],
