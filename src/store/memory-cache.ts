@@ -14,16 +14,19 @@ export interface MemoryCacheOptions {
  * The cache of a single gateway process (no REDIS_URL). A value is stored as its JSON copy, deeply frozen: callers see
  * what Redis would give them (dates as strings, no undefined, no shared references with what they set) and cannot
  * mutate a cached value by accident (it throws), while a hit costs no parse (the cached request path: issue 17).
+ * The copy is parsed from its JSON text at the first read, not at the write: a miss writes what it read and most
+ * entries written under misses are never read before they expire or are pushed out, so the write only serialises
+ * (the cache-miss path: issue 17).
  */
 export class MemoryCache implements Cache {
   readonly degraded = false;
-  private readonly entries: LRUCache<string, {}>;
+  private readonly entries: LRUCache<string, Entry>;
   /** clearKind bumps a kind's generation; keys carry it, so older entries become unreachable and age out. */
   private readonly generations = new Map<CacheKind, number>();
   private readonly invalidations = new InvalidationListeners();
 
   constructor(private readonly options: MemoryCacheOptions = {}) {
-    this.entries = new LRUCache<string, {}>({ max: options.max ?? 50_000 });
+    this.entries = new LRUCache<string, Entry>({ max: options.max ?? 50_000 });
   }
 
   private key(kind: CacheKind, key: string): string {
@@ -36,7 +39,10 @@ export class MemoryCache implements Cache {
   }
 
   async getMany<T>(kind: CacheKind, keys: string[]): Promise<(T | undefined)[]> {
-    const values = keys.map((key) => (this.entries.get(this.key(kind, key)) as { value: T } | undefined)?.value);
+    const values = keys.map((key) => {
+      const entry = this.entries.get(this.key(kind, key));
+      return entry && (readValue(entry) as T);
+    });
     const hits = values.filter((value) => value !== undefined).length;
     if (hits) this.options.metrics?.cacheHits.inc({ kind }, hits);
     if (keys.length - hits) this.options.metrics?.cacheMisses.inc({ kind }, keys.length - hits);
@@ -52,8 +58,7 @@ export class MemoryCache implements Cache {
     for (const [key, value] of entries) {
       const raw = JSON.stringify(value) as string | undefined;
       if (raw === undefined) this.entries.delete(this.key(kind, key));
-      // Boxed: lru-cache keeps any value but undefined, and a cached null or number needs no freezing.
-      else this.entries.set(this.key(kind, key), { value: deepFreeze(JSON.parse(raw) as unknown) }, { ttl });
+      else this.entries.set(this.key(kind, key), { json: raw, value: undefined }, { ttl });
     }
   }
 
@@ -75,6 +80,20 @@ export class MemoryCache implements Cache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/** A cached value: its JSON text until the first read, then the frozen copy parsed from it (and the text dropped). */
+interface Entry {
+  json: string | null;
+  value: unknown;
+}
+
+function readValue(entry: Entry): unknown {
+  if (entry.json !== null) {
+    entry.value = deepFreeze(JSON.parse(entry.json) as unknown);
+    entry.json = null;
+  }
+  return entry.value;
 }
 
 /** Freezes a JSON value and everything in it (JSON has no cycles). */
