@@ -8,6 +8,7 @@ describe('rtrInstant', () => {
     }
     expect(rtrInstant('2026-12-01T10:00:00.250-05:30')).toBe('2026-12-01T15:30:00.250Z');
     expect(rtrInstant('2026-12-01T10:00:00Z')).toBe('2026-12-01T10:00:00.000Z');
+    expect(rtrInstant('2026-12-01T10:00:00.5Z')).toBe('2026-12-01T10:00:00.500Z');
     expect(rtrInstant('2026-12-01T10:00:00 z')).toBe('2026-12-01T10:00:00.000Z');
   });
 
