@@ -1,5 +1,6 @@
 import { CALLER_HEADERS, PRODUCTION_CALLER_ENV, startFloor, startOurGateway, startSimulators } from './bench-servers.js';
 import { checkedQuery, contactBodies, FLOOR_BODY } from './contact-queries.js';
+import { alternatingPairs } from './alternating-pairs.js';
 import { autocannon, paced, type LoadResult } from './load-generators.js';
 import { measureRow, type MeasuredRow } from './measured-row.js';
 import type { Server } from './server-process.js';
@@ -21,6 +22,8 @@ export interface LoadSettings {
   upstreamLatencyMs: number;
   missHandles: number;
   missCacheEntries: number;
+  /** Alternating floor/cache-hit pairs per compared row; the geometric mean of their ratios is reported (alternating-pairs.ts). */
+  pairs: number;
 }
 
 export interface LoadRow extends MeasuredRow {
@@ -32,6 +35,8 @@ export interface LoadRow extends MeasuredRow {
   connections: number | string;
   ratioToFloor?: number;
   cacheHitRatio?: number;
+  /** On a cache-hit row compared with the floor: the ratio over every alternating pair, and each pair's, in order. */
+  paired?: { ratio: number; ratios: number[] };
 }
 
 async function metricSum(url: string, name: string): Promise<number> {
@@ -76,19 +81,31 @@ export async function loadBench(settings: LoadSettings, log: (line: string) => v
     const hitRow = (name: string, load: LoadRow['load'], connections: number | string, run: () => Promise<LoadResult>, rate?: number): Promise<LoadRow> =>
       withHitRatio(hits, () => measure(hits, run)).then((measured) => ({ name, query: 'cache hit', load, connections, ...(rate ? { rate } : {}), ...measured }));
 
-    log('load: floor, then the cache-hit contact query (closed loop)');
-    const floorClosed: LoadRow = { name: 'floor: bare yoga { __typename }', query: 'floor', load: 'closed', connections: settings.connections, ...(await measure(floor, () => autocannon(floor.url, [FLOOR_BODY], closed))) };
-    const hitClosed = await hitRow('cache-hit contact query', 'closed', settings.connections, () => autocannon(hits.url, hitBodies, { ...closed, headers: CALLER_HEADERS }));
-    log(`load: floor, then the cache-hit contact query at a fixed ${settings.fixedRate} req/s (paced)`);
-    const floorPaced: LoadRow = {
-      name: `floor @ ${settings.fixedRate} req/s, paced (open loop)`,
-      query: 'floor',
-      load: 'paced',
-      rate: settings.fixedRate,
-      connections: '≤50',
-      ...(await measure(floor, () => paced(floor.url, [FLOOR_BODY], { ratePerSecond: settings.fixedRate, durationS: settings.durationS }))),
-    };
-    const hitPaced = await hitRow(`cache-hit @ ${settings.fixedRate} req/s, paced (open loop)`, 'paced', '≤50', () => paced(hits.url, hitBodies, { ratePerSecond: settings.fixedRate, durationS: settings.durationS, headers: CALLER_HEADERS }), settings.fixedRate);
+    log(`load: floor and the cache-hit contact query (closed loop), ${settings.pairs} alternating pairs`);
+    const closedPair = await alternatingPairs(
+      settings.pairs,
+      async (): Promise<LoadRow> => ({ name: 'floor: bare yoga { __typename }', query: 'floor', load: 'closed', connections: settings.connections, ...(await measure(floor, () => autocannon(floor.url, [FLOOR_BODY], closed))) }),
+      () => hitRow('cache-hit contact query', 'closed', settings.connections, () => autocannon(hits.url, hitBodies, { ...closed, headers: CALLER_HEADERS })),
+      (floorRow, hitRowMeasured) => hitRowMeasured.perRequest.cpuMs / floorRow.perRequest.cpuMs,
+    );
+    const floorClosed = closedPair.a;
+    const hitClosed: LoadRow = { ...closedPair.b, paired: { ratio: closedPair.ratio, ratios: closedPair.ratios } };
+    log(`load: floor and the cache-hit contact query at a fixed ${settings.fixedRate} req/s (paced), ${settings.pairs} alternating pairs`);
+    const pacedPair = await alternatingPairs(
+      settings.pairs,
+      async (): Promise<LoadRow> => ({
+        name: `floor @ ${settings.fixedRate} req/s, paced (open loop)`,
+        query: 'floor',
+        load: 'paced',
+        rate: settings.fixedRate,
+        connections: '≤50',
+        ...(await measure(floor, () => paced(floor.url, [FLOOR_BODY], { ratePerSecond: settings.fixedRate, durationS: settings.durationS }))),
+      }),
+      () => hitRow(`cache-hit @ ${settings.fixedRate} req/s, paced (open loop)`, 'paced', '≤50', () => paced(hits.url, hitBodies, { ratePerSecond: settings.fixedRate, durationS: settings.durationS, headers: CALLER_HEADERS }), settings.fixedRate),
+      (floorRow, hitRowMeasured) => hitRowMeasured.result.latencyMs.p99 / floorRow.result.latencyMs.p99,
+    );
+    const floorPaced = pacedPair.a;
+    const hitPaced: LoadRow = { ...pacedPair.b, paired: { ratio: pacedPair.ratio, ratios: pacedPair.ratios } };
     await floor.stop();
     log(`load: cache-hit contact query at a fixed ${settings.fixedRate} req/s (autocannon overallRate)`);
     const hitOverallRate = await hitRow(`cache-hit @ ${settings.fixedRate} req/s, autocannon overallRate`, 'overallRate', 10, () => autocannon(hits.url, hitBodies, { ...closed, connections: 10, overallRate: settings.fixedRate, headers: CALLER_HEADERS }), settings.fixedRate);

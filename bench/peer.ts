@@ -1,3 +1,4 @@
+import { alternatingPairs } from './alternating-pairs.js';
 import { CALLER_HEADERS, PRODUCTION_CALLER_ENV, startFloor, startOurGateway, startSimulators, type Simulators } from './bench-servers.js';
 import { aliasedFiveBody, checkedQuery, contactBodies, FLOOR_BODY, type Target } from './contact-queries.js';
 import { autocannon } from './load-generators.js';
@@ -24,6 +25,8 @@ export interface PeerSettings {
   upstreamLatencyMs: number;
   missHandles: number;
   missCacheEntries: number;
+  /** Alternating rounds of the compared cache-miss rows (ours, the peer); the geometric mean of their ratios is reported. */
+  pairs: number;
 }
 
 export interface PeerRow extends MeasuredRow {
@@ -33,6 +36,8 @@ export interface PeerRow extends MeasuredRow {
   scenario: 'floor' | 'cache hit' | 'upstream, no cache' | 'cache miss';
   upstreamLatencyMs: number;
   ratioToFloor: number | null;
+  /** On our cache-miss row: its req/s over the peer's over every alternating pair, and each pair's, in order. */
+  paired?: { ratio: number; ratios: number[] };
 }
 
 export interface AliasedCalls {
@@ -64,13 +69,14 @@ export async function peerBench(settings: PeerSettings, log: (line: string) => v
     const closed = { durationS: settings.durationS, connections: settings.connections };
     const warmup = { durationS: settings.warmupS, connections: settings.connections };
     let latency = 0;
-    const row = async (name: string, server: Server, target: PeerRow['server'], scenario: PeerRow['scenario'], bodies: string[]) => {
+    const measuredRow = async (name: string, server: Server, target: PeerRow['server'], scenario: PeerRow['scenario'], bodies: string[]): Promise<PeerRow> => {
       log(`peer part: ${name}`);
       const headers = target === 'ours' ? CALLER_HEADERS : {};
       await autocannon(server.url, bodies, { ...warmup, headers });
       const measured = await measureRow(server, () => autocannon(server.url, bodies, { ...closed, headers }), simulators.realtimeRegisterUrl);
-      rows.push({ name, server: target, scenario, upstreamLatencyMs: latency, ratioToFloor: null, ...measured });
+      return { name, server: target, scenario, upstreamLatencyMs: latency, ratioToFloor: null, ...measured };
     };
+    const row = async (...args: Parameters<typeof measuredRow>) => void rows.push(await measuredRow(...args));
 
     const floor = await startFloor();
     running.push(floor);
@@ -104,13 +110,18 @@ export async function peerBench(settings: PeerSettings, log: (line: string) => v
     await simulators.setLatency(latency);
     const missBodies = (target: Target) => contactBodies(target, 1, settings.missHandles);
     await checkedQuery(peer.url, missBodies('peer')[0]!);
-    await row(`peer, no cache, ${latency} ms upstream`, peer, 'peer', 'upstream, no cache', missBodies('peer'));
-    await peer.stop();
-
     const oursMiss = await startOurGateway({ simulators, env: { ...PRODUCTION_CALLER_ENV, CACHE_MAX_ENTRIES: String(settings.missCacheEntries) } });
     running.push(oursMiss);
     await checkedQuery(oursMiss.url, missBodies('ours')[0]!, CALLER_HEADERS);
-    await row(`our gateway, cache miss, ${latency} ms upstream`, oursMiss, 'ours', 'cache miss', missBodies('ours'));
+    // The compared pair, measured in alternating rounds while both are up (bench/alternating-pairs.ts).
+    const missPair = await alternatingPairs(
+      settings.pairs,
+      () => measuredRow(`peer, no cache, ${latency} ms upstream`, peer, 'peer', 'upstream, no cache', missBodies('peer')),
+      () => measuredRow(`our gateway, cache miss, ${latency} ms upstream`, oursMiss, 'ours', 'cache miss', missBodies('ours')),
+      (peerRow, oursRow) => oursRow.result.requestsPerSecond / peerRow.result.requestsPerSecond,
+    );
+    rows.push(missPair.a, { ...missPair.b, paired: { ratio: missPair.ratio, ratios: missPair.ratios } });
+    await peer.stop();
     await oursMiss.stop();
   } finally {
     await Promise.all(running.map((server) => server.stop()));

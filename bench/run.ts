@@ -33,6 +33,7 @@ const settings = {
   missFixedRate: num('BENCH_MISS_FIXED_RATE', 200),
   missHandles: 500,
   missCacheEntries: 16,
+  pairs: num('BENCH_PAIRS', 4),
   dashboardSizes: (env.BENCH_DASHBOARD_SIZES ?? '1,10,100,1000').split(',').map(Number),
   fanoutSteps: (env.BENCH_FANOUT ?? '1000,5000').split(',').map(Number),
   fanoutEvents: num('BENCH_FANOUT_EVENTS', 100),
