@@ -10,7 +10,6 @@ import type { Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
 import type { ContactVerificationDraft, VerificationClaim } from '../domain/verification.js';
 import type { VerificationRequest } from '../domain/verification-request.js';
-import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
 import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
 import { contactFromDraft, verificationFromDraft } from '../providers/realtime-register/map.js';
 import { contactDraftProblems, handleProblems } from '../providers/realtime-register/validate.js';
@@ -95,7 +94,8 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
   const rtrBatcher = new RealtimeRegisterContactBatcher(realtimeRegister);
 
   /**
-   * Realtime Register: cache first, then list calls (`handle:in=`) of up to LIST_LIMIT_MAX distinct missing handles,
+   * Realtime Register: cache first, then list calls (`handle:in=`) of up to LIST_LIMIT_MAX distinct missing handles
+   * (fewer once the provider showed a smaller page cap: the batcher's handlesPerCall),
    * shared with the misses of other requests made at the same moment. The request pays its budget as if it read alone.
    */
   const loadRealtimeRegister = async (customer: string, handles: string[], scope: RequestScope): Promise<(Contact | null)[]> => {
@@ -103,7 +103,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     const handleOf = new Map(handles.map((handle) => [rtrKey(customer, handle), handle]));
     return contacts.getMany([...handleOf.keys()], async (missing) => {
       const wanted = missing.map((key) => handleOf.get(key)!);
-      await spendUpstream(scope, 'REALTIME_REGISTER', Math.ceil(wanted.length / LIST_LIMIT_MAX));
+      await spendUpstream(scope, 'REALTIME_REGISTER', Math.ceil(wanted.length / rtrBatcher.handlesPerCall));
       const found = await rtrBatcher.load(customer, wanted, scope);
       return new Map([...found].map(([handle, contact]) => [rtrKey(customer, handle), contact]));
     });

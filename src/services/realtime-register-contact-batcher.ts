@@ -42,8 +42,20 @@ interface PendingBatch {
  */
 export class RealtimeRegisterContactBatcher {
   private readonly pending = new Map<string, PendingBatch>();
+  /**
+   * Handles per list call: LIST_LIMIT_MAX until the provider answers a page under a smaller limit than asked (its cap
+   * is unpublished), then that cap for the life of the process. Batches are cut to it, and requests are charged by it
+   * (contacts.ts), so a capped provider costs the extra pages once, when the cap is learnt, and every later request
+   * pays its real calls out of its upstream budget.
+   */
+  private perCall = LIST_LIMIT_MAX;
 
   constructor(private readonly client: () => RealtimeRegisterClient) {}
+
+  /** How many handles one list call reads (what a request is charged per call). */
+  get handlesPerCall(): number {
+    return this.perCall;
+  }
 
   /** The contacts found among `handles` (absent ones are simply missing from the map). */
   load(customer: string, handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
@@ -67,7 +79,8 @@ export class RealtimeRegisterContactBatcher {
     this.pending.delete(customer);
     const all = [...batch.handles];
     const chunks: string[][] = [];
-    for (let start = 0; start < all.length; start += LIST_LIMIT_MAX) chunks.push(all.slice(start, start + LIST_LIMIT_MAX));
+    const size = this.perCall;
+    for (let start = 0; start < all.length; start += size) chunks.push(all.slice(start, start + size));
     const chunkOf = new Map<string, number>();
     chunks.forEach((handles, index) => handles.forEach((handle) => chunkOf.set(handle, index)));
     const outcomes = await Promise.allSettled(chunks.map((handles) => this.read(customer, handles, batch.scope)));
@@ -105,6 +118,7 @@ export class RealtimeRegisterContactBatcher {
         // A full page under a smaller limit than asked (the provider's cap is unpublished) is not the whole answer: a
         // handle missing from it may be on the next page, and taking it for "no such contact" would be wrong.
         const capped = page.limit > 0 && page.limit < handles.length && page.contacts.length >= page.limit;
+        if (capped) this.perCall = Math.min(this.perCall, page.limit);
         // `handle:in=` of N handles matches at most N contacts: past that, a provider repeating full pages is ignored.
         if (!capped || found.size >= wanted.size || offset >= handles.length) break;
       }

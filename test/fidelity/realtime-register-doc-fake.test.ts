@@ -170,6 +170,30 @@ describe('Realtime Register as its public document describes it', () => {
         const reply = await gql(CONTACTS, { handles: ['pg-1', 'pg-2', 'pg-3', 'pg-4', 'pg-5'] });
         expect(reply.data.contacts).toEqual(['pg-1', 'pg-2', 'pg-3', 'pg-4', 'pg-5'].map((handle) => ({ handle })));
         expect(fake.calls.filter((call) => call.path === '/v2/customers/docfake/contacts').map((call) => call.query.get('offset') ?? '0')).toEqual(['0', '2', '4']);
+
+        // The cap learnt, later reads ask for what a page holds, and a request is charged a call per page: 10 handles
+        // at one contact a page are 10 one-handle calls; two fields of 30 (60 calls) are more than this key's 50 calls
+        // a minute (UPSTREAM_CALLS_PER_MINUTE here) and refused before any call, where 60 handles at the cap assumed
+        // before (100 a call) were charged one call.
+        fake.listCap = 1;
+        const handles = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i + 1}`);
+        for (const handle of [...handles('cap', 3), ...handles('one', 10), ...handles('two', 30), ...handles('three', 30)]) fake.contacts.set(handle, storedContact(handle));
+        await gql(CONTACTS, { handles: handles('cap', 3) });
+        const listCalls = () => fake.calls.filter((call) => call.path === '/v2/customers/docfake/contacts');
+        fake.calls.length = 0;
+        const one = await gql(CONTACTS, { handles: handles('one', 10) });
+        expect(one.errors, JSON.stringify(one.errors?.[0])).toBeUndefined();
+        expect(one.data.contacts).toHaveLength(10);
+        expect(listCalls()).toHaveLength(10);
+        expect(listCalls().every((call) => call.query.get('handle:in')!.split(',').length === 1 && !call.query.get('offset'))).toBe(true);
+
+        fake.calls.length = 0;
+        const both = await gql(`query Two($a: [String!]!, $b: [String!]!) {
+          a: contacts(provider: REALTIME_REGISTER, handles: $a) { handle }
+          b: contacts(provider: REALTIME_REGISTER, handles: $b) { handle }
+        }`, { a: handles('two', 30), b: handles('three', 30) });
+        expect(new Set(both.errors?.map((error: any) => error.extensions?.code))).toEqual(new Set(['QUERY_TOO_COSTLY']));
+        expect(listCalls()).toHaveLength(0);
       } finally {
         fake.listCap = 100;
       }

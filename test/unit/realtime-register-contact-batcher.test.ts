@@ -90,3 +90,30 @@ describe('RealtimeRegisterContactBatcher against a provider that repeats a cappe
     expect(calls).toBe(3);
   });
 });
+
+describe('RealtimeRegisterContactBatcher against a provider that caps its pages below the limit asked for', () => {
+  it('reads on past the capped page once, then cuts later batches to the cap and charges by it', async () => {
+    const cap = 2;
+    const calls: string[][] = [];
+    // Honours handle:in, limit and offset, but never answers more than `cap` contacts a page (and says so).
+    const client = {
+      async listContacts(query: { handles: string[]; offset?: number }) {
+        calls.push(query.handles);
+        const offset = query.offset ?? 0;
+        return { contacts: query.handles.slice(offset, offset + cap).map((handle) => ({ handle }) as Contact), limit: cap };
+      },
+    } as unknown as RealtimeRegisterClient;
+    const batcher = new RealtimeRegisterContactBatcher(() => client);
+    expect(batcher.handlesPerCall).toBe(100);
+
+    const first = await batcher.load('acme', ['a', 'b', 'c', 'd', 'e'], scope);
+    expect([...first.keys()]).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(calls).toHaveLength(3); // one call of five handles, read on for two more pages
+    expect(batcher.handlesPerCall).toBe(cap);
+
+    calls.length = 0;
+    const second = await batcher.load('acme', ['f', 'g', 'h', 'i'], scope);
+    expect([...second.keys()]).toEqual(['f', 'g', 'h', 'i']);
+    expect(calls).toEqual([['f', 'g'], ['h', 'i']]);
+  });
+});
