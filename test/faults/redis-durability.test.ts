@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import type { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, metricValue, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
+import { eventually, metricValue, persistentWebhooks, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
 
 /**
  * Redis killed (SIGKILL) and restarted after the gateway answered Realtime Register's webhooks 200, once with a Redis
@@ -37,7 +37,7 @@ describe.each([
     redis = await startDurableRedis({ persistence });
     gateway = await startTestGateway({
       env: { REDIS_URL: redis.url },
-      gateway: { sandbox: { realtimeRegister: { webhookRetryDelaysMs: Array.from({ length: 40 }, () => 250), seedDenicRequests: 0 } } },
+      gateway: { sandbox: { realtimeRegister: persistentWebhooks(40, 250) } },
     });
     simulator = gateway.sandbox!.realtimeRegister;
     await eventually(async () => (await readiness()).persistence !== 'unknown' && (await readiness()).redis === 'ok', 10_000, 'redis read');

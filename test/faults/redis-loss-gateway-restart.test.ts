@@ -6,7 +6,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, metricValue, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
+import { eventually, metricValue, persistentWebhooks, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
 
 /**
  * A Redis that keeps nothing on disk restarted together with the gateway (a host reboot): the new gateway's first look
@@ -24,7 +24,7 @@ let current: TestGateway | null = null;
 beforeAll(async () => {
   redis = await startDurableRedis({ persistence: 'none' });
   spool = await mkdtemp(join(tmpdir(), 'vgw-epoch-spool-'));
-  sandbox = await startSandbox({ gatewayUrl: () => current?.url ?? null, realtimeRegister: { webhookRetryDelaysMs: Array.from({ length: 40 }, () => 250), seedDenicRequests: 0 } });
+  sandbox = await startSandbox({ gatewayUrl: () => current?.url ?? null, realtimeRegister: persistentWebhooks(40, 250) });
 });
 
 afterAll(async () => {

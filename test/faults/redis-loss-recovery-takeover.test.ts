@@ -9,7 +9,7 @@ import { lockKey } from '../../src/store/locks.js';
 import { DURABILITY_MARKER_KEY } from '../../src/store/redis-durability.js';
 import { RECOVERY_DONE_KEY } from '../../src/store/redis-recovery-ledger.js';
 import { realtimeRegisterEnv, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
-import { eventually, postGraphQL, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, persistentWebhooks, postGraphQL, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
 
 /**
  * Redis lost its data, and the gateway re-reading Realtime Register's notification list was killed (SIGKILL: no
@@ -21,7 +21,6 @@ import { eventually, postGraphQL, startDurableRedis, type DurableRedis } from '.
  */
 
 const KEY = 'faults-recovery-key';
-const NOTIFICATIONS = `{ verificationEvents(first: 1000) { edges { node { ... on ProviderNotificationEvent { notificationId } } } } }`;
 
 let redis: DurableRedis;
 let admin: Redis;
@@ -37,7 +36,7 @@ beforeAll(async () => {
   spool = await mkdtemp(join(tmpdir(), 'vgw-recovery-spool-'));
   sandbox = await startSandbox({
     gatewayUrl: () => gatewayUrl,
-    realtimeRegister: { webhookRetryDelaysMs: Array.from({ length: 40 }, () => 250), seedDenicRequests: 0 },
+    realtimeRegister: persistentWebhooks(40, 250),
   });
 });
 
@@ -62,14 +61,9 @@ async function start(env: Record<string, string> = {}): Promise<GatewayProcess> 
   return gateway;
 }
 
-async function storedCounts(gateway: GatewayProcess): Promise<Map<string, number>> {
-  const reply = await postGraphQL(gateway.url, NOTIFICATIONS, {}, { headers: { authorization: `Bearer ${KEY}` } });
-  expect(reply.body?.errors).toBeUndefined();
-  const counts = new Map<string, number>();
-  for (const { node } of (reply.body!.data!.verificationEvents as { edges: { node: { notificationId?: string } }[] }).edges) {
-    if (node.notificationId) counts.set(node.notificationId, (counts.get(node.notificationId) ?? 0) + 1);
-  }
-  return counts;
+/** How many times each notification is stored, asked of a gateway process with the test's key. */
+function storedCounts(gateway: GatewayProcess): Promise<Map<string, number>> {
+  return storedNotificationCounts({ graphql: async (query: string) => (await postGraphQL(gateway.url, query, {}, { headers: { authorization: `Bearer ${KEY}` } })).body });
 }
 
 describe('a gateway killed while it recovers from a Redis data loss', () => {

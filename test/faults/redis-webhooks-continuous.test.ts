@@ -5,7 +5,7 @@ import type { SimNotification } from '../../src/sandbox/realtime-register-notifi
 import type { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postVeriffDecision } from '../helpers/veriff-decision.js';
-import { eventually, metricValue, sleep, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, metricValue, persistentWebhooks, sleep, startDurableRedis, type DurableRedis } from './support.js';
 
 /**
  * Realtime Register notifications and Veriff decisions arrive without a pause while Redis is killed (SIGKILL) and
@@ -47,7 +47,7 @@ describe.each([
     gateway = await startTestGateway({
       env: { REDIS_URL: redis.url },
       // The provider redelivers a refused webhook every 250 ms; Veriff's own decision stays away (the test sends it).
-      gateway: { sandbox: { realtimeRegister: { webhookRetryDelaysMs: Array.from({ length: 60 }, () => 250), seedDenicRequests: 0 }, veriffDecisionDelayMs: 600_000 } },
+      gateway: { sandbox: { realtimeRegister: persistentWebhooks(60, 250), veriffDecisionDelayMs: 600_000 } },
     });
     rtr = gateway.sandbox!.realtimeRegister;
     await eventually(async () => (await readiness()).redis === 'ok', 10_000, 'redis ready');

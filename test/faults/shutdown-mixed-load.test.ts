@@ -8,7 +8,7 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import { realtimeRegisterEnv, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { eventually, evidence, sleep, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, evidence, persistentWebhooks, sleep, startDurableRedis, type DurableRedis } from './support.js';
 
 /**
  * SIGTERM to a real gateway process while kept-alive connections carry more than 1,000 requests, mutations among
@@ -42,7 +42,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     gatewayUrl: () => gatewayUrl,
     seed: 12,
-    realtimeRegister: { webhookRetryDelaysMs: Array.from({ length: 20 }, () => 200), seedDenicRequests: 0 },
+    realtimeRegister: persistentWebhooks(20, 200),
   });
   const rtr = sandbox.realtimeRegister.endpoint();
   gateway = await startGatewayProcess({

@@ -7,7 +7,7 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import { realtimeRegisterEnv, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { eventually, postGraphQL, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, persistentWebhooks, postGraphQL, startDurableRedis, type DurableRedis } from './support.js';
 
 /**
  * SIGTERM to a real gateway process (`node --import tsx src/main.ts`, so the signal handling under test is the real
@@ -30,7 +30,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     gatewayUrl: () => gatewayUrl,
     seed: 11,
-    realtimeRegister: { webhookRetryDelaysMs: Array.from({ length: 20 }, () => 200), seedDenicRequests: 0 },
+    realtimeRegister: persistentWebhooks(20, 200),
   });
   const rtr = sandbox.realtimeRegister.endpoint();
   const op = sandbox.openprovider.endpoint();

@@ -213,6 +213,15 @@ export const evidence = (handle: string) => ({
   verifications: [{ verifiedAt: '2026-04-16T00:00:00Z', externalId: `kyc-${handle}`, method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }],
 });
 
+/**
+ * The Realtime Register simulator settings of the fault tests that count notifications: no seeded DENIC requests, and
+ * a webhook delivery retried `attempts` times `delayMs` apart, so a delivery refused while the gateway or Redis is away
+ * arrives once they are back.
+ */
+export function persistentWebhooks(attempts: number, delayMs: number) {
+  return { webhookRetryDelaysMs: Array.from({ length: attempts }, () => delayMs), seedDenicRequests: 0 };
+}
+
 /** Sandbox Realtime Register handle number n (rtr-0001 ...). */
 export const rtrHandle = (n: number) => `rtr-${String(n).padStart(4, '0')}`;
 
