@@ -207,7 +207,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         return { contact: contactFromDraft(input, customer), async: result.async, processId: result.processId };
       } catch (error) {
         // The createContact union has no NotFoundError: a 404 here can only mean the customer does not exist.
-        if (error instanceof NotFound) throw new InputRejected([problem(['customer'], 'INVALID_VALUE', `Realtime Register has no customer ${customer}.`)]);
+        if (error instanceof NotFound) throw new InputRejected([problem(['customer'], 'INVALID_VALUE', 'Realtime Register has no such customer.')]);
         throw error;
       }
     },

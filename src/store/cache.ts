@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** What the cache holds. Registry checks are never cached: they carry personal data (see DESIGN.md, privacy). */
 export type CacheKind = 'contact' | 'email-verification' | 'list-page' | 'provider-token';
 
@@ -70,9 +71,13 @@ export class InvalidationListeners {
 /** Namespace and schema version of every cache key; bump the version when a cached shape changes. */
 export const CACHE_KEY_PREFIX = 'vgw:v1';
 
-/** `vgw:v1:<kind>:<key>`. */
+/**
+ * `vgw:v1:<kind>:<key>`; a list page's key is the SHA-256 of its query instead. A list page is keyed by the upstream
+ * query, which is the caller's filter text (an email address, a handle, a domain; an ID number typed into any of
+ * them), and Redis keys are read by anyone who can SCAN the store: the digest keeps that text out of them.
+ */
 export function cacheKey(kind: CacheKind, key: string): string {
-  return `${CACHE_KEY_PREFIX}:${kind}:${key}`;
+  return `${CACHE_KEY_PREFIX}:${kind}:${kind === 'list-page' ? createHash('sha256').update(key).digest('base64url') : key}`;
 }
 
 /** Where a kind's generation counter lives (see RedisCache.clearKind). */

@@ -131,6 +131,39 @@ describe('ID numbers in malformed input', () => {
   });
 });
 
+describe('ID numbers typed where a handle, a customer or a filter belongs', () => {
+  const EVIDENCE = '{ verifiedAt: "2026-11-20T00:00:00Z", externalId: "kyc-1", method: ELECTRONIC_DOCUMENT, proof: ID_CARD, claims: [NAME] }';
+  const RESULT = '__typename ... on Error { message } ... on InputError { fieldErrors { path message } }';
+
+  it('are not quoted back by the provider\'s "no such contact or customer" (Realtime Register writes "Contact <handle> does not exist")', async () => {
+    const sent: [string, string, string][] = [
+      ['evidence for a handle that does not exist', 'submitContactVerification', `mutation { submitContactVerification(input: { handle: "${idNumber()}", verifications: [${EVIDENCE}] }) { ${RESULT} } }`],
+      ['evidence under a customer that does not exist', 'submitContactVerification', `mutation { submitContactVerification(input: { handle: "rtr-0002", customer: "${idNumber()}", verifications: [${EVIDENCE}] }) { ${RESULT} } }`],
+      ['a reminder for a handle that does not exist', 'resendEmailVerification', `mutation { resendEmailVerification(input: { provider: REALTIME_REGISTER, handle: "${idNumber()}" }) { ${RESULT} } }`],
+      ['a reminder under a customer that does not exist', 'resendEmailVerification', `mutation { resendEmailVerification(input: { provider: REALTIME_REGISTER, customer: "${idNumber()}", handle: "rtr-0002" }) { ${RESULT} } }`],
+      ['a contact under a customer that does not exist', 'createContact', `mutation { createContact(input: { handle: "h-privacy-1", customer: "${idNumber()}", name: "Ann Lee", addressLines: ["Street 1"], city: "Berlin", country: "DE", postalCode: "10115", email: "ann@example.com", voice: "+49.301234567" }) { ${RESULT} } }`],
+    ];
+    for (const [label, field, query] of sent) {
+      const reply = await postGraphQL(gw, log, `http: ${label}`, { query }, bearer(KEY));
+      // The provider was asked and said no: the answer still says what went wrong, in the gateway's words.
+      expect(reply.json.errors, `${label}: ${reply.text}`).toBeUndefined();
+      expect(reply.json.data[field].__typename, label).toMatch(/NotFoundError|InputError/);
+      expect(reply.text, label).toMatch(/Realtime Register has no such (contact or customer|customer)/);
+    }
+  });
+
+  it('keep filter text out of Redis keys: a list page is cached under the digest of its query', async () => {
+    const filters = [`email: "${idNumber()}@example.com"`, `handle: "${idNumber()}"`, `domain: "${idNumber()}.example"`];
+    for (const filter of filters) {
+      const reply = await postGraphQL(gw, log, `http: email verifications by ${filter.split(':')[0]}`, { query: `{ emailVerifications(filter: { ${filter}, providers: [OPENPROVIDER] }) { totalCount } }` }, bearer(KEY));
+      expect(reply.json.data.emailVerifications.totalCount).toBe(0);
+    }
+    // The pages were cached (so the final Redis check below would see their keys), under digests.
+    const keys = (await dumpRedis(redis.url)).split('\n').filter((line) => line.includes(':list-page:'));
+    expect(keys.length).toBeGreaterThanOrEqual(filters.length);
+  });
+});
+
 describe('valid checks', () => {
   it('answer with the last four characters only', async () => {
     for (const transport of ['http', 'ws'] as const) {

@@ -4,6 +4,7 @@ import { NotFound, ProviderFailure } from '../../domain/errors.js';
 import { domainNameApiEmailStatus } from '../../domain/status-mapping.js';
 import { wallTimeToUtc } from '../../domain/zoned-time.js';
 import { parseRetryAfter } from '../http.js';
+import { scrubProviderText } from '../provider-text.js';
 import type { UpstreamResponse } from '../http.js';
 import { dnaErrorMeaning } from './error-codes.js';
 import type { NotSoapError } from './soap.js';
@@ -50,7 +51,7 @@ export function isSuccessResult(fields: Record<string, string | null>): boolean 
 export function resultFailure(fields: Record<string, string | null>, operation: string, response: Pick<UpstreamResponse, 'status' | 'headers'>): ProviderFailure | NotFound {
   const httpStatus = response.status;
   const code = fields[RESULT_FIELDS.errorCode]?.trim() || null;
-  const message = scrub(fields[RESULT_FIELDS.operationMessage] ?? '');
+  const message = scrubProviderText(fields[RESULT_FIELDS.operationMessage] ?? '');
   const said = `code ${code ?? 'none'}${message ? `: ${message}` : ''}`;
   const failure = (kind: ProviderFailure['kind'], text: string, retryable: boolean) =>
     new ProviderFailure('DOMAIN_NAME_API', text, { kind, code, httpStatus, retryable });
@@ -97,7 +98,7 @@ export function unreadableResult(why: string, ignored: string[], operation: stri
 
 /** A SOAP Fault: the service rejected the request itself (bad envelope, server bug). Not retryable. */
 export function faultFailure(fault: { code: string; message: string }, operation: string, httpStatus: number): ProviderFailure {
-  return new ProviderFailure('DOMAIN_NAME_API', `Domain Name API answered ${operation} with a SOAP fault (${fault.code}): ${scrub(fault.message)}`, {
+  return new ProviderFailure('DOMAIN_NAME_API', `Domain Name API answered ${operation} with a SOAP fault (${fault.code}): ${scrubProviderText(fault.message)}`, {
     kind: 'ERROR',
     code: fault.code,
     httpStatus,
@@ -183,15 +184,6 @@ function toContact(handle: string, fields: Record<string, string | null>): Conta
   };
 }
 
-const EMAIL_IN_TEXT = /[^\s@"'<>]+@[^\s@"'<>]+/g;
-const SCRUB_INPUT_MAX = 400;
-
-/** Provider text without email addresses, short. */
-function scrub(text: string): string {
-  // Cut before matching: the pattern rescans a long run without an @ from every start (quadratic), and provider text
-  // has no length limit. 400 keeps any address that would reach the first 200 characters whole.
-  return text.slice(0, SCRUB_INPUT_MAX).replace(EMAIL_IN_TEXT, '[email]').slice(0, 200);
-}
 
 /** The answer's Retry-After in whole seconds (at least 1), or null without one. */
 function retryAfterSecondsOf(response: Pick<UpstreamResponse, 'headers'>): number | null {

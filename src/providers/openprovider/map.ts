@@ -4,6 +4,7 @@ import { NotFound, ProviderFailure } from '../../domain/errors.js';
 import { openproviderEmailStatus, UnknownProviderValue } from '../../domain/status-mapping.js';
 import { wallTimeToUtc } from '../../domain/zoned-time.js';
 import { parseRetryAfter } from '../http.js';
+import { scrubProviderText } from '../provider-text.js';
 import type { UpstreamResponse } from '../http.js';
 import type { OpenproviderCustomer, OpenproviderEnvelope, OpenproviderVerificationRow } from './wire.js';
 import { OPENPROVIDER_BLOCK_CODES, OPENPROVIDER_BLOCK_PAUSE_MS, OPENPROVIDER_CALLS_LIMIT_BLOCK_MS, OPENPROVIDER_CODES, OPENPROVIDER_TIME_ZONE, OPENPROVIDER_ZERO_DATE } from './wire.js';
@@ -105,7 +106,7 @@ export function credentialsRefused(httpStatus: number | null): ProviderFailure {
 export function openproviderFailure(response: UpstreamResponse, envelope: OpenproviderEnvelope | null, operation: string): ProviderFailure {
   const httpStatus = response.status;
   const code = envelope ? String(envelope.code) : null;
-  const desc = envelope?.desc ? `: ${scrub(envelope.desc)}` : '';
+  const desc = envelope?.desc ? `: ${scrubProviderText(envelope.desc)}` : '';
   const blocked = accountBlockFailure(response, envelope);
   if (blocked) return blocked.failure;
   if (response.status === 429) {
@@ -269,11 +270,3 @@ export function toVoice(phone: OpenproviderCustomer['phone']): string | null {
   return country && number ? `+${country}.${number}` : null;
 }
 
-const EMAIL_IN_TEXT = /[^\s@"'<>]+@[^\s@"'<>]+/g;
-const SCRUB_INPUT_MAX = 400;
-
-function scrub(text: string): string {
-  // Cut before matching: the pattern rescans a long run without an @ from every start (quadratic), and provider text
-  // has no length limit. 400 keeps any address that would reach the first 200 characters whole.
-  return text.slice(0, SCRUB_INPUT_MAX).replace(EMAIL_IN_TEXT, '[email]').slice(0, 200);
-}

@@ -1,6 +1,7 @@
 import { Conflict, InputRejected, NotFound, ProviderFailure } from '../../domain/errors.js';
 import { problem } from '../../domain/field-problem.js';
 import { parseRetryAfter } from '../http.js';
+import { scrubProviderText } from '../provider-text.js';
 import type { UpstreamResponse } from '../http.js';
 import { violationPath } from './map.js';
 import type { RtrErrorBody } from './wire.js';
@@ -42,7 +43,8 @@ export interface ErrorContext {
  * The domain error for a non-2xx answer: InputRejected (validation, with violations or the `errors` map as field
  * paths), NotFound, Conflict, or ProviderFailure (auth, rate limit, maintenance window, server errors; retryable
  * where a later try may succeed). Messages carry no credentials and no upstream body beyond the provider's error type
- * and text.
+ * and scrubbed text (provider-text.ts). "No such object" and "already exists" are told in the gateway's words: RTR's
+ * own ("Contact <handle> does not exist", "Customer <customer> does not exist") quote the caller's input back.
  */
 export function rtrError(response: UpstreamResponse, context: ErrorContext): Error {
   const body = parseErrorBody(response.body);
@@ -60,8 +62,8 @@ export function rtrError(response: UpstreamResponse, context: ErrorContext): Err
       retryable: false,
     });
   }
-  if (status === 404) return new NotFound(PROVIDER, body.message || 'Realtime Register has no such object.');
-  if (status === 409) return new Conflict(PROVIDER, body.message || 'The object already exists at Realtime Register.');
+  if (status === 404) return notFound(context.operation);
+  if (status === 409) return conflict(context.operation);
   if (status === 429) return rateLimited(context.operation);
   if (type === 'ProviderUnavailable') return maintenance(body, status, now);
   if (status >= 500) {
@@ -73,8 +75,8 @@ export function rtrError(response: UpstreamResponse, context: ErrorContext): Err
     });
   }
   // A 400 (or another 4xx): the type tells which.
-  if (is(NOT_FOUND_TYPES)) return new NotFound(PROVIDER, body.message || 'Realtime Register has no such object.');
-  if (is(EXISTS_TYPES)) return new Conflict(PROVIDER, body.message || 'The object already exists at Realtime Register.');
+  if (is(NOT_FOUND_TYPES)) return notFound(context.operation);
+  if (is(EXISTS_TYPES)) return conflict(context.operation);
   if (is(INPUT_TYPES)) return inputRejected(body, context.inputPath ?? []);
   if (is(AUTH_TYPES)) return fail('Realtime Register rejected the API key.', { kind: 'AUTH', retryable: false });
   if (is(FORBIDDEN_TYPES)) return fail(`The Realtime Register API user may not call ${context.operation}.`, { kind: 'AUTH', retryable: false });
@@ -89,6 +91,23 @@ export function rtrError(response: UpstreamResponse, context: ErrorContext): Err
       retryAfterSeconds: retryAfterSeconds(response, now),
     });
   }
+}
+
+/** Which object is missing is the caller's to know: the text names the call, not the handle or customer it was given. */
+function notFound(operation: string): NotFound {
+  return new NotFound(PROVIDER, `Realtime Register has no such ${objectOf(operation)} (${operation}).`);
+}
+
+function conflict(operation: string): Conflict {
+  return new Conflict(PROVIDER, `The ${objectOf(operation)} already exists at Realtime Register (${operation}).`);
+}
+
+/** `contacts.update` -> "contact or customer": a contact path names both, and RTR's 404 does not say which is missing. */
+function objectOf(operation: string): string {
+  if (operation.startsWith('contacts.')) return 'contact or customer';
+  if (operation.startsWith('processes.')) return 'process';
+  if (operation.startsWith('notifications.')) return 'notification';
+  return 'object';
 }
 
 /** True for "no such object" in either vocabulary (400 or 404 with ObjectDoesNotExist, or a bare 404). */
@@ -132,7 +151,7 @@ function inputRejected(body: RtrErrorBody, fallbackPath: string[]): InputRejecte
 const MAX_FIELD_ERRORS = 50;
 
 function textOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value.slice(0, 500) : undefined;
+  return typeof value === 'string' && value !== '' ? scrubProviderText(value) : undefined;
 }
 
 /** Maintenance: retry once the announced window ends. */
