@@ -12,6 +12,8 @@ const SENSITIVE_FIELDS = new Set(['idNumber']);
 const SENSITIVE_INPUT_TYPES = new Set(['ValidateRegistryInput']);
 /** Shorter values are left alone: they cannot be an ID number, and masking them would garble ordinary words. */
 const MIN_MASKED_LENGTH = 4;
+/** Four digits in a row: what a document name needs to hold before it could carry an ID number (see the Name visitor). */
+const DIGIT_RUN = /\d{4}/;
 
 /**
  * graphql-js quotes the offending value in validation and coercion errors ("String cannot represent a non string
@@ -20,7 +22,8 @@ const MIN_MASKED_LENGTH = 4;
  * handle belongs is still an ID number), so every error of a request is cleaned before it leaves, on HTTP and
  * WebSocket alike:
  * - validation errors and request errors (no path: a variable that does not coerce) lose every value the request
- *   gave, literal or variable, of any field, and every key of a variable's objects that no input type names;
+ *   gave, literal or variable, of any field, every key of a variable's objects that no input type names, and every
+ *   name in the document (field, argument, variable, type, fragment, directive) holding four digits in a row;
  * - field errors (with a path: the resolvers' own messages, which quote nothing) still lose each value given for an
  *   `idNumber` field (an enum name or a variable's default included), or anywhere inside or in place of a
  *   ValidateRegistryInput;
@@ -141,6 +144,15 @@ export function sensitiveValues(schema: GraphQLSchema, document: DocumentNode, v
       EnumValue: inSensitiveType,
       ObjectField(node) {
         if (SENSITIVE_FIELDS.has(node.name.value)) addLiteral(node.value);
+      },
+      // graphql-js quotes the caller's names too ("Cannot query field "f49912319999"", "Unknown argument ...",
+      // "Variable "$v4991..." is not defined", "Unknown directive "@d4991...""). No name of the schema holds four
+      // digits in a row, so such a name is the caller's text: masked like a value.
+      Name(node) {
+        if (options.everyValue && DIGIT_RUN.test(node.value)) {
+          add(node.value);
+          add(`@${node.value}`);
+        }
       },
     }),
   );

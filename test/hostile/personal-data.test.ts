@@ -26,7 +26,7 @@ const log = new AttackLog();
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, REDIS_URL: redis.url, VERIFF_REGISTRY_MODE: 'sync', EMAIL_WATCH_INTERVAL_MS: '3600000' } });
+  gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, REDIS_URL: redis.url, VERIFF_REGISTRY_MODE: 'sync', EMAIL_WATCH_INTERVAL_MS: '3600000', RATE_LIMIT_BURST: '1000' } });
 });
 
 afterAll(async () => {
@@ -74,6 +74,13 @@ function attacks(): [string, { query: string; variables?: Record<string, unknown
     ['a key of the input object', { query: VALIDATE, variables: { i: { idNumber: 'x-1', fullName: 'Ann Lee', [idNumber()]: 1 } } }],
     // The operation's name labels the request metrics, which /metrics prints to anyone.
     ['the name of the operation', { query: `mutation ID${idNumber()} { validateRegistry(input: { idNumber: "x" }) { ... on InputError { fieldErrors { path message } } } }` }],
+    // graphql-js quotes the caller's unknown names as well: a name cannot be all digits, but it can hold an ID number.
+    ['an unknown field named after it', { query: `{ providers { f${idNumber()} } }` }],
+    ['an unknown argument named after it', { query: `{ providers(a${idNumber()}: 1) { provider } }` }],
+    ['an undefined variable named after it', { query: `{ contact(provider: OPENPROVIDER, handle: $v${idNumber()}) { handle } }` }],
+    ['an unknown type named after it', { query: `query Q($v: T${idNumber()}) { providers { provider } }` }],
+    ['an unknown fragment named after it', { query: `{ providers { ...F${idNumber()} } }` }],
+    ['an unknown directive named after it', { query: `{ providers @d${idNumber()} { provider } }` }],
     ['a key of an object where a list of strings belongs', { query: 'query C($h: [String!]!) { contacts(provider: REALTIME_REGISTER, handles: $h) { handle } }', variables: { h: { [idNumber()]: 'h-1' } } }],
   ];
 }
