@@ -1,4 +1,5 @@
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { brandWithType } from '@pothos/core';
+import type { OutputType, SchemaTypes } from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -68,7 +69,12 @@ export const builder = new SchemaBuilder<{
         });
         // Pothos' helper resolves args.ids whatever it is handed, so narrow args.ids to the readable ones first.
         args.ids = slots.filter((slot): slot is (typeof args.ids)[number] => slot !== null && !(slot instanceof GraphQLError));
-        const nodes = args.ids.length ? await resolveNodes(args.ids) : [];
+        const readable = args.ids;
+        const loaded = readable.length ? await resolveNodes(readable) : [];
+        // A second nodes(ids:) of the same request gets the first one's load from Pothos' request cache while it is
+        // still pending, and Pothos marks an object with its type only once that load settles: graphql-js then met an
+        // unmarked object ("Abstract type Node must resolve to an Object type"). Settle and mark each one here.
+        const nodes = await Promise.all(loaded.map(async (value, index) => withNodeType(await value, readable[index]!.typename)));
         let next = 0;
         return slots.map((slot) => (slot === null || slot instanceof GraphQLError ? slot : nodes[next++])) as never;
       },
@@ -83,6 +89,12 @@ const NODE_READ_SCOPES: Record<string, Scope> = {
   EmailVerification: 'email:read',
   RegistryCheck: 'registry:read',
 };
+
+/** Marks a loaded object with its node type (idempotent); null and a slot's Error pass as they are. */
+function withNodeType<T>(value: T, typename: string): T {
+  if (typeof value === 'object' && value !== null && !(value instanceof Error)) brandWithType(value, typename as OutputType<SchemaTypes>);
+  return value;
+}
 
 function isNodeType(typename: string): boolean {
   return Object.hasOwn(NODE_READ_SCOPES, typename);

@@ -139,6 +139,19 @@ describe('node(id:) and nodes(ids:) apply the read scope of each id, before load
     expect(upstreamReads()).toBe(before);
   });
 
+  it('answers the same id asked by two nodes(ids:) fields of one request alike, for every node type', async () => {
+    // Both fields resolve at once; the second found the first one's load still pending in Pothos' request cache and
+    // handed graphql-js an object not yet marked with its type ("Abstract type Node must resolve to an Object type").
+    const ids = [registryCheckId, globalId('VerificationRequest', verificationRequest.id), globalId('Contact', 'REALTIME_REGISTER:sandbox:rtr-0001')];
+    for (const id of ids) {
+      const reply = await ask('nodes twice in one request', KEYS.admin, 'query N($ids: [ID!]!, $id: ID!) { a: nodes(ids: $ids) { __typename id } b: nodes(ids: $ids) { __typename id } c: node(id: $id) { id } }', { ids: [id], id });
+      expect(reply.json.errors, reply.text).toBeUndefined();
+      expect(reply.json.data.b).toEqual(reply.json.data.a);
+      expect(reply.json.data.a[0].id).toBe(id);
+      expect(reply.json.data.c.id).toBe(id);
+    }
+  });
+
   it('checks forged contact ids with the handle rules before any call, like the contact arguments', async () => {
     const before = upstreamReads();
     const forged = ['OPENPROVIDER::..', 'OPENPROVIDER::.', 'DOMAIN_NAME_API::...', 'REALTIME_REGISTER:sandbox:...', 'REALTIME_REGISTER:..:rtr-0001', 'OPENPROVIDER::a/b'];
