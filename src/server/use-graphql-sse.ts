@@ -128,7 +128,11 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
           operationName: params.operationName ?? null,
         };
         const operation = getOperationAST(document, params.operationName);
-        return operation?.operation === 'subscription' ? enveloped.subscribe(args) : enveloped.execute(args);
+        const result = await (operation?.operation === 'subscription' ? enveloped.subscribe(args) : enveloped.execute(args));
+        // A request error (a variable that does not coerce) comes without `data`, and graphql-sse takes an object
+        // without `data` for execution arguments: the POST got 400 "Unable to detect operation AST" instead of the
+        // operation's errors on its stream.
+        return isAsyncIterable(result) || 'data' in result ? result : { data: null, ...result };
       }
     },
 

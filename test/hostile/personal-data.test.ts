@@ -131,6 +131,37 @@ describe('ID numbers in malformed input', () => {
     expect((await send('form POST, variables not JSON', '/graphql', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).status).toBe(400);
   });
 
+  it('are never quoted back on a single-connection SSE stream, where a variable that does not coerce errors its operation', async () => {
+    const token = await (await fetch(`${gw.url}/graphql`, { method: 'PUT', headers: bearer(KEY) })).text();
+    const stream = new AbortController();
+    const opened = await fetch(`${gw.url}/graphql?token=${token}`, { headers: { ...bearer(KEY), accept: 'text/event-stream' }, signal: stream.signal });
+    const reader = opened.body!.getReader();
+    const number = idNumber();
+    // graphql-sse takes a result without `data` (a request error) for execution arguments: it answered the POST with a
+    // 400 "Unable to detect operation AST" instead of the operation's errors on its stream.
+    const posted = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { ...bearer(KEY), 'content-type': 'application/json', 'x-graphql-event-stream-token': token },
+      body: JSON.stringify({ query: VALIDATE, variables: { i: { idNumber: Number(number), fullName: 'Ann Lee' } }, extensions: { operationId: 'coerce' } }),
+    });
+    const postedText = await posted.text();
+    log.record('sse single: POST with a number for idNumber', posted.status, postedText);
+    let text = '';
+    try {
+      expect(posted.status, postedText).toBe(202);
+      while (!text.includes('event: complete')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    } finally {
+      stream.abort();
+    }
+    log.record('sse single: the stream', 200, text);
+    expect(text).toContain('"id":"coerce"');
+    expect(text).toContain('String cannot represent a non string value: [redacted]');
+  });
+
   it('still say which field was wrong, without the value', async () => {
     const reply = await postGraphQL(gw, log, 'http: message check', { query: VALIDATE, variables: { i: { idNumber: 49912319990, fullName: 'Ann Lee' } } }, bearer(KEY));
     planted.add('49912319990');
