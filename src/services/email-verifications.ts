@@ -17,6 +17,7 @@ import { domainNameApiReadsFor, OPENPROVIDER_PAGE_SIZE, openproviderReadsFor } f
 import type { Page, PageArgs } from './page.js';
 import type { RequestScope } from './request-scope.js';
 import { assertStoreWritable } from './store-guard.js';
+import { withResendCooldown } from './resend-cooldown.js';
 import { spendUpstream } from './upstream-budget.js';
 
 export interface ResendInput {
@@ -208,9 +209,11 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
       email = handleEmail;
     }
-    await spendUpstream(scope, 'OPENPROVIDER', 1);
-    // The handle goes along whenever the caller named it: an address used by several handles is otherwise ambiguous.
-    await reads.client.restartEmailVerification({ email: email!, handle, language: input.language?.trim() || null }, scope.requestId);
+    await withResendCooldown(stores.claims, 'OPENPROVIDER', email!.toLowerCase(), async () => {
+      await spendUpstream(scope, 'OPENPROVIDER', 1);
+      // The handle goes along whenever the caller named it: an address used by several handles is otherwise ambiguous.
+      await reads.client.restartEmailVerification({ email: email!, handle, language: input.language?.trim() || null }, scope.requestId);
+    });
     views.clear();
     await reads.invalidate();
     const fresh = await freshOpenproviderRows(email!, scope);
@@ -229,8 +232,10 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
     }
     const query = handle ? { externalId: handle } : { email };
-    await spendUpstream(scope, 'DOMAIN_NAME_API', 2); // the notice, then the fresh row
-    await reads.client.resendVerificationNotice(query, scope.requestId);
+    await withResendCooldown(stores.claims, 'DOMAIN_NAME_API', handle ? `handle:${handle.toUpperCase()}` : `email:${email!.toLowerCase()}`, async () => {
+      await spendUpstream(scope, 'DOMAIN_NAME_API', 2); // the notice, then the fresh row
+      await reads.client.resendVerificationNotice(query, scope.requestId);
+    });
     views.clear();
     const fresh = await domainNameApiClient().getDetails(query, scope.requestId);
     await reads.invalidate([{ email, handle }, { email: fresh?.verification.email, handle: fresh?.verification.handle }]);
@@ -245,8 +250,10 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     const client = clients.realtimeRegister;
     if (!client) throw ProviderFailure.disabled('REALTIME_REGISTER');
     const customer = input.customer?.trim() || client.defaultCustomer;
-    await spendUpstream(scope, 'REALTIME_REGISTER', 1);
-    await client.validateContact(input.handle!.trim(), { customer, requestId: scope.requestId });
+    await withResendCooldown(stores.claims, 'REALTIME_REGISTER', `${customer}\n${input.handle!.trim()}`, async () => {
+      await spendUpstream(scope, 'REALTIME_REGISTER', 1);
+      await client.validateContact(input.handle!.trim(), { customer, requestId: scope.requestId });
+    });
     return null;
   };
 

@@ -7,6 +7,9 @@ import { startTestGateway } from '../helpers/gateway.js';
 import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { AttackLog, bearer, codesOf, globalId, postGraphQL } from './support.js';
+import { dumpRedis } from '../helpers/redis-dump.js';
+
+const redisKeys = async (url: string) => (await dumpRedis(url)).split('\n');
 
 /**
  * Amplification: one request (or one key in a minute) asking for more upstream calls than its budget. Every refusal
@@ -188,6 +191,56 @@ describe('shared through Redis by every gateway instance', () => {
     const refused = await ask(b, 'instance b: 20 more', handles(21, 20));
     expect(new Set(codesOf(refused))).toEqual(new Set(['RATE_LIMITED']));
     expect(domainNameApiCalls(a) - before).toBe(20);
+  });
+});
+
+describe('one verification email per recipient a minute, whatever the key or the instance', () => {
+  let redis: RedisServerHandle;
+  let a: TestGateway;
+  let b: TestGateway;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const env = { GATEWAY_API_KEYS: `${ADMIN}:*;${OTHER}:email:write`, REDIS_URL: redis.url, ...QUIET };
+    a = await startTestGateway({ env });
+    b = await startTestGateway({ env, gateway: { sandbox: { existing: a.sandbox! } } });
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+    await redis?.stop();
+  });
+
+  const RESEND = 'mutation R($i: ResendEmailVerificationInput!) { resendEmailVerification(input: $i) { __typename } }';
+  const sends = (gateway: TestGateway) => ({
+    openprovider: gateway.sandbox!.openprovider.server.count('/v1beta/customers/verifications/emails/restart', 'POST'),
+    realtimeRegister: gateway.sandbox!.realtimeRegister.validations.length,
+    domainNameApi: gateway.sandbox!.domainNameApi.server.requests.filter((request) => String(request.headers.soapaction ?? '').includes('ResendContactVerificationNotice')).length,
+  });
+
+  it('makes one upstream send for a recipient that two keys on two instances ask for again and again (Openprovider blocks the IP after 300 identical calls in 300 s)', async () => {
+    const before = sends(a);
+    const recipients = [
+      { provider: 'OPENPROVIDER', email: 'shared.registrant@example.com' },
+      { provider: 'DOMAIN_NAME_API', handle: 'DNA-1002' },
+      { provider: 'REALTIME_REGISTER', handle: 'rtr-0040' },
+    ];
+    for (const input of recipients) {
+      const answers: string[] = [];
+      for (let round = 0; round < 6; round++) {
+        const reply = await postGraphQL(round % 2 ? b : a, log, `resend ${input.provider} round ${round}`, { query: RESEND, variables: { i: input } }, bearer(round % 3 ? OTHER : ADMIN));
+        answers.push(reply.json.data?.resendEmailVerification?.__typename ?? codesOf(reply).join(','));
+        if (round > 0) expect(reply.json.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', provider: input.provider, retryAfterSeconds: 60 });
+      }
+      expect(answers, input.provider).toEqual(['ResendEmailVerificationSuccess', ...Array(5).fill('RATE_LIMITED')]);
+    }
+    const after = sends(a);
+    expect({ openprovider: after.openprovider - before.openprovider, realtimeRegister: after.realtimeRegister - before.realtimeRegister, domainNameApi: after.domainNameApi - before.domainNameApi }).toEqual({ openprovider: 1, realtimeRegister: 1, domainNameApi: 1 });
+    // Another recipient is not held up by the first one's minute.
+    const other = await postGraphQL(a, log, 'resend another recipient', { query: RESEND, variables: { i: { provider: 'OPENPROVIDER', email: 'bram.rossi1@example.com' } } }, bearer(OTHER));
+    expect(other.json.data.resendEmailVerification.__typename).toBe('ResendEmailVerificationSuccess');
+    // The marker holds no address: every key of the store is free of the recipients.
+    const keys = await redisKeys(redis.url);
+    expect(keys.filter((key) => /shared\.registrant|DNA-1002|rtr-0040|bram\.rossi/i.test(key))).toEqual([]);
   });
 });
 
