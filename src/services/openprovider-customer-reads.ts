@@ -11,6 +11,8 @@ import { spendUpstream } from './upstream-budget.js';
 const CUSTOMER_KEY = 'openprovider:customer:';
 const PAGE_KEY = 'openprovider:customers:';
 const PAGE_SIZE = OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT;
+/** How long a handle Openprovider does not have is remembered (see the constructor). */
+const ABSENT_CUSTOMER_TTL_MS = 15_000;
 
 /**
  * Openprovider contacts for a batch of handles, the cheapest honest way (issue 17). Openprovider reads a customer two
@@ -42,7 +44,12 @@ export class OpenproviderCustomerReads {
     readonly client: OpenproviderClient,
     private readonly cache: Cache,
   ) {
-    this.customers = new ReadThrough(cache, 'contact');
+    // A handle Openprovider does not have is remembered too: asking again for it is the same call each time, and
+    // Openprovider blocks the gateway's IP, until removed by hand, after more than 300 identical calls in 300 s
+    // (providers/openprovider.md, "Limits"). Two keys at UPSTREAM_CALLS_PER_MINUTE made 100 a minute of one missing
+    // handle; remembered 15 s (like a list page), it is at most 20 in 300 s. A customer created at Openprovider in
+    // that time shows up once it passes.
+    this.customers = new ReadThrough(cache, 'contact', undefined, { absentTtlMs: ABSENT_CUSTOMER_TTL_MS });
     this.pages = new ReadThrough(cache, 'list-page');
     this.totals = new ListTotals(cache, 'openprovider');
     cache.onInvalidate(({ kind }) => {

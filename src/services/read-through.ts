@@ -45,10 +45,19 @@ function flightsOf(cache: Cache, kind: CacheKind): Map<string, Flight> {
   return flights.of(kind);
 }
 
+/** Options of a ReadThrough. */
+export interface ReadThroughOptions {
+  /**
+   * How long "not found" is remembered, in ms. Default: not at all, so a contact created a moment later is seen at
+   * once. Set where repeating a read that finds nothing costs more than that (see OpenproviderCustomerReads).
+   */
+  absentTtlMs?: number;
+}
+
 /**
  * Process-wide read path under the per-request DataLoaders: identical in-flight reads share one upstream call
- * (coalescing), then the shared cache, then the provider. Values that were not found are not cached, so a
- * contact created a moment later is seen at once. Two ReadThroughs of the same cache and kind share in-flight reads.
+ * (coalescing), then the shared cache, then the provider. Values that were not found are not cached unless
+ * `absentTtlMs` says so. Two ReadThroughs of the same cache and kind share in-flight reads.
  */
 export class ReadThrough<T> {
   private readonly inflight: Map<string, Flight>;
@@ -57,6 +66,7 @@ export class ReadThrough<T> {
     private readonly cache: Cache,
     private readonly kind: CacheKind,
     private readonly ttlMs?: number,
+    private readonly options: ReadThroughOptions = {},
   ) {
     this.inflight = flightsOf(cache, kind);
   }
@@ -121,6 +131,11 @@ export class ReadThrough<T> {
       // before the write with it, but do not cache it.
       const entries = [...fetched.entries()].filter(([key]) => !flights.get(key)?.stale);
       if (entries.length > 0) await this.cache.setMany(this.kind, entries, this.ttlMs);
+      if (this.options.absentTtlMs !== undefined) {
+        // Remembered as null: a cache hit (get answers undefined only on a miss) that reads as "not found".
+        const absent = missing.filter((key) => !fetched.has(key) && !flights.get(key)?.stale).map((key): [string, null] => [key, null]);
+        if (absent.length > 0) await this.cache.setMany(this.kind, absent, this.options.absentTtlMs);
+      }
       for (const key of missing) values.set(key, fetched.get(key) ?? null);
     }
     return values;

@@ -194,15 +194,25 @@ describe('shared through Redis by every gateway instance', () => {
   });
 });
 
-describe('one verification email per recipient a minute, whatever the key or the instance', () => {
+describe('identical upstream calls, whatever the key or the instance', () => {
   let redis: RedisServerHandle;
   let a: TestGateway;
   let b: TestGateway;
   beforeAll(async () => {
     redis = await startRedisServer();
-    const env = { GATEWAY_API_KEYS: `${ADMIN}:*;${OTHER}:email:write`, REDIS_URL: redis.url, ...QUIET };
+    const env = { GATEWAY_API_KEYS: `${ADMIN}:*;${OTHER}:email:write,contacts:read`, REDIS_URL: redis.url, ...QUIET };
     a = await startTestGateway({ env });
     b = await startTestGateway({ env, gateway: { sandbox: { existing: a.sandbox! } } });
+  });
+
+  it('ask Openprovider once for a handle it does not have, however often two keys on two instances look it up', async () => {
+    const path = '/v1beta/customers/ZZ999999-NL';
+    const before = a.sandbox!.openprovider.server.count(path, 'GET');
+    for (let round = 0; round < 6; round++) {
+      const reply = await postGraphQL(round % 2 ? b : a, log, `missing Openprovider handle round ${round}`, { query: CONTACTS, variables: { p: 'OPENPROVIDER', h: ['ZZ999999-NL'] } }, bearer(round % 3 ? OTHER : ADMIN));
+      expect(reply.json.data.contacts).toEqual([null]);
+    }
+    expect(a.sandbox!.openprovider.server.count(path, 'GET') - before).toBe(1);
   });
   afterAll(async () => {
     await b?.stop();
