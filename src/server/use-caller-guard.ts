@@ -19,6 +19,8 @@ export interface CallerGuardOptions {
 }
 
 const principals = new WeakMap<Request, Principal>();
+/** Operations executed for each HTTP request: more than one only in a batch. */
+const operationsRun = new WeakMap<Request, number>();
 
 /** The principal the guard resolved for an HTTP request (the context factory reads it instead of re-verifying). */
 export function principalOfRequest(request: Request | undefined): Principal | undefined {
@@ -47,7 +49,14 @@ export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayConte
   // Synchronous (no promise) for HTTP operations, which onRequest has budgeted: an async hook would put every execution
   // of every request through an extra promise.
   const limitOperation = (context: GatewayContext & { request?: Request }, stop: (result: { errors: GraphQLError[] }) => void): Promise<void> | undefined => {
-    if (context.request || !context.principal?.authenticated) return undefined;
+    if (!context.principal?.authenticated) return undefined;
+    if (context.request) {
+      // onRequest paid for the request's first operation. A batch (GRAPHQL_BATCHING) runs more on the same request, and
+      // each of them is one request too, as each WebSocket operation is: a batch of 10 cost one.
+      const ran = operationsRun.get(context.request) ?? 0;
+      operationsRun.set(context.request, ran + 1);
+      if (ran === 0) return undefined;
+    }
     return options.limiter().take(`caller:${context.principal.id}`).then((decision) => {
       if (!decision.allowed) stop({ errors: [rateLimited(decision.retryAfterSeconds)] });
     });

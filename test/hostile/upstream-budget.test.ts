@@ -254,6 +254,28 @@ describe('identical upstream calls, whatever the key or the instance', () => {
   });
 });
 
+describe('batched operations (GRAPHQL_BATCHING=true)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${ADMIN}:*`, GRAPHQL_BATCHING: 'true', EMAIL_WATCH_INTERVAL_MS: '3600000', RATE_LIMIT_PER_MINUTE: '60', RATE_LIMIT_BURST: '10' } });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it('count each operation of a batch against the rate limit, as each WebSocket operation is (a batch of 10 cost one request)', async () => {
+    const batch = (label: string, size: number) => postGraphQL(gw, log, label, Array.from({ length: size }, () => ({ query: CONTACTS, variables: { p: 'DOMAIN_NAME_API', h: handles(1, 1) } })), bearer(ADMIN));
+    const first = await batch('a batch of 6', 6);
+    expect(first.status).toBe(200);
+    expect(first.json.every((result: any) => result.errors === undefined)).toBe(true);
+    // 4 of the burst of 10 left: the batch's first 4 operations run, the rest are refused one by one.
+    const second = await batch('a batch of 6 with 4 left', 6);
+    expect(second.json.map((result: any) => result.errors?.[0]?.extensions?.code ?? 'ok')).toEqual(['ok', 'ok', 'ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED']);
+    const single = await postGraphQL(gw, log, 'one more', { query: '{ providers { provider } }' }, bearer(ADMIN));
+    expect(single.status).toBe(429);
+  });
+});
+
 describe('after every attack', () => {
   it('saw 0 server errors', () => {
     expect(log.replies.length).toBeGreaterThan(10);
