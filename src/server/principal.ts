@@ -91,9 +91,16 @@ export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Pr
       if (error instanceof GraphQLError) throw error;
       throw unauthenticated(jwtProblem(error, jose.errors));
     }
-    return { id: `jwt:${String(payload.sub)}`, name: String(payload.sub), scopes: grantedScopes(payload), authenticated: true };
+    // jose requires `sub` to be present, not to be text: an object read "[object Object]", and any length was taken.
+    // It names the caller in every submission's submittedBy (stored and returned), so it is a short string.
+    const subject = payload.sub as unknown;
+    if (typeof subject !== 'string' || subject.length === 0 || subject.length > JWT_SUBJECT_MAX) throw unauthenticated('The token\'s "sub" claim is not acceptable.');
+    return { id: `jwt:${subject}`, name: subject, scopes: grantedScopes(payload), authenticated: true };
   };
 }
+
+/** The longest `sub` taken: an identifier, not a document. */
+const JWT_SUBJECT_MAX = 256;
 
 function tokenAlgorithm(token: string): string | null {
   try {
