@@ -57,6 +57,18 @@ export interface YogaOptions {
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
+/**
+ * Six digits in a row once separators are dropped: the caller's id could be an ID number, and the request id goes into
+ * every log line of the request and every provider call's x-request-id. Such an id is replaced by the gateway's own
+ * (a UUID that happens to hold such a run loses only the correlation). Linear: a run is taken whole from its start.
+ */
+const DIGIT_RUN_IN_ID = /\d{6}/;
+const ID_SEPARATORS = /[-._]/g;
+
+/** The caller's x-request-id when it is safe to log and pass on, else a fresh one. */
+function requestIdOf(incoming: string | null | undefined): string {
+  return incoming && REQUEST_ID.test(incoming) && !DIGIT_RUN_IN_ID.test(incoming.replace(ID_SEPARATORS, '')) ? incoming : randomUUID();
+}
 
 export function createGatewayYoga(options: YogaOptions): GatewayYoga {
   const { config, metrics, logger } = options;
@@ -106,7 +118,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     context: ({ request, req, connectionParams }) => {
       const header = (name: string) => request?.headers.get(name) ?? headerOf(req, name);
       const incomingId = header('x-request-id');
-      const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+      const requestId = requestIdOf(incomingId);
       const requestLogger = lazyChild(logger, { requestId });
       const build = (principal: Principal): GatewayContext => {
         const upstream = createUpstreamBudget(config.upstreamBudget, principal, options.upstreamLimiter ?? (() => UNLIMITED));

@@ -202,6 +202,24 @@ describe('ID numbers typed where a handle, a customer or a filter belongs', () =
   });
 });
 
+describe('an ID number as the x-request-id', () => {
+  it('is not taken as the request id: that id is in the request\'s log lines and in every provider call\'s headers', async () => {
+    const number = idNumber();
+    const variables = { i: { idNumber: idNumber(), fullName: 'Ann Lee', dateOfBirth: '1980-01-08' } };
+    const reply = await postGraphQL(gw, log, 'http: an ID number as x-request-id', { query: VALIDATE, variables }, { ...bearer(KEY), 'x-request-id': number });
+    expect(reply.json.data.validateRegistry.registryCheck.status).toBe('APPROVED');
+    // The check was logged with its request id, and Veriff was called with it: neither is the caller's number.
+    expect(gw.logs()).toContain('registry check submitted to Veriff');
+    const veriff = gw.sandbox!.veriff;
+    const sent = [...veriff.server.requests, ...veriff.syncServer.requests].map((request) => JSON.stringify(request.headers));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((headers) => headers.includes(number))).toEqual([]);
+    // An ordinary request id is still taken, for matching the gateway's logs with a proxy's.
+    await postGraphQL(gw, log, 'http: an ordinary x-request-id', { query: VALIDATE, variables: { i: { ...variables.i, idNumber: idNumber() } } }, { ...bearer(KEY), 'x-request-id': 'proxy-req-7f3a-b2' });
+    expect(veriff.syncServer.requests.at(-1)!.headers['x-request-id']).toBe('proxy-req-7f3a-b2');
+  });
+});
+
 describe('valid checks', () => {
   it('answer with the last four characters only', async () => {
     for (const transport of ['http', 'ws'] as const) {
