@@ -117,8 +117,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const server: Server = createServer({ requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 5_000) }, (req, res) => {
     drain.track(res);
     route(req, res).catch((error: unknown) => {
-      if (isClientAbort(error)) logger.info({ ...clientAbortFields(error), path: req.url }, 'the client aborted its request');
-      else logger.error({ err: error, path: req.url }, 'request failed');
+      // The path without its query string: a query string is the caller's text (an ID number in a parameter).
+      const path = (req.url ?? '').split('?', 1)[0];
+      if (isClientAbort(error)) logger.info({ ...clientAbortFields(error), path }, 'the client aborted its request');
+      else logger.error({ err: error, path }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Unexpected error' });
       else res.destroy();
     });

@@ -131,6 +131,24 @@ describe('over HTTP', () => {
     expect(aborted[0]).toMatchObject({ level: 30, code: 'ECONNRESET' });
     expect(JSON.stringify(lines)).not.toMatch(/"stack"|"level":50/);
   });
+
+  it('logs the path of an aborted webhook upload without its query string (which could carry an ID number)', async () => {
+    const url = new URL(gw.url);
+    const linesBefore = gw.logs().length;
+    await new Promise<void>((resolve) => {
+      const req = request({ host: url.hostname, port: url.port, path: '/webhooks/veriff?ref=49912319994', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '60000' } });
+      req.on('error', () => resolve());
+      req.on('close', () => resolve());
+      req.write('{"status":', () => setTimeout(() => req.destroy(), 100));
+    });
+    let lines: any[] = [];
+    for (let attempt = 0; attempt < 50 && !lines.some((line) => line.msg === 'the client aborted its request'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      lines = gw.logs().slice(linesBefore).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    }
+    expect(lines.filter((line) => line.msg === 'the client aborted its request')).toEqual([expect.objectContaining({ path: '/webhooks/veriff' })]);
+    expect(gw.logs()).not.toContain('49912319994');
+  });
 });
 
 describe('over WebSocket', () => {
