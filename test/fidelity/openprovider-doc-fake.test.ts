@@ -218,6 +218,27 @@ describe('a customer (GetCustomer)', () => {
     expect(fake.calls('/v1beta/customers')).toHaveLength(1);
   });
 
+  it('reads a customer whose house number, postal code and phone parts come as JSON numbers, alone and in the list', async () => {
+    const numeric = (handle: string, email: string) => {
+      const customer = docCustomer(handle, email);
+      return {
+        ...customer,
+        address: { ...(customer.address as object), number: 12, zipcode: 10115 },
+        phone: { country_code: 49, area_code: 30, subscriber_number: 1234567 },
+        name: { first_name: 'Test', last_name: 'Person' },
+      };
+    };
+    fake.customers.set('NU000001-NL', numeric('NU000001-NL', 'n1@example.net'));
+    fake.customers.set('NU000002-NL', numeric('NU000002-NL', 'n2@example.net'));
+    await startGateway();
+    const one = await ask(CONTACT, { h: 'NU000001-NL' });
+    expect(one.errors).toBeUndefined();
+    expect(one.data.contact).toMatchObject({ name: 'Test Person', addressLines: ['Test street 12 A'], postalCode: '10115', voice: '+49.301234567' });
+    const many = await ask('{ contacts(provider: OPENPROVIDER, handles: ["NU000001-NL", "NU000002-NL"]) { handle postalCode } }');
+    expect(many.errors).toBeUndefined();
+    expect(many.data.contacts).toEqual([{ handle: 'NU000001-NL', postalCode: '10115' }, { handle: 'NU000002-NL', postalCode: '10115' }]);
+  });
+
   it('answers a handle Openprovider does not have (HTTP 404 envelope) with null', async () => {
     await startGateway();
     const reply = await ask(CONTACT, { h: 'NO000000-NL' });
