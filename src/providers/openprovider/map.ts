@@ -175,12 +175,25 @@ export function listData<T>(data: unknown, options: { totalRequired?: boolean; o
   return { total: count, results: rows };
 }
 
-/** A list row the gateway cannot map (a status outside the documented four, no email): named, never a crash. */
-export function unreadableList(error: UnknownProviderValue, httpStatus: number): ProviderFailure {
-  return new ProviderFailure('OPENPROVIDER', `Openprovider sent the email verification list with a row the gateway cannot read (${error.message.slice(0, 120)}).`, {
+/** Who a row the gateway cannot map is about (its members as far as they are text), and why it was left out. */
+export function unreadableRow(row: unknown, error: UnknownProviderValue): { handle: string | null; email: string | null; domain: string | null; reason: string } {
+  const member = (key: string): string | null => {
+    const value = row && typeof row === 'object' ? (row as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'string' && value.trim() ? value.trim() : null;
+  };
+  return { handle: member('handle'), email: member('email'), domain: member('domain'), reason: error.message.slice(0, 160) };
+}
+
+/**
+ * What a reader says about list rows it had to leave out: a named failure, not retryable (the same rows come back),
+ * whose message counts them and quotes the first reason (the provider's value, never a row's address).
+ */
+export function unreadableRowsFailure(rows: { reason: string }[]): ProviderFailure {
+  const count = rows.length === 1 ? 'one row' : `${rows.length} rows`;
+  return new ProviderFailure('OPENPROVIDER', `Openprovider sent ${count} of the email verification list that the gateway cannot read, left out (${rows[0]?.reason ?? 'unknown'}).`, {
     kind: 'ERROR',
     code: null,
-    httpStatus,
+    httpStatus: null,
     retryable: false,
   });
 }
