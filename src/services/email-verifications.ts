@@ -9,6 +9,7 @@ import { PROVIDERS } from '../domain/providers.js';
 import { OPENPROVIDER_STATUS_FILTER } from '../domain/status-mapping.js';
 import type { DomainNameApiClient } from '../providers/domain-name-api/client.js';
 import type { OpenproviderClient } from '../providers/openprovider/client.js';
+import { verificationOf } from '../providers/domain-name-api/map.js';
 import { unreadableRowsFailure } from '../providers/openprovider/map.js';
 import type { ServiceDeps } from './deps.js';
 import { decodeCursor, encodeCursor, filterFingerprint } from './email-cursor.js';
@@ -123,7 +124,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     if (!filter.handle && !filter.email) return [];
     const reads = domainNameApi();
     const details = filter.handle ? await reads.byHandle(filter.handle, scope) : await reads.byEmail(filter.email!, scope);
-    return details ? [details.verification] : [];
+    return details ? [verificationOf(details)] : [];
   };
 
   /** Which providers a filter reads: named ones must be enabled; unnamed disabled ones are skipped. */
@@ -237,7 +238,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     if (email && handle) {
       const details = await reads.byHandle(handle, scope);
       if (!details) throw new NotFound('DOMAIN_NAME_API', 'Domain Name API has no contact with this handle.');
-      if (details.verification.email.toLowerCase() !== email.toLowerCase()) {
+      if ((details.contact?.email ?? details.verification?.email ?? '').toLowerCase() !== email.toLowerCase()) {
         throw new InputRejected([problem(['handle'], 'CONFLICT', 'The handle belongs to another email address than the one given.')]);
       }
     }
@@ -246,7 +247,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     await reads.client.resendVerificationNotice(query, scope.requestId);
     views.clear();
     const fresh = await domainNameApiClient().getDetails(query, scope.requestId);
-    await reads.invalidate([{ email, handle }, { email: fresh?.verification.email, handle: fresh?.verification.handle }]);
+    await reads.invalidate([{ email, handle }, { email: fresh?.verification?.email ?? fresh?.contact?.email, handle: fresh?.verification?.handle ?? fresh?.contact?.handle }]);
     return fresh?.verification ?? null;
   };
 
@@ -289,7 +290,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
       if (contact.provider === 'DOMAIN_NAME_API') {
         const details = await domainNameApi().byHandle(contact.handle, scope);
-        return details ? [details.verification] : [];
+        return details ? [verificationOf(details)] : [];
       }
       return [];
     },
