@@ -190,11 +190,17 @@ describe('GetDetails, read strictly by namespace both ways', () => {
     expect(reply.errors?.[0]?.message).toMatch(/DOMAIN_NAME_API_DATA_NAMESPACE/);
   });
 
-  it('answers an unknown status with a PROVIDER_ERROR, never null', async () => {
+  it('answers an unknown status with a PROVIDER_ERROR on the verification rows only: the contact itself is served, never null', async () => {
     fake.contacts = [{ ...ANN, VerificationStatus: 'Suspended' }];
     await startGateway();
     const reply = await ask(CONTACT, { h: 'DNA-111' });
-    expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'DOMAIN_NAME_API' });
+    expect(reply.data.contact).toMatchObject({ handle: 'DNA-111', email: ANN.ContactEmail, emailVerifications: null });
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors?.[0]).toMatchObject({ path: ['contact', 'emailVerifications'], extensions: { code: 'PROVIDER_ERROR', provider: 'DOMAIN_NAME_API' } });
+    expect(reply.errors?.[0]?.message).toMatch(/Suspended/);
+    const byEmail = await ask(BY_EMAIL, { e: ANN.ContactEmail });
+    expect(byEmail.data?.emailVerifications ?? null).toBeNull();
+    expect(byEmail.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'DOMAIN_NAME_API' });
   });
 });
 

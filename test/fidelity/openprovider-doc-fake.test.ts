@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -166,20 +167,46 @@ describe('answers the documents allow but the examples do not show', () => {
     expect(reply.data.emailVerifications.totalCount).toBe(0);
   });
 
-  it('answers a status the documents do not list with a named PROVIDER_ERROR, not an unexpected error', async () => {
-    fake.rows = [row({ email: 'ann@example.net', status: 'pending verification' })];
+  it('serves the readable rows when one has a status the documents do not list, with a named PROVIDER_ERROR beside them', async () => {
+    fake.rows = [
+      row({ email: 'ann@example.net', domain: 'a.example', status: 'pending verification' }),
+      row({ email: 'ann@example.net', domain: 'b.example', status: 'verified' }),
+    ];
     await startGateway();
     const reply = await ask(ROWS, { filter: { email: 'ann@example.net' } });
     expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' });
-    expect(reply.errors?.[0]?.message).toMatch(/pending verification/);
+    expect(reply.errors?.[0]?.message).toMatch(/one row .*pending verification/);
+    expect(reply.data.emailVerifications.edges.map((edge: any) => [edge.node.domain, edge.node.status])).toEqual([['b.example', 'VERIFIED']]);
   });
 
-  it('answers a list row without a status (proto3 leaves out "") with a named PROVIDER_ERROR', async () => {
+  it('answers a list row without a status (proto3 leaves out "") with a named PROVIDER_ERROR beside the other rows', async () => {
     fake.style = 'proto3';
-    fake.rows = [row({ email: 'ann@example.net', status: '' })];
+    fake.rows = [row({ email: 'ann@example.net', status: '' }), row({ email: 'bob@example.net', handle: 'BO000002-NL', status: 'verified' })];
     await startGateway();
-    const reply = await ask(ROWS, { filter: { email: 'ann@example.net' } });
+    const reply = await ask(ROWS);
     expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' });
+    expect(reply.data.emailVerifications.edges.map((edge: any) => edge.node.email)).toEqual(['bob@example.net']);
+  });
+
+  it("fails only the emailVerifications of the contact whose row cannot be read, and that row's node lookup, never answering it as none", async () => {
+    fake.rows = [
+      row({ email: 'ann@example.net', handle: 'AN000001-NL', status: 'pending verification' }),
+      row({ email: 'bob@example.net', handle: 'BO000002-NL', status: 'verified' }),
+    ];
+    fake.customers.set('AN000001-NL', docCustomer('AN000001-NL', 'ann@example.net'));
+    fake.customers.set('BO000002-NL', docCustomer('BO000002-NL', 'bob@example.net'));
+    await startGateway();
+    const reply = await ask('{ contacts(provider: OPENPROVIDER, handles: ["AN000001-NL", "BO000002-NL"]) { handle emailVerifications { status } } }');
+    expect(reply.data.contacts).toEqual([
+      { handle: 'AN000001-NL', emailVerifications: null },
+      { handle: 'BO000002-NL', emailVerifications: [{ status: 'VERIFIED' }] },
+    ]);
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors?.[0]).toMatchObject({ path: ['contacts', 0, 'emailVerifications'], extensions: { code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' } });
+    const id = encodeGlobalID('EmailVerification', 'OPENPROVIDER:ann@example.net:example.com');
+    const node = await ask('query N($id: ID!) { node(id: $id) { id } }', { id });
+    expect(node.data?.node ?? null).toBeNull();
+    expect(node.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' });
   });
 });
 
@@ -216,6 +243,27 @@ describe('a customer (GetCustomer)', () => {
     expect(reply.errors).toBeUndefined();
     expect(reply.data.contacts).toEqual([{ handle: 'AA000001-NL', email: 'a@example.net' }, { handle: 'BB000002-NL', email: 'b@example.net' }, null]);
     expect(fake.calls('/v1beta/customers')).toHaveLength(1);
+  });
+
+  it('reads a customer whose house number, postal code and phone parts come as JSON numbers, alone and in the list', async () => {
+    const numeric = (handle: string, email: string) => {
+      const customer = docCustomer(handle, email);
+      return {
+        ...customer,
+        address: { ...(customer.address as object), number: 12, zipcode: 10115 },
+        phone: { country_code: 49, area_code: 30, subscriber_number: 1234567 },
+        name: { first_name: 'Test', last_name: 'Person' },
+      };
+    };
+    fake.customers.set('NU000001-NL', numeric('NU000001-NL', 'n1@example.net'));
+    fake.customers.set('NU000002-NL', numeric('NU000002-NL', 'n2@example.net'));
+    await startGateway();
+    const one = await ask(CONTACT, { h: 'NU000001-NL' });
+    expect(one.errors).toBeUndefined();
+    expect(one.data.contact).toMatchObject({ name: 'Test Person', addressLines: ['Test street 12 A'], postalCode: '10115', voice: '+49.301234567' });
+    const many = await ask('{ contacts(provider: OPENPROVIDER, handles: ["NU000001-NL", "NU000002-NL"]) { handle postalCode } }');
+    expect(many.errors).toBeUndefined();
+    expect(many.data.contacts).toEqual([{ handle: 'NU000001-NL', postalCode: '10115' }, { handle: 'NU000002-NL', postalCode: '10115' }]);
   });
 
   it('answers a handle Openprovider does not have (HTTP 404 envelope) with null', async () => {
