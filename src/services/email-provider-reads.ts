@@ -1,6 +1,6 @@
 import type { Contact } from '../domain/contact.js';
 import type { EmailVerification } from '../domain/email-verification.js';
-import { InputRejected } from '../domain/errors.js';
+import { batchFailureAmong, failsOnlyItsObject, InputRejected } from '../domain/errors.js';
 import { problem } from '../domain/field-problem.js';
 import type { DomainNameApiClient, DomainNameApiDetails } from '../providers/domain-name-api/client.js';
 import { DOMAIN_NAME_API_LOOKUP_CONCURRENCY } from '../providers/domain-name-api/client.js';
@@ -108,9 +108,10 @@ export class OpenproviderReads {
 
   /**
    * Contacts by handle, read through the cache: GetCustomer for one, the customer list where it takes fewer calls
-   * than one GetCustomer per handle (src/services/openprovider-customer-reads.ts).
+   * than one GetCustomer per handle (src/services/openprovider-customer-reads.ts). An Error for a handle whose own
+   * read failed; throws when the whole batch did.
    */
-  contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+  contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact | Error>> {
     return this.customers.contacts(handles, scope);
   }
 
@@ -148,20 +149,31 @@ export class DomainNameApiReads {
     });
   }
 
-  /** Many contacts by handle: cache hits first, the rest one GetDetails each, DOMAIN_NAME_API_LOOKUP_CONCURRENCY at a time. */
-  async manyByHandle(handles: string[], scope: RequestScope): Promise<Map<string, DomainNameApiDetails>> {
+  /**
+   * Many contacts by handle: cache hits first, the rest one GetDetails each, DOMAIN_NAME_API_LOOKUP_CONCURRENCY at a
+   * time. A refusal of one contact's lookup (e.g. 401 "Contact info can not sync", a fault about that contact) is
+   * that handle's Error; any other failure (credentials, IP, quota, outage) stops the batch and is thrown.
+   */
+  async manyByHandle(handles: string[], scope: RequestScope): Promise<Map<string, DomainNameApiDetails | Error>> {
     const unique = [...new Set(handles)];
-    const values = await this.lookups.getMany(unique.map(handleKey), async (missing) => {
+    const values = await this.lookups.getManySettled(unique.map(handleKey), async (missing) => {
       // No batch read at Domain Name API: one GetDetails per handle, each counted.
       await spendUpstream(scope, 'DOMAIN_NAME_API', missing.length);
-      const found = new Map<string, DomainNameApiDetails>();
+      const found = new Map<string, DomainNameApiDetails | Error>();
       await mapLimit(missing, DOMAIN_NAME_API_LOOKUP_CONCURRENCY, async (key) => {
-        const details = await this.client.getDetails({ externalId: key.slice(HANDLE_PREFIX.length) }, scope.requestId);
-        if (details) found.set(key, details);
+        try {
+          const details = await this.client.getDetails({ externalId: key.slice(HANDLE_PREFIX.length) }, scope.requestId);
+          if (details) found.set(key, details);
+        } catch (error) {
+          if (!failsOnlyItsObject(error)) throw error;
+          found.set(key, error);
+        }
       });
       return found;
     });
-    const byHandle = new Map<string, DomainNameApiDetails>();
+    const batchFailure = batchFailureAmong(values);
+    if (batchFailure) throw batchFailure;
+    const byHandle = new Map<string, DomainNameApiDetails | Error>();
     unique.forEach((handle, index) => {
       const details = values[index];
       if (details) byHandle.set(handle, details);

@@ -85,6 +85,13 @@ interface MergedRows {
  * 20,000) plus the Domain Name API row when the filter names an email or handle, sorted by provider, email and
  * domain. A cursor is a position in that order plus a fingerprint of the filter.
  */
+/** The address of an Openprovider contact, null when there is none; its read's failure is thrown, never read as "none". */
+async function contactEmail(reads: OpenproviderReads, handle: string, scope: RequestScope): Promise<string | null> {
+  const contact = (await reads.contacts([handle], scope)).get(handle);
+  if (contact instanceof Error) throw contact;
+  return contact?.email ?? null;
+}
+
 export function createEmailVerificationService(deps: ServiceDeps): EmailVerificationService {
   const { clients, stores } = deps;
 
@@ -215,7 +222,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     if (handle) {
       // The handle's address: from its verification rows, else from the contact itself.
       const rows = await reads.all({ handle }, scope);
-      const handleEmail = rows[0]?.email ?? (await reads.contacts([handle], scope)).get(handle)?.email ?? null;
+      const handleEmail = rows[0]?.email ?? (await contactEmail(reads, handle, scope));
       if (!handleEmail) throw new NotFound('OPENPROVIDER', 'Openprovider has no contact with this handle.');
       if (given && given.toLowerCase() !== handleEmail.toLowerCase()) {
         throw new InputRejected([problem(['handle'], 'CONFLICT', 'The handle belongs to another email address than the one given.')]);

@@ -282,6 +282,29 @@ describe('a customer (GetCustomer)', () => {
   });
 });
 
+describe('a batch of contacts with one Openprovider cannot serve', () => {
+  it('serves the others: only the customer whose own read failed is null, with its error, and that failure is not cached', async () => {
+    // 1,001 customers: the first page holds AA, the second the last one, read alone (one GetCustomer beats a page).
+    fake.customers.set('AA000001-NL', docCustomer('AA000001-NL', 'a@example.net'));
+    for (let index = 0; index < 999; index++) fake.customers.set(`FI${String(index).padStart(6, '0')}-NL`, docCustomer(`FI${String(index).padStart(6, '0')}-NL`, `f${index}@example.net`));
+    fake.customers.set('ZZ000009-NL', docCustomer('ZZ000009-NL', 'z@example.net'));
+    fake.force('/v1beta/customers/ZZ000009-NL', { status: 404, body: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } });
+    await startGateway();
+    const BATCH = '{ contacts(provider: OPENPROVIDER, handles: ["AA000001-NL", "ZZ000009-NL"]) { handle email } }';
+    const reply = await ask(BATCH);
+    expect(reply.data.contacts).toEqual([{ handle: 'AA000001-NL', email: 'a@example.net' }, null]);
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors?.[0]).toMatchObject({ path: ['contacts', 1], extensions: { code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' } });
+    expect(fake.calls('/v1beta/customers/ZZ000009-NL')).toHaveLength(1);
+
+    fake.clearForced();
+    const again = await ask(BATCH);
+    expect(again.errors).toBeUndefined();
+    expect(again.data.contacts).toEqual([{ handle: 'AA000001-NL', email: 'a@example.net' }, { handle: 'ZZ000009-NL', email: 'z@example.net' }]);
+    expect(fake.calls('/v1beta/customers/ZZ000009-NL')).toHaveLength(2);
+  });
+});
+
 describe('restarting a verification', () => {
   const RESEND = `mutation R($input: ResendEmailVerificationInput!) {
     resendEmailVerification(input: $input) {
