@@ -194,6 +194,26 @@ describe('RealtimeRegisterClient and both error vocabularies', () => {
     expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'RATE_LIMITED', retryable: true });
   });
 
+  it.each([
+    ['an HTML page from a proxy', '<html><body>404 Not Found</body></html>', 'text/html'],
+    ['an empty body', '', 'text/plain'],
+    ['another type (an unknown endpoint)', JSON.stringify({ type: 'NotFound', message: 'No such endpoint' }), 'application/json'],
+  ])('never reads a 404 that does not say ObjectDoesNotExist (%s) as "no such object"', async (_what, body, contentType) => {
+    next = { status: 404, headers: { 'content-type': contentType }, body };
+    for (const call of [client.getContact('h-001'), client.getProcess('79'), client.getNotification(5), client.listContacts({ handles: ['h-001'] }), client.updateContact('h-001', { city: 'Gent' })]) {
+      const error = await failureOf(call);
+      expect(error).toBeInstanceOf(ProviderFailure);
+      expect(error).toMatchObject({ kind: 'ERROR', httpStatus: 404, retryable: false });
+    }
+  });
+
+  it('answers null for a notification the provider does not have, in either vocabulary', async () => {
+    answer(400, { type: 'ObjectDoesNotExist', message: 'Notification 5 does not exist' });
+    await expect(client.getNotification(5)).resolves.toBeNull();
+    answer(404, { type: 'ObjectDoesNotExist', message: 'Notification 5 does not exist' });
+    await expect(client.getNotification(5)).resolves.toBeNull();
+  });
+
   it('decides by the HTTP status before the type: a 500 calling itself ObjectDoesNotExist is a server error', async () => {
     answer(500, { type: 'ObjectDoesNotExist', message: 'confused' });
     expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'ERROR', retryable: true, httpStatus: 500 });

@@ -177,7 +177,7 @@ export class RealtimeRegisterClient {
 
   async getNotification(id: number, options: RtrCallOptions = {}): Promise<RtrNotification | null> {
     const response = await this.call('notifications.get', 'GET', `${this.notificationsPath(options)}/${encodeURIComponent(String(id))}`, options);
-    if (response.status === 404) return null;
+    if (isNoSuchObject(response)) return null;
     return this.json<RtrNotification>(response, 'notifications.get');
   }
 
