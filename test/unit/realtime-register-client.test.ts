@@ -276,6 +276,33 @@ describe('RealtimeRegisterClient and stored values outside the vocabulary', () =
   });
 });
 
+describe('RealtimeRegisterClient and answers the document allows but our simulator never sends', () => {
+  it('reads a contact whose text fields come as other JSON types and whose address is one string, instead of failing', async () => {
+    answer(200, { handle: 'h-001', name: 42, organization: null, addressLine: 'Main Street 1', postalCode: 3511, city: { nl: 'Utrecht' }, country: 'NL', customer: ['x'], extra: { a: 1 } });
+    await expect(client.getContact('h-001')).resolves.toMatchObject({ handle: 'h-001', customer: 'acme', name: '42', organization: null, addressLines: ['Main Street 1'], postalCode: '3511', city: null, country: 'NL' });
+    answer(200, { handle: 'h-001', addressLine: [null, 'Main Street 1', '', 7, { x: 1 }] });
+    await expect(client.getContact('h-001')).resolves.toMatchObject({ addressLines: ['Main Street 1', '7'] });
+  });
+
+  it.each([
+    ['a null entity', [null, { handle: 'h-001' }]],
+    ['a string entity', ['h-001']],
+    ['an entity without a handle', [{ name: 'Ann' }]],
+  ])('reports a list whose entities are not contacts (%s) as an unreadable answer, never as contacts missing', async (_what, entities) => {
+    answer(200, { entities, pagination: { limit: 2, offset: 0 } });
+    expect(await failureOf(client.listContacts({ handles: ['h-001', 'h-002'] }))).toMatchObject({ kind: 'ERROR', retryable: true, message: expect.stringContaining('unreadable') });
+    answer(200, entities[0] ?? null);
+    expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'ERROR', retryable: true });
+  });
+
+  it('reads pagination numbers written as strings, and a pagination without limit or total', async () => {
+    answer(200, { entities: [{ handle: 'h-001' }], pagination: { limit: '1', offset: '0', total: '5' } });
+    await expect(client.listContacts({ handles: ['h-001', 'h-002'] })).resolves.toMatchObject({ limit: 1, offset: 0, total: 5 });
+    answer(200, { entities: [], pagination: {} });
+    await expect(client.listContacts({ handles: ['h-001'], offset: 3 })).resolves.toEqual({ contacts: [], limit: 0, offset: 3, total: null });
+  });
+});
+
 describe('RealtimeRegisterClient processes and validation', () => {
   it('reads a process and what its status means', async () => {
     answer(200, { id: 77, status: 'RUNNING', type: 'contact', createdDate: '2026-01-01T00:00:00Z' });

@@ -10,10 +10,10 @@ import { realtimeRegisterMetrics } from '../../observability/realtime-register-m
 import { EMAIL_VALIDATION_CATEGORIES } from './assumptions.js';
 import { isNoSuchObject, rtrError, unreadableAnswer } from './errors.js';
 import type { ContactChanges, UnknownValueReporter } from './map.js';
-import { contactCreateBody, contactFromWire, contactUpdateBody } from './map.js';
+import { contactCreateBody, contactFromWire, contactUpdateBody, isWireContact } from './map.js';
 import { processStateFromWire, type RtrProcessState } from './processes.js';
 import type { RtrNotification, RtrPollResult } from './notification.js';
-import type { RtrContact, RtrPage } from './wire.js';
+import type { RtrPage } from './wire.js';
 
 /** Per call: the request id sent upstream as x-request-id, and the customer when not the configured one. */
 export interface RtrCallOptions {
@@ -89,7 +89,8 @@ export class RealtimeRegisterClient {
     const response = await this.call('contacts.get', 'GET', this.contactPath(customer, handle), options);
     // Either vocabulary: ObjectDoesNotExist with 400 (errors page) or 404 (API spec), or a bare 404.
     if (isNoSuchObject(response)) return null;
-    const wire = this.json<RtrContact>(response, 'contacts.get');
+    const wire = this.json<unknown>(response, 'contacts.get');
+    if (!isWireContact(wire)) throw unreadableAnswer('contacts.get', response.status);
     return contactFromWire(wire, customer, this.onUnknown);
   }
 
@@ -113,8 +114,12 @@ export class RealtimeRegisterClient {
         total: query.total === false ? false : undefined,
       },
     });
-    const page = this.page<RtrContact>(response, 'contacts.list');
-    return { ...page.pagination, total: page.pagination.total ?? null, contacts: page.entities.map((wire) => contactFromWire(wire, customer, this.onUnknown)) };
+    const page = this.page<unknown>(response, 'contacts.list');
+    // An entity that is not a contact (null, a bare string, no handle) would otherwise be left out, and its handle
+    // read as "no such contact".
+    if (!page.entities.every(isWireContact)) throw unreadableAnswer('contacts.list', response.status);
+    const pagination = paginationOf(page.pagination, query.offset);
+    return { ...pagination, contacts: page.entities.map((wire) => contactFromWire(wire, customer, this.onUnknown)) };
   }
 
   /** POST .../contacts/{handle}. Throws Conflict when the handle is taken. */
@@ -184,7 +189,7 @@ export class RealtimeRegisterClient {
   async listNotifications(query: { limit?: number; offset?: number; order?: string } = {}, options: RtrCallOptions = {}): Promise<NotificationListPage> {
     const response = await this.call('notifications.list', 'GET', this.notificationsPath(options), options, { query });
     const page = this.page<RtrNotification>(response, 'notifications.list');
-    return { ...page.pagination, total: page.pagination.total ?? null, notifications: page.entities };
+    return { ...paginationOf(page.pagination, query.offset), notifications: page.entities };
   }
 
   private call(
@@ -250,6 +255,19 @@ export class RealtimeRegisterClient {
 
 function segment(value: string): string {
   return encodeURIComponent(value);
+}
+
+/**
+ * `pagination: {limit, offset, total}` as numbers, whatever the spelling (a numeric string is read as its number):
+ * limit 0 when not given (callers then take no page cap from it), offset the one asked for, total null when not
+ * counted (`total=false`) or unreadable.
+ */
+function paginationOf(pagination: RtrPage<unknown>['pagination'], askedOffset: number | undefined): { limit: number; offset: number; total: number | null } {
+  const count = (value: unknown): number | null => {
+    const number = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : null;
+  };
+  return { limit: count(pagination.limit) ?? 0, offset: count(pagination.offset) ?? askedOffset ?? 0, total: count(pagination.total) };
 }
 
 function processIdInBody(text: string): string | null {
