@@ -60,13 +60,14 @@ describe('Realtime Register answers our simulator never sends', () => {
     ['a 404 for an unknown endpoint', { status: 404, body: JSON.stringify({ type: 'NotFound', message: 'No such endpoint' }), headers: { 'content-type': 'application/json' } }],
     ['a null among the entities', { status: 200, body: page([null]), headers: { 'content-type': 'application/json' } }],
     ['an entity without a handle', { status: 200, body: page([{ name: 'Ann Lee' }]), headers: { 'content-type': 'application/json' } }],
+    ['a 9 MiB answer', { status: 200, body: page([contact('odd-1', { name: 'x'.repeat(9 * 1024 * 1024) })]), headers: { 'content-type': 'application/json' } }],
     ['an HTML page under 500', { status: 500, body: '<html><body>Internal error</body></html>', headers: { 'content-type': 'text/html' } }],
   ])('answer %s with a named ProviderError, not "no such contact" and not an internal error', async (_what, answer) => {
     const reply = await readWith('odd-1', answer);
     expect(reply.data.contact).toBeNull();
     expect(reply.errors).toHaveLength(1);
-    expect(reply.errors[0].extensions).toMatchObject({ code: expect.stringMatching(/^PROVIDER_(ERROR|UNAVAILABLE)$/), provider: 'REALTIME_REGISTER' });
-    expect(reply.errors[0].message).toMatch(/Realtime Register/);
+    expect(reply.errors![0]!.extensions).toMatchObject({ code: expect.stringMatching(/^PROVIDER_(ERROR|UNAVAILABLE)$/), provider: 'REALTIME_REGISTER' });
+    expect(reply.errors![0]!.message).toMatch(/Realtime Register/);
   });
 
   it('read a contact whose address is one string and whose fields come as numbers or objects', async () => {
