@@ -161,6 +161,9 @@ describe('Realtime Register as its public document describes it', () => {
       const lists = fake.calls.filter((call) => call.path === '/v2/customers/docfake/contacts');
       expect(lists).toHaveLength(1);
       expect(lists[0]!.query.get('handle:in')!.split(',').sort()).toEqual(['bob-1', 'cid-1', 'zed-1']);
+      // Spelt as the document's own example, `?handle:in=h1,h2,h3&limit=3`, not percent-encoded.
+      expect(lists[0]!.rawUrl).toMatch(/[?&]handle:in=[a-z0-9-]+,[a-z0-9-]+,[a-z0-9-]+(&|$)/);
+      expect(lists[0]!.query.get('limit')).toBe('3');
     });
 
     it('read on when the list caps its page below the limit asked for, instead of calling the rest "not found"', async () => {

@@ -70,7 +70,16 @@ describe('RealtimeRegisterClient requests', () => {
     expect(url.searchParams.get('limit')).toBe('2');
     expect(url.searchParams.get('total')).toBe('false');
     expect(seen[0]!.authorization).toBe('ApiKey test-key');
+    // Spelt as the document writes it: `handle:in=h1,h2,h3`.
+    expect(seen[0]!.url).toBe('/v2/customers/acme/contacts?handle:in=h-001,h-002&limit=2&total=false');
     expect(page).toMatchObject({ total: null, contacts: [{ handle: 'h-001', customer: 'acme', name: 'A' }] });
+  });
+
+  it('percent-encodes what a query may not carry as it is, keeping a handle\'s @', async () => {
+    answer(200, { entities: [], pagination: { limit: 10, offset: 0 } });
+    await client.listContacts({ handles: ['ann@example.nl'], filters: { 'name:like': 'Ann & Bob #1' }, order: '-createdDate' });
+    expect(seen[0]!.url).toBe('/v2/customers/acme/contacts?name:like=Ann%20%26%20Bob%20%231&handle:in=ann@example.nl&order=-createdDate&limit=1');
+    expect(new URL(seen[0]!.url, 'http://x').searchParams.get('name:like')).toBe('Ann & Bob #1');
   });
 
   it('refuses a malformed handle without calling the provider', async () => {
@@ -291,7 +300,7 @@ describe('RealtimeRegisterClient and answers the document allows but our simulat
   ])('reports a list whose entities are not contacts (%s) as an unreadable answer, never as contacts missing', async (_what, entities) => {
     answer(200, { entities, pagination: { limit: 2, offset: 0 } });
     expect(await failureOf(client.listContacts({ handles: ['h-001', 'h-002'] }))).toMatchObject({ kind: 'ERROR', retryable: true, message: expect.stringContaining('unreadable') });
-    answer(200, entities[0] ?? null);
+    next = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(entities[0] ?? null) };
     expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'ERROR', retryable: true });
   });
 
