@@ -238,6 +238,13 @@ describe('RealtimeRegisterClient and both error vocabularies', () => {
     ]);
   });
 
+  it('points an UnrecognizedPropertyException at the field named in its property', async () => {
+    answer(400, { type: 'UnrecognizedPropertyException', message: 'Unrecognized field "addressLine"', property: 'addressLine' });
+    const error = (await failureOf(client.updateContact('h-001', { addressLines: ['Main Street 1'] }))) as InputRejected;
+    expect(error).toBeInstanceOf(InputRejected);
+    expect(error.fieldErrors).toEqual([expect.objectContaining({ path: ['addressLines'], message: 'Realtime Register: Unrecognized field "addressLine"' })]);
+  });
+
   it('bounds the field errors it takes from one answer', async () => {
     const errors = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`field${i}`, 'bad']));
     answer(400, { type: 'ContactUpdateValidationError', message: 'x', errors });

@@ -119,7 +119,10 @@ export function unreadableAnswer(operation: string, status: number): ProviderFai
   });
 }
 
-/** Field errors from `violations` (ConstraintViolationException) or the `errors` map (ContactUpdateValidationError). */
+/**
+ * Field errors from `violations` (ConstraintViolationException), the `errors` map (ContactUpdateValidationError) or
+ * `property` (UnrecognizedPropertyException).
+ */
 function inputRejected(body: RtrErrorBody, fallbackPath: string[]): InputRejected {
   const entries: { field: string | undefined; message: string | undefined }[] = [];
   if (Array.isArray(body.violations)) {
@@ -130,6 +133,9 @@ function inputRejected(body: RtrErrorBody, fallbackPath: string[]): InputRejecte
   if (typeof body.errors === 'object' && body.errors !== null && !Array.isArray(body.errors)) {
     for (const [field, message] of Object.entries(body.errors).slice(0, MAX_FIELD_ERRORS)) entries.push({ field, message: textOf(message) });
   }
+  // UnrecognizedPropertyException names the one body field it refused in `property`.
+  const property = textOf(body.property);
+  if (entries.length === 0 && property) entries.push({ field: property, message: textOf(body.message) ?? `unknown field ${property.slice(0, 100)}` });
   const problems = entries.length
     ? entries.map(({ field, message }) => {
         const path = violationPath(field);
