@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import type { BasicCredentials, RealtimeRegisterConfig } from '../config.js';
-import { hasValidBasicAuth, hasValidRealtimeRegisterSignature, isNotification } from '../providers/realtime-register/webhook.js';
+import { hasValidBasicAuth, hasValidRealtimeRegisterSignature, readNotification } from '../providers/realtime-register/webhook.js';
 import { StoreUnavailable } from '../store/index.js';
 import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
 import { quarantineDelivery, type QuarantineDeps } from './notification-quarantine.js';
@@ -59,13 +59,14 @@ export function createRealtimeRegisterWebhook(
     };
 
     try {
-      let value: unknown;
+      let parsed: unknown;
       try {
-        value = JSON.parse(body.toString('utf8'));
+        parsed = JSON.parse(body.toString('utf8'));
       } catch {
         return await keep('NOT_JSON', null);
       }
-      if (!isNotification(value)) return await keep('UNKNOWN_SHAPE', null);
+      const value = readNotification(parsed);
+      if (!value) return await keep('UNKNOWN_SHAPE', null);
       try {
         const { event, duplicate } = await ingestRealtimeRegisterNotification(ingest, value, 'rtr-webhook');
         return { status: 200, body: { ok: true, eventId: event.id, duplicate } };

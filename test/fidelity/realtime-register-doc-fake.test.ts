@@ -310,6 +310,12 @@ describe('Realtime Register as its public document describes it', () => {
       expect(await requestFor('example.de')).toBeUndefined();
     });
 
+    it('store a request whose members come in other JSON types (a numeric processIdentifier, an object eventType), not quarantine it', async () => {
+      const body = JSON.stringify(denic(503, { processType: 'contact', processIdentifier: 40471, eventType: { code: 'CONTACT_VERIFICATION_REQUIRED' }, notificationType: null }));
+      expect(await webhook(body, { signature: docSignatures('EXAMPLE_KEY', body).hex })).toBe(200);
+      expect(await eventually(() => requestFor('40471'))).toMatchObject({ status: 'OPEN', claims: ['NAME', 'ADDRESS'] });
+    });
+
     it('store a redelivery once', async () => {
       const body = JSON.stringify(denic(502, { processType: 'contact', processIdentifier: 'twice-1' }));
       const signature = docSignatures('EXAMPLE_KEY', body).base64Digest;
@@ -326,11 +332,13 @@ describe('Realtime Register as its public document describes it', () => {
         denic(601, { processType: 'contact', processIdentifier: 'queue-1' }),
         { id: 602, fireDate: '2026-05-01T10:00:00Z', message: 'Domain example.nl transferred', eventType: 'DOMAIN_TRANSFER', notificationType: 'DomainTransferNotification', payload: { domainName: 'example.nl' }, isAsync: true, processType: 'domain', processIdentifier: 'example.nl', process: 12 },
         { id: 603, fireDate: '2026-05-01T10:00:00Z', message: 'Test', eventType: 'PING', notificationType: 'Ping', payload: null, isAsync: false, brandNew: true },
+        denic(604, { id: '604', processType: 'contact', processIdentifier: 40472, customer: null }),
       );
       await gateway.services.verificationRequests.pollNotifications();
       expect(fake.queue).toEqual([]);
-      expect(fake.acked).toEqual([601, 602, 603]);
+      expect(fake.acked).toEqual([601, 602, 603, 604]);
       expect(await requestFor('queue-1')).toMatchObject({ status: 'OPEN' });
+      expect(await requestFor('40472')).toMatchObject({ status: 'OPEN' });
       const events = await gql(`{ verificationEvents(first: 100, filter: { types: [PROVIDER_NOTIFICATION] }) { edges { node { ... on ProviderNotificationEvent { notificationId kind } } } } }`);
       expect(events.errors).toBeUndefined();
       const nodes = events.data.verificationEvents.edges.map((edge: any) => edge.node);
