@@ -311,6 +311,15 @@ describe('RealtimeRegisterClient and answers the document allows but our simulat
     expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'ERROR', retryable: true });
   });
 
+  it('reads a poll answer without a readable count by its notification, and calls anything but an object unreadable', async () => {
+    answer(200, { notification: { id: 12, message: 'x' } });
+    await expect(client.pollNotification()).resolves.toEqual({ count: null, notification: { id: 12, message: 'x' } });
+    answer(200, { count: '0' });
+    await expect(client.pollNotification()).resolves.toEqual({ count: 0, notification: null });
+    next = { status: 200, headers: { 'content-type': 'application/json' }, body: 'null' };
+    expect(await failureOf(client.pollNotification())).toMatchObject({ kind: 'ERROR', retryable: true, message: expect.stringContaining('unreadable') });
+  });
+
   it('reads pagination numbers written as strings, and a pagination without limit or total', async () => {
     answer(200, { entities: [{ handle: 'h-001' }], pagination: { limit: '1', offset: '0', total: '5' } });
     await expect(client.listContacts({ handles: ['h-001', 'h-002'] })).resolves.toMatchObject({ limit: 1, offset: 0, total: 5 });

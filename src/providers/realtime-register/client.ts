@@ -167,9 +167,13 @@ export class RealtimeRegisterClient {
   /** The oldest unacknowledged notification (the same one until acked) and how many are waiting. */
   async pollNotification(options: RtrCallOptions = {}): Promise<RtrPollResult> {
     const response = await this.call('notifications.poll', 'GET', `${this.notificationsPath(options)}/poll`, options);
-    const body = this.json<{ count?: unknown; notification?: RtrNotification | null }>(response, 'notifications.poll');
-    if (typeof body.count !== 'number') throw unreadableAnswer('notifications.poll', response.status);
-    return { count: body.count, notification: body.notification ?? null };
+    const body = this.json<unknown>(response, 'notifications.poll');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw unreadableAnswer('notifications.poll', response.status);
+    const { count, notification } = body as { count?: unknown; notification?: RtrNotification | null };
+    // Only `notification` matters to the reader (absent: the queue is empty); a count it cannot read is not a reason to
+    // stop reading the queue.
+    const waiting = typeof count === 'number' ? count : typeof count === 'string' && /^\d{1,15}$/.test(count) ? Number(count) : null;
+    return { count: waiting, notification: notification ?? null };
   }
 
   /** Removes a notification from the queue. Acking twice is harmless, so the call may be retried. */
