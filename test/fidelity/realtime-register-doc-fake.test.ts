@@ -316,6 +316,16 @@ describe('Realtime Register as its public document describes it', () => {
       expect(await eventually(() => requestFor('40471'))).toMatchObject({ status: 'OPEN', claims: ['NAME', 'ADDRESS'] });
     });
 
+    it('answer a signed delivery too large to use 2xx (kept for operators), in each signature reading', async () => {
+      const body = JSON.stringify(denic(505, { processType: 'contact', processIdentifier: 'big-1', payload: { blob: 'x'.repeat(400 * 1024) } }));
+      for (const signature of Object.values(docSignatures('EXAMPLE_KEY', body))) {
+        const status = await webhook(body, { signature });
+        expect(status).toBe(202);
+      }
+      expect(await webhook(body, { signature: docSignatures('OTHER_KEY', body).hex })).toBe(401);
+      expect(await requestFor('big-1')).toBeUndefined();
+    });
+
     it('store a redelivery once', async () => {
       const body = JSON.stringify(denic(502, { processType: 'contact', processIdentifier: 'twice-1' }));
       const signature = docSignatures('EXAMPLE_KEY', body).base64Digest;

@@ -17,9 +17,13 @@ export function signRealtimeRegisterBody(secret: string, body: Buffer | string, 
  * compared with timingSafeEqual and none is skipped, so the time taken never depends on how close a forgery came.
  */
 export function hasValidRealtimeRegisterSignature(secret: string, body: Buffer, headers: IncomingHttpHeaders): boolean {
+  return signatureMatchesDigest(createHmac('sha256', secret).update(body).digest(), headers);
+}
+
+/** The same check against a digest computed elsewhere (a body digested as it streamed in). */
+export function signatureMatchesDigest(expected: Buffer, headers: IncomingHttpHeaders): boolean {
   const header = headers['signature'];
   const given = Array.isArray(header) ? header[0] : header;
-  const expected = createHmac('sha256', secret).update(body).digest();
   const candidates = given ? signatureDigestCandidates(given) : [];
   let valid = false;
   for (const candidate of candidates) valid = timingSafeEqual(candidate, expected) || valid;
