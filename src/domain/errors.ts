@@ -53,6 +53,20 @@ export interface ProviderFailureDetails {
   retryAfterSeconds?: number | null;
 }
 
+/**
+ * True when a failed read concerns only the object it asked for (the provider refused that request, or sent an answer
+ * about it the gateway cannot read: kind ERROR), so the other objects of the same batch are still worth reading. A
+ * provider that is away, refuses the gateway's credentials or IP, or rate-limits it fails the whole batch instead.
+ */
+export function failsOnlyItsObject(error: unknown): error is ProviderFailure {
+  return error instanceof ProviderFailure && error.kind === 'ERROR';
+}
+
+/** Among the settled reads of a batch, the failure that is not about one object alone (the batch failed as a whole). */
+export function batchFailureAmong(values: readonly unknown[]): Error | undefined {
+  return values.find((value): value is Error => value instanceof Error && !failsOnlyItsObject(value));
+}
+
 /** The provider refused or failed the call. The message never carries credentials or personal data. */
 export class ProviderFailure extends Error {
   readonly kind: ProviderFailureKind;

@@ -9,6 +9,9 @@ import type { RequestScope } from './request-scope.js';
  * back (kind `contact`) and coalesces identical in-flight lookups. Contacts returned must have `customer: null`.
  */
 export interface ContactSource {
-  /** The contacts among `handles` that exist, keyed by handle; absent handles resolve to null. */
-  load(handles: string[], scope: RequestScope): Promise<Map<string, Contact>>;
+  /**
+   * The contacts among `handles` that exist, keyed by handle; absent handles resolve to null. An Error for a handle
+   * whose own read failed (the others are still served); throws when the whole batch failed.
+   */
+  load(handles: string[], scope: RequestScope): Promise<Map<string, Contact | Error>>;
 }

@@ -109,13 +109,14 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     });
   };
 
-  const loadFromSource = async (provider: Provider, handles: string[], scope: RequestScope): Promise<(Contact | null)[]> => {
+  /** Openprovider and Domain Name API: one read per handle at most, so one contact's failed read is that contact's Error. */
+  const loadFromSource = async (provider: Provider, handles: string[], scope: RequestScope): Promise<(Contact | null | Error)[]> => {
     assertEnabled(provider);
     const source = deps.contactSources?.[provider];
     if (!source) throw ProviderFailure.disabled(provider);
     const keyOf = (handle: string) => contactKeyString({ provider, customer: null, handle });
     const handleOf = new Map(handles.map((handle) => [keyOf(handle), handle]));
-    return contacts.getMany([...handleOf.keys()], async (missing) => {
+    return contacts.getManySettled([...handleOf.keys()], async (missing) => {
       const byHandle = await source.load(missing.map((key) => handleOf.get(key)!), scope);
       return new Map([...byHandle].map(([handle, contact]) => [keyOf(handle), contact]));
     });
@@ -173,7 +174,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         group.handles.add(key.handle);
         groups.set(groupKey, group);
       }
-      const found = new Map<string, Contact>();
+      const found = new Map<string, Contact | Error>();
       const failed = new Map<string, Error>();
       await Promise.all(
         [...groups].map(async ([groupKey, { provider, customer, handles }]) => {

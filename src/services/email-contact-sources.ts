@@ -25,9 +25,10 @@ export function createDomainNameApiContactSource(client: DomainNameApiClient, ca
   return {
     async load(handles, scope) {
       const found = await reads.manyByHandle(handles, scope);
-      const contacts = new Map<string, Contact>();
+      const contacts = new Map<string, Contact | Error>();
       for (const [handle, details] of found) {
-        if (details.contact) contacts.set(handle, { ...details.contact, handle });
+        if (details instanceof Error) contacts.set(handle, details);
+        else if (details.contact) contacts.set(handle, { ...details.contact, handle });
       }
       return contacts;
     },

@@ -1,10 +1,10 @@
 import type { Contact } from '../domain/contact.js';
 import type { EmailVerification } from '../domain/email-verification.js';
-import { InputRejected } from '../domain/errors.js';
+import { batchFailureAmong, failsOnlyItsObject, InputRejected } from '../domain/errors.js';
 import { problem } from '../domain/field-problem.js';
 import type { DomainNameApiClient, DomainNameApiDetails } from '../providers/domain-name-api/client.js';
 import { DOMAIN_NAME_API_LOOKUP_CONCURRENCY } from '../providers/domain-name-api/client.js';
-import type { OpenproviderClient, OpenproviderListPage } from '../providers/openprovider/client.js';
+import type { OpenproviderClient, OpenproviderListPage, OpenproviderUnreadableRow } from '../providers/openprovider/client.js';
 import type { OpenproviderListQuery } from '../providers/openprovider/wire.js';
 import { OPENPROVIDER_LOOKUP_CONCURRENCY } from '../providers/openprovider/wire.js';
 import type { Cache } from '../store/index.js';
@@ -54,6 +54,14 @@ export class OpenproviderReads {
 
   /** Every row matching the upstream filter, paging by 1000 (later pages fetched in parallel). */
   async all(filter: OpenproviderFilter, scope: RequestScope): Promise<EmailVerification[]> {
+    return (await this.read(filter, scope)).rows;
+  }
+
+  /**
+   * Every row matching the upstream filter, and the rows left out as unreadable (an unknown status): the caller that
+   * shows rows says so, the others (a handle's address, the status watcher) go by the readable ones.
+   */
+  async read(filter: OpenproviderFilter, scope: RequestScope): Promise<{ rows: EmailVerification[]; unreadable: OpenproviderUnreadableRow[] }> {
     const first = await this.page({ ...filter, limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope);
     if (first.total > OPENPROVIDER_MAX_ROWS) {
       throw new InputRejected([
@@ -63,20 +71,23 @@ export class OpenproviderReads {
     const offsets: number[] = [];
     for (let offset = OPENPROVIDER_PAGE_SIZE; offset < first.total; offset += OPENPROVIDER_PAGE_SIZE) offsets.push(offset);
     const rest = await Promise.all(offsets.map((offset) => this.page({ ...filter, limit: OPENPROVIDER_PAGE_SIZE, offset }, scope)));
-    return [first, ...rest].flatMap((page) => page.rows);
+    const pages = [first, ...rest];
+    return { rows: pages.flatMap((page) => page.rows), unreadable: pages.flatMap((page) => page.unreadable ?? []) };
   }
 
   /**
-   * The rows of several handles, keyed by upper-case handle. Openprovider filters by one handle per call, so when
+   * The rows of several handles, keyed by upper-case handle, with the unreadable rows of each (see `read`).
+   * Openprovider filters by one handle per call, so when
    * reading the whole (cached) list takes fewer calls than one per handle, that is what it does: a page of N
    * contacts then costs ceil(rows / 1000) calls, not N. The list's total, remembered (src/services/list-plan.ts),
    * spares the probing first page when the per-handle calls will win anyway.
    */
-  async byHandles(handles: string[], scope: RequestScope): Promise<Map<string, EmailVerification[]>> {
+  async byHandles(handles: string[], scope: RequestScope): Promise<Map<string, { rows: EmailVerification[]; unreadable: OpenproviderUnreadableRow[] }>> {
     const wanted = [...new Set(handles.map((handle) => handle.toUpperCase()))];
-    const grouped = new Map<string, EmailVerification[]>(wanted.map((handle) => [handle, []]));
-    const add = (rows: EmailVerification[]) => {
-      for (const row of rows) grouped.get(row.handle?.toUpperCase() ?? '')?.push(row);
+    const grouped = new Map<string, { rows: EmailVerification[]; unreadable: OpenproviderUnreadableRow[] }>(wanted.map((handle) => [handle, { rows: [], unreadable: [] }]));
+    const add = ({ rows, unreadable }: { rows: EmailVerification[]; unreadable: OpenproviderUnreadableRow[] }) => {
+      for (const row of rows) grouped.get(row.handle?.toUpperCase() ?? '')?.rows.push(row);
+      for (const row of unreadable) grouped.get(row.handle?.toUpperCase() ?? '')?.unreadable.push(row);
     };
     if (wanted.length > 1) {
       const known = await this.totals.get('email-verifications');
@@ -86,20 +97,21 @@ export class OpenproviderReads {
         // The first page is paid for already: the rest of the list costs pages - 1 more calls.
         const pages = pagesOf(total, OPENPROVIDER_PAGE_SIZE);
         if (pages <= LIST_PLAN_MAX_PAGES && pages - 1 < wanted.length) {
-          add(await this.all({}, scope));
+          add(await this.read({}, scope));
           return grouped;
         }
       }
     }
-    await mapLimit(wanted, OPENPROVIDER_LOOKUP_CONCURRENCY, async (handle) => add(await this.all({ handle }, scope)));
+    await mapLimit(wanted, OPENPROVIDER_LOOKUP_CONCURRENCY, async (handle) => add(await this.read({ handle }, scope)));
     return grouped;
   }
 
   /**
    * Contacts by handle, read through the cache: GetCustomer for one, the customer list where it takes fewer calls
-   * than one GetCustomer per handle (src/services/openprovider-customer-reads.ts).
+   * than one GetCustomer per handle (src/services/openprovider-customer-reads.ts). An Error for a handle whose own
+   * read failed; throws when the whole batch did.
    */
-  contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+  contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact | Error>> {
     return this.customers.contacts(handles, scope);
   }
 
@@ -137,20 +149,31 @@ export class DomainNameApiReads {
     });
   }
 
-  /** Many contacts by handle: cache hits first, the rest one GetDetails each, DOMAIN_NAME_API_LOOKUP_CONCURRENCY at a time. */
-  async manyByHandle(handles: string[], scope: RequestScope): Promise<Map<string, DomainNameApiDetails>> {
+  /**
+   * Many contacts by handle: cache hits first, the rest one GetDetails each, DOMAIN_NAME_API_LOOKUP_CONCURRENCY at a
+   * time. A refusal of one contact's lookup (e.g. 401 "Contact info can not sync", a fault about that contact) is
+   * that handle's Error; any other failure (credentials, IP, quota, outage) stops the batch and is thrown.
+   */
+  async manyByHandle(handles: string[], scope: RequestScope): Promise<Map<string, DomainNameApiDetails | Error>> {
     const unique = [...new Set(handles)];
-    const values = await this.lookups.getMany(unique.map(handleKey), async (missing) => {
+    const values = await this.lookups.getManySettled(unique.map(handleKey), async (missing) => {
       // No batch read at Domain Name API: one GetDetails per handle, each counted.
       await spendUpstream(scope, 'DOMAIN_NAME_API', missing.length);
-      const found = new Map<string, DomainNameApiDetails>();
+      const found = new Map<string, DomainNameApiDetails | Error>();
       await mapLimit(missing, DOMAIN_NAME_API_LOOKUP_CONCURRENCY, async (key) => {
-        const details = await this.client.getDetails({ externalId: key.slice(HANDLE_PREFIX.length) }, scope.requestId);
-        if (details) found.set(key, details);
+        try {
+          const details = await this.client.getDetails({ externalId: key.slice(HANDLE_PREFIX.length) }, scope.requestId);
+          if (details) found.set(key, details);
+        } catch (error) {
+          if (!failsOnlyItsObject(error)) throw error;
+          found.set(key, error);
+        }
       });
       return found;
     });
-    const byHandle = new Map<string, DomainNameApiDetails>();
+    const batchFailure = batchFailureAmong(values);
+    if (batchFailure) throw batchFailure;
+    const byHandle = new Map<string, DomainNameApiDetails | Error>();
     unique.forEach((handle, index) => {
       const details = values[index];
       if (details) byHandle.set(handle, details);

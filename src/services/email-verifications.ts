@@ -9,6 +9,8 @@ import { PROVIDERS } from '../domain/providers.js';
 import { OPENPROVIDER_STATUS_FILTER } from '../domain/status-mapping.js';
 import type { DomainNameApiClient } from '../providers/domain-name-api/client.js';
 import type { OpenproviderClient } from '../providers/openprovider/client.js';
+import { verificationOf } from '../providers/domain-name-api/map.js';
+import { unreadableRowsFailure } from '../providers/openprovider/map.js';
 import type { ServiceDeps } from './deps.js';
 import { decodeCursor, encodeCursor, filterFingerprint } from './email-cursor.js';
 import { DEFAULT_PAGE_SIZE, EMAIL_PROVIDERS, filterProblems, normaliseFilter, pageSizeProblems, resendProblems } from './email-input.js';
@@ -83,6 +85,13 @@ interface MergedRows {
  * 20,000) plus the Domain Name API row when the filter names an email or handle, sorted by provider, email and
  * domain. A cursor is a position in that order plus a fingerprint of the filter.
  */
+/** The address of an Openprovider contact, null when there is none; its read's failure is thrown, never read as "none". */
+async function contactEmail(reads: OpenproviderReads, handle: string, scope: RequestScope): Promise<string | null> {
+  const contact = (await reads.contacts([handle], scope)).get(handle);
+  if (contact instanceof Error) throw contact;
+  return contact?.email ?? null;
+}
+
 export function createEmailVerificationService(deps: ServiceDeps): EmailVerificationService {
   const { clients, stores } = deps;
 
@@ -97,8 +106,9 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
   const openproviderClient = (): OpenproviderClient => openprovider().client;
   const domainNameApiClient = (): DomainNameApiClient => domainNameApi().client;
 
-  /** Openprovider rows of a filter: one upstream filter per requested status (status names with spaces). */
-  const openproviderRows = async (filter: EmailVerificationFilter, scope: RequestScope): Promise<EmailVerification[]> => {
+  /** Openprovider rows of a filter: one upstream filter per requested status (status names with spaces), and the
+   * failure that reports rows left out as unreadable. */
+  const openproviderRows = async (filter: EmailVerificationFilter, scope: RequestScope): Promise<MergedRows> => {
     const reads = openprovider();
     const base: OpenproviderFilter = {
       ...(filter.email ? { email: filter.email } : {}),
@@ -109,8 +119,11 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     const statuses = [...new Set(filter.status ?? [])];
     const everyStatus = statuses.length === 0 || EMAIL_VERIFICATION_STATUSES.every((status) => statuses.includes(status));
     const queries = everyStatus ? [base] : statuses.map((status) => ({ ...base, status: OPENPROVIDER_STATUS_FILTER[status] }));
-    const pages = await Promise.all(queries.map((query) => reads.all(query, scope)));
-    return pages.flat();
+    const pages = await Promise.all(queries.map((query) => reads.read(query, scope)));
+    // Rows left out as unreadable (an unknown status) never fail the list: the readable ones are served, with an
+    // error beside them that says how many are missing and why.
+    const unreadable = pages.flatMap((page) => page.unreadable);
+    return { rows: pages.flatMap((page) => page.rows), failures: unreadable.length ? [unreadableRowsFailure(unreadable)] : [] };
   };
 
   /** The Domain Name API row of a filter that names a handle (External ID) or an email; none otherwise. */
@@ -118,7 +131,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     if (!filter.handle && !filter.email) return [];
     const reads = domainNameApi();
     const details = filter.handle ? await reads.byHandle(filter.handle, scope) : await reads.byEmail(filter.email!, scope);
-    return details ? [details.verification] : [];
+    return details ? [verificationOf(details)] : [];
   };
 
   /** Which providers a filter reads: named ones must be enabled; unnamed disabled ones are skipped. */
@@ -161,14 +174,17 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
   const rowsOf = async (filter: EmailVerificationFilter, scope: RequestScope): Promise<MergedRows> => {
     const providers = providersOf(filter);
     const parts = await Promise.allSettled(
-      providers.map((provider) => (provider === 'OPENPROVIDER' ? openproviderRows(filter, scope) : domainNameApiRows(filter, scope))),
+      providers.map(async (provider): Promise<MergedRows> =>
+        provider === 'OPENPROVIDER' ? openproviderRows(filter, scope) : { rows: await domainNameApiRows(filter, scope), failures: [] },
+      ),
     );
-    const failures = parts.flatMap((part) => (part.status === 'rejected' ? [part.reason as Error] : []));
-    if (failures.length > 0 && failures.length === parts.length) throw failures[0];
+    const failures = parts.flatMap((part) => (part.status === 'rejected' ? [part.reason as Error] : part.value.failures));
+    const rejected = parts.filter((part) => part.status === 'rejected');
+    if (rejected.length > 0 && rejected.length === parts.length) throw rejected[0]!.reason;
     const unique = new Map<string, EmailVerification>();
     for (const part of parts) {
       if (part.status !== 'fulfilled') continue;
-      for (const row of part.value) if (matchesFilter(row, filter)) unique.set(emailVerificationKey(row), row);
+      for (const row of part.value.rows) if (matchesFilter(row, filter)) unique.set(emailVerificationKey(row), row);
     }
     return { rows: sortRows([...unique.values()]), failures };
   };
@@ -181,7 +197,12 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
   const openproviderRowsOfHandle = new DataLoader<{ handle: string; scope: RequestScope }, EmailVerification[], string>(
     async (keys) => {
       const grouped = await openprovider().byHandles(keys.map((key) => key.handle), keys[0]!.scope);
-      return keys.map((key) => grouped.get(key.handle.toUpperCase()) ?? []);
+      // A handle with a row the gateway cannot read gets an error on its own field only (rows left out would read as
+      // "no verification"); the other contacts of the batch are served.
+      return keys.map((key) => {
+        const found = grouped.get(key.handle.toUpperCase());
+        return found?.unreadable.length ? unreadableRowsFailure(found.unreadable) : (found?.rows ?? []);
+      });
     },
     { cache: false, cacheKeyFn: (key) => key.handle.toUpperCase() },
   );
@@ -201,7 +222,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     if (handle) {
       // The handle's address: from its verification rows, else from the contact itself.
       const rows = await reads.all({ handle }, scope);
-      const handleEmail = rows[0]?.email ?? (await reads.contacts([handle], scope)).get(handle)?.email ?? null;
+      const handleEmail = rows[0]?.email ?? (await contactEmail(reads, handle, scope));
       if (!handleEmail) throw new NotFound('OPENPROVIDER', 'Openprovider has no contact with this handle.');
       if (given && given.toLowerCase() !== handleEmail.toLowerCase()) {
         throw new InputRejected([problem(['handle'], 'CONFLICT', 'The handle belongs to another email address than the one given.')]);
@@ -224,7 +245,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     if (email && handle) {
       const details = await reads.byHandle(handle, scope);
       if (!details) throw new NotFound('DOMAIN_NAME_API', 'Domain Name API has no contact with this handle.');
-      if (details.verification.email.toLowerCase() !== email.toLowerCase()) {
+      if ((details.contact?.email ?? details.verification?.email ?? '').toLowerCase() !== email.toLowerCase()) {
         throw new InputRejected([problem(['handle'], 'CONFLICT', 'The handle belongs to another email address than the one given.')]);
       }
     }
@@ -233,7 +254,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     await reads.client.resendVerificationNotice(query, scope.requestId);
     views.clear();
     const fresh = await domainNameApiClient().getDetails(query, scope.requestId);
-    await reads.invalidate([{ email, handle }, { email: fresh?.verification.email, handle: fresh?.verification.handle }]);
+    await reads.invalidate([{ email, handle }, { email: fresh?.verification?.email ?? fresh?.contact?.email, handle: fresh?.verification?.handle ?? fresh?.contact?.handle }]);
     return fresh?.verification ?? null;
   };
 
@@ -276,7 +297,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
       if (contact.provider === 'DOMAIN_NAME_API') {
         const details = await domainNameApi().byHandle(contact.handle, scope);
-        return details ? [details.verification] : [];
+        return details ? [verificationOf(details)] : [];
       }
       return [];
     },
@@ -293,10 +314,16 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       if (filterProblems(normaliseFilter({ email, domain: domain || null })).length) {
         throw new InputRejected([problem(['id'], 'INVALID_VALUE', 'The id does not name an email verification: its address or domain is malformed.')]);
       }
-      const rows =
-        provider === 'OPENPROVIDER'
-          ? await openprovider().all({ email, ...(domain ? { domain } : {}) }, scope)
-          : await domainNameApiRows({ email }, scope);
+      if (provider === 'OPENPROVIDER') {
+        const { rows, unreadable } = await openprovider().read({ email, ...(domain ? { domain } : {}) }, scope);
+        const row = rows.find((candidate) => emailVerificationKey(candidate) === id);
+        if (row) return row;
+        // The row exists but cannot be read: an error, not "no such row".
+        const left = unreadable.filter((candidate) => candidate.email !== null && emailVerificationKey({ provider, email: candidate.email, domain: candidate.domain }) === id);
+        if (left.length) throw unreadableRowsFailure(left);
+        return null;
+      }
+      const rows = await domainNameApiRows({ email }, scope);
       return rows.find((row) => emailVerificationKey(row) === id) ?? null;
     },
 

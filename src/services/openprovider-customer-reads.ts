@@ -1,4 +1,5 @@
 import type { Contact } from '../domain/contact.js';
+import { batchFailureAmong, failsOnlyItsObject } from '../domain/errors.js';
 import type { OpenproviderClient, OpenproviderCustomerPage } from '../providers/openprovider/client.js';
 import { OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT, OPENPROVIDER_LOOKUP_CONCURRENCY } from '../providers/openprovider/wire.js';
 import type { Cache } from '../store/index.js';
@@ -50,22 +51,28 @@ export class OpenproviderCustomerReads {
     });
   }
 
-  /** The contacts among `handles` that exist, keyed by the handle as asked (upper- or lower-case alike). */
-  async contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+  /**
+   * The contacts among `handles` that exist, keyed by the handle as asked (upper- or lower-case alike); an Error for
+   * a handle whose own read failed (failsOnlyItsObject). Throws when the whole batch failed.
+   */
+  async contacts(handles: string[], scope: RequestScope): Promise<Map<string, Contact | Error>> {
     const unique = [...new Set(handles)];
-    const values = await this.customers.getMany(unique.map(customerKey), (missing) =>
+    const values = await this.customers.getManySettled(unique.map(customerKey), (missing) =>
       this.read(missing.map((key) => key.slice(CUSTOMER_KEY.length)), scope),
     );
-    const byHandle = new Map<string, Contact>();
+    const batchFailure = batchFailureAmong(values);
+    if (batchFailure) throw batchFailure;
+    const byHandle = new Map<string, Contact | Error>();
     unique.forEach((handle, index) => {
-      const contact = values[index];
-      if (contact) byHandle.set(handle, { ...contact, handle });
+      const value = values[index];
+      if (value instanceof Error) byHandle.set(handle, value);
+      else if (value) byHandle.set(handle, { ...value, handle });
     });
     return byHandle;
   }
 
   /** Upper-case handles not in the cache -> their contacts, keyed by cache key (absent: none). */
-  private async read(wanted: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+  private async read(wanted: string[], scope: RequestScope): Promise<Map<string, Contact | Error>> {
     if (wanted.length < 2) return this.lookups(wanted, scope);
     const known = await this.totals.get('customers');
     if (known !== undefined && !listIsCheaper(pagesOf(known, PAGE_SIZE), wanted.length)) return this.lookups(wanted, scope);
@@ -74,7 +81,7 @@ export class OpenproviderCustomerReads {
     const [first] = await this.readPages([0], scope);
     await this.totals.remember('customers', first!.total);
     const read: OpenproviderCustomerPage[] = [first!];
-    const found = new Map<string, Contact>();
+    const found = new Map<string, Contact | Error>();
     const wantedKeys = new Set(wanted.map(customerKey));
     const take = (page: OpenproviderCustomerPage) => {
       for (const contact of page.contacts) {
@@ -111,13 +118,21 @@ export class OpenproviderCustomerReads {
     return found;
   }
 
-  /** GetCustomer for each handle (no batch form), at most OPENPROVIDER_LOOKUP_CONCURRENCY at once, paid for first. */
-  private async lookups(handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+  /**
+   * GetCustomer for each handle (no batch form), at most OPENPROVIDER_LOOKUP_CONCURRENCY at once, paid for first. A
+   * refusal of one customer's read is that handle's Error; any other failure stops the batch.
+   */
+  private async lookups(handles: string[], scope: RequestScope): Promise<Map<string, Contact | Error>> {
     await spendUpstream(scope, 'OPENPROVIDER', handles.length);
-    const found = new Map<string, Contact>();
+    const found = new Map<string, Contact | Error>();
     await mapLimit(handles, OPENPROVIDER_LOOKUP_CONCURRENCY, async (handle) => {
-      const contact = await this.client.getCustomer(handle, scope.requestId);
-      if (contact) found.set(customerKey(handle), contact);
+      try {
+        const contact = await this.client.getCustomer(handle, scope.requestId);
+        if (contact) found.set(customerKey(handle), contact);
+      } catch (error) {
+        if (!failsOnlyItsObject(error)) throw error;
+        found.set(customerKey(handle), error);
+      }
     });
     return found;
   }
@@ -141,7 +156,7 @@ export class OpenproviderCustomerReads {
    * later single read of any of them is a cache hit. Skipped when a contact was invalidated during the read: the
    * pages may predate that write.
    */
-  private async prime(pages: OpenproviderCustomerPage[], found: Map<string, Contact>, invalidationsBefore: number): Promise<void> {
+  private async prime(pages: OpenproviderCustomerPage[], found: Map<string, Contact | Error>, invalidationsBefore: number): Promise<void> {
     if (this.contactInvalidations !== invalidationsBefore) return;
     const others = new Map<string, Contact>();
     for (const page of pages) {

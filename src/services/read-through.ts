@@ -1,5 +1,8 @@
 import type { Cache, CacheKind, Invalidation } from '../store/index.js';
 
+/** What a batch read found, by key: absent keys were not found, an Error is that key's failed read. */
+export type Fetched<T> = Map<string, T | Error>;
+
 /** One upstream read in flight for one key; `stale` once the key was invalidated while it ran. */
 interface Flight {
   value: Promise<unknown>;
@@ -72,9 +75,22 @@ export class ReadThrough<T> {
 
   /**
    * Values for keys, in order (null where not found). Cache hits first; keys already in flight join that call;
-   * the rest go upstream in ONE fetchMissing call (the caller batches them, e.g. `handle:in=`).
+   * the rest go upstream in ONE fetchMissing call (the caller batches them, e.g. `handle:in=`). Throws the first
+   * failure: of the whole batch, or of one key (see getManySettled).
    */
-  async getMany(keys: readonly string[], fetchMissing: (keys: string[]) => Promise<Map<string, T>>): Promise<(T | null)[]> {
+  async getMany(keys: readonly string[], fetchMissing: (keys: string[]) => Promise<Fetched<T>>): Promise<(T | null)[]> {
+    const settled = await this.getManySettled(keys, fetchMissing);
+    const failure = settled.find((value): value is Error => value instanceof Error);
+    if (failure) throw failure;
+    return settled as (T | null)[];
+  }
+
+  /**
+   * As getMany, but each key settles on its own: fetchMissing may answer an Error for one key (that contact's read
+   * failed; the others did not), and a failure of the whole call becomes every fetched key's Error. Errors are never
+   * cached; readers that joined the flight get the same Error.
+   */
+  async getManySettled(keys: readonly string[], fetchMissing: (keys: string[]) => Promise<Fetched<T>>): Promise<(T | null | Error)[]> {
     const unique = [...new Set(keys)];
     const results = new Map<string, Promise<T | null>>();
     const started = new Map<string, Flight>();
@@ -86,7 +102,11 @@ export class ReadThrough<T> {
     if (started.size > 0) {
       const batch = this.loadBatch(started, fetchMissing);
       for (const [key, flight] of started) {
-        const one = batch.then((values) => values.get(key) ?? null);
+        const one = batch.then((values) => {
+          const value = values.get(key);
+          if (value instanceof Error) throw value;
+          return value ?? null;
+        });
         flight.value = one;
         this.inflight.set(key, flight);
         results.set(key, one);
@@ -97,7 +117,9 @@ export class ReadThrough<T> {
         })
         .catch(() => {});
     }
-    return Promise.all(keys.map((key) => results.get(key)!));
+    const settled = new Map<string, Promise<T | null | Error>>();
+    for (const [key, value] of results) settled.set(key, value.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+    return Promise.all(keys.map((key) => settled.get(key)!));
   }
 
   /** Drops cached values after a write so the next read is fresh (reads in flight are detached: see Flights). */
@@ -105,10 +127,10 @@ export class ReadThrough<T> {
     await this.cache.delete(this.kind, ...keys);
   }
 
-  private async loadBatch(flights: Map<string, Flight>, fetchMissing: (keys: string[]) => Promise<Map<string, T>>): Promise<Map<string, T | null>> {
+  private async loadBatch(flights: Map<string, Flight>, fetchMissing: (keys: string[]) => Promise<Fetched<T>>): Promise<Map<string, T | null | Error>> {
     const keys = [...flights.keys()];
     const cached = await this.cache.getMany<T>(this.kind, keys);
-    const values = new Map<string, T | null>();
+    const values = new Map<string, T | null | Error>();
     const missing: string[] = [];
     keys.forEach((key, index) => {
       const hit = cached[index];
@@ -118,8 +140,8 @@ export class ReadThrough<T> {
     if (missing.length > 0) {
       const fetched = await fetchMissing(missing);
       // A key invalidated while this read ran may have been fetched before the write: answer the callers that asked
-      // before the write with it, but do not cache it.
-      const entries = [...fetched.entries()].filter(([key]) => !flights.get(key)?.stale);
+      // before the write with it, but do not cache it. A key whose read failed is not cached either.
+      const entries = [...fetched.entries()].filter((entry): entry is [string, T] => !(entry[1] instanceof Error) && !flights.get(entry[0])?.stale);
       if (entries.length > 0) await this.cache.setMany(this.kind, entries, this.ttlMs);
       for (const key of missing) values.set(key, fetched.get(key) ?? null);
     }

@@ -69,6 +69,7 @@ beforeEach(() => {
   fake.style = 'wcf';
   fake.dataMembersIn = 'data';
   fake.error = null;
+  fake.errorsFor.clear();
   fake.raw = null;
   fake.prolog = '';
   fake.articleFieldsOnly = false;
@@ -190,11 +191,17 @@ describe('GetDetails, read strictly by namespace both ways', () => {
     expect(reply.errors?.[0]?.message).toMatch(/DOMAIN_NAME_API_DATA_NAMESPACE/);
   });
 
-  it('answers an unknown status with a PROVIDER_ERROR, never null', async () => {
+  it('answers an unknown status with a PROVIDER_ERROR on the verification rows only: the contact itself is served, never null', async () => {
     fake.contacts = [{ ...ANN, VerificationStatus: 'Suspended' }];
     await startGateway();
     const reply = await ask(CONTACT, { h: 'DNA-111' });
-    expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'DOMAIN_NAME_API' });
+    expect(reply.data.contact).toMatchObject({ handle: 'DNA-111', email: ANN.ContactEmail, emailVerifications: null });
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors?.[0]).toMatchObject({ path: ['contact', 'emailVerifications'], extensions: { code: 'PROVIDER_ERROR', provider: 'DOMAIN_NAME_API' } });
+    expect(reply.errors?.[0]?.message).toMatch(/Suspended/);
+    const byEmail = await ask(BY_EMAIL, { e: ANN.ContactEmail });
+    expect(byEmail.data?.emailVerifications ?? null).toBeNull();
+    expect(byEmail.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'DOMAIN_NAME_API' });
   });
 });
 
@@ -234,6 +241,41 @@ describe('the published error codes', () => {
     const reply = await ask(CONTACT, { h: 'DNA-111' });
     expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', providerCode: '2200', retryable: false });
     expect(fake.requests).toHaveLength(1);
+  });
+});
+
+describe('a batch of contacts with one the provider cannot serve', () => {
+  const BATCH = `query B($h: [String!]!) { contacts(provider: DOMAIN_NAME_API, handles: $h) { handle email } }`;
+  const BEN: DocContact = { ...ANN, ExternalId: 'DNA-222', ContactEmail: 'ben@customer.com', FirstName: 'Ben' };
+
+  it('serves the others: only the contact whose lookup was refused (401 "Contact info can not sync.") is null, with its error', async () => {
+    fake.contacts = [{ ...ANN }, { ...BEN }, { ...ANN, ExternalId: 'DNA-333', ContactEmail: 'cem@customer.com' }];
+    fake.errorsFor.set('DNA-222', { code: '401', message: 'Contact info can not sync.' });
+    await startGateway();
+    const reply = await ask(BATCH, { h: ['DNA-111', 'DNA-222', 'DNA-333', 'DNA-999'] });
+    expect(reply.data.contacts).toEqual([{ handle: 'DNA-111', email: ANN.ContactEmail }, null, { handle: 'DNA-333', email: 'cem@customer.com' }, null]);
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors?.[0]).toMatchObject({ path: ['contacts', 1], extensions: { code: 'PROVIDER_ERROR', provider: 'DOMAIN_NAME_API', providerCode: '401' } });
+    expect(fake.requests).toHaveLength(4);
+
+    // The refusal is not cached: asked again, only that contact is read again, and served once the provider can.
+    fake.errorsFor.clear();
+    fake.requests.length = 0;
+    const again = await ask(BATCH, { h: ['DNA-111', 'DNA-222'] });
+    expect(again.errors).toBeUndefined();
+    expect(again.data.contacts).toEqual([{ handle: 'DNA-111', email: ANN.ContactEmail }, { handle: 'DNA-222', email: 'ben@customer.com' }]);
+    expect(fake.requests.map((request) => request.bound.ExternalId)).toEqual(['DNA-222']);
+  });
+
+  it('fails every contact of the batch when the gateway itself is refused (2200), and stops asking after the first refusals', async () => {
+    fake.contacts = Array.from({ length: 30 }, (_, index) => ({ ...ANN, ExternalId: `DNA-${500 + index}` }));
+    await startGateway({ DOMAIN_NAME_API_PASSWORD: 'not-the-password' });
+    const handles = fake.contacts.map((contact) => contact.ExternalId);
+    const reply = await ask(BATCH, { h: handles });
+    expect(reply.data.contacts).toEqual(handles.map(() => null));
+    expect(new Set(reply.errors?.map((error) => error.extensions?.providerCode))).toEqual(new Set(['2200']));
+    // No further lookup starts once one was refused: at most the ones already in flight.
+    expect(fake.requests.length).toBeLessThan(handles.length);
   });
 });
 

@@ -57,6 +57,8 @@ export interface DomainNameApiDocFake {
   dataMembersIn: 'data' | 'base';
   /** An ERROR answer for every call while set: the published code and text. */
   error: { code: string; message: string } | null;
+  /** An ERROR answer for the lookups of these External IDs only (one contact the provider cannot serve). */
+  errorsFor: Map<string, { code: string; message: string }>;
   /** Answer GetDetails with only the article's four data fields (no ExternalId, no contact fields). */
   articleFieldsOnly: boolean;
   /** Written before every answer's envelope: legal XML prolog (a declaration, comments). */
@@ -172,6 +174,7 @@ export async function startDomainNameApiDocFake(path = '/ContactApi.svc'): Promi
     style: 'wcf',
     dataMembersIn: 'data',
     error: null,
+    errorsFor: new Map(),
     raw: null,
     prolog: '',
     articleFieldsOnly: false,
@@ -207,7 +210,8 @@ export async function startDomainNameApiDocFake(path = '/ContactApi.svc'): Promi
       if (read.bound.UserName !== DNA_DOC_CREDENTIALS.username || read.bound.Password !== DNA_DOC_CREDENTIALS.password) {
         return reply(200, answer(operation, base('2200', 'ERROR', 'Authentication error'), fake.style));
       }
-      if (fake.error) return reply(200, answer(operation, base(fake.error.code, 'ERROR', fake.error.message), fake.style));
+      const error = fake.error ?? fake.errorsFor.get(read.bound.ExternalId ?? '');
+      if (error) return reply(200, answer(operation, base(error.code, 'ERROR', error.message), fake.style));
       // Both optional: the handle (External ID) or the email. A bound empty member is "", and matches nothing.
       const contact =
         'ExternalId' in read.bound

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -166,20 +167,46 @@ describe('answers the documents allow but the examples do not show', () => {
     expect(reply.data.emailVerifications.totalCount).toBe(0);
   });
 
-  it('answers a status the documents do not list with a named PROVIDER_ERROR, not an unexpected error', async () => {
-    fake.rows = [row({ email: 'ann@example.net', status: 'pending verification' })];
+  it('serves the readable rows when one has a status the documents do not list, with a named PROVIDER_ERROR beside them', async () => {
+    fake.rows = [
+      row({ email: 'ann@example.net', domain: 'a.example', status: 'pending verification' }),
+      row({ email: 'ann@example.net', domain: 'b.example', status: 'verified' }),
+    ];
     await startGateway();
     const reply = await ask(ROWS, { filter: { email: 'ann@example.net' } });
     expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' });
-    expect(reply.errors?.[0]?.message).toMatch(/pending verification/);
+    expect(reply.errors?.[0]?.message).toMatch(/one row .*pending verification/);
+    expect(reply.data.emailVerifications.edges.map((edge: any) => [edge.node.domain, edge.node.status])).toEqual([['b.example', 'VERIFIED']]);
   });
 
-  it('answers a list row without a status (proto3 leaves out "") with a named PROVIDER_ERROR', async () => {
+  it('answers a list row without a status (proto3 leaves out "") with a named PROVIDER_ERROR beside the other rows', async () => {
     fake.style = 'proto3';
-    fake.rows = [row({ email: 'ann@example.net', status: '' })];
+    fake.rows = [row({ email: 'ann@example.net', status: '' }), row({ email: 'bob@example.net', handle: 'BO000002-NL', status: 'verified' })];
     await startGateway();
-    const reply = await ask(ROWS, { filter: { email: 'ann@example.net' } });
+    const reply = await ask(ROWS);
     expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' });
+    expect(reply.data.emailVerifications.edges.map((edge: any) => edge.node.email)).toEqual(['bob@example.net']);
+  });
+
+  it("fails only the emailVerifications of the contact whose row cannot be read, and that row's node lookup, never answering it as none", async () => {
+    fake.rows = [
+      row({ email: 'ann@example.net', handle: 'AN000001-NL', status: 'pending verification' }),
+      row({ email: 'bob@example.net', handle: 'BO000002-NL', status: 'verified' }),
+    ];
+    fake.customers.set('AN000001-NL', docCustomer('AN000001-NL', 'ann@example.net'));
+    fake.customers.set('BO000002-NL', docCustomer('BO000002-NL', 'bob@example.net'));
+    await startGateway();
+    const reply = await ask('{ contacts(provider: OPENPROVIDER, handles: ["AN000001-NL", "BO000002-NL"]) { handle emailVerifications { status } } }');
+    expect(reply.data.contacts).toEqual([
+      { handle: 'AN000001-NL', emailVerifications: null },
+      { handle: 'BO000002-NL', emailVerifications: [{ status: 'VERIFIED' }] },
+    ]);
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors?.[0]).toMatchObject({ path: ['contacts', 0, 'emailVerifications'], extensions: { code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' } });
+    const id = encodeGlobalID('EmailVerification', 'OPENPROVIDER:ann@example.net:example.com');
+    const node = await ask('query N($id: ID!) { node(id: $id) { id } }', { id });
+    expect(node.data?.node ?? null).toBeNull();
+    expect(node.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' });
   });
 });
 
@@ -218,6 +245,27 @@ describe('a customer (GetCustomer)', () => {
     expect(fake.calls('/v1beta/customers')).toHaveLength(1);
   });
 
+  it('reads a customer whose house number, postal code and phone parts come as JSON numbers, alone and in the list', async () => {
+    const numeric = (handle: string, email: string) => {
+      const customer = docCustomer(handle, email);
+      return {
+        ...customer,
+        address: { ...(customer.address as object), number: 12, zipcode: 10115 },
+        phone: { country_code: 49, area_code: 30, subscriber_number: 1234567 },
+        name: { first_name: 'Test', last_name: 'Person' },
+      };
+    };
+    fake.customers.set('NU000001-NL', numeric('NU000001-NL', 'n1@example.net'));
+    fake.customers.set('NU000002-NL', numeric('NU000002-NL', 'n2@example.net'));
+    await startGateway();
+    const one = await ask(CONTACT, { h: 'NU000001-NL' });
+    expect(one.errors).toBeUndefined();
+    expect(one.data.contact).toMatchObject({ name: 'Test Person', addressLines: ['Test street 12 A'], postalCode: '10115', voice: '+49.301234567' });
+    const many = await ask('{ contacts(provider: OPENPROVIDER, handles: ["NU000001-NL", "NU000002-NL"]) { handle postalCode } }');
+    expect(many.errors).toBeUndefined();
+    expect(many.data.contacts).toEqual([{ handle: 'NU000001-NL', postalCode: '10115' }, { handle: 'NU000002-NL', postalCode: '10115' }]);
+  });
+
   it('answers a handle Openprovider does not have (HTTP 404 envelope) with null', async () => {
     await startGateway();
     const reply = await ask(CONTACT, { h: 'NO000000-NL' });
@@ -231,6 +279,29 @@ describe('a customer (GetCustomer)', () => {
     const reply = await ask(CONTACT, { h: 'NO000000-NL' });
     expect(reply.data?.contact ?? null).toBeNull();
     expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' });
+  });
+});
+
+describe('a batch of contacts with one Openprovider cannot serve', () => {
+  it('serves the others: only the customer whose own read failed is null, with its error, and that failure is not cached', async () => {
+    // 1,001 customers: the first page holds AA, the second the last one, read alone (one GetCustomer beats a page).
+    fake.customers.set('AA000001-NL', docCustomer('AA000001-NL', 'a@example.net'));
+    for (let index = 0; index < 999; index++) fake.customers.set(`FI${String(index).padStart(6, '0')}-NL`, docCustomer(`FI${String(index).padStart(6, '0')}-NL`, `f${index}@example.net`));
+    fake.customers.set('ZZ000009-NL', docCustomer('ZZ000009-NL', 'z@example.net'));
+    fake.force('/v1beta/customers/ZZ000009-NL', { status: 404, body: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } });
+    await startGateway();
+    const BATCH = '{ contacts(provider: OPENPROVIDER, handles: ["AA000001-NL", "ZZ000009-NL"]) { handle email } }';
+    const reply = await ask(BATCH);
+    expect(reply.data.contacts).toEqual([{ handle: 'AA000001-NL', email: 'a@example.net' }, null]);
+    expect(reply.errors).toHaveLength(1);
+    expect(reply.errors?.[0]).toMatchObject({ path: ['contacts', 1], extensions: { code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER' } });
+    expect(fake.calls('/v1beta/customers/ZZ000009-NL')).toHaveLength(1);
+
+    fake.clearForced();
+    const again = await ask(BATCH);
+    expect(again.errors).toBeUndefined();
+    expect(again.data.contacts).toEqual([{ handle: 'AA000001-NL', email: 'a@example.net' }, { handle: 'ZZ000009-NL', email: 'z@example.net' }]);
+    expect(fake.calls('/v1beta/customers/ZZ000009-NL')).toHaveLength(2);
   });
 });
 

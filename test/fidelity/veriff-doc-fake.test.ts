@@ -138,6 +138,16 @@ describe('Veriff (webhook mode) as its public document describes it', () => {
     expect(poll.headers['x-auth-client']).toBe(fake.apiKey);
   });
 
+  it('takes a decision whose describing members come with other types than the example (a numeric reason and vendorData, a person that is not an object), by webhook and by poll', async () => {
+    const hooked = await pending();
+    const odd = (id: string) => decisionEnvelope(id, 'declined', 9102, { reason: 122, vendorData: 4711, person: [], decisionTime: 1772359202 });
+    expect(await fake.deliver(webhookUrl, odd(hooked))).toBe(200);
+    expect((await gql(gateway, CHECK, { id: hooked })).data.registryCheck).toMatchObject({ status: 'DECLINED', code: 9102, reasonCode: 122, person: null });
+    const polled = await pending();
+    fake.decisions.set(polled, odd(polled));
+    expect(await statusAfterPolls(gateway, polled, (status) => status !== 'PENDING')).toBe('DECLINED');
+  });
+
   it('keeps polling past `verification: null` and trusts no decision answer that is signed with another secret', async () => {
     const id = await pending();
     const polls = () => fake.calls.filter((call) => call.method === 'GET').length;

@@ -102,4 +102,30 @@ describe('ReadThrough', () => {
     expect(await reads.get('gone', nothing)).toBeNull();
     expect(calls).toBe(2);
   });
+
+  it("settles each key on its own: one key's failed read is its Error, shared with readers in flight, and never cached", async () => {
+    const reads = new ReadThrough<string>(new MemoryCache(), 'contact');
+    const calls: string[][] = [];
+    let failing = true;
+    const fetch = async (keys: string[]) => {
+      calls.push(keys);
+      return new Map<string, string | Error>(keys.map((key) => [key, key === 'b' && failing ? new Error('b refused') : `v@${key}`]));
+    };
+    const [first, joined] = await Promise.all([reads.getManySettled(['a', 'b', 'c'], fetch), reads.getManySettled(['b'], fetch)]);
+    expect(first).toEqual(['v@a', new Error('b refused'), 'v@c']);
+    expect(joined).toEqual([new Error('b refused')]);
+    await expect(reads.getMany(['a', 'b'], fetch)).rejects.toThrow('b refused');
+    failing = false;
+    expect(await reads.getMany(['a', 'b', 'c'], fetch)).toEqual(['v@a', 'v@b', 'v@c']);
+    // a and c were cached by the first read; b was asked again each time.
+    expect(calls).toEqual([['a', 'b', 'c'], ['b'], ['b']]);
+  });
+
+  it("makes a failure of the whole fetch every fetched key's Error", async () => {
+    const reads = new ReadThrough<string>(new MemoryCache(), 'contact');
+    const settled = await reads.getManySettled(['a', 'b'], async () => {
+      throw new Error('provider away');
+    });
+    expect(settled).toEqual([new Error('provider away'), new Error('provider away')]);
+  });
 });

@@ -56,7 +56,7 @@ describe('Domain Name API simulator seed', () => {
     expect(sim.contacts.slice(0, 200)).toEqual(standard.contacts);
     const last = await client.getDetails({ externalId: 'DNA-2000' });
     expect(last?.contact).toMatchObject({ handle: 'DNA-2000' });
-    expect(last?.verification.email).toBe(sim.contacts.at(-1)!.email);
+    expect(last?.verification?.email).toBe(sim.contacts.at(-1)!.email);
   });
 
   it('holds 200 contacts DNA-1001 to DNA-1200 in every status, with offset-less dates', async () => {
@@ -113,10 +113,10 @@ describe('DomainNameApiClient', () => {
     const expired = sim.contacts.find((contact) => contact.status === 'Expired')!;
     await client.resendVerificationNotice({ email: expired.email });
     const details = await client.getDetails({ externalId: expired.externalId });
-    expect(details?.verification.status).toBe('PENDING');
-    const days = (Date.parse(details!.verification.expiresAt!) - Date.parse(details!.verification.lastNotifiedAt!)) / 86_400_000;
+    expect(details?.verification?.status).toBe('PENDING');
+    const days = (Date.parse(details!.verification!.expiresAt!) - Date.parse(details!.verification!.lastNotifiedAt!)) / 86_400_000;
     expect(days).toBe(60);
-    expect(Math.abs(Date.parse(details!.verification.lastNotifiedAt!) - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(details!.verification!.lastNotifiedAt!) - Date.now())).toBeLessThan(60_000);
     expect(sim.sentNotices).toEqual([expect.objectContaining({ externalId: expired.externalId })]);
   });
 
@@ -148,7 +148,7 @@ describe('DomainNameApiClient', () => {
       });
       return { status: upstream.status, headers: { 'content-type': 'text/xml' }, body: await upstream.text() };
     });
-    expect((await client.getDetails({ externalId: 'DNA-1001' }))?.verification.handle).toBe('DNA-1001');
+    expect((await client.getDetails({ externalId: 'DNA-1001' }))?.verification?.handle).toBe('DNA-1001');
     expect(server.count()).toBe(3);
   });
 

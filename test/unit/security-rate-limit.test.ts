@@ -104,21 +104,33 @@ describe('the Redis budget', () => {
     expect(ttl).toBeGreaterThan(0);
   });
 
+  /** Resolves once a PING on a connected probe goes unanswered for 50 ms: the busy script has started (a fixed sleep is not enough on a loaded machine). */
+  async function serverIsStalled(probe: Redis): Promise<void> {
+    for (;;) {
+      const answered = await Promise.race([probe.ping().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 50))]);
+      if (!answered) return;
+    }
+  }
+
   it('counts per process while Redis is too slow to answer within its deadline, and logs that once', async () => {
     const connection = await connect();
+    // Both connected before the script is sent, so neither waits for a connection while the server is stalled.
     const blocker = new Redis(redis.url);
+    const probe = new Redis(redis.url);
+    await Promise.all([blocker.ping(), probe.ping()]);
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
     const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, logger, 'test-slow');
-    // A busy script stalls the whole server for 800 ms, far longer than the limiter's 100 ms deadline.
+    // A busy script stalls the whole server for 2 s, far longer than the limiter's 100 ms deadline.
     const stalled = blocker.eval(
-      "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 800000 return 1",
+      "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 2000000 return 1",
       0,
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await serverIsStalled(probe);
     expect(await takeMany(limiter, 'k', 5)).toBe(2);
     await stalled;
     blocker.disconnect();
+    probe.disconnect();
     expect(lines.filter((line) => line.includes('counted per process'))).toHaveLength(1);
   });
 

@@ -115,7 +115,15 @@ describe('parseVeriffEnvelope', () => {
   it('refuses a body that is not a decision envelope', () => {
     expect(() => parseVeriffEnvelope([])).toThrow(VeriffPayloadError);
     expect(() => parseVeriffEnvelope({ verification: 'x' })).toThrow(VeriffPayloadError);
-    expect(() => parseVeriffEnvelope(decisionBody({ code: 'approved' }))).toThrow(VeriffPayloadError);
+  });
+
+  it('keeps a decision whose describing members have unexpected types: the status decides, the rest is read as well as it can be', () => {
+    const { decision } = parseVeriffEnvelope(
+      decisionBody({ code: 'approved', reason: 5, reasonCode: '122', vendorData: 42, decisionTime: 1772359202, person: { firstName: 'ANN', lastName: 7, addresses: 'x' } }),
+    );
+    expect(decision).toMatchObject({ status: 'APPROVED', code: null, reason: '5', reasonCode: 122, vendorData: '42', decidedAt: null });
+    expect(decision!.person).toMatchObject({ firstName: 'ANN', lastName: '7', addresses: [] });
+    expect(parseVeriffEnvelope(decisionBody({ person: [] })).decision!.person).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Contact } from '../../domain/contact.js';
 import type { EmailVerification } from '../../domain/email-verification.js';
 import { NotFound, ProviderFailure } from '../../domain/errors.js';
-import { domainNameApiEmailStatus } from '../../domain/status-mapping.js';
+import { domainNameApiEmailStatus, UnknownProviderValue } from '../../domain/status-mapping.js';
 import { wallTimeToUtc } from '../../domain/zoned-time.js';
 import { parseRetryAfter } from '../http.js';
 import type { UpstreamResponse } from '../http.js';
@@ -11,8 +11,25 @@ import { DETAIL_FIELDS as F, OPERATION_RESULT, RESULT_FIELDS } from './soap.js';
 
 /** What GetDetails tells about one contact: its verification row, and the contact itself when it has a handle. */
 export interface DomainNameApiDetails {
-  verification: EmailVerification;
+  /** Null when the row cannot be read (`unreadable` says why): the contact is still served. */
+  verification: EmailVerification | null;
   contact: Contact | null;
+  /** Why the verification row is null, e.g. `Unknown Domain Name API verification status: "Suspended"`. */
+  unreadable?: string;
+}
+
+/**
+ * The verification row of a lookup, or the named failure when Domain Name API sent a status the gateway cannot map:
+ * an unknown value fails only the row it is in (issue-13 rule), never the contact read, and never reads as "none".
+ */
+export function verificationOf(details: DomainNameApiDetails): EmailVerification {
+  if (details.verification) return details.verification;
+  throw new ProviderFailure('DOMAIN_NAME_API', `Domain Name API answered the contact lookup with ${details.unreadable ?? 'a row the gateway cannot read'}.`, {
+    kind: 'ERROR',
+    code: null,
+    httpStatus: null,
+    retryable: false,
+  });
 }
 
 /** The default zone of Domain Name API timestamps (DOMAIN_NAME_API_TIME_ZONE). */
@@ -134,7 +151,8 @@ export function unreadableFailure(error: NotSoapError, response: UpstreamRespons
  * GetDetails result fields -> the verification row (and the contact when its External ID is known). The article's
  * example answer carries only VerificationStatus, ExpirationDate, LastNotificationDate and ContactEmail, so a result
  * without an ExternalId is the contact that was asked for by `askedExternalId`, not "no such contact". Throws
- * UnknownProviderValue for a VerificationStatus outside the article's four; the caller reports it as unreadable.
+ * UnknownProviderValue for a VerificationStatus outside the article's four when there is no contact to serve (the caller
+ * reports it as unreadable); with a contact, the row is null and `unreadable` says why.
  */
 export function toDetails(
   fields: Record<string, string | null>,
@@ -142,22 +160,30 @@ export function toDetails(
   askedExternalId?: string | null,
 ): DomainNameApiDetails {
   const providerStatus = fields[F.verificationStatus] ?? '';
-  const { status, failureReason } = domainNameApiEmailStatus(providerStatus);
   const email = fields[F.contactEmail] ?? '';
   const handle = fields[F.externalId] || askedExternalId?.trim() || null;
+  const contact = handle ? toContact(handle, fields) : null;
+  let mapped: ReturnType<typeof domainNameApiEmailStatus>;
+  try {
+    mapped = domainNameApiEmailStatus(providerStatus);
+  } catch (error) {
+    // A contact read by handle is still served; by email alone there is nothing left to serve: the caller's failure.
+    if (error instanceof UnknownProviderValue && contact) return { verification: null, contact, unreadable: `an ${error.message.slice(0, 120)}` };
+    throw error;
+  }
   const verification: EmailVerification = {
     provider: 'DOMAIN_NAME_API',
     email,
     handle,
     domain: null,
-    status,
-    failureReason,
+    status: mapped.status,
+    failureReason: mapped.failureReason,
     providerStatus,
     suspended: null,
     expiresAt: dnaTimestampToIso(fields[F.expirationDate], timeZone),
     lastNotifiedAt: dnaTimestampToIso(fields[F.lastNotificationDate], timeZone),
   };
-  return { verification, contact: handle ? toContact(handle, fields) : null };
+  return { verification, contact };
 }
 
 function toContact(handle: string, fields: Record<string, string | null>): Contact {

@@ -20,7 +20,7 @@ import {
   readEnvelope,
   toContact,
   toEmailVerification,
-  unreadableList,
+  unreadableRow,
 } from './map.js';
 import { OpenproviderTokenManager } from './token.js';
 import type {
@@ -43,6 +43,20 @@ import {
 export interface OpenproviderListPage {
   total: number;
   rows: EmailVerification[];
+  /**
+   * Rows the gateway cannot map (a status outside the documented four, no email), left out of `rows` so one odd row
+   * never fails the whole list; whoever shows rows reports these (a field error, or an error beside the connection).
+   */
+  unreadable?: OpenproviderUnreadableRow[];
+}
+
+/** A list row left out: who it is about (as far as the row says) and why, never the row itself. */
+export interface OpenproviderUnreadableRow {
+  handle: string | null;
+  email: string | null;
+  domain: string | null;
+  /** E.g. `Unknown Openprovider email verification status: "pending review"`. */
+  reason: string;
 }
 
 /** One page of the customer list, mapped to contacts. */
@@ -106,14 +120,21 @@ export class OpenproviderClient {
       query,
       requestId,
     );
-    let rows: EmailVerification[];
-    try {
-      rows = data.results.map((row) => toEmailVerification(row, this.config.timeZone));
-    } catch (error) {
-      if (error instanceof UnknownProviderValue) throw unreadableList(error, response.status);
-      throw error;
+    const rows: EmailVerification[] = [];
+    const unreadable: OpenproviderUnreadableRow[] = [];
+    for (const row of data.results) {
+      try {
+        rows.push(toEmailVerification(row, this.config.timeZone));
+      } catch (error) {
+        if (!(error instanceof UnknownProviderValue)) throw error;
+        unreadable.push(unreadableRow(row, error));
+      }
     }
-    return { total: data.total, rows };
+    if (unreadable.length) {
+      // The provider's value (a status text) is logged, never the row's address.
+      this.deps.logger.warn({ operation: 'emailVerifications.list', rows: unreadable.length, reason: unreadable[0]!.reason.slice(0, 120) }, 'Openprovider list rows the gateway cannot map were left out');
+    }
+    return { total: data.total, rows, ...(unreadable.length ? { unreadable } : {}) };
   }
 
   /** StartEmailVerification; resolves with Openprovider's verification id. Success is code 20001, not 0. */

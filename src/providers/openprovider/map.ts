@@ -175,12 +175,25 @@ export function listData<T>(data: unknown, options: { totalRequired?: boolean; o
   return { total: count, results: rows };
 }
 
-/** A list row the gateway cannot map (a status outside the documented four, no email): named, never a crash. */
-export function unreadableList(error: UnknownProviderValue, httpStatus: number): ProviderFailure {
-  return new ProviderFailure('OPENPROVIDER', `Openprovider sent the email verification list with a row the gateway cannot read (${error.message.slice(0, 120)}).`, {
+/** Who a row the gateway cannot map is about (its members as far as they are text), and why it was left out. */
+export function unreadableRow(row: unknown, error: UnknownProviderValue): { handle: string | null; email: string | null; domain: string | null; reason: string } {
+  const member = (key: string): string | null => {
+    const value = row && typeof row === 'object' ? (row as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'string' && value.trim() ? value.trim() : null;
+  };
+  return { handle: member('handle'), email: member('email'), domain: member('domain'), reason: error.message.slice(0, 160) };
+}
+
+/**
+ * What a reader says about list rows it had to leave out: a named failure, not retryable (the same rows come back),
+ * whose message counts them and quotes the first reason (the provider's value, never a row's address).
+ */
+export function unreadableRowsFailure(rows: { reason: string }[]): ProviderFailure {
+  const count = rows.length === 1 ? 'one row' : `${rows.length} rows`;
+  return new ProviderFailure('OPENPROVIDER', `Openprovider sent ${count} of the email verification list that the gateway cannot read, left out (${rows[0]?.reason ?? 'unknown'}).`, {
     kind: 'ERROR',
     code: null,
-    httpStatus,
+    httpStatus: null,
     retryable: false,
   });
 }
@@ -236,37 +249,52 @@ export function toEmailVerification(row: OpenproviderVerificationRow, timeZone: 
   };
 }
 
-/** GetCustomer data -> Contact. Only contact fields are read: additional data (ID numbers, birth dates) never is. */
+/**
+ * GetCustomer data -> Contact. Only contact fields are read: additional data (ID numbers, birth dates) never is. Every
+ * member is read with `text`: the Swagger types them as strings, but a house number, postal code or phone part written
+ * as a JSON number (or an object where a string belongs) must not make the contact unreadable.
+ */
 export function toContact(customer: OpenproviderCustomer): Contact {
-  const name = customer.name;
-  const fullName = name?.full_name?.trim() || [name?.first_name, name?.prefix, name?.last_name].filter((part) => part?.trim()).join(' ');
-  const address = customer.address;
-  const street = [address?.street, address?.number, address?.suffix].filter((part) => part?.trim()).join(' ');
+  const name = isRecord(customer.name) ? customer.name : {};
+  const fullName = text(name.full_name) || [name.first_name, name.prefix, name.last_name].map(text).filter(Boolean).join(' ');
+  const address = isRecord(customer.address) ? customer.address : {};
+  const street = [address.street, address.number, address.suffix].map(text).filter(Boolean).join(' ');
   return {
     provider: 'OPENPROVIDER',
     customer: null,
     handle: customer.handle,
     name: fullName || null,
-    organization: customer.company_name?.trim() || null,
-    email: customer.email?.trim() || null,
-    voice: toVoice(customer.phone),
+    organization: text(customer.company_name) || null,
+    email: text(customer.email) || null,
+    voice: toVoice(isRecord(customer.phone) ? customer.phone : undefined),
     addressLines: street ? [street] : [],
-    postalCode: address?.zipcode?.trim() || null,
-    city: address?.city?.trim() || null,
-    state: address?.state?.trim() || null,
-    country: address?.country?.trim().toUpperCase() || null,
+    postalCode: text(address.zipcode) || null,
+    city: text(address.city) || null,
+    state: text(address.state) || null,
+    country: text(address.country).toUpperCase() || null,
     createdAt: null,
     updatedAt: null,
     verifications: [],
-    emailVerificationStatus: typeof customer.email_verification_status === 'string' ? customer.email_verification_status.trim() || null : null,
+    emailVerificationStatus: text(customer.email_verification_status) || null,
   };
 }
 
-/** `{country_code: "+31", area_code: "20", subscriber_number: "1234567"}` -> `+31.201234567`. */
+/** `{country_code: "+31", area_code: "20", subscriber_number: "1234567"}` -> `+31.201234567`. Numbers read as digits. */
 export function toVoice(phone: OpenproviderCustomer['phone']): string | null {
-  const country = phone?.country_code?.replace(/\D/g, '');
-  const number = `${phone?.area_code ?? ''}${phone?.subscriber_number ?? ''}`.replace(/\D/g, '');
+  const country = text(phone?.country_code).replace(/\D/g, '');
+  const number = `${text(phone?.area_code)}${text(phone?.subscriber_number)}`.replace(/\D/g, '');
   return country && number ? `+${country}.${number}` : null;
+}
+
+/** A member documented as a string, trimmed: a finite number is read as its digits, anything else as "". */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const EMAIL_IN_TEXT = /[^\s@"'<>]+@[^\s@"'<>]+/g;

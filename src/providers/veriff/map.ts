@@ -86,8 +86,8 @@ export function parseVeriffEnvelope(value: unknown): VeriffSessionOutcome {
 }
 
 function readDecision(verification: Record<string, unknown>): VeriffDecision | null {
-  const statusText = optionalString(verification, 'status');
-  const code = optionalInteger(verification, 'code');
+  const statusText = describingText(verification.status);
+  const code = describingInteger(verification.code);
   let status: RegistryCheckStatus;
   try {
     status = veriffRegistryStatus(statusText, code);
@@ -95,36 +95,53 @@ function readDecision(verification: Record<string, unknown>): VeriffDecision | n
     if (error instanceof UnknownProviderValue) return null;
     throw error;
   }
+  // Once the status is known, the rest only describes the decision: a member of an unexpected type (a number where
+  // the document shows a string, an object where it shows null) is read as well as it can be, never a reason to drop
+  // the decision: the webhook would be acknowledged and lost, and every decision poll would fail the same way.
   return {
     status,
     code,
-    reason: optionalString(verification, 'reason'),
-    reasonCode: optionalInteger(verification, 'reasonCode'),
+    reason: describingText(verification.reason),
+    reasonCode: describingInteger(verification.reasonCode),
     person: readPerson(verification.person),
-    decidedAt: toUtcIso(optionalString(verification, 'decisionTime')) ?? null,
+    decidedAt: toUtcIso(describingText(verification.decisionTime)) ?? null,
     failedValidation: readFailedValidation(verification.additionalVerifiedData),
-    vendorData: optionalString(verification, 'vendorData'),
-    endUserId: optionalString(verification, 'endUserId'),
+    vendorData: describingText(verification.vendorData),
+    endUserId: describingText(verification.endUserId),
   };
 }
 
-/** The confirmed person, field by field. `idNumber` is deliberately not read: it must not outlive the request. */
+/**
+ * The confirmed person, field by field, each read leniently (see readDecision); anything but an object is no person.
+ * `idNumber` is deliberately not read: it must not outlive the request.
+ */
 function readPerson(value: unknown): RegistryPerson | null {
-  if (value === null || value === undefined) return null;
-  if (!isObject(value)) throw new VeriffPayloadError('verification.person is not an object');
-  const dateOfBirth = optionalString(value, 'dateOfBirth');
-  const yearOfBirth = value.yearOfBirth;
+  if (!isObject(value)) return null;
+  const dateOfBirth = describingText(value.dateOfBirth);
   const addresses = Array.isArray(value.addresses) ? value.addresses : [];
   return {
-    firstName: optionalString(value, 'firstName'),
-    lastName: optionalString(value, 'lastName'),
+    firstName: describingText(value.firstName),
+    lastName: describingText(value.lastName),
     dateOfBirth: dateOfBirth && isIsoDate(dateOfBirth) ? dateOfBirth : null,
-    yearOfBirth: typeof yearOfBirth === 'number' || (typeof yearOfBirth === 'string' && yearOfBirth !== '') ? String(yearOfBirth) : null,
-    placeOfBirth: optionalString(value, 'placeOfBirth'),
+    yearOfBirth: describingText(value.yearOfBirth),
+    placeOfBirth: describingText(value.placeOfBirth),
     addresses: addresses
-      .map((address) => (isObject(address) ? optionalString(address, 'fullAddress') : typeof address === 'string' ? address : null))
+      .map((address) => (isObject(address) ? describingText(address.fullAddress) : describingText(address)))
       .filter((address): address is string => !!address),
   };
+}
+
+/** A describing member as text: a string (empty is none) or a finite number as its digits; anything else is none. */
+function describingText(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/** A describing integer: a number or numeric string; anything else is none. */
+function describingInteger(value: unknown): number | null {
+  const number = typeof value === 'string' && /^-?\d{1,9}$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isInteger(number) ? number : null;
 }
 
 /** `additionalVerifiedData.failedValidation`: a field name, a list of them, or null. */
@@ -227,13 +244,4 @@ function optionalString(record: Record<string, unknown>, key: string): string | 
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string') throw new VeriffPayloadError(`${key} is not a string`);
   return value === '' ? null : value;
-}
-
-/** Integers may arrive as numbers or numeric strings. */
-function optionalInteger(record: Record<string, unknown>, key: string): number | null {
-  const value = record[key];
-  if (value === null || value === undefined || value === '') return null;
-  const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isInteger(number)) throw new VeriffPayloadError(`${key} is not an integer`);
-  return number;
 }
