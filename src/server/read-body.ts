@@ -45,15 +45,15 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
 
 /**
  * Reads a body of at most `maxBytes` to its end, keeping only its first `keepBytes`: once the body passes them,
- * `overflow(head)` is called once with what was kept and handed every later chunk (the head's bytes included, so it
- * sees the whole body in order). Resolves with the kept bytes and the total size; rejects with BodyTooLarge past
- * maxBytes.
+ * `overflow()` is called once and handed every chunk (the kept ones first, so it sees the whole body in order), or
+ * returns null to refuse the rest (BodyTooLarge at keepBytes). Resolves with the kept bytes and the total size;
+ * rejects with BodyTooLarge past maxBytes.
  */
 export function readBodyKeepingHead(
   req: IncomingMessage,
   keepBytes: number,
   maxBytes: number,
-  overflow: () => { update(chunk: Buffer): void },
+  overflow: () => { update(chunk: Buffer): void } | null,
 ): Promise<{ head: Buffer; bytes: number }> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) return Promise.reject(new BodyTooLarge(maxBytes));
@@ -75,6 +75,7 @@ export function readBodyKeepingHead(
       if (size > maxBytes) return finish(new BodyTooLarge(maxBytes));
       if (sink === null && size > keepBytes) {
         sink = overflow();
+        if (sink === null) return finish(new BodyTooLarge(keepBytes));
         for (const earlier of chunks) sink.update(earlier);
       }
       if (sink) sink.update(chunk);

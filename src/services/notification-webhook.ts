@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import type { BasicCredentials, RealtimeRegisterConfig } from '../config.js';
 import { createHmac } from 'node:crypto';
+import { signatureDigestCandidates } from '../providers/realtime-register/assumptions.js';
 import { hasValidBasicAuth, hasValidRealtimeRegisterSignature, readNotification, signatureMatchesDigest } from '../providers/realtime-register/webhook.js';
 import { StoreUnavailable } from '../store/index.js';
 import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
@@ -94,11 +95,16 @@ export function createRealtimeRegisterWebhook(
   };
 
   // A body past the route's limit is no notification the gateway can use, but refusing an authenticated one would
-  // make RTR redeliver it and then stall the account's queue: it is digested as it streams in, and when authenticated
-  // its head is quarantined (TOO_LARGE) and answered 202.
+  // make RTR redeliver it and then stall the account's queue: when it carries a credential that could pass it is
+  // digested as it streams in, and when authenticated its head is quarantined (TOO_LARGE) and answered 202.
   handler.oversized = {
     maxBytes: WEBHOOK_OVERSIZED_MAX,
     begin(headers) {
+      // Read on only for a credential that could pass: a Signature that decodes to a digest in some reading, or right
+      // Basic credentials (checked now, before the rest). Anything else is refused at 256 KiB, unread, as before.
+      const signed = Boolean(config?.webhookSecret) && typeof headers.signature === 'string' && signatureDigestCandidates(headers.signature).length > 0;
+      const basic = config?.webhookBasic ?? null;
+      if (!signed && !(basic && headers.authorization !== undefined && hasValidBasicAuth(basic, headers))) return null;
       const hmac = config?.webhookSecret ? createHmac('sha256', config.webhookSecret) : null;
       return {
         update: (chunk) => hmac?.update(chunk),

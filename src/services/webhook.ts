@@ -27,5 +27,9 @@ export interface WebhookHandler {
    * Set when an oversized delivery must not simply be refused (Realtime Register stalls the account's queue after five
    * refused deliveries): bodies up to `maxBytes` are read to their end and judged; larger ones are still 413.
    */
-  oversized?: { maxBytes: number; begin(headers: IncomingHttpHeaders): OversizedDelivery };
+  oversized?: {
+    maxBytes: number;
+    /** Null when the headers carry no credential worth reading the rest for: the body is then refused (413) unread. */
+    begin(headers: IncomingHttpHeaders): OversizedDelivery | null;
+  };
 }

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { signRealtimeRegisterBody } from '../../src/providers/realtime-register/webhook.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import {
@@ -71,10 +72,11 @@ describe('Realtime Register webhook', () => {
     expect(listed.entries.find((entry) => entry.id === answer.body.id)).toMatchObject({ reason: 'TOO_LARGE', bytes: Buffer.byteLength(body), truncated: true });
   });
 
-  it('refuses an unsigned or wrongly signed body over 256 KiB with 401, and one over 16 MiB with 413 unread', async () => {
+  it('refuses a body over 256 KiB unread (413) without a credential that could pass, 401 with a wrong digest, 413 over 16 MiB', async () => {
     const body = JSON.stringify({ ...denicNotification(freshNotificationId(), 'h-huge-2'), padding: 'x'.repeat(300 * 1024) });
-    expect((await postRtrWebhook(gateway, body, null)).status).toBe(401);
-    expect((await postRtrWebhook(gateway, body, 'c2lnbmVkIGJ5IHNvbWVvbmUgZWxzZQ==')).status).toBe(401);
+    expect((await postRtrWebhook(gateway, body, null)).status).toBe(413);
+    expect((await postRtrWebhook(gateway, body, 'c2lnbmVkIGJ5IHNvbWVvbmUgZWxzZQ==')).status).toBe(413);
+    expect((await postRtrWebhook(gateway, body, signRealtimeRegisterBody('another-secret', body))).status).toBe(401);
     // Declares 17 MiB and sends a first kilobyte: the answer comes from the declared length, before the rest.
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${gateway.url}/webhooks/realtime-register`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(17 * 1024 * 1024) } });
