@@ -2,7 +2,9 @@ import { XMLValidator } from 'fast-xml-parser';
 import { utcToWallTime } from '../domain/zoned-time.js';
 import type { DnaSimContact } from './domain-name-api-seed.js';
 import { DNA_KEY_LIFETIME_MS, seedDomainNameApi } from './domain-name-api-seed.js';
+import { SINGLE_WSDL_QUERY } from '../providers/domain-name-api/wsdl-namespaces.js';
 import { readWcfDocument, wcfChild } from './domain-name-api-wcf.js';
+import { contactApiWsdl } from './domain-name-api-wsdl.js';
 import type { SimulatorOptions } from './simulator-options.js';
 import type { SimRequest, SimResponse } from './simulator-server.js';
 import { SimulatorServer } from './simulator-server.js';
@@ -29,6 +31,10 @@ export interface DomainNameApiSimulatorOptions extends SimulatorOptions {
   timeZone?: string;
   /** Contacts to seed, DNA-1001 upward. Default 200 (the sandbox's); the bench seeds 1000. */
   contactCount?: number;
+  /** The namespace of the requests' own members (a service whose contract differs from the gateway's default). */
+  dataNamespace?: string;
+  /** Whether `?singleWsdl` is served (WCF metadata publishing). Default true. */
+  publishesWsdl?: boolean;
 }
 
 /** A notice the simulator "sent", for tests. */
@@ -83,6 +89,8 @@ export class DomainNameApiSimulator {
   private readonly now: () => number;
   private readonly path: string;
   private readonly timeZone: string;
+  private readonly dataNamespace: string;
+  private readonly publishesWsdl: boolean;
   /** Published error codes to answer the next calls with, oldest first (see answerNextWith). */
   private readonly forcedCodes: number[] = [];
 
@@ -90,6 +98,8 @@ export class DomainNameApiSimulator {
     this.now = options.now ?? Date.now;
     this.path = options.contactServicePath ?? '/ContactApi.svc';
     this.timeZone = options.timeZone ?? 'Europe/Istanbul';
+    this.dataNamespace = options.dataNamespace ?? DNA_SIM_DATA_NS;
+    this.publishesWsdl = options.publishesWsdl ?? true;
     this.contacts = seedDomainNameApi(options.seed ?? 1, Math.floor(this.now() / 3_600_000) * 3_600_000, options.contactCount);
     this.server = new SimulatorServer('DOMAIN_NAME_API', (request) => this.handle(request));
     if (options.faults) this.server.setFaults(options.faults);
@@ -113,7 +123,7 @@ export class DomainNameApiSimulator {
       password: PASSWORD,
       contactServicePath: this.path,
       baseNamespace: DNA_SIM_BASE_NS,
-      dataNamespace: DNA_SIM_DATA_NS,
+      dataNamespace: this.dataNamespace,
       timeZone: this.timeZone,
     };
   }
@@ -145,6 +155,9 @@ export class DomainNameApiSimulator {
     if (request.path !== this.path) {
       return { status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>Endpoint not found.</h1></body></html>' };
     }
+    if (request.method === 'GET' && this.publishesWsdl && request.query.has(SINGLE_WSDL_QUERY)) {
+      return { status: 200, headers: { 'content-type': 'text/xml; charset=UTF-8' }, body: contactApiWsdl({ base: DNA_SIM_BASE_NS, data: this.dataNamespace }) };
+    }
     if (request.method !== 'POST') return { status: 405, headers: { allow: 'POST' } };
     if (request.faults.outage) {
       return { status: 503, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>Service Unavailable</h1></body></html>' };
@@ -162,29 +175,33 @@ export class DomainNameApiSimulator {
     // ignored as if it were absent, which is how a wrong namespace turns every lookup into "not found".
     const members = new Map<string, string>();
     for (const member of wcfChild(call, SERVICE_NS, 'request')?.children ?? []) {
-      const expected = member.name === 'UserName' || member.name === 'Password' ? DNA_SIM_BASE_NS : DNA_SIM_DATA_NS;
+      const expected = member.name === 'UserName' || member.name === 'Password' ? DNA_SIM_BASE_NS : this.dataNamespace;
       if (member.ns === expected) members.set(member.name, member.text);
     }
-    if (members.get('UserName') !== USERNAME || members.get('Password') !== PASSWORD) return result(operation, error(2200));
+    if (members.get('UserName') !== USERNAME || members.get('Password') !== PASSWORD) return this.result(operation, error(2200));
     const forced = this.forcedCodes.shift();
-    if (forced !== undefined) return result(operation, error(forced));
+    if (forced !== undefined) return this.result(operation, error(forced));
     const key = { email: members.get('ContactEmail') ?? '', externalId: members.get('ExternalId') ?? '' };
     return operation === 'GetDetails' ? this.getDetails(key) : this.resend(key);
   }
 
+  private result(operation: Operation, fields: Field[]): SimResponse {
+    return result(operation, fields, this.dataNamespace);
+  }
+
   private getDetails(key: { email: string; externalId: string }): SimResponse {
-    if (!key.email && !key.externalId) return result('GetDetails', error(330));
+    if (!key.email && !key.externalId) return this.result('GetDetails', error(330));
     const contact = this.find(key);
-    if (!contact) return result('GetDetails', error(410));
-    return result('GetDetails', [...success(), ...this.details(contact)]);
+    if (!contact) return this.result('GetDetails', error(410));
+    return this.result('GetDetails', [...success(), ...this.details(contact)]);
   }
 
   /** Resends the notice unless the address is verified; NotValidated and Expired start a new 60-day key. */
   private resend(key: { email: string; externalId: string }): SimResponse {
-    if (!key.email && !key.externalId) return result('ResendContactVerificationNotice', error(330));
+    if (!key.email && !key.externalId) return this.result('ResendContactVerificationNotice', error(330));
     const contact = this.find(key);
-    if (!contact) return result('ResendContactVerificationNotice', error(410));
-    if (contact.status === 'Validated') return result('ResendContactVerificationNotice', error(420));
+    if (!contact) return this.result('ResendContactVerificationNotice', error(410));
+    if (contact.status === 'Validated') return this.result('ResendContactVerificationNotice', error(420));
     const now = Math.floor(this.now() / 1000) * 1000;
     if (contact.status === 'NotValidated' || contact.status === 'Expired') {
       contact.status = 'Pending';
@@ -192,7 +209,7 @@ export class DomainNameApiSimulator {
     }
     contact.lastNotifiedAt = now;
     this.sentNotices.push({ externalId: contact.externalId, email: contact.email, at: now });
-    return result('ResendContactVerificationNotice', success());
+    return this.result('ResendContactVerificationNotice', success());
   }
 
   /** Data fields in WCF's alphabetical order; timestamps offset-less, in the service's zone. */
@@ -233,7 +250,7 @@ function error(code: number): Field[] {
 }
 
 /** Base members (a:) first, in the base namespace, then the data members (b:) in the derived one, as WCF writes them. */
-function result(operation: Operation, fields: Field[]): SimResponse {
+function result(operation: Operation, fields: Field[], dataNamespace: string): SimResponse {
   const inner = fields
     .map(([name, value]) => {
       const tag = `${BASE_FIELDS.has(name) ? 'a' : 'b'}:${name}`;
@@ -242,7 +259,7 @@ function result(operation: Operation, fields: Field[]): SimResponse {
     .join('');
   const body =
     `<s:Envelope xmlns:s="${SOAP_NS}"><s:Body><${operation}Response xmlns="${SERVICE_NS}">` +
-    `<${operation}Result xmlns:a="${DNA_SIM_BASE_NS}" xmlns:b="${DNA_SIM_DATA_NS}" xmlns:i="${XSI_NS}">${inner}</${operation}Result>` +
+    `<${operation}Result xmlns:a="${DNA_SIM_BASE_NS}" xmlns:b="${dataNamespace}" xmlns:i="${XSI_NS}">${inner}</${operation}Result>` +
     `</${operation}Response></s:Body></s:Envelope>`;
   return { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' }, body };
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DNA_SIM_DATA_NS, DomainNameApiSimulator } from '../../src/sandbox/domain-name-api.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 
@@ -55,9 +56,9 @@ describe('npm run doctor', () => {
   it('passes against the sandbox with a persistent Redis, showing every step, the webhook URLs, and no secret', async () => {
     const env = { ...sandboxEnv(), REDIS_URL: persistent.url };
     const { code, output } = await doctor(env, ['--public-url', 'https://gateway.example.com']);
-    expect(output).toContain('ready: 7 ok, 0 warning(s), 0 failure(s)');
+    expect(output).toContain('ready: 8 ok, 0 warning(s), 0 failure(s)');
     expect(code).toBe(0);
-    for (const step of ['Realtime Register at', 'Openprovider at', 'Domain Name API at', 'Veriff at', 'Veriff decision webhook', 'Redis at']) {
+    for (const step of ['Realtime Register at', 'Openprovider at', 'Domain Name API at', "Domain Name API namespaces against the service's WSDL", 'Veriff at', 'Veriff decision webhook', 'Redis at']) {
       expect(output).toContain(step);
     }
     expect(output).toContain('https://gateway.example.com/webhooks/veriff');
@@ -72,7 +73,7 @@ describe('npm run doctor', () => {
     const { code, output } = await doctor({ ...sandboxEnv(), REDIS_URL: volatile.url });
     expect(code).toBe(1);
     expect(output).toMatch(/FAIL Redis keeps nothing on disk \(appendonly no, save ""\): a Redis restart loses acknowledged events/);
-    expect(output).toContain('NOT ready to go live: 6 ok, 0 warning(s), 1 failure(s)');
+    expect(output).toContain('NOT ready to go live: 7 ok, 0 warning(s), 1 failure(s)');
   });
 
   it('fails when going live without Redis, and names the provider whose credentials are refused', async () => {
@@ -87,6 +88,27 @@ describe('npm run doctor', () => {
     const { code, output } = await doctor({ ...sandboxEnv(), REDIS_URL: persistent.url, DOMAIN_NAME_API_DATA_NAMESPACE: 'urn:not-the-contract' });
     expect(code).toBe(1);
     expect(output).toContain('FAIL the service did not read the External ID it was sent (code 330): check DOMAIN_NAME_API_DATA_NAMESPACE');
+    expect(output).toContain(`FAIL the WSDL declares the request members in other namespaces: set DOMAIN_NAME_API_DATA_NAMESPACE=${DNA_SIM_DATA_NS} (now urn:not-the-contract)`);
+  });
+
+  it("reads the data namespace a service really uses from its WSDL, and warns when it publishes none", async () => {
+    const other = 'http://schemas.datacontract.org/2004/07/Olipso.Api.ContactContracts';
+    for (const [publishesWsdl, expected] of [
+      [true, `FAIL the WSDL declares the request members in other namespaces: set DOMAIN_NAME_API_DATA_NAMESPACE=${other} (now ${DNA_SIM_DATA_NS})`],
+      [false, 'WARN the service publishes no readable WSDL with these members (HTTP 405)'],
+    ] as const) {
+      const service = new DomainNameApiSimulator({ gatewayUrl: () => null, seed: 1, dataNamespace: other, publishesWsdl });
+      await service.start();
+      try {
+        const { code, output } = await doctor({ ...sandboxEnv(), REDIS_URL: persistent.url, DOMAIN_NAME_API_BASE_URL: service.endpoint().baseUrl });
+        expect(code).toBe(1);
+        expect(output).toContain(expected);
+        // The service ignored the External ID sent in the gateway's namespace: the lookup says so too.
+        expect(output).toContain('(code 330): check DOMAIN_NAME_API_DATA_NAMESPACE');
+      } finally {
+        await service.stop();
+      }
+    }
   });
 
   it('exits 2 with one line for a configuration that does not load', async () => {

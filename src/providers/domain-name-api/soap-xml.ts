@@ -15,6 +15,8 @@ export interface XmlElement {
   text: string | null;
   /** `xsi:nil="true"`: WCF's way of writing a null member. */
   nil: boolean;
+  /** Unprefixed attributes by name (XML Schema's `name`, `targetNamespace`), as written. */
+  attributes: Record<string, string>;
 }
 
 type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
@@ -68,5 +70,10 @@ function toElement(node: OrderedNode, inherited: Map<string, string>): XmlElemen
     children: content.filter((child) => elementName(child) !== null).map((child) => toElement(child, scope)),
     text: text === '' ? null : text,
     nil,
+    attributes: Object.fromEntries(
+      Object.entries(attributes)
+        .filter(([attribute]) => attribute.startsWith('@_') && !attribute.includes(':') && attribute !== '@_xmlns')
+        .map(([attribute, value]) => [attribute.slice(2), String(value)]),
+    ),
   };
 }
