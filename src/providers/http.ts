@@ -325,7 +325,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: 
   const declared = typeof contentLength === 'string' && /^\d{1,15}$/.test(contentLength) ? Number(contentLength) : null;
   if (declared !== null && declared <= limit) return body.text();
   if (declared !== null) {
-    body.destroy();
+    discard(body);
     return null;
   }
   const chunks: Buffer[] = [];
@@ -333,12 +333,18 @@ async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: 
   for await (const chunk of body as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
-      body.destroy();
+      discard(body);
       return null;
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** Drops the rest of a body (and its connection). undici then emits an AbortError on it: expected, so swallowed here. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function withQuery(path: string, query: UpstreamRequest['query']): string {
