@@ -21,10 +21,18 @@ export function realtimeRegisterSteps(config: RealtimeRegisterConfig, context: D
       title: 'Realtime Register webhook: URL, secret and signature self-test',
       run: async () => {
         const url = `set in the Realtime Register portal: webhook URL ${webhookUrl(context, '/webhooks/realtime-register')}`;
+        if (!config.webhookSecret && config.webhookBasic) {
+          // RTR's docs allow Basic auth for webhooks instead of the HMAC: deliveries are authenticated, by that alone.
+          return {
+            verdict: 'ok',
+            summary: 'deliveries are authenticated by Basic credentials (REALTIME_REGISTER_WEBHOOK_BASIC); no signature secret is set',
+            details: [url, 'with HTTP Basic authentication and the username and password of REALTIME_REGISTER_WEBHOOK_BASIC'],
+          };
+        }
         if (!config.webhookSecret) {
           return {
             verdict: 'warn',
-            summary: 'REALTIME_REGISTER_WEBHOOK_SECRET is not set: pushed notifications are refused and arrive only through the poll queue',
+            summary: 'neither REALTIME_REGISTER_WEBHOOK_SECRET nor REALTIME_REGISTER_WEBHOOK_BASIC is set: pushed notifications are refused and arrive only through the poll queue',
             details: [url, 'and set the webhook secret shown there as REALTIME_REGISTER_WEBHOOK_SECRET'],
           };
         }

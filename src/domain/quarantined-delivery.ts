@@ -1,7 +1,7 @@
 import type { Provider } from './providers.js';
 
 /** Why a correctly authenticated delivery could not be used. */
-export const QUARANTINE_REASONS = ['NOT_JSON', 'UNKNOWN_SHAPE', 'UNPROCESSABLE'] as const;
+export const QUARANTINE_REASONS = ['NOT_JSON', 'UNKNOWN_SHAPE', 'UNPROCESSABLE', 'TOO_LARGE'] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 
 /**

@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  */
 export interface GatewayMetrics {
   registry: Registry;
-  /** Every upstream attempt, retries included. outcome: success | client_error | server_error | rate_limited | timeout | network_error | circuit_open */
+  /** Every upstream attempt, retries included. outcome: success | client_error | server_error | rate_limited | timeout | network_error | too_large | circuit_open */
   upstreamRequests: Counter<'provider' | 'operation' | 'outcome'>;
   upstreamDuration: Histogram<'provider' | 'operation' | 'outcome'>;
   upstreamRetries: Counter<'provider' | 'operation'>;

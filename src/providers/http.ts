@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { ProviderFailure } from '../domain/errors.js';
 import type { CircuitState, Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
@@ -38,6 +38,8 @@ export interface ProviderHttpOptions {
   };
   /** undici Pool connections to this origin. Default 32. */
   connections?: number;
+  /** Largest answer body read; a longer one ends the call with a ProviderFailure. Default RESPONSE_BYTES_MAX. */
+  maxResponseBytes?: number;
   /** Source of jitter in [0, 1); injectable for deterministic tests. Default Math.random. */
   random?: () => number;
   /** Wall clock in epoch ms for the breaker, Retry-After dates and lastError. Default Date.now. Deadlines use real timers. */
@@ -83,13 +85,21 @@ interface Concluded {
   timeoutMs: number;
 }
 
-type Outcome = 'success' | 'client_error' | 'rate_limited' | 'server_error' | 'timeout' | 'network_error';
+type Outcome = 'success' | 'client_error' | 'rate_limited' | 'server_error' | 'timeout' | 'network_error' | 'too_large';
+
+/**
+ * Default cap on one answer's body. The largest answers the gateway asks for (a list page of 100 contacts, a SOAP
+ * customer read) are a few hundred kilobytes; 8 MiB leaves room for all of them while a provider, or a proxy in front
+ * of it, streaming an endless or gigabyte body cannot fill the gateway's memory (64 connections at most hold 512 MiB).
+ */
+export const RESPONSE_BYTES_MAX = 8 * 1024 * 1024;
 
 /** What one attempt produced (a response, or a failure to get one) and how long it took. */
 type Attempt = { seconds: number } & (
   | { kind: 'response'; response: UpstreamResponse }
   | { kind: 'timeout'; afterMs: number }
   | { kind: 'network'; code: string }
+  | { kind: 'too_large'; limitBytes: number }
 );
 
 /**
@@ -110,6 +120,7 @@ export class ProviderHttp {
   private readonly maxRetries: number;
   private readonly backoff: { baseMs: number; maxMs: number; random: () => number };
   private readonly now: () => number;
+  private readonly maxResponseBytes: number;
   private failure: { message: string; at: string } | null = null;
 
   constructor(options: ProviderHttpOptions) {
@@ -126,6 +137,7 @@ export class ProviderHttp {
     this.maxRetries = options.maxRetries ?? 2;
     this.backoff = { baseMs: options.backoffBaseMs ?? 100, maxMs: options.backoffMaxMs ?? 2_000, random: options.random ?? Math.random };
     this.now = options.now ?? Date.now;
+    this.maxResponseBytes = options.maxResponseBytes ?? RESPONSE_BYTES_MAX;
     this.breaker = new CircuitBreaker({
       failureThreshold: options.breaker?.failureThreshold ?? 5,
       openMs: options.breaker?.openMs ?? 10_000,
@@ -218,7 +230,8 @@ export class ProviderHttp {
     const seconds = () => (performance.now() - startedAt) / 1000;
     try {
       const res = await this.pool.request({ method: req.method, path, headers, body: req.body ?? null, signal: abort });
-      const body = await res.body.text();
+      const body = await readCapped(res.body, res.headers['content-length'], this.maxResponseBytes);
+      if (body === null) return { kind: 'too_large', limitBytes: this.maxResponseBytes, seconds: seconds() };
       return { kind: 'response', response: { status: res.statusCode, headers: res.headers, body }, seconds: seconds() };
     } catch (error) {
       if (timedOut) return { kind: 'timeout', afterMs: Math.round(budgetMs), seconds: seconds() };
@@ -250,6 +263,11 @@ export class ProviderHttp {
       this.remember(`network error (${attempt.code}) on ${req.operation}`);
       return true;
     }
+    if (attempt.kind === 'too_large') {
+      // The same call would get the same answer: not worth a retry.
+      this.remember(`answer over ${attempt.limitBytes} bytes on ${req.operation}`);
+      return false;
+    }
     const { status } = attempt.response;
     const retryable =
       !(req.neverRetry?.(attempt.response) ?? false) && (isRetryableStatus(status) || (req.isRetryable?.(attempt.response) ?? false));
@@ -264,6 +282,12 @@ export class ProviderHttp {
   /** The call's result from its last attempt: the response, or UNAVAILABLE when there was none. */
   private conclude({ attempt, timeoutMs }: Concluded): UpstreamResponse {
     if (attempt.kind === 'response') return attempt.response;
+    if (attempt.kind === 'too_large') {
+      throw new ProviderFailure(this.provider, `${this.label} sent an answer larger than ${attempt.limitBytes} bytes; it was not read.`, {
+        kind: 'ERROR',
+        retryable: false,
+      });
+    }
     const message =
       attempt.kind === 'timeout'
         ? `${this.label} did not answer within ${timeoutMs} ms`
@@ -285,10 +309,42 @@ const CIRCUIT_GAUGE: Record<CircuitState, number> = { CLOSED: 0, HALF_OPEN: 1, O
 function outcomeOf(attempt: Attempt): Outcome {
   if (attempt.kind === 'timeout') return 'timeout';
   if (attempt.kind === 'network') return 'network_error';
+  if (attempt.kind === 'too_large') return 'too_large';
   const { status } = attempt.response;
   if (status < 400) return 'success';
   if (status === 429) return 'rate_limited';
   return status < 500 ? 'client_error' : 'server_error';
+}
+
+/**
+ * The body as text, or null (the rest discarded) once it passes `limit` bytes. A Content-Length within the limit takes
+ * undici's own reader (undici holds the body to that length), the path nearly every answer takes; a longer one is
+ * refused unread, and a body without a length (chunked) is counted as it arrives.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined, limit: number): Promise<string | null> {
+  const declared = typeof contentLength === 'string' && /^\d{1,15}$/.test(contentLength) ? Number(contentLength) : null;
+  if (declared !== null && declared <= limit) return body.text();
+  if (declared !== null) {
+    discard(body);
+    return null;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      discard(body);
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** Drops the rest of a body (and its connection). undici then emits an AbortError on it: expected, so swallowed here. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function withQuery(path: string, query: UpstreamRequest['query']): string {

@@ -63,7 +63,7 @@ export function constraintViolation(violations: Violation[]): SimResponse {
  */
 export function contactBodyError(body: Record<string, unknown>, partial: boolean): SimResponse | null {
   const unknown = Object.keys(body).find((field) => !WRITABLE.has(field));
-  if (unknown) return rtrError(400, 'UnrecognizedPropertyException', `Unrecognized field "${unknown}"`);
+  if (unknown) return rtrError(400, 'UnrecognizedPropertyException', `Unrecognized field "${unknown}"`, { property: unknown });
 
   const violations: Violation[] = [];
   for (const field of REQUIRED) {

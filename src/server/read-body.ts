@@ -43,6 +43,58 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
   });
 }
 
+/**
+ * Reads a body of at most `maxBytes` to its end, keeping only its first `keepBytes`: once the body passes them,
+ * `overflow()` is called once and handed every chunk (the kept ones first, so it sees the whole body in order), or
+ * returns null to refuse the rest (BodyTooLarge at keepBytes). Resolves with the kept bytes and the total size;
+ * rejects with BodyTooLarge past maxBytes.
+ */
+export function readBodyKeepingHead(
+  req: IncomingMessage,
+  keepBytes: number,
+  maxBytes: number,
+  overflow: () => { update(chunk: Buffer): void } | null,
+): Promise<{ head: Buffer; bytes: number }> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) return Promise.reject(new BodyTooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let size = 0;
+    let sink: { update(chunk: Buffer): void } | null = null;
+    const finish = (error: Error | null) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (error) reject(error);
+      else resolve({ head: Buffer.concat(chunks, kept), bytes: size });
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return finish(new BodyTooLarge(maxBytes));
+      if (sink === null && size > keepBytes) {
+        sink = overflow();
+        if (sink === null) return finish(new BodyTooLarge(keepBytes));
+        for (const earlier of chunks) sink.update(earlier);
+      }
+      if (sink) sink.update(chunk);
+      if (kept < keepBytes) {
+        const part = chunk.subarray(0, keepBytes - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+    };
+    const onEnd = () => finish(null);
+    const onError = (error: Error) => finish(error);
+    const onClose = () => finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
 /** The same for a Fetch body (a request handed to yoga in process, without node:http). */
 export async function readStreamBody(body: ReadableStream<Uint8Array>, limitBytes: number): Promise<Buffer> {
   const reader = body.getReader();

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { WebhookHandler } from '../services/webhook.js';
-import { BodyTooLarge, readBody } from './read-body.js';
+import { BodyTooLarge, readBody, readBodyKeepingHead } from './read-body.js';
+import type { OversizedDelivery, WebhookAnswer } from '../services/webhook.js';
 import { sendJson } from './send-json.js';
 
 /** Provider notifications are small; anything bigger is not one of theirs. */
@@ -20,8 +21,17 @@ export async function serveWebhook(
     return;
   }
   let body: Buffer;
+  let oversized: { delivery: OversizedDelivery; bytes: number } | null = null;
   try {
-    body = await readBody(req, WEBHOOK_BODY_LIMIT);
+    const { handler } = options;
+    if (handler.oversized) {
+      let delivery: OversizedDelivery | null = null;
+      const read = await readBodyKeepingHead(req, WEBHOOK_BODY_LIMIT, handler.oversized.maxBytes, () => (delivery = handler.oversized!.begin(req.headers)));
+      body = read.head;
+      if (delivery) oversized = { delivery, bytes: read.bytes };
+    } else {
+      body = await readBody(req, WEBHOOK_BODY_LIMIT);
+    }
   } catch (error) {
     if (error instanceof BodyTooLarge) {
       metrics.webhooks.inc({ provider, outcome: 'too_large' });
@@ -31,7 +41,7 @@ export async function serveWebhook(
     throw error;
   }
   try {
-    const answer = await options.handler({ body, headers: req.headers });
+    const answer: WebhookAnswer = oversized ? await oversized.delivery.judge(body, oversized.bytes) : await options.handler({ body, headers: req.headers });
     metrics.webhooks.inc({ provider, outcome: String(answer.status) });
     sendJson(res, answer.status, answer.body ?? { ok: answer.status < 300 });
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import type { RtrPollResult } from '../providers/realtime-register/notification.js';
-import { isNotification } from '../providers/realtime-register/webhook.js';
+import { readNotification } from '../providers/realtime-register/webhook.js';
 import type { Locks } from '../store/index.js';
 import { StoreUnavailable } from '../store/index.js';
 import { createLeasedInterval } from './leased-interval.js';
@@ -55,20 +55,19 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
     try {
       // Stops between items on shutdown: a full tick against a slow queue would hold stop() for minutes.
       for (let i = 0; i < maxPerTick && !stopping(); i++) {
-        const { notification } = await queue.pollNotification();
-        if (!notification) break;
-        if (!isNotification(notification)) {
-          const id = ackableId(notification);
+        const { notification: item } = await queue.pollNotification();
+        if (!item) break;
+        const notification = readNotification(item);
+        if (!notification) {
+          // Without a usable id it cannot be acked: kept once (the quarantine deduplicates), and the queue hands out the
+          // same item again. readNotification reads any item with an ackable id, so this is the only unusable kind.
           await quarantineDelivery(options.quarantine, {
             source: 'rtr-poll',
             reason: 'UNKNOWN_SHAPE',
-            body: Buffer.from(JSON.stringify(notification) ?? 'null', 'utf8'),
-            notificationId: id === null ? null : String(id),
+            body: Buffer.from(JSON.stringify(item) ?? 'null', 'utf8'),
+            notificationId: null,
           });
-          // Without an id it cannot be acked: the queue hands out the same item again (deduplicated in the quarantine).
-          if (id === null || !durable) break;
-          await queue.ackNotification(id);
-          continue;
+          break;
         }
         try {
           await ingestRealtimeRegisterNotification(options.ingest, notification, 'rtr-poll');
@@ -115,11 +114,4 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
     pollNow: interval.runNow,
     stop: interval.stop,
   };
-}
-
-/** The id an unusable item can still be acked by: a non-negative integer, as a number or numeric string. */
-function ackableId(item: unknown): number | null {
-  const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
-  const value = typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : id;
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }

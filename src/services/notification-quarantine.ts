@@ -22,7 +22,7 @@ export interface QuarantineDeps {
  */
 export async function quarantineDelivery(
   deps: QuarantineDeps,
-  delivery: { source: NotificationSource; reason: QuarantineReason; body: Buffer; notificationId?: string | null },
+  delivery: { source: NotificationSource; reason: QuarantineReason; body: Buffer; notificationId?: string | null; totalBytes?: number },
 ): Promise<QuarantinedDelivery> {
   const sha256 = createHash('sha256').update(delivery.body).digest('hex');
   const text = delivery.body.toString('utf8');
@@ -32,10 +32,11 @@ export async function quarantineDelivery(
     source: delivery.source,
     reason: delivery.reason,
     receivedAt: new Date().toISOString(),
-    bytes: delivery.body.length,
+    // A delivery only partly kept (TOO_LARGE): its full size; the hash is of the kept part.
+    bytes: Math.max(delivery.totalBytes ?? 0, delivery.body.length),
     sha256,
     body: text.slice(0, QUARANTINE_BODY_LIMIT),
-    truncated: text.length > QUARANTINE_BODY_LIMIT,
+    truncated: text.length > QUARANTINE_BODY_LIMIT || (delivery.totalBytes ?? 0) > delivery.body.length,
     notificationId: delivery.notificationId ?? null,
   };
   const added = await deps.store.add(entry);

@@ -1,8 +1,8 @@
 import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
 import type { NotificationListPage, RealtimeRegisterClient } from '../providers/realtime-register/client.js';
 import { rtrInstant } from '../providers/realtime-register/dates.js';
-import type { RtrNotification } from '../providers/realtime-register/notification.js';
-import { isNotification } from '../providers/realtime-register/webhook.js';
+import type { NotificationFields } from '../providers/realtime-register/denic.js';
+import { readNotification } from '../providers/realtime-register/webhook.js';
 import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
 import type { RecoveryHook } from './redis-recovery.js';
 
@@ -27,12 +27,13 @@ export function createRealtimeRegisterRecovery(options: RealtimeRegisterRecovery
   const max = options.maxNotifications ?? 5_000;
   return async () => {
     const since = Date.now() - lookbackMs;
-    const recent: RtrNotification[] = [];
+    const recent: NotificationFields[] = [];
     for (let offset = 0; recent.length < max; ) {
       const page = await options.client.listNotifications({ limit: LIST_LIMIT_MAX, offset, order: '-id' });
       let older = false;
-      for (const notification of page.notifications) {
-        if (!isNotification(notification)) continue;
+      for (const entity of page.notifications) {
+        const notification = readNotification(entity);
+        if (!notification) continue;
         const fired = Date.parse(rtrInstant(notification.fireDate) ?? '');
         if (Number.isFinite(fired) && fired < since) {
           older = true;

@@ -161,6 +161,9 @@ describe('Realtime Register as its public document describes it', () => {
       const lists = fake.calls.filter((call) => call.path === '/v2/customers/docfake/contacts');
       expect(lists).toHaveLength(1);
       expect(lists[0]!.query.get('handle:in')!.split(',').sort()).toEqual(['bob-1', 'cid-1', 'zed-1']);
+      // Spelt as the document's own example, `?handle:in=h1,h2,h3&limit=3`, not percent-encoded.
+      expect(lists[0]!.rawUrl).toMatch(/[?&]handle:in=[a-z0-9-]+,[a-z0-9-]+,[a-z0-9-]+(&|$)/);
+      expect(lists[0]!.query.get('limit')).toBe('3');
     });
 
     it('read on when the list caps its page below the limit asked for, instead of calling the rest "not found"', async () => {
@@ -307,6 +310,22 @@ describe('Realtime Register as its public document describes it', () => {
       expect(await requestFor('example.de')).toBeUndefined();
     });
 
+    it('store a request whose members come in other JSON types (a numeric processIdentifier, an object eventType), not quarantine it', async () => {
+      const body = JSON.stringify(denic(503, { processType: 'contact', processIdentifier: 40471, eventType: { code: 'CONTACT_VERIFICATION_REQUIRED' }, notificationType: null }));
+      expect(await webhook(body, { signature: docSignatures('EXAMPLE_KEY', body).hex })).toBe(200);
+      expect(await eventually(() => requestFor('40471'))).toMatchObject({ status: 'OPEN', claims: ['NAME', 'ADDRESS'] });
+    });
+
+    it('answer a signed delivery too large to use 2xx (kept for operators), in each signature reading', async () => {
+      const body = JSON.stringify(denic(505, { processType: 'contact', processIdentifier: 'big-1', payload: { blob: 'x'.repeat(400 * 1024) } }));
+      for (const signature of Object.values(docSignatures('EXAMPLE_KEY', body))) {
+        const status = await webhook(body, { signature });
+        expect(status).toBe(202);
+      }
+      expect(await webhook(body, { signature: docSignatures('OTHER_KEY', body).hex })).toBe(401);
+      expect(await requestFor('big-1')).toBeUndefined();
+    });
+
     it('store a redelivery once', async () => {
       const body = JSON.stringify(denic(502, { processType: 'contact', processIdentifier: 'twice-1' }));
       const signature = docSignatures('EXAMPLE_KEY', body).base64Digest;
@@ -323,11 +342,13 @@ describe('Realtime Register as its public document describes it', () => {
         denic(601, { processType: 'contact', processIdentifier: 'queue-1' }),
         { id: 602, fireDate: '2026-05-01T10:00:00Z', message: 'Domain example.nl transferred', eventType: 'DOMAIN_TRANSFER', notificationType: 'DomainTransferNotification', payload: { domainName: 'example.nl' }, isAsync: true, processType: 'domain', processIdentifier: 'example.nl', process: 12 },
         { id: 603, fireDate: '2026-05-01T10:00:00Z', message: 'Test', eventType: 'PING', notificationType: 'Ping', payload: null, isAsync: false, brandNew: true },
+        denic(604, { id: '604', processType: 'contact', processIdentifier: 40472, customer: null }),
       );
       await gateway.services.verificationRequests.pollNotifications();
       expect(fake.queue).toEqual([]);
-      expect(fake.acked).toEqual([601, 602, 603]);
+      expect(fake.acked).toEqual([601, 602, 603, 604]);
       expect(await requestFor('queue-1')).toMatchObject({ status: 'OPEN' });
+      expect(await requestFor('40472')).toMatchObject({ status: 'OPEN' });
       const events = await gql(`{ verificationEvents(first: 100, filter: { types: [PROVIDER_NOTIFICATION] }) { edges { node { ... on ProviderNotificationEvent { notificationId kind } } } } }`);
       expect(events.errors).toBeUndefined();
       const nodes = events.data.verificationEvents.edges.map((edge: any) => edge.node);

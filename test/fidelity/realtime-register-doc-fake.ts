@@ -24,6 +24,8 @@ export interface RecordedCall {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The request target exactly as sent (path and query, percent-encoding untouched). */
+  rawUrl: string;
 }
 
 export class RealtimeRegisterDocFake {
@@ -42,6 +44,11 @@ export class RealtimeRegisterDocFake {
   /** The account's notification queue, oldest first. */
   readonly queue: Record<string, unknown>[] = [];
   readonly acked: number[] = [];
+  /**
+   * Answers the document allows but a well-behaved provider rarely sends (an HTML page from a proxy, a cut-off body,
+   * a huge one), by request path: each is sent once, in order, before the path answers normally again.
+   */
+  readonly raw = new Map<string, { status: number; body: string | Buffer; headers?: Record<string, string> }[]>();
   private server: Server | null = null;
 
   async start(): Promise<string> {
@@ -65,7 +72,13 @@ export class RealtimeRegisterDocFake {
 
   private answer(req: IncomingMessage, res: ServerResponse, body: string): void {
     const url = new URL(req.url ?? '/', 'http://fake');
-    this.calls.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    this.calls.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawUrl: req.url ?? '' });
+    const scripted = this.raw.get(url.pathname)?.shift();
+    if (scripted) {
+      res.writeHead(scripted.status, scripted.headers ?? {});
+      res.end(scripted.body);
+      return;
+    }
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       const text = payload === undefined ? '' : JSON.stringify(payload);
       res.writeHead(status, { ...(text ? { 'content-type': 'application/json' } : {}), ...headers });

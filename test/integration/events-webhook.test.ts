@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { signRealtimeRegisterBody } from '../../src/providers/realtime-register/webhook.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import {
@@ -61,10 +63,33 @@ describe('Realtime Register webhook', () => {
     expect(listed.entries.find((entry) => entry.id === ping.body.id)?.body).toBe('{"hello": "world"}');
   });
 
-  it('answers 413 for a body over 256 KiB', async () => {
+  it('answers a signed body over 256 KiB 202 and quarantines its head, since a refusal would stall the account\'s queue', async () => {
     const body = JSON.stringify({ ...denicNotification(freshNotificationId(), 'h-huge'), padding: 'x'.repeat(300 * 1024) });
-    expect((await postRtrWebhook(gateway, body)).status).toBe(413);
+    const answer = await postRtrWebhook(gateway, body);
+    expect(answer).toMatchObject({ status: 202, body: { quarantined: true, reason: 'TOO_LARGE' } });
     expect((await requestsOf('h-huge')).totalCount).toBe(0);
+    const listed = (await (await fetch(`${gateway.url}/operator/quarantine?limit=50`)).json()) as { entries: { id: string; bytes: number; truncated: boolean; reason: string }[] };
+    expect(listed.entries.find((entry) => entry.id === answer.body.id)).toMatchObject({ reason: 'TOO_LARGE', bytes: Buffer.byteLength(body), truncated: true });
+  });
+
+  it('refuses a body over 256 KiB unread (413) without a credential that could pass, 401 with a wrong digest, 413 over 16 MiB', async () => {
+    const body = JSON.stringify({ ...denicNotification(freshNotificationId(), 'h-huge-2'), padding: 'x'.repeat(300 * 1024) });
+    expect((await postRtrWebhook(gateway, body, null)).status).toBe(413);
+    expect((await postRtrWebhook(gateway, body, 'c2lnbmVkIGJ5IHNvbWVvbmUgZWxzZQ==')).status).toBe(413);
+    expect((await postRtrWebhook(gateway, body, signRealtimeRegisterBody('another-secret', body))).status).toBe(401);
+    // Declares 17 MiB and sends a first kilobyte: the answer comes from the declared length, before the rest.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${gateway.url}/webhooks/realtime-register`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(17 * 1024 * 1024) } });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.write('x'.repeat(1024));
+    });
+    expect(status).toBe(413);
+    expect((await requestsOf('h-huge-2')).totalCount).toBe(0);
   });
 
   it('stores one request and one event for a notification delivered three times', async () => {

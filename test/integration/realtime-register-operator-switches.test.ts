@@ -76,4 +76,14 @@ describe('REALTIME_REGISTER_WEBHOOK_BASIC', () => {
     expect((await post({ signature })).status).toBe(200);
     expect((await gateway.services.verificationRequests.list({ contactHandle: 'h-wrong-basic' }, {})).totalCount).toBe(1);
   });
+
+  it('answers a body over 256 KiB with right Basic credentials 202 (quarantined), and with wrong ones 413 unread', async () => {
+    const body = JSON.stringify({ ...denicNotification(freshNotificationId(), 'h-big-basic'), padding: 'x'.repeat(300 * 1024) });
+    const post = (authorization: string) => fetch(`${gateway.url}/webhooks/realtime-register`, { method: 'POST', headers: { authorization }, body });
+    const right = await post(`Basic ${Buffer.from('rtr-push:s3cret:pass').toString('base64')}`);
+    expect(right.status).toBe(202);
+    expect(await right.json()).toMatchObject({ quarantined: true, reason: 'TOO_LARGE' });
+    expect((await post(`Basic ${Buffer.from('rtr-push:guess').toString('base64')}`)).status).toBe(413);
+    expect((await gateway.services.verificationRequests.list({ contactHandle: 'h-big-basic' }, {})).totalCount).toBe(0);
+  });
 });

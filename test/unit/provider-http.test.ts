@@ -254,6 +254,40 @@ describe('ProviderHttp', () => {
     });
   });
 
+  describe('answers too large to read', () => {
+    it('refuses a body whose Content-Length passes the cap without reading it, once, as a named failure', async () => {
+      const { http, upstream, metrics } = await setup((_req, res) => res.writeHead(200, { 'content-length': String(2048) }).end('x'.repeat(2048)), { maxResponseBytes: 1024 });
+
+      const failure = await failureOf(http.request({ operation: 'contacts.list', method: 'GET', path: '/contacts' }));
+
+      expect({ kind: failure.kind, retryable: failure.retryable }).toEqual({ kind: 'ERROR', retryable: false });
+      expect(failure.message).toBe('Realtime Register sent an answer larger than 1024 bytes; it was not read.');
+      expect(upstream.hits).toHaveLength(1);
+      expect(await counterText(metrics, 'gateway_upstream_requests_total')).toContain('outcome="too_large"} 1');
+      expect(http.circuit).toBe('CLOSED');
+    });
+
+    it('stops reading a chunked body once it passes the cap, and reads one within it', async () => {
+      let size = 4096;
+      const { http } = await setup(
+        (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          // No Content-Length: written in pieces, so node sends it chunked.
+          for (let sent = 0; sent < size; sent += 512) res.write('y'.repeat(512));
+          res.end();
+        },
+        { maxResponseBytes: 2048 },
+      );
+
+      const failure = await failureOf(http.request({ operation: 'contacts.list', method: 'GET', path: '/contacts' }));
+      expect(failure.message).toMatch(/larger than 2048 bytes/);
+
+      size = 2048;
+      const response = await http.request({ operation: 'contacts.list', method: 'GET', path: '/contacts' });
+      expect(response.body).toHaveLength(2048);
+    });
+  });
+
   describe('circuit breaker', () => {
     function clock(start = 1_700_000_000_000) {
       let t = start;

@@ -70,7 +70,16 @@ describe('RealtimeRegisterClient requests', () => {
     expect(url.searchParams.get('limit')).toBe('2');
     expect(url.searchParams.get('total')).toBe('false');
     expect(seen[0]!.authorization).toBe('ApiKey test-key');
+    // Spelt as the document writes it: `handle:in=h1,h2,h3`.
+    expect(seen[0]!.url).toBe('/v2/customers/acme/contacts?handle:in=h-001,h-002&limit=2&total=false');
     expect(page).toMatchObject({ total: null, contacts: [{ handle: 'h-001', customer: 'acme', name: 'A' }] });
+  });
+
+  it('percent-encodes what a query may not carry as it is, keeping a handle\'s @', async () => {
+    answer(200, { entities: [], pagination: { limit: 10, offset: 0 } });
+    await client.listContacts({ handles: ['ann@example.nl'], filters: { 'name:like': 'Ann & Bob #1' }, order: '-createdDate' });
+    expect(seen[0]!.url).toBe('/v2/customers/acme/contacts?name:like=Ann%20%26%20Bob%20%231&handle:in=ann@example.nl&order=-createdDate&limit=1');
+    expect(new URL(seen[0]!.url, 'http://x').searchParams.get('name:like')).toBe('Ann & Bob #1');
   });
 
   it('refuses a malformed handle without calling the provider', async () => {
@@ -194,6 +203,26 @@ describe('RealtimeRegisterClient and both error vocabularies', () => {
     expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'RATE_LIMITED', retryable: true });
   });
 
+  it.each([
+    ['an HTML page from a proxy', '<html><body>404 Not Found</body></html>', 'text/html'],
+    ['an empty body', '', 'text/plain'],
+    ['another type (an unknown endpoint)', JSON.stringify({ type: 'NotFound', message: 'No such endpoint' }), 'application/json'],
+  ])('never reads a 404 that does not say ObjectDoesNotExist (%s) as "no such object"', async (_what, body, contentType) => {
+    next = { status: 404, headers: { 'content-type': contentType }, body };
+    for (const call of [client.getContact('h-001'), client.getProcess('79'), client.getNotification(5), client.listContacts({ handles: ['h-001'] }), client.updateContact('h-001', { city: 'Gent' })]) {
+      const error = await failureOf(call);
+      expect(error).toBeInstanceOf(ProviderFailure);
+      expect(error).toMatchObject({ kind: 'ERROR', httpStatus: 404, retryable: false });
+    }
+  });
+
+  it('answers null for a notification the provider does not have, in either vocabulary', async () => {
+    answer(400, { type: 'ObjectDoesNotExist', message: 'Notification 5 does not exist' });
+    await expect(client.getNotification(5)).resolves.toBeNull();
+    answer(404, { type: 'ObjectDoesNotExist', message: 'Notification 5 does not exist' });
+    await expect(client.getNotification(5)).resolves.toBeNull();
+  });
+
   it('decides by the HTTP status before the type: a 500 calling itself ObjectDoesNotExist is a server error', async () => {
     answer(500, { type: 'ObjectDoesNotExist', message: 'confused' });
     expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'ERROR', retryable: true, httpStatus: 500 });
@@ -207,6 +236,13 @@ describe('RealtimeRegisterClient and both error vocabularies', () => {
       expect.objectContaining({ path: ['voice'], code: 'INVALID_VALUE', message: 'Realtime Register: invalid phone number' }),
       expect.objectContaining({ path: ['addressLines', '1'], message: 'Realtime Register: too long' }),
     ]);
+  });
+
+  it('points an UnrecognizedPropertyException at the field named in its property', async () => {
+    answer(400, { type: 'UnrecognizedPropertyException', message: 'Unrecognized field "addressLine"', property: 'addressLine' });
+    const error = (await failureOf(client.updateContact('h-001', { addressLines: ['Main Street 1'] }))) as InputRejected;
+    expect(error).toBeInstanceOf(InputRejected);
+    expect(error.fieldErrors).toEqual([expect.objectContaining({ path: ['addressLines'], message: 'Realtime Register: Unrecognized field "addressLine"' })]);
   });
 
   it('bounds the field errors it takes from one answer', async () => {
@@ -253,6 +289,42 @@ describe('RealtimeRegisterClient and stored values outside the vocabulary', () =
       ['h-001', 0],
       ['h-002', 1],
     ]);
+  });
+});
+
+describe('RealtimeRegisterClient and answers the document allows but our simulator never sends', () => {
+  it('reads a contact whose text fields come as other JSON types and whose address is one string, instead of failing', async () => {
+    answer(200, { handle: 'h-001', name: 42, organization: null, addressLine: 'Main Street 1', postalCode: 3511, city: { nl: 'Utrecht' }, country: 'NL', customer: ['x'], extra: { a: 1 } });
+    await expect(client.getContact('h-001')).resolves.toMatchObject({ handle: 'h-001', customer: 'acme', name: '42', organization: null, addressLines: ['Main Street 1'], postalCode: '3511', city: null, country: 'NL' });
+    answer(200, { handle: 'h-001', addressLine: [null, 'Main Street 1', '', 7, { x: 1 }] });
+    await expect(client.getContact('h-001')).resolves.toMatchObject({ addressLines: ['Main Street 1', '7'] });
+  });
+
+  it.each([
+    ['a null entity', [null, { handle: 'h-001' }]],
+    ['a string entity', ['h-001']],
+    ['an entity without a handle', [{ name: 'Ann' }]],
+  ])('reports a list whose entities are not contacts (%s) as an unreadable answer, never as contacts missing', async (_what, entities) => {
+    answer(200, { entities, pagination: { limit: 2, offset: 0 } });
+    expect(await failureOf(client.listContacts({ handles: ['h-001', 'h-002'] }))).toMatchObject({ kind: 'ERROR', retryable: true, message: expect.stringContaining('unreadable') });
+    next = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(entities[0] ?? null) };
+    expect(await failureOf(client.getContact('h-001'))).toMatchObject({ kind: 'ERROR', retryable: true });
+  });
+
+  it('reads a poll answer without a readable count by its notification, and calls anything but an object unreadable', async () => {
+    answer(200, { notification: { id: 12, message: 'x' } });
+    await expect(client.pollNotification()).resolves.toEqual({ count: null, notification: { id: 12, message: 'x' } });
+    answer(200, { count: '0' });
+    await expect(client.pollNotification()).resolves.toEqual({ count: 0, notification: null });
+    next = { status: 200, headers: { 'content-type': 'application/json' }, body: 'null' };
+    expect(await failureOf(client.pollNotification())).toMatchObject({ kind: 'ERROR', retryable: true, message: expect.stringContaining('unreadable') });
+  });
+
+  it('reads pagination numbers written as strings, and a pagination without limit or total', async () => {
+    answer(200, { entities: [{ handle: 'h-001' }], pagination: { limit: '1', offset: '0', total: '5' } });
+    await expect(client.listContacts({ handles: ['h-001', 'h-002'] })).resolves.toMatchObject({ limit: 1, offset: 0, total: 5 });
+    answer(200, { entities: [], pagination: {} });
+    await expect(client.listContacts({ handles: ['h-001'], offset: 3 })).resolves.toEqual({ contacts: [], limit: 0, offset: 3, total: null });
   });
 });
 

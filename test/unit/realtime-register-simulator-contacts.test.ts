@@ -87,6 +87,12 @@ describe('the Realtime Register simulator contacts', () => {
     expect(json.violations.map((violation: { field: string }) => violation.field).sort()).toEqual(['country', 'name', 'voice']);
   });
 
+  it('refuses a body field it does not know with UnrecognizedPropertyException naming it in property', async () => {
+    const { status, json } = await call('POST', '/v2/customers/sandbox/contacts/sim-new-3', { ...newContact, addressLines: ['Vismarkt 4'] });
+    expect(status).toBe(400);
+    expect(json).toMatchObject({ type: 'UnrecognizedPropertyException', property: 'addressLines' });
+  });
+
   it('refuses evidence the DENIC matrix does not allow with a ValidationError', async () => {
     const passportAddress = { ...idCard, proof: 'PASSPORT' };
     const twoClaimLog = { ...idCard, method: 'REACHABILITY', proof: 'LOG_RECORD', claims: ['EMAIL', 'VOICE'] };

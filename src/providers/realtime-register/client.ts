@@ -10,10 +10,10 @@ import { realtimeRegisterMetrics } from '../../observability/realtime-register-m
 import { EMAIL_VALIDATION_CATEGORIES } from './assumptions.js';
 import { isNoSuchObject, rtrError, unreadableAnswer } from './errors.js';
 import type { ContactChanges, UnknownValueReporter } from './map.js';
-import { contactCreateBody, contactFromWire, contactUpdateBody } from './map.js';
+import { contactCreateBody, contactFromWire, contactUpdateBody, isWireContact } from './map.js';
 import { processStateFromWire, type RtrProcessState } from './processes.js';
 import type { RtrNotification, RtrPollResult } from './notification.js';
-import type { RtrContact, RtrPage } from './wire.js';
+import type { RtrPage } from './wire.js';
 
 /** Per call: the request id sent upstream as x-request-id, and the customer when not the configured one. */
 export interface RtrCallOptions {
@@ -89,7 +89,8 @@ export class RealtimeRegisterClient {
     const response = await this.call('contacts.get', 'GET', this.contactPath(customer, handle), options);
     // Either vocabulary: ObjectDoesNotExist with 400 (errors page) or 404 (API spec), or a bare 404.
     if (isNoSuchObject(response)) return null;
-    const wire = this.json<RtrContact>(response, 'contacts.get');
+    const wire = this.json<unknown>(response, 'contacts.get');
+    if (!isWireContact(wire)) throw unreadableAnswer('contacts.get', response.status);
     return contactFromWire(wire, customer, this.onUnknown);
   }
 
@@ -102,19 +103,22 @@ export class RealtimeRegisterClient {
     if (limit !== undefined && (limit < 1 || limit > LIST_LIMIT_MAX)) {
       throw new InputRejected([problem(['limit'], 'INVALID_VALUE', `limit must be between 1 and ${LIST_LIMIT_MAX}.`)]);
     }
-    const response = await this.call('contacts.list', 'GET', `/v2/customers/${segment(customer)}/contacts`, options, {
-      query: {
-        ...query.filters,
-        ...(handles.length ? { 'handle:in': handles.join(',') } : {}),
-        q: query.q,
-        order: query.order,
-        limit,
-        offset: query.offset,
-        total: query.total === false ? false : undefined,
-      },
+    const search = queryString({
+      ...query.filters,
+      ...(handles.length ? { 'handle:in': handles.join(',') } : {}),
+      q: query.q,
+      order: query.order,
+      limit,
+      offset: query.offset,
+      total: query.total === false ? false : undefined,
     });
-    const page = this.page<RtrContact>(response, 'contacts.list');
-    return { ...page.pagination, total: page.pagination.total ?? null, contacts: page.entities.map((wire) => contactFromWire(wire, customer, this.onUnknown)) };
+    const response = await this.call('contacts.list', 'GET', `/v2/customers/${segment(customer)}/contacts${search}`, options);
+    const page = this.page<unknown>(response, 'contacts.list');
+    // An entity that is not a contact (null, a bare string, no handle) would otherwise be left out, and its handle
+    // read as "no such contact".
+    if (!page.entities.every(isWireContact)) throw unreadableAnswer('contacts.list', response.status);
+    const pagination = paginationOf(page.pagination, query.offset);
+    return { ...pagination, contacts: page.entities.map((wire) => contactFromWire(wire, customer, this.onUnknown)) };
   }
 
   /** POST .../contacts/{handle}. Throws Conflict when the handle is taken. */
@@ -163,9 +167,13 @@ export class RealtimeRegisterClient {
   /** The oldest unacknowledged notification (the same one until acked) and how many are waiting. */
   async pollNotification(options: RtrCallOptions = {}): Promise<RtrPollResult> {
     const response = await this.call('notifications.poll', 'GET', `${this.notificationsPath(options)}/poll`, options);
-    const body = this.json<{ count?: unknown; notification?: RtrNotification | null }>(response, 'notifications.poll');
-    if (typeof body.count !== 'number') throw unreadableAnswer('notifications.poll', response.status);
-    return { count: body.count, notification: body.notification ?? null };
+    const body = this.json<unknown>(response, 'notifications.poll');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw unreadableAnswer('notifications.poll', response.status);
+    const { count, notification } = body as { count?: unknown; notification?: RtrNotification | null };
+    // Only `notification` matters to the reader (absent: the queue is empty); a count it cannot read is not a reason to
+    // stop reading the queue.
+    const waiting = typeof count === 'number' ? count : typeof count === 'string' && /^\d{1,15}$/.test(count) ? Number(count) : null;
+    return { count: waiting, notification: notification ?? null };
   }
 
   /** Removes a notification from the queue. Acking twice is harmless, so the call may be retried. */
@@ -177,14 +185,14 @@ export class RealtimeRegisterClient {
 
   async getNotification(id: number, options: RtrCallOptions = {}): Promise<RtrNotification | null> {
     const response = await this.call('notifications.get', 'GET', `${this.notificationsPath(options)}/${encodeURIComponent(String(id))}`, options);
-    if (response.status === 404) return null;
+    if (isNoSuchObject(response)) return null;
     return this.json<RtrNotification>(response, 'notifications.get');
   }
 
   async listNotifications(query: { limit?: number; offset?: number; order?: string } = {}, options: RtrCallOptions = {}): Promise<NotificationListPage> {
     const response = await this.call('notifications.list', 'GET', this.notificationsPath(options), options, { query });
     const page = this.page<RtrNotification>(response, 'notifications.list');
-    return { ...page.pagination, total: page.pagination.total ?? null, notifications: page.entities };
+    return { ...paginationOf(page.pagination, query.offset), notifications: page.entities };
   }
 
   private call(
@@ -248,8 +256,37 @@ export class RealtimeRegisterClient {
   }
 }
 
+/**
+ * `?name=value&...` spelt as the document writes it (`handle:in=h1,h2,h3`): `:` in a filter name, `,` between the
+ * values of `in`, and `@` in a handle stay as they are (each is allowed in a query, RFC 3986 3.4), everything else is
+ * percent-encoded. A server that decodes reads the same either way; one that matches the documented text does too.
+ */
+function queryString(params: Record<string, string | number | boolean | undefined>): string {
+  const parts = Object.entries(params)
+    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
+    .map(([name, value]) => `${queryPart(name)}=${queryPart(String(value))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function queryPart(text: string): string {
+  return encodeURIComponent(text).replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%40/g, '@');
+}
+
 function segment(value: string): string {
   return encodeURIComponent(value);
+}
+
+/**
+ * `pagination: {limit, offset, total}` as numbers, whatever the spelling (a numeric string is read as its number):
+ * limit 0 when not given (callers then take no page cap from it), offset the one asked for, total null when not
+ * counted (`total=false`) or unreadable.
+ */
+function paginationOf(pagination: RtrPage<unknown>['pagination'], askedOffset: number | undefined): { limit: number; offset: number; total: number | null } {
+  const count = (value: unknown): number | null => {
+    const number = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : null;
+  };
+  return { limit: count(pagination.limit) ?? 0, offset: count(pagination.offset) ?? askedOffset ?? 0, total: count(pagination.total) };
 }
 
 function processIdInBody(text: string): string | null {

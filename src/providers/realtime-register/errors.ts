@@ -16,7 +16,13 @@ const PROVIDER = 'REALTIME_REGISTER';
  * (src/Exceptions.ts) adds `ContactUpdateValidationError` with an `errors` map. So the HTTP status decides first and
  * the type only tells the 400s apart; every name of either list is known here.
  */
-const NOT_FOUND_TYPES = new Set(['ObjectDoesNotExist', 'NotFound']);
+/**
+ * "No such object" is the type ObjectDoesNotExist (400 on the errors page, 404 in the API spec) and nothing else: a
+ * 404 that does not say so (a proxy's HTML page, an empty body, another type such as an unknown endpoint) says
+ * nothing about the object, and read as "no such contact" it would tell the caller a contact is gone when the call
+ * never reached it.
+ */
+const NOT_FOUND_TYPES = new Set(['ObjectDoesNotExist']);
 const EXISTS_TYPES = new Set(['ObjectExists']);
 const INPUT_TYPES = new Set([
   'ValidationError',
@@ -62,7 +68,13 @@ export function rtrError(response: UpstreamResponse, context: ErrorContext): Err
       retryable: false,
     });
   }
-  if (status === 404) return notFound(context.operation);
+  if (status === 404) {
+    if (is(NOT_FOUND_TYPES)) return notFound(context.operation);
+    return fail(`Realtime Register answered ${context.operation} with HTTP 404 without saying which object is missing${type ? ` (${type})` : ''}.`, {
+      kind: 'ERROR',
+      retryable: false,
+    });
+  }
   if (status === 409) return conflict(context.operation);
   if (status === 429) return rateLimited(context.operation);
   if (type === 'ProviderUnavailable') return maintenance(body, status, now);
@@ -110,10 +122,9 @@ function objectOf(operation: string): string {
   return 'object';
 }
 
-/** True for "no such object" in either vocabulary (400 or 404 with ObjectDoesNotExist, or a bare 404). */
+/** True for "no such object" in either vocabulary: ObjectDoesNotExist with 400 or 404 (never a bare 404). */
 export function isNoSuchObject(response: UpstreamResponse): boolean {
-  if (response.status === 404) return true;
-  if (response.status !== 400) return false;
+  if (response.status !== 400 && response.status !== 404) return false;
   const type = parseErrorBody(response.body).type;
   return typeof type === 'string' && NOT_FOUND_TYPES.has(type);
 }
@@ -127,7 +138,10 @@ export function unreadableAnswer(operation: string, status: number): ProviderFai
   });
 }
 
-/** Field errors from `violations` (ConstraintViolationException) or the `errors` map (ContactUpdateValidationError). */
+/**
+ * Field errors from `violations` (ConstraintViolationException), the `errors` map (ContactUpdateValidationError) or
+ * `property` (UnrecognizedPropertyException).
+ */
 function inputRejected(body: RtrErrorBody, fallbackPath: string[]): InputRejected {
   const entries: { field: string | undefined; message: string | undefined }[] = [];
   if (Array.isArray(body.violations)) {
@@ -138,6 +152,9 @@ function inputRejected(body: RtrErrorBody, fallbackPath: string[]): InputRejecte
   if (typeof body.errors === 'object' && body.errors !== null && !Array.isArray(body.errors)) {
     for (const [field, message] of Object.entries(body.errors).slice(0, MAX_FIELD_ERRORS)) entries.push({ field, message: textOf(message) });
   }
+  // UnrecognizedPropertyException names the one body field it refused in `property`.
+  const property = textOf(body.property);
+  if (entries.length === 0 && property) entries.push({ field: property, message: textOf(body.message) ?? `unknown field ${property.slice(0, 100)}` });
   const problems = entries.length
     ? entries.map(({ field, message }) => {
         const path = violationPath(field);

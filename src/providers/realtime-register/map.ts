@@ -21,17 +21,17 @@ export type UnknownValueReporter = (field: 'method' | 'proof' | 'claim' | 'verif
 export function contactFromWire(wire: RtrContact, customer: string, onUnknown: UnknownValueReporter = () => {}): Contact {
   return {
     provider: 'REALTIME_REGISTER',
-    customer: wire.customer || customer,
+    customer: textOf(wire.customer) || customer,
     handle: wire.handle,
-    name: wire.name ?? null,
-    organization: wire.organization || null,
-    email: wire.email ?? null,
-    voice: wire.voice ?? null,
-    addressLines: (wire.addressLine ?? []).filter((line) => line !== ''),
-    postalCode: wire.postalCode ?? null,
-    city: wire.city ?? null,
-    state: wire.state || null,
-    country: wire.country ?? null,
+    name: textOf(wire.name),
+    organization: textOf(wire.organization) || null,
+    email: textOf(wire.email),
+    voice: textOf(wire.voice),
+    addressLines: addressLinesOf(wire.addressLine),
+    postalCode: textOf(wire.postalCode),
+    city: textOf(wire.city),
+    state: textOf(wire.state) || null,
+    country: textOf(wire.country),
     createdAt: rtrInstant(wire.createdDate),
     updatedAt: rtrInstant(wire.updatedDate),
     verifications: (Array.isArray(wire.verifications) ? wire.verifications : []).flatMap((item) => {
@@ -39,6 +39,34 @@ export function contactFromWire(wire: RtrContact, customer: string, onUnknown: U
       return known ? [known] : [];
     }),
   };
+}
+
+/**
+ * True when an answer's entity can be read as a contact: an object with a handle. Anything else is not what the API
+ * documents; the caller reports the answer unreadable rather than leave the contact out (which would read as "no such
+ * contact").
+ */
+export function isWireContact(value: unknown): value is RtrContact {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { handle?: unknown }).handle === 'string';
+}
+
+/**
+ * A text field as the gateway shows it: a string as sent, a number as its digits (a postal code or house number
+ * written as a JSON number), anything else (an object, a list, null) as absent. The API documents strings; a value of
+ * another type must not make the whole contact unreadable.
+ */
+function textOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
+}
+
+/** `addressLine` is 1-3 strings; a single string is one line, and empty or non-text entries are left out. */
+function addressLinesOf(value: unknown): string[] {
+  const lines = Array.isArray(value) ? value : [value];
+  return lines.flatMap((line) => {
+    const text = textOf(line);
+    return text ? [text] : [];
+  });
 }
 
 /** A stored verification in the domain vocabulary, or null (reported) when it cannot be one. */

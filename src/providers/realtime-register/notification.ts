@@ -26,7 +26,7 @@ export interface RtrNotification {
 
 /** `GET /v2/customers/{customer}/notifications/poll`: `notification` is absent when the queue is empty. */
 export interface RtrPollResult {
-  /** Unacknowledged notifications left, the returned one included. */
-  count: number;
+  /** Unacknowledged notifications left, the returned one included; null when the answer's count was unreadable. */
+  count: number | null;
   notification: RtrNotification | null;
 }

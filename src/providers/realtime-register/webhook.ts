@@ -17,9 +17,13 @@ export function signRealtimeRegisterBody(secret: string, body: Buffer | string, 
  * compared with timingSafeEqual and none is skipped, so the time taken never depends on how close a forgery came.
  */
 export function hasValidRealtimeRegisterSignature(secret: string, body: Buffer, headers: IncomingHttpHeaders): boolean {
+  return signatureMatchesDigest(createHmac('sha256', secret).update(body).digest(), headers);
+}
+
+/** The same check against a digest computed elsewhere (a body digested as it streamed in). */
+export function signatureMatchesDigest(expected: Buffer, headers: IncomingHttpHeaders): boolean {
   const header = headers['signature'];
   const given = Array.isArray(header) ? header[0] : header;
-  const expected = createHmac('sha256', secret).update(body).digest();
   const candidates = given ? signatureDigestCandidates(given) : [];
   let valid = false;
   for (const candidate of candidates) valid = timingSafeEqual(candidate, expected) || valid;
@@ -39,19 +43,28 @@ export function hasValidBasicAuth(expected: BasicCredentials, headers: IncomingH
   return timingSafeEqual(digest(presented), digest(`${expected.username}:${expected.password}`)) && match !== null;
 }
 
+/** The notification's text fields (providers/realtime-register.md, "Notification object"). */
+const TEXT_FIELDS = ['message', 'customer', 'eventType', 'notificationType', 'processType', 'processIdentifier', 'fireDate'] as const;
+
 /**
- * The shape check shared by the webhook and the poller: an object with an `id` that is an integer or a numeric string,
- * and the documented text fields strings when present.
+ * A delivery (webhook body, poll queue item, list entity) as a notification the gateway can store, or null when it is
+ * not one: it must be an object whose `id` is a non-negative integer (a number, or a numeric string up to 15 digits
+ * so it stays exact when acked). Other fields are read leniently, since a whole DENIC request must not be lost to one
+ * odd member: a text field sent as a number is read as its digits (a numeric processIdentifier or customer), one of
+ * another type (an object, a list, true) is left out. The id comes back as a number.
  */
-export function isNotification(value: unknown): value is NotificationFields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+export function readNotification(value: unknown): (NotificationFields & { id: number }) | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
-  const id = record.id;
-  const idOk = (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) || (typeof id === 'string' && /^\d{1,20}$/.test(id));
-  if (!idOk) return false;
-  for (const field of ['message', 'customer', 'eventType', 'notificationType', 'processType', 'processIdentifier', 'fireDate'] as const) {
+  const raw = record.id;
+  const id = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : raw;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return null;
+  const notification: Record<string, unknown> = { ...record, id };
+  for (const field of TEXT_FIELDS) {
     const fieldValue = record[field];
-    if (fieldValue !== undefined && fieldValue !== null && typeof fieldValue !== 'string') return false;
+    if (fieldValue === undefined || fieldValue === null || typeof fieldValue === 'string') continue;
+    if (typeof fieldValue === 'number' && Number.isFinite(fieldValue)) notification[field] = String(fieldValue);
+    else delete notification[field];
   }
-  return true;
+  return notification as unknown as NotificationFields & { id: number };
 }

@@ -68,6 +68,8 @@ export interface RtrErrorBody {
   violations?: RtrViolation[];
   /** ContactUpdateValidationError (realtimeregister-ts src/Exceptions.ts): field -> message. */
   errors?: Record<string, string>;
+  /** UnrecognizedPropertyException: the body field the provider does not know. */
+  property?: string;
   /** ProviderUnavailable: the maintenance window. */
   startDate?: string;
   endDate?: string;
