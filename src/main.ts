@@ -56,6 +56,10 @@ function listenProblem(error: unknown, config: Config): string | null {
   if (code === 'EADDRINUSE') return `port ${config.port} is already in use on ${config.host} (PORT=${config.port}): stop what listens there or set PORT to a free port.`;
   if (code === 'EACCES') return `no permission to listen on ${where} (PORT=${config.port}): choose a PORT above 1023.`;
   if (code === 'EADDRNOTAVAIL') return `this machine has no address ${config.host} (HOST=${config.host}): use 127.0.0.1, 0.0.0.0 or one of its addresses.`;
+  // A HOST that is neither an address nor a resolvable name fails in getaddrinfo (EAI_AGAIN when no resolver answers).
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `HOST=${config.host} is not an address of this machine nor a name it can resolve: use 127.0.0.1, 0.0.0.0 or one of its addresses.`;
+  }
   return null;
 }
 

@@ -52,6 +52,16 @@ describe('a taken port', () => {
   }, 60_000);
 });
 
+describe('a HOST that names no address', () => {
+  it('stops the gateway with one line that names HOST, no stack trace', async () => {
+    // .invalid never resolves (RFC 6761): the lookup fails at once, online or off.
+    const { code, output } = await runGateway({ PORT: '0', HOST: 'gateway-host.invalid' });
+    expect(code).toBe(1);
+    const lines = output.split('\n').filter((line) => line.trim() !== '');
+    expect(lines).toEqual(['Could not start: HOST=gateway-host.invalid is not an address of this machine nor a name it can resolve: use 127.0.0.1, 0.0.0.0 or one of its addresses.']);
+  }, 60_000);
+});
+
 describe('a machine without redis-server', () => {
   it('fails the Redis tests at once with a message saying what to install', async () => {
     // The helper run in a child whose PATH has no redis-server (node itself is named by its full path).
