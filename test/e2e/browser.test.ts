@@ -320,6 +320,13 @@ describe('the reference dashboard at work', () => {
     await emailSearch.getByRole('button', { name: 'Search' }).click();
     const rowHandles = async () => (await page.locator('#emails tbody tr .meta').allInnerTexts()).map((text) => text.trim().split(' · ')[0]);
     await expect.poll(async () => [...new Set(await rowHandles())], { timeout: UI_TIMEOUT }).toEqual(['OP000003-NL']);
+
+    // A handle the gateway refuses: its reason alone, not also "No email verifications." as if the search had run.
+    await emailSearch.getByLabel('Contact handle').fill('OP 3');
+    await emailSearch.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('#email-error').isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    expect(await page.locator('#email-error').innerText()).toContain('BAD_USER_INPUT: handle must be');
+    expect(await page.locator('#emails-empty').isVisible()).toBe(false);
     await page.close();
   }, TEST_TIMEOUT);
 
