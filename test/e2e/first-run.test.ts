@@ -62,6 +62,17 @@ describe('a HOST that names no address', () => {
   }, 60_000);
 });
 
+describe('a SANDBOX_FAULTS with a typo', () => {
+  it('stops the gateway with one configuration line naming the fault, exit code 2, no stack trace', async () => {
+    const { code, output } = await runGateway({ PORT: '0', SANDBOX_FAULTS: '{"OPENPROVIDER":{"errorRat":1}}' });
+    expect(code).toBe(2);
+    const lines = output.split('\n').filter((line) => line.trim() !== '');
+    expect(lines).toEqual([
+      'Configuration error: SANDBOX_FAULTS: OPENPROVIDER.errorRat is not a fault (known: errorRate, timeoutRate, resetRate, malformedRate, latencyMs, status, retryAfterSeconds, malformed, outage, failFirst, seed)',
+    ]);
+  }, 60_000);
+});
+
 describe('a machine without redis-server', () => {
   it('fails the Redis tests at once with a message saying what to install', async () => {
     // The helper run in a child whose PATH has no redis-server (node itself is named by its full path).
