@@ -3,6 +3,7 @@ import { ConfigError, configSecrets, loadConfig } from './config.js';
 import type { Config } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './observability/logger.js';
+import { SpoolDirectoryError } from './store/index.js';
 import { logStartupNotices } from './startup-notices.js';
 
 /** CLI entry: config, start, graceful shutdown on SIGINT/SIGTERM. */
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   try {
     await gateway.start();
   } catch (error) {
-    const problem = listenProblem(error, config);
+    const problem = listenProblem(error, config) ?? spoolProblem(error);
     if (problem) process.stderr.write(`Could not start: ${problem}\n`);
     else logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
     process.exit(1);
@@ -61,6 +62,12 @@ function listenProblem(error: unknown, config: Config): string | null {
     return `HOST=${config.host} is not an address of this machine nor a name it can resolve: use 127.0.0.1, 0.0.0.0 or one of its addresses.`;
   }
   return null;
+}
+
+/** One line for a spool directory the gateway cannot use (OUTBOX_SPOOL_DIR); null for anything else. */
+function spoolProblem(error: unknown): string | null {
+  if (!(error instanceof SpoolDirectoryError)) return null;
+  return `OUTBOX_SPOOL_DIR=${error.dir} cannot be used (${error.code}): set it to a directory the gateway may create and write, on a volume that outlives the container.`;
 }
 
 void main();

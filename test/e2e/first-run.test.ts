@@ -73,6 +73,19 @@ describe('a SANDBOX_FAULTS with a typo', () => {
   }, 60_000);
 });
 
+describe('an OUTBOX_SPOOL_DIR the gateway cannot use', () => {
+  it('stops the gateway with one line naming OUTBOX_SPOOL_DIR, no stack trace, rather than running without its spool', async () => {
+    const dir = `${ROOT}package.json/outbox`;
+    // The spool serves a Redis store only; this one is never reached, the check comes first.
+    const { code, output } = await runGateway({ PORT: '0', OUTBOX_SPOOL_DIR: dir, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(code).toBe(1);
+    const lines = output.split('\n').filter((line) => line.trim() !== '');
+    expect(lines).toEqual([
+      `Could not start: OUTBOX_SPOOL_DIR=${dir} cannot be used (ENOTDIR): set it to a directory the gateway may create and write, on a volume that outlives the container.`,
+    ]);
+  }, 60_000);
+});
+
 describe('a machine without redis-server', () => {
   it('fails the Redis tests at once with a message saying what to install', async () => {
     // The helper run in a child whose PATH has no redis-server (node itself is named by its full path).
