@@ -28,6 +28,8 @@ const DOCS_SCREENSHOTS: Record<string, URL> = {
 };
 /** An iPhone 12-15's CSS viewport: what the dashboard must fit without sideways scrolling. */
 const PHONE = { width: 390, height: 844 };
+/** An iPad's portrait viewport: wider than the phone layout's breakpoint, narrower than the table's natural width. */
+const TABLET = { width: 768, height: 1024 };
 const UI_TIMEOUT = 20_000;
 /** Chromium shares two cores with the other test files under CI: generous, never hit when things work. */
 const TEST_TIMEOUT = 60_000;
@@ -290,6 +292,20 @@ describe('the reference dashboard at work', () => {
     await expectFitsTheScreen(page, PHONE.width);
     await expectEvidenceInsideItsBorders(page);
     await screenshot(page, 'dashboard-phone-evidence');
+    await page.close();
+  }, TEST_TIMEOUT);
+
+  it('fits a tablet in portrait (768 px), just above the phone layout: no sideways scrolling, every button on screen', async () => {
+    // The widest rows: every claim, and an overdue deadline (the longest "time left").
+    injectDenicRequest('rtr-0045', ['NAME', 'ADDRESS', 'EMAIL', 'VOICE', 'ORGANIZATION'], -30);
+    injectDenicRequest('rtr-0046', ['NAME', 'ADDRESS', 'EMAIL', 'VOICE', 'ORGANIZATION'], 5);
+    const page = await openDashboard(TABLET);
+    await requestRow(page, 'rtr-0045').waitFor();
+    await requestRow(page, 'rtr-0046').waitFor();
+    await page.locator('#emails tbody tr').first().waitFor();
+    expect(await requestRow(page, 'rtr-0045').locator('time[data-deadline]').innerText()).toMatch(/^overdue by /);
+    await expectFitsTheScreen(page, TABLET.width);
+    await screenshot(page, 'dashboard-tablet');
     await page.close();
   }, TEST_TIMEOUT);
 
