@@ -1,26 +1,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerificationRequest, VerificationSubmission } from '../../src/domain/verification-request.js';
+import { launchChromium } from '../helpers/chromium.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 /**
- * GraphiQL and the reference dashboard in Debian's headless Chromium (`apt-get install chromium`; .ci/run installs
- * it), on a desktop and on a phone-sized screen. Screenshots go to test-artifacts/; with UPDATE_SCREENSHOTS=1 the
+ * GraphiQL and the reference dashboard in Debian's headless Chromium (test/helpers/chromium.ts), on a desktop, a
+ * tablet and a phone-sized screen. Screenshots go to test-artifacts/; with UPDATE_SCREENSHOTS=1 the
  * dashboard's also go to docs/dashboard.png and docs/dashboard-phone.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 const DOCS_SCREENSHOTS: Record<string, URL> = {
   dashboard: new URL('../../docs/dashboard.png', import.meta.url),
@@ -28,7 +18,7 @@ const DOCS_SCREENSHOTS: Record<string, URL> = {
 };
 /** An iPhone 12-15's CSS viewport: what the dashboard must fit without sideways scrolling. */
 const PHONE = { width: 390, height: 844 };
-/** An iPad's portrait viewport: wider than the phone layout's breakpoint, narrower than the table's natural width. */
+/** An iPad's portrait viewport: narrower than the requests table's natural width (about 800 px), so cards there too. */
 const TABLET = { width: 768, height: 1024 };
 const UI_TIMEOUT = 20_000;
 /** Chromium shares two cores with the other test files under CI: generous, never hit when things work. */
@@ -128,7 +118,7 @@ const requestRow = (page: Page, handle: string) => page.locator('#requests tbody
 
 beforeAll(async () => {
   gateway = await startTestGateway();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -103,6 +103,24 @@ describe('a machine without redis-server', () => {
   }, 40_000);
 });
 
+describe('a machine without chromium', () => {
+  it('fails the browser tests at once with a message saying what to install', async () => {
+    const script = `import('./test/helpers/chromium.ts').then((m) => m.launchChromium()).then(() => process.exit(0), (error) => { console.log(error.message); process.exit(3); });`;
+    const failure = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' },
+      timeout: 30_000,
+    }).then(
+      () => null,
+      (error: { code?: number; stdout?: string }) => error,
+    );
+    expect(failure?.code).toBe(3);
+    expect(failure?.stdout?.trim()).toBe(
+      'chromium is not at /nonexistent/chromium: the browser tests need Debian\'s chromium. Install it (apt-get install -y chromium) or run .ci/run, which installs it; CHROMIUM_PATH names another build.',
+    );
+  }, 40_000);
+});
+
 describe("the README's sandbox seed numbers", () => {
   let openprovider: OpenproviderSimulator;
 
