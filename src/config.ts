@@ -10,6 +10,7 @@ import type { Env } from './config/values.js';
 import { parseApiKeys, readJwt, readTrustedDocuments } from './config/access.js';
 import { readDomainNameApi, readOpenprovider, readRealtimeRegister, readVeriff } from './config/providers.js';
 import { readTracing } from './config/tracing.js';
+import { parseFaults } from './sandbox/faults.js';
 
 export * from './config/types.js';
 export { ConfigError, parsePort, parseRedisUrls } from './config/values.js';
@@ -68,7 +69,7 @@ export function loadConfig(env: Env = process.env): Config {
       callsPerRequest: parseCount('UPSTREAM_CALLS_PER_REQUEST', read('UPSTREAM_CALLS_PER_REQUEST') ?? '100', 1),
       callsPerMinute: parseCount('UPSTREAM_CALLS_PER_MINUTE', read('UPSTREAM_CALLS_PER_MINUTE') ?? '50', 0),
     },
-    sandboxFaults: parseJsonText('SANDBOX_FAULTS', read('SANDBOX_FAULTS')),
+    sandboxFaults: readSandboxFaults(read('SANDBOX_FAULTS')),
     sandboxDecisionDelayMs: parseDuration('SANDBOX_DECISION_DELAY_MS', read('SANDBOX_DECISION_DELAY_MS') ?? '1500'),
     emailWatchIntervalMs: parseDuration('EMAIL_WATCH_INTERVAL_MS', read('EMAIL_WATCH_INTERVAL_MS') ?? '60000'),
     veriffDecisionPollAfterMs: parseDuration('VERIFF_DECISION_POLL_AFTER_MS', read('VERIFF_DECISION_POLL_AFTER_MS') ?? '600000'),
@@ -116,4 +117,19 @@ function redisPassword(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * SANDBOX_FAULTS checked by the simulators' own parser while the configuration loads, so a typo is one configuration
+ * line (exit 2) rather than a start-up failure with a stack once the simulators start.
+ */
+function readSandboxFaults(text: string | undefined): string | null {
+  const json = parseJsonText('SANDBOX_FAULTS', text);
+  try {
+    parseFaults(json);
+  } catch (error) {
+    // The parser's messages start with the variable's name, which ConfigError adds itself.
+    throw new ConfigError('SANDBOX_FAULTS', (error as Error).message.replace(/^SANDBOX_FAULTS(?:: |\.| )/, ''));
+  }
+  return json;
 }

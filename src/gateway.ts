@@ -30,7 +30,7 @@ import { withSandboxEndpoints } from './sandbox-config.js';
 import type { Services } from './services/index.js';
 import { createServices } from './services/index.js';
 import type { Stores } from './store/index.js';
-import { createStores } from './store/index.js';
+import { createStores, prepareSpoolDirectory } from './store/index.js';
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -191,6 +191,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       return stores;
     },
     async start() {
+      // The spool only serves a Redis store (memory has nothing to keep). One that cannot be used stops start-up before
+      // anything listens: running on would answer mutations during a Redis outage with nothing kept on disk.
+      if (config.outboxSpoolDir && config.redisUrls.length > 0) await prepareSpoolDirectory(config.outboxSpoolDir);
       await listen(server, config.port, config.host);
       // The OpenTelemetry SDK and its exporters are loaded only when tracing is on: they cost start-up time otherwise.
       if (config.tracing) tracing ??= (await import('./observability/tracing.js')).startTracing(config.tracing, logger);

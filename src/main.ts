@@ -3,6 +3,7 @@ import { ConfigError, configSecrets, loadConfig } from './config.js';
 import type { Config } from './config.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './observability/logger.js';
+import { SpoolDirectoryError } from './store/index.js';
 import { logStartupNotices } from './startup-notices.js';
 
 /** CLI entry: config, start, graceful shutdown on SIGINT/SIGTERM. */
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   try {
     await gateway.start();
   } catch (error) {
-    const problem = listenProblem(error, config);
+    const problem = listenProblem(error, config) ?? spoolProblem(error);
     if (problem) process.stderr.write(`Could not start: ${problem}\n`);
     else logger.fatal({ err: error }, `could not start: ${(error as Error).message}`);
     process.exit(1);
@@ -56,7 +57,17 @@ function listenProblem(error: unknown, config: Config): string | null {
   if (code === 'EADDRINUSE') return `port ${config.port} is already in use on ${config.host} (PORT=${config.port}): stop what listens there or set PORT to a free port.`;
   if (code === 'EACCES') return `no permission to listen on ${where} (PORT=${config.port}): choose a PORT above 1023.`;
   if (code === 'EADDRNOTAVAIL') return `this machine has no address ${config.host} (HOST=${config.host}): use 127.0.0.1, 0.0.0.0 or one of its addresses.`;
+  // A HOST that is neither an address nor a resolvable name fails in getaddrinfo (EAI_AGAIN when no resolver answers).
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `HOST=${config.host} is not an address of this machine nor a name it can resolve: use 127.0.0.1, 0.0.0.0 or one of its addresses.`;
+  }
   return null;
+}
+
+/** One line for a spool directory the gateway cannot use (OUTBOX_SPOOL_DIR); null for anything else. */
+function spoolProblem(error: unknown): string | null {
+  if (!(error instanceof SpoolDirectoryError)) return null;
+  return `OUTBOX_SPOOL_DIR=${error.dir} cannot be used (${error.code}): set it to a directory the gateway may create and write, on a volume that outlives the container.`;
 }
 
 void main();

@@ -187,9 +187,21 @@ function asError(error: unknown, refusals: WeakMap<object, readonly GatewayGraph
   if (error instanceof Error) return error;
   if (Array.isArray(error)) return new GatewayRequestError(error as GatewayGraphQLError[], null, 0);
   const closed = error as { code?: unknown; reason?: unknown } | null;
-  if (closed && typeof closed.code === 'number') return new Error(`The WebSocket closed (${closed.code}${closed.reason ? `: ${String(closed.reason)}` : ''}).`);
+  if (closed && typeof closed.code === 'number') {
+    const text = `The WebSocket closed (${closed.code}${closed.reason ? `: ${String(closed.reason)}` : ''}).`;
+    // The closes that mean what /graphql answers with a code: the same code, so one check serves every transport.
+    const code = WS_CLOSE_CODES[closed.code];
+    return code ? new GatewayRequestError([{ message: text, extensions: { code } }], null, 0) : new Error(text);
+  }
   return new Error(String(error));
 }
+
+/**
+ * The gateway's graphql-ws closes that answer for the caller's key: 4403, graphql-ws's Forbidden, when connection_init
+ * carried no valid key (401 UNAUTHENTICATED on HTTP); 4429 when the address is over its failed-authentication budget
+ * (429 RATE_LIMITED).
+ */
+const WS_CLOSE_CODES: Readonly<Record<number, string>> = { 4403: 'UNAUTHENTICATED', 4429: 'RATE_LIMITED' };
 
 /** The errors in a refused response: a JSON body, or (yoga answers an SSE request so) the first `next` event's data. */
 function refusalErrors(text: string): readonly GatewayGraphQLError[] | undefined {

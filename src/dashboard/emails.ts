@@ -40,7 +40,8 @@ function render(): void {
         ),
       ),
     );
-  $('emails-empty').hidden = rows.length > 0;
+  // After a refused load the error says why; "No email verifications." would claim the search ran and found none.
+  $('emails-empty').hidden = rows.length > 0 || !$('email-error').hidden;
 }
 
 export async function loadEmails(after: string | null = pager.after): Promise<void> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { LocalOutbox, Locks, OutboxEffect, OutboxItem, SharedOutbox } from '../store/index.js';
-import { StoreUnavailable } from '../store/index.js';
+import { SpoolDirectoryError, StoreUnavailable } from '../store/index.js';
 import { createLeasedInterval } from './leased-interval.js';
 
 /**
@@ -208,6 +208,9 @@ export function createOutboxService(options: OutboxServiceOptions): OutboxServic
       if (!stopped) return;
       stopped = false;
       const adopted = await local.open().catch((error: unknown) => {
+        // A directory that cannot be used at all stops start-up (main.ts says so in one line); a file in it that
+        // cannot be adopted does not.
+        if (error instanceof SpoolDirectoryError) throw error;
         logger.error({ err: error }, 'could not read the outbox spool directory');
         return 0;
       });

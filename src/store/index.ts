@@ -37,7 +37,7 @@ export type { Claims } from './claims.js';
 export type { ProcessFollowUp, ProcessFollowUpStore } from './process-follow-up-store.js';
 export type { QuarantineStore } from './quarantine-store.js';
 export type { OutboxEffect, OutboxItem, QueuedOutboxItem, SharedOutbox } from './outbox.js';
-export { LocalOutbox } from './outbox-spool.js';
+export { LocalOutbox, prepareSpoolDirectory, SpoolDirectoryError } from './outbox-spool.js';
 export type { RedisDataLoss, RedisDurabilityStatus, RedisDurabilityWatch } from './redis-durability.js';
 
 /** Entries the in-process fallback cache holds while Redis is unreachable. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import { isOutboxItem, type OutboxItem } from './outbox.js';
@@ -20,6 +21,31 @@ export interface LocalOutboxOptions {
   /** Where spool files live; null keeps items in memory only (lost if the process exits before they are stored). */
   dir: string | null;
   logger: Logger;
+}
+
+/**
+ * The spool directory cannot be created, listed or written (a path under a file, a read-only volume, no permission).
+ * Start-up stops on it: running on would answer mutations during a Redis outage with nothing kept on disk.
+ */
+export class SpoolDirectoryError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly code: string,
+  ) {
+    super(`the outbox spool directory ${dir} cannot be used (${code})`);
+    this.name = 'SpoolDirectoryError';
+  }
+}
+
+/** Creates the spool directory if needed and checks it can be written; its file names. Throws SpoolDirectoryError. */
+export async function prepareSpoolDirectory(dir: string): Promise<string[]> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await access(dir, constants.W_OK);
+    return await readdir(dir);
+  } catch (error) {
+    throw new SpoolDirectoryError(dir, (error as NodeJS.ErrnoException).code ?? 'unknown error');
+  }
 }
 
 /** Instances of this class alive in this process, so a file of this pid can still be told live from orphaned. */
@@ -67,9 +93,9 @@ export class LocalOutbox {
     if (this.opened || this.options.dir === null) return 0;
     this.opened = true;
     const dir = this.options.dir;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const names = await prepareSpoolDirectory(dir);
     let adopted = 0;
-    for (const name of await readdir(dir)) {
+    for (const name of names) {
       if (!this.isOrphan(name)) continue;
       const path = join(dir, name);
       let text: string;

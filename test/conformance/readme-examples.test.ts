@@ -57,4 +57,17 @@ describe("the README's GraphQL examples", () => {
       expect(Object.values(body.data ?? {}).every((value) => value !== null)).toBe(true);
     },
   );
+
+  it("mutation Submit answers the DENIC request of the contact it names: the request reads SUBMITTED afterwards, as the dashboard shows it", async () => {
+    const submit = runnable.find(({ operation }) => operation.operation === 'mutation' && operation.name?.value === 'Submit');
+    expect(submit, 'the README has a mutation Submit').toBeDefined();
+    const post = async (query: string, operationName: string | null = null) => {
+      const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, operationName }) });
+      return (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+    };
+    const handle = /handle: "([^"]+)"/.exec(submit!.operation.loc!.source.body.slice(submit!.operation.loc!.start, submit!.operation.loc!.end))![1]!;
+    const statuses = async () => (await post(`{ contact(provider: REALTIME_REGISTER, handle: "${handle}") { verificationRequests { status } } }`)).data?.contact.verificationRequests.map((request: { status: string }) => request.status);
+    expect((await post(submit!.block, 'Submit')).errors).toBeUndefined();
+    expect(await statuses()).toEqual(['SUBMITTED']);
+  });
 });

@@ -1,26 +1,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerificationRequest, VerificationSubmission } from '../../src/domain/verification-request.js';
+import { launchChromium } from '../helpers/chromium.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 /**
- * GraphiQL and the reference dashboard in Debian's headless Chromium (`apt-get install chromium`; .ci/run installs
- * it), on a desktop and on a phone-sized screen. Screenshots go to test-artifacts/; with UPDATE_SCREENSHOTS=1 the
+ * GraphiQL and the reference dashboard in Debian's headless Chromium (test/helpers/chromium.ts), on a desktop, a
+ * tablet and a phone-sized screen. Screenshots go to test-artifacts/; with UPDATE_SCREENSHOTS=1 the
  * dashboard's also go to docs/dashboard.png and docs/dashboard-phone.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
 const DOCS_SCREENSHOTS: Record<string, URL> = {
   dashboard: new URL('../../docs/dashboard.png', import.meta.url),
@@ -28,6 +18,8 @@ const DOCS_SCREENSHOTS: Record<string, URL> = {
 };
 /** An iPhone 12-15's CSS viewport: what the dashboard must fit without sideways scrolling. */
 const PHONE = { width: 390, height: 844 };
+/** An iPad's portrait viewport: narrower than the requests table's natural width (about 800 px), so cards there too. */
+const TABLET = { width: 768, height: 1024 };
 const UI_TIMEOUT = 20_000;
 /** Chromium shares two cores with the other test files under CI: generous, never hit when things work. */
 const TEST_TIMEOUT = 60_000;
@@ -126,7 +118,7 @@ const requestRow = (page: Page, handle: string) => page.locator('#requests tbody
 
 beforeAll(async () => {
   gateway = await startTestGateway();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -293,6 +285,20 @@ describe('the reference dashboard at work', () => {
     await page.close();
   }, TEST_TIMEOUT);
 
+  it('fits a tablet in portrait (768 px), just above the phone layout: no sideways scrolling, every button on screen', async () => {
+    // The widest rows: every claim, and an overdue deadline (the longest "time left").
+    injectDenicRequest('rtr-0045', ['NAME', 'ADDRESS', 'EMAIL', 'VOICE', 'ORGANIZATION'], -30);
+    injectDenicRequest('rtr-0046', ['NAME', 'ADDRESS', 'EMAIL', 'VOICE', 'ORGANIZATION'], 5);
+    const page = await openDashboard(TABLET);
+    await requestRow(page, 'rtr-0045').waitFor();
+    await requestRow(page, 'rtr-0046').waitFor();
+    await page.locator('#emails tbody tr').first().waitFor();
+    expect(await requestRow(page, 'rtr-0045').locator('time[data-deadline]').innerText()).toMatch(/^overdue by /);
+    await expectFitsTheScreen(page, TABLET.width);
+    await screenshot(page, 'dashboard-tablet');
+    await page.close();
+  }, TEST_TIMEOUT);
+
   it("finds a contact's requests and email rows by handle, and pages through email rows", async () => {
     injectDenicRequest('rtr-0043', ['VOICE'], 50);
     const page = await openDashboard();
@@ -320,6 +326,13 @@ describe('the reference dashboard at work', () => {
     await emailSearch.getByRole('button', { name: 'Search' }).click();
     const rowHandles = async () => (await page.locator('#emails tbody tr .meta').allInnerTexts()).map((text) => text.trim().split(' · ')[0]);
     await expect.poll(async () => [...new Set(await rowHandles())], { timeout: UI_TIMEOUT }).toEqual(['OP000003-NL']);
+
+    // A handle the gateway refuses: its reason alone, not also "No email verifications." as if the search had run.
+    await emailSearch.getByLabel('Contact handle').fill('OP 3');
+    await emailSearch.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('#email-error').isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    expect(await page.locator('#email-error').innerText()).toContain('BAD_USER_INPUT: handle must be');
+    expect(await page.locator('#emails-empty').isVisible()).toBe(false);
     await page.close();
   }, TEST_TIMEOUT);
 

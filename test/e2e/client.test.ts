@@ -60,6 +60,29 @@ describe('the typed client package (client/) against a gateway', () => {
   });
 });
 
+describe('the typed client package against a gateway that requires keys', () => {
+  let keyed: TestGateway;
+
+  beforeAll(async () => {
+    keyed = await startTestGateway({ env: { GATEWAY_API_KEYS: 'app=client-test-key-1:events:read' } });
+  });
+
+  afterAll(async () => {
+    await keyed?.stop();
+  });
+
+  it.each<SubscriptionTransport>(['sse', 'sse-single', 'ws'])('refuses a wrong key over %s with UNAUTHENTICATED, the code an app checks to ask for a key', async (transport) => {
+    const client = createGatewayClient({ url: keyed.url, apiKey: () => 'not-the-key-1', webSocketImpl: WebSocket });
+    const failure = await (async () => {
+      for await (const _ of client.subscribe(VerificationEventsDocument, { after: '0-0' }, { transport })) return null;
+      return null;
+    })().catch((error: unknown) => error);
+    await client.dispose();
+    expect(failure).toBeInstanceOf(GatewayRequestError);
+    expect((failure as GatewayRequestError).code).toBe('UNAUTHENTICATED');
+  });
+});
+
 describe('examples/dashboard-query.ts', () => {
   it('prints the providers, the open requests and the email verifications of a running gateway', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/dashboard-query.ts', gateway.url], { timeout: 20_000 });

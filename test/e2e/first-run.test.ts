@@ -52,6 +52,40 @@ describe('a taken port', () => {
   }, 60_000);
 });
 
+describe('a HOST that names no address', () => {
+  it('stops the gateway with one line that names HOST, no stack trace', async () => {
+    // .invalid never resolves (RFC 6761): the lookup fails at once, online or off.
+    const { code, output } = await runGateway({ PORT: '0', HOST: 'gateway-host.invalid' });
+    expect(code).toBe(1);
+    const lines = output.split('\n').filter((line) => line.trim() !== '');
+    expect(lines).toEqual(['Could not start: HOST=gateway-host.invalid is not an address of this machine nor a name it can resolve: use 127.0.0.1, 0.0.0.0 or one of its addresses.']);
+  }, 60_000);
+});
+
+describe('a SANDBOX_FAULTS with a typo', () => {
+  it('stops the gateway with one configuration line naming the fault, exit code 2, no stack trace', async () => {
+    const { code, output } = await runGateway({ PORT: '0', SANDBOX_FAULTS: '{"OPENPROVIDER":{"errorRat":1}}' });
+    expect(code).toBe(2);
+    const lines = output.split('\n').filter((line) => line.trim() !== '');
+    expect(lines).toEqual([
+      'Configuration error: SANDBOX_FAULTS: OPENPROVIDER.errorRat is not a fault (known: errorRate, timeoutRate, resetRate, malformedRate, latencyMs, status, retryAfterSeconds, malformed, outage, failFirst, seed)',
+    ]);
+  }, 60_000);
+});
+
+describe('an OUTBOX_SPOOL_DIR the gateway cannot use', () => {
+  it('stops the gateway with one line naming OUTBOX_SPOOL_DIR, no stack trace, rather than running without its spool', async () => {
+    const dir = `${ROOT}package.json/outbox`;
+    // The spool serves a Redis store only; this one is never reached, the check comes first.
+    const { code, output } = await runGateway({ PORT: '0', OUTBOX_SPOOL_DIR: dir, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(code).toBe(1);
+    const lines = output.split('\n').filter((line) => line.trim() !== '');
+    expect(lines).toEqual([
+      `Could not start: OUTBOX_SPOOL_DIR=${dir} cannot be used (ENOTDIR): set it to a directory the gateway may create and write, on a volume that outlives the container.`,
+    ]);
+  }, 60_000);
+});
+
 describe('a machine without redis-server', () => {
   it('fails the Redis tests at once with a message saying what to install', async () => {
     // The helper run in a child whose PATH has no redis-server (node itself is named by its full path).
@@ -66,6 +100,24 @@ describe('a machine without redis-server', () => {
     );
     expect(failure?.code).toBe(3);
     expect(failure?.stdout?.trim()).toBe(REDIS_SERVER_MISSING);
+  }, 40_000);
+});
+
+describe('a machine without chromium', () => {
+  it('fails the browser tests at once with a message saying what to install', async () => {
+    const script = `import('./test/helpers/chromium.ts').then((m) => m.launchChromium()).then(() => process.exit(0), (error) => { console.log(error.message); process.exit(3); });`;
+    const failure = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' },
+      timeout: 30_000,
+    }).then(
+      () => null,
+      (error: { code?: number; stdout?: string }) => error,
+    );
+    expect(failure?.code).toBe(3);
+    expect(failure?.stdout?.trim()).toBe(
+      'chromium is not at /nonexistent/chromium: the browser tests need Debian\'s chromium. Install it (apt-get install -y chromium) or run .ci/run, which installs it; CHROMIUM_PATH names another build.',
+    );
   }, 40_000);
 });
 

@@ -111,6 +111,12 @@ describe('npm run doctor', () => {
     }
   });
 
+  it('exits 2 with one line for an option it does not know, rather than checking nothing and saying ready', async () => {
+    const { code, output } = await doctor({}, ['--sandbx']);
+    expect(code).toBe(2);
+    expect(output.trim()).toBe("Unknown option '--sandbx'. Usage: npm run doctor [-- --public-url https://gateway.example.com] [-- --sandbox]");
+  });
+
   it('exits 2 with one line for a configuration that does not load', async () => {
     const { code, output } = await doctor({ ...sandboxEnv(), DOMAIN_NAME_API_TIME_ZONE: 'Nowhere/Special' });
     expect(code).toBe(2);
