@@ -18,29 +18,43 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     const chunks: Buffer[] = [];
     let size = 0;
     const finish = (error: Error | null) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
+      stopFollowing();
       if (error) reject(error);
       else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      // What follows is left to node:http, which discards the rest of a body nobody reads.
-      if (size > limitBytes) finish(new BodyTooLarge(limitBytes));
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish(null);
-    const onError = (error: Error) => finish(error);
-    // A client that goes away mid-body: node:http emits `error` (ECONNRESET "aborted") only to a listener that is
-    // attached; `close` before the end means the same.
-    const onClose = () => finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+    const stopFollowing = followBody(
+      req,
+      (chunk) => {
+        size += chunk.length;
+        // What follows is left to node:http, which discards the rest of a body nobody reads.
+        if (size > limitBytes) finish(new BodyTooLarge(limitBytes));
+        else chunks.push(chunk);
+      },
+      finish,
+    );
   });
+}
+
+/**
+ * Attaches what a body read listens to (its chunks; its end, error or early close, each reported once to `done`) and
+ * returns the function that detaches them all.
+ */
+function followBody(req: IncomingMessage, onData: (chunk: Buffer) => void, done: (error: Error | null) => void): () => void {
+  const onEnd = () => done(null);
+  const onError = (error: Error) => done(error);
+  // A client that goes away mid-body: node:http emits `error` (ECONNRESET "aborted") only to a listener that is
+  // attached; `close` before the end means the same.
+  const onClose = () => done(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', onError);
+  req.on('close', onClose);
+  return () => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+    req.off('close', onClose);
+  };
 }
 
 /**
@@ -63,10 +77,7 @@ export function readBodyKeepingHead(
     let size = 0;
     let sink: { update(chunk: Buffer): void } | null = null;
     const finish = (error: Error | null) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
+      stopFollowing();
       if (error) reject(error);
       else resolve({ head: Buffer.concat(chunks, kept), bytes: size });
     };
@@ -85,13 +96,7 @@ export function readBodyKeepingHead(
         kept += part.length;
       }
     };
-    const onEnd = () => finish(null);
-    const onError = (error: Error) => finish(error);
-    const onClose = () => finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+    const stopFollowing = followBody(req, onData, finish);
   });
 }
 

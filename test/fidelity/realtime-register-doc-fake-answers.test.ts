@@ -25,14 +25,7 @@ describe('Realtime Register answers our simulator never sends', () => {
   beforeAll(async () => {
     const baseUrl = await fake.start();
     gateway = await startTestGateway({
-      env: {
-        REALTIME_REGISTER_API_KEY: fake.apiKey,
-        REALTIME_REGISTER_CUSTOMER: fake.customer,
-        REALTIME_REGISTER_BASE_URL: baseUrl,
-        REALTIME_REGISTER_WEBHOOK_SECRET: 'EXAMPLE_KEY',
-        REALTIME_REGISTER_POLL_INTERVAL_MS: '3600000',
-        GATEWAY_API_KEYS: `ops=${CALLER_KEY}:*`,
-      },
+      env: fake.gatewayEnv(baseUrl, CALLER_KEY),
     });
   });
 

@@ -82,16 +82,8 @@ describe('Realtime Register as its public document describes it', () => {
   beforeAll(async () => {
     const baseUrl = await fake.start();
     redis = await startRedisServer();
-    const env = {
-      REDIS_URL: redis.url,
-      REALTIME_REGISTER_API_KEY: fake.apiKey,
-      REALTIME_REGISTER_CUSTOMER: fake.customer,
-      REALTIME_REGISTER_BASE_URL: baseUrl,
-      REALTIME_REGISTER_WEBHOOK_SECRET: 'EXAMPLE_KEY',
-      // The poller is driven by hand (pollNotifications) so each test knows what was read.
-      REALTIME_REGISTER_POLL_INTERVAL_MS: '3600000',
-      GATEWAY_API_KEYS: `ops=${CALLER_KEY}:*`,
-    };
+    // The poller is driven by hand (pollNotifications) so each test knows what was read.
+    const env = { REDIS_URL: redis.url, ...fake.gatewayEnv(baseUrl, CALLER_KEY) };
     const lifecycle = { ...loadConfig(env).verificationLifecycle, processFollowInitialMs: 10, processFollowMaxMs: 40, processFollowTickMs: 3_600_000 };
     gateway = await startTestGateway({ env, overrides: { verificationLifecycle: lifecycle } });
   });

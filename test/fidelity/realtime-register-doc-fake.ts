@@ -51,6 +51,21 @@ export class RealtimeRegisterDocFake {
   readonly raw = new Map<string, { status: number; body: string | Buffer; headers?: Record<string, string> }[]>();
   private server: Server | null = null;
 
+  /**
+   * What a live gateway is configured with against this fake (listening at baseUrl): its key, customer and the
+   * document's example webhook key; the poller left to the test (pollNotifications), a caller key with every scope.
+   */
+  gatewayEnv(baseUrl: string, callerKey: string): Record<string, string> {
+    return {
+      REALTIME_REGISTER_API_KEY: this.apiKey,
+      REALTIME_REGISTER_CUSTOMER: this.customer,
+      REALTIME_REGISTER_BASE_URL: baseUrl,
+      REALTIME_REGISTER_WEBHOOK_SECRET: 'EXAMPLE_KEY',
+      REALTIME_REGISTER_POLL_INTERVAL_MS: '3600000',
+      GATEWAY_API_KEYS: `ops=${callerKey}:*`,
+    };
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
