@@ -86,18 +86,22 @@ describe('an OUTBOX_SPOOL_DIR the gateway cannot use', () => {
   }, 60_000);
 });
 
+/**
+ * Runs a test helper's start (`call`, a promise expression) in a child with these variables changed; null when it
+ * started, else how the child failed: exit code 3 and the helper's error message on stdout.
+ */
+function helperFailure(call: string, env: Record<string, string>): Promise<{ code?: number; stdout?: string } | null> {
+  const script = `${call}.then(() => process.exit(0), (error) => { console.log(error.message); process.exit(3); });`;
+  return run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 30_000 }).then(
+    () => null,
+    (error: { code?: number; stdout?: string }) => error,
+  );
+}
+
 describe('a machine without redis-server', () => {
   it('fails the Redis tests at once with a message saying what to install', async () => {
     // The helper run in a child whose PATH has no redis-server (node itself is named by its full path).
-    const script = `import('./test/helpers/redis-server.ts').then((m) => m.startRedisServer()).then(() => process.exit(0), (error) => { console.log(error.message); process.exit(3); });`;
-    const failure = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: ROOT,
-      env: { ...process.env, PATH: '/nonexistent' },
-      timeout: 30_000,
-    }).then(
-      () => null,
-      (error: { code?: number; stdout?: string }) => error,
-    );
+    const failure = await helperFailure("import('./test/helpers/redis-server.ts').then((m) => m.startRedisServer())", { PATH: '/nonexistent' });
     expect(failure?.code).toBe(3);
     expect(failure?.stdout?.trim()).toBe(REDIS_SERVER_MISSING);
   }, 40_000);
@@ -105,15 +109,7 @@ describe('a machine without redis-server', () => {
 
 describe('a machine without chromium', () => {
   it('fails the browser tests at once with a message saying what to install', async () => {
-    const script = `import('./test/helpers/chromium.ts').then((m) => m.launchChromium()).then(() => process.exit(0), (error) => { console.log(error.message); process.exit(3); });`;
-    const failure = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: ROOT,
-      env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' },
-      timeout: 30_000,
-    }).then(
-      () => null,
-      (error: { code?: number; stdout?: string }) => error,
-    );
+    const failure = await helperFailure("import('./test/helpers/chromium.ts').then((m) => m.launchChromium())", { CHROMIUM_PATH: '/nonexistent/chromium' });
     expect(failure?.code).toBe(3);
     expect(failure?.stdout?.trim()).toBe(
       'chromium is not at /nonexistent/chromium: the browser tests need Debian\'s chromium. Install it (apt-get install -y chromium) or run .ci/run, which installs it; CHROMIUM_PATH names another build.',

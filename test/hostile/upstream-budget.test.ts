@@ -168,21 +168,29 @@ describe('one key a minute (UPSTREAM_CALLS_PER_MINUTE)', () => {
   });
 });
 
+/** Two gateway instances on one fresh Redis, the second on the first one's simulators: what instances share. */
+async function twoInstancesOnOneRedis(env: Record<string, string>): Promise<{ redis: RedisServerHandle; a: TestGateway; b: TestGateway }> {
+  const redis = await startRedisServer();
+  const shared = { ...env, REDIS_URL: redis.url, ...QUIET };
+  const a = await startTestGateway({ env: shared });
+  const b = await startTestGateway({ env: shared, gateway: { sandbox: { existing: a.sandbox! } } });
+  return { redis, a, b };
+}
+
+async function stopInstances(started: { redis?: RedisServerHandle; a?: TestGateway; b?: TestGateway }): Promise<void> {
+  await started.b?.stop();
+  await started.a?.stop();
+  await started.redis?.stop();
+}
+
 describe('shared through Redis by every gateway instance', () => {
   let redis: RedisServerHandle;
   let a: TestGateway;
   let b: TestGateway;
   beforeAll(async () => {
-    redis = await startRedisServer();
-    const env = { GATEWAY_API_KEYS: `${ADMIN}:*`, UPSTREAM_CALLS_PER_MINUTE: '30', REDIS_URL: redis.url, ...QUIET };
-    a = await startTestGateway({ env });
-    b = await startTestGateway({ env, gateway: { sandbox: { existing: a.sandbox! } } });
+    ({ redis, a, b } = await twoInstancesOnOneRedis({ GATEWAY_API_KEYS: `${ADMIN}:*`, UPSTREAM_CALLS_PER_MINUTE: '30' }));
   });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    await redis?.stop();
-  });
+  afterAll(() => stopInstances({ redis, a, b }));
 
   it('refuses on one instance what the key already spent on another', async () => {
     const before = domainNameApiCalls(a);
@@ -199,10 +207,7 @@ describe('identical upstream calls, whatever the key or the instance', () => {
   let a: TestGateway;
   let b: TestGateway;
   beforeAll(async () => {
-    redis = await startRedisServer();
-    const env = { GATEWAY_API_KEYS: `${ADMIN}:*;${OTHER}:email:write,contacts:read`, REDIS_URL: redis.url, ...QUIET };
-    a = await startTestGateway({ env });
-    b = await startTestGateway({ env, gateway: { sandbox: { existing: a.sandbox! } } });
+    ({ redis, a, b } = await twoInstancesOnOneRedis({ GATEWAY_API_KEYS: `${ADMIN}:*;${OTHER}:email:write,contacts:read` }));
   });
 
   it('ask Openprovider once for a handle it does not have, however often two keys on two instances look it up', async () => {
@@ -214,11 +219,7 @@ describe('identical upstream calls, whatever the key or the instance', () => {
     }
     expect(a.sandbox!.openprovider.server.count(path, 'GET') - before).toBe(1);
   });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    await redis?.stop();
-  });
+  afterAll(() => stopInstances({ redis, a, b }));
 
   const RESEND = 'mutation R($i: ResendEmailVerificationInput!) { resendEmailVerification(input: $i) { __typename } }';
   const sends = (gateway: TestGateway) => ({
