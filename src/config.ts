@@ -77,6 +77,8 @@ export function loadConfig(env: Env = process.env): Config {
       processFollowInitialMs: 1_000,
       processFollowMaxMs: 30_000,
       processFollowTickMs: 1_000,
+      processFollowSlowAfterMs: parseDuration('PROCESS_FOLLOW_SLOW_AFTER_MS', read('PROCESS_FOLLOW_SLOW_AFTER_MS') ?? '86400000'),
+      processFollowSlowIntervalMs: parseCount('PROCESS_FOLLOW_SLOW_INTERVAL_MS', read('PROCESS_FOLLOW_SLOW_INTERVAL_MS') ?? '900000', 1000),
       reminderThresholdsSeconds: parseReminders('DEADLINE_REMINDERS', read('DEADLINE_REMINDERS') ?? '7d,3d,1d'),
       deadlineScanIntervalMs: parseDuration('DEADLINE_SCAN_INTERVAL_MS', read('DEADLINE_SCAN_INTERVAL_MS') ?? '60000'),
     },

@@ -40,6 +40,13 @@ export interface VerificationLifecycleConfig {
   processFollowMaxMs: number;
   /** How often the follower looks for due processes. Default 1000. */
   processFollowTickMs: number;
+  /**
+   * PROCESS_FOLLOW_SLOW_AFTER_MS: how long a process may stay unfinished before it is checked only every
+   * processFollowSlowIntervalMs (it is still followed to its end; only the cost is bounded). Default 86400000 (24 h).
+   */
+  processFollowSlowAfterMs: number;
+  /** PROCESS_FOLLOW_SLOW_INTERVAL_MS: the wait between checks of such a long-running process. Default 900000 (15 min). */
+  processFollowSlowIntervalMs: number;
   /** DEADLINE_REMINDERS: seconds before a deadline at which DEADLINE_APPROACHING is emitted. Default 7d,3d,1d. */
   reminderThresholdsSeconds: number[];
   /** DEADLINE_SCAN_INTERVAL_MS: how often deadlines are checked for reminders and OVERDUE. Default 60000. */

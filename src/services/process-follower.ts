@@ -21,6 +21,13 @@ export interface ProcessFollowerOptions {
   tickMs: number;
   /** Cap on the doubling wait between checks of one process. */
   maxDelayMs: number;
+  /**
+   * How long after its sending a process may stay unfinished before it is checked only every `slowIntervalMs`
+   * (PROCESS_FOLLOW_SLOW_AFTER_MS, default 24 h). It is still followed to its end: only the cost is bounded.
+   */
+  slowAfterMs: number;
+  /** The wait between checks of such a process (PROCESS_FOLLOW_SLOW_INTERVAL_MS, default 15 min); never below maxDelayMs. */
+  slowIntervalMs: number;
   metrics: RealtimeRegisterMetrics;
   logger: Logger;
   /** Checks per round, so one round never holds the lease for long. Default 50. */
@@ -42,7 +49,9 @@ export const PROCESS_FOLLOWER_LOCK = 'rtr-process-follower';
  * first check `followInitialMs` after the sending, then a wait that doubles up to `maxDelayMs` (the vendor spec says
  * 1 s doubling to 30 s). COMPLETED makes the request SUBMITTED; FAILED, INVALID or CANCELLED makes it REJECTED with
  * the provider's reason; a process the provider does not know (404) makes it REJECTED with a reason too, so nothing
- * is followed forever. The schedule lives in the store (ProcessFollowUp), so a restart or another instance picks it
+ * is followed forever at the normal pace: one still unfinished `slowAfterMs` after its sending is checked every
+ * `slowIntervalMs` from then on (a warning says so once), because giving it an outcome the provider never gave would be
+ * worse than a slow answer. The schedule lives in the store (ProcessFollowUp), so a restart or another instance picks it
  * up; a new lease holder also re-creates follow-ups for PROCESSING submissions that have none (a crash between the
  * request update and the follow-up write).
  */
@@ -52,8 +61,23 @@ export function createProcessFollower(options: ProcessFollowerOptions): ProcessF
   let reconcile = true;
   let failing = false;
 
+  const slowIntervalMs = Math.max(options.slowIntervalMs, options.maxDelayMs);
+
   const reschedule = async (followUp: ProcessFollowUp): Promise<void> => {
     const now = (lifecycle.now?.() ?? new Date()).getTime();
+    // A `since` that does not parse (NaN) never counts as long-running: the normal pace is the safe side.
+    const followedForMs = now - Date.parse(followUp.since);
+    if (followedForMs >= options.slowAfterMs) {
+      await lifecycle.followUps.put({ ...followUp, checks: followUp.checks + 1, nextCheckAt: now + slowIntervalMs, delayMs: slowIntervalMs, slow: true });
+      // Logged once the slow schedule is stored, so a failed write does not leave a warning for a change never made.
+      if (!followUp.slow) {
+        logger.warn(
+          { processId: followUp.processId, verificationRequest: followUp.requestId, followedForMs, checks: followUp.checks + 1, nextCheckInMs: slowIntervalMs },
+          'a process is still unfinished long after its sending; checking it less often from now on',
+        );
+      }
+      return;
+    }
     await lifecycle.followUps.put({
       ...followUp,
       checks: followUp.checks + 1,

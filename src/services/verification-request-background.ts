@@ -60,6 +60,8 @@ export function createVerificationRequestBackground(deps: ServiceDeps): Verifica
         locks: deps.stores.locks,
         tickMs: settings.processFollowTickMs,
         maxDelayMs: settings.processFollowMaxMs,
+        slowAfterMs: settings.processFollowSlowAfterMs,
+        slowIntervalMs: settings.processFollowSlowIntervalMs,
         metrics,
         logger: deps.logger.child({ component: 'rtr-process-follower' }),
       })

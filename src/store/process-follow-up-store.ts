@@ -19,6 +19,11 @@ export interface ProcessFollowUp {
   delayMs: number;
   /** Checks made so far. */
   checks: number;
+  /**
+   * Unfinished for longer than the slow-down threshold: checked at the slow interval from then on, and the warning
+   * about it was logged (once, whichever instance holds the lease). Absent on records written before it existed.
+   */
+  slow?: boolean;
 }
 
 /** Pending follow-ups by process id. Redis implementations throw StoreUnavailable when Redis fails. */

@@ -26,6 +26,8 @@ const lifecycle: Config['verificationLifecycle'] = {
   processFollowInitialMs: 20,
   processFollowMaxMs: 60,
   processFollowTickMs: 20,
+  processFollowSlowAfterMs: DAY,
+  processFollowSlowIntervalMs: 900_000,
   reminderThresholdsSeconds: [7 * 86_400, 3 * 86_400, 86_400],
   deadlineScanIntervalMs: 40,
 };

@@ -22,6 +22,8 @@ beforeAll(async () => {
         processFollowInitialMs: 20,
         processFollowMaxMs: 80,
         processFollowTickMs: 20,
+        processFollowSlowAfterMs: DAY,
+        processFollowSlowIntervalMs: 900_000,
         reminderThresholdsSeconds: [7 * 86_400, 3 * 86_400, 86_400],
         deadlineScanIntervalMs: 60_000,
       },

@@ -247,6 +247,14 @@ describe('Realtime Register revision 2 settings', () => {
     expect(loadConfig({ DEADLINE_SCAN_INTERVAL_MS: '5000' }).verificationLifecycle.deadlineScanIntervalMs).toBe(5_000);
     expect(configError({ DEADLINE_SCAN_INTERVAL_MS: '1m' })).toMatch(/^DEADLINE_SCAN_INTERVAL_MS: /);
   });
+
+  it('slows the follow-up of a process unfinished after 24 h to every 15 min, both configurable', () => {
+    expect(loadConfig({}).verificationLifecycle).toMatchObject({ processFollowSlowAfterMs: 86_400_000, processFollowSlowIntervalMs: 900_000 });
+    const set = loadConfig({ PROCESS_FOLLOW_SLOW_AFTER_MS: '3600000', PROCESS_FOLLOW_SLOW_INTERVAL_MS: '60000' }).verificationLifecycle;
+    expect(set).toMatchObject({ processFollowSlowAfterMs: 3_600_000, processFollowSlowIntervalMs: 60_000 });
+    expect(configError({ PROCESS_FOLLOW_SLOW_AFTER_MS: '1d' })).toMatch(/^PROCESS_FOLLOW_SLOW_AFTER_MS: /);
+    expect(configError({ PROCESS_FOLLOW_SLOW_INTERVAL_MS: '5' })).toMatch(/^PROCESS_FOLLOW_SLOW_INTERVAL_MS: /);
+  });
 });
 
 describe('trusted documents (GRAPHQL_TRUSTED_DOCUMENTS)', () => {
