@@ -12,7 +12,7 @@ export { SubscriptionInterrupted, type ReadinessSignal } from './event-stream.js
 
 /** What record() may be told besides the payload. */
 export interface RecordOptions {
-  /** The provider's delivery id (e.g. `rtr:<customer>:<notification id>`): a redelivery returns the earlier event. */
+  /** The provider's delivery id (e.g. `rtr:<notification id>`): a redelivery returns the earlier event. */
   dedupeKey?: string;
   /** Labels gateway_event_log_lag_seconds (e.g. rtr-webhook, rtr-poll); the provider when absent. */
   source?: string;

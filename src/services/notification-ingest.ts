@@ -1,5 +1,7 @@
 import type { VerificationEvent, VerificationEventPayload } from '../domain/events.js';
+import type { VerificationRequest } from '../domain/verification-request.js';
 import {
+  formerRealtimeRegisterNotificationKeys,
   notificationContactHandle,
   parseDenicNotification,
   realtimeRegisterNotificationKey,
@@ -24,7 +26,8 @@ export interface NotificationIngestDeps {
  * Stores one Realtime Register notification durably, whichever way it came (webhook, poll queue, a retry of either):
  * a DENIC one becomes an OPEN VerificationRequest plus a VERIFICATION_REQUIRED event, anything else a
  * PROVIDER_NOTIFICATION event. Idempotent: the request is written only when absent (a redelivery never reopens a
- * SUBMITTED request) and the event is deduplicated on `rtr:<customer>:<id>`. Throws StoreUnavailable (or its
+ * SUBMITTED request) and the event is deduplicated on `rtr:<notification id>`, the same key whichever way it came and
+ * whatever customer each delivery names (or does not). Throws StoreUnavailable (or its
  * EventLogUnavailable) when it could not store: the caller must then not acknowledge upstream.
  */
 export async function ingestRealtimeRegisterNotification(
@@ -33,15 +36,17 @@ export async function ingestRealtimeRegisterNotification(
   source: NotificationSource,
 ): Promise<{ event: VerificationEvent; duplicate: boolean }> {
   const customer = notification.customer || deps.customer;
-  const dedupeKey = realtimeRegisterNotificationKey(customer, notification.id);
+  let dedupeKey = realtimeRegisterNotificationKey(notification.id);
   const parsed = parseDenicNotification(notification, { customer });
   let payload: VerificationEventPayload;
   if (parsed) {
-    let stored = await deps.requests.get(parsed.id);
+    let stored = await storedRequest(deps, parsed.id, formerRealtimeRegisterNotificationKeys([notification.customer, deps.customer], notification.id));
     if (!stored) {
       await deps.requests.put(parsed);
       stored = parsed;
     }
+    // A request stored under a former key had its event deduplicated on that key too.
+    dedupeKey = stored.id;
     payload = { type: 'VERIFICATION_REQUIRED', provider: 'REALTIME_REGISTER', occurredAt: stored.receivedAt, contactHandle: stored.contactHandle, request: stored };
   } else {
     payload = {
@@ -56,6 +61,15 @@ export async function ingestRealtimeRegisterNotification(
     };
   }
   return deps.events.record(payload, { dedupeKey, source });
+}
+
+/** The request a notification made, under its id or, stored before the id left the customer out, a former one. */
+async function storedRequest(deps: NotificationIngestDeps, id: string, formerIds: string[]): Promise<VerificationRequest | null> {
+  for (const candidate of [id, ...formerIds]) {
+    const stored = await deps.requests.get(candidate);
+    if (stored) return stored;
+  }
+  return null;
 }
 
 function occurredAt(fireDate: string | null | undefined): string {

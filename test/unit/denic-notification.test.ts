@@ -45,7 +45,7 @@ describe('parseDenicNotification', () => {
       defaults,
     );
     expect(request).toEqual({
-      id: 'rtr:acme:4711',
+      id: 'rtr:4711',
       provider: 'REALTIME_REGISTER',
       customer: 'acme',
       contactHandle: 'h-payload',
@@ -98,8 +98,13 @@ describe('parseDenicNotification', () => {
   });
 
   it('fills in the configured customer when the notification names none', () => {
-    expect(parseDenicNotification(notification({ customer: null }), defaults)?.id).toBe('rtr:acme:4711');
+    expect(parseDenicNotification(notification({ customer: null }), defaults)?.customer).toBe('acme');
     expect(parseDenicNotification(notification({ customer: 'other' }), defaults)?.customer).toBe('other');
+  });
+
+  it("takes its id from RTR's notification id alone, whatever customer a delivery names or leaves out", () => {
+    const ids = [null, 'acme', 'other'].map((customer) => parseDenicNotification(notification({ customer }), defaults)?.id);
+    expect(ids).toEqual(['rtr:4711', 'rtr:4711', 'rtr:4711']);
   });
 
   it('gives the same request for every delivery of one notification', () => {

@@ -62,7 +62,7 @@ describe('notification poller', () => {
     expect(await poller.pollNow()).toBe(0); // the start-up tick already drained it
     await poller.stop();
     expect(queue.calls).toEqual(['poll:1', 'ack:1', 'poll:2', 'ack:2', 'poll:3', 'ack:3', 'poll:empty', 'poll:empty']);
-    expect((await stores.verificationRequests.list()).map((request) => request.id).sort()).toEqual(['rtr:acme:1', 'rtr:acme:2', 'rtr:acme:3']);
+    expect((await stores.verificationRequests.list()).map((request) => request.id).sort()).toEqual(['rtr:1', 'rtr:2', 'rtr:3']);
     expect(await stores.eventLog.read({ limit: 10 })).toHaveLength(3);
   });
 
@@ -111,14 +111,14 @@ describe('notification poller', () => {
     await poller.stop();
     expect(queue.calls).toEqual(['poll:7', 'ack:7', 'poll:8', 'ack:8', 'poll:empty', 'poll:empty']);
     expect(await stores.quarantine.list(10)).toEqual([]);
-    expect((await stores.verificationRequests.list()).map((request) => request.id)).toEqual(['rtr:acme:8']);
+    expect((await stores.verificationRequests.list()).map((request) => request.id)).toEqual(['rtr:8']);
   });
 
   it('quarantines and acks an item whose ingest fails for a reason other than the store, so the queue moves on', async () => {
     const { stores, queue, poller, metrics } = setup([denic(1), denic(2), denic(3)], true);
     const put = stores.verificationRequests.put.bind(stores.verificationRequests);
     stores.verificationRequests.put = async (request) => {
-      if (request.id === 'rtr:acme:2') throw new TypeError('a shape no one planned for');
+      if (request.id === 'rtr:2') throw new TypeError('a shape no one planned for');
       return put(request);
     };
     poller.start();
@@ -129,7 +129,7 @@ describe('notification poller', () => {
     expect(kept).toMatchObject({ source: 'rtr-poll', reason: 'UNPROCESSABLE', notificationId: '2' });
     expect(JSON.parse(kept!.body)).toMatchObject({ id: 2, processIdentifier: 'h-2' });
     expect(await metrics.registry.getSingleMetricAsString('gateway_rtr_quarantined_total')).toContain('source="rtr-poll",reason="UNPROCESSABLE"} 1');
-    expect((await stores.verificationRequests.list()).map((request) => request.id).sort()).toEqual(['rtr:acme:1', 'rtr:acme:3']);
+    expect((await stores.verificationRequests.list()).map((request) => request.id).sort()).toEqual(['rtr:1', 'rtr:3']);
   });
 
   it('keeps an item without an id in the quarantine once, however often the queue hands it out', async () => {

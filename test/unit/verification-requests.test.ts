@@ -301,7 +301,7 @@ describe('Realtime Register webhook', () => {
   it('stores one request and one event however often the notification is delivered', async () => {
     const { stores, service } = setup();
     for (let i = 0; i < 3; i++) expect((await service.webhook(signed(body))).status).toBe(200);
-    expect(await stores.verificationRequests.list()).toEqual([expect.objectContaining({ id: 'rtr:acme:99', contactHandle: 'h-9', claims: ['NAME', 'ADDRESS'], status: 'OPEN' })]);
+    expect(await stores.verificationRequests.list()).toEqual([expect.objectContaining({ id: 'rtr:99', contactHandle: 'h-9', claims: ['NAME', 'ADDRESS'], status: 'OPEN' })]);
     const stored = await stores.eventLog.read({ limit: 10 });
     expect(stored.map((event) => event.type)).toEqual(['VERIFICATION_REQUIRED']);
   });
@@ -310,10 +310,10 @@ describe('Realtime Register webhook', () => {
     const { service } = setup();
     await service.webhook(signed(body));
     await service.recordSubmission({
-      customer: 'acme', handle: 'h-9', verifications: [], requestId: 'rtr:acme:99', async: false, processId: null, submittedAt: '2026-05-01T00:00:00.000Z', submittedBy: null,
+      customer: 'acme', handle: 'h-9', verifications: [], requestId: 'rtr:99', async: false, processId: null, submittedAt: '2026-05-01T00:00:00.000Z', submittedBy: null,
     });
     await service.webhook(signed(body));
-    expect((await service.get('rtr:acme:99'))?.status).toBe('SUBMITTED');
+    expect((await service.get('rtr:99'))?.status).toBe('SUBMITTED');
   });
 
   it('passes other notifications through as PROVIDER_NOTIFICATION events', async () => {

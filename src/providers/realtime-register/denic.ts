@@ -24,9 +24,23 @@ export interface NotificationFields {
 /** The text Realtime Register puts at the start of a DENIC (NIS2) holder-verification notification. */
 export const DENIC_MARKER = DENIC_NOTIFICATION.messagePrefix;
 
-/** The gateway id of the request (and the event log dedupe key) for a notification: stable across redeliveries. */
-export function realtimeRegisterNotificationKey(customer: string, notificationId: string | number): string {
-  return `rtr:${customer}:${notificationId}`;
+/**
+ * The gateway id of the request (and the event log dedupe key) for a notification: RTR's notification id and nothing
+ * else, because that is what identifies it at RTR (providers/realtime-register.md: "dedupe by `id`"). The customer is
+ * left out: a webhook delivery and a poll of the same notification may not both name it, or name it alike, and a key
+ * that differed between them stored the notification twice.
+ */
+export function realtimeRegisterNotificationKey(notificationId: string | number): string {
+  return `rtr:${notificationId}`;
+}
+
+/**
+ * The ids a notification's request had while the key included the customer (`rtr:<customer>:<id>`), for each customer
+ * it may have been stored under, so a redelivery after the change finds the request stored before it.
+ */
+export function formerRealtimeRegisterNotificationKeys(customers: Array<string | null | undefined>, notificationId: string | number): string[] {
+  const named = customers.filter((customer): customer is string => !!customer);
+  return [...new Set(named)].map((customer) => `rtr:${customer}:${notificationId}`);
 }
 
 /** True when the notification is a DENIC verification request (by its message marker or its type names). */
@@ -75,7 +89,7 @@ export function parseDenicNotification(notification: NotificationFields, default
   const deDelegationDomain = domainOf(payload[field.deDelegationDomain]) ?? fromText.deDelegationDomain;
   const deletionDomain = domainOf(payload[field.deletionDomain]) ?? fromText.deletionDomain;
   return {
-    id: realtimeRegisterNotificationKey(customer, notification.id),
+    id: realtimeRegisterNotificationKey(notification.id),
     provider: 'REALTIME_REGISTER',
     customer,
     contactHandle: handle,
