@@ -1,29 +1,36 @@
 import type { Provider } from './providers.js';
 
-/** Why a correctly authenticated delivery could not be used. */
-export const QUARANTINE_REASONS = ['NOT_JSON', 'UNKNOWN_SHAPE', 'UNPROCESSABLE', 'TOO_LARGE'] as const;
+/**
+ * Why a correctly authenticated delivery could not be used. UNKNOWN_SESSION: a Veriff decision for a session this
+ * gateway has no check of (another system on the same integration, or a store that lost it).
+ */
+export const QUARANTINE_REASONS = ['NOT_JSON', 'UNKNOWN_SHAPE', 'UNPROCESSABLE', 'TOO_LARGE', 'UNKNOWN_SESSION'] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 
 /**
  * A provider delivery the gateway accepted (answered 2xx, or acked) but could not use: a test ping, a notification
- * shape it does not know, a body that is not JSON. Kept for operators instead of refused, because refusing would make
- * the provider redeliver it and, at Realtime Register, stall the account's whole queue.
+ * shape it does not know, a body that is not JSON, a Veriff decision for a session it does not know. Kept for operators
+ * instead of refused, because refusing would make the provider redeliver it: Realtime Register then stalls the
+ * account's whole queue, Veriff retries hourly for a week.
  */
 export interface QuarantinedDelivery {
   /** `<source>:<sha256 of the body>`: the same body from the same source is kept once. */
   id: string;
   provider: Provider;
-  /** e.g. rtr-webhook, rtr-poll. */
+  /** e.g. rtr-webhook, rtr-poll, veriff-webhook. */
   source: string;
   reason: QuarantineReason;
   receivedAt: string;
   /** The body's size in bytes and its SHA-256 (hex), whatever was kept of it. */
   bytes: number;
   sha256: string;
-  /** The body as UTF-8 text, cut at QUARANTINE_BODY_LIMIT characters. */
+  /**
+   * The body as UTF-8 text, cut at QUARANTINE_BODY_LIMIT characters; for a Veriff decision only what identifies it
+   * (session, status, code, reason, time), never the person or their ID number (truncated is then true).
+   */
   body: string;
   truncated: boolean;
-  /** The provider's id for the item when the body named one (a poll item must be acked by it). */
+  /** The provider's id for the item when the body named one: an RTR notification id (a poll item is acked by it), a Veriff session id. */
   notificationId: string | null;
 }
 

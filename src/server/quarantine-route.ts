@@ -14,7 +14,7 @@ const MAX_LIMIT = 1_000;
 
 /**
  * GET /operator/quarantine?limit=50: deliveries the gateway accepted but could not use (Realtime Register webhook
- * bodies and queue items that were not notifications), newest first, for an operator to look at or replay. An HTTP
+ * bodies and queue items that were not notifications, Veriff decisions for sessions it does not know), newest first, for an operator to look at or replay. An HTTP
  * route rather than a GraphQL field: it is an operator's tool over raw provider bytes, not part of the public
  * contract frontends build on. Needs the same key as the event log (`events:read`): quarantined items are
  * undelivered events.

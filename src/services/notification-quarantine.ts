@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { QuarantinedDelivery, QuarantineReason } from '../domain/quarantined-delivery.js';
-import { QUARANTINE_BODY_LIMIT } from '../domain/quarantined-delivery.js';
 import type { Logger } from '../observability/logger.js';
 import type { RealtimeRegisterMetrics } from '../observability/realtime-register-metrics.js';
 import type { QuarantineStore } from '../store/index.js';
 import type { NotificationSource } from './notification-ingest.js';
+import { quarantineEntry } from './quarantine-entry.js';
 
 export interface QuarantineDeps {
   store: QuarantineStore;
@@ -24,27 +23,13 @@ export async function quarantineDelivery(
   deps: QuarantineDeps,
   delivery: { source: NotificationSource; reason: QuarantineReason; body: Buffer; notificationId?: string | null; totalBytes?: number },
 ): Promise<QuarantinedDelivery> {
-  const sha256 = createHash('sha256').update(delivery.body).digest('hex');
-  const text = delivery.body.toString('utf8');
-  const entry: QuarantinedDelivery = {
-    id: `${delivery.source}:${sha256}`,
-    provider: 'REALTIME_REGISTER',
-    source: delivery.source,
-    reason: delivery.reason,
-    receivedAt: new Date().toISOString(),
-    // A delivery only partly kept (TOO_LARGE): its full size; the hash is of the kept part.
-    bytes: Math.max(delivery.totalBytes ?? 0, delivery.body.length),
-    sha256,
-    body: text.slice(0, QUARANTINE_BODY_LIMIT),
-    truncated: text.length > QUARANTINE_BODY_LIMIT || (delivery.totalBytes ?? 0) > delivery.body.length,
-    notificationId: delivery.notificationId ?? null,
-  };
+  const entry = quarantineEntry({ provider: 'REALTIME_REGISTER', ...delivery });
   const added = await deps.store.add(entry);
   if (added) {
     deps.metrics.quarantined.inc({ source: delivery.source, reason: delivery.reason });
     // The body stays out of the log (it may name people); its hash finds it in the quarantine.
     deps.logger.warn(
-      { source: delivery.source, reason: delivery.reason, bytes: entry.bytes, sha256, notificationId: entry.notificationId },
+      { source: delivery.source, reason: delivery.reason, bytes: entry.bytes, sha256: entry.sha256, notificationId: entry.notificationId },
       'quarantined a Realtime Register delivery the gateway cannot use (see GET /operator/quarantine)',
     );
   }

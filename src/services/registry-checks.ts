@@ -6,6 +6,7 @@ import { controlCharacterProblems } from '../domain/input-text.js';
 import type { VeriffClient } from '../providers/veriff/client.js';
 import type { VeriffDecision } from '../providers/veriff/map.js';
 import { namesOurIntegration, readVeriffDecisionWebhook } from '../providers/veriff/webhook.js';
+import { veriffMetrics } from '../observability/veriff-metrics.js';
 import { StoreUnavailable } from '../store/index.js';
 import type { ServiceDeps } from './deps.js';
 import type { OutboxService } from './outbox.js';
@@ -14,6 +15,7 @@ import { assertStoreWritable } from './store-guard.js';
 import { checkRegistryInput, type ValidateRegistryInput } from './registry-check-input.js';
 import type { RequestScope } from './request-scope.js';
 import { spendUpstream } from './upstream-budget.js';
+import { quarantineUnknownSessionDecision } from './veriff-decision-quarantine.js';
 import type { WebhookAnswer, WebhookHandler } from './webhook.js';
 
 export type { ValidateRegistryInput } from './registry-check-input.js';
@@ -55,11 +57,13 @@ const MAX_ID_LENGTH = 128;
  * validate: check the input (nothing is sent when it is wrong) -> Veriff validate-registry -> store the check with
  * the last four characters of the ID number only -> in sync mode, record REGISTRY_CHECK_DECIDED.
  * webhook: signature -> decision -> known session -> store the decided check -> record the event -> 200 (a signed body
- * that is not a decision is acknowledged with 200 and ignored).
+ * that is not a decision is acknowledged with 200 and ignored; a decision for a session the gateway does not know is
+ * quarantined and acknowledged with 200; only a bad signature is refused, 401).
  * Checks live in stores.registryChecks (memory or Redis) and are never cached.
  */
 export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxService }): RegistryCheckService {
   const { stores, logger } = deps;
+  const quarantine = { store: stores.quarantine, metrics: veriffMetrics(deps.metrics.registry), logger: logger.child({ component: 'veriff-quarantine' }) };
   const requireClient = (): VeriffClient => {
     if (!deps.clients.veriff) throw ProviderFailure.disabled('VERIFF');
     return deps.clients.veriff;
@@ -167,9 +171,11 @@ export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxS
     try {
       const outcome = sessionId.length > MAX_ID_LENGTH ? ({ kind: 'unknown-session' } as const) : await applyDecision(sessionId, decision, 'veriff-webhook');
       switch (outcome.kind) {
-        case 'unknown-session':
-          logger.warn({ provider: 'VERIFF', sessionId }, 'Veriff webhook refused: unknown session');
-          return { status: 400, body: { error: 'Unknown verification session.' } };
+        case 'unknown-session': {
+          // Refusing would be answered by a retry every hour for a week, none of which could succeed.
+          const entry = await quarantineUnknownSessionDecision(quarantine, { body, sessionId, decision });
+          return { status: 200, body: { ok: true, quarantined: true, reason: entry.reason, id: entry.id } };
+        }
         case 'stale':
           return { status: 200, body: { ok: true, stale: true } };
         case 'event-unwritten':

@@ -180,11 +180,17 @@ describe('validateRegistry in sync mode', () => {
       expect(await getCheck(gw, check.sessionId)).toEqual(check);
     });
 
-    it('answers 400 to a decision for an unknown session and stores nothing', async () => {
+    it('acknowledges (200) a decision for an unknown session, keeps it in the quarantine without the person, and stores no check', async () => {
       const unknown = '0b7e7f8a-1111-4222-8333-944445555666';
-      expect(await postWebhook(gw, decisionWebhook(unknown, 'approved', 9001))).toBe(400);
+      const body = veriffDecisionBody(unknown, { person: { firstName: 'EVE', lastName: 'MALLORY', idNumber: '39912310129' } });
+      expect(await postWebhook(gw, body)).toBe(200);
       expect(await getCheck(gw, unknown)).toBeNull();
       expect(await decidedEvents(gw, unknown)).toBe(0);
+      const listed = (await (await fetch(`${gw.url}/operator/quarantine?limit=10`)).json()) as { entries: Record<string, unknown>[] };
+      const kept = listed.entries.filter((entry) => entry.notificationId === unknown);
+      expect(kept).toEqual([expect.objectContaining({ provider: 'VERIFF', source: 'veriff-webhook', reason: 'UNKNOWN_SESSION' })]);
+      expect(JSON.stringify(kept)).not.toMatch(/39912310129|MALLORY/);
+      expect(await (await fetch(`${gw.url}/metrics`)).text()).toContain('gateway_veriff_quarantined_total{reason="UNKNOWN_SESSION"} 1');
     });
 
     it('accepts the same webhook signed in upper-case hex', async () => {

@@ -67,7 +67,7 @@ function setup(record: Recorder, stores: Stores = createStores({ redisUrls: [], 
     events,
     outbox: createOutboxService({ shared: stores.outbox, local: stores.localOutbox, locks: stores.locks, logger: silentLogger(), metrics }),
   });
-  return { service, stores, calls };
+  return { service, stores, calls, metrics };
 }
 
 function decision(status = 'approved', code = 9001): Buffer {
@@ -126,11 +126,35 @@ describe('registry-check webhook', () => {
     expect(calls).toHaveLength(0);
   });
 
-  it('answers 400 to an unknown session and records nothing', async () => {
-    const { service, stores, calls } = setup(once);
-    expect((await service.webhook(signed(decision()))).status).toBe(400);
+  it('acknowledges (200) a decision for an unknown session, keeps it once in the quarantine without the person, and records nothing', async () => {
+    const { service, stores, calls, metrics } = setup(once);
+    for (let i = 0; i < 2; i++) {
+      expect(await service.webhook(signed(decision()))).toMatchObject({ status: 200, body: { ok: true, quarantined: true, reason: 'UNKNOWN_SESSION' } });
+    }
     expect(await stores.registryChecks.get(SESSION)).toBeNull();
     expect(calls).toHaveLength(0);
+    const kept = await stores.quarantine.list(10);
+    expect(kept).toEqual([expect.objectContaining({ provider: 'VERIFF', source: 'veriff-webhook', reason: 'UNKNOWN_SESSION', notificationId: SESSION, truncated: true })]);
+    expect(JSON.parse(kept[0]!.body)).toEqual({
+      verification: { id: SESSION, status: 'APPROVED', code: 9001, reason: null, reasonCode: null, decisionTime: '2026-03-01T10:00:02.120Z' },
+    });
+    // The body names the person and their national ID number: neither is kept.
+    expect(JSON.stringify(kept)).not.toMatch(/39912310129|ANN|LEE|1980/);
+    expect(await metrics.registry.getSingleMetricAsString('gateway_veriff_quarantined_total')).toContain('reason="UNKNOWN_SESSION"} 1');
+  });
+
+  it('answers 503 to a decision for an unknown session while the quarantine cannot keep it, so Veriff delivers it again', async () => {
+    const { service, stores } = setup(once);
+    stores.quarantine.add = async () => {
+      throw new StoreUnavailable('down');
+    };
+    expect((await service.webhook(signed(decision()))).status).toBe(503);
+  });
+
+  it('still refuses (401) a wrongly signed decision for an unknown session, and keeps nothing', async () => {
+    const { service, stores } = setup(once);
+    expect((await service.webhook(signed(decision(), 'someone-else'))).status).toBe(401);
+    expect(await stores.quarantine.list(10)).toEqual([]);
   });
 
   it('stores a repeated decision once and lets the event log drop the second event', async () => {
