@@ -14,7 +14,7 @@ import type { Sandbox, SandboxOptions } from './sandbox/index.js';
 import { startSandbox } from './sandbox/index.js';
 import { parseFaults } from './sandbox/faults.js';
 import { clientAbortFields, isClientAbort } from './server/client-abort.js';
-import { DASHBOARD_ASSET_PREFIX, serveDashboard } from './server/dashboard-route.js';
+import { DASHBOARD_ASSET_PREFIX, FAVICON_PATH, serveDashboard } from './server/dashboard-route.js';
 import { serveReadiness } from './server/health.js';
 import { createHttpDrain } from './server/http-drain.js';
 import { createAuthenticator } from './server/principal.js';
@@ -149,6 +149,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     if ((path?.startsWith('/webhooks/') || path === QUARANTINE_PATH) && !(await rateLimits.admitWebhook(req, res))) return;
     switch (path) {
       case '/':
+      case FAVICON_PATH:
         return serveDashboard(req, res, path);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });

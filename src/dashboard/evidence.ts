@@ -59,6 +59,7 @@ function render(): void {
         'select',
         {
           id: `${id}-kind`,
+          'aria-describedby': `${id}-covers`,
           onchange: (event) => {
             item.entry = Number((event.target as HTMLSelectElement).value);
             const chosen = matrix[item.entry];
@@ -69,6 +70,8 @@ function render(): void {
         },
         ...matrix.map((option, optionIndex) => h('option', { value: String(optionIndex), selected: optionIndex === item.entry }, describeEntry(option, request.claims))),
       ),
+      // A closed select shows only as much of its option as fits (on a 390 px phone, not the claims): said again in full.
+      h('p', { id: `${id}-covers`, class: 'evidence-covers' }, describeEntry(entry, request.claims)),
       h(
         'fieldset',
         { class: 'claims' },

@@ -1,12 +1,15 @@
 /**
  * The open requests as CSV with their submissions (the audit trail a registrar keeps): one line per submission,
- * a request without any on one line of its own. Pure, so it is tested without a browser.
+ * a request without any on one line of its own. Beside the gateway's opaque request id it carries what the provider
+ * knows the request by (its notification id, the contact handle, each sending's process id), so a registrar can
+ * match a line to the provider's own records. Pure, so it is tested without a browser.
  */
 import type { DashboardRequestFragment } from '../../client/src/index.js';
 
 export const REQUEST_CSV_COLUMNS = [
   'request id',
   'provider',
+  'provider request id',
   'customer',
   'contact handle',
   'claims',
@@ -31,6 +34,7 @@ export function requestsCsv(requests: readonly DashboardRequestFragment[]): stri
     const common = [
       request.id,
       request.provider,
+      request.notificationId,
       request.customer,
       request.contactHandle,
       request.claims.join(' '),

@@ -32,6 +32,9 @@ export const VerificationRequestRef = builder.node(builder.objectRef<Verificatio
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
     customer: t.exposeString('customer', { nullable: true }),
+    notificationId: t.exposeString('notificationId', {
+      description: "The provider's own id for the request (Realtime Register's notification id), which a registrar can look up at the provider; `id` is the gateway's opaque node id.",
+    }),
     contactHandle: t.exposeString('contactHandle'),
     claims: t.expose('claims', { type: [VerificationClaimEnum] }),
     status: t.field({

@@ -8,6 +8,12 @@ const DASHBOARD_FOLDER = new URL('../dashboard/', import.meta.url);
 /** URL prefix of the dashboard's assets; the page itself is served at `/`. */
 export const DASHBOARD_ASSET_PREFIX = '/dashboard/';
 
+/** Where browsers look for an icon on their own (GraphiQL's page names none): the dashboard's SVG icon answers. */
+export const FAVICON_PATH = '/favicon.ico';
+
+/** Files served outside the asset prefix, by path. */
+const ROOT_FILES: Record<string, string> = { '/': 'index.html', [FAVICON_PATH]: 'favicon.svg' };
+
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
@@ -30,7 +36,8 @@ const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
- * GET `/` → the dashboard page; GET `/dashboard/<file>` → one of its assets. Anything else under the prefix is a 404,
+ * GET `/` → the dashboard page; GET `/dashboard/<file>` → one of its assets; GET `/favicon.ico` → its icon (SVG, which
+ * browsers take whatever the name says, by its content type). Anything else under the prefix is a 404,
  * and methods other than GET and HEAD are a 405.
  */
 export async function serveDashboard(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -43,8 +50,8 @@ export async function serveDashboard(req: IncomingMessage, res: ServerResponse, 
     res.end();
     return;
   }
-  if (path !== '/' && !path.startsWith(DASHBOARD_ASSET_PREFIX)) return notFound(res);
-  const name = path === '/' ? 'index.html' : path.slice(DASHBOARD_ASSET_PREFIX.length);
+  const name = Object.hasOwn(ROOT_FILES, path) ? ROOT_FILES[path]! : path.startsWith(DASHBOARD_ASSET_PREFIX) ? path.slice(DASHBOARD_ASSET_PREFIX.length) : null;
+  if (name === null) return notFound(res);
   const match = ASSET_NAME.exec(name);
   if (!match) return notFound(res);
   let body: Buffer;

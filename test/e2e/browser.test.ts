@@ -278,9 +278,20 @@ describe('the reference dashboard at work', () => {
     await screenshot(page, 'dashboard-phone');
 
     await rejected.getByRole('button', { name: 'Submit evidence for rtr-0041' }).click();
-    await page.locator('#evidence-form').getByLabel('Method and proof').waitFor();
+    const kind = page.locator('#evidence-form').getByLabel('Method and proof');
+    await kind.waitFor();
     await expectFitsTheScreen(page, PHONE.width);
     await expectEvidenceInsideItsBorders(page);
+    // The closed select cuts its option short at this width; what the chosen evidence covers is written out in full
+    // under it, on screen and unclipped, and follows the choice.
+    const covers = page.locator('#evidence-0-covers');
+    const chosen = async () => (await kind.evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent)) ?? '';
+    expect(await covers.innerText()).toBe(await chosen());
+    expect(await covers.innerText()).toMatch(/: covers NAME, ADDRESS$/);
+    expect(await covers.evaluate((text) => text.scrollWidth <= text.clientWidth && text.getBoundingClientRect().right <= window.innerWidth)).toBe(true);
+    await kind.selectOption({ label: 'DATA · ADDRESS_DATABASE: covers ADDRESS' });
+    expect(await page.locator('#evidence-0-covers').innerText()).toBe('DATA · ADDRESS_DATABASE: covers ADDRESS');
+    await kind.selectOption({ label: 'ELECTRONIC_DOCUMENT · ID_CARD: covers NAME, ADDRESS' });
     await screenshot(page, 'dashboard-phone-evidence');
     await page.close();
   }, TEST_TIMEOUT);
@@ -345,10 +356,13 @@ describe('the reference dashboard at work', () => {
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'request id,provider,customer,contact handle,claims,status,received at,de-delegation domain,de-delegation deadline,deletion domain,deletion deadline,submission,submitted at,submitted by,submission status,process id,failure reason,evidence',
+      'request id,provider,provider request id,customer,contact handle,claims,status,received at,de-delegation domain,de-delegation deadline,deletion domain,deletion deadline,submission,submitted at,submitted by,submission status,process id,failure reason,evidence',
     );
     const line = lines.find((text) => text.includes(',rtr-0044,'));
     expect(line).toContain(',NAME ADDRESS,REJECTED,');
+    // What Realtime Register knows the request by, beside the gateway's opaque id.
+    const stored = (await gateway.stores.verificationRequests.list()).find((request) => request.contactHandle === 'rtr-0044')!;
+    expect(line).toContain(`,REALTIME_REGISTER,${stored.notificationId},`);
     expect(line).toContain(',1,2026-11-20T10:00:00.000Z,registrar-desk,FAILED,,"Name, as written, ""does not match""",ELECTRONIC_DOCUMENT/ID_CARD NAME+ADDRESS ref kyc-csv-1 verified 2026-11-19T00:00:00.000Z');
     // Every open request is in it, with or without submissions.
     expect(lines.filter((text) => text.includes(',OPEN,')).length).toBeGreaterThan(0);

@@ -49,6 +49,12 @@ describe('the dashboard route', () => {
     expect(icon.body).toContain('<svg');
   });
 
+  it('answers /favicon.ico, which browsers and GraphiQL ask for, with the dashboard\'s icon', async () => {
+    const icon = await rawGet('/favicon.ico');
+    expect([icon.status, icon.headers['content-type']]).toEqual([200, 'image/svg+xml']);
+    expect(icon.body).toBe((await rawGet('/dashboard/favicon.svg')).body);
+  });
+
   it('answers HEAD without a body', async () => {
     const response = await rawGet('/dashboard/dashboard.js', 'HEAD');
     expect(response.status).toBe(200);

@@ -34,6 +34,7 @@ describe('the requests CSV', () => {
   const request = (overrides: Partial<DashboardRequestFragment>): DashboardRequestFragment => ({
     id: 'r1',
     provider: 'REALTIME_REGISTER',
+    notificationId: '4711',
     customer: 'sandbox',
     contactHandle: 'rtr-0001',
     claims: ['NAME'],
@@ -52,7 +53,14 @@ describe('the requests CSV', () => {
     const submission = { status: 'FAILED' as const, submittedAt: 't1', submittedBy: 'desk', processId: null, failureReason: null, verifications: [] };
     const lines = requestsCsv([request({}), request({ id: 'r2', submissions: [submission, { ...submission, status: 'ACCEPTED' }] })]).split('\r\n');
     expect(lines.filter((line) => line.startsWith('r1,'))).toHaveLength(1);
-    expect(lines.filter((line) => line.startsWith('r2,')).map((line) => line.split(',')[14])).toEqual(['FAILED', 'ACCEPTED']);
+    expect(lines.filter((line) => line.startsWith('r2,')).map((line) => line.split(',')[15])).toEqual(['FAILED', 'ACCEPTED']);
+  });
+
+  it("names what the provider knows the request by: its own request id, the contact handle and each sending's process id", () => {
+    const submission = { status: 'PROCESSING' as const, submittedAt: 't1', submittedBy: 'desk', processId: 'proc-9', failureReason: null, verifications: [] };
+    const [header, line] = requestsCsv([request({ id: 'VmVyaWZpY2F0aW9uUmVxdWVzdDpydHI6NDcxMQ==', submissions: [submission] })]).split('\r\n');
+    const row = Object.fromEntries(header!.split(',').map((column, index) => [column, line!.split(',')[index]]));
+    expect(row).toMatchObject({ 'request id': 'VmVyaWZpY2F0aW9uUmVxdWVzdDpydHI6NDcxMQ==', 'provider request id': '4711', 'contact handle': 'rtr-0001', 'process id': 'proc-9' });
   });
 
   it('quotes commas and quotes, and defuses cells a spreadsheet would run as formulas', () => {

@@ -194,7 +194,7 @@ export type CheckVerificationQueryVariables = Exact<{
 
 export type CheckVerificationQuery = { checkVerification: { valid: boolean, coveredClaims: Array<VerificationClaim>, missingClaims: Array<VerificationClaim>, problems: Array<{ path: Array<string>, code: string, message: string }> } };
 
-export type DashboardRequestFragment = { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> };
+export type DashboardRequestFragment = { id: string, provider: Provider, notificationId: string, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> };
 
 export type DashboardSubmissionFragment = { status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> };
 
@@ -214,7 +214,7 @@ export type OpenVerificationRequestsQueryVariables = Exact<{
 }>;
 
 
-export type OpenVerificationRequestsQuery = { verificationRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }> } | null };
+export type OpenVerificationRequestsQuery = { verificationRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, provider: Provider, notificationId: string, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }> } | null };
 
 export type EmailVerificationsQueryVariables = Exact<{
   filter?: EmailVerificationFilter | null | undefined;
@@ -234,7 +234,7 @@ export type SubmitEvidenceMutation = { submitContactVerification:
     | { __typename: 'InputError', message: string, fieldErrors: Array<{ path: Array<string>, code: string, message: string }> }
     | { __typename: 'NotFoundError', message: string, provider: Provider }
     | { __typename: 'ProviderError', message: string, provider: Provider, code: string | null, httpStatus: number | null, retryable: boolean, retryAfterSeconds: number | null }
-    | { __typename: 'SubmitContactVerificationSuccess', async: boolean, processId: string | null, request: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } | null }
+    | { __typename: 'SubmitContactVerificationSuccess', async: boolean, processId: string | null, request: { id: string, provider: Provider, notificationId: string, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } | null }
     | { __typename: 'UnavailableError' }
    };
 
@@ -276,13 +276,13 @@ export type VerificationEventsSubscriptionVariables = Exact<{
 
 
 export type VerificationEventsSubscription = { verificationEvents:
-    | { __typename: 'DeadlineApproachingEvent', deadline: string, deadlineKind: DeadlineKind, remainingSeconds: number, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, approachingRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }
+    | { __typename: 'DeadlineApproachingEvent', deadline: string, deadlineKind: DeadlineKind, remainingSeconds: number, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, approachingRequest: { id: string, provider: Provider, notificationId: string, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }
     | { __typename: 'EmailVerificationChangedEvent', previousStatus: EmailVerificationStatus | null, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, emailVerification: { id: string, provider: Provider, email: string, handle: string | null, domain: string | null, status: EmailVerificationStatus, failureReason: EmailVerificationFailure | null, providerStatus: string, suspended: boolean | null, expiresAt: string | null, lastNotifiedAt: string | null } }
     | { __typename: 'ProviderNotificationEvent', kind: string, message: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string }
     | { __typename: 'RegistryCheckDecidedEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, registryCheck: { id: string, provider: Provider, sessionId: string, status: RegistryCheckStatus, code: number | null, reason: string | null, idNumberLast4: string | null, submittedAt: string, decidedAt: string | null, failedValidation: string | null } }
-    | { __typename: 'VerificationRequestChangedEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, previousRequestStatus: VerificationRequestStatus, changedRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }
-    | { __typename: 'VerificationRequiredEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, requiredRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }
-    | { __typename: 'VerificationSubmittedEvent', contactHandle: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, submittedRequest: { id: string, provider: Provider, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } | null }
+    | { __typename: 'VerificationRequestChangedEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, previousRequestStatus: VerificationRequestStatus, changedRequest: { id: string, provider: Provider, notificationId: string, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }
+    | { __typename: 'VerificationRequiredEvent', id: string, type: VerificationEventType, provider: Provider, occurredAt: string, requiredRequest: { id: string, provider: Provider, notificationId: string, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } }
+    | { __typename: 'VerificationSubmittedEvent', contactHandle: string, id: string, type: VerificationEventType, provider: Provider, occurredAt: string, submittedRequest: { id: string, provider: Provider, notificationId: string, customer: string | null, contactHandle: string, claims: Array<VerificationClaim>, status: VerificationRequestStatus, message: string, receivedAt: string, deDelegationDomain: string | null, deDelegationDeadline: string | null, deletionDomain: string | null, deletionDeadline: string | null, submissions: Array<{ status: VerificationSubmissionStatus, submittedAt: string, submittedBy: string | null, processId: string | null, failureReason: string | null, verifications: Array<{ method: VerificationMethod, proof: VerificationProof, claims: Array<VerificationClaim>, externalId: string, verifiedAt: string }> }> } | null }
    };
 
 export type ProvidersQueryVariables = Exact<{ [key: string]: never; }>;
@@ -335,6 +335,7 @@ export const DashboardRequestFragmentDoc = new TypedDocumentString(`
     fragment DashboardRequest on VerificationRequest {
   id
   provider
+  notificationId
   customer
   contactHandle
   claims
@@ -451,6 +452,7 @@ export const OpenVerificationRequestsDocument = new TypedDocumentString(`
     fragment DashboardRequest on VerificationRequest {
   id
   provider
+  notificationId
   customer
   contactHandle
   claims
@@ -478,7 +480,7 @@ fragment DashboardSubmission on VerificationSubmission {
     externalId
     verifiedAt
   }
-}`, {"hash":"sha256:59a84c085ac7d351d75dbf4eb79b4e3fffcc9e091a6c59b4c64c42725c34637d"}) as unknown as TypedDocumentString<OpenVerificationRequestsQuery, OpenVerificationRequestsQueryVariables>;
+}`, {"hash":"sha256:4013188a153148888c04a49131a33cb34f0d88add56b5c363bfeb68513c22d47"}) as unknown as TypedDocumentString<OpenVerificationRequestsQuery, OpenVerificationRequestsQueryVariables>;
 export const EmailVerificationsDocument = new TypedDocumentString(`
     query EmailVerifications($filter: EmailVerificationFilter, $first: Int = 10, $after: String) {
   emailVerifications(filter: $filter, first: $first, after: $after) {
@@ -529,6 +531,7 @@ export const SubmitEvidenceDocument = new TypedDocumentString(`
     fragment DashboardRequest on VerificationRequest {
   id
   provider
+  notificationId
   customer
   contactHandle
   claims
@@ -572,7 +575,7 @@ fragment DashboardProviderError on ProviderError {
   httpStatus
   retryable
   retryAfterSeconds
-}`, {"hash":"sha256:d7b6789904f7130ee30e10c463374867cf7bfc7de6237d5ef914705ce6370188"}) as unknown as TypedDocumentString<SubmitEvidenceMutation, SubmitEvidenceMutationVariables>;
+}`, {"hash":"sha256:95fdbd070ffee0945c819ec2de3f566474c1e557fa644c00181248428d8d678a"}) as unknown as TypedDocumentString<SubmitEvidenceMutation, SubmitEvidenceMutationVariables>;
 export const ResendEmailDocument = new TypedDocumentString(`
     mutation ResendEmail($input: ResendEmailVerificationInput!) {
   resendEmailVerification(input: $input) {
@@ -731,6 +734,7 @@ export const VerificationEventsDocument = new TypedDocumentString(`
     fragment DashboardRequest on VerificationRequest {
   id
   provider
+  notificationId
   customer
   contactHandle
   claims
@@ -783,7 +787,7 @@ fragment DashboardRegistryCheck on RegistryCheck {
   submittedAt
   decidedAt
   failedValidation
-}`, {"hash":"sha256:df4774c7d44730579e118fc0ff331d16e3d63bb99b5890c2b887f56770100a56"}) as unknown as TypedDocumentString<VerificationEventsSubscription, VerificationEventsSubscriptionVariables>;
+}`, {"hash":"sha256:fc696504063eb24643621fe58c6b1de978f1d671be1c1b1229f17736a2bb9afd"}) as unknown as TypedDocumentString<VerificationEventsSubscription, VerificationEventsSubscriptionVariables>;
 export const ProvidersDocument = new TypedDocumentString(`
     query Providers {
   providers {
