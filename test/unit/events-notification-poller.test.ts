@@ -6,6 +6,7 @@ import type { RtrNotification, RtrPollResult } from '../../src/providers/realtim
 import { createEventService } from '../../src/services/events.js';
 import { createNotificationPoller, POLLER_LOCK, type NotificationQueue } from '../../src/services/notification-poller.js';
 import { createStores, EventLogUnavailable, type Stores } from '../../src/store/index.js';
+import { denicNotification } from '../helpers/event-fixtures.js';
 
 /** The provider's queue: poll returns the head until it is acked. Records the order of calls. */
 class FakeQueue implements NotificationQueue {
@@ -24,19 +25,7 @@ class FakeQueue implements NotificationQueue {
   }
 }
 
-function denic(id: number): RtrNotification {
-  return {
-    id,
-    fireDate: '2026-03-01T00:00:00Z',
-    message: '[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME]',
-    eventType: 'CONTACT_VERIFICATION_REQUIRED',
-    notificationType: 'ContactVerificationNotification',
-    payload: {},
-    isAsync: false,
-    processType: 'contact',
-    processIdentifier: `h-${id}`,
-  };
-}
+const denic = (id: number): RtrNotification => denicNotification(id);
 
 function setup(items: RtrNotification[], durable: boolean) {
   const metrics = createMetrics();

@@ -9,6 +9,7 @@ import { createEventService } from '../../src/services/events.js';
 import { createNotificationPoller, type NotificationQueue } from '../../src/services/notification-poller.js';
 import { createRealtimeRegisterWebhook } from '../../src/services/notification-webhook.js';
 import { createStores } from '../../src/store/index.js';
+import { denicNotification } from '../helpers/event-fixtures.js';
 
 const SECRET = 'dedupe-test-secret';
 /** The gateway's configured customer: what a delivery that names none is filed under. */
@@ -26,19 +27,9 @@ class FakeQueue implements NotificationQueue {
   }
 }
 
+/** Notification 4711, for contact h-4711, naming `customer` or (undefined) no customer at all. */
 const denic = (customer: string | undefined, id: number | string = 4711): RtrNotification =>
-  ({
-    id,
-    ...(customer === undefined ? {} : { customer }),
-    fireDate: '2026-03-01T00:00:00Z',
-    message: '[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME]',
-    eventType: 'CONTACT_VERIFICATION_REQUIRED',
-    notificationType: 'ContactVerificationNotification',
-    payload: {},
-    isAsync: false,
-    processType: 'contact',
-    processIdentifier: 'h-4711',
-  }) as RtrNotification;
+  denicNotification(4711, { id, ...(customer === undefined ? {} : { customer }) });
 
 const transfer = (customer: string | undefined): RtrNotification =>
   ({ id: 812, ...(customer === undefined ? {} : { customer }), message: 'Transfer completed', notificationType: 'DomainTransferNotification', payload: {} }) as RtrNotification;
