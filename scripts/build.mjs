@@ -101,6 +101,9 @@ async function build(bundles) {
         platform: 'node',
         target: 'node20',
         external: EXTERNAL,
+        // A package's ES module build where it ships one (graphql: index.mjs): esbuild reaches a CommonJS module's exports
+        // through a getter per access, which the request path would pay on every graphql function it calls.
+        mainFields: ['module', 'main'],
         banner: { js: REQUIRE_BANNER },
         // Stack traces name the TypeScript lines when run with --enable-source-maps; nothing reads the map otherwise.
         sourcemap: 'linked',
