@@ -22,10 +22,10 @@
 // `npm start`, an edited one or one after `npm install` rebuilds, and an unchanged one starts at once. `--bench`: also
 // bundle bench/gateway-server.ts to dist/bench/, so the bench's gateway runs compiled as production does.
 // Plain JavaScript on purpose: it runs before every start, without tsx.
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -150,7 +150,8 @@ export async function buildBundles({ bench = false, ifStale = false } = {}) {
 }
 
 // As a command (`npm run build`, the bench): build and say what was built.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// (Compared as real paths: Node gives this module its real path, argv[1] as typed, which may pass through a symlink.)
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   try {
     const built = await buildBundles({ bench: process.argv.includes('--bench'), ifStale: process.argv.includes('--if-stale') });
