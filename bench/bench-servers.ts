@@ -59,8 +59,8 @@ export function startFloor(): Promise<Server> {
 }
 
 /**
- * Our gateway (bench/gateway-server.ts) in its own process, compiled as `npm start` runs it (dist/bench/gateway-server.js
- * over dist/src/: no TypeScript loader on the request path). With `simulators`, it reads from them (in their own
+ * Our gateway (bench/gateway-server.ts) in its own process, bundled as `npm start` runs it (dist/bench/gateway-server.js,
+ * one file like dist/src/main.js: no TypeScript loader on the request path). With `simulators`, it reads from them (in their own
  * process); without, it runs the bench simulators in its process, as `npm start` does.
  */
 export async function startOurGateway(options: { simulators?: Simulators; env?: Record<string, string>; nodeFlags?: string[] } = {}): Promise<Server> {

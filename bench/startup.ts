@@ -7,7 +7,7 @@ import { freePort, ROOT } from './server-process.js';
 /**
  * Start-up time to ready in sandbox mode: from spawning the process to the first 200 from /readyz (polled every
  * 10 ms), for each way the gateway can be started: `npm start` as a user runs it, the TypeScript entry through tsx,
- * and the compiled entry when a build exists (dist/src/main.js or dist/main.js). Sandbox mode: every provider variable
+ * and the compiled entry when a build exists (the bundle dist/src/main.js, or dist/main.js of older builds). Sandbox mode: every provider variable
  * and REDIS_URL removed from the environment, so the simulators start in-process as on a fresh clone.
  */
 
@@ -65,7 +65,7 @@ async function timeOne(command: string, args: string[], timeoutMs: number): Prom
   }
 }
 
-/** Where a build puts the entry point: tsc with rootDir "." (dist/src/main.js) or rootDir "src" (dist/main.js). */
+/** Where a build puts the entry point: scripts/build.mjs's bundle (dist/src/main.js), or dist/main.js (rootDir "src"). */
 const COMPILED_ENTRIES = ['dist/src/main.js', 'dist/main.js'];
 
 export async function startupBench(runs: number, log: (line: string) => void): Promise<StartupVariant[]> {

@@ -1,18 +1,29 @@
-// `npm run build`: compiles the gateway (src/, TypeScript) to JavaScript in dist/src/ (ESM, one .js per .ts, the same
-// relative imports), and copies the dashboard's static files beside it (dist/src/dashboard/), which
-// src/server/dashboard-route.ts serves relative to its own module. Production runs dist/src/main.js: no TypeScript
-// loader at start-up and none on the request path (tsx costs start-up time and esbuild's __name helper per call,
-// STACK.md pitfall 10).
+// `npm run build`: bundles the gateway (src/main.ts and everything it imports, dependencies included) into
+// dist/src/main.js with esbuild, and copies the dashboard's static files to dist/dashboard/. Production runs
+// dist/src/main.js: no TypeScript loader at start-up or on the request path (tsx costs start-up time and esbuild's
+// __name helper per call, STACK.md pitfall 10).
 //
-// Transpiling only, with esbuild (well under a second for the whole tree); `npm run typecheck` (tsc) checks the types,
-// as it always did. File by file is safe because tsconfig.json sets isolatedModules.
+// Why one bundle rather than one .js per .ts: Node's ESM loader resolves, reads and links every module on its own,
+// and the gateway's graph is about 800 ESM modules (257 of them @graphql-tools/utils alone) plus the CommonJS ones;
+// loading them was most of the start-up time (1.5-2 s to ready, most of it imports). One file parses in a fraction.
+// Not bundled: what is loaded by file path at run time or only on demand:
+// - pino and pino-pretty (pino starts its pretty transport in a worker thread that requires it by name);
+// - @graphql-yoga/render-graphiql (9 MB of GraphiQL, imported on the first GraphiQL visit);
+// - ws's optional native add-ons. Code imported with import() (tracing, JWT) becomes its own chunk in dist/src/chunks/.
 //
-// `--if-stale` (what `npm start` runs first): compile only when a source file is newer than its output or an output is
-// missing, so a fresh clone builds on its first `npm start`, an edited one rebuilds, and an unchanged one starts at
-// once. `--bench`: also compile bench/*.ts to dist/bench/, so the bench's gateway runs compiled as production does.
+// The dashboard route finds its files at `../dashboard/` from its module's URL: src/dashboard/ from the TypeScript,
+// dist/dashboard/ from the bundle (dist/src/main.js), which is where this build copies them. A bundle at another depth
+// would need the copy moved with it (test/e2e/compiled-start.test.ts checks the files are served).
+//
+// Transpiling only; `npm run typecheck` (tsc) checks the types, as it always did.
+//
+// `--if-stale` (what `npm start` does first, scripts/start.mjs): build only when an input (a source file, a dashboard file, or the
+// installed dependencies, which are in the bundle) is newer than the bundle, so a fresh clone builds on its first
+// `npm start`, an edited one or one after `npm install` rebuilds, and an unchanged one starts at once. `--bench`: also
+// bundle bench/gateway-server.ts to dist/bench/, so the bench's gateway runs compiled as production does.
 // Plain JavaScript on purpose: it runs before every start, without tsx.
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
@@ -21,48 +32,55 @@ const DIST = join(ROOT, 'dist');
 /** The dashboard's browser code is bundled into dashboard.js by `npm run build:dashboard`; the server serves files. */
 const DASHBOARD = join(ROOT, 'src', 'dashboard');
 /** What the dashboard route serves (src/server/dashboard-route.ts): the page, its bundle, style and icon. */
-const DASHBOARD_FILES = /\.(html|js|css|svg|png)$/;
+const DASHBOARD_FILES = /\.(html|js|css|svg|png|ico)$/;
+/** npm rewrites this on every install: dependencies changed, so the bundle that holds them is stale. */
+const INSTALLED = join(ROOT, 'node_modules', '.package-lock.json');
 
-/** Every file the build reads, as paths relative to the project: scripts to compile, files to copy. */
-function buildInputs(withBench) {
-  const inputs = [];
-  const walk = (folder) => {
-    for (const entry of readdirSync(join(ROOT, folder), { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (join(ROOT, folder) === DASHBOARD) {
-        if (DASHBOARD_FILES.test(entry.name)) inputs.push(path);
-      } else if (isScript(entry.name)) inputs.push(path);
+/** What each bundle is built from and where it goes (relative to dist/). */
+const BUNDLES = {
+  gateway: { entry: 'src/main.ts', output: 'src/main.js', folders: ['src'] },
+  bench: { entry: 'bench/gateway-server.ts', output: 'bench/gateway-server.js', folders: ['src', 'bench'] },
+};
+
+/** Packages left to Node's resolution at run time (see the header). */
+const EXTERNAL = ['pino', 'pino-pretty', '@graphql-yoga/render-graphiql', 'bufferutil', 'utf-8-validate'];
+
+/**
+ * esbuild turns CommonJS dependencies' require() of Node's built-ins into a helper that needs a real `require`, which
+ * an ES module does not have; every output file gets one made for it.
+ */
+const REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** Every source file under a project folder (TypeScript and the dashboard's static files), as absolute paths. */
+function filesUnder(folder) {
+  const files = [];
+  const walk = (path) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (entry.name.endsWith('.ts') || (path === DASHBOARD && DASHBOARD_FILES.test(entry.name))) files.push(child);
     }
   };
-  walk('src');
-  if (withBench) for (const name of readdirSync(join(ROOT, 'bench'))) if (isScript(name)) inputs.push(join('bench', name));
-  return inputs;
+  walk(join(ROOT, folder));
+  return files;
 }
 
-function isScript(name) {
-  return name.endsWith('.ts') && !name.endsWith('.d.ts');
-}
-
-/** Where an input ends up under a build folder. */
-function outputOf(input, folder) {
-  return join(folder, isScript(input) ? input.replace(/\.ts$/, '.js') : input);
-}
-
-/** True when an output is missing or older than its source. */
-function isStale(inputs) {
-  return inputs.some((input) => {
-    const output = outputOf(input, DIST);
-    return !existsSync(output) || statSync(output).mtimeMs < statSync(join(ROOT, input)).mtimeMs;
-  });
+/** True when the bundle is missing or older than anything it is built from. */
+function isStale(bundle) {
+  const output = join(DIST, bundle.output);
+  if (!existsSync(output)) return true;
+  const builtAt = statSync(output).mtimeMs;
+  const inputs = bundle.folders.flatMap(filesUnder);
+  if (existsSync(INSTALLED)) inputs.push(INSTALLED);
+  return inputs.some((input) => statSync(input).mtimeMs > builtAt);
 }
 
 /**
- * Compiles everything into a staging folder, then swaps each top folder (dist/src, dist/bench) in by renaming: nothing
- * stale lingers (an output whose source was deleted could still be imported), a gateway starting meanwhile never reads
- * a half-written tree, and two builds at once (two `npm start`s) both end with a complete one.
+ * Bundles into a staging folder, then swaps each top folder (dist/src, dist/dashboard, dist/bench) in by renaming:
+ * nothing stale lingers, a gateway starting meanwhile never reads a half-written tree, and two builds at once (two
+ * `npm start`s) both end with a complete one.
  */
-async function build(inputs) {
+async function build(bundles) {
   const { build: esbuild } = await import('esbuild').catch((error) => {
     if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error;
     throw new Error('esbuild is not installed (a dev dependency): run `npm install`, or build where it is and ship dist/.');
@@ -70,23 +88,34 @@ async function build(inputs) {
   const staging = join(DIST, `.building-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   try {
-    await esbuild({
-      entryPoints: inputs.filter(isScript).map((input) => join(ROOT, input)),
-      outbase: ROOT,
-      outdir: staging,
-      bundle: false,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      // tsconfig.json's settings that change emitted code (class fields under target ES2022) apply as they do for tsc.
-      tsconfig: join(ROOT, 'tsconfig.json'),
-      logLevel: 'warning',
-    });
-    for (const input of inputs.filter((candidate) => !isScript(candidate))) {
-      const output = outputOf(input, staging);
-      mkdirSync(dirname(output), { recursive: true });
-      cpSync(join(ROOT, input), output);
+    for (const bundle of bundles) {
+      const outdir = join(staging, bundle.output, '..');
+      await esbuild({
+        entryPoints: [join(ROOT, bundle.entry)],
+        outdir,
+        bundle: true,
+        // import() keeps its laziness: what it loads becomes a chunk read on first use, not at start-up.
+        splitting: true,
+        chunkNames: 'chunks/[name]-[hash]',
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        external: EXTERNAL,
+        // A package's ES module build where it ships one (graphql: index.mjs): esbuild reaches a CommonJS module's exports
+        // through a getter per access, which the request path would pay on every graphql function it calls.
+        mainFields: ['module', 'main'],
+        banner: { js: REQUIRE_BANNER },
+        // Stack traces name the TypeScript lines when run with --enable-source-maps; nothing reads the map otherwise.
+        sourcemap: 'linked',
+        // tsconfig.json's settings that change emitted code (class fields under target ES2022) apply as they do for tsc.
+        tsconfig: join(ROOT, 'tsconfig.json'),
+        logLevel: 'warning',
+        legalComments: 'none',
+      });
     }
+    const dashboard = join(staging, 'dashboard');
+    mkdirSync(dashboard, { recursive: true });
+    for (const name of readdirSync(DASHBOARD)) if (DASHBOARD_FILES.test(name)) cpSync(join(DASHBOARD, name), join(dashboard, name));
     for (const top of readdirSync(staging)) swapIn(join(staging, top), join(DIST, top));
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -109,15 +138,26 @@ function swapIn(fresh, target) {
   rmSync(old, { recursive: true, force: true });
 }
 
-const ifStale = process.argv.includes('--if-stale');
-const inputs = buildInputs(process.argv.includes('--bench'));
-if (!ifStale || isStale(inputs)) {
+/**
+ * Builds the gateway's bundle (and the bench's with `bench`), all of them or (`ifStale`) only those older than their
+ * inputs. Returns the bundles built, as dist/ paths; throws on a build error.
+ */
+export async function buildBundles({ bench = false, ifStale = false } = {}) {
+  const wanted = bench ? [BUNDLES.gateway, BUNDLES.bench] : [BUNDLES.gateway];
+  const bundles = ifStale ? wanted.filter(isStale) : wanted;
+  if (bundles.length > 0) await build(bundles);
+  return bundles.map((bundle) => `dist/${bundle.output}`);
+}
+
+// As a command (`npm run build`, the bench): build and say what was built.
+// (Compared as real paths: Node gives this module its real path, argv[1] as typed, which may pass through a symlink.)
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   try {
-    await build(inputs);
+    const built = await buildBundles({ bench: process.argv.includes('--bench'), ifStale: process.argv.includes('--if-stale') });
+    if (built.length > 0) process.stdout.write(`Built ${built.join(' and ')} in ${Date.now() - started} ms.\n`);
   } catch (error) {
     process.stderr.write(`Build failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
-  if (!ifStale) process.stdout.write(`Built ${inputs.length} files into dist/ in ${Date.now() - started} ms.\n`);
 }

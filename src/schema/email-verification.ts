@@ -1,6 +1,7 @@
 import type { EmailVerification } from '../domain/email-verification.js';
 import { emailVerificationKey } from '../domain/email-verification.js';
 import { InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
+import { problem } from '../domain/field-problem.js';
 import { builder } from './builder.js';
 import { withPartialFailures } from './partial-failures.js';
 import { ContactRef, contactLoadKey } from './contact.js';
@@ -94,7 +95,8 @@ builder.objectField(ContactRef, 'emailVerifications', (t) =>
 
 const ResendEmailVerificationInput = builder.inputType('ResendEmailVerificationInput', {
   description:
-    'Give the email or the contact handle (Domain Name API calls it External ID).\n' +
+    'Give the email or the contact handle (Domain Name API calls it External ID); both only with the email:read scope\n' +
+    '(the gateway then checks that the handle has that address).\n' +
     "Realtime Register: the handle (and customer); resends the holder's email validation reminder.",
   fields: (t) => ({
     provider: t.field({ type: ProviderEnum, required: true }),
@@ -125,8 +127,13 @@ builder.mutationField('resendEmailVerification', (t) =>
       union: { name: 'ResendEmailVerificationResult' },
     },
     args: { input: t.arg({ type: ResendEmailVerificationInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
-      emailVerification: await context.services.emailVerifications.resend(input, context),
-    }),
+    resolve: async (_root, { input }, context) => {
+      // With both, the gateway compares the handle's address with the one given and says when they differ: an answer
+      // about an address that only email:read may see. Without it, each guess would confirm or deny one address.
+      if (input.email?.trim() && input.handle?.trim() && !context.principal.scopes.has('email:read')) {
+        throw new InputRejected([problem(['email'], 'COMBINATION_NOT_ALLOWED', "Give the handle or the email address, not both: checking that they belong together reads the handle's address, which needs the email:read scope.")]);
+      }
+      return { emailVerification: await context.services.emailVerifications.resend(input, context) };
+    },
   }),
 );

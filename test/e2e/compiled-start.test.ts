@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/redis-server.js';
 
 /**
- * `npm start` as a user runs it: the gateway compiled to dist/ (built first when a source is newer), not TypeScript
- * through tsx. The compiled tree must serve what the TypeScript one serves, the files it does not compile included:
- * the dashboard's page and assets (copied to dist/src/dashboard/), GraphiQL's page (loaded on its first visit).
+ * `npm start` as a user runs it: the gateway bundled to dist/src/main.js (built first when a source is newer), not
+ * TypeScript through tsx. The bundle must serve what the TypeScript serves, the files it does not hold included: the
+ * dashboard's page and assets (copied to dist/dashboard/), GraphiQL's page (a package loaded on its first visit).
  */
 const ROOT = new URL('../../', import.meta.url).pathname;
 const READY_TIMEOUT_MS = 45_000;
@@ -36,11 +37,14 @@ async function readyGateway(): Promise<{ url: string; pid: number }> {
 }
 
 describe('npm start', () => {
-  it('runs the compiled dist/src/main.js and serves the dashboard, its assets, GraphiQL and queries from it', async () => {
+  it('runs the bundle in dist/src/main.js, built no older than any source, and serves the dashboard, its assets, GraphiQL and queries from it', async () => {
     const { url, pid } = await readyGateway();
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    expect(commandLine).toContain('dist/src/main.js');
+    expect(commandLine).toContain('scripts/start.mjs');
     expect(commandLine.join(' ')).not.toMatch(/tsx/);
+    const builtAt = statSync(`${ROOT}dist/src/main.js`).mtimeMs;
+    const newerSources = sourcesUnder(`${ROOT}src`).filter((file) => statSync(file).mtimeMs > builtAt);
+    expect(newerSources).toEqual([]);
 
     // Byte for byte the committed files: the page at /, the rest under /dashboard/.
     for (const [path, file, type] of [
@@ -64,3 +68,11 @@ describe('npm start', () => {
     expect(reply.data?.providers.map((provider) => provider.mode)).toEqual(['SANDBOX', 'SANDBOX', 'SANDBOX', 'SANDBOX']);
   }, 60_000);
 });
+
+function sourcesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return sourcesUnder(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}

@@ -119,7 +119,10 @@ describe('npm start', () => {
     let output = '';
     npm.stdout!.on('data', (chunk) => (output += String(chunk)));
     npm.stderr!.on('data', (chunk) => (output += String(chunk)));
-    const ready = await eventually(() => /"pid":(\d+)[^\n]*gateway ready/.exec(output), 30_000, 'gateway ready');
+    // Generous: a first start after an edit builds the bundle, and other test files load the machine meanwhile.
+    const ready = await eventually(() => /"pid":(\d+)[^\n]*gateway ready/.exec(output), 60_000, 'gateway ready').catch((error: Error) => {
+      throw new Error(`${error.message}; output:\n${output.slice(-2000)}`);
+    });
     const gatewayPid = Number(ready[1]);
     gatewayPids.push(gatewayPid);
     expect(gatewayPid).not.toBe(npm.pid);
@@ -130,5 +133,5 @@ describe('npm start', () => {
     });
     expect(output).toMatch(new RegExp(`"signal":"${signal}"[^\\n]*shutting down`));
     expect(output).toMatch(/"msg":"stopped"/);
-  });
+  }, 120_000);
 });

@@ -10,6 +10,7 @@ const EVENTS_KEY = 'events-only-key-0001';
 const READER_KEY = 'contacts-reader-0002';
 const WRITER_KEY = 'contacts-writer-0003';
 const ADMIN_KEY = 'everything-key-0004';
+const EMAIL_WRITER_KEY = 'email-writer-0005';
 const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
 let gateway: TestGateway;
@@ -17,7 +18,7 @@ let gateway: TestGateway;
 beforeAll(async () => {
   gateway = await startTestGateway({
     env: {
-      GATEWAY_API_KEYS: `${EVENTS_KEY}:events:read;${READER_KEY}:contacts:read;${WRITER_KEY}:contacts:write;${ADMIN_KEY}:*`,
+      GATEWAY_API_KEYS: `${EVENTS_KEY}:events:read;${READER_KEY}:contacts:read;${WRITER_KEY}:contacts:write;${ADMIN_KEY}:*;${EMAIL_WRITER_KEY}:email:write`,
       RATE_LIMIT_PER_MINUTE: '6000',
       RATE_LIMIT_BURST: '1000',
     },
@@ -145,6 +146,32 @@ describe('a key with only events:read', () => {
     const reply = await gateway.graphql<any>('{ verificationEvents(first: 5) { edges { node { id type } } } }', {}, as(EVENTS_KEY));
     expect(reply.errors).toBeUndefined();
     expect(Array.isArray(reply.data.verificationEvents.edges)).toBe(true);
+  });
+});
+
+describe('a key with email:write but not email:read', () => {
+  const RESEND = `mutation Resend($input: ResendEmailVerificationInput!) {
+    resendEmailVerification(input: $input) { __typename ... on InputError { fieldErrors { path code } } }
+  }`;
+  const opRequests = () => gateway.sandbox!.openprovider.server.requests.length;
+
+  it('cannot learn whether an address belongs to a handle: the right pair and a wrong one get the same refusal, before any call', async () => {
+    const row = gateway.sandbox!.openprovider.rows.find((candidate) => candidate.handle && candidate.email)!;
+    const before = opRequests();
+    const answers = [];
+    for (const email of [row.email, 'someone.else@example.com']) {
+      const reply = await gateway.graphql<any>(RESEND, { input: { provider: 'OPENPROVIDER', handle: row.handle, email } }, as(EMAIL_WRITER_KEY));
+      answers.push(reply.data.resendEmailVerification);
+    }
+    expect(answers[0]).toEqual({ __typename: 'InputError', fieldErrors: [{ path: ['email'], code: 'COMBINATION_NOT_ALLOWED' }] });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(opRequests()).toBe(before);
+  });
+
+  it('still resends by handle alone', async () => {
+    const row = gateway.sandbox!.openprovider.rows.find((candidate) => candidate.handle && candidate.status === 'not verified')!;
+    const reply = await gateway.graphql<any>(RESEND, { input: { provider: 'OPENPROVIDER', handle: row.handle } }, as(EMAIL_WRITER_KEY));
+    expect(reply.data.resendEmailVerification.__typename).toBe('ResendEmailVerificationSuccess');
   });
 });
 

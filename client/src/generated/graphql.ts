@@ -85,7 +85,8 @@ export type RegistryCheckStatus =
   | 'REVIEW';
 
 /**
- * Give the email or the contact handle (Domain Name API calls it External ID).
+ * Give the email or the contact handle (Domain Name API calls it External ID); both only with the email:read scope
+ * (the gateway then checks that the handle has that address).
  * Realtime Register: the handle (and customer); resends the holder's email validation reminder.
  */
 export type ResendEmailVerificationInput = {
