@@ -7,9 +7,12 @@ export function maskLongDigitRuns(text: string): string {
   return text.replace(LONG_DIGIT_RUN, ID_NUMBER_MASK);
 }
 
-/** Whether `text` holds such a run. */
-export function hasLongDigitRun(text: string): boolean {
-  return LONG_DIGIT_RUN_TEST.test(text);
+/**
+ * The first `limit` characters of `text` as they are kept, long digit runs masked. Masked a little past the cut, then
+ * cut: a run that crosses the cut is seen whole and masked, never left behind as a tail of five digits or fewer.
+ */
+export function maskedHead(text: string, limit: number): string {
+  return maskLongDigitRuns(text.slice(0, limit + CUT_MARGIN)).slice(0, limit);
 }
 
 /** What a masked run reads. */
@@ -17,4 +20,5 @@ export const ID_NUMBER_MASK = '[redacted]';
 
 /** Linear: a run is taken whole from its first digit; a shorter run fails within five steps. */
 const LONG_DIGIT_RUN = /\d{6,}/g;
-const LONG_DIGIT_RUN_TEST = /\d{6}/;
+/** Characters past a cut that are looked at, so that a run crossing it counts six or more. */
+const CUT_MARGIN = 16;

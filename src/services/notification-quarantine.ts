@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { QuarantinedDelivery, QuarantineReason } from '../domain/quarantined-delivery.js';
 import { QUARANTINE_BODY_LIMIT } from '../domain/quarantined-delivery.js';
-import { maskLongDigitRuns } from '../domain/digit-runs.js';
+import { maskedHead } from '../domain/digit-runs.js';
 import type { Logger } from '../observability/logger.js';
 import type { RealtimeRegisterMetrics } from '../observability/realtime-register-metrics.js';
 import type { QuarantineStore } from '../store/index.js';
@@ -36,7 +36,11 @@ export async function quarantineDelivery(
     // A delivery only partly kept (TOO_LARGE): its full size; the hash is of the kept part.
     bytes: Math.max(delivery.totalBytes ?? 0, delivery.body.length),
     sha256,
-    body: keptBody(text),
+    // Masked here, before it is stored, rather than when GET /operator/quarantine shows it: the quarantine lives in
+    // Redis beside everything else, and an ID number in a contact's free text must not be stored at all, not only not
+    // shown. The cost: a kept body is no longer byte for byte what was sent (its sha256 still is of the bytes
+    // received), so a replay carries the mask where numbers were; the notification's id is kept apart.
+    body: maskedHead(text, QUARANTINE_BODY_LIMIT),
     truncated: text.length > QUARANTINE_BODY_LIMIT || (delivery.totalBytes ?? 0) > delivery.body.length,
     notificationId: delivery.notificationId ?? null,
   };
@@ -52,17 +56,3 @@ export async function quarantineDelivery(
   return entry;
 }
 
-/**
- * What is kept of the body: its head, every run of six or more digits masked. Masked here, before it is stored,
- * rather than when GET /operator/quarantine shows it: the quarantine lives in Redis beside everything else, and an
- * ID number in a contact's free text (or a person's registry data) must not be stored at all, not only not shown.
- * What that costs: a kept body is no longer byte for byte what was sent (its sha256 still is of the bytes received),
- * so a replay would carry the mask where numbers were; the notification's own id is kept apart (notificationId).
- * Masked past the cut by a margin, then cut: a run that straddles the cut is masked whole, never left as a tail.
- */
-function keptBody(text: string): string {
-  return maskLongDigitRuns(text.slice(0, QUARANTINE_BODY_LIMIT + CUT_MARGIN)).slice(0, QUARANTINE_BODY_LIMIT);
-}
-
-/** Digits past the cut looked at, so that a run crossing it is seen as six or more. */
-const CUT_MARGIN = 16;

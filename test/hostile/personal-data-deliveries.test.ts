@@ -1,11 +1,13 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { dumpRedis } from '../helpers/redis-dump.js';
 import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
-import { freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
-import { AttackLog, bearer } from './support.js';
+import { SANDBOX_VERIFF_SECRET, veriffDecisionBody } from '../helpers/veriff-decision.js';
+import { denicNotification, freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
+import { AttackLog, bearer, postGraphQL } from './support.js';
 
 /**
  * ID numbers that come in from outside a GraphQL request: in signed provider deliveries (a Realtime Register body the
@@ -35,6 +37,9 @@ beforeAll(async () => {
       GATEWAY_API_KEYS: `${FULL_KEY}:*;${EVENTS_ONLY_KEY}:events:read;${CONTACTS_ONLY_KEY}:contacts:read`,
       REDIS_URL: redis.url,
       EMAIL_WATCH_INTERVAL_MS: '3600000',
+      // The decision this file signs itself is the check's only one: the simulator's would come an hour later.
+      VERIFF_REGISTRY_MODE: 'webhook',
+      SANDBOX_DECISION_DELAY_MS: '3600000',
     },
   });
 });
@@ -77,6 +82,74 @@ describe('GET /operator/quarantine', () => {
     const entry = (JSON.parse(listed.text) as { entries: { id: string; body: string }[] }).entries.find((candidate) => candidate.id === answer.body.id);
     expect(entry?.body).toContain('national id [redacted]');
     expect(entry?.body).toContain('Ida Number');
+  });
+});
+
+/** A GraphQL query as the full key; the reply is recorded for the final searches. */
+async function query(label: string, text: string, variables?: Record<string, unknown>): Promise<any> {
+  const reply = await postGraphQL(gw, log, label, { query: text, variables }, bearer(FULL_KEY));
+  expect(reply.json?.errors, label).toBeUndefined();
+  return reply.json.data;
+}
+
+const EVENTS = `{ verificationEvents(first: 200) { edges { node { __typename
+  ... on ProviderNotificationEvent { notificationId message }
+  ... on VerificationRequiredEvent { request { contactHandle message } }
+  ... on RegistryCheckDecidedEvent { registryCheck { sessionId reason failedValidation } } } } } }`;
+
+describe('ID numbers in the free text of signed webhooks', () => {
+  it('are masked in a Realtime Register notification\'s message, kept and published; the handle it names is not', async () => {
+    const number = idNumber();
+    const id = freshNotificationId();
+    const body = JSON.stringify({
+      id,
+      fireDate: new Date().toISOString(),
+      message: `Contact rtr-0007 updated: holder national id ${number} confirmed`,
+      customer: 'sandbox',
+      eventType: 'CONTACT_UPDATE',
+      notificationType: 'ContactNotification',
+      isAsync: false,
+      processType: 'contact',
+      processIdentifier: 'rtr-0007',
+    });
+    expect((await postRtrWebhook(gw, body)).status).toBe(200);
+    const events = (await query('events after a notification', EVENTS)).verificationEvents.edges.map((edge: any) => edge.node);
+    expect(events.find((event: any) => event.notificationId === String(id))?.message).toBe('Contact rtr-0007 updated: holder national id [redacted] confirmed');
+  });
+
+  it('are masked in a DENIC request\'s message; the request is made from it as before', async () => {
+    const number = idNumber();
+    const notification = denicNotification(freshNotificationId(), 'rtr-0008', {});
+    notification.message = `[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME, ADDRESS]. Holder id ${number}.`;
+    expect((await postRtrWebhook(gw, JSON.stringify(notification))).status).toBe(200);
+    const events = (await query('events after a DENIC notification', EVENTS)).verificationEvents.edges.map((edge: any) => edge.node);
+    const required = events.find((event: any) => event.request?.contactHandle === 'rtr-0008');
+    expect(required?.request.message).toBe('[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME, ADDRESS]. Holder id [redacted].');
+  });
+
+  it('are masked in a Veriff decision\'s reason and failedValidation, in the check and in its event', async () => {
+    const started = await query(
+      'validateRegistry (webhook mode)',
+      `mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { ... on ValidateRegistrySuccess { registryCheck { id sessionId status } } } }`,
+      { i: { idNumber: idNumber(), fullName: 'Ann Lee', dateOfBirth: '1980-01-08' } },
+    );
+    const { id: checkId, sessionId } = started.validateRegistry.registryCheck;
+    const decision = JSON.parse(veriffDecisionBody(sessionId, { status: 'declined', code: 9102 }));
+    const quoted = idNumber();
+    decision.verification.reason = `No person with ID ${quoted} in the registry`;
+    decision.verification.additionalVerifiedData = { failedValidation: [`idNumber ${quoted}`] };
+    const body = JSON.stringify(decision);
+    const answer = await fetch(`${gw.url}/webhooks/veriff`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-client': 'sandbox-veriff-api-key', 'x-hmac-signature': createHmac('sha256', SANDBOX_VERIFF_SECRET).update(body).digest('hex') },
+      body,
+    });
+    log.record('veriff decision webhook', answer.status, await answer.text());
+    expect(answer.status).toBe(200);
+    const check = (await query('registryCheck after the decision', 'query C($id: ID!) { registryCheck(id: $id) { status reason failedValidation } }', { id: checkId })).registryCheck;
+    expect(check).toEqual({ status: 'DECLINED', reason: 'No person with ID [redacted] in the registry', failedValidation: 'idNumber [redacted]' });
+    const events = (await query('events after the decision', EVENTS)).verificationEvents.edges.map((edge: any) => edge.node);
+    expect(events.find((event: any) => event.registryCheck?.sessionId === sessionId)?.registryCheck.reason).toBe('No person with ID [redacted] in the registry');
   });
 });
 
