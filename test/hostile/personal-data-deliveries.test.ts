@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -18,6 +19,7 @@ import { AttackLog, bearer, postGraphQL } from './support.js';
 const FULL_KEY = 'deliveries-key-000001';
 const EVENTS_ONLY_KEY = 'deliveries-events-0001';
 const CONTACTS_ONLY_KEY = 'deliveries-contacts-001';
+const JWT_SECRET = 'a-jwt-secret-of-at-least-thirty-two-characters';
 const planted = new Set<string>();
 /** A fresh 11-digit number, remembered for the final searches. */
 const idNumber = () => {
@@ -35,6 +37,7 @@ beforeAll(async () => {
   gw = await startTestGateway({
     env: {
       GATEWAY_API_KEYS: `${FULL_KEY}:*;${EVENTS_ONLY_KEY}:events:read;${CONTACTS_ONLY_KEY}:contacts:read`,
+      GATEWAY_JWT_SECRET: JWT_SECRET,
       REDIS_URL: redis.url,
       EMAIL_WATCH_INTERVAL_MS: '3600000',
       // The decision this file signs itself is the check's only one: the simulator's would come an hour later.
@@ -150,6 +153,35 @@ describe('ID numbers in the free text of signed webhooks', () => {
     expect(check).toEqual({ status: 'DECLINED', reason: 'No person with ID [redacted] in the registry', failedValidation: 'idNumber [redacted]' });
     const events = (await query('events after the decision', EVENTS)).verificationEvents.edges.map((edge: any) => edge.node);
     expect(events.find((event: any) => event.registryCheck?.sessionId === sessionId)?.registryCheck.reason).toBe('No person with ID [redacted] in the registry');
+  });
+});
+
+describe('an ID number as a token\'s subject', () => {
+  it('is masked in the caller\'s name, which a submission keeps and returns as submittedBy', async () => {
+    const subject = idNumber();
+    const jwt = await new SignJWT({ sub: subject, scope: 'contacts:read contacts:write events:read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const notification = denicNotification(freshNotificationId(), 'rtr-0009');
+    expect((await postRtrWebhook(gw, JSON.stringify(notification))).status).toBe(200);
+    const requests = await query('the DENIC request', '{ verificationRequests(filter: { contactHandle: "rtr-0009" }) { edges { node { id } } } }');
+    const requestId = requests.verificationRequests.edges[0].node.id;
+    const evidence = [{ verifiedAt: '2026-11-20T00:00:00Z', externalId: 'kyc-jwt-1', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }];
+    const submitted = await postGraphQL(
+      gw,
+      log,
+      'submit with an ID number as the subject',
+      {
+        query: `mutation S($i: SubmitContactVerificationInput!) { submitContactVerification(input: $i) { __typename
+          ... on SubmitContactVerificationSuccess { request { submissions { submittedBy } } } } }`,
+        variables: { i: { handle: 'rtr-0009', requestId, verifications: evidence } },
+      },
+      bearer(jwt),
+    );
+    expect(submitted.json.data.submitContactVerification).toMatchObject({ __typename: 'SubmitContactVerificationSuccess', request: { submissions: [{ submittedBy: '[redacted]' }] } });
+    const stored = await query('the request after the submission', '{ verificationRequests(filter: { contactHandle: "rtr-0009" }) { edges { node { submissions { submittedBy } } } } }');
+    expect(stored.verificationRequests.edges[0].node.submissions).toEqual([{ submittedBy: '[redacted]' }]);
   });
 });
 
