@@ -3,7 +3,7 @@ import { emailVerificationKey } from '../domain/email-verification.js';
 import { InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
 import { builder } from './builder.js';
 import { withPartialFailures } from './partial-failures.js';
-import { ContactRef, contactLoadKey } from './contact.js';
+import { ContactRef, providerDataContactLoadKey } from './contact.js';
 import { connectionTypes } from './connection.js';
 import { EmailVerificationFailureEnum, EmailVerificationStatusEnum, ProviderEnum } from './enums.js';
 import { loadNode } from './node-results.js';
@@ -43,7 +43,7 @@ export const EmailVerificationRef = builder.node(builder.objectRef<EmailVerifica
       nullable: true,
       description: 'The contact behind the handle, where the row names one.',
       authScopes: { scope: 'contacts:read' },
-      resolve: (row, _args, context) => (row.handle ? contactLoadKey(context, row.provider, row.handle) : null),
+      resolve: (row, _args, context) => (row.handle ? providerDataContactLoadKey(context, row.provider, row.handle) : null),
     }),
   }),
 });

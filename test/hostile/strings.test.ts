@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { denicNotification, freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
 import { afterStartupSweep, AttackLog, bearer, codesOf, postGraphQL } from './support.js';
 
 /**
@@ -67,6 +68,19 @@ describe('dot-only handles', () => {
         { verifiedAt: "2025-01-01T00:00:00Z", externalId: "x", method: REACHABILITY, proof: LOG_RECORD, claims: [EMAIL] }] }) { __typename } }`),
     ];
     for (const reply of replies) expect(refusedAsInput(reply), JSON.stringify(reply.json)).toBe(true);
+    expect(callerRequests()).toBe(before);
+  });
+
+  it('sent by the provider (a DENIC request naming customer "..") are its bad data: PROVIDER_ERROR on the contact, not BAD_USER_INPUT', async () => {
+    const notification = { ...denicNotification(freshNotificationId(), 'rtr-0042'), customer: '..' };
+    expect((await postRtrWebhook(gw, JSON.stringify(notification))).status).toBe(200);
+    const before = callerRequests();
+    const reply = await ask('a request whose provider-sent customer is ..', '{ verificationRequests(filter: { contactHandle: "rtr-0042" }) { edges { node { customer contact { handle } } } } }');
+    expect(reply.json.data.verificationRequests.edges).toEqual([{ node: { customer: '..', contact: null } }]);
+    expect(reply.json.errors.map((error: any) => [error.extensions.code, error.extensions.provider, error.path.join('.')])).toEqual([
+      ['PROVIDER_ERROR', 'REALTIME_REGISTER', 'verificationRequests.edges.0.node.contact'],
+    ]);
+    expect(reply.json.errors[0].message).toMatch(/Realtime Register sent a contact customer the gateway cannot use/);
     expect(callerRequests()).toBe(before);
   });
 });
