@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { Client } from 'graphql-ws';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { eventually, freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
+import { contactNotification, eventually, openRawStream, postRtrWebhook, type RawStream } from '../integration/events-support.js';
 import { AttackLog, overWebSocket, wsClient } from './support.js';
 
 /**
@@ -30,41 +30,18 @@ function subscribeOver(client: Client): { first: Promise<{ data?: unknown; error
   return { first, stop };
 }
 
-/** A distinct-connections SSE subscription: the answer's status, and the body as it arrives. */
-async function openSse(gateway: TestGateway, key: string) {
-  const abort = new AbortController();
-  const response = await fetch(`${gateway.url}/graphql`, {
+/** A distinct-connections SSE subscription with `key`: the answer, and its body as it arrives. */
+function openSse(gateway: TestGateway, key: string): Promise<RawStream> {
+  return openRawStream(`${gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query: LIVE }),
-    signal: abort.signal,
   });
-  let text = '';
-  const ended = (async () => {
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
-    } catch {
-      // aborted by the test
-    }
-  })();
-  return { status: response.status, text: () => text, ended, abort: () => abort.abort() };
 }
 
 /** Logs one event every subscription of this file replays (the webhook is answered once the event is in the log). */
 async function publishEvent(gateway: TestGateway): Promise<void> {
-  const body = JSON.stringify({
-    id: freshNotificationId(),
-    fireDate: new Date().toISOString(),
-    message: 'contact updated',
-    customer: 'sandbox',
-    eventType: 'CONTACT_UPDATE',
-    notificationType: 'ContactNotification',
-    isAsync: false,
-    processType: 'contact',
-    processIdentifier: HANDLE,
-  });
-  expect((await postRtrWebhook(gateway, body)).status).toBe(200);
+  expect((await postRtrWebhook(gateway, contactNotification(HANDLE))).status).toBe(200);
 }
 
 /** Opens a raw graphql-transport-ws socket and sends connection_init: resolves 'acked' or the close code. */
@@ -106,7 +83,7 @@ describe('open subscriptions per key (SUBSCRIPTIONS_PER_KEY=3), over SSE and Web
     try {
       const ws = [subscribeOver(client), subscribeOver(client)];
       const sse = await openSse(gw, KEY_A);
-      expect(sse.status).toBe(200);
+      expect(sse.response.status).toBe(200);
       // The three are running once each has its first event.
       for (const subscription of ws) expect((await subscription.first).data).toBeTruthy();
       await eventually(async () => sse.text().includes('event: next'));
@@ -119,15 +96,15 @@ describe('open subscriptions per key (SUBSCRIPTIONS_PER_KEY=3), over SSE and Web
 
       const overSse = await openSse(gw, KEY_A);
       await overSse.ended; // the server ended the body: nothing held open
-      log.record('sse 4th subscription', overSse.status, overSse.text());
-      expect(overSse.status).toBe(429);
+      log.record('sse 4th subscription', overSse.response.status, overSse.text());
+      expect(overSse.response.status).toBe(429);
       expect(overSse.text()).toContain('RATE_LIMITED');
       expect(overSse.text()).toContain('SUBSCRIPTIONS_PER_KEY');
 
       // The socket carries on with other operations, and another key is not touched by A's cap.
       const { results } = await overWebSocket(client, log, 'ws query beside the refusal', { query: '{ providers { provider } }' });
       expect(results[0]?.data).toMatchObject({ providers: expect.any(Array) });
-      expect(other.status).toBe(200);
+      expect(other.response.status).toBe(200);
       expect(closeCode).toBeNull();
 
       // A completed subscription frees its slot at once: the next subscribe on the same socket (processed after the
@@ -138,10 +115,10 @@ describe('open subscriptions per key (SUBSCRIPTIONS_PER_KEY=3), over SSE and Web
 
       // A closed SSE stream frees its slot too (the server learns it when the socket closes).
       sse.abort();
-      let replacement: Awaited<ReturnType<typeof openSse>> | null = null;
+      let replacement: RawStream | null = null;
       await eventually(async () => {
         const attempt = await openSse(gw, KEY_A);
-        if (attempt.status === 200) return (replacement = attempt);
+        if (attempt.response.status === 200) return (replacement = attempt);
         await attempt.ended;
         return null;
       });

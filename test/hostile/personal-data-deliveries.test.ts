@@ -7,8 +7,8 @@ import { dumpRedis } from '../helpers/redis-dump.js';
 import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { SANDBOX_VERIFF_SECRET, veriffDecisionBody } from '../helpers/veriff-decision.js';
-import { denicNotification, freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
-import { AttackLog, bearer, postGraphQL } from './support.js';
+import { contactNotification, denicNotification, freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
+import { AttackLog, bearer, idNumberPlanter, postGraphQL } from './support.js';
 
 /**
  * ID numbers that come in from outside a GraphQL request: in signed provider deliveries (a Realtime Register body the
@@ -20,13 +20,7 @@ const FULL_KEY = 'deliveries-key-000001';
 const EVENTS_ONLY_KEY = 'deliveries-events-0001';
 const CONTACTS_ONLY_KEY = 'deliveries-contacts-001';
 const JWT_SECRET = 'a-jwt-secret-of-at-least-thirty-two-characters';
-const planted = new Set<string>();
-/** A fresh 11-digit number, remembered for the final searches. */
-const idNumber = () => {
-  const value = `3${String(2_000_000_000 + planted.size * 7919).padStart(9, '0')}7`;
-  planted.add(value);
-  return value;
-};
+const { planted, next: idNumber } = idNumberPlanter('3', '7');
 
 let redis: RedisServerHandle;
 let gw: TestGateway;
@@ -103,18 +97,8 @@ const EVENTS = `{ verificationEvents(first: 200) { edges { node { __typename
 describe('ID numbers in the free text of signed webhooks', () => {
   it('are masked in a Realtime Register notification\'s message, kept and published; the handle it names is not', async () => {
     const number = idNumber();
-    const id = freshNotificationId();
-    const body = JSON.stringify({
-      id,
-      fireDate: new Date().toISOString(),
-      message: `Contact rtr-0007 updated: holder national id ${number} confirmed`,
-      customer: 'sandbox',
-      eventType: 'CONTACT_UPDATE',
-      notificationType: 'ContactNotification',
-      isAsync: false,
-      processType: 'contact',
-      processIdentifier: 'rtr-0007',
-    });
+    const body = contactNotification('rtr-0007', `Contact rtr-0007 updated: holder national id ${number} confirmed`);
+    const id = JSON.parse(body).id as number;
     expect((await postRtrWebhook(gw, body)).status).toBe(200);
     const events = (await query('events after a notification', EVENTS)).verificationEvents.edges.map((edge: any) => edge.node);
     expect(events.find((event: any) => event.notificationId === String(id))?.message).toBe('Contact rtr-0007 updated: holder national id [redacted] confirmed');
