@@ -69,6 +69,10 @@ export function loadConfig(env: Env = process.env): Config {
       callsPerRequest: parseCount('UPSTREAM_CALLS_PER_REQUEST', read('UPSTREAM_CALLS_PER_REQUEST') ?? '100', 1),
       callsPerMinute: parseCount('UPSTREAM_CALLS_PER_MINUTE', read('UPSTREAM_CALLS_PER_MINUTE') ?? '50', 0),
     },
+    perKey: {
+      subscriptions: parseCount('SUBSCRIPTIONS_PER_KEY', read('SUBSCRIPTIONS_PER_KEY') ?? '100', 1),
+      sockets: parseCount('SOCKETS_PER_KEY', read('SOCKETS_PER_KEY') ?? '100', 1),
+    },
     sandboxFaults: readSandboxFaults(read('SANDBOX_FAULTS')),
     sandboxDecisionDelayMs: parseDuration('SANDBOX_DECISION_DELAY_MS', read('SANDBOX_DECISION_DELAY_MS') ?? '1500'),
     emailWatchIntervalMs: parseDuration('EMAIL_WATCH_INTERVAL_MS', read('EMAIL_WATCH_INTERVAL_MS') ?? '60000'),

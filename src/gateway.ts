@@ -24,6 +24,7 @@ import { sendJson } from './server/send-json.js';
 import { isSseRouteRequest, serveSseRoute } from './server/sse-route.js';
 import { serveWebhook } from './server/webhook-route.js';
 import { attachWebSocket } from './server/websocket.js';
+import { createPerKeySlots } from './server/per-key-slots.js';
 import { refuseUpgrade } from './server/refuse-upgrade.js';
 import { createGatewayYoga } from './server/yoga.js';
 import { withSandboxEndpoints } from './sandbox-config.js';
@@ -242,6 +243,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         initTimeoutMs: config.limits.wsInitTimeoutMs,
         trusted: config.trustedDocuments,
         limiter: rateLimits.callers,
+        socketSlots: createPerKeySlots(config.perKey.sockets),
       });
       state = 'ready';
     },

@@ -199,7 +199,7 @@ function asError(error: unknown, refusals: WeakMap<object, readonly GatewayGraph
 /**
  * The gateway's graphql-ws closes that answer for the caller's key: 4403, graphql-ws's Forbidden, when connection_init
  * carried no valid key (401 UNAUTHENTICATED on HTTP); 4429 when the address is over its failed-authentication budget
- * (429 RATE_LIMITED).
+ * (429 RATE_LIMITED) or the key holds SOCKETS_PER_KEY sockets already.
  */
 const WS_CLOSE_CODES: Readonly<Record<number, string>> = { 4403: 'UNAUTHENTICATED', 4429: 'RATE_LIMITED' };
 

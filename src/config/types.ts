@@ -134,6 +134,17 @@ export interface RateLimitConfig {
 }
 
 /**
+ * Long-lived things one key or JWT subject may hold open at once on one instance (counted per process: src/server/
+ * per-key-slots.ts). The open sandbox (no keys) is not counted.
+ */
+export interface PerKeyLimits {
+  /** SUBSCRIPTIONS_PER_KEY, default 100: open subscriptions over SSE and WebSocket together (RATE_LIMITED beyond). */
+  subscriptions: number;
+  /** SOCKETS_PER_KEY, default 100: open graphql-ws sockets past connection_init, busy or idle (closed 4429 beyond). */
+  sockets: number;
+}
+
+/**
  * Upstream calls one caller may cause per provider (src/server/upstream-budget.ts). Counted at the point a call is
  * made, after the cache, so cached reads are free.
  */
@@ -204,6 +215,7 @@ export interface Config {
   limits: QueryLimits;
   rateLimit: RateLimitConfig;
   upstreamBudget: UpstreamBudgetConfig;
+  perKey: PerKeyLimits;
   /** Faults injected into the sandbox simulators (JSON keyed by provider), sandbox mode only. */
   sandboxFaults: string | null;
   /** Veriff's simulated decision delay in sandbox webhook mode. */

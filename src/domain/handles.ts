@@ -25,6 +25,13 @@ const INVISIBLE = '\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff';
 export const EMAIL_ADDRESS = new RegExp(`^[^\\s@${CONTROL}${INVISIBLE}]+@[^\\s@.${CONTROL}${INVISIBLE}]+(?:\\.[^\\s@.${CONTROL}${INVISIBLE}]+)+$`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTROL_CHARACTER = new RegExp(`[${CONTROL}]`);
+/**
+ * Bidi embeddings and overrides (U+202A-U+202E), bidi isolates (U+2066-U+2069), the zero-width space (U+200B) and
+ * the BOM (U+FEFF) in text sent upstream: in registry data they reorder or hide what a person reads (Trojan-source
+ * style: a name that shows as another). Not ZWNJ and ZWJ (U+200C, U+200D: Persian, Indic scripts and emoji need them)
+ * nor the LRM and RLM marks (U+200E, U+200F), which right-to-left text uses legitimately. One character class: linear.
+ */
+const SPOOFING_FORMAT_CHARACTER = /[\u200b\u202a-\u202e\u2066-\u2069\ufeff]/;
 /** A UTF-16 surrogate without its pair: not a character, and not encodable as UTF-8 upstream. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -37,3 +44,5 @@ export const isEmailAddress = (value: string) => value.length <= 254 && EMAIL_AD
 export const isUuid = (value: string) => UUID.test(value);
 /** True for text no provider should receive: control characters (NUL above all) or broken UTF-16. */
 export const hasControlCharacters = (value: string) => CONTROL_CHARACTER.test(value) || LONE_SURROGATE.test(value);
+/** True for text holding a bidi control, a zero-width space or a BOM (SPOOFING_FORMAT_CHARACTER). */
+export const hasSpoofingFormatCharacters = (value: string) => SPOOFING_FORMAT_CHARACTER.test(value);

@@ -1,6 +1,6 @@
 import type { FieldProblem } from './field-problem.js';
 import { problem } from './field-problem.js';
-import { hasControlCharacters } from './handles.js';
+import { hasControlCharacters, hasSpoofingFormatCharacters } from './handles.js';
 
 /** A path kept as links to the parent, so walking deep input never copies paths (linear, not quadratic). */
 interface PathLink {
@@ -10,11 +10,18 @@ interface PathLink {
 
 /**
  * Every string in an input (objects and lists walked without recursion) that holds control characters or broken
- * UTF-16, as one problem per string pointing at it. Services run it over whatever they send upstream, so a NUL or a
- * line break never reaches a provider's path, query, JSON or SOAP body. The message never quotes the value.
+ * UTF-16, or a bidi control, zero-width space or BOM, as one problem per string pointing at it. Services run it over
+ * whatever they send upstream, so a NUL or a line break never reaches a provider's path, query, JSON or SOAP body, and
+ * no name or address reaches a registry written to display as something else. The message never quotes the value.
  */
 export function controlCharacterProblems(input: unknown, path: (string | number)[] = []): FieldProblem[] {
-  return stringProblems(input, path, (value) => hasControlCharacters(value) && ((at) => problem(at, 'INVALID_FORMAT', `${nameOf(at)} must not contain control characters.`)));
+  return stringProblems(input, path, (value) => {
+    if (hasControlCharacters(value)) return (at) => problem(at, 'INVALID_FORMAT', `${nameOf(at)} must not contain control characters.`);
+    if (hasSpoofingFormatCharacters(value)) {
+      return (at) => problem(at, 'INVALID_FORMAT', `${nameOf(at)} must not contain bidi controls, zero-width spaces or byte-order marks (U+202A-U+202E, U+2066-U+2069, U+200B, U+FEFF).`);
+    }
+    return false;
+  });
 }
 
 /**

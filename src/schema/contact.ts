@@ -74,6 +74,11 @@ export function contactLoadKey(context: GatewayContext, provider: Provider, hand
   return contactKeyString(context.services.contacts.keyFor(provider, handle, customer));
 }
 
+/** The same for a contact named by provider data the gateway holds, not by the caller (keyForProviderData). */
+export function providerDataContactLoadKey(context: GatewayContext, provider: Provider, handle: string, customer?: string | null): string {
+  return contactKeyString(context.services.contacts.keyForProviderData(provider, handle, customer));
+}
+
 builder.queryField('contact', (t) =>
   t.field({
     type: ContactRef,
@@ -240,6 +245,6 @@ builder.objectField(VerificationRequestRef, 'contact', (t) =>
     type: ContactRef,
     nullable: true,
     authScopes: { scope: 'contacts:read' },
-    resolve: (request, _args, context) => contactLoadKey(context, request.provider, request.contactHandle, request.customer),
+    resolve: (request, _args, context) => providerDataContactLoadKey(context, request.provider, request.contactHandle, request.customer),
   }),
 );

@@ -4,7 +4,7 @@ import { InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain
 import { problem } from '../domain/field-problem.js';
 import { builder } from './builder.js';
 import { withPartialFailures } from './partial-failures.js';
-import { ContactRef, contactLoadKey } from './contact.js';
+import { ContactRef, providerDataContactLoadKey } from './contact.js';
 import { connectionTypes } from './connection.js';
 import { EmailVerificationFailureEnum, EmailVerificationStatusEnum, ProviderEnum } from './enums.js';
 import { loadNode } from './node-results.js';
@@ -44,7 +44,7 @@ export const EmailVerificationRef = builder.node(builder.objectRef<EmailVerifica
       nullable: true,
       description: 'The contact behind the handle, where the row names one.',
       authScopes: { scope: 'contacts:read' },
-      resolve: (row, _args, context) => (row.handle ? contactLoadKey(context, row.provider, row.handle) : null),
+      resolve: (row, _args, context) => (row.handle ? providerDataContactLoadKey(context, row.provider, row.handle) : null),
     }),
   }),
 });

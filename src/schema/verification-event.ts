@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { VerificationEvent } from '../domain/events.js';
 import { SubscriptionInterrupted } from '../services/events.js';
 import { builder } from './builder.js';
-import { ContactRef, contactLoadKey } from './contact.js';
+import { ContactRef, providerDataContactLoadKey } from './contact.js';
 import { connectionTypes } from './connection.js';
 import { EmailVerificationRef } from './email-verification.js';
 import { DeadlineKindEnum, EmailVerificationStatusEnum, ProviderEnum, VerificationEventTypeEnum, VerificationRequestStatusEnum } from './enums.js';
@@ -48,7 +48,7 @@ builder.objectRef<EventOf<'VERIFICATION_SUBMITTED'>>('VerificationSubmittedEvent
       type: ContactRef,
       nullable: true,
       authScopes: { scope: 'contacts:read' },
-      resolve: (event, _args, context) => contactLoadKey(context, event.provider, event.contactHandle, event.customer),
+      resolve: (event, _args, context) => providerDataContactLoadKey(context, event.provider, event.contactHandle, event.customer),
     }),
     // The evidence itself is contact data: contacts:read, like the contact and the request beside it.
     verifications: t.field({ type: [ContactVerificationRef], authScopes: { scope: 'contacts:read' }, resolve: (event) => event.verifications }),

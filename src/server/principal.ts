@@ -4,6 +4,7 @@ import type { JWTPayload } from 'jose';
 import type { ApiKeyGrant, Config, JwtConfig } from '../config.js';
 import { SCOPES } from '../config.js';
 import type { Principal } from '../schema/context.js';
+import { maskLongDigitRuns } from '../domain/digit-runs.js';
 
 /** The open sandbox: no keys configured, every scope granted (and said so at start-up and in GraphiQL). */
 export const OPEN_PRINCIPAL: Principal = { id: 'sandbox', name: null, scopes: new Set(SCOPES), authenticated: false };
@@ -95,7 +96,11 @@ export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Pr
     // It names the caller in every submission's submittedBy (stored and returned), so it is a short string.
     const subject = payload.sub as unknown;
     if (typeof subject !== 'string' || subject.length === 0 || subject.length > JWT_SUBJECT_MAX) throw unauthenticated('The token\'s "sub" claim is not acceptable.');
-    return { id: `jwt:${subject}`, name: subject, scopes: grantedScopes(payload), authenticated: true };
+    // The name is shown and stored (submittedBy), so a run of six or more digits in it (a subject that is an ID number)
+    // is masked. Masked rather than refused: many identity providers issue numeric subjects that are no ID number
+    // (Google's are 21 digits), and a 401 would lock those callers out. The id keeps the whole subject, so distinct
+    // subjects keep distinct budgets; it is never logged and reaches Redis only inside a digest (rate-limit.ts).
+    return { id: `jwt:${subject}`, name: maskLongDigitRuns(subject), scopes: grantedScopes(payload), authenticated: true };
   };
 }
 

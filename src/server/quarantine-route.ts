@@ -9,6 +9,12 @@ import { sendJson } from './send-json.js';
 /** Where operators list what the gateway quarantined. */
 export const QUARANTINE_PATH = '/operator/quarantine';
 
+/**
+ * events:read because quarantined items are undelivered events; contacts:read because their bodies are raw
+ * Realtime Register data (contact names, emails, phones), which is what contacts:read guards everywhere else.
+ */
+const QUARANTINE_SCOPES = ['events:read', 'contacts:read'] as const;
+
 /** Entries one call returns at most. */
 const MAX_LIMIT = 1_000;
 
@@ -16,8 +22,8 @@ const MAX_LIMIT = 1_000;
  * GET /operator/quarantine?limit=50: deliveries the gateway accepted but could not use (Realtime Register webhook
  * bodies and queue items that were not notifications, Veriff decisions for sessions it does not know), newest first, for an operator to look at or replay. An HTTP
  * route rather than a GraphQL field: it is an operator's tool over raw provider bytes, not part of the public
- * contract frontends build on. Needs the same key as the event log (`events:read`): quarantined items are
- * undelivered events.
+ * contract frontends build on. Needs `events:read` and `contacts:read` (QUARANTINE_SCOPES). Bodies are shown as kept:
+ * six-digit runs were masked before they were stored (src/services/notification-quarantine.ts).
  */
 export async function serveQuarantine(req: IncomingMessage, res: ServerResponse, options: { authenticate: Authenticate; failedAuth: FailedAuthBudget; services: () => Services }): Promise<void> {
   if (req.method !== 'GET') {
@@ -39,11 +45,12 @@ export async function serveQuarantine(req: IncomingMessage, res: ServerResponse,
       sendJson(res, 429, { error: tooManyFailedAuthentications(decision.retryAfterSeconds) }, { 'retry-after': String(decision.retryAfterSeconds) });
       return;
     }
-    sendJson(res, 401, { error: 'Send an API key with the events:read scope as "Authorization: Bearer <key>".' }, { 'www-authenticate': 'Bearer' });
+    sendJson(res, 401, { error: 'Send an API key with the events:read and contacts:read scopes as "Authorization: Bearer <key>".' }, { 'www-authenticate': 'Bearer' });
     return;
   }
-  if (!scopes.has('events:read')) {
-    sendJson(res, 403, { error: 'The quarantine needs the events:read scope.' });
+  const missing = QUARANTINE_SCOPES.filter((scope) => !scopes.has(scope));
+  if (missing.length > 0) {
+    sendJson(res, 403, { error: `The quarantine needs the ${QUARANTINE_SCOPES.join(' and ')} scopes; this key lacks ${missing.join(' and ')}.` });
     return;
   }
   const raw = new URL(req.url ?? '/', 'http://gateway').searchParams.get('limit') ?? '50';

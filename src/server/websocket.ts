@@ -19,6 +19,7 @@ import type { GatewayYoga } from './yoga.js';
 import { quietClientFrameErrors } from './ws-client-faults.js';
 import { connectionAuthorization } from './yoga.js';
 import { MAX_OPERATIONS_PER_CONNECTION } from './operation-limits.js';
+import type { PerKeySlots } from './per-key-slots.js';
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
@@ -31,6 +32,8 @@ const CONNECTION_INIT_TIMEOUT_MS = 3_000;
 
 /** Close code for an address over its failed-authentication budget (graphql-ws uses 4429 for too many inits). */
 export const WS_TOO_MANY_FAILED_AUTHENTICATIONS = 4429;
+/** Close code for a key holding SOCKETS_PER_KEY sockets already: the same 4429, which clients read as RATE_LIMITED. */
+export const WS_TOO_MANY_SOCKETS = 4429;
 
 /**
  * graphql-transport-ws on the same path as HTTP GraphQL, executing through yoga's envelop so plugins (error codes,
@@ -56,6 +59,11 @@ export function attachWebSocket(options: {
   trusted?: TrustedDocumentsConfig | null;
   /** Per-caller budgets (RATE_LIMIT_PER_MINUTE), which operations that never execute are counted against here. */
   limiter?: () => RateLimiter;
+  /**
+   * Open sockets per key past connection_init (SOCKETS_PER_KEY): without it one key could hold sockets that never
+   * subscribe without end (each one a socket, its buffers and graphql-ws's state). None counted when absent.
+   */
+  socketSlots?: PerKeySlots;
 }) {
   const { yoga, metrics } = options;
   /**
@@ -138,8 +146,8 @@ export function attachWebSocket(options: {
         const wait = options.failedAuth?.waitFor(ctx.extra.request) ?? 0;
         if (wait > 0) return refuse(wait);
         try {
-          await options.authenticate(connectionAuthorization(ctx.connectionParams));
-          return true;
+          const principal = await options.authenticate(connectionAuthorization(ctx.connectionParams));
+          return principal.authenticated && options.socketSlots ? holdSocketSlot(ctx.extra.socket, principal.id, options.socketSlots) : true;
         } catch {
           const decision = await options.failedAuth?.failed(ctx.extra.request);
           if (decision && !decision.allowed) return refuse(decision.retryAfterSeconds);
@@ -184,4 +192,19 @@ export function attachWebSocket(options: {
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Takes one of the key's socket slots for `socket` until it closes (whatever closes it); a key holding them all has this
+ * socket closed with 4429 and a reason naming SOCKETS_PER_KEY. Synchronous from the readyState look to the listener, so
+ * a socket that closed during authentication is never counted.
+ */
+function holdSocketSlot(socket: Extra['socket'], key: string, slots: PerKeySlots): boolean {
+  if (socket.readyState !== socket.OPEN) return false;
+  if (!slots.take(key)) {
+    socket.close(WS_TOO_MANY_SOCKETS, `This key already holds ${slots.limit} WebSockets (SOCKETS_PER_KEY); close one first.`);
+    return false;
+  }
+  socket.once('close', () => slots.release(key));
+  return true;
 }

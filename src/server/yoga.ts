@@ -29,6 +29,8 @@ import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js
 import { perRequestCaches } from '../schema/per-request-caches.js';
 import { useSubscriptionScopeCache } from './use-subscription-scope-cache.js';
 import { useSubscriberMetrics } from './use-subscriber-metrics.js';
+import { useSubscriptionCap } from './use-subscription-cap.js';
+import { createPerKeySlots } from './per-key-slots.js';
 import { useSseHandoff } from './use-sse-handoff.js';
 import { useTrustedDocuments } from './use-trusted-documents.js';
 import { useUpstreamLimits } from './use-upstream-limits.js';
@@ -106,6 +108,8 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       useCsrfGuard(),
       useQueryLimits({ limits: config.limits, introspection: config.introspection }),
       useUpstreamLimits(config.upstreamBudget),
+      // After the plugins that refuse operations (rate limits, query limits): their refusals come first and take nothing.
+      useSubscriptionCap(createPerKeySlots(config.perKey.subscriptions)),
       useSubscriptionErrorMasking(),
       useSubscriptionScopeCache(),
       useErrorCodes(metrics),

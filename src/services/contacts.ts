@@ -58,6 +58,13 @@ export interface ContactService {
    */
   keyFor(provider: Provider, handle: string, customer?: string | null): ContactKey;
   /**
+   * keyFor for a contact named by provider data the gateway holds (a notification's customer and handle on a
+   * verification request, a handle in an email-verification row), not by the caller: a value failing the handle rules
+   * there is the provider's bad data, so it throws ProviderFailure (PROVIDER_ERROR), never InputRejected (the caller
+   * sent nothing wrong).
+   */
+  keyForProviderData(provider: Provider, handle: string, customer?: string | null): ContactKey;
+  /**
    * DataLoader batch function: one entry per key, null where the provider has no such contact, and the provider's
    * error where its lookup failed (one failing provider does not fail the other providers' keys in the batch).
    */
@@ -146,7 +153,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     return { request: pending ? request : ((results[0] as VerificationRequest | null | undefined) ?? request), pending };
   };
 
-  return {
+  const service: ContactService = {
     keyFor(provider, handle, customer) {
       if (provider === 'VERIFF') throw new InputRejected([problem(['provider'], 'NOT_ALLOWED', 'Veriff has no contacts.')]);
       if (provider === 'REALTIME_REGISTER') {
@@ -160,6 +167,19 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       }
       assertEnabled(provider);
       return { provider, customer: null, handle };
+    },
+
+    keyForProviderData(provider, handle, customer) {
+      try {
+        return service.keyFor(provider, handle, customer);
+      } catch (error) {
+        if (!(error instanceof InputRejected)) throw error;
+        const names = error.fieldErrors.map((fieldError) => fieldError.path.join('.')).join(' and ');
+        throw new ProviderFailure(provider, `${PROVIDER_LABEL[provider]} sent a contact ${names || 'reference'} the gateway cannot use, so the contact cannot be read.`, {
+          kind: 'ERROR',
+          retryable: false,
+        });
+      }
     },
 
     async load(keys, scope) {
@@ -248,6 +268,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       return { contact: null, key, async: result.async, processId: result.processId, request: recorded.request, eventPending: recorded.pending };
     },
   };
+  return service;
 }
 
 function rtrKey(customer: string, handle: string): string {

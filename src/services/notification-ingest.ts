@@ -11,6 +11,7 @@ import {
 import { rtrInstant } from '../providers/realtime-register/dates.js';
 import type { VerificationRequestStore } from '../store/index.js';
 import type { EventService } from './events.js';
+import { maskedHead } from '../domain/digit-runs.js';
 
 /** Where a notification came from; labels the event-log lag metric. */
 export type NotificationSource = 'rtr-webhook' | 'rtr-poll';
@@ -57,7 +58,8 @@ export async function ingestRealtimeRegisterNotification(
       contactHandle: notificationContactHandle(notification),
       notificationId: String(notification.id),
       kind: (notification.notificationType || notification.eventType || 'UNKNOWN').slice(0, 100),
-      message: (notification.message ?? '').slice(0, STORED_MESSAGE_LIMIT),
+      // Free text, stored and published: its long digit runs (an ID number quoted by the provider) are masked.
+      message: maskedHead(notification.message ?? '', STORED_MESSAGE_LIMIT),
     };
   }
   return deps.events.record(payload, { dedupeKey, source });

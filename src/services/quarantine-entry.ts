@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { QuarantinedDelivery, QuarantineReason } from '../domain/quarantined-delivery.js';
 import { QUARANTINE_BODY_LIMIT } from '../domain/quarantined-delivery.js';
 import type { Provider } from '../domain/providers.js';
+import { maskedHead } from '../domain/digit-runs.js';
 
 /** A delivery about to be quarantined, as the provider's webhook or poll code received it. */
 export interface DeliveryToQuarantine {
@@ -34,7 +35,11 @@ export function quarantineEntry(delivery: DeliveryToQuarantine): QuarantinedDeli
     // A delivery only partly kept (TOO_LARGE): its full size; the hash is of the kept part.
     bytes: Math.max(delivery.totalBytes ?? 0, delivery.body.length),
     sha256,
-    body: text.slice(0, QUARANTINE_BODY_LIMIT),
+    // Masked here, before it is stored, rather than when GET /operator/quarantine shows it: the quarantine lives in
+    // Redis beside everything else, and an ID number in a contact's free text must not be stored at all, not only not
+    // shown. The cost: a kept body is no longer byte for byte what was sent (its sha256 still is of the bytes
+    // received), so a replay carries the mask where numbers were; the notification's id is kept apart.
+    body: maskedHead(text, QUARANTINE_BODY_LIMIT),
     truncated: delivery.keptText !== undefined || text.length > QUARANTINE_BODY_LIMIT || (delivery.totalBytes ?? 0) > delivery.body.length,
     notificationId: delivery.notificationId ?? null,
   };

@@ -3,7 +3,7 @@ import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
-import { AttackLog, bearer, overWebSocket, postGraphQL, wsClient } from './support.js';
+import { AttackLog, bearer, idNumberPlanter, overWebSocket, postGraphQL, wsClient } from './support.js';
 import { dumpRedis } from '../helpers/redis-dump.js';
 
 /**
@@ -12,13 +12,8 @@ import { dumpRedis } from '../helpers/redis-dump.js';
  * WebSocket, and some valid checks. Afterwards no response, no log line and no Redis key or value holds any of them.
  */
 const KEY = 'privacy-key-0000001';
-const planted = new Set<string>();
-/** A fresh 11-digit number ending in 0 (the simulator approves those). */
-const idNumber = () => {
-  const value = `4${String(1_000_000_000 + planted.size * 7919).padStart(9, '0')}0`;
-  planted.add(value);
-  return value;
-};
+/** Fresh 11-digit numbers ending in 0 (the simulator approves those). */
+const { planted, next: idNumber } = idNumberPlanter('4', '0');
 
 let redis: RedisServerHandle;
 let gw: TestGateway;

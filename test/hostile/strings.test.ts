@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { denicNotification, freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
 import { afterStartupSweep, AttackLog, bearer, codesOf, postGraphQL } from './support.js';
 
 /**
@@ -69,20 +70,35 @@ describe('dot-only handles', () => {
     for (const reply of replies) expect(refusedAsInput(reply), JSON.stringify(reply.json)).toBe(true);
     expect(callerRequests()).toBe(before);
   });
+
+  it('sent by the provider (a DENIC request naming customer "..") are its bad data: PROVIDER_ERROR on the contact, not BAD_USER_INPUT', async () => {
+    const notification = { ...denicNotification(freshNotificationId(), 'rtr-0042'), customer: '..' };
+    expect((await postRtrWebhook(gw, JSON.stringify(notification))).status).toBe(200);
+    const before = callerRequests();
+    const reply = await ask('a request whose provider-sent customer is ..', '{ verificationRequests(filter: { contactHandle: "rtr-0042" }) { edges { node { customer contact { handle } } } } }');
+    expect(reply.json.data.verificationRequests.edges).toEqual([{ node: { customer: '..', contact: null } }]);
+    expect(reply.json.errors.map((error: any) => [error.extensions.code, error.extensions.provider, error.path.join('.')])).toEqual([
+      ['PROVIDER_ERROR', 'REALTIME_REGISTER', 'verificationRequests.edges.0.node.contact'],
+    ]);
+    expect(reply.json.errors[0].message).toMatch(/Realtime Register sent a contact customer the gateway cannot use/);
+    expect(callerRequests()).toBe(before);
+  });
+});
+
+/** A new contact's input: valid but for `patch`. */
+const contact = (patch: Record<string, unknown>) => ({
+  handle: 'strings-new-1',
+  name: 'Nina Novak',
+  addressLines: ['Kade 1'],
+  postalCode: '1011 AB',
+  city: 'Amsterdam',
+  country: 'NL',
+  email: 'nina@example.com',
+  voice: '+31.201234567',
+  ...patch,
 });
 
 describe('control characters in strings sent upstream', () => {
-  const contact = (patch: Record<string, unknown>) => ({
-    handle: 'strings-new-1',
-    name: 'Nina Novak',
-    addressLines: ['Kade 1'],
-    postalCode: '1011 AB',
-    city: 'Amsterdam',
-    country: 'NL',
-    email: 'nina@example.com',
-    voice: '+31.201234567',
-    ...patch,
-  });
   const attacks: [string, string, Record<string, unknown>][] = [
     ['NUL in an email filter', 'query E($e: String) { emailVerifications(filter: { email: $e }) { totalCount } }', { e: 'ann\u0000@example.com' }],
     ['a line break in an email filter', 'query E($e: String) { emailVerifications(filter: { email: $e }) { totalCount } }', { e: 'ann@example.com\r\nX-Injected: 1' }],
@@ -133,6 +149,43 @@ describe('control characters in strings sent upstream', () => {
     const before = callerRequests();
     const reply = await ask('clean email filter', '{ emailVerifications(filter: { email: "shared.registrant@example.com" }) { totalCount } }');
     expect(reply.json.errors).toBeUndefined();
+    expect(callerRequests()).toBeGreaterThan(before);
+  });
+});
+
+describe('bidi controls and invisible characters in strings sent upstream (Trojan-source style spoofing)', () => {
+  const CREATE = 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename ... on InputError { fieldErrors { path code message } } ... on CreateContactSuccess { contact { name } } } }';
+  const VALIDATE = 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename ... on InputError { fieldErrors { path code message } } } }';
+  const attacks: [string, string, Record<string, unknown>][] = [
+    ['a right-to-left override in a contact name', CREATE, { i: contact({ name: 'Nina \u202eakvoN' }) }],
+    ['a left-to-right embedding in an organization', CREATE, { i: contact({ organization: '\u202aAcme' }) }],
+    ['a pop directional formatting in an address line', CREATE, { i: contact({ addressLines: ['Kade 1\u202c'] }) }],
+    ['a first-strong isolate in a city', CREATE, { i: contact({ city: '\u2068Amsterdam' }) }],
+    ['a pop directional isolate in a postal code', CREATE, { i: contact({ postalCode: '1011 AB\u2069' }) }],
+    ['a zero-width space in a registry name', VALIDATE, { i: { idNumber: '38001085710', fullName: 'Ann\u200bLee', dateOfBirth: '1980-01-08' } }],
+    ['a byte-order mark in a registry street', VALIDATE, { i: { idNumber: '38001085710', fullName: 'Ann Lee', address: { street: '\ufeffMain', houseNumber: '1', postcode: '1011' } } }],
+    [
+      'a right-to-left isolate in an evidence id',
+      'mutation S($v: [ContactVerificationInput!]!) { submitContactVerification(input: { handle: "rtr-0001", verifications: $v }) { __typename ... on InputError { fieldErrors { path code message } } } }',
+      { v: [{ verifiedAt: '2025-01-01T00:00:00Z', externalId: 'kyc-\u2067-1', method: 'REACHABILITY', proof: 'LOG_RECORD', claims: ['EMAIL'] }] },
+    ],
+  ];
+
+  it.each(attacks)('refuses %s with a field error naming the characters, with no upstream request', async (label, query, variables) => {
+    const before = callerRequests();
+    const reply = await ask(label, query, variables);
+    expect(reply.status).toBeLessThan(500);
+    const result = Object.values(reply.json.data ?? {})[0] as { __typename: string; fieldErrors?: { code: string; message: string }[] };
+    expect(result?.__typename, JSON.stringify(reply.json)).toBe('InputError');
+    expect(result.fieldErrors).toEqual([expect.objectContaining({ code: 'INVALID_FORMAT', message: expect.stringMatching(/must not contain bidi controls, zero-width spaces or byte-order marks/) })]);
+    expect(callerRequests()).toBe(before);
+  });
+
+  it('still sends ZWNJ, ZWJ and the right-to-left mark, which scripts need', async () => {
+    const before = callerRequests();
+    const name = 'Mi\u200cnoo \u200d\u200fNovak';
+    const reply = await ask('ZWNJ, ZWJ and RLM in a contact name', CREATE, { i: contact({ handle: 'strings-zwnj-1', name }) });
+    expect(reply.json.data?.createContact, JSON.stringify(reply.json)).toMatchObject({ __typename: 'CreateContactSuccess' });
     expect(callerRequests()).toBeGreaterThan(before);
   });
 });

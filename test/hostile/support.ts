@@ -115,3 +115,19 @@ export async function afterStartupSweep(gateway: Pick<TestGateway, 'sandbox'>): 
   }
   throw new Error('the email-status watcher never made its start-up sweep');
 }
+
+/**
+ * Fresh 11-digit numbers shaped like national ID numbers (`first`, nine digits, `last`: the Veriff simulator decides by
+ * the last digit), each remembered in `planted` so a suite can end by searching everything for all of them.
+ */
+export function idNumberPlanter(first: string, last: string): { planted: Set<string>; next: () => string } {
+  const planted = new Set<string>();
+  return {
+    planted,
+    next: () => {
+      const value = `${first}${String(1_000_000_000 + planted.size * 7919).padStart(9, '0')}${last}`;
+      planted.add(value);
+      return value;
+    },
+  };
+}

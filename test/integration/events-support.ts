@@ -137,3 +137,43 @@ export async function subscriberGauge(gateway: TestGateway, transport: 'sse' | '
   const values = (await gateway.metrics.subscribers.get()).values;
   return values.find((value) => value.labels.transport === transport)?.value ?? 0;
 }
+
+/** A Realtime Register contact notification: one ProviderNotificationEvent for `handle` saying `message`. */
+export function contactNotification(handle: string, message = 'contact updated'): string {
+  return JSON.stringify({
+    id: freshNotificationId(),
+    fireDate: new Date().toISOString(),
+    message,
+    customer: 'sandbox',
+    eventType: 'CONTACT_UPDATE',
+    notificationType: 'ContactNotification',
+    isAsync: false,
+    processType: 'contact',
+    processIdentifier: handle,
+  });
+}
+
+/** A raw response body, read as it arrives. */
+export interface RawStream {
+  response: Response;
+  text(): string;
+  /** Resolves when the server ended the body (or the client aborted). */
+  ended: Promise<void>;
+  abort(): void;
+}
+
+/** Fetches `url` and reads its body as it arrives (an SSE stream), until the server ends it or abort() is called. */
+export async function openRawStream(url: string, init: RequestInit): Promise<RawStream> {
+  const abort = new AbortController();
+  const response = await fetch(url, { ...init, signal: abort.signal });
+  let text = '';
+  const ended = (async () => {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+    } catch {
+      // aborted by the test
+    }
+  })();
+  return { response, text: () => text, ended, abort: () => abort.abort() };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, freshNotificationId, postRtrWebhook, subscriberGauge } from './events-support.js';
+import { contactNotification, eventually, openRawStream as open, postRtrWebhook, subscriberGauge, type RawStream } from './events-support.js';
 
 /**
  * Distinct-connections GraphQL over SSE as the gateway serves it (src/server/sse-route.ts: the gateway writes the
@@ -8,51 +8,12 @@ import { eventually, freshNotificationId, postRtrWebhook, subscriberGauge } from
  * Accept also allows another type: the same head, the same bytes, the same answers to refused requests.
  */
 
-/** A raw response body, read as it arrives. */
-interface RawStream {
-  response: Response;
-  text(): string;
-  /** Resolves when the server ended the body (or the client aborted). */
-  ended: Promise<void>;
-  abort(): void;
-}
-
-async function open(url: string, init: RequestInit): Promise<RawStream> {
-  const abort = new AbortController();
-  const response = await fetch(url, { ...init, signal: abort.signal });
-  let text = '';
-  const ended = (async () => {
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
-    } catch {
-      // aborted by the test
-    }
-  })();
-  return { response, text: () => text, ended, abort: () => abort.abort() };
-}
-
 /** The stream without its keep-alive comments (yoga pings every 300 ms under NODE_ENV=test, the gateway every 12 s). */
 function withoutPings(text: string): string {
   return text
     .split('\n\n')
     .filter((block) => block !== ':')
     .join('\n\n');
-}
-
-/** A Realtime Register contact notification: one ProviderNotificationEvent for `handle`. */
-function contactNotification(handle: string): string {
-  return JSON.stringify({
-    id: freshNotificationId(),
-    fireDate: new Date().toISOString(),
-    message: 'contact updated',
-    customer: 'sandbox',
-    eventType: 'CONTACT_UPDATE',
-    notificationType: 'ContactNotification',
-    isAsync: false,
-    processType: 'contact',
-    processIdentifier: handle,
-  });
 }
 
 const watch = (handle: string) =>

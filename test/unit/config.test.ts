@@ -147,6 +147,13 @@ describe('loadConfig', () => {
     expect(configError({ UPSTREAM_CALLS_PER_REQUEST: '0' })).toMatch(/^UPSTREAM_CALLS_PER_REQUEST: must be a whole number of at least 1, got "0"$/);
   });
 
+  it('reads the per-key caps on open subscriptions and WebSockets (100 each), refusing 0 and non-numbers', () => {
+    expect(loadConfig({}).perKey).toEqual({ subscriptions: 100, sockets: 100 });
+    expect(loadConfig({ SUBSCRIPTIONS_PER_KEY: '5', SOCKETS_PER_KEY: '2' }).perKey).toEqual({ subscriptions: 5, sockets: 2 });
+    expect(configError({ SUBSCRIPTIONS_PER_KEY: '0' })).toMatch(/^SUBSCRIPTIONS_PER_KEY: must be a whole number of at least 1, got "0"$/);
+    expect(configError({ SOCKETS_PER_KEY: 'many' })).toMatch(/^SOCKETS_PER_KEY: must be a whole number of at least 1, got "many"$/);
+  });
+
   it('reads JWT settings and rejects a short HS256 secret, a bad JWKS URL and a stray issuer', () => {
     expect(loadConfig({}).jwt).toBeNull();
     const secret = 'a-jwt-secret-of-at-least-32-chars!!';

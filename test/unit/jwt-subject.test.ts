@@ -15,6 +15,15 @@ describe('a JWT subject', () => {
     expect((await verify(await token('user-1'))).name).toBe('user-1');
   });
 
+  it('names the caller without its runs of six or more digits (a subject that is an ID number), but keeps them apart', async () => {
+    const plain = await verify(await token('38001085718'));
+    expect(plain.name).toBe('[redacted]');
+    expect((await verify(await token('user-38001085718@idp'))).name).toBe('user-[redacted]@idp');
+    expect((await verify(await token('user-12345'))).name).toBe('user-12345');
+    // Two such subjects are still two callers, with a budget each.
+    expect(plain.id).not.toBe((await verify(await token('38001085719'))).id);
+  });
+
   it('is refused when it is not a string, or too long to name anyone in an audit trail', async () => {
     // Its text becomes the principal's name: the submittedBy of every submission, stored and returned.
     for (const sub of [{ a: 1 }, 12345, ['x'], 'x'.repeat(257), '']) {

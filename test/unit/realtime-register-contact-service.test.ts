@@ -121,6 +121,21 @@ describe('ContactService.keyFor', () => {
     expect(() => service.keyFor('DOMAIN_NAME_API', 'C-1')).toThrow(expect.objectContaining({ kind: 'DISABLED' }));
     expect(() => serviceWith({ rtrEnabled: false }).service.keyFor('REALTIME_REGISTER', 'rtr-0001')).toThrow(ProviderFailure);
   });
+
+  it('blames the provider, not the caller, for a handle or customer in provider data that fails the rules (keyForProviderData)', () => {
+    for (const [provider, handle, customer] of [['REALTIME_REGISTER', 'rtr-0001', '..'], ['REALTIME_REGISTER', '..', null], ['OPENPROVIDER', '..', null]] as const) {
+      const thrown = (() => {
+        try {
+          service.keyForProviderData(provider, handle, customer);
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(thrown, `${provider} ${handle} ${customer}`).toBeInstanceOf(ProviderFailure);
+      expect(thrown).toMatchObject({ provider, kind: 'ERROR', retryable: false });
+    }
+    expect(service.keyForProviderData('REALTIME_REGISTER', 'rtr-0001', 'sandbox')).toEqual({ provider: 'REALTIME_REGISTER', customer: 'sandbox', handle: 'rtr-0001' });
+  });
 });
 
 describe('ContactService.load', () => {

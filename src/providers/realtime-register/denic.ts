@@ -3,6 +3,7 @@ import { VERIFICATION_CLAIMS, type VerificationClaim } from '../../domain/verifi
 import type { VerificationRequest } from '../../domain/verification-request.js';
 import { DENIC_NOTIFICATION, isContactProcess } from './assumptions.js';
 import { rtrInstant } from './dates.js';
+import { maskedHead } from '../../domain/digit-runs.js';
 
 /**
  * The fields of a Realtime Register notification this module reads (a structural subset of the wire object, so
@@ -95,7 +96,9 @@ export function parseDenicNotification(notification: NotificationFields, default
     contactHandle: handle,
     claims: payloadClaims.length ? payloadClaims : fromText.claims,
     status: 'OPEN',
-    message: message.slice(0, STORED_MESSAGE_LIMIT),
+    // Read above as sent (a handle or domain in it is needed); kept without its long digit runs, which could be an
+    // ID number quoted in the provider's free text.
+    message: maskedHead(message, STORED_MESSAGE_LIMIT),
     // The provider's fire date, not our arrival time: every redelivery then yields the same request.
     receivedAt: rtrInstant(notification.fireDate) ?? new Date().toISOString(),
     deDelegationDomain,

@@ -1,3 +1,5 @@
+import { maskedHead } from '../../domain/digit-runs.js';
+
 /**
  * Realtime Register's asynchronous processes: every 202 names one (header `x-process-id`, body `processId`), and
  * `GET /v2/processes/{processId}` says where it stands (providers/realtime-register.md, "Asynchronous processes";
@@ -52,5 +54,6 @@ function failureReason(record: Record<string, unknown>, status: string): string 
   }
   candidates.push(record.statusDetail);
   const reason = candidates.find((value): value is string => typeof value === 'string' && value.trim() !== '');
-  return (reason?.trim() ?? `Realtime Register ended the process ${status}.`).slice(0, REASON_MAX);
+  // Stored and published with the request: an ID number the provider quotes (from the evidence sent) is masked.
+  return maskedHead(reason?.trim() ?? `Realtime Register ended the process ${status}.`, REASON_MAX);
 }

@@ -6,6 +6,7 @@ import { UnknownProviderValue, veriffRegistryStatus } from '../../domain/status-
 import { parseRetryAfter } from '../retry-policy.js';
 import type { UpstreamResponse } from '../http.js';
 import type { VeriffAddress, VeriffRegistryRequestBody } from './wire.js';
+import { maskLongDigitRuns } from '../../domain/digit-runs.js';
 
 /** A registry check as the gateway submits it, already validated by the registry-check service. */
 export type RegistrySubmission = RegistryCheckRequest;
@@ -101,11 +102,14 @@ function readDecision(verification: Record<string, unknown>): VeriffDecision | n
   return {
     status,
     code,
-    reason: describingText(verification.reason),
+    // Free text Veriff writes, stored and published with the check: an ID number quoted in it is masked (reason,
+    // failedValidation). Not the session id (the gateway matches on it), nor vendorData and endUserId (the caller's
+    // own values, given back as sent), nor the person (registry data: a six-digit postcode is an address's, not an ID).
+    reason: maskOptional(describingText(verification.reason)),
     reasonCode: describingInteger(verification.reasonCode),
     person: readPerson(verification.person),
     decidedAt: toUtcIso(describingText(verification.decisionTime)) ?? null,
-    failedValidation: readFailedValidation(verification.additionalVerifiedData),
+    failedValidation: maskOptional(readFailedValidation(verification.additionalVerifiedData)),
     vendorData: describingText(verification.vendorData),
     endUserId: describingText(verification.endUserId),
   };
@@ -136,6 +140,11 @@ function describingText(value: unknown): string | null {
   if (typeof value === 'string') return value === '' ? null : value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
+}
+
+/** Free text without its long digit runs (src/domain/digit-runs.ts). */
+function maskOptional(text: string | null): string | null {
+  return text === null ? null : maskLongDigitRuns(text);
 }
 
 /** A describing integer: a number or numeric string; anything else is none. */
