@@ -113,7 +113,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     return services;
   };
 
-  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream, failedAuth: rateLimits.failedAuth });
+  // One count of long-lived connections per key for WebSockets and graphql-sse streams alike (SOCKETS_PER_KEY).
+  const socketSlots = createPerKeySlots(config.perKey.sockets);
+  const yoga = createGatewayYoga({ config, services: requireServices, metrics, logger, authenticate, rateLimiter: rateLimits.callers, upstreamLimiter: rateLimits.upstream, failedAuth: rateLimits.failedAuth, socketSlots });
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const server: Server = createServer({ requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 5_000) }, (req, res) => {
     drain.track(res);
@@ -243,7 +245,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         initTimeoutMs: config.limits.wsInitTimeoutMs,
         trusted: config.trustedDocuments,
         limiter: rateLimits.callers,
-        socketSlots: createPerKeySlots(config.perKey.sockets),
+        socketSlots,
       });
       state = 'ready';
     },

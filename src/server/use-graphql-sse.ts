@@ -10,6 +10,8 @@ import type { TrustedDocumentsConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayContext } from '../schema/context.js';
 import { resolveDocumentText } from './trusted-documents.js';
+import type { PerKeySlots } from './per-key-slots.js';
+import type { Principal } from '../schema/context.js';
 import { principalOfRequest } from './use-caller-guard.js';
 import { MAX_OPERATIONS_PER_CONNECTION } from './operation-limits.js';
 import { INVALID_JSON_BODY, isJson } from './request-parse-errors.js';
@@ -23,6 +25,11 @@ export interface GraphQLSSEOptions {
   logger: Logger;
   /** How long a reserved stream (PUT) may wait for its GET before it is dropped. Default 30_000 ms. */
   reservationTtlMs?: number;
+  /**
+   * Long-lived connections per key (SOCKETS_PER_KEY, shared with WebSockets): a stream holds one from its PUT until
+   * its reservation expires unopened or its GET ends. Keys of the open sandbox are not counted.
+   */
+  streamSlots?: PerKeySlots;
 }
 
 /** On dispose, how long open streams may take to complete their operations before they are cut. */
@@ -65,13 +72,23 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
   const running = new Map<string, number>();
   /** Open streams: aborting one ends it (dispose()). */
   const open = new Set<AbortController>();
+  /** Tokens whose GET is open. */
+  const streaming = new Set<string>();
+  /** token -> gives back the stream's slot (streamSlots); removed once given back, so it runs once. */
+  const slotsHeld = new Map<string, () => void>();
   let handler: ((request: Request) => Promise<Response>) | null = null;
 
   const json = (status: number, message: string, code: string) =>
     new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 
+  const giveBackSlot = (token: string) => {
+    slotsHeld.get(token)?.();
+    slotsHeld.delete(token);
+  };
+
   /** Drops a reservation nobody connected to: opening it with an aborted signal makes graphql-sse dispose of it. */
   const expire = (token: string) => {
+    if (!streaming.has(token)) giveBackSlot(token);
     const abandoned = new AbortController();
     abandoned.abort();
     const request = new Request(`http://gateway${options.endpoint}?${TOKEN_QUERY_KEY}=${encodeURIComponent(token)}`, {
@@ -145,7 +162,7 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
       if (request.method !== 'PUT' && request.method !== 'DELETE' && token === null) return;
       const principal = principalOfRequest(request);
       if (!principal) return; // useCallerGuard has answered (401, 429) or this is a preflight
-      return singleConnection(request, token, principal.id, serverContext as Record<string, unknown>).then(endResponse, (error: unknown) => {
+      return singleConnection(request, token, principal, serverContext as Record<string, unknown>).then(endResponse, (error: unknown) => {
         options.logger.error({ err: error }, 'graphql-sse request failed');
         endResponse(json(500, 'Unexpected error', 'INTERNAL_SERVER_ERROR'));
       });
@@ -165,11 +182,19 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
     },
   };
 
-  async function singleConnection(request: Request, token: string | null, caller: string, serverContext: Record<string, unknown>): Promise<Response> {
+  async function singleConnection(request: Request, token: string | null, principal: Principal, serverContext: Record<string, unknown>): Promise<Response> {
+    const caller = principal.id;
     const headers = new Headers(request.headers);
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers };
     if (request.method === 'PUT') {
       const reserved = randomUUID();
+      const slots = principal.authenticated ? options.streamSlots : undefined;
+      if (slots) {
+        if (!slots.take(caller)) {
+          return json(429, `This key already holds ${slots.limit} event streams and WebSockets (SOCKETS_PER_KEY); close one first.`, 'RATE_LIMITED');
+        }
+        slotsHeld.set(reserved, () => slots.release(caller));
+      }
       owners.set(reserved, caller);
       headers.set(TOKEN_HEADER_KEY, reserved);
       setTimeout(() => expire(reserved), reservationTtlMs).unref();
@@ -193,13 +218,26 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
       return json(400, `This stream already runs ${MAX_OPERATIONS_PER_CONNECTION} operations; stop one, or reserve another stream.`, 'TOO_MANY_OPERATIONS');
     }
     const stream = new AbortController();
-    init.signal = AbortSignal.any([request.signal, stream.signal]);
+    const signal = AbortSignal.any([request.signal, stream.signal]);
+    init.signal = signal;
     const forwarded = new Request(request.url, init);
     const origin: Origin = { request, serverContext, release, handedOff: false };
     origins.set(forwarded, origin);
     if (request.method === 'GET') {
       open.add(stream);
-      request.signal.addEventListener('abort', () => open.delete(stream), { once: true });
+      // The first GET of a token opens its stream (graphql-sse refuses any other with 409): its end gives the slot back.
+      const opens = !streaming.has(token!);
+      if (opens) streaming.add(token!);
+      signal.addEventListener(
+        'abort',
+        () => {
+          open.delete(stream);
+          if (!opens) return;
+          streaming.delete(token!);
+          giveBackSlot(token!);
+        },
+        { once: true },
+      );
     }
     try {
       return await handler!(forwarded);

@@ -31,6 +31,7 @@ import { useSubscriptionScopeCache } from './use-subscription-scope-cache.js';
 import { useSubscriberMetrics } from './use-subscriber-metrics.js';
 import { useSubscriptionCap } from './use-subscription-cap.js';
 import { createPerKeySlots } from './per-key-slots.js';
+import type { PerKeySlots } from './per-key-slots.js';
 import { useSseHandoff } from './use-sse-handoff.js';
 import { useTrustedDocuments } from './use-trusted-documents.js';
 import { useUpstreamLimits } from './use-upstream-limits.js';
@@ -54,6 +55,11 @@ export interface YogaOptions {
   upstreamLimiter?: () => RateLimiter;
   /** Failed authentications per source address, shared with graphql-ws and /operator/* (src/server/failed-auth-budget.ts). */
   failedAuth?: FailedAuthBudget;
+  /**
+   * Long-lived connections each key holds (SOCKETS_PER_KEY), shared with the WebSocket server: a graphql-sse stream
+   * (single-connection mode) is one, from its reservation on. Absent: not counted.
+   */
+  socketSlots?: PerKeySlots;
 }
 
 export type GatewayYoga = YogaServerInstance<ServerContext, GatewayContext>;
@@ -102,7 +108,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       // Registered only with tracing configured: off, it would still be two hooks on every operation.
       ...(config.tracing ? [useOperationSpans()] : []),
       // Both after the guard: they read the caller it resolved.
-      useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: config.limits.maxBodyBytes, trusted: config.trustedDocuments, logger }),
+      useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: config.limits.maxBodyBytes, trusted: config.trustedDocuments, logger, ...(options.socketSlots ? { streamSlots: options.socketSlots } : {}) }),
       ...(config.trustedDocuments ? [useTrustedDocuments(config.trustedDocuments)] : []),
       useRequestShapeMessages(config.limits.maxBodyBytes),
       useCsrfGuard(),

@@ -179,6 +179,36 @@ describe('open WebSockets per key (SOCKETS_PER_KEY=2)', () => {
     });
     for (const socket of [idle[1]!, otherKey, replacement]) socket.socket.close();
   });
+
+  it('counts graphql-sse streams (single-connection mode) with the WebSockets, from the reservation until the stream ends', async () => {
+    const reserve = (key: string) =>
+      fetch(`${gw.url}/graphql`, { method: 'PUT', headers: { authorization: `Bearer ${key}` } }).then(async (response) => ({ status: response.status, text: await response.text() }));
+    const socket = await initSocket(gw, KEY_A);
+    expect(socket.outcome).toBe('acked');
+    const first = await reserve(KEY_A);
+    expect(first.status).toBe(201);
+    const refused = await reserve(KEY_A);
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.text).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(refused.text).toContain('SOCKETS_PER_KEY');
+    expect((await reserve(KEY_B)).status).toBe(201);
+
+    // Opening the reserved stream keeps its slot; ending it gives the slot back.
+    const opened = new AbortController();
+    const stream = await fetch(`${gw.url}/graphql?token=${encodeURIComponent(first.text)}`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${KEY_A}` },
+      signal: opened.signal,
+    });
+    expect(stream.status).toBe(200);
+    expect((await reserve(KEY_A)).status).toBe(429);
+    opened.abort();
+    const again = await eventually(async () => {
+      const attempt = await reserve(KEY_A);
+      return attempt.status === 201 ? attempt : null;
+    });
+    expect(again.status).toBe(201);
+    socket.socket.close();
+  });
 });
 
 describe('after every attack', () => {
