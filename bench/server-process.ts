@@ -39,11 +39,16 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-/** Starts `node <flags> --import bench/probe.mjs <args>` with an IPC channel and waits until it serves. */
+/**
+ * Starts `node <flags> --import bench/probe.mjs <args>` with an IPC channel and waits until it serves. Every server of
+ * the bench (the floor, the peer, the simulators, ours) runs with NODE_ENV=production, as production servers do:
+ * graphql skips its per-call check for a second copy of itself there, and our bundle sets it by default, so the floor
+ * and the peer get the same.
+ */
 export async function startServer(options: StartOptions): Promise<Server> {
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', PROBE, ...options.args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, ...options.env, BENCH_PROBE: '1' },
+    env: { ...process.env, NODE_ENV: 'production', ...options.env, BENCH_PROBE: '1' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
