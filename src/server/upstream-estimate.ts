@@ -97,6 +97,48 @@ export function upstreamCallEstimate(
   return calls;
 }
 
+/**
+ * The most upstream calls an operation's direct lookups could need, whatever its variables: one per `contact` and
+ * `node` field, Infinity when it has `contacts` or `nodes` (their lists can be long). Computed once per parsed document
+ * (yoga reuses the DocumentNode of a query text it has seen), so the common request, one or a few single lookups,
+ * skips upstreamCallEstimate's walk over its arguments.
+ */
+export function upstreamCallBound(document: DocumentNode, operationName: string | null | undefined): number {
+  let perOperation = bounds.get(document);
+  if (!perOperation) bounds.set(document, (perOperation = new Map()));
+  const name = operationName ?? '';
+  let bound = perOperation.get(name);
+  if (bound === undefined) perOperation.set(name, (bound = boundOf(document, operationName)));
+  return bound;
+}
+
+const bounds = new WeakMap<DocumentNode, Map<string, number>>();
+
+function boundOf(document: DocumentNode, operationName: string | null | undefined): number {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || operation.operation !== 'query') return 0;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const visited = new Set<string>();
+  const count = (selectionSet: SelectionSetNode): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name === 'contacts' || name === 'nodes') return Infinity;
+        if (name === 'contact' || name === 'node') total += 1;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) total += count(selection.selectionSet);
+      else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) total += count(fragment.selectionSet);
+      }
+    }
+    return total;
+  };
+  return count(operation.selectionSet);
+}
+
 /** A literal list, a variable's list, or a single value (which GraphQL coerces to a list of one). */
 function listOf(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;

@@ -4,7 +4,7 @@ import type { UpstreamBudgetConfig } from '../config.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
 import type { GatewayContext } from '../schema/context.js';
 import { queryLimitError } from './query-limit-error.js';
-import { upstreamCallEstimate } from './upstream-estimate.js';
+import { upstreamCallBound, upstreamCallEstimate } from './upstream-estimate.js';
 
 /**
  * Refuses, with a 400 QUERY_TOO_COSTLY before anything executes, an operation whose direct lookups alone need more
@@ -16,6 +16,8 @@ export function useUpstreamLimits(config: UpstreamBudgetConfig): Plugin<GatewayC
   const check = (args: { document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: GatewayContext }) => {
     const perMinute = args.contextValue.principal?.authenticated ? config.callsPerMinute : 0;
     const limit = perMinute > 0 ? Math.min(config.callsPerRequest, perMinute) : config.callsPerRequest;
+    // Most operations could not reach the limit whatever their arguments: no walk over them then.
+    if (upstreamCallBound(args.document, args.operationName) <= limit) return null;
     const variable = limit === config.callsPerRequest ? 'UPSTREAM_CALLS_PER_REQUEST' : 'UPSTREAM_CALLS_PER_MINUTE';
     for (const [provider, calls] of upstreamCallEstimate(args.document, args.operationName, args.variableValues)) {
       if (calls <= limit) continue;
