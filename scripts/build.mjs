@@ -112,7 +112,7 @@ function isStale(bundle) {
 async function build(bundles) {
   const { build: esbuild } = await import('esbuild').catch((error) => {
     if (error.code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new Error('esbuild is not installed (a dev dependency): run `npm install`, or build where it is and ship dist/.');
+    throw new BuilderMissing();
   });
   const staging = join(DIST, `.building-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
@@ -163,6 +163,13 @@ function swapIn(fresh, target) {
     if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
   }
   rmSync(old, { recursive: true, force: true });
+}
+
+/** esbuild, a dev dependency, is not installed (a production install): nothing can be built here. */
+export class BuilderMissing extends Error {
+  constructor() {
+    super('esbuild is not installed (a dev dependency): run `npm install`, or build where it is and ship dist/.');
+  }
 }
 
 /**
