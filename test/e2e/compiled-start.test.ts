@@ -37,7 +37,7 @@ async function readyGateway(): Promise<{ url: string; pid: number }> {
 }
 
 describe('npm start', () => {
-  it('runs the bundle in dist/src/main.js, built no older than any source, and serves the dashboard, its assets, GraphiQL and queries from it', async () => {
+  it('runs the bundle in dist/src/main.js, built no older than any source, and serves the dashboard, its assets, GraphiQL, queries and refusals from it', async () => {
     const { url, pid } = await readyGateway();
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     expect(commandLine).toContain('scripts/start.mjs');
@@ -66,6 +66,24 @@ describe('npm start', () => {
     const query = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ providers { provider mode } }' }) });
     const reply = (await query.json()) as { data?: { providers: { provider: string; mode: string }[] } };
     expect(reply.data?.providers.map((provider) => provider.mode)).toEqual(['SANDBOX', 'SANDBOX', 'SANDBOX', 'SANDBOX']);
+
+    // Errors raised by graphql itself and by packages that import graphql's modules by path (graphql-armor's parser)
+    // keep their codes and statuses: the bundle holds one graphql, so every GraphQLError is recognised as one.
+    const refusals: [string, number, string][] = [
+      ['{ providers { ', 400, 'GRAPHQL_PARSE_FAILED'],
+      [`{ ${'__typename '.repeat(2_100)}}`, 400, 'TOO_MANY_TOKENS'],
+      ['{ nope }', 400, 'GRAPHQL_VALIDATION_FAILED'],
+      ['{ contact(provider: REALTIME_REGISTER, handle: "..") { handle } }', 200, 'BAD_USER_INPUT'],
+    ];
+    for (const [text, status, code] of refusals) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query: text }),
+      });
+      const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect([response.status, body.errors?.[0]?.extensions?.code], text.slice(0, 40)).toEqual([status, code]);
+    }
   }, 60_000);
 });
 
