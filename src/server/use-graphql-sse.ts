@@ -223,10 +223,13 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
     const forwarded = new Request(request.url, init);
     const origin: Origin = { request, serverContext, release, handedOff: false };
     origins.set(forwarded, origin);
+    // The first event-stream GET of a token opens its stream (graphql-sse refuses another with 409, and answers one of
+    // another accept at once, opening nothing): its end gives the slot back. A GET answered without a stream is
+    // forgotten once answered: a response that finishes never aborts the signal, so the slot would stay held forever.
+    let opens = false;
     if (request.method === 'GET') {
       open.add(stream);
-      // The first GET of a token opens its stream (graphql-sse refuses any other with 409): its end gives the slot back.
-      const opens = !streaming.has(token!);
+      opens = request.headers.get('accept') === 'text/event-stream' && !streaming.has(token!);
       if (opens) streaming.add(token!);
       signal.addEventListener(
         'abort',
@@ -240,7 +243,13 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
       );
     }
     try {
-      return await handler!(forwarded);
+      const response = await handler!(forwarded);
+      if (request.method === 'GET' && response.status !== 200) {
+        open.delete(stream);
+        if (opens) streaming.delete(token!);
+        opens = false;
+      }
+      return response;
     } finally {
       // Refused before it ran (a malformed body, a stream not open): the place was never taken by an operation.
       if (!origin.handedOff) release();

@@ -13,6 +13,7 @@ import { AttackLog, overWebSocket, wsClient } from './support.js';
  */
 const KEY_A = 'caps-key-a-0001';
 const KEY_B = 'caps-key-b-0001';
+const KEY_C = 'caps-key-c-0001';
 const HANDLE = 'caps-handle';
 /** Replays the log from its start, then goes live: a running subscription's first result comes without waiting. */
 const LIVE = `subscription { verificationEvents(filter: { contactHandle: "${HANDLE}" }, after: "0-0") { id } }`;
@@ -155,7 +156,7 @@ describe('open subscriptions per key (SUBSCRIPTIONS_PER_KEY=3), over SSE and Web
 describe('open WebSockets per key (SOCKETS_PER_KEY=2)', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY_A}:*;${KEY_B}:*`, SOCKETS_PER_KEY: '2', EMAIL_WATCH_INTERVAL_MS: '3600000' } });
+    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY_A}:*;${KEY_B}:*;${KEY_C}:*`, SOCKETS_PER_KEY: '2', EMAIL_WATCH_INTERVAL_MS: '3600000' } });
   });
   afterAll(async () => {
     await gw.stop();
@@ -208,6 +209,30 @@ describe('open WebSockets per key (SOCKETS_PER_KEY=2)', () => {
     });
     expect(again.status).toBe(201);
     socket.socket.close();
+  });
+
+  it('gives a stream slot back when a GET of its token that opened nothing (not an event stream) came first', async () => {
+    const reserve = () =>
+      fetch(`${gw.url}/graphql`, { method: 'PUT', headers: { authorization: `Bearer ${KEY_C}` } }).then(async (response) => ({ status: response.status, text: await response.text() }));
+    const streamUrl = (token: string) => `${gw.url}/graphql?token=${encodeURIComponent(token)}`;
+    const first = await reserve();
+    expect(first.status).toBe(201);
+    // Not text/event-stream: graphql-sse answers it at once (no stream opens), and the response finishes normally.
+    const probe = await fetch(streamUrl(first.text), { headers: { accept: 'application/json', authorization: `Bearer ${KEY_C}` } });
+    log.record('sse GET of a token, not an event stream', probe.status, await probe.text());
+    expect(probe.status).toBeLessThan(500);
+    // The stream itself opens afterwards; when it ends, its slot comes back as it would without the probe.
+    const opened = new AbortController();
+    const stream = await fetch(streamUrl(first.text), { headers: { accept: 'text/event-stream', authorization: `Bearer ${KEY_C}` }, signal: opened.signal });
+    expect(stream.status).toBe(200);
+    expect((await reserve()).status).toBe(201); // the 2nd slot
+    expect((await reserve()).status).toBe(429);
+    opened.abort();
+    const again = await eventually(async () => {
+      const attempt = await reserve();
+      return attempt.status === 201 ? attempt : null;
+    });
+    expect(again.status).toBe(201);
   });
 });
 
