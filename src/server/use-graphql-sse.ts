@@ -46,6 +46,8 @@ interface Origin {
   release: () => void;
   /** Set once onSubscribe has the operation: from then on its end, not the POST's answer, frees the place. */
   handedOff: boolean;
+  /** The operation's results once onSubscribe has them (a subscription): ended here when graphql-sse drops them. */
+  operation?: AsyncIterableIterator<unknown>;
 }
 
 /**
@@ -74,6 +76,8 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
   const open = new Set<AbortController>();
   /** Tokens whose GET is open. */
   const streaming = new Set<string>();
+  /** Tokens whose stream graphql-sse still holds: reserved and not expired unopened, or open and not ended. */
+  const live = new Set<string>();
   /** token -> gives back the stream's slot (streamSlots); removed once given back, so it runs once. */
   const slotsHeld = new Map<string, () => void>();
   let handler: ((request: Request) => Promise<Response>) | null = null;
@@ -88,7 +92,10 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
 
   /** Drops a reservation nobody connected to: opening it with an aborted signal makes graphql-sse dispose of it. */
   const expire = (token: string) => {
-    if (!streaming.has(token)) giveBackSlot(token);
+    if (!streaming.has(token)) {
+      giveBackSlot(token);
+      live.delete(token);
+    }
     const abandoned = new AbortController();
     abandoned.abort();
     const request = new Request(`http://gateway${options.endpoint}?${TOKEN_QUERY_KEY}=${encodeURIComponent(token)}`, {
@@ -109,7 +116,7 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
             origin.handedOff = true;
             try {
               const result = await prepare(origin, params);
-              if (isAsyncIterable(result)) return releasingOnEnd(result, origin.release) as never;
+              if (isAsyncIterable(result)) return (origin.operation = releasingOnEnd(result, origin.release)) as never;
               origin.release();
               return result as never;
             } catch (error) {
@@ -196,6 +203,7 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
         slotsHeld.set(reserved, () => slots.release(caller));
       }
       owners.set(reserved, caller);
+      live.add(reserved);
       headers.set(TOKEN_HEADER_KEY, reserved);
       setTimeout(() => expire(reserved), reservationTtlMs).unref();
     } else if (token === null || owners.get(token) !== caller) {
@@ -237,6 +245,7 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
           open.delete(stream);
           if (!opens) return;
           streaming.delete(token!);
+          live.delete(token!);
           giveBackSlot(token!);
         },
         { once: true },
@@ -244,6 +253,10 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
     }
     try {
       const response = await handler!(forwarded);
+      // graphql-sse drops, without ending it, a subscription set up while its operation was stopped (DELETE: 204) or
+      // while its stream ended (the stream's end ended the operations it held then, not this one): ended here, so its
+      // SUBSCRIPTIONS_PER_KEY slot, its listener and its place on the stream are given back.
+      if (origin.operation && (response.status === 204 || !live.has(token!))) void origin.operation.return?.().catch(() => undefined);
       if (request.method === 'GET' && response.status !== 200) {
         open.delete(stream);
         if (opens) streaming.delete(token!);

@@ -1,0 +1,111 @@
+import { createSchema, createYoga } from 'graphql-yoga';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/observability/logger.js';
+import type { Principal } from '../../src/schema/context.js';
+import { createPerKeySlots } from '../../src/server/per-key-slots.js';
+import { UNLIMITED } from '../../src/server/rate-limit.js';
+import { principalOfRequest, useCallerGuard } from '../../src/server/use-caller-guard.js';
+import { useGraphQLSSE } from '../../src/server/use-graphql-sse.js';
+import { useSubscriptionCap } from '../../src/server/use-subscription-cap.js';
+
+/**
+ * graphql-sse single-connection mode when an operation's stream or the operation itself goes away while the
+ * operation is still being set up (its subscription resolver has not answered yet): the subscription that then
+ * starts must end, giving back its SUBSCRIPTIONS_PER_KEY slot, rather than run unseen with the slot held for good.
+ */
+const PRINCIPAL: Principal = { id: 'key-1', name: 'races', scopes: new Set(['*']), authenticated: true };
+const TOKEN_HEADER = 'x-graphql-event-stream-token';
+
+/** A subscription whose resolver waits for the test, and which says when its source was ended. */
+function setup() {
+  let enter!: () => void;
+  const entered = new Promise<void>((resolve) => (enter = resolve));
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const ended: string[] = [];
+  const schema = createSchema({
+    typeDefs: 'type Query { ok: Boolean } type Subscription { tick: Int }',
+    resolvers: {
+      Subscription: {
+        tick: {
+          subscribe: async () => {
+            enter();
+            await gate;
+            const source: AsyncIterableIterator<{ tick: number }> = {
+              next: () => new Promise<IteratorResult<{ tick: number }>>(() => undefined),
+              return: async () => {
+                ended.push('returned');
+                return { done: true, value: undefined };
+              },
+              [Symbol.asyncIterator]: () => source,
+            };
+            return source;
+          },
+        },
+      },
+    },
+  });
+  const slots = createPerKeySlots(5);
+  const logger = createLogger({ level: 'silent' });
+  const yoga = createYoga<object, { principal: Principal }>({
+    schema: schema as never,
+    graphqlEndpoint: '/graphql',
+    logging: false,
+    context: ({ request }) => ({ principal: principalOfRequest(request) ?? PRINCIPAL }),
+    plugins: [
+      useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: async () => PRINCIPAL, limiter: () => UNLIMITED, logger }),
+      useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: 10_000, trusted: null, logger }),
+      useSubscriptionCap(slots),
+    ] as never,
+  });
+  const call = (method: string, token: string, init: { query?: string; body?: string; accept?: string; signal?: AbortSignal } = {}) =>
+    yoga.fetch(`http://gateway/graphql${init.query ?? ''}`, {
+      method,
+      headers: {
+        [TOKEN_HEADER]: token,
+        accept: init.accept ?? 'application/json',
+        ...(init.body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(init.body)) } : {}),
+      },
+      ...(init.body ? { body: init.body } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+  const reserve = async () => {
+    const response = await yoga.fetch('http://gateway/graphql', { method: 'PUT' });
+    expect(response.status).toBe(201);
+    return response.text();
+  };
+  const subscribe = (token: string) => call('POST', token, { body: JSON.stringify({ query: 'subscription { tick }', extensions: { operationId: 'op-1' } }) });
+  return { slots, entered, open, ended, call, reserve, subscribe };
+}
+
+describe('graphql-sse operations set up while their stream or themselves go away', () => {
+  it('ends the subscription of an operation stopped (DELETE) before its resolver answered', async () => {
+    const { slots, entered, open, ended, call, reserve, subscribe } = setup();
+    const token = await reserve();
+    const posted = subscribe(token);
+    await entered;
+    expect((await call('DELETE', token, { query: '?operationId=op-1' })).status).toBe(200);
+    open();
+    expect((await posted).status).toBe(204);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended).toEqual(['returned']);
+    expect(slots.held(PRINCIPAL.id)).toBe(0);
+  });
+
+  it('ends the subscription of an operation whose stream closed before its resolver answered', async () => {
+    const { slots, entered, open, ended, call, reserve, subscribe } = setup();
+    const token = await reserve();
+    const client = new AbortController();
+    const stream = await call('GET', token, { accept: 'text/event-stream', signal: client.signal });
+    expect(stream.status).toBe(200);
+    const posted = subscribe(token);
+    await entered;
+    client.abort();
+    await stream.body?.cancel().catch(() => undefined);
+    open();
+    await posted;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended).toEqual(['returned']);
+    expect(slots.held(PRINCIPAL.id)).toBe(0);
+  });
+});
