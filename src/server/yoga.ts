@@ -21,6 +21,7 @@ import { principalOfRequest, useCallerGuard } from './use-caller-guard.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useErrorCodes } from './use-error-codes.js';
 import { useGraphQLSSE } from './use-graphql-sse.js';
+import { useAbandonedResponses } from './use-abandoned-responses.js';
 import { useIdNumberMasking } from './use-id-number-masking.js';
 import { useOperationSpans } from './use-operation-spans.js';
 import { useQueryLimits } from './use-query-limits.js';
@@ -122,6 +123,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       useIdNumberMasking(),
       useSubscriberMetrics(metrics),
       useSseHandoff(),
+      useAbandonedResponses(),
     ],
     // Synchronous when the caller guard has resolved the caller already (every HTTP request): a promise here would put
     // every request through one more microtask. graphql-ws operations are authenticated here.
