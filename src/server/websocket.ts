@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Extra } from 'graphql-ws/use/ws';
@@ -120,6 +120,9 @@ export function attachWebSocket(options: {
       };
       const errors = enveloped.validate(args.schema, args.document);
       if (errors.length) return await refused(contextValue, errors);
+      // graphql-ws answers an operation it cannot pick with an error but no `complete` (so no onComplete): refused here,
+      // before it is counted as running, it cannot stay counted (gauge, the socket's operation limit) until the socket ends.
+      if (!getOperationAST(document, args.operationName)) return await refused(contextValue, [unidentifiedOperation(args.operationName)]);
     } catch (error) {
       if (error instanceof GraphQLError) return await refused(contextValue, [error]);
       options.logger.error({ err: error }, 'a WebSocket operation failed before it ran');
@@ -207,4 +210,11 @@ function holdSocketSlot(socket: Extra['socket'], key: string, slots: PerKeySlots
   }
   socket.once('close', () => slots.release(key));
   return true;
+}
+
+/** An operationName the document lacks, or several operations and no name: as over HTTP, a BAD_REQUEST. */
+function unidentifiedOperation(operationName: string | null | undefined): GraphQLError {
+  // The name is not quoted: what a caller sends is not echoed into errors.
+  const message = operationName ? 'The document has no operation of the given operationName.' : 'The document has several operations: name the one to run (operationName).';
+  return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
 }
