@@ -1,8 +1,9 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createSchema, createYoga } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import { afterEach, describe, expect, it } from 'vitest';
+import { gatedSubscription } from '../helpers/gated-subscription.js';
 import type { Principal } from '../../src/schema/context.js';
 import { useAbandonedResponses } from '../../src/server/use-abandoned-responses.js';
 import { createPerKeySlots } from '../../src/server/per-key-slots.js';
@@ -20,33 +21,7 @@ afterEach(async () => {
 });
 
 async function start() {
-  let enter!: () => void;
-  const entered = new Promise<void>((resolve) => (enter = resolve));
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  const ended: string[] = [];
-  const schema = createSchema({
-    typeDefs: 'type Query { ok: Boolean } type Subscription { tick: Int }',
-    resolvers: {
-      Subscription: {
-        tick: {
-          subscribe: async () => {
-            enter();
-            await gate;
-            const source: AsyncIterableIterator<{ tick: number }> = {
-              next: () => new Promise<IteratorResult<{ tick: number }>>(() => undefined),
-              return: async () => {
-                ended.push('returned');
-                return { done: true, value: undefined };
-              },
-              [Symbol.asyncIterator]: () => source,
-            };
-            return source;
-          },
-        },
-      },
-    },
-  });
+  const { schema, entered, open, ended } = gatedSubscription();
   const slots = createPerKeySlots(5);
   const yoga = createYoga<object, { principal: Principal }>({
     schema: schema as never,

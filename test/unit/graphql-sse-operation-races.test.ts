@@ -1,5 +1,6 @@
-import { createSchema, createYoga } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
+import { gatedSubscription } from '../helpers/gated-subscription.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Principal } from '../../src/schema/context.js';
 import { createPerKeySlots } from '../../src/server/per-key-slots.js';
@@ -18,33 +19,7 @@ const TOKEN_HEADER = 'x-graphql-event-stream-token';
 
 /** A subscription whose resolver waits for the test, and which says when its source was ended. */
 function setup() {
-  let enter!: () => void;
-  const entered = new Promise<void>((resolve) => (enter = resolve));
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  const ended: string[] = [];
-  const schema = createSchema({
-    typeDefs: 'type Query { ok: Boolean } type Subscription { tick: Int }',
-    resolvers: {
-      Subscription: {
-        tick: {
-          subscribe: async () => {
-            enter();
-            await gate;
-            const source: AsyncIterableIterator<{ tick: number }> = {
-              next: () => new Promise<IteratorResult<{ tick: number }>>(() => undefined),
-              return: async () => {
-                ended.push('returned');
-                return { done: true, value: undefined };
-              },
-              [Symbol.asyncIterator]: () => source,
-            };
-            return source;
-          },
-        },
-      },
-    },
-  });
+  const { schema, entered, open, ended } = gatedSubscription();
   const slots = createPerKeySlots(5);
   const logger = createLogger({ level: 'silent' });
   const yoga = createYoga<object, { principal: Principal }>({
