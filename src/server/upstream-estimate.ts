@@ -23,11 +23,7 @@ export function upstreamCallEstimate(
   operationName: string | null | undefined,
   variables: Readonly<Record<string, unknown>> | null | undefined,
 ): Map<Provider, number> {
-  const operation = getOperationAST(document, operationName);
   const calls = new Map<Provider, number>();
-  if (!operation || operation.operation !== 'query') return calls;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
 
   /** Distinct handles per provider and customer; email-verification lookups per provider. */
   const handles = new Map<string, { provider: Provider; set: Set<string> }>();
@@ -75,19 +71,7 @@ export function upstreamCallEstimate(
     }
   };
 
-  const visited = new Set<string>();
-  const visit = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) visitField(selection);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
-      else if (!visited.has(selection.name.value)) {
-        visited.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) visit(fragment.selectionSet);
-      }
-    }
-  };
-  visit(operation.selectionSet);
+  for (const field of rootQueryFields(document, operationName)) visitField(field);
 
   for (const { provider, set } of handles.values()) {
     const perCall = provider === 'REALTIME_REGISTER' ? LIST_LIMIT_MAX : provider === 'OPENPROVIDER' ? OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT : 1;
@@ -115,28 +99,39 @@ export function upstreamCallBound(document: DocumentNode, operationName: string 
 const bounds = new WeakMap<DocumentNode, Map<string, number>>();
 
 function boundOf(document: DocumentNode, operationName: string | null | undefined): number {
+  let bound = 0;
+  for (const field of rootQueryFields(document, operationName)) {
+    const name = field.name.value;
+    if (name === 'contacts' || name === 'nodes') return Infinity;
+    if (name === 'contact' || name === 'node') bound += 1;
+  }
+  return bound;
+}
+
+/**
+ * The fields at the root of a query operation, through inline fragments and named ones (each named fragment once:
+ * spreading it twice asks for the same lookups); none for a mutation or subscription.
+ */
+function rootQueryFields(document: DocumentNode, operationName: string | null | undefined): FieldNode[] {
   const operation = getOperationAST(document, operationName);
-  if (!operation || operation.operation !== 'query') return 0;
+  if (!operation || operation.operation !== 'query') return [];
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const fields: FieldNode[] = [];
   const visited = new Set<string>();
-  const count = (selectionSet: SelectionSetNode): number => {
-    let total = 0;
+  const visit = (selectionSet: SelectionSetNode) => {
     for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        if (name === 'contacts' || name === 'nodes') return Infinity;
-        if (name === 'contact' || name === 'node') total += 1;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) total += count(selection.selectionSet);
+      if (selection.kind === Kind.FIELD) fields.push(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
       else if (!visited.has(selection.name.value)) {
         visited.add(selection.name.value);
         const fragment = fragments.get(selection.name.value);
-        if (fragment) total += count(fragment.selectionSet);
+        if (fragment) visit(fragment.selectionSet);
       }
     }
-    return total;
   };
-  return count(operation.selectionSet);
+  visit(operation.selectionSet);
+  return fields;
 }
 
 /** A literal list, a variable's list, or a single value (which GraphQL coerces to a list of one). */
