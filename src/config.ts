@@ -64,6 +64,7 @@ export function loadConfig(env: Env = process.env): Config {
       burst: parseCount('RATE_LIMIT_BURST', read('RATE_LIMIT_BURST') ?? '100', 1),
       webhookPerMinute: parseCount('WEBHOOK_RATE_LIMIT_PER_MINUTE', read('WEBHOOK_RATE_LIMIT_PER_MINUTE') ?? '1200', 0),
       trustProxyHops: parseCount('TRUST_PROXY_HOPS', read('TRUST_PROXY_HOPS') ?? '0', 0),
+      keySecret: readRateLimitKeySecret(read('RATE_LIMIT_KEY_SECRET')),
     },
     upstreamBudget: {
       callsPerRequest: parseCount('UPSTREAM_CALLS_PER_REQUEST', read('UPSTREAM_CALLS_PER_REQUEST') ?? '100', 1),
@@ -97,8 +98,24 @@ export function loadConfig(env: Env = process.env): Config {
  * passwords). The logger masks each of them wherever it appears in a line, as a last line of defence.
  */
 export function configSecrets(config: Config): string[] {
-  const { realtimeRegister, openprovider, domainNameApi, veriff } = config.providers;
   const values = [
+    ...credentialSecrets(config),
+    config.rateLimit.keySecret,
+    ...config.redisUrls.map((url) => redisPassword(url)),
+    // Collector headers usually carry an ingest token.
+    ...Object.values(config.tracing?.headers ?? {}),
+  ];
+  return distinctSecrets(values);
+}
+
+/**
+ * The secrets of the gateway's own credentials: callers' keys and the JWT secret, provider keys, passwords and webhook
+ * secrets. Not the Redis password (whoever reads Redis knows it) nor collector headers. Rate-limit budget keys are
+ * derived from these (src/server/budget-key-secret.ts).
+ */
+export function credentialSecrets(config: Config): string[] {
+  const { realtimeRegister, openprovider, domainNameApi, veriff } = config.providers;
+  return distinctSecrets([
     ...config.apiKeys.map((grant) => grant.key),
     config.jwt?.secret,
     realtimeRegister?.apiKey,
@@ -109,10 +126,10 @@ export function configSecrets(config: Config): string[] {
     veriff?.apiKey,
     veriff?.sharedSecret,
     veriff?.previousSharedSecret,
-    ...config.redisUrls.map((url) => redisPassword(url)),
-    // Collector headers usually carry an ingest token.
-    ...Object.values(config.tracing?.headers ?? {}),
-  ];
+  ]);
+}
+
+function distinctSecrets(values: ReadonlyArray<string | null | undefined>): string[] {
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length > 0))];
 }
 
@@ -123,6 +140,13 @@ function redisPassword(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** RATE_LIMIT_KEY_SECRET: an HMAC key, so at least as long as the hash (as GATEWAY_JWT_SECRET). */
+function readRateLimitKeySecret(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  if (Buffer.byteLength(text) < 32) throw new ConfigError('RATE_LIMIT_KEY_SECRET', 'needs at least 32 characters (an HMAC-SHA256 key of 256 bits)');
+  return text;
 }
 
 /**

@@ -17,9 +17,10 @@ import { clientAbortFields, isClientAbort } from './server/client-abort.js';
 import { DASHBOARD_ASSET_PREFIX, FAVICON_PATH, serveDashboard } from './server/dashboard-route.js';
 import { serveReadiness } from './server/health.js';
 import { createHttpDrain } from './server/http-drain.js';
-import { createAuthenticator } from './server/principal.js';
+import { createAuthenticator, isOpen } from './server/principal.js';
 import { QUARANTINE_PATH, serveQuarantine } from './server/quarantine-route.js';
 import { createGatewayRateLimits } from './server/rate-limits.js';
+import { budgetKeySecret } from './server/budget-key-secret.js';
 import { sendJson } from './server/send-json.js';
 import { isSseRouteRequest, serveSseRoute } from './server/sse-route.js';
 import { serveWebhook } from './server/webhook-route.js';
@@ -100,7 +101,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const logger = options.logger ?? silentLogger();
   const metrics = createMetrics({ defaultMetrics: true });
   const authenticate = createAuthenticator(config);
-  const rateLimits = createGatewayRateLimits(config.rateLimit, logger, config.upstreamBudget);
+  const budgetKey = budgetKeySecret(config);
+  const rateLimits = createGatewayRateLimits(config.rateLimit, logger, config.upstreamBudget, budgetKey.key);
   let state: 'starting' | 'ready' | 'draining' = 'starting';
   let url = '';
   let sandbox: Sandbox | null = null;
@@ -222,6 +224,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       // the gateway start degraded (reads bypass the cache, webhooks answer 503) and recover when Redis returns.
       if (stores.redis && !(await stores.redis.ready(5_000))) logger.warn('Redis is not reachable yet: starting degraded');
       rateLimits.share(stores.redis);
+      if (stores.redis && !budgetKey.shared && config.rateLimit.perMinute > 0 && !isOpen(config)) {
+        logger.warn('rate limits are counted per instance although Redis is shared: no credential to derive their key from; set RATE_LIMIT_KEY_SECRET (32+ characters, the same on every instance)');
+      }
       clients = createProviderClients({
         config: effective,
         metrics,

@@ -131,6 +131,11 @@ export interface RateLimitConfig {
   webhookPerMinute: number;
   /** TRUST_PROXY_HOPS, default 0: reverse proxies in front of the gateway whose X-Forwarded-For entries name the client. */
   trustProxyHops: number;
+  /**
+   * RATE_LIMIT_KEY_SECRET (optional, at least 32 characters): the HMAC key of the budget keys rate limits store in
+   * Redis. Unset, it is derived from the gateway's credentials (src/server/budget-key-secret.ts).
+   */
+  keySecret: string | null;
 }
 
 /**

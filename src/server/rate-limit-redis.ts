@@ -13,17 +13,17 @@ const FALLBACK_LOG_INTERVAL_MS = 60_000;
  * Budgets shared through Redis (REDIS_URL): rate-limiter-flexible's RateLimiterRedis counts each window in one
  * atomic script, so every gateway instance draws on the same budget. When Redis is not connected, or does not answer
  * within REDIS_DEADLINE_MS, the same limits are counted per process instead (the insurance limiter): a slow or absent
- * Redis neither blocks every caller nor lifts every limit. Keys are digests (see rateLimiterOver) that expire with
- * their window.
+ * Redis neither blocks every caller nor lifts every limit. Keys are HMACs under `secret` (see hashedKey; instances
+ * share a budget only when they share the secret) that expire with their window.
  */
-export function createRedisRateLimiter(policy: BucketPolicy, redis: RedisConnection, logger: Logger, prefix = 'ratelimit'): RateLimiter {
+export function createRedisRateLimiter(policy: BucketPolicy, redis: RedisConnection, logger: Logger, prefix: string, secret: Buffer): RateLimiter {
   if (policy.perMinute <= 0) return UNLIMITED;
   const window = windowOf(policy);
   const insurance = new LoggedInsurance({ ...window, keyPrefix: prefix }, logger);
   const shared = new RateLimiterRedis({ ...window, keyPrefix: prefix, storeClient: redis.client, rejectIfRedisNotReady: true });
   // The insurance sits on the deadline wrapper, which sees both kinds of failure (an error, or no answer in time):
   // one consume per request either way, even when a timed-out Redis call fails later.
-  return rateLimiterOver(new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_DEADLINE_MS, insuranceLimiter: insurance }));
+  return rateLimiterOver(new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_DEADLINE_MS, insuranceLimiter: insurance }), secret);
 }
 
 /** The per-process limiter Redis falls back to; the library calls it only when Redis failed, so that is logged. */

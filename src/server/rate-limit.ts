@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -40,23 +40,30 @@ export function windowOf(policy: BucketPolicy): { points: number; duration: numb
 /** Budget keys whose digests a limiter remembers (hashedKey). */
 const HASHED_KEYS_KEPT = 10_000;
 
-/** Keys may carry caller ids; stores only ever see a digest (which also keeps Redis hash tags out). */
-export function hashedKey(key: string): string {
-  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
+/**
+ * Keys carry caller ids (a JWT subject may be an ID number) and source addresses; stores only ever see their HMAC under
+ * a secret the store never holds (src/server/budget-key-secret.ts), so a key read from Redis cannot be confirmed by
+ * trying candidates. A digest also keeps Redis hash tags out.
+ */
+export function hashedKey(key: string, secret: Buffer): string {
+  return createHmac('sha256', secret).update(key).digest('base64url').slice(0, 22);
 }
+
+/** The secret of limiters whose keys never leave this process (memory). */
+const PROCESS_SECRET = randomBytes(32);
 
 /**
  * A RateLimiter over any rate-limiter-flexible limiter: a rejection with a RateLimiterRes is "over budget" (its points
  * are given back, so a refused take costs nothing), any other failure lets the request through.
  */
-export function rateLimiterOver(limiter: RateLimiterAbstract): RateLimiter {
+export function rateLimiterOver(limiter: RateLimiterAbstract, secret: Buffer): RateLimiter {
   // The same few keys come back on every request (one per caller); their digests are remembered rather than hashed
   // each time. Bounded: failed-authentication keys carry source addresses, which anyone can vary.
   const digests = new LRUCache<string, string>({ max: HASHED_KEYS_KEPT });
   return {
     async take(key, points = 1) {
       let stored = digests.get(key);
-      if (stored === undefined) digests.set(key, (stored = hashedKey(key)));
+      if (stored === undefined) digests.set(key, (stored = hashedKey(key, secret)));
       try {
         await limiter.consume(stored, points);
         return { allowed: true, retryAfterSeconds: 0 };
@@ -72,5 +79,5 @@ export function rateLimiterOver(limiter: RateLimiterAbstract): RateLimiter {
 /** Budgets in this process's memory (one gateway, or per-instance limits when Redis is not configured). */
 export function createMemoryRateLimiter(policy: BucketPolicy, keyPrefix = 'ratelimit'): RateLimiter {
   if (policy.perMinute <= 0) return UNLIMITED;
-  return rateLimiterOver(new RateLimiterMemory({ ...windowOf(policy), keyPrefix }));
+  return rateLimiterOver(new RateLimiterMemory({ ...windowOf(policy), keyPrefix }), PROCESS_SECRET);
 }

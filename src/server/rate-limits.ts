@@ -24,7 +24,8 @@ export interface GatewayRateLimits {
   share(redis: RedisConnection | null): void;
 }
 
-export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger, upstreamConfig?: UpstreamBudgetConfig): GatewayRateLimits {
+/** `keySecret`: the HMAC key of the budget keys stored in Redis (src/server/budget-key-secret.ts). */
+export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger, upstreamConfig: UpstreamBudgetConfig | undefined, keySecret: Buffer): GatewayRateLimits {
   const callerPolicy = { perMinute: config.perMinute, burst: config.burst };
   const webhookPolicy = { perMinute: config.webhookPerMinute, burst: Math.max(1, Math.ceil(config.webhookPerMinute / 4)) };
   let callers: RateLimiter = createMemoryRateLimiter(callerPolicy);
@@ -45,9 +46,9 @@ export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger,
     },
     share(redis) {
       if (!redis) return;
-      callers = createRedisRateLimiter(callerPolicy, redis, logger, 'ratelimit:caller');
-      webhooks = createRedisRateLimiter(webhookPolicy, redis, logger, 'ratelimit:webhook');
-      upstream = createRedisRateLimiter(upstreamPolicy, redis, logger, 'ratelimit:upstream');
+      callers = createRedisRateLimiter(callerPolicy, redis, logger, 'ratelimit:caller', keySecret);
+      webhooks = createRedisRateLimiter(webhookPolicy, redis, logger, 'ratelimit:webhook', keySecret);
+      upstream = createRedisRateLimiter(upstreamPolicy, redis, logger, 'ratelimit:upstream', keySecret);
     },
   };
 }

@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
@@ -184,5 +185,14 @@ describe('after every delivery', () => {
     const text = await dumpRedis(redis.url);
     expect(text).toContain('Ida Number');
     expect([...planted].filter((number) => text.includes(number))).toEqual([]);
+  });
+
+  it('no Redis key holds a digest of an ID number that whoever reads Redis could confirm by guessing', async () => {
+    const client = new Redis(redis.url);
+    const keys = await client.keys('ratelimit:caller:*').finally(() => client.disconnect());
+    // The token's subject was counted: its budget is in Redis, under a key only the gateway can compute.
+    expect(keys.length).toBeGreaterThan(0);
+    const guessable = [...planted].map((number) => createHash('sha256').update(`caller:jwt:${number}`).digest('base64url').slice(0, 22));
+    expect(keys.filter((key) => guessable.some((digest) => key.includes(digest)))).toEqual([]);
   });
 });

@@ -2,12 +2,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { createLogger, silentLogger } from '../../src/observability/logger.js';
-import { createMemoryRateLimiter } from '../../src/server/rate-limit.js';
+import { createHash } from 'node:crypto';
+import { createMemoryRateLimiter, hashedKey } from '../../src/server/rate-limit.js';
 import { createRedisRateLimiter } from '../../src/server/rate-limit-redis.js';
 import { connectRedis } from '../../src/store/redis-connection.js';
 import type { RedisConnection } from '../../src/store/redis-connection.js';
 import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
+
+/** The key every instance of one deployment derives (src/server/budget-key-secret.ts). */
+const SECRET = Buffer.from('the budget key of this test deployment, 32+ characters');
 
 async function takeMany(limiter: { take(key: string): Promise<{ allowed: boolean }> }, key: string, n: number): Promise<number> {
   let allowed = 0;
@@ -82,8 +86,8 @@ describe('the Redis budget', () => {
 
   it('shares one budget between gateway instances', async () => {
     const policy = { perMinute: 60, burst: 4 };
-    const first = createRedisRateLimiter(policy, await connect(), silentLogger(), 'test-shared');
-    const second = createRedisRateLimiter(policy, await connect(), silentLogger(), 'test-shared');
+    const first = createRedisRateLimiter(policy, await connect(), silentLogger(), 'test-shared', SECRET);
+    const second = createRedisRateLimiter(policy, await connect(), silentLogger(), 'test-shared', SECRET);
     expect(await takeMany(first, 'key-1', 2)).toBe(2);
     expect(await takeMany(second, 'key-1', 2)).toBe(2);
     const refused = await second.take('key-1');
@@ -95,13 +99,34 @@ describe('the Redis budget', () => {
 
   it('stores hashed keys that expire, never the caller id in clear', async () => {
     const connection = await connect();
-    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, silentLogger(), 'test-keys');
+    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, silentLogger(), 'test-keys', SECRET);
     await limiter.take('caller:key-7');
     const stored = await connection.client.keys('test-keys:*');
     expect(stored).toHaveLength(1);
     expect(stored[0]).not.toContain('key-7');
     const ttl = await connection.client.pttl(stored[0]!);
     expect(ttl).toBeGreaterThan(0);
+  });
+
+  it('stores a key no one can confirm a guessed caller against without the secret Redis never holds', async () => {
+    const connection = await connect();
+    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, silentLogger(), 'test-guess', SECRET);
+    const caller = 'caller:jwt:49912319999';
+    await limiter.take(caller);
+    const [stored] = await connection.client.keys('test-guess:*');
+    // Whoever reads Redis and guesses the ID number can compute a plain digest, or an HMAC under any key but ours.
+    const plainDigest = createHash('sha256').update(caller).digest('base64url').slice(0, 22);
+    expect(stored).not.toContain(plainDigest);
+    expect(stored).not.toContain(hashedKey(caller, Buffer.from('a key the guesser picked, 32 characters long')));
+    expect(stored).toBe(`test-guess:${hashedKey(caller, SECRET)}`);
+  });
+
+  it('keeps the budgets of instances with different secrets apart (why every instance must derive the same one)', async () => {
+    const policy = { perMinute: 60, burst: 2 };
+    const first = createRedisRateLimiter(policy, await connect(), silentLogger(), 'test-apart', SECRET);
+    const second = createRedisRateLimiter(policy, await connect(), silentLogger(), 'test-apart', Buffer.from('another deployment, another 32-character secret'));
+    expect(await takeMany(first, 'key-1', 3)).toBe(2);
+    expect(await takeMany(second, 'key-1', 3)).toBe(2);
   });
 
   /** Resolves once a PING on a connected probe goes unanswered for 50 ms: the busy script has started (a fixed sleep is not enough on a loaded machine). */
@@ -120,7 +145,7 @@ describe('the Redis budget', () => {
     await Promise.all([blocker.ping(), probe.ping()]);
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
-    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, logger, 'test-slow');
+    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, logger, 'test-slow', SECRET);
     // A busy script stalls the whole server for 2 s, far longer than the limiter's 100 ms deadline.
     const stalled = blocker.eval(
       "local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 2000000 return 1",
@@ -136,7 +161,7 @@ describe('the Redis budget', () => {
 
   it('falls back to a per-process bucket when Redis does not answer, instead of failing or lifting the limit', async () => {
     const connection = await connect();
-    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, silentLogger(), 'test-down');
+    const limiter = createRedisRateLimiter({ perMinute: 60, burst: 2 }, connection, silentLogger(), 'test-down', SECRET);
     connection.disconnect();
     expect(await takeMany(limiter, 'k', 5)).toBe(2);
   });
