@@ -18,7 +18,11 @@ export function maskedHead(text: string, limit: number): string {
 /** What a masked run reads. */
 export const ID_NUMBER_MASK = '[redacted]';
 
-/** Linear: a run is taken whole from its first digit; a shorter run fails within five steps. */
-const LONG_DIGIT_RUN = /\d{6,}/g;
+/**
+ * Linear: a run is taken whole from its first digit; a shorter run fails within five steps. Any script's decimal digits
+ * (\p{Nd}: full-width ０-９, Arabic-Indic, Devanagari ...), alone or mixed with ASCII ones: a number written in them is
+ * still the number, and a plain \d would let it through.
+ */
+const LONG_DIGIT_RUN = /\p{Nd}{6,}/gu;
 /** Characters past a cut that are looked at, so that a run crossing it counts six or more. */
 const CUT_MARGIN = 16;
