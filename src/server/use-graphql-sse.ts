@@ -95,6 +95,9 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
     if (!streaming.has(token)) {
       giveBackSlot(token);
       live.delete(token);
+      // Forgotten, so its token gets the unknown token's 404: graphql-sse would take a GET of it for a
+      // distinct-connections request ("Missing query", 400).
+      owners.delete(token);
     }
     const abandoned = new AbortController();
     abandoned.abort();
@@ -246,6 +249,7 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
           if (!opens) return;
           streaming.delete(token!);
           live.delete(token!);
+          owners.delete(token!);
           giveBackSlot(token!);
         },
         { once: true },
