@@ -1,12 +1,8 @@
-import { createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { gatedSubscription } from '../helpers/gated-subscription.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { graphqlSseYoga } from '../helpers/graphql-sse-yoga.js';
 import type { Principal } from '../../src/schema/context.js';
 import { createPerKeySlots } from '../../src/server/per-key-slots.js';
-import { UNLIMITED } from '../../src/server/rate-limit.js';
-import { principalOfRequest, useCallerGuard } from '../../src/server/use-caller-guard.js';
-import { useGraphQLSSE } from '../../src/server/use-graphql-sse.js';
 import { useSubscriptionCap } from '../../src/server/use-subscription-cap.js';
 
 /**
@@ -21,18 +17,7 @@ const TOKEN_HEADER = 'x-graphql-event-stream-token';
 function setup() {
   const { schema, entered, open, ended } = gatedSubscription();
   const slots = createPerKeySlots(5);
-  const logger = createLogger({ level: 'silent' });
-  const yoga = createYoga<object, { principal: Principal }>({
-    schema: schema as never,
-    graphqlEndpoint: '/graphql',
-    logging: false,
-    context: ({ request }) => ({ principal: principalOfRequest(request) ?? PRINCIPAL }),
-    plugins: [
-      useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: async () => PRINCIPAL, limiter: () => UNLIMITED, logger }),
-      useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: 10_000, trusted: null, logger }),
-      useSubscriptionCap(slots),
-    ] as never,
-  });
+  const yoga = graphqlSseYoga(schema as never, PRINCIPAL, { after: [useSubscriptionCap(slots) as never] });
   const call = (method: string, token: string, init: { query?: string; body?: string; accept?: string; signal?: AbortSignal } = {}) =>
     yoga.fetch(`http://gateway/graphql${init.query ?? ''}`, {
       method,

@@ -1,12 +1,8 @@
-import { createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { gatedSubscription } from '../helpers/gated-subscription.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { graphqlSseYoga } from '../helpers/graphql-sse-yoga.js';
 import type { Principal } from '../../src/schema/context.js';
 import { createPerKeySlots } from '../../src/server/per-key-slots.js';
-import { UNLIMITED } from '../../src/server/rate-limit.js';
-import { principalOfRequest, useCallerGuard } from '../../src/server/use-caller-guard.js';
-import { useGraphQLSSE } from '../../src/server/use-graphql-sse.js';
 
 /**
  * A graphql-sse stream reserved (PUT) holds one of its key's SOCKETS_PER_KEY slots. A client that reserves and never
@@ -20,17 +16,7 @@ const TTL_MS = 50;
 function setup() {
   const { schema } = gatedSubscription();
   const slots = createPerKeySlots(2);
-  const logger = createLogger({ level: 'silent' });
-  const yoga = createYoga<object, { principal: Principal }>({
-    schema: schema as never,
-    graphqlEndpoint: '/graphql',
-    logging: false,
-    context: ({ request }) => ({ principal: principalOfRequest(request) ?? PRINCIPAL }),
-    plugins: [
-      useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: async () => PRINCIPAL, limiter: () => UNLIMITED, logger }),
-      useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: 10_000, trusted: null, logger, reservationTtlMs: TTL_MS, streamSlots: slots }),
-    ] as never,
-  });
+  const yoga = graphqlSseYoga(schema as never, PRINCIPAL, { sse: { reservationTtlMs: TTL_MS, streamSlots: slots } });
   const reserve = async () => {
     const response = await yoga.fetch('http://gateway/graphql', { method: 'PUT' });
     expect(response.status).toBe(201);
