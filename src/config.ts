@@ -42,6 +42,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: read('HOST') ?? '127.0.0.1',
     mode,
     redisUrls: parseRedisUrls(read('REDIS_URL')),
+    digestSecret: readDigestSecret(read('GATEWAY_DIGEST_SECRET')),
     outboxSpoolDir: read('OUTBOX_SPOOL_DIR') ?? (mode === 'live' ? DEFAULT_OUTBOX_SPOOL_DIR : null),
     outboxRetryIntervalMs: parseCount('OUTBOX_RETRY_INTERVAL_MS', read('OUTBOX_RETRY_INTERVAL_MS') ?? '1000', 10),
     apiKeys,
@@ -64,7 +65,6 @@ export function loadConfig(env: Env = process.env): Config {
       burst: parseCount('RATE_LIMIT_BURST', read('RATE_LIMIT_BURST') ?? '100', 1),
       webhookPerMinute: parseCount('WEBHOOK_RATE_LIMIT_PER_MINUTE', read('WEBHOOK_RATE_LIMIT_PER_MINUTE') ?? '1200', 0),
       trustProxyHops: parseCount('TRUST_PROXY_HOPS', read('TRUST_PROXY_HOPS') ?? '0', 0),
-      keySecret: readRateLimitKeySecret(read('RATE_LIMIT_KEY_SECRET')),
     },
     upstreamBudget: {
       callsPerRequest: parseCount('UPSTREAM_CALLS_PER_REQUEST', read('UPSTREAM_CALLS_PER_REQUEST') ?? '100', 1),
@@ -100,7 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
 export function configSecrets(config: Config): string[] {
   const values = [
     ...credentialSecrets(config),
-    config.rateLimit.keySecret,
+    config.digestSecret,
     ...config.redisUrls.map((url) => redisPassword(url)),
     // Collector headers usually carry an ingest token.
     ...Object.values(config.tracing?.headers ?? {}),
@@ -111,7 +111,7 @@ export function configSecrets(config: Config): string[] {
 /**
  * The secrets of the gateway's own credentials: callers' keys and the JWT secret, provider keys, passwords and webhook
  * secrets. Not the Redis password (whoever reads Redis knows it) nor collector headers. Rate-limit budget keys are
- * derived from these (src/server/budget-key-secret.ts).
+ * derived from these (src/store/digest-key.ts).
  */
 export function credentialSecrets(config: Config): string[] {
   const { realtimeRegister, openprovider, domainNameApi, veriff } = config.providers;
@@ -142,10 +142,10 @@ function redisPassword(url: string): string | null {
   }
 }
 
-/** RATE_LIMIT_KEY_SECRET: an HMAC key, so at least as long as the hash (as GATEWAY_JWT_SECRET). */
-function readRateLimitKeySecret(text: string | undefined): string | null {
+/** GATEWAY_DIGEST_SECRET: an HMAC key, so at least as long as the hash (as GATEWAY_JWT_SECRET). */
+function readDigestSecret(text: string | undefined): string | null {
   if (text === undefined) return null;
-  if (Buffer.byteLength(text) < 32) throw new ConfigError('RATE_LIMIT_KEY_SECRET', 'needs at least 32 characters (an HMAC-SHA256 key of 256 bits)');
+  if (Buffer.byteLength(text) < 32) throw new ConfigError('GATEWAY_DIGEST_SECRET', 'needs at least 32 characters (an HMAC-SHA256 key of 256 bits)');
   return text;
 }
 

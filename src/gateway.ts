@@ -20,7 +20,6 @@ import { createHttpDrain } from './server/http-drain.js';
 import { createAuthenticator, isOpen } from './server/principal.js';
 import { QUARANTINE_PATH, serveQuarantine } from './server/quarantine-route.js';
 import { createGatewayRateLimits } from './server/rate-limits.js';
-import { budgetKeySecret } from './server/budget-key-secret.js';
 import { sendJson } from './server/send-json.js';
 import { isSseRouteRequest, serveSseRoute } from './server/sse-route.js';
 import { serveWebhook } from './server/webhook-route.js';
@@ -31,6 +30,7 @@ import { createGatewayYoga } from './server/yoga.js';
 import { withSandboxEndpoints } from './sandbox-config.js';
 import type { Services } from './services/index.js';
 import { createServices } from './services/index.js';
+import { digestKeyOf } from './store/digest-key.js';
 import type { Stores } from './store/index.js';
 import { createStores, prepareSpoolDirectory } from './store/index.js';
 
@@ -101,8 +101,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const logger = options.logger ?? silentLogger();
   const metrics = createMetrics({ defaultMetrics: true });
   const authenticate = createAuthenticator(config);
-  const budgetKey = budgetKeySecret(config);
-  const rateLimits = createGatewayRateLimits(config.rateLimit, logger, config.upstreamBudget, budgetKey.key);
+  const digestKey = digestKeyOf(config);
+  const rateLimits = createGatewayRateLimits(config.rateLimit, logger, config.upstreamBudget, digestKey.key);
   let state: 'starting' | 'ready' | 'draining' = 'starting';
   let url = '';
   let sandbox: Sandbox | null = null;
@@ -219,13 +219,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         });
         effective = withSandboxEndpoints(config, sandbox.endpoints());
       }
-      stores = createStores({ redisUrls: config.redisUrls, metrics, logger, cacheMaxEntries: options.cacheMaxEntries, cacheTimeoutMs: options.cacheTimeoutMs, outboxSpoolDir: config.outboxSpoolDir });
+      stores = createStores({ redisUrls: config.redisUrls, digestKey: digestKey.key, metrics, logger, cacheMaxEntries: options.cacheMaxEntries, cacheTimeoutMs: options.cacheTimeoutMs, outboxSpoolDir: config.outboxSpoolDir });
       // Commands fail fast while Redis connects (no offline queue), so wait for it; an unreachable Redis still lets
       // the gateway start degraded (reads bypass the cache, webhooks answer 503) and recover when Redis returns.
       if (stores.redis && !(await stores.redis.ready(5_000))) logger.warn('Redis is not reachable yet: starting degraded');
       rateLimits.share(stores.redis);
-      if (stores.redis && !budgetKey.shared && config.rateLimit.perMinute > 0 && !isOpen(config)) {
-        logger.warn('rate limits are counted per instance although Redis is shared: no credential to derive their key from; set RATE_LIMIT_KEY_SECRET (32+ characters, the same on every instance)');
+      if (stores.redis && !digestKey.shared && !isOpen(config)) {
+        logger.warn('digests in Redis are keyed per instance: no credential to derive their key from, so rate limits are counted per instance and a quarantined delivery may be kept once per instance; set GATEWAY_DIGEST_SECRET (32+ characters, the same on every instance)');
       }
       clients = createProviderClients({
         config: effective,

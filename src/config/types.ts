@@ -131,11 +131,6 @@ export interface RateLimitConfig {
   webhookPerMinute: number;
   /** TRUST_PROXY_HOPS, default 0: reverse proxies in front of the gateway whose X-Forwarded-For entries name the client. */
   trustProxyHops: number;
-  /**
-   * RATE_LIMIT_KEY_SECRET (optional, at least 32 characters): the HMAC key of the budget keys rate limits store in
-   * Redis. Unset, it is derived from the gateway's credentials (src/server/budget-key-secret.ts).
-   */
-  keySecret: string | null;
 }
 
 /**
@@ -199,6 +194,11 @@ export interface Config {
   mode: GatewayMode;
   /** One URL for a single Redis, several for the nodes of a Redis Cluster. Empty: everything in memory. */
   redisUrls: string[];
+  /**
+   * GATEWAY_DIGEST_SECRET (optional, at least 32 characters): the HMAC key of digests the gateway stores in place of
+   * outside text. Unset, it is derived from the gateway's credentials (src/store/digest-key.ts).
+   */
+  digestSecret: string | null;
   /**
    * OUTBOX_SPOOL_DIR: where records of accepted writes wait on disk while Redis is unreachable (replayed by the next
    * gateway started on the same directory). Default `var/outbox` in live mode; null (memory only) in sandbox mode unless set.

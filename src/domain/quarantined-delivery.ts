@@ -14,16 +14,19 @@ export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
  * account's whole queue, Veriff retries hourly for a week.
  */
 export interface QuarantinedDelivery {
-  /** `<source>:<sha256 of the body>`: the same body from the same source is kept once. */
+  /** `<source>:<digest of the body>`: the same body from the same source is kept once. */
   id: string;
   provider: Provider;
   /** e.g. rtr-webhook, rtr-poll, veriff-webhook. */
   source: string;
   reason: QuarantineReason;
   receivedAt: string;
-  /** The body's size in bytes and its SHA-256 (hex), whatever was kept of it. */
+  /**
+   * The body's size in bytes and its digest, whatever was kept of it: an HMAC-SHA256 (base64url) under the gateway's
+   * digest key, not a plain hash (src/store/digest-key.ts), since the body is kept with its digit runs masked.
+   */
   bytes: number;
-  sha256: string;
+  digest: string;
   /**
    * The body as UTF-8 text, cut at QUARANTINE_BODY_LIMIT characters; for a Veriff decision only what identifies it
    * (session, status, code, reason, time), never the person or their ID number (truncated is then true).

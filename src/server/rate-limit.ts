@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { keyedDigest } from '../store/digest-key.js';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -42,11 +43,11 @@ const HASHED_KEYS_KEPT = 10_000;
 
 /**
  * Keys carry caller ids (a JWT subject may be an ID number) and source addresses; stores only ever see their HMAC under
- * a secret the store never holds (src/server/budget-key-secret.ts), so a key read from Redis cannot be confirmed by
- * trying candidates. A digest also keeps Redis hash tags out.
+ * a secret the store never holds (src/store/digest-key.ts), so a key read from Redis cannot be confirmed by trying
+ * candidates. A digest also keeps Redis hash tags out.
  */
 export function hashedKey(key: string, secret: Buffer): string {
-  return createHmac('sha256', secret).update(key).digest('base64url').slice(0, 22);
+  return keyedDigest(secret, key).slice(0, 22);
 }
 
 /** The secret of limiters whose keys never leave this process (memory). */

@@ -230,7 +230,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
       email = handleEmail;
     }
-    await withResendCooldown(stores.claims, 'OPENPROVIDER', email!.toLowerCase(), async () => {
+    await withResendCooldown(stores, 'OPENPROVIDER', email!.toLowerCase(), async () => {
       await spendUpstream(scope, 'OPENPROVIDER', 1);
       // The handle goes along whenever the caller named it: an address used by several handles is otherwise ambiguous.
       await reads.client.restartEmailVerification({ email: email!, handle, language: input.language?.trim() || null }, scope.requestId);
@@ -253,7 +253,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
     }
     const query = handle ? { externalId: handle } : { email };
-    await withResendCooldown(stores.claims, 'DOMAIN_NAME_API', handle ? `handle:${handle.toUpperCase()}` : `email:${email!.toLowerCase()}`, async () => {
+    await withResendCooldown(stores, 'DOMAIN_NAME_API', handle ? `handle:${handle.toUpperCase()}` : `email:${email!.toLowerCase()}`, async () => {
       await spendUpstream(scope, 'DOMAIN_NAME_API', 2); // the notice, then the fresh row
       await reads.client.resendVerificationNotice(query, scope.requestId);
     });
@@ -271,7 +271,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     const client = clients.realtimeRegister;
     if (!client) throw ProviderFailure.disabled('REALTIME_REGISTER');
     const customer = input.customer?.trim() || client.defaultCustomer;
-    await withResendCooldown(stores.claims, 'REALTIME_REGISTER', `${customer}\n${input.handle!.trim()}`, async () => {
+    await withResendCooldown(stores, 'REALTIME_REGISTER', `${customer}\n${input.handle!.trim()}`, async () => {
       await spendUpstream(scope, 'REALTIME_REGISTER', 1);
       await client.validateContact(input.handle!.trim(), { customer, requestId: scope.requestId });
     });

@@ -7,6 +7,8 @@ import { quarantineEntry } from './quarantine-entry.js';
 
 export interface QuarantineDeps {
   store: QuarantineStore;
+  /** The stores' keyed digest (Stores.digest). */
+  digest: (data: Buffer) => string;
   metrics: RealtimeRegisterMetrics;
   logger: Logger;
 }
@@ -23,13 +25,13 @@ export async function quarantineDelivery(
   deps: QuarantineDeps,
   delivery: { source: NotificationSource; reason: QuarantineReason; body: Buffer; notificationId?: string | null; totalBytes?: number },
 ): Promise<QuarantinedDelivery> {
-  const entry = quarantineEntry({ provider: 'REALTIME_REGISTER', ...delivery });
+  const entry = quarantineEntry({ provider: 'REALTIME_REGISTER', ...delivery }, deps.digest);
   const added = await deps.store.add(entry);
   if (added) {
     deps.metrics.quarantined.inc({ source: delivery.source, reason: delivery.reason });
-    // The body stays out of the log (it may name people); its hash finds it in the quarantine.
+    // The body stays out of the log (it may name people); its digest finds it in the quarantine.
     deps.logger.warn(
-      { source: delivery.source, reason: delivery.reason, bytes: entry.bytes, sha256: entry.sha256, notificationId: entry.notificationId },
+      { source: delivery.source, reason: delivery.reason, bytes: entry.bytes, digest: entry.digest, notificationId: entry.notificationId },
       'quarantined a Realtime Register delivery the gateway cannot use (see GET /operator/quarantine)',
     );
   }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { QuarantinedDelivery, QuarantineReason } from '../domain/quarantined-delivery.js';
 import { QUARANTINE_BODY_LIMIT } from '../domain/quarantined-delivery.js';
 import type { Provider } from '../domain/providers.js';
@@ -22,22 +21,26 @@ export interface DeliveryToQuarantine {
   keptText?: string;
 }
 
-/** The quarantine record of a delivery: keyed `<source>:<sha256 of the body>`, so one body from one source is kept once. */
-export function quarantineEntry(delivery: DeliveryToQuarantine): QuarantinedDelivery {
-  const sha256 = createHash('sha256').update(delivery.body).digest('hex');
+/**
+ * The quarantine record of a delivery: keyed `<source>:<digest of the body>`, so one body from one source is kept
+ * once. `digest` is the stores' keyed one: the entry shows the body with its digit runs masked, and beside it a plain
+ * SHA-256 of the bytes received would let anyone try every masked number until the hash matched.
+ */
+export function quarantineEntry(delivery: DeliveryToQuarantine, digestOf: (data: Buffer) => string): QuarantinedDelivery {
+  const digest = digestOf(delivery.body);
   const text = delivery.keptText ?? delivery.body.toString('utf8');
   return {
-    id: `${delivery.source}:${sha256}`,
+    id: `${delivery.source}:${digest}`,
     provider: delivery.provider,
     source: delivery.source,
     reason: delivery.reason,
     receivedAt: new Date().toISOString(),
     // A delivery only partly kept (TOO_LARGE): its full size; the hash is of the kept part.
     bytes: Math.max(delivery.totalBytes ?? 0, delivery.body.length),
-    sha256,
+    digest,
     // Masked here, before it is stored, rather than when GET /operator/quarantine shows it: the quarantine lives in
     // Redis beside everything else, and an ID number in a contact's free text must not be stored at all, not only not
-    // shown. The cost: a kept body is no longer byte for byte what was sent (its sha256 still is of the bytes
+    // shown. The cost: a kept body is no longer byte for byte what was sent (its digest still is of the bytes
     // received), so a replay carries the mask where numbers were; the notification's id is kept apart.
     body: maskedHead(text, QUARANTINE_BODY_LIMIT),
     truncated: delivery.keptText !== undefined || text.length > QUARANTINE_BODY_LIMIT || (delivery.totalBytes ?? 0) > delivery.body.length,

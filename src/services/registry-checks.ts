@@ -63,7 +63,7 @@ const MAX_ID_LENGTH = 128;
  */
 export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxService }): RegistryCheckService {
   const { stores, logger } = deps;
-  const quarantine = { store: stores.quarantine, metrics: veriffMetrics(deps.metrics.registry), logger: logger.child({ component: 'veriff-quarantine' }) };
+  const quarantine = { store: stores.quarantine, digest: stores.digest, metrics: veriffMetrics(deps.metrics.registry), logger: logger.child({ component: 'veriff-quarantine' }) };
   const requireClient = (): VeriffClient => {
     if (!deps.clients.veriff) throw ProviderFailure.disabled('VERIFF');
     return deps.clients.veriff;

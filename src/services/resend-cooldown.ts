@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
 import { UpstreamBudgetExceeded } from '../domain/upstream-budget.js';
-import type { Claims } from '../store/index.js';
+import type { Stores } from '../store/index.js';
 import { StoreUnavailable } from '../store/store-errors.js';
 
 /**
@@ -17,11 +16,13 @@ export const RESEND_COOLDOWN_MS = 60_000;
 
 /**
  * Runs `send` unless the same recipient (provider and address or handle) was sent one within RESEND_COOLDOWN_MS:
- * then RATE_LIMITED (UpstreamBudgetExceeded), nothing sent. The marker is a digest, so no address is a Redis key. A
+ * then RATE_LIMITED (UpstreamBudgetExceeded), nothing sent. The marker is a keyed digest (Stores.digest), so no
+ * address is a Redis key, nor can one be confirmed against it. A
  * send that fails where a retry may succeed gives the minute back.
  */
-export async function withResendCooldown<T>(claims: Claims, provider: Provider, recipient: string, send: () => Promise<T>): Promise<T> {
-  const key = `resend:${createHash('sha256').update(`${provider}\n${recipient}`).digest('base64url')}`;
+export async function withResendCooldown<T>(stores: Pick<Stores, 'claims' | 'digest'>, provider: Provider, recipient: string, send: () => Promise<T>): Promise<T> {
+  const key = `resend:${stores.digest(`${provider}\n${recipient}`)}`;
+  const { claims } = stores;
   let claimed: boolean;
   try {
     claimed = await claims.claim(key, RESEND_COOLDOWN_MS);

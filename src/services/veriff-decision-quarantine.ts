@@ -7,6 +7,8 @@ import { quarantineEntry } from './quarantine-entry.js';
 
 export interface VeriffQuarantineDeps {
   store: QuarantineStore;
+  /** The stores' keyed digest (Stores.digest). */
+  digest: (data: Buffer) => string;
   metrics: VeriffMetrics;
   logger: Logger;
 }
@@ -19,7 +21,7 @@ const KEPT_TEXT_LIMIT = 200;
  * integration, or a store that lost the check), so the webhook can answer 200: Veriff retries any other answer hourly
  * for a week, and no retry makes the session known. The raw body is not kept, because it names the person and their
  * national ID number (providers/veriff.md, "Privacy"): only the session, status, code, reason and decision time, with
- * the body's size and SHA-256. Operators see it in the log, in gateway_veriff_quarantined_total and on
+ * the body's size and digest. Operators see it in the log, in gateway_veriff_quarantined_total and on
  * GET /operator/quarantine. Throws StoreUnavailable when it could not be kept (the webhook then answers 503 and Veriff
  * delivers again).
  */
@@ -46,12 +48,12 @@ export async function quarantineUnknownSessionDecision(
     body: delivery.body,
     keptText: JSON.stringify(summary),
     notificationId: sessionId,
-  });
+  }, deps.digest);
   const added = await deps.store.add(entry);
   if (added) {
     deps.metrics.quarantined.inc({ reason: 'UNKNOWN_SESSION' });
     deps.logger.warn(
-      { provider: 'VERIFF', sessionId, status: decision.status, sha256: entry.sha256 },
+      { provider: 'VERIFF', sessionId, status: decision.status, digest: entry.digest },
       'quarantined a Veriff decision for a session this gateway does not know, and acknowledged it (see GET /operator/quarantine)',
     );
   }

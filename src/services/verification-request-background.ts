@@ -32,7 +32,7 @@ export function createVerificationRequestBackground(deps: ServiceDeps): Verifica
   const settings = deps.config.verificationLifecycle;
   const metrics = realtimeRegisterMetrics(deps.metrics.registry);
   const ingest = rtr ? { requests: deps.stores.verificationRequests, events: deps.events, customer: rtr.customer } : null;
-  const quarantine: QuarantineDeps = { store: deps.stores.quarantine, metrics, logger: deps.logger.child({ component: 'rtr-quarantine' }) };
+  const quarantine: QuarantineDeps = { store: deps.stores.quarantine, digest: deps.stores.digest, metrics, logger: deps.logger.child({ component: 'rtr-quarantine' }) };
   const lifecycle: LifecycleDeps = {
     requests: deps.stores.verificationRequests,
     followUps: deps.stores.processFollowUps,

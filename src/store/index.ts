@@ -22,6 +22,7 @@ import { MemorySharedOutbox, type SharedOutbox } from './outbox.js';
 import { LocalOutbox } from './outbox-spool.js';
 import { RedisSharedOutbox } from './redis-outbox.js';
 import { RedisDurabilityWatch, redisEpochFileName } from './redis-durability.js';
+import { keyedDigest, processDigestKey } from './digest-key.js';
 
 export type { Cache, CacheKind, Invalidation, InvalidationListener } from './cache.js';
 export { CACHE_TTL_MS } from './cache.js';
@@ -61,6 +62,8 @@ export interface StoresOptions {
   outboxSpoolDir?: string | null;
   /** How often the Redis marker and persistence settings are checked besides every reconnect. Default 30 s. */
   durabilityCheckIntervalMs?: number;
+  /** The key of `digest` (src/store/digest-key.ts); without one, a key of this process's own. */
+  digestKey?: Buffer;
 }
 
 /** Health as /readyz reports it. */
@@ -105,6 +108,11 @@ export interface Stores {
   health(): Promise<StoresHealth>;
   /** Stops live event delivery and closes Redis connections. */
   close(): Promise<void>;
+  /**
+   * The digest to store or log in place of outside text (a quarantined body, an email address): keyed, so that
+   * whoever reads Redis or the log cannot confirm a guess against it (src/store/digest-key.ts).
+   */
+  digest(data: string | Buffer): string;
 }
 
 /**
@@ -114,6 +122,8 @@ export interface Stores {
  */
 export function createStores(options: StoresOptions): Stores {
   const { metrics, logger } = options;
+  const digestKey = options.digestKey ?? processDigestKey().key;
+  const digest = (data: string | Buffer) => keyedDigest(digestKey, data);
   if (options.redisUrls.length === 0) {
     const eventLog = new MemoryEventLog({ capacity: options.eventLogCapacity, metrics, logger });
     // Nothing here outlives the process, so spooling the outbox would only keep records of a store that is gone.
@@ -133,6 +143,7 @@ export function createStores(options: StoresOptions): Stores {
       durability: null,
       canWrite: async () => true,
       health: async () => ({ redis: 'disabled', cache: 'ok' }),
+      digest,
       close: async () => {
         await eventLog.close();
         await localOutbox.close();
@@ -163,6 +174,7 @@ export function createStores(options: StoresOptions): Stores {
     localOutbox,
     durability,
     canWrite: async () => redis.healthy && (await redis.ping()),
+    digest,
     health: async () => {
       const up = await redis.ping();
       // A cache left degraded by an outage recovers here too, so /readyz turns ready without waiting for traffic.

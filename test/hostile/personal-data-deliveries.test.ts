@@ -77,9 +77,15 @@ describe('GET /operator/quarantine', () => {
     const answer = await postRtrWebhook(gw, body);
     expect(answer.status).toBe(202);
     const listed = await getAs('/operator/quarantine?limit=10', FULL_KEY);
-    const entry = (JSON.parse(listed.text) as { entries: { id: string; body: string }[] }).entries.find((candidate) => candidate.id === answer.body.id);
+    const entry = (JSON.parse(listed.text) as { entries: { id: string; body: string; digest: string }[] }).entries.find((candidate) => candidate.id === answer.body.id);
     expect(entry?.body).toContain('national id [redacted]');
     expect(entry?.body).toContain('Ida Number');
+    // Beside the masked body, a plain hash of the bytes received would let anyone try every number in the masked
+    // places until it matched: the digest shown (and logged, and in the id) is keyed by a secret the reader lacks.
+    const plain = [createHash('sha256').update(body).digest('hex'), createHash('sha256').update(body).digest('base64url')];
+    const shown = `${entry?.id} ${entry?.digest} ${gw.logs()}`;
+    expect(entry?.digest).toMatch(/^[\w-]{43}$/);
+    expect(plain.filter((hash) => shown.includes(hash))).toEqual([]);
   });
 });
 

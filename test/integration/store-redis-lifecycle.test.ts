@@ -59,7 +59,7 @@ function delivery(n: number): QuarantinedDelivery {
     reason: 'NOT_JSON',
     receivedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
     bytes: 3,
-    sha256: String(n),
+    digest: String(n),
     body: `#${n}`,
     truncated: false,
     notificationId: null,

@@ -132,13 +132,12 @@ describe('loadConfig', () => {
   });
 
   it('reads the rate limits with their defaults, 0 meaning off', () => {
-    expect(loadConfig({}).rateLimit).toEqual({ perMinute: 600, burst: 100, webhookPerMinute: 1200, trustProxyHops: 0, keySecret: null });
+    expect(loadConfig({}).rateLimit).toEqual({ perMinute: 600, burst: 100, webhookPerMinute: 1200, trustProxyHops: 0 });
     expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_BURST: '5', WEBHOOK_RATE_LIMIT_PER_MINUTE: '60', TRUST_PROXY_HOPS: '2' }).rateLimit).toEqual({
       perMinute: 0,
       burst: 5,
       webhookPerMinute: 60,
       trustProxyHops: 2,
-      keySecret: null,
     });
   });
 

@@ -35,7 +35,7 @@ function setup(items: RtrNotification[], durable: boolean) {
   const poller = createNotificationPoller({
     queue,
     ingest: { requests: stores.verificationRequests, events, customer: 'acme' },
-    quarantine: { store: stores.quarantine, metrics: realtimeRegisterMetrics(metrics.registry), logger: silentLogger() },
+    quarantine: { store: stores.quarantine, digest: stores.digest, metrics: realtimeRegisterMetrics(metrics.registry), logger: silentLogger() },
     locks: stores.locks,
     durable,
     intervalMs: 60_000,

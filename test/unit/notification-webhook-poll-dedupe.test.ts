@@ -41,7 +41,7 @@ function setup() {
   const stores = createStores({ redisUrls: [], metrics, logger });
   const events = createEventService({ stores, metrics, logger });
   const ingest = { requests: stores.verificationRequests, events, customer: CONFIGURED };
-  const quarantine = { store: stores.quarantine, metrics: realtimeRegisterMetrics(metrics.registry), logger };
+  const quarantine = { store: stores.quarantine, digest: stores.digest, metrics: realtimeRegisterMetrics(metrics.registry), logger };
   const config = { apiKey: 'k', customer: CONFIGURED, baseUrl: 'http://127.0.0.1:9', webhookSecret: SECRET, pollIntervalMs: 60_000 };
   const webhook = createRealtimeRegisterWebhook(config, ingest, quarantine, logger);
   return {

@@ -11,7 +11,7 @@ const entry = (n: number): QuarantinedDelivery => ({
   reason: 'UNKNOWN_SHAPE',
   receivedAt: '2026-01-01T00:00:00.000Z',
   bytes: 1,
-  sha256: String(n),
+  digest: String(n),
   body: String(n),
   truncated: false,
   notificationId: null,

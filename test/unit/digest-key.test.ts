@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configSecrets, loadConfig } from '../../src/config.js';
+import { digestKeyOf } from '../../src/store/digest-key.js';
+
+const LIVE = {
+  GATEWAY_API_KEYS: 'first-api-key-1:contacts:read;second-api-key-2:*',
+  REALTIME_REGISTER_API_KEY: 'rtr-api-key-value',
+  REALTIME_REGISTER_CUSTOMER: 'acme',
+  REDIS_URL: 'redis://:redis-password@localhost:6379',
+};
+
+describe('the key of the digests the gateway stores in place of outside text', () => {
+  it('is the same on every instance of one deployment, whatever order its settings list the keys in', () => {
+    const one = digestKeyOf(loadConfig(LIVE));
+    const other = digestKeyOf(loadConfig({ ...LIVE, GATEWAY_API_KEYS: 'second-api-key-2:*;first-api-key-1:contacts:read' }));
+    expect(one.shared).toBe(true);
+    expect(other.key.equals(one.key)).toBe(true);
+  });
+
+  it('changes with any credential (a deployment that rotates one starts its budgets afresh)', () => {
+    const before = digestKeyOf(loadConfig(LIVE)).key;
+    expect(digestKeyOf(loadConfig({ ...LIVE, REALTIME_REGISTER_API_KEY: 'rtr-api-key-rotated' })).key.equals(before)).toBe(false);
+    expect(digestKeyOf(loadConfig({ ...LIVE, GATEWAY_API_KEYS: 'first-api-key-1:contacts:read' })).key.equals(before)).toBe(false);
+  });
+
+  it('is not derived from the Redis password, which whoever reads Redis knows', () => {
+    const before = digestKeyOf(loadConfig(LIVE)).key;
+    expect(digestKeyOf(loadConfig({ ...LIVE, REDIS_URL: 'redis://:another-password@localhost:6379' })).key.equals(before)).toBe(true);
+  });
+
+  it('is GATEWAY_DIGEST_SECRET when set, which the logger masks like every secret', () => {
+    const secret = 'a rate-limit key secret of 32+ characters';
+    const config = loadConfig({ ...LIVE, GATEWAY_DIGEST_SECRET: secret });
+    expect(digestKeyOf(config)).toEqual({ key: Buffer.from(secret), shared: true });
+    expect(configSecrets(config)).toContain(secret);
+  });
+
+  it('refuses a GATEWAY_DIGEST_SECRET shorter than an HMAC-SHA256 key, without echoing it', () => {
+    const attempt = () => loadConfig({ ...LIVE, GATEWAY_DIGEST_SECRET: 'short-secret' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/GATEWAY_DIGEST_SECRET.*32 characters/);
+    expect(attempt).not.toThrow(/short-secret/);
+  });
+
+  it('is a random key of this process, said to be unshared, when there is no credential to derive it from', () => {
+    const jwksOnly = loadConfig({ GATEWAY_JWKS_URL: 'https://issuer.example/jwks.json', REDIS_URL: 'redis://localhost:6379' });
+    const first = digestKeyOf(jwksOnly);
+    const second = digestKeyOf(jwksOnly);
+    expect(first.shared).toBe(false);
+    expect(first.key).toHaveLength(32);
+    expect(second.key.equals(first.key)).toBe(false);
+  });
+});
