@@ -34,7 +34,19 @@ export function autocannon(url: string, bodies: string[], options: ClosedLoop): 
 }
 
 /** Open-loop fixed-rate load (bench/paced.mjs): evenly spaced sends, latency from the scheduled time. */
-export function paced(url: string, bodies: string[], options: { ratePerSecond: number; durationS: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export function paced(url: string, bodies: string[], options: PacedLoad): Promise<LoadResult> {
   const spec = { url: `${url}/graphql`, bodies, ratePerSecond: options.ratePerSecond, durationS: options.durationS, connections: 50, headers: options.headers };
   return runJson<LoadResult>(['bench/paced.mjs', JSON.stringify(spec)], (options.durationS + 30) * 1000);
+}
+
+/** The same open loop of GETs of `paths` (cycled) on `origin`: an upstream's own answer time at that rate. */
+export function pacedGets(origin: string, paths: string[], options: PacedLoad): Promise<LoadResult> {
+  const spec = { url: origin, bodies: [], paths, ratePerSecond: options.ratePerSecond, durationS: options.durationS, connections: 50, headers: options.headers };
+  return runJson<LoadResult>(['bench/paced.mjs', JSON.stringify(spec)], (options.durationS + 30) * 1000);
+}
+
+interface PacedLoad {
+  ratePerSecond: number;
+  durationS: number;
+  headers?: Record<string, string>;
 }

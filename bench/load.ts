@@ -1,7 +1,7 @@
 import { CALLER_HEADERS, PRODUCTION_CALLER_ENV, startFloor, startOurGateway, startSimulators } from './bench-servers.js';
-import { checkedQuery, contactBodies, FLOOR_BODY } from './contact-queries.js';
+import { checkedQuery, contactBodies, FLOOR_BODY, rtrHandle } from './contact-queries.js';
 import { alternatingPairs } from './alternating-pairs.js';
-import { autocannon, paced, type LoadResult } from './load-generators.js';
+import { autocannon, paced, pacedGets, type LoadResult } from './load-generators.js';
 import { measureRow, type MeasuredRow } from './measured-row.js';
 import type { Server } from './server-process.js';
 
@@ -28,7 +28,8 @@ export interface LoadSettings {
 
 export interface LoadRow extends MeasuredRow {
   name: string;
-  query: 'floor' | 'cache hit' | 'cache miss';
+  /** 'upstream alone': the call a cache miss makes, sent straight to the simulator (its CPU is the simulator's). */
+  query: 'floor' | 'cache hit' | 'cache miss' | 'upstream alone';
   /** closed: N connections back to back; paced: open loop at `rate`; overallRate: autocannon's fixed-rate mode. */
   load: 'closed' | 'paced' | 'overallRate';
   rate?: number;
@@ -129,6 +130,18 @@ export async function loadBench(settings: LoadSettings, log: (line: string) => v
       () => autocannon(misses.url, missBodies, { ...closed, connections: 10, overallRate: settings.missFixedRate, headers: CALLER_HEADERS }),
       settings.missFixedRate,
     );
+    // The upstream's own answer at the same rate, just before: its 20 ms is a timer that fires a little late, and its
+    // HTTP and JSON take their time; what the miss adds is measured over this, not over the nominal latency.
+    const rtr = simulators.endpoints.realtimeRegister;
+    const upstreamPaths = Array.from({ length: settings.missHandles }, (_, index) => `/v2/customers/${rtr.customer}/contacts?handle:in=${rtrHandle(1 + index)}&limit=1&total=false`);
+    rows.push({
+      name: `upstream alone: the miss's list call to the simulator @ ${settings.missFixedRate} req/s, paced`,
+      query: 'upstream alone',
+      load: 'paced',
+      connections: '≤50',
+      rate: settings.missFixedRate,
+      ...(await measure(simulators, () => pacedGets(rtr.baseUrl, upstreamPaths, { ratePerSecond: settings.missFixedRate, durationS: settings.durationS, headers: { authorization: `ApiKey ${rtr.apiKey}`, accept: 'application/json' } }))),
+    });
     await missRow(
       `cache-miss @ ${settings.missFixedRate} req/s, paced (open loop)`,
       'paced',

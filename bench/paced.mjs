@@ -3,7 +3,9 @@
 // second, i.e. bursts). Latency counts from the scheduled send time, so client lag is not hidden.
 // The first warmupS seconds (default 1) run at the same rate but are not recorded: they open the connections and warm
 // this process's JIT, which otherwise shows up as a burst of slow answers at the start of every run.
-// argv[2]: JSON { url, bodies: string[] (cycled), ratePerSecond, durationS, warmupS?, connections, headers? }. Prints one JSON line:
+// argv[2]: JSON { url, bodies: string[] (cycled), ratePerSecond, durationS, warmupS?, connections, headers?, paths? }.
+// With `paths` (cycled: path and query on the url's origin) it sends GETs instead of POSTs of `bodies`: the upstream
+// call a cache miss makes, sent to the simulator alone, to measure what the miss adds to it. Prints one JSON line:
 // `total` and the latencies are of the recorded requests; `sent` counts every request, warm-up included
 // (every one is awaited, so all were answered or failed).
 import { performance } from 'node:perf_hooks';
@@ -27,9 +29,12 @@ let measuredFrom = start;
 
 function send(index, scheduled) {
   const record = index >= warmup;
-  const body = spec.bodies[index % spec.bodies.length];
   const request = pool
-    .request({ path: target.pathname, method: 'POST', headers, body })
+    .request(
+      spec.paths
+        ? { path: spec.paths[index % spec.paths.length], method: 'GET', headers: spec.headers ?? {} }
+        : { path: target.pathname, method: 'POST', headers, body: spec.bodies[index % spec.bodies.length] },
+    )
     .then(async (response) => {
       const text = await response.body.text();
       if (!record) return;

@@ -73,10 +73,17 @@ export function targetRows(results: BenchResults): TargetRow[] {
     });
   }
   if (missPaced) {
-    const over = missPaced.result.latencyMs.p50 - results.settings.upstreamLatencyMs;
+    // Over the upstream's own p50 at the same rate when it was measured (its nominal latency plus its timer's lateness
+    // and its HTTP), else over the nominal latency.
+    const upstream = loadRow(load, 'upstream alone', 'paced');
+    const base = upstream?.result.latencyMs.p50 ?? results.settings.upstreamLatencyMs;
+    const over = missPaced.result.latencyMs.p50 - base;
+    const nominal = missPaced.result.latencyMs.p50 - results.settings.upstreamLatencyMs;
     targets.push({
-      figure: `cache-miss p50 over the upstream latency at ${missPaced.rate} req/s (paced)`,
-      measured: `${fixed(missPaced.result.latencyMs.p50, 1)} ms (+${fixed(over, 1)} ms)`,
+      figure: `cache-miss p50 over the upstream's own p50 at ${missPaced.rate} req/s (paced)`,
+      measured: upstream
+        ? `${fixed(missPaced.result.latencyMs.p50, 1)} ms against the upstream alone ${fixed(base, 1)} ms: +${fixed(over, 1)} ms (+${fixed(nominal, 1)} ms over the nominal ${results.settings.upstreamLatencyMs} ms)`
+        : `${fixed(missPaced.result.latencyMs.p50, 1)} ms (+${fixed(over, 1)} ms over the nominal latency; upstream alone not measured)`,
       target: '≤ +3 ms',
       verdict: verdict(over <= 3),
     });
