@@ -76,6 +76,16 @@ describe('SOAP response parsing', () => {
     expect(fields).toMatchObject({ OperationResult: 'SUCCESS', AddressLine1: 'Kerk & Straat 1', AddressLine2: null, ExternalId: 'DNA-111' });
   });
 
+  it('decodes character references (decimal, hex, beyond the BMP) once, as any XML reader must, and leaves escaped ones as text', () => {
+    const fields = (
+      parseContactResponse(
+        'GetDetails',
+        RESULT('GetDetails', '<a:OperationResult>SUCCESS</a:OperationResult><b:ContactEmail>j&#xFC;rgen&#64;example.net</b:ContactEmail><b:FirstName>J&#252;rgen &#x1F600;</b:FirstName><b:AddressLine1>Hof 1&#xD;&#xA;B</b:AddressLine1><b:LastName>&amp;#252;</b:LastName>'),
+      ) as { fields: Record<string, string | null> }
+    ).fields;
+    expect(fields).toMatchObject({ ContactEmail: 'jürgen@example.net', FirstName: 'Jürgen 😀', AddressLine1: 'Hof 1\r\nB', LastName: '&#252;' });
+  });
+
   it('reads members by namespace, whatever their prefix, and ignores (but names) members in another namespace', () => {
     const reprefixed = ENVELOPE(
       `<GetDetailsResponse xmlns="http://tempuri.org/"><GetDetailsResult><OperationResult xmlns="${BASE_NS}">SUCCESS</OperationResult>` +
