@@ -282,6 +282,15 @@ describe('a batch of contacts with one the provider cannot serve', () => {
     expect(fake.requests.map((request) => request.bound.ExternalId)).toEqual(['DNA-222']);
   });
 
+  it('asks for each External ID as the caller wrote it, as a single lookup does: one in lower case is found, not null', async () => {
+    fake.contacts = [{ ...ANN, ExternalId: 'dna-low-1' }, { ...BEN, ExternalId: 'Dna-Mixed-2' }];
+    await startGateway();
+    const reply = await ask(BATCH, { h: ['dna-low-1', 'Dna-Mixed-2'] });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.contacts).toEqual([{ handle: 'dna-low-1', email: ANN.ContactEmail }, { handle: 'Dna-Mixed-2', email: 'ben@customer.com' }]);
+    expect(fake.requests.map((request) => request.bound.ExternalId).sort()).toEqual(['Dna-Mixed-2', 'dna-low-1']);
+  });
+
   it('fails every contact of the batch when the gateway itself is refused (2200), and stops asking after the first refusals', async () => {
     fake.contacts = Array.from({ length: 30 }, (_, index) => ({ ...ANN, ExternalId: `DNA-${500 + index}` }));
     await startGateway({ DOMAIN_NAME_API_PASSWORD: 'not-the-password' });
