@@ -201,7 +201,11 @@ describe('Domain Name API failures', () => {
     expect(dnaTimestampToIso('2026-04-05T10:00:00', 'UTC')).toBe('2026-04-05T10:00:00.000Z');
     expect(dnaTimestampToIso('2026-04-05T10:00:00.1234567', 'UTC')).toBe('2026-04-05T10:00:00.123Z');
     expect(dnaTimestampToIso('2026-04-05T10:00:00+03:00', 'UTC')).toBe('2026-04-05T07:00:00.000Z');
+    // The article's form has a T; the same time written with a space (as SQL Server prints it) is that time, not none.
+    expect(dnaTimestampToIso('2026-04-05 10:00:00')).toBe('2026-04-05T07:00:00.000Z');
+    expect(dnaTimestampToIso('2026-04-05 10:00:00+03:00', 'UTC')).toBe('2026-04-05T07:00:00.000Z');
     expect(dnaTimestampToIso('0001-01-01T00:00:00')).toBeNull();
+    expect(dnaTimestampToIso('0001-01-01 00:00:00')).toBeNull();
     expect(dnaTimestampToIso('2026-02-30T00:00:00')).toBeNull();
     expect(dnaTimestampToIso('2026-02-30T00:00:00Z')).toBeNull();
     expect(dnaTimestampToIso(null)).toBeNull();
