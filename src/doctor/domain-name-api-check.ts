@@ -9,30 +9,36 @@ import type { DoctorContext } from './upstream.js';
 import { doctorDeps, shownUrl } from './upstream.js';
 
 /**
+ * A namespace no data contract uses: WCF ignores a member sent in it for certain, so the control lookup is a request
+ * whose key the service did not read.
+ */
+export const IGNORED_DATA_NAMESPACE = 'urn:verification-gateway:doctor:ignored';
+
+/**
  * Domain Name API: one GetDetails for an External ID that cannot exist, then the namespaces against the service's WSDL.
- * "Not found" (410) proves the credentials were accepted and the key was read; "Required parameter(s) not set" (330,
- * ASSUMPTION: not in the published table, the simulator's reading) means the service ignored the key, which is what a
- * wrong DOMAIN_NAME_API_DATA_NAMESPACE looks like. Since the real answer to an ignored key is unknown, the WSDL step
- * is the check that does not depend on it.
+ * "Not found" (410) proves the credentials were accepted, but not that the key was read: a service that ignored it
+ * (a wrong DOMAIN_NAME_API_DATA_NAMESPACE) may say "not found" too, which is the failure issue 14 is about. So the
+ * same lookup is sent once more with the key in a namespace WCF ignores; only when that answer differs (e.g.
+ * "Required parameter(s) not set", 330, the simulator's reading, ASSUMPTION: not in the published table) has the
+ * service shown that it reads the configured one. When both say "not found" the lookup proves nothing about the
+ * namespace (a warning), and the WSDL step is the check that does not depend on the service's answers.
  */
 export function domainNameApiSteps(config: DomainNameApiConfig, context: DoctorContext): DoctorStep[] {
   return [
     {
       title: `Domain Name API at ${shownUrl(config.baseUrl)}${config.contactServicePath}: credentials, namespaces and latency`,
       run: async () => {
-        const client = new DomainNameApiClient(config, doctorDeps(context, 'DOMAIN_NAME_API', config.baseUrl));
+        const deps = doctorDeps(context, 'DOMAIN_NAME_API', config.baseUrl);
+        const client = new DomainNameApiClient(config, deps);
         const probe = `doctor-${randomUUID().slice(0, 8)}`;
+        const details = [
+          `namespaces: base ${config.baseNamespace}, data ${config.dataNamespace}`,
+          `timestamps are read as ${config.timeZone} time (DOMAIN_NAME_API_TIME_ZONE)`,
+          'webhooks: none to configure (Domain Name API does not push)',
+        ];
+        let lookup: { value: unknown; ms: number };
         try {
-          const lookup = await timed(() => client.getDetails({ externalId: probe }));
-          return {
-            verdict: 'ok',
-            summary: `credentials accepted; a lookup of an unknown External ID answered ${lookup.value ? 'a contact' : '"not found"'} in ${lookup.ms} ms`,
-            details: [
-              `namespaces: base ${config.baseNamespace}, data ${config.dataNamespace}`,
-              `timestamps are read as ${config.timeZone} time (DOMAIN_NAME_API_TIME_ZONE)`,
-              'webhooks: none to configure (Domain Name API does not push)',
-            ],
-          };
+          lookup = await timed(() => client.getDetails({ externalId: probe }));
         } catch (error) {
           if (error instanceof ProviderFailure && error.code === '330') {
             return {
@@ -42,6 +48,26 @@ export function domainNameApiSteps(config: DomainNameApiConfig, context: DoctorC
           }
           throw error;
         }
+        if (lookup.value) {
+          return {
+            verdict: 'fail',
+            summary: `the service answered a contact for an External ID that cannot exist, so it did not read the one it was sent: check DOMAIN_NAME_API_DATA_NAMESPACE (now ${config.dataNamespace})`,
+            details,
+          };
+        }
+        const control = await ignoredKeyAnswer(new DomainNameApiClient({ ...config, dataNamespace: IGNORED_DATA_NAMESPACE }, deps), probe);
+        if (!control) {
+          return {
+            verdict: 'warn',
+            summary: `credentials accepted in ${lookup.ms} ms, but the service answers "not found" whether or not it reads the External ID, so this lookup cannot show that DOMAIN_NAME_API_DATA_NAMESPACE is right (the WSDL step below can, where the service publishes one)`,
+            details,
+          };
+        }
+        return {
+          verdict: 'ok',
+          summary: `credentials accepted; the service reads the External ID in the configured namespace (an unknown one is "not found" in ${lookup.ms} ms, one it cannot read ${control})`,
+          details,
+        };
       },
     },
     {
@@ -54,6 +80,20 @@ export function domainNameApiSteps(config: DomainNameApiConfig, context: DoctorC
       },
     },
   ];
+}
+
+/**
+ * What the service answers a lookup whose key it cannot read, when that differs from "not found": a refusal of the
+ * request's content (an ERROR result or a fault, with its code). Null when it is "not found" too, or when the answer
+ * says nothing about the key (a rate limit, an outage, refused credentials).
+ */
+async function ignoredKeyAnswer(client: DomainNameApiClient, probe: string): Promise<string | null> {
+  try {
+    return (await client.getDetails({ externalId: probe })) ? 'answers a contact' : null;
+  } catch (error) {
+    if (error instanceof ProviderFailure && error.kind === 'ERROR' && error.code) return `is refused with code ${error.code}`;
+    return null;
+  }
 }
 
 /**

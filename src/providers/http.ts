@@ -338,8 +338,15 @@ async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: 
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return utf8.decode(Buffer.concat(chunks, size));
 }
+
+/**
+ * Decodes a chunked body the way undici's own reader decodes a sized one: UTF-8, a leading byte order mark dropped.
+ * Buffer#toString kept the mark, so the same answer parsed as JSON when it came with a Content-Length and was
+ * "unreadable" when it came chunked.
+ */
+const utf8 = new TextDecoder('utf-8');
 
 /** Drops the rest of a body (and its connection). undici then emits an AbortError on it: expected, so swallowed here. */
 function discard(body: Dispatcher.ResponseData['body']): void {

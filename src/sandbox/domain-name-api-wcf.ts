@@ -22,6 +22,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
+  // As WCF reads XML: character references (`&#252;`) are decoded (fast-xml-parser does so only with this option).
+  htmlEntities: true,
 });
 
 /** The document element of well-formed XML, namespaces resolved. */

@@ -156,13 +156,17 @@ export class DomainNameApiReads {
    */
   async manyByHandle(handles: string[], scope: RequestScope): Promise<Map<string, DomainNameApiDetails | Error>> {
     const unique = [...new Set(handles)];
+    // The cache key is case-blind, but the External ID goes upstream as the caller wrote it, as byHandle sends it: it
+    // is the reseller's own value, and a service that matches it exactly would answer an upper-cased one "not found".
+    const askedAs = new Map<string, string>();
+    for (const handle of unique) if (!askedAs.has(handleKey(handle))) askedAs.set(handleKey(handle), handle.trim());
     const values = await this.lookups.getManySettled(unique.map(handleKey), async (missing) => {
       // No batch read at Domain Name API: one GetDetails per handle, each counted.
       await spendUpstream(scope, 'DOMAIN_NAME_API', missing.length);
       const found = new Map<string, DomainNameApiDetails | Error>();
       await mapLimit(missing, DOMAIN_NAME_API_LOOKUP_CONCURRENCY, async (key) => {
         try {
-          const details = await this.client.getDetails({ externalId: key.slice(HANDLE_PREFIX.length) }, scope.requestId);
+          const details = await this.client.getDetails({ externalId: askedAs.get(key) ?? key.slice(HANDLE_PREFIX.length) }, scope.requestId);
           if (details) found.set(key, details);
         } catch (error) {
           if (!failsOnlyItsObject(error)) throw error;

@@ -135,6 +135,21 @@ describe('GetDetails, read strictly by namespace both ways', () => {
     expect(reply.data.contact).toEqual(expected);
   });
 
+  it('reads character references as the characters they stand for (WCF writes a carriage return as &#xD;)', async () => {
+    fake.raw = {
+      status: 200,
+      body:
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetDetailsResponse xmlns="http://tempuri.org/"><GetDetailsResult xmlns:a="http://schemas.datacontract.org/2004/07/Olipso.Core.DataContracts" xmlns:b="http://schemas.datacontract.org/2004/07/Olipso.ExternalApi.Core.DataContracts.ContactApiContracts">' +
+        '<a:ErrorCode>0</a:ErrorCode><a:OperationMessage></a:OperationMessage><a:OperationResult>SUCCESS</a:OperationResult>' +
+        '<b:City>&#x130;stanbul&#xD;</b:City><b:ContactEmail>example&#64;customer.com</b:ContactEmail><b:ExternalId>DNA-111</b:ExternalId><b:FirstName>Ay&#351;e</b:FirstName><b:LastName>&amp;#351;</b:LastName>' +
+        '<b:VerificationStatus>Validated</b:VerificationStatus></GetDetailsResult></GetDetailsResponse></s:Body></s:Envelope>',
+    };
+    await startGateway();
+    const reply = await ask(CONTACT, { h: 'DNA-111' });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.contact).toMatchObject({ email: 'example@customer.com', name: 'Ayşe &#351;', city: 'İstanbul', emailVerifications: [{ email: 'example@customer.com', status: 'VERIFIED' }] });
+  });
+
   it("answers a handle whose GetDetails result carries only the article's four fields with the contact, not null", async () => {
     fake.articleFieldsOnly = true;
     await startGateway();
@@ -265,6 +280,15 @@ describe('a batch of contacts with one the provider cannot serve', () => {
     expect(again.errors).toBeUndefined();
     expect(again.data.contacts).toEqual([{ handle: 'DNA-111', email: ANN.ContactEmail }, { handle: 'DNA-222', email: 'ben@customer.com' }]);
     expect(fake.requests.map((request) => request.bound.ExternalId)).toEqual(['DNA-222']);
+  });
+
+  it('asks for each External ID as the caller wrote it, as a single lookup does: one in lower case is found, not null', async () => {
+    fake.contacts = [{ ...ANN, ExternalId: 'dna-low-1' }, { ...BEN, ExternalId: 'Dna-Mixed-2' }];
+    await startGateway();
+    const reply = await ask(BATCH, { h: ['dna-low-1', 'Dna-Mixed-2'] });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.contacts).toEqual([{ handle: 'dna-low-1', email: ANN.ContactEmail }, { handle: 'Dna-Mixed-2', email: 'ben@customer.com' }]);
+    expect(fake.requests.map((request) => request.bound.ExternalId).sort()).toEqual(['Dna-Mixed-2', 'dna-low-1']);
   });
 
   it('fails every contact of the batch when the gateway itself is refused (2200), and stops asking after the first refusals', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DNA_SIM_DATA_NS, DomainNameApiSimulator } from '../../src/sandbox/domain-name-api.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
+import { DNA_DOC_CREDENTIALS, startDomainNameApiDocFake } from '../fidelity/domain-name-api-doc-fake.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -108,6 +109,22 @@ describe('npm run doctor', () => {
       } finally {
         await service.stop();
       }
+    }
+  });
+
+  it('does not take a Domain Name API "not found" as proof of the namespace when the service answers it whether or not it read the External ID', async () => {
+    // The document-built ContactApi.svc answers 410 to a request whose key it ignored, as a real one may.
+    const fake = await startDomainNameApiDocFake();
+    try {
+      const env = { ...sandboxEnv(), REDIS_URL: persistent.url, DOMAIN_NAME_API_BASE_URL: fake.baseUrl, DOMAIN_NAME_API_USERNAME: DNA_DOC_CREDENTIALS.username, DOMAIN_NAME_API_PASSWORD: DNA_DOC_CREDENTIALS.password };
+      for (const namespace of [undefined, 'urn:not-the-contract']) {
+        const { output } = await doctor(namespace ? { ...env, DOMAIN_NAME_API_DATA_NAMESPACE: namespace } : env);
+        const lookup = output.split('\n').find((line) => /credentials accepted/.test(line));
+        expect(lookup).toMatch(/^\s+WARN credentials accepted .*"not found" whether or not it reads the External ID/);
+        expect(output).not.toContain(DNA_DOC_CREDENTIALS.password);
+      }
+    } finally {
+      await fake.close();
     }
   });
 

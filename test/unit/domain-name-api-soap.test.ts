@@ -76,6 +76,16 @@ describe('SOAP response parsing', () => {
     expect(fields).toMatchObject({ OperationResult: 'SUCCESS', AddressLine1: 'Kerk & Straat 1', AddressLine2: null, ExternalId: 'DNA-111' });
   });
 
+  it('decodes character references (decimal, hex, beyond the BMP) once, as any XML reader must, and leaves escaped ones as text', () => {
+    const fields = (
+      parseContactResponse(
+        'GetDetails',
+        RESULT('GetDetails', '<a:OperationResult>SUCCESS</a:OperationResult><b:ContactEmail>j&#xFC;rgen&#64;example.net</b:ContactEmail><b:FirstName>J&#252;rgen &#x1F600;</b:FirstName><b:AddressLine1>Hof 1&#xD;&#xA;B</b:AddressLine1><b:LastName>&amp;#252;</b:LastName>'),
+      ) as { fields: Record<string, string | null> }
+    ).fields;
+    expect(fields).toMatchObject({ ContactEmail: 'jürgen@example.net', FirstName: 'Jürgen 😀', AddressLine1: 'Hof 1\r\nB', LastName: '&#252;' });
+  });
+
   it('reads members by namespace, whatever their prefix, and ignores (but names) members in another namespace', () => {
     const reprefixed = ENVELOPE(
       `<GetDetailsResponse xmlns="http://tempuri.org/"><GetDetailsResult><OperationResult xmlns="${BASE_NS}">SUCCESS</OperationResult>` +
@@ -191,7 +201,11 @@ describe('Domain Name API failures', () => {
     expect(dnaTimestampToIso('2026-04-05T10:00:00', 'UTC')).toBe('2026-04-05T10:00:00.000Z');
     expect(dnaTimestampToIso('2026-04-05T10:00:00.1234567', 'UTC')).toBe('2026-04-05T10:00:00.123Z');
     expect(dnaTimestampToIso('2026-04-05T10:00:00+03:00', 'UTC')).toBe('2026-04-05T07:00:00.000Z');
+    // The article's form has a T; the same time written with a space (as SQL Server prints it) is that time, not none.
+    expect(dnaTimestampToIso('2026-04-05 10:00:00')).toBe('2026-04-05T07:00:00.000Z');
+    expect(dnaTimestampToIso('2026-04-05 10:00:00+03:00', 'UTC')).toBe('2026-04-05T07:00:00.000Z');
     expect(dnaTimestampToIso('0001-01-01T00:00:00')).toBeNull();
+    expect(dnaTimestampToIso('0001-01-01 00:00:00')).toBeNull();
     expect(dnaTimestampToIso('2026-02-30T00:00:00')).toBeNull();
     expect(dnaTimestampToIso('2026-02-30T00:00:00Z')).toBeNull();
     expect(dnaTimestampToIso(null)).toBeNull();

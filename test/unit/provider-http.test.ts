@@ -288,6 +288,22 @@ describe('ProviderHttp', () => {
     });
   });
 
+  describe('answer text', () => {
+    it('drops a leading byte order mark whether the body comes with a Content-Length or chunked', async () => {
+      const { http } = await setup((req, res) => {
+        const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"ok":"ü"}')]);
+        if (req.url === '/sized') return res.writeHead(200, { 'content-length': String(body.length) }).end(body);
+        res.writeHead(200);
+        res.write(body.subarray(0, 2));
+        res.end(body.subarray(2));
+      });
+      for (const path of ['/sized', '/chunked']) {
+        const response = await http.request({ operation: 'contacts.get', method: 'GET', path });
+        expect(JSON.parse(response.body)).toEqual({ ok: 'ü' });
+      }
+    });
+  });
+
   describe('circuit breaker', () => {
     function clock(start = 1_700_000_000_000) {
       let t = start;

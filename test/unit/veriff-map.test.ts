@@ -182,6 +182,12 @@ describe('readVeriffDecisionWebhook', () => {
     expect(readVeriffDecisionWebhook(raw, { 'x-hmac-signature': signVeriffBody(raw, 'other') }, [secret])).toEqual({ kind: 'unauthorized' });
   });
 
+  it('reads a decision whose signed bytes start with a byte order mark, rather than acknowledging and dropping it', () => {
+    const marked = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), raw]);
+    const reading = readVeriffDecisionWebhook(marked, { 'x-hmac-signature': signVeriffBody(marked, secret) }, [secret]);
+    expect(reading).toMatchObject({ kind: 'decision', decision: { status: 'APPROVED' } });
+  });
+
   it('is invalid when signed but not JSON or not a decision', () => {
     const notJson = Buffer.from('{"status":');
     expect(readVeriffDecisionWebhook(notJson, { 'x-hmac-signature': signVeriffBody(notJson, secret) }, [secret]).kind).toBe('invalid');

@@ -36,7 +36,8 @@ export function verificationOf(details: DomainNameApiDetails): EmailVerification
 /** The default zone of Domain Name API timestamps (DOMAIN_NAME_API_TIME_ZONE). */
 export const DEFAULT_DNA_TIME_ZONE = 'Europe/Istanbul';
 
-const TIMESTAMP = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$/;
+/** The article writes a `T`; a space (SQL Server's way of printing the same DateTime) is read alike, not as none. */
+const TIMESTAMP = /^(\d{4})-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /**
  * A Domain Name API timestamp -> ISO 8601 UTC. They come without an offset ("2026-04-05T10:00:00"); no source names
@@ -51,7 +52,7 @@ export function dnaTimestampToIso(value: string | null | undefined, timeZone: st
   const match = TIMESTAMP.exec(text);
   if (!match || Number(match[1]) <= 1) return null;
   if (!match[2]) return wallTimeToUtc(text, timeZone);
-  const ms = Date.parse(text);
+  const ms = Date.parse(text.replace(' ', 'T'));
   return Number.isNaN(ms) || wallTimeToUtc(text.slice(0, 16), 'UTC') === null ? null : new Date(ms).toISOString();
 }
 

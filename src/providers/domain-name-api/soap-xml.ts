@@ -29,6 +29,10 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
+  // Character references (`&#252;`, `&#xD;`) are XML itself, not HTML: every XML reader decodes them, and .NET's
+  // writers emit them (a carriage return in a WCF string is always `&#xD;`). fast-xml-parser decodes them only with
+  // this option (it also knows HTML's named entities, which well-formed SOAP never uses).
+  htmlEntities: true,
 });
 
 /** The document element of well-formed XML (validate first), or null when there is none. */
@@ -62,7 +66,8 @@ function toElement(node: OrderedNode, inherited: Map<string, string>): XmlElemen
   const nil = Object.entries(attributes).some(([attribute, value]) => /^@_(?:[\w.-]+:)?nil$/.test(attribute) && value === 'true');
   const content = (node[qualified] as OrderedNode[] | undefined) ?? [];
   const texts = content.filter((child) => '#text' in child).map((child) => String(child['#text']));
-  const text = texts.join('');
+  // Trimmed once the references are decoded: a value ending in `&#xD;` has no trailing break either.
+  const text = texts.join('').trim();
   return {
     // An undeclared prefix names no namespace we could match: treat it as one that matches nothing.
     ns: scope.get(prefix) ?? (prefix ? `undeclared:${prefix}` : null),

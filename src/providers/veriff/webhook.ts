@@ -25,7 +25,9 @@ export function readVeriffDecisionWebhook(
   if (!verifyVeriffSignature(body, headers['x-hmac-signature'], sharedSecrets)) return { kind: 'unauthorized' };
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    // Decoded as fetch reads JSON (a leading byte order mark dropped): JSON.parse fails on the mark, and a signed
+    // decision read as "not JSON" is acknowledged and lost.
+    value = JSON.parse(utf8.decode(body));
   } catch {
     return { kind: 'invalid', reason: 'the body is not JSON' };
   }
@@ -39,6 +41,8 @@ export function readVeriffDecisionWebhook(
     throw error;
   }
 }
+
+const utf8 = new TextDecoder('utf-8');
 
 /**
  * Veriff sends its webhooks with `x-auth-client` = the integration's API key (providers/veriff.md). The signature
