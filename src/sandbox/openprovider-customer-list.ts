@@ -6,7 +6,7 @@ import type { OpenproviderSimCustomer } from './openprovider-seed.js';
  * `limit`, `offset`, `order` (ASC | DESC), `order_by`, the `*_pattern` filters ("Full or partial ... Wildcard (*) can
  * be used"), `pattern` (first or last name, company name or handle) and `type` (company | individual); answers
  * `{results, total}`. `with_additional_data`, `columns` and `reseller_id` are accepted and not modelled (the seed has
- * no additional data; the gateway sends none of them).
+ * no additional data; the gateway sends `with_additional_data=false` and neither of the others).
  *
  * Simulator choices where the Swagger is silent: `limit` defaults to 100 and is capped at 1000 as on the email
  * verification list; a pattern without `*` matches the whole value, case-insensitively; deleted customers are not

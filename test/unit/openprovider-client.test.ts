@@ -142,6 +142,14 @@ describe('OpenproviderClient', () => {
     expect(await client.getCustomer('ZZ999999-NL')).toBeNull();
   });
 
+  it('asks for customers without their additional data (passport scans, birth data), which it never reads', async () => {
+    const { sim, client } = await simulator();
+    await client.getCustomer('OP000001-NL');
+    await client.listCustomers({ limit: 10 });
+    const reads = sim.server.requests.filter((request) => request.path.startsWith('/v1beta/customers'));
+    expect(reads.map((request) => request.query.with_additional_data)).toEqual(['false', 'false']);
+  });
+
   it('reads a page of the customer list as contacts, with the total, asking at most 1000 a page', async () => {
     const { sim, client } = await simulator();
     const page = await client.listCustomers({ limit: 5000, offset: 890 });
@@ -149,7 +157,7 @@ describe('OpenproviderClient', () => {
     expect(page.contacts.map((contact) => contact.handle)).toEqual(Array.from({ length: 10 }, (_, index) => `OP000${891 + index}-NL`));
     expect(page.contacts[0]).toEqual(await client.getCustomer('OP000891-NL'));
     const call = sim.server.requests.find((request) => request.path === '/v1beta/customers')!;
-    expect(call.query).toEqual({ limit: '1000', offset: '890' });
+    expect(call.query).toEqual({ limit: '1000', offset: '890', with_additional_data: 'false' });
   });
 
   it('leaves deleted customers out of a list page but counts their rows, and fails a page without a total', async () => {

@@ -92,6 +92,13 @@ type AuthorizedRequest = Omit<UpstreamRequest, 'headers'> & { headers?: Record<s
  * and the call is sent once more with a fresh one, never more. An IP or account block (10005, 10009, 197) or the
  * calls limit (50) pauses every call, login included, on every instance sharing the cache (see `block`).
  */
+/**
+ * `with_additional_data=false` on customer reads (GetCustomer's documented query parameter; ListCustomers takes it too):
+ * a customer's additional data holds passport scans, birth dates and places, social security numbers, none of which the
+ * gateway reads, so none of it should travel to it either.
+ */
+const WITHOUT_ADDITIONAL_DATA = { with_additional_data: false } as const;
+
 export class OpenproviderClient {
   readonly tokens: OpenproviderTokenManager;
   /** The block in force, if any: `providers { circuit lastError }` shows it. */
@@ -181,12 +188,16 @@ export class OpenproviderClient {
     throw openproviderFailure(response, envelope, 'restarting the email verification');
   }
 
-  /** GetCustomer: the contact behind a handle, or null when Openprovider has no such handle. */
+  /**
+   * GetCustomer: the contact behind a handle, or null when Openprovider has no such handle. Asked without additional
+   * data (WITHOUT_ADDITIONAL_DATA): the gateway reads none of it, and it holds passport scans and birth data.
+   */
   async getCustomer(handle: string, requestId?: string): Promise<Contact | null> {
     const { response, envelope } = await this.send<OpenproviderCustomer>({
       operation: 'customers.get',
       method: 'GET',
       path: OPENPROVIDER_PATHS.customer(handle),
+      query: WITHOUT_ADDITIONAL_DATA,
       requestId,
     });
     if (isSuccess(response, envelope) && envelope?.data && typeof envelope.data === 'object') {
@@ -201,7 +212,7 @@ export class OpenproviderClient {
   async listCustomers(query: OpenproviderCustomerListQuery, requestId?: string): Promise<OpenproviderCustomerPage> {
     const { data } = await this.listPage<OpenproviderCustomer>(
       { operation: 'customers.list', path: OPENPROVIDER_PATHS.listCustomers, what: 'the customer list', maxLimit: OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT },
-      query,
+      { ...query, ...WITHOUT_ADDITIONAL_DATA },
       requestId,
     );
     const { results, total } = data;
@@ -217,7 +228,7 @@ export class OpenproviderClient {
    */
   private async listPage<T>(
     list: { operation: string; path: string; what: string; maxLimit: number },
-    query: { limit?: number; offset?: number },
+    query: { limit?: number; offset?: number; with_additional_data?: boolean },
     requestId?: string,
   ): Promise<{ response: UpstreamResponse; data: { total: number; results: T[] } }> {
     const { response, envelope } = await this.send<{ total?: number; results?: T[] }>({
