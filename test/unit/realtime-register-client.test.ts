@@ -344,8 +344,16 @@ describe('RealtimeRegisterClient processes and validation', () => {
     await expect(client.getProcess('78')).resolves.toBeNull();
   });
 
-  it('refuses a process id that is not a number without calling the provider', async () => {
-    expect(await failureOf(client.getProcess('../contacts'))).toBeInstanceOf(InputRejected);
+  it('asks about a process whose id is not a number (the document gives the id no form) as one path segment', async () => {
+    answer(200, { id: 'a1b2-c3d4', status: 'COMPLETED' });
+    await expect(client.getProcess('a1b2-c3d4')).resolves.toMatchObject({ id: 'a1b2-c3d4', outcome: 'COMPLETED' });
+    expect(seen[0]).toMatchObject({ method: 'GET', url: '/v2/processes/a1b2-c3d4' });
+  });
+
+  it('refuses a process id that could leave its path segment without calling the provider', async () => {
+    for (const id of ['../contacts', '..', '.', 'a/b', 'a?b', 'a%2Fb', '', 'x'.repeat(65)]) {
+      expect(await failureOf(client.getProcess(id)), id).toBeInstanceOf(InputRejected);
+    }
     expect(seen).toHaveLength(0);
   });
 
