@@ -151,6 +151,19 @@ describe('RealtimeRegisterClient error mapping', () => {
     expect(error.retryAfterSeconds).toBeGreaterThan(590);
   });
 
+  it('reads the maintenance window in any ISO 8601 spelling, and names none it cannot read', async () => {
+    const endsAt = new Date(Date.now() + 600_000);
+    const basic = endsAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    answer(503, { type: 'ProviderUnavailable', message: 'maintenance', startDate: '20260101T000000Z', endDate: basic });
+    const error = (await failureOf(client.getContact('h-001'))) as ProviderFailure;
+    expect(error.retryAfterSeconds).toBeGreaterThan(590);
+    expect(error.message).toContain('from 2026-01-01T00:00:00.000Z until');
+    answer(503, { type: 'ProviderUnavailable', message: 'maintenance', startDate: 'call 0800-123456789 now', endDate: 'soon' });
+    const unreadable = (await failureOf(client.getContact('h-001'))) as ProviderFailure;
+    expect(unreadable.message).toBe('Realtime Register is unavailable.');
+    expect(unreadable.retryAfterSeconds).toBeNull();
+  });
+
   it('maps 404 on a write to NotFound and 409 to Conflict', async () => {
     answer(404, { type: 'ObjectDoesNotExist', message: 'Contact h-404 does not exist' });
     expect(await failureOf(client.updateContact('h-404', { city: 'Gent' }))).toBeInstanceOf(NotFound);
