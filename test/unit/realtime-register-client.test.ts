@@ -151,6 +151,19 @@ describe('RealtimeRegisterClient error mapping', () => {
     expect(error.retryAfterSeconds).toBeGreaterThan(590);
   });
 
+  it('reads the maintenance window in any ISO 8601 spelling, and names none it cannot read', async () => {
+    const endsAt = new Date(Date.now() + 600_000);
+    const basic = endsAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    answer(503, { type: 'ProviderUnavailable', message: 'maintenance', startDate: '20260101T000000Z', endDate: basic });
+    const error = (await failureOf(client.getContact('h-001'))) as ProviderFailure;
+    expect(error.retryAfterSeconds).toBeGreaterThan(590);
+    expect(error.message).toContain('from 2026-01-01T00:00:00.000Z until');
+    answer(503, { type: 'ProviderUnavailable', message: 'maintenance', startDate: 'call 0800-123456789 now', endDate: 'soon' });
+    const unreadable = (await failureOf(client.getContact('h-001'))) as ProviderFailure;
+    expect(unreadable.message).toBe('Realtime Register is unavailable.');
+    expect(unreadable.retryAfterSeconds).toBeNull();
+  });
+
   it('maps 404 on a write to NotFound and 409 to Conflict', async () => {
     answer(404, { type: 'ObjectDoesNotExist', message: 'Contact h-404 does not exist' });
     expect(await failureOf(client.updateContact('h-404', { city: 'Gent' }))).toBeInstanceOf(NotFound);
@@ -344,8 +357,16 @@ describe('RealtimeRegisterClient processes and validation', () => {
     await expect(client.getProcess('78')).resolves.toBeNull();
   });
 
-  it('refuses a process id that is not a number without calling the provider', async () => {
-    expect(await failureOf(client.getProcess('../contacts'))).toBeInstanceOf(InputRejected);
+  it('asks about a process whose id is not a number (the document gives the id no form) as one path segment', async () => {
+    answer(200, { id: 'a1b2-c3d4', status: 'COMPLETED' });
+    await expect(client.getProcess('a1b2-c3d4')).resolves.toMatchObject({ id: 'a1b2-c3d4', outcome: 'COMPLETED' });
+    expect(seen[0]).toMatchObject({ method: 'GET', url: '/v2/processes/a1b2-c3d4' });
+  });
+
+  it('refuses a process id that could leave its path segment without calling the provider', async () => {
+    for (const id of ['../contacts', '..', '.', 'a/b', 'a?b', 'a%2Fb', '', 'x'.repeat(65)]) {
+      expect(await failureOf(client.getProcess(id)), id).toBeInstanceOf(InputRejected);
+    }
     expect(seen).toHaveLength(0);
   });
 

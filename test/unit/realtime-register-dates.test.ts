@@ -12,6 +12,17 @@ describe('rtrInstant', () => {
     expect(rtrInstant('2026-12-01T10:00:00 z')).toBe('2026-12-01T10:00:00.000Z');
   });
 
+  it('reads the other spellings ISO 8601 allows: a comma before the fraction, and the basic format without separators', () => {
+    expect(rtrInstant('2026-12-01T10:00:00,5Z')).toBe('2026-12-01T10:00:00.500Z');
+    expect(rtrInstant('2026-12-01T10:00:00,250+02:00')).toBe('2026-12-01T08:00:00.250Z');
+    expect(rtrInstant('2026-12-01 10:00:00,75')).toBe('2026-12-01T10:00:00.750Z');
+    expect(rtrInstant('20261201T100000Z')).toBe('2026-12-01T10:00:00.000Z');
+    expect(rtrInstant('20261201T100000.5+0200')).toBe('2026-12-01T08:00:00.500Z');
+    expect(rtrInstant('20261201T1000Z')).toBe('2026-12-01T10:00:00.000Z');
+    expect(rtrInstant('20261201T100000')).toBe('2026-12-01T10:00:00.000Z');
+    expect(rtrInstant('20261201')).toBe('2026-12-01T00:00:00.000Z');
+  });
+
   it('reads no offset as UTC and a date alone as the start of that day', () => {
     expect(rtrInstant('2026-12-01T10:00:00')).toBe('2026-12-01T10:00:00.000Z');
     expect(rtrInstant('2026-12-01 10:00')).toBe('2026-12-01T10:00:00.000Z');
@@ -19,6 +30,6 @@ describe('rtrInstant', () => {
   });
 
   it('answers null for what is not an instant', () => {
-    for (const value of ['', '   ', 'soon', '2026-13-45T99:00:00Z', 42, null]) expect(rtrInstant(value), String(value)).toBeNull();
+    for (const value of ['', '   ', 'soon', '2026-13-45T99:00:00Z', '20261345T990000Z', '2026120', 42, null]) expect(rtrInstant(value), String(value)).toBeNull();
   });
 });

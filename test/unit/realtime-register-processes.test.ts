@@ -26,6 +26,14 @@ describe('processStateFromWire', () => {
     expect(processStateFromWire({ id: 1, status: 'FAILED', error: { message: 'x'.repeat(2000) } })?.reason).toHaveLength(500);
   });
 
+  it('finds the reason in the other shapes the document allows: errors as strings or a field map, and result', () => {
+    expect(processStateFromWire({ id: 1, status: 'FAILED', errors: ['registry refused the claims'] })?.reason).toBe('registry refused the claims');
+    expect(processStateFromWire({ id: 1, status: 'INVALID', errors: { verifications: 'proof does not attest ADDRESS' } })?.reason).toBe('proof does not attest ADDRESS');
+    expect(processStateFromWire({ id: 1, status: 'FAILED', errors: [{ field: 'claims', description: 'unknown claim' }] })?.reason).toBe('unknown claim');
+    expect(processStateFromWire({ id: 1, status: 'FAILED', result: 'DENIC rejected the verification' })?.reason).toBe('DENIC rejected the verification');
+    expect(processStateFromWire({ id: 1, status: 'FAILED', result: { message: 'expired' } })?.reason).toBe('expired');
+  });
+
   it('answers null for a body that is not a process', () => {
     for (const body of [null, [], 'COMPLETED', { id: 1 }, { status: 7 }]) expect(processStateFromWire(body)).toBeNull();
   });

@@ -30,6 +30,15 @@ describe('the documented webhook signature example', () => {
     expect(verifies(Buffer.from(`\t${EXAMPLE_HEX}\r\n`).toString('base64'))).toBe(true);
   });
 
+  it('verifies in every Base64 variant "Base64-encoded" may mean: without padding, and in the URL-safe alphabet', () => {
+    const digest = Buffer.from(EXAMPLE_HEX, 'hex');
+    expect(verifies(digest.toString('base64').replace(/=+$/, ''))).toBe(true);
+    expect(verifies(digest.toString('base64url'))).toBe(true);
+    expect(verifies(`${digest.toString('base64url')}=`)).toBe(true);
+    expect(verifies(EXAMPLE_BASE64.replace(/=+$/, ''))).toBe(true);
+    expect(verifies(Buffer.from(EXAMPLE_HEX).toString('base64url'))).toBe(true);
+  });
+
   it('is what signRealtimeRegisterBody writes in each reading, and each verifies', () => {
     expect(signRealtimeRegisterBody(EXAMPLE_KEY, EXAMPLE_BODY, 'base64-hex')).toBe(EXAMPLE_BASE64);
     expect(signRealtimeRegisterBody(EXAMPLE_KEY, EXAMPLE_BODY, 'hex')).toBe(EXAMPLE_HEX);
@@ -59,9 +68,15 @@ describe('forged webhook signatures', () => {
     expect(verifies('!!!not base64 or hex!!!')).toBe(false);
   });
 
-  it('refuses the digest of the body under the key as any other encoding (e.g. base64url)', () => {
+  it('refuses a Base64 value with a character changed, mixed alphabets, or a length no Base64 has', () => {
+    const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
     const digest = createHmac('sha256', EXAMPLE_KEY).update(EXAMPLE_BODY).digest();
-    expect(verifies(digest.toString('base64url').replace(/[-_]/g, 'A'))).toBe(false);
+    expect(verifies(flip(digest.toString('base64url'), 10))).toBe(false);
+    expect(verifies(flip(EXAMPLE_BASE64, 30))).toBe(false);
+    const withBoth = Buffer.from([0xfb, 0xff, ...digest.subarray(2)]).toString('base64');
+    expect(withBoth).toMatch(/^\+\//);
+    expect(verifies(`-${withBoth.slice(1)}`)).toBe(false);
+    expect(verifies(`${digest.toString('base64url')}A`)).toBe(false);
   });
 });
 

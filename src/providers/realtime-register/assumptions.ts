@@ -39,7 +39,8 @@ export const PROVIDER_UNAVAILABLE_STATUS = 503;
 /**
  * A DENIC verification request notification. Field names for its data are unpublished:
  * - the contact handle is in `processIdentifier` (a standard notification field; processType `contact`) and, in
- *   the payload shape, also in `payload.handle`;
+ *   the payload shape, also in `payload.handle`; a notification without a processType names it in processIdentifier
+ *   when that is no domain name (denic.ts, untypedProcessHandle);
  * - claims in `payload.claims` (array of NAME, ADDRESS, ORGANIZATION, EMAIL, VOICE);
  * - deadlines in `payload.deDelegationDate` / `payload.deDelegationDomain` and `payload.deletionDate` /
  *   `payload.deletionDomain`;
@@ -76,7 +77,7 @@ export const DENIC_MESSAGE_FORMAT =
  * docs' own worked example (key `EXAMPLE_KEY`, body `{"payload": "examplePayload"}`) gives the hex digest
  * `99928fae…bd49` and a "Base64" value that decodes to that hex TEXT with a leading space, not to the 32 digest
  * bytes. No public verifier exists, so every reading is accepted (each compared in constant time in webhook.ts):
- * - `base64-digest`: Base64 of the 32 raw digest bytes (the prose);
+ * - `base64-digest`: Base64 of the 32 raw digest bytes (the prose), padded or not, in either Base64 alphabet;
  * - `base64-hex`: Base64 of the lowercase hex text, surrounding whitespace allowed (the worked example);
  * - `hex`: the bare hex text.
  */
@@ -85,7 +86,12 @@ export type WebhookSignatureReading = (typeof WEBHOOK_SIGNATURE_READINGS)[number
 
 /** Longest header taken seriously (Base64 of 64 hex characters plus whitespace is under 100). */
 const SIGNATURE_HEADER_MAX = 512;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/**
+ * Base64 in either alphabet (RFC 4648 section 4, or the URL-safe one of section 5), with its padding or without (section
+ * 3.2 lets a specification leave it out). "Base64-encoded" names no variant, and every one of them is the same 32
+ * bytes once decoded, so taking them all accepts nothing a forger could produce without the key.
+ */
+const BASE64 = /^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}$/;
 const HEX_DIGEST = /^[0-9a-fA-F]{64}$/;
 
 /**
@@ -97,8 +103,12 @@ export function signatureDigestCandidates(header: string): Buffer[] {
   if (value === '' || value.length > SIGNATURE_HEADER_MAX) return [];
   const candidates: Buffer[] = [];
   if (HEX_DIGEST.test(value)) candidates.push(Buffer.from(value, 'hex'));
-  if (value.length % 4 === 0 && BASE64.test(value)) {
-    const decoded = Buffer.from(value, 'base64');
+  // Padding, when present, makes the length a multiple of 4; without it, a length of 1 more than one is never Base64.
+  const unpadded = value.replace(/=+$/, '');
+  const wellFormed = value === unpadded ? unpadded.length % 4 !== 1 : value.length % 4 === 0;
+  if (wellFormed && BASE64.test(value)) {
+    // Node's decoder reads both alphabets, padded or not.
+    const decoded = Buffer.from(value, value.includes('-') || value.includes('_') ? 'base64url' : 'base64');
     if (decoded.length === 32) candidates.push(decoded);
     const text = decoded.toString('latin1').trim();
     if (HEX_DIGEST.test(text)) candidates.push(Buffer.from(text, 'hex'));

@@ -154,8 +154,8 @@ export class RealtimeRegisterClient {
    * (either vocabulary's "no such object"), so a follower can end instead of asking forever.
    */
   async getProcess(processId: string, options: RtrCallOptions = {}): Promise<RtrProcessState | null> {
-    if (!/^\d{1,20}$/.test(processId)) {
-      throw new InputRejected([problem(['processId'], 'INVALID_FORMAT', 'processId must be the number Realtime Register gave the process.')]);
+    if (!isProcessId(processId)) {
+      throw new InputRejected([problem(['processId'], 'INVALID_FORMAT', 'processId must be the id Realtime Register gave the process.')]);
     }
     const response = await this.call('processes.get', 'GET', `/v2/processes/${processId}`, options);
     if (isNoSuchObject(response)) return null;
@@ -287,6 +287,15 @@ function paginationOf(pagination: RtrPage<unknown>['pagination'], askedOffset: n
     return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : null;
   };
   return { limit: count(pagination.limit) ?? 0, offset: count(pagination.offset) ?? askedOffset ?? 0, total: count(pagination.total) };
+}
+
+/**
+ * A process id that stays one path segment: RTR's spec makes it an integer, but the document gives it no form, and an
+ * id refused here ends its follow-up REJECTED although the provider may still complete the process. Unreserved URL
+ * characters only (RFC 3986 2.3), never dots alone.
+ */
+function isProcessId(value: string): boolean {
+  return /^[A-Za-z0-9._~-]{1,64}$/.test(value) && !/^\.+$/.test(value);
 }
 
 function processIdInBody(text: string): string | null {

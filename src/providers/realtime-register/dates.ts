@@ -15,13 +15,31 @@ export function rtrInstant(raw: unknown): string | null {
   // has two or three of these per contact, so the general path below was a visible share of a cache miss).
   if (CANONICAL_UTC.test(raw)) return toUtcIso(new Date(raw)) ?? null;
   if (raw.trim() === '') return null;
-  const value = raw.trim();
+  const value = extendedSpelling(raw.trim());
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return toUtcIso(`${value}T00:00:00Z`) ?? null;
   // The offset in any ISO 8601 spelling (Z, +02, +0200, +02:00), a space before it allowed; bounded, anchored at the end.
   const offset = /(Z|[+-]\d{2}(?::?\d{2})?)$/i.exec(value);
   const local = (offset ? value.slice(0, offset.index) : value).trimEnd().replace(' ', 'T');
   if (!/T\d{2}:\d{2}/.test(local)) return toUtcIso(value) ?? null;
   return toUtcIso(`${local}${offset ? zoneOf(offset[1]!) : 'Z'}`) ?? null;
+}
+
+/** ISO 8601 basic format (`20261201T100000Z`, `20261201`), which Date does not read. */
+const BASIC_FORMAT = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?([.,]\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * The same instant in the extended format with a point before any fraction: ISO 8601 also allows the basic format
+ * and a comma as the decimal sign, neither of which Date reads, and a deadline lost to the spelling would never make
+ * its request OVERDUE or remind anyone of it.
+ */
+function extendedSpelling(value: string): string {
+  const basic = BASIC_FORMAT.exec(value);
+  if (basic) {
+    const [, year, month, day, hour, minute, second, fraction, offset] = basic;
+    const time = hour ? `T${hour}:${minute}:${second ?? '00'}${fraction ?? ''}` : '';
+    return `${year}-${month}-${day}${time}${offset ?? ''}`.replace(',', '.');
+  }
+  return value.replace(/([T ]\d{2}:\d{2}:\d{2}),(\d)/i, '$1.$2');
 }
 
 /** `Z`, or the offset as `+HH:MM`, which every Date parser reads. */

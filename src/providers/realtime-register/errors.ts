@@ -3,6 +3,7 @@ import { problem } from '../../domain/field-problem.js';
 import { parseRetryAfter } from '../http.js';
 import { scrubProviderText } from '../provider-text.js';
 import type { UpstreamResponse } from '../http.js';
+import { rtrInstant } from './dates.js';
 import { violationPath } from './map.js';
 import type { RtrErrorBody } from './wire.js';
 
@@ -171,10 +172,15 @@ function textOf(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? scrubProviderText(value) : undefined;
 }
 
-/** Maintenance: retry once the announced window ends. */
+/**
+ * Maintenance: retry once the announced window ends. Its dates are read as every RTR instant is (any ISO 8601
+ * spelling, no offset meaning UTC) and shown as read, so the message never carries the provider's text.
+ */
 function maintenance(body: RtrErrorBody, status: number, now: number): ProviderFailure {
-  const end = body.endDate ? Date.parse(body.endDate) : Number.NaN;
-  const window = body.startDate && body.endDate ? ` (maintenance from ${body.startDate} until ${body.endDate})` : '';
+  const startsAt = rtrInstant(body.startDate);
+  const endsAt = rtrInstant(body.endDate);
+  const end = endsAt ? Date.parse(endsAt) : Number.NaN;
+  const window = startsAt && endsAt ? ` (maintenance from ${startsAt} until ${endsAt})` : '';
   return new ProviderFailure(PROVIDER, `Realtime Register is unavailable${window}.`, {
     kind: 'UNAVAILABLE',
     code: 'ProviderUnavailable',

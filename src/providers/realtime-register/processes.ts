@@ -39,21 +39,24 @@ export function processStateFromWire(body: unknown): RtrProcessState | null {
 
 const REASON_MAX = 500;
 
-/** The provider's words for why a process failed: `error.message`, then `errors[]`, then `statusDetail`. */
+/**
+ * The provider's words for why a process failed: `error`, then `errors` (a list of texts or objects, or a map of field
+ * to text), then `result`, then `statusDetail`. The document lists `result?, errors?` and no shape for either.
+ */
 function failureReason(record: Record<string, unknown>, status: string): string {
-  const candidates: unknown[] = [];
-  const error = record.error;
-  if (typeof error === 'string') candidates.push(error);
-  if (typeof error === 'object' && error !== null) {
-    const fields = error as Record<string, unknown>;
-    candidates.push(fields.message, fields.description, fields.type);
-  }
   const errors = record.errors;
-  if (Array.isArray(errors)) {
-    for (const item of errors.slice(0, 5)) candidates.push(typeof item === 'object' && item !== null ? (item as Record<string, unknown>).message : item);
-  }
-  candidates.push(record.statusDetail);
-  const reason = candidates.find((value): value is string => typeof value === 'string' && value.trim() !== '');
+  const errorItems = Array.isArray(errors) ? errors.slice(0, 5) : typeof errors === 'object' && errors !== null ? Object.values(errors).slice(0, 5) : [];
+  const candidates = [record.error, ...errorItems, record.result, record.statusDetail].map(reasonText);
+  const reason = candidates.find((value): value is string => value !== null);
   // Stored and published with the request: an ID number the provider quotes (from the evidence sent) is masked.
-  return maskedHead(reason?.trim() ?? `Realtime Register ended the process ${status}.`, REASON_MAX);
+  return maskedHead(reason ?? `Realtime Register ended the process ${status}.`, REASON_MAX);
+}
+
+/** A text, or an object's message (description, detail, then type): null when there is none. */
+function reasonText(value: unknown): string | null {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const fields = value as Record<string, unknown>;
+    value = [fields.message, fields.description, fields.detail, fields.type].find((field) => typeof field === 'string' && field.trim() !== '');
+  }
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
