@@ -136,22 +136,6 @@ describe('parseDenicNotification', () => {
     expect(parseDenicNotification(noType, defaults)).toBeNull();
   });
 
-  it('takes the handle from processIdentifier when the notification leaves the optional processType out, unless it is a domain name', () => {
-    const untyped = (processIdentifier: string, payload: Record<string, unknown> = {}) =>
-      parseDenicNotification(notification({ processType: undefined, processIdentifier, payload }), defaults)?.contactHandle ?? null;
-    expect(untyped('h-denic-1')).toBe('h-denic-1');
-    expect(untyped('holder@example')).toBe('holder@example');
-    expect(untyped('example.de')).toBeNull();
-    expect(untyped('Sub.Example.CO.UK')).toBeNull();
-    // A handle the notification names outright comes first.
-    expect(untyped('h-denic-1', { handle: 'h-holder' })).toBe('h-holder');
-    expect(parseDenicNotification(notification({ processType: '  ', processIdentifier: 'h-denic-2' }), defaults)?.contactHandle).toBe('h-denic-2');
-  });
-
-  it('never takes processIdentifier when processType names another kind of process', () => {
-    expect(parseDenicNotification(notification({ processType: 'domain', processIdentifier: 'h-denic-1' }), defaults)).toBeNull();
-  });
-
   it('falls back to a handle named in the message when the payload has none', () => {
     const request = parseDenicNotification(
       notification({ processType: 'domain', processIdentifier: 'example.de', message: '[CONTACT VERIFICATION REQUIRED] for contact handle h-in-text. Claims: [NAME]' }),

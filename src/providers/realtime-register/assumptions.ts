@@ -39,8 +39,7 @@ export const PROVIDER_UNAVAILABLE_STATUS = 503;
 /**
  * A DENIC verification request notification. Field names for its data are unpublished:
  * - the contact handle is in `processIdentifier` (a standard notification field; processType `contact`) and, in
- *   the payload shape, also in `payload.handle`; a notification without a processType names it in processIdentifier
- *   when that is no domain name (denic.ts, untypedProcessHandle);
+ *   the payload shape, also in `payload.handle`;
  * - claims in `payload.claims` (array of NAME, ADDRESS, ORGANIZATION, EMAIL, VOICE);
  * - deadlines in `payload.deDelegationDate` / `payload.deDelegationDomain` and `payload.deletionDate` /
  *   `payload.deletionDomain`;

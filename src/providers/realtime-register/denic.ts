@@ -68,23 +68,10 @@ export function notificationContactHandle(notification: NotificationFields): str
 }
 
 /**
- * The handle of a DENIC notification that leaves the optional `processType` out: its `processIdentifier`, unless that
- * is a domain name. The process of such a notification is about the contact or one of its domains, so an identifier
- * that is no domain name names the contact, and reading none would drop the registry's demand, whose deadline then
- * passes unseen. A domain name (`example.de`, which fits the handle rule too) is never taken. Only for DENIC
- * notifications: the process of any other kind may be about something else entirely.
- */
-function untypedProcessHandle(notification: NotificationFields): string | null {
-  if (typeof notification.processType === 'string' && notification.processType.trim() !== '') return null;
-  const identifier = text(notification.processIdentifier);
-  return identifier && isRtrHandle(identifier) && domainInWord(identifier) === null ? identifier : null;
-}
-
-/**
  * A DENIC notification as a VerificationRequest (status OPEN), or null when it is not one or names no contact handle.
  *
  * Field names are an ASSUMPTION kept in assumptions.ts (DENIC_NOTIFICATION): the handle as notificationContactHandle
- * finds it (else untypedProcessHandle), the claims in `payload.claims`, the deadlines in `payload.deDelegationDate`, `payload.deDelegationDomain`,
+ * finds it, the claims in `payload.claims`, the deadlines in `payload.deDelegationDate`, `payload.deDelegationDomain`,
  * `payload.deletionDate`, `payload.deletionDomain`. Whatever the payload lacks is read from the message text
  * (DENIC_MESSAGE_FORMAT there, read tolerantly here): "... for the following claims: [NAME, ADDRESS]. First domain
  * to be de-delegated: example.de on <ISO date>. First domain to be deleted: example.de on <ISO date>".
@@ -96,7 +83,7 @@ export function parseDenicNotification(notification: NotificationFields, default
   const fromText = parseDenicMessage(message);
 
   const field = DENIC_NOTIFICATION.payload;
-  const handle = notificationContactHandle(notification) ?? untypedProcessHandle(notification);
+  const handle = notificationContactHandle(notification);
   if (!handle) return null;
   const payloadClaims = claimsOf(payload[field.claims]);
   const customer = notification.customer || defaults.customer;
