@@ -82,7 +82,7 @@ export function createServices(options: ServicesOptions): Services {
   const redisRecovery = createRedisRecovery({ durability: options.stores.durability, locks: options.stores.locks, logger: options.logger.child({ component: 'redis-recovery' }) });
   const rtrConfig = options.config.providers.realtimeRegister;
   if (rtrConfig && options.clients.realtimeRegister) {
-    const ingest = { requests: options.stores.verificationRequests, events, customer: rtrConfig.customer };
+    const ingest = { requests: options.stores.verificationRequests, events, customer: rtrConfig.customer, logger: options.logger.child({ component: 'rtr-notifications' }) };
     redisRecovery.register('REALTIME_REGISTER', createRealtimeRegisterRecovery({ client: options.clients.realtimeRegister, ingest }));
   }
   const emailStatusWatcher = createEmailStatusWatcher({

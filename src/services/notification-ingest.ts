@@ -1,7 +1,9 @@
 import type { VerificationEvent, VerificationEventPayload } from '../domain/events.js';
 import type { VerificationRequest } from '../domain/verification-request.js';
+import type { Logger } from '../observability/logger.js';
 import {
   formerRealtimeRegisterNotificationKeys,
+  isDenicNotification,
   notificationContactHandle,
   parseDenicNotification,
   realtimeRegisterNotificationKey,
@@ -21,6 +23,8 @@ export interface NotificationIngestDeps {
   events: EventService;
   /** The configured Realtime Register customer, for notifications that do not name theirs. */
   customer: string;
+  /** Says when a DENIC notification names no contact: stored as a plain event, a person must act on it. */
+  logger?: Logger;
 }
 
 /**
@@ -50,6 +54,14 @@ export async function ingestRealtimeRegisterNotification(
     dedupeKey = stored.id;
     payload = { type: 'VERIFICATION_REQUIRED', provider: 'REALTIME_REGISTER', occurredAt: stored.receivedAt, contactHandle: stored.contactHandle, request: stored };
   } else {
+    if (isDenicNotification(notification)) {
+      // The registry's demand, with its deadline, but no contact to make a request of (a domain process whose payload
+      // and message name no handle): kept as a provider notification event, and said, since only a person can act.
+      deps.logger?.warn(
+        { notificationId: String(notification.id), processType: notification.processType ?? null },
+        'a DENIC verification notification names no contact handle: stored as a PROVIDER_NOTIFICATION event, not as a verification request; find the holder of its domain and send evidence by hand',
+      );
+    }
     payload = {
       type: 'PROVIDER_NOTIFICATION',
       provider: 'REALTIME_REGISTER',

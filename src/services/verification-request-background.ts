@@ -31,7 +31,7 @@ export function createVerificationRequestBackground(deps: ServiceDeps): Verifica
   const client = deps.clients.realtimeRegister;
   const settings = deps.config.verificationLifecycle;
   const metrics = realtimeRegisterMetrics(deps.metrics.registry);
-  const ingest = rtr ? { requests: deps.stores.verificationRequests, events: deps.events, customer: rtr.customer } : null;
+  const ingest = rtr ? { requests: deps.stores.verificationRequests, events: deps.events, customer: rtr.customer, logger: deps.logger.child({ component: 'rtr-notifications' }) } : null;
   const quarantine: QuarantineDeps = { store: deps.stores.quarantine, digest: deps.stores.digest, metrics, logger: deps.logger.child({ component: 'rtr-quarantine' }) };
   const lifecycle: LifecycleDeps = {
     requests: deps.stores.verificationRequests,

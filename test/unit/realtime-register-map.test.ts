@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DENIC_MESSAGE_FORMAT } from '../../src/providers/realtime-register/assumptions.js';
 import {
@@ -11,6 +12,7 @@ import {
 import type { RtrContact } from '../../src/providers/realtime-register/wire.js';
 import type { VerificationEventPayload } from '../../src/domain/events.js';
 import { ingestRealtimeRegisterNotification } from '../../src/services/notification-ingest.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { denicMessage } from '../../src/sandbox/realtime-register-notifications.js';
 
 const wire: RtrContact = {
@@ -87,6 +89,27 @@ describe('instants Realtime Register writes without an offset', () => {
       if (zone === undefined) delete process.env.TZ;
       else process.env.TZ = zone;
     }
+  });
+});
+
+describe('a DENIC notification that names no contact', () => {
+  it('is stored as a provider notification event, and a warning tells operators a person must act on it', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    const recorded: VerificationEventPayload[] = [];
+    const deps = {
+      requests: { get: async () => null, put: async () => undefined } as never,
+      events: { record: async (payload: VerificationEventPayload) => (recorded.push(payload), { event: payload, duplicate: false }) } as never,
+      customer: 'cust',
+      logger,
+    };
+    const denic = '[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME]. First domain to be de-delegated: example.de on 2026-12-01T00:00:00Z';
+    await ingestRealtimeRegisterNotification(deps, { id: 77, message: denic, processType: 'domain', processIdentifier: 'example.de' }, 'rtr-webhook');
+    expect(recorded.map((payload) => payload.type)).toEqual(['PROVIDER_NOTIFICATION']);
+    expect(lines.filter((line) => line.includes('names no contact handle') && line.includes('"notificationId":"77"'))).toHaveLength(1);
+    // Any other notification kind is no demand: nothing said.
+    await ingestRealtimeRegisterNotification(deps, { id: 78, message: 'Domain example.de transferred', processType: 'domain', processIdentifier: 'example.de' }, 'rtr-webhook');
+    expect(lines.filter((line) => line.includes('names no contact handle'))).toHaveLength(1);
   });
 });
 
