@@ -266,6 +266,17 @@ describe('valid checks', () => {
     const reply = await postGraphQL(gw, log, 'http: ID number repeated in other fields', { query: VALIDATE, variables }, bearer(KEY));
     expect(reply.json.data.validateRegistry.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual(['address.fullAddress', 'vendorData']);
   });
+
+  it('refuses an ID number as the last group of the endUserId UUID (twelve digits), which is stored and returned too', async () => {
+    const number = idNumber();
+    const variables = { i: { idNumber: number, fullName: 'Ann Lee', dateOfBirth: '1980-01-08', endUserId: `00000000-0000-4000-8000-${number}` } };
+    const query = 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename ... on InputError { fieldErrors { path code } } ... on ValidateRegistrySuccess { registryCheck { endUserId } } } }';
+    const reply = await postGraphQL(gw, log, 'http: ID number inside endUserId', { query, variables }, bearer(KEY));
+    expect(reply.json.data.validateRegistry).toEqual({ __typename: 'InputError', fieldErrors: [{ path: ['endUserId'], code: 'INVALID_VALUE' }] });
+    // Another UUID still goes through.
+    const other = await postGraphQL(gw, log, 'http: an ordinary endUserId', { query, variables: { i: { ...variables.i, idNumber: idNumber(), endUserId: '6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b' } } }, bearer(KEY));
+    expect(other.json.data.validateRegistry.registryCheck.endUserId).toBe('6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b');
+  });
 });
 
 describe('after every attack', () => {
