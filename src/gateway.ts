@@ -26,6 +26,7 @@ import { serveWebhook } from './server/webhook-route.js';
 import { attachWebSocket } from './server/websocket.js';
 import { createPerKeySlots } from './server/per-key-slots.js';
 import { refuseUpgrade } from './server/refuse-upgrade.js';
+import { hasParsableUrl, refuseUnparsableUrl } from './server/request-url.js';
 import { createGatewayYoga } from './server/yoga.js';
 import { withSandboxEndpoints } from './sandbox-config.js';
 import type { Services } from './services/index.js';
@@ -172,6 +173,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         return serveQuarantine(req, res, { authenticate, failedAuth: rateLimits.failedAuth, services: requireServices });
       default:
         if (path?.startsWith(DASHBOARD_ASSET_PREFIX) || path === '/dashboard') return serveDashboard(req, res, path);
+        // Yoga and the SSE route both start from a URL built with the Host header: one that cannot be built is a 400 here.
+        if (!hasParsableUrl(req)) return refuseUnparsableUrl(res);
         if (isSseRouteRequest(req, yoga.graphqlEndpoint, config.limits.maxBodyBytes)) return serveSseRoute(req, res, { yoga, maxBodyBytes: config.limits.maxBodyBytes, logger });
         return void yoga.handle(req, res);
     }

@@ -6,13 +6,16 @@ import type { Principal } from '../schema/context.js';
 import type { UpstreamBudget } from '../services/upstream-budget.js';
 import type { RateLimiter } from './rate-limit.js';
 
+/** Calls counted so far at each provider, by what one request has made. */
+export type UpstreamCallsUsed = Map<Provider, number>;
+
 /**
  * One budget per GraphQL request: at most UPSTREAM_CALLS_PER_REQUEST calls to each provider, drawn from the key's
  * per-provider budget of UPSTREAM_CALLS_PER_MINUTE (shared through Redis, `limiter`). A batch that does not fit is
  * refused whole, before any of its calls. The open sandbox has no key, so only the per-request bound applies there.
+ * `used` is the request's count: the operations of one batched HTTP request share it (upstreamCallsOfRequest).
  */
-export function createUpstreamBudget(config: UpstreamBudgetConfig, principal: Principal, limiter: () => RateLimiter): UpstreamBudget {
-  const used = new Map<Provider, number>();
+export function createUpstreamBudget(config: UpstreamBudgetConfig, principal: Principal, limiter: () => RateLimiter, used: UpstreamCallsUsed = new Map()): UpstreamBudget {
   const perMinute = principal.authenticated ? config.callsPerMinute : 0;
   return {
     async spend(provider, calls) {
@@ -46,4 +49,17 @@ export function createUpstreamBudget(config: UpstreamBudgetConfig, principal: Pr
       );
     },
   };
+}
+
+const usedByRequest = new WeakMap<object, UpstreamCallsUsed>();
+
+/**
+ * The count of one HTTP request, whichever of its operations asks: yoga gives each operation of a batch
+ * (GRAPHQL_BATCHING) a context, and so a budget, of its own, and ten operations of 100 calls each made 1,000 calls in
+ * one request. Keyed by yoga's Request, the one object a batch's operations share.
+ */
+export function upstreamCallsOfRequest(request: object): UpstreamCallsUsed {
+  let used = usedByRequest.get(request);
+  if (!used) usedByRequest.set(request, (used = new Map()));
+  return used;
 }

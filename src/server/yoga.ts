@@ -16,7 +16,7 @@ import type { FailedAuthBudget } from './failed-auth-budget.js';
 import type { Authenticate } from './principal.js';
 import type { RateLimiter } from './rate-limit.js';
 import { UNLIMITED } from './rate-limit.js';
-import { createUpstreamBudget } from './upstream-budget.js';
+import { createUpstreamBudget, upstreamCallsOfRequest } from './upstream-budget.js';
 import { principalOfRequest, useCallerGuard } from './use-caller-guard.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useErrorCodes } from './use-error-codes.js';
@@ -133,7 +133,9 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       const requestId = requestIdOf(incomingId);
       const requestLogger = lazyChild(logger, { requestId });
       const build = (principal: Principal): GatewayContext => {
-        const upstream = createUpstreamBudget(config.upstreamBudget, principal, options.upstreamLimiter ?? (() => UNLIMITED));
+        // A batch's operations share their request's UPSTREAM_CALLS_PER_REQUEST; without batching each request has one.
+        const used = config.limits.batching && request ? upstreamCallsOfRequest(request) : undefined;
+        const upstream = createUpstreamBudget(config.upstreamBudget, principal, options.upstreamLimiter ?? (() => UNLIMITED), used);
         return {
           services: options.services(),
           principal,

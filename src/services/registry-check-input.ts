@@ -90,7 +90,7 @@ export function checkRegistryInput(
     problems.push(problem(['endUserId'], 'INVALID_FORMAT', 'endUserId must be a UUID.'));
   }
 
-  if (idNumber) problems.push(...repeatsOfIdNumber(idNumber, { fullName, firstName, lastName, vendorData, phoneNumber: text(input.phoneNumber) }, address));
+  if (idNumber) problems.push(...repeatsOfIdNumber(idNumber, { fullName, firstName, lastName, vendorData, endUserId, phoneNumber: text(input.phoneNumber) }, address));
 
   if (problems.length || !idNumber) return { submission: null, problems };
   return {
@@ -113,10 +113,11 @@ export function checkRegistryInput(
 const MIN_REPEATED_ID_LENGTH = 5;
 
 /**
- * The other fields that hold the ID number (ignoring case, spaces and punctuation). vendorData is stored and returned
- * as given, and names and addresses come back in Veriff's decision and are stored with the check, so an ID number
- * put there (vendorData = the customer's national ID is a tempting shortcut) would be kept and returned whole, which
- * the gateway promises never to do. Refused before anything is sent.
+ * The other fields that hold the ID number (ignoring case, spaces and punctuation). vendorData and endUserId are
+ * stored and returned as given (a UUID's last group is twelve digits: room for an ID number), and names and addresses
+ * come back in Veriff's decision and are stored with the check, so an ID number put there (vendorData = the customer's
+ * national ID is a tempting shortcut) would be kept and returned whole, which the gateway promises never to do.
+ * Refused before anything is sent.
  */
 function repeatsOfIdNumber(idNumber: string, fields: Record<string, string | null>, address: Record<string, string | null> | null): FieldProblem[] {
   const needle = compact(idNumber);

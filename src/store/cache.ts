@@ -72,12 +72,15 @@ export class InvalidationListeners {
 export const CACHE_KEY_PREFIX = 'vgw:v1';
 
 /**
- * `vgw:v1:<kind>:<key>`; a list page's key is the SHA-256 of its query instead. A list page is keyed by the upstream
- * query, which is the caller's filter text (an email address, a handle, a domain; an ID number typed into any of
- * them), and Redis keys are read by anyone who can SCAN the store: the digest keeps that text out of them.
+ * `vgw:v1:<kind>:<SHA-256 of the key>` (a provider token's key is the gateway's own and stays as it is). Keys are
+ * the caller's text: a list page's is the upstream query (an email address, a handle, a domain filter), a contact's
+ * the handle asked for, an email verification's the address or handle looked up, and an Openprovider handle that
+ * does not exist is remembered under the handle as typed (an ID number typed as a handle included). Redis keys are
+ * read by anyone who can SCAN the store: the digest keeps that text out of them. The in-process cache keeps plain
+ * keys: they never leave the process, and a digest would cost every cached read.
  */
 export function cacheKey(kind: CacheKind, key: string): string {
-  return `${CACHE_KEY_PREFIX}:${kind}:${kind === 'list-page' ? createHash('sha256').update(key).digest('base64url') : key}`;
+  return `${CACHE_KEY_PREFIX}:${kind}:${kind === 'provider-token' ? key : createHash('sha256').update(key).digest('base64url')}`;
 }
 
 /** Where a kind's generation counter lives (see RedisCache.clearKind). */

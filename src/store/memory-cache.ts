@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { cacheKey, cacheTtl, InvalidationListeners, type Cache, type CacheKind, type InvalidationListener } from './cache.js';
+import { cacheTtl, InvalidationListeners, type Cache, type CacheKind, type InvalidationListener } from './cache.js';
 
 /** Options for the in-process cache. */
 export interface MemoryCacheOptions {
@@ -30,7 +30,7 @@ export class MemoryCache implements Cache {
   }
 
   private key(kind: CacheKind, key: string): string {
-    return `${cacheKey(kind, key)}#${this.generations.get(kind) ?? 0}`;
+    return `${kind}:${key}#${this.generations.get(kind) ?? 0}`;
   }
 
   async get<T>(kind: CacheKind, key: string): Promise<T | undefined> {

@@ -185,6 +185,30 @@ describe('ID numbers typed where a handle, a customer or a filter belongs', () =
     }
   });
 
+  it('keep a handle Openprovider does not have out of Redis keys, though it is remembered as absent (the key was the handle as typed)', async () => {
+    const openprovider = gw.sandbox!.openprovider.server;
+    const asked = [idNumber(), idNumber(), idNumber()];
+    const lookups = () => openprovider.requests.filter((request) => asked.some((number) => request.path.endsWith(`/customers/${number}`))).length;
+    const one = await postGraphQL(gw, log, 'http: an ID number as an Openprovider handle', { query: 'query C($h: String!) { contact(provider: OPENPROVIDER, handle: $h) { handle } }', variables: { h: asked[0] } }, bearer(KEY));
+    expect(one.json).toEqual({ data: { contact: null } });
+    const client = wsClient(gw, KEY);
+    try {
+      const { results } = await overWebSocket(client, log, 'ws: ID numbers as Openprovider handles', { query: 'query C($h: [String!]!) { contacts(provider: OPENPROVIDER, handles: $h) { handle } }', variables: { h: asked.slice(1) } });
+      expect(results[0]?.data).toEqual({ contacts: [null, null] });
+    } finally {
+      await client.dispose();
+    }
+    const before = lookups();
+    expect(before).toBeGreaterThan(0);
+    // Still remembered as absent: asking again makes no call (what the marker is for); the final check below finds no
+    // planted number in any Redis key.
+    await postGraphQL(gw, log, 'http: the same Openprovider handles again', { query: 'query C($h: [String!]!) { contacts(provider: OPENPROVIDER, handles: $h) { handle } }', variables: { h: asked } }, bearer(KEY));
+    expect(lookups()).toBe(before);
+    const dump = await dumpRedis(redis.url);
+    expect(dump).toContain('vgw:v1:contact:');
+    expect(asked.filter((number) => dump.includes(number))).toEqual([]);
+  });
+
   it('keep filter text out of Redis keys: a list page is cached under the digest of its query', async () => {
     const filters = [`email: "${idNumber()}@example.com"`, `handle: "${idNumber()}"`, `domain: "${idNumber()}.example"`];
     for (const filter of filters) {
@@ -241,6 +265,17 @@ describe('valid checks', () => {
     const variables = { i: { idNumber: number, firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-08', vendorData: `customer ${number}`, address: { fullAddress: `Street 1, ${spaced}` } } };
     const reply = await postGraphQL(gw, log, 'http: ID number repeated in other fields', { query: VALIDATE, variables }, bearer(KEY));
     expect(reply.json.data.validateRegistry.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual(['address.fullAddress', 'vendorData']);
+  });
+
+  it('refuses an ID number as the last group of the endUserId UUID (twelve digits), which is stored and returned too', async () => {
+    const number = idNumber();
+    const variables = { i: { idNumber: number, fullName: 'Ann Lee', dateOfBirth: '1980-01-08', endUserId: `00000000-0000-4000-8000-${number}` } };
+    const query = 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename ... on InputError { fieldErrors { path code } } ... on ValidateRegistrySuccess { registryCheck { endUserId } } } }';
+    const reply = await postGraphQL(gw, log, 'http: ID number inside endUserId', { query, variables }, bearer(KEY));
+    expect(reply.json.data.validateRegistry).toEqual({ __typename: 'InputError', fieldErrors: [{ path: ['endUserId'], code: 'INVALID_VALUE' }] });
+    // Another UUID still goes through.
+    const other = await postGraphQL(gw, log, 'http: an ordinary endUserId', { query, variables: { i: { ...variables.i, idNumber: idNumber(), endUserId: '6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b' } } }, bearer(KEY));
+    expect(other.json.data.validateRegistry.registryCheck.endUserId).toBe('6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b');
   });
 });
 

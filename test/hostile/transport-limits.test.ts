@@ -112,6 +112,42 @@ describe('over HTTP', () => {
     }
   });
 
+  it('answers a Host header that is no host with a 400 on every way into /graphql, never a 500 with a stack', async () => {
+    const url = new URL(gw.url);
+    /** The whole answer to one raw request (fetch will not send a malformed Host). */
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        let answer = '';
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
+        socket.on('data', (chunk) => (answer += String(chunk)));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', () => resolve(answer));
+      });
+    const linesBefore = gw.logs().length;
+    const body = '{"query":"{ providers { provider } }"}';
+    // @whatwg-node/server builds `http://<Host><target>` for yoga; each of these made that URL throw.
+    for (const host of ['a b', '[', 'gateway:99999', '%']) {
+      const ways = {
+        post: `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nAuthorization: Bearer ${KEY}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        get: `GET /graphql?query=%7Bproviders%7Bprovider%7D%7D HTTP/1.1\r\nHost: ${host}\r\nAccept: application/json\r\nAuthorization: Bearer ${KEY}\r\nConnection: close\r\n\r\n`,
+        sse: `GET /graphql?query=subscription%7BverificationEvents%7Bid%7D%7D HTTP/1.1\r\nHost: ${host}\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${KEY}\r\nConnection: close\r\n\r\n`,
+        unauthenticated: `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      };
+      for (const [way, request] of Object.entries(ways)) {
+        const answer = await raw(request);
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]);
+        log.record(`malformed Host ${JSON.stringify(host)} on ${way}`, status, answer);
+        expect(status, `${way} with Host ${host}: ${answer}`).toBe(400);
+        expect(answer).toContain('"BAD_REQUEST"');
+        expect(answer).not.toMatch(/TypeError|node_modules|\n\s+at /);
+      }
+    }
+    const lines = gw.logs().slice(linesBefore);
+    expect(lines).not.toMatch(/"stack"|"level":50/);
+    // A well-formed Host is served as before.
+    expect(await raw(`POST /graphql HTTP/1.1\r\nHost: gateway.example:8443\r\nContent-Type: application/json\r\nAuthorization: Bearer ${KEY}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)).toMatch(/^HTTP\/1\.1 200[\s\S]*"provider":"VERIFF"/);
+  });
+
   it('logs a client that aborts its upload at info, without a stack', async () => {
     const url = new URL(gw.url);
     const linesBefore = gw.logs().length;

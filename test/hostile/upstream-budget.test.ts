@@ -275,6 +275,24 @@ describe('batched operations (GRAPHQL_BATCHING=true)', () => {
     const single = await postGraphQL(gw, log, 'one more', { query: '{ providers { provider } }' }, bearer(ADMIN));
     expect(single.status).toBe(429);
   });
+
+  it('share one UPSTREAM_CALLS_PER_REQUEST between the operations of a batch (3 x 60 made 180 calls in one request)', async () => {
+    const roomy = await startTestGateway({ env: { GATEWAY_API_KEYS: `${ADMIN}:*`, GRAPHQL_BATCHING: 'true', UPSTREAM_CALLS_PER_MINUTE: '100000', ...QUIET } });
+    try {
+      const before = domainNameApiCalls(roomy);
+      const operations = [0, 1, 2].map((index) => ({ query: CONTACTS, variables: { p: 'DOMAIN_NAME_API', h: handles(1 + index * 60, 60) } }));
+      const reply = await postGraphQL(roomy, log, 'a batch of 3 x 60 domain name api handles', operations, bearer(ADMIN));
+      expect(reply.status).toBe(200);
+      // Each operation alone fits the bound; together they do not: the first to spend runs, the others are refused whole.
+      expect(reply.json.map((result: any) => result.errors?.[0]?.extensions?.code ?? 'ok').sort()).toEqual(['QUERY_TOO_COSTLY', 'QUERY_TOO_COSTLY', 'ok']);
+      expect(domainNameApiCalls(roomy) - before).toBe(60);
+      // The next request has its own 100.
+      const next = await postGraphQL(roomy, log, 'the next batch', operations.slice(1, 2), bearer(ADMIN));
+      expect(next.json[0].errors).toBeUndefined();
+    } finally {
+      await roomy.stop();
+    }
+  });
 });
 
 describe('after every attack', () => {

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
 import { connectRedis } from '../../src/store/redis-connection.js';
+import { cacheKey } from '../../src/store/cache.js';
 import { RedisCache } from '../../src/store/redis-cache.js';
 import { registryCheckKey } from '../../src/store/redis-registry-check-store.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -229,7 +230,7 @@ describe('RedisCache', () => {
       await vi.waitFor(() => expect(connection.healthy).toBe(false), { timeout: 5_000, interval: 10 });
       // The write happened upstream; the delete cannot reach Redis, which still holds the old value.
       await cache.delete('contact', 'k');
-      expect(await admin.get('vgw:v1:contact:k')).toContain('old');
+      expect(await admin.get(cacheKey('contact', 'k'))).toContain('old');
       expect(cache.degraded).toBe(true);
       expect(await cache.get('contact', 'k')).toBeUndefined();
 

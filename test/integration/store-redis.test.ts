@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
 import { EventLogUnavailable, InvalidEventId } from '../../src/store/event-log.js';
 import { createStores, StoreUnavailable, type Stores } from '../../src/store/index.js';
+import { cacheKey } from '../../src/store/cache.js';
 import { RedisCache } from '../../src/store/redis-cache.js';
 import { connectRedis, type RedisConnection } from '../../src/store/redis-connection.js';
 import { RedisEventLog } from '../../src/store/redis-event-log.js';
@@ -75,8 +76,8 @@ describe('RedisCache', () => {
     expect(await cache.getMany('contact', ['RR:acme:h1', 'RR:acme:h2'])).toEqual([{ handle: 'h1' }, undefined]);
     expect((await count(metrics, 'cacheHits', 'contact')) - hitsBefore).toBe(2);
     expect((await count(metrics, 'cacheMisses', 'contact')) - missesBefore).toBe(2);
-    expect(await admin.exists('vgw:v1:contact:RR:acme:h1')).toBe(1);
-    expect(await admin.pttl('vgw:v1:contact:RR:acme:h1')).toBeGreaterThan(59_000);
+    expect(await admin.exists(cacheKey('contact', 'RR:acme:h1'))).toBe(1);
+    expect(await admin.pttl(cacheKey('contact', 'RR:acme:h1'))).toBeGreaterThan(59_000);
   });
 
   it('should honour a short ttl and delete', async () => {

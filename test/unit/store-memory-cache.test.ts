@@ -11,8 +11,12 @@ async function count(metrics: GatewayMetrics, name: 'cacheHits' | 'cacheMisses',
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('cache key and ttl policy', () => {
-  it('should namespace and version keys as vgw:v1:<kind>:<key>', () => {
-    expect(cacheKey('contact', 'RR:acme:h1')).toBe('vgw:v1:contact:RR:acme:h1');
+  it('should namespace and version keys as vgw:v1:<kind>:<digest of the key>, so no caller text is a Redis key', () => {
+    expect(cacheKey('contact', 'OPENPROVIDER::49912319999')).toMatch(/^vgw:v1:contact:[\w-]{43}$/);
+    expect(cacheKey('email-verification', 'dna:email:ann@example.com')).not.toContain('ann');
+    expect(cacheKey('contact', 'RR:acme:h1')).not.toBe(cacheKey('contact', 'RR:acme:h2'));
+    // A provider token's key is the gateway's own (an account digest), kept readable for operators.
+    expect(cacheKey('provider-token', 'openprovider:8f3d:token')).toBe('vgw:v1:provider-token:openprovider:8f3d:token');
   });
 
   it('should use the kind default unless a positive ttl is given', () => {
