@@ -17,7 +17,7 @@ import { clientAbortFields, isClientAbort } from './server/client-abort.js';
 import { DASHBOARD_ASSET_PREFIX, FAVICON_PATH, serveDashboard } from './server/dashboard-route.js';
 import { serveReadiness } from './server/health.js';
 import { createHttpDrain } from './server/http-drain.js';
-import { createAuthenticator, isOpen } from './server/principal.js';
+import { createAuthenticator } from './server/principal.js';
 import { QUARANTINE_PATH, serveQuarantine } from './server/quarantine-route.js';
 import { createGatewayRateLimits } from './server/rate-limits.js';
 import { sendJson } from './server/send-json.js';
@@ -103,7 +103,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const metrics = createMetrics({ defaultMetrics: true });
   const authenticate = createAuthenticator(config);
   const digestKey = digestKeyOf(config);
-  const rateLimits = createGatewayRateLimits(config.rateLimit, logger, config.upstreamBudget, digestKey.key);
+  const rateLimits = createGatewayRateLimits(config.rateLimit, logger, config.upstreamBudget, digestKey);
   let state: 'starting' | 'ready' | 'draining' = 'starting';
   let url = '';
   let sandbox: Sandbox | null = null;
@@ -222,14 +222,11 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         });
         effective = withSandboxEndpoints(config, sandbox.endpoints());
       }
-      stores = createStores({ redisUrls: config.redisUrls, digestKey: digestKey.key, metrics, logger, cacheMaxEntries: options.cacheMaxEntries, cacheTimeoutMs: options.cacheTimeoutMs, outboxSpoolDir: config.outboxSpoolDir });
+      stores = createStores({ redisUrls: config.redisUrls, digestKey, metrics, logger, cacheMaxEntries: options.cacheMaxEntries, cacheTimeoutMs: options.cacheTimeoutMs, outboxSpoolDir: config.outboxSpoolDir });
       // Commands fail fast while Redis connects (no offline queue), so wait for it; an unreachable Redis still lets
       // the gateway start degraded (reads bypass the cache, webhooks answer 503) and recover when Redis returns.
       if (stores.redis && !(await stores.redis.ready(5_000))) logger.warn('Redis is not reachable yet: starting degraded');
       rateLimits.share(stores.redis);
-      if (stores.redis && !digestKey.shared && !isOpen(config)) {
-        logger.warn('digests in Redis are keyed per instance: no credential to derive their key from, so rate limits are counted per instance and a quarantined delivery may be kept once per instance; set GATEWAY_DIGEST_SECRET (32+ characters, the same on every instance)');
-      }
       clients = createProviderClients({
         config: effective,
         metrics,

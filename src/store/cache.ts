@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 /** What the cache holds. Registry checks are never cached: they carry personal data (see DESIGN.md, privacy). */
 export type CacheKind = 'contact' | 'email-verification' | 'list-page' | 'provider-token';
 
@@ -72,15 +71,16 @@ export class InvalidationListeners {
 export const CACHE_KEY_PREFIX = 'vgw:v1';
 
 /**
- * `vgw:v1:<kind>:<SHA-256 of the key>` (a provider token's key is the gateway's own and stays as it is). Keys are
+ * `vgw:v1:<kind>:<digest of the key>` (a provider token's key is the gateway's own and stays as it is). Keys are
  * the caller's text: a list page's is the upstream query (an email address, a handle, a domain filter), a contact's
  * the handle asked for, an email verification's the address or handle looked up, and an Openprovider handle that
  * does not exist is remembered under the handle as typed (an ID number typed as a handle included). Redis keys are
- * read by anyone who can SCAN the store: the digest keeps that text out of them. The in-process cache keeps plain
- * keys: they never leave the process, and a digest would cost every cached read.
+ * read by anyone who can SCAN the store: the digest keeps that text out of them, and it is the stores' keyed one
+ * (Stores.digest, src/store/digest-key.ts), since a plain hash of an 11-digit number is found by trying them all. The
+ * in-process cache keeps plain keys: they never leave the process, and a digest would cost every cached read.
  */
-export function cacheKey(kind: CacheKind, key: string): string {
-  return `${CACHE_KEY_PREFIX}:${kind}:${kind === 'provider-token' ? key : createHash('sha256').update(key).digest('base64url')}`;
+export function cacheKey(kind: CacheKind, key: string, digest: (text: string) => string): string {
+  return `${CACHE_KEY_PREFIX}:${kind}:${kind === 'provider-token' ? key : digest(key)}`;
 }
 
 /** Where a kind's generation counter lives (see RedisCache.clearKind). */

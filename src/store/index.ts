@@ -122,7 +122,7 @@ export interface Stores {
  */
 export function createStores(options: StoresOptions): Stores {
   const { metrics, logger } = options;
-  const digestKey = options.digestKey ?? processDigestKey().key;
+  const digestKey = options.digestKey ?? processDigestKey();
   const digest = (data: string | Buffer) => keyedDigest(digestKey, data);
   if (options.redisUrls.length === 0) {
     const eventLog = new MemoryEventLog({ capacity: options.eventLogCapacity, metrics, logger });
@@ -151,7 +151,7 @@ export function createStores(options: StoresOptions): Stores {
     };
   }
   const redis = connectRedis(options.redisUrls, logger, options.redis);
-  const sharedCache = new RedisCache({ connection: redis, logger, metrics, timeoutMs: options.cacheTimeoutMs });
+  const sharedCache = new RedisCache({ connection: redis, logger, metrics, timeoutMs: options.cacheTimeoutMs, digest });
   // While Redis is away a small local cache keeps identical reads from all going upstream (see FallbackCache).
   const cache = new FallbackCache(sharedCache, new MemoryCache({ max: LOCAL_FALLBACK_ENTRIES, metrics }));
   const eventLog = new RedisEventLog({ connection: redis, logger, metrics });

@@ -11,6 +11,8 @@ export interface RedisCacheOptions {
   logger: Logger;
   /** Hit/miss counters per kind; none when omitted. */
   metrics?: GatewayMetrics;
+  /** The keyed digest of cache keys (Stores.digest): instances sharing one cache must share its key. */
+  digest: (text: string) => string;
   /** Deadline for each cache call, in ms. Default 150: a slow cache must cost less than the upstream call it saves. */
   timeoutMs?: number;
   /** While degraded, how often one call checks whether Redis is back (every other call skips Redis), in ms. Default 500. */
@@ -78,7 +80,7 @@ export class RedisCache implements Cache {
     const misses = keys.map((): T | undefined => undefined);
     const values = await traceRedis('cache.get', kind, keys.length, () =>
       this.guard('get', misses, async () => {
-        const [generation, ...raws] = await this.fetch([cacheGenerationKey(kind), ...keys.map((key) => cacheKey(kind, key))]);
+        const [generation, ...raws] = await this.fetch([cacheGenerationKey(kind), ...keys.map((key) => cacheKey(kind, key, this.options.digest))]);
         const current = this.remember(kind, generation);
         return raws.map((raw) => decode<T>(raw, current));
       }),
@@ -103,7 +105,7 @@ export class RedisCache implements Cache {
         await Promise.all(
           entries.map(([key, value]) => {
             const stamped: StampedValue = { g, v: value };
-            return value === undefined ? client.del(cacheKey(kind, key)) : client.set(cacheKey(kind, key), JSON.stringify(stamped), 'PX', ttl);
+            return value === undefined ? client.del(cacheKey(kind, key, this.options.digest)) : client.set(cacheKey(kind, key, this.options.digest), JSON.stringify(stamped), 'PX', ttl);
           }),
         );
       }),
@@ -115,7 +117,7 @@ export class RedisCache implements Cache {
     this.invalidations.emit(kind, keys);
     const client = this.options.connection.client;
     // One DEL per key: a multi-key DEL would be CROSSSLOT on a cluster. ioredis pipelines them on the socket anyway.
-    await this.guard('delete', undefined, () => Promise.all(keys.map((key) => client.del(cacheKey(kind, key)))), kind);
+    await this.guard('delete', undefined, () => Promise.all(keys.map((key) => client.del(cacheKey(kind, key, this.options.digest)))), kind);
   }
 
   async clearKind(kind: CacheKind): Promise<void> {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/observability/logger.js';
 import { connectRedis } from '../../src/store/redis-connection.js';
 import { cacheKey } from '../../src/store/cache.js';
+import { keyedDigest, processDigestKey } from '../../src/store/digest-key.js';
 import { RedisCache } from '../../src/store/redis-cache.js';
 import { registryCheckKey } from '../../src/store/redis-registry-check-store.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -219,7 +220,9 @@ describe('RedisCache', () => {
   it('clears a kind whose invalidation it had to drop before it serves from Redis again', async () => {
     const proxy = await partitionableProxy(redis.port);
     const connection = connectRedis([`redis://127.0.0.1:${proxy.port}`], silentLogger(), { maxReconnectDelayMs: 100 });
-    const cache = new RedisCache({ connection, logger: silentLogger(), probeIntervalMs: 50 });
+    const key = processDigestKey();
+    const digest = (text: string) => keyedDigest(key, text);
+    const cache = new RedisCache({ connection, logger: silentLogger(), probeIntervalMs: 50, digest });
     try {
       expect(await connection.ready()).toBe(true);
       await cache.set('contact', 'k', 'old');
@@ -230,7 +233,7 @@ describe('RedisCache', () => {
       await vi.waitFor(() => expect(connection.healthy).toBe(false), { timeout: 5_000, interval: 10 });
       // The write happened upstream; the delete cannot reach Redis, which still holds the old value.
       await cache.delete('contact', 'k');
-      expect(await admin.get(cacheKey('contact', 'k'))).toContain('old');
+      expect(await admin.get(cacheKey('contact', 'k', digest))).toContain('old');
       expect(cache.degraded).toBe(true);
       expect(await cache.get('contact', 'k')).toBeUndefined();
 

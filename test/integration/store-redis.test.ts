@@ -76,8 +76,8 @@ describe('RedisCache', () => {
     expect(await cache.getMany('contact', ['RR:acme:h1', 'RR:acme:h2'])).toEqual([{ handle: 'h1' }, undefined]);
     expect((await count(metrics, 'cacheHits', 'contact')) - hitsBefore).toBe(2);
     expect((await count(metrics, 'cacheMisses', 'contact')) - missesBefore).toBe(2);
-    expect(await admin.exists(cacheKey('contact', 'RR:acme:h1'))).toBe(1);
-    expect(await admin.pttl(cacheKey('contact', 'RR:acme:h1'))).toBeGreaterThan(59_000);
+    expect(await admin.exists(cacheKey('contact', 'RR:acme:h1', stores.digest))).toBe(1);
+    expect(await admin.pttl(cacheKey('contact', 'RR:acme:h1', stores.digest))).toBeGreaterThan(59_000);
   });
 
   it('should honour a short ttl and delete', async () => {
@@ -89,7 +89,8 @@ describe('RedisCache', () => {
   });
 
   it('should clear a kind for every instance at once, leaving other kinds', async () => {
-    const other = new RedisCache({ connection: await secondConnection(), logger });
+    // Another instance of the same deployment: the same digest key.
+    const other = new RedisCache({ connection: await secondConnection(), logger, digest: stores.digest });
     await stores.cache.setMany('list-page', [['p1', 1], ['p2', 2]]);
     await stores.cache.set('contact', 'c1', 'kept');
     expect(await other.getMany('list-page', ['p1', 'p2'])).toEqual([1, 2]);

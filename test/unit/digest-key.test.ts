@@ -13,25 +13,25 @@ describe('the key of the digests the gateway stores in place of outside text', (
   it('is the same on every instance of one deployment, whatever order its settings list the keys in', () => {
     const one = digestKeyOf(loadConfig(LIVE));
     const other = digestKeyOf(loadConfig({ ...LIVE, GATEWAY_API_KEYS: 'second-api-key-2:*;first-api-key-1:contacts:read' }));
-    expect(one.shared).toBe(true);
-    expect(other.key.equals(one.key)).toBe(true);
+    expect(other.equals(one)).toBe(true);
   });
 
-  it('changes with any credential (a deployment that rotates one starts its budgets afresh)', () => {
-    const before = digestKeyOf(loadConfig(LIVE)).key;
-    expect(digestKeyOf(loadConfig({ ...LIVE, REALTIME_REGISTER_API_KEY: 'rtr-api-key-rotated' })).key.equals(before)).toBe(false);
-    expect(digestKeyOf(loadConfig({ ...LIVE, GATEWAY_API_KEYS: 'first-api-key-1:contacts:read' })).key.equals(before)).toBe(false);
+  it('changes with any credential (a deployment that rotates one starts its cache and budgets afresh)', () => {
+    const before = digestKeyOf(loadConfig(LIVE));
+    expect(digestKeyOf(loadConfig({ ...LIVE, REALTIME_REGISTER_API_KEY: 'rtr-api-key-rotated' })).equals(before)).toBe(false);
+    expect(digestKeyOf(loadConfig({ ...LIVE, GATEWAY_API_KEYS: 'first-api-key-1:contacts:read' })).equals(before)).toBe(false);
   });
 
   it('is not derived from the Redis password, which whoever reads Redis knows', () => {
-    const before = digestKeyOf(loadConfig(LIVE)).key;
-    expect(digestKeyOf(loadConfig({ ...LIVE, REDIS_URL: 'redis://:another-password@localhost:6379' })).key.equals(before)).toBe(true);
+    const before = digestKeyOf(loadConfig(LIVE));
+    expect(digestKeyOf(loadConfig({ ...LIVE, REDIS_URL: 'redis://:another-password@localhost:6379' })).equals(before)).toBe(true);
   });
 
-  it('is GATEWAY_DIGEST_SECRET when set, which the logger masks like every secret', () => {
-    const secret = 'a rate-limit key secret of 32+ characters';
+  it('is derived from GATEWAY_DIGEST_SECRET alone when that is set, which the logger masks like every secret', () => {
+    const secret = 'a digest secret of 32+ characters, shared';
     const config = loadConfig({ ...LIVE, GATEWAY_DIGEST_SECRET: secret });
-    expect(digestKeyOf(config)).toEqual({ key: Buffer.from(secret), shared: true });
+    expect(digestKeyOf(config).equals(digestKeyOf(loadConfig({ GATEWAY_DIGEST_SECRET: secret })))).toBe(true);
+    expect(digestKeyOf(config).equals(digestKeyOf(loadConfig(LIVE)))).toBe(false);
     expect(configSecrets(config)).toContain(secret);
   });
 
@@ -42,12 +42,9 @@ describe('the key of the digests the gateway stores in place of outside text', (
     expect(attempt).not.toThrow(/short-secret/);
   });
 
-  it('is a random key of this process, said to be unshared, when there is no credential to derive it from', () => {
-    const jwksOnly = loadConfig({ GATEWAY_JWKS_URL: 'https://issuer.example/jwks.json', REDIS_URL: 'redis://localhost:6379' });
-    const first = digestKeyOf(jwksOnly);
-    const second = digestKeyOf(jwksOnly);
-    expect(first.shared).toBe(false);
-    expect(first.key).toHaveLength(32);
-    expect(second.key.equals(first.key)).toBe(false);
+  it('is one fixed key for every sandbox without a credential, so sandbox instances on one Redis still share', () => {
+    const open = loadConfig({ REDIS_URL: 'redis://localhost:6379' });
+    expect(open.mode).toBe('sandbox');
+    expect(digestKeyOf(open).equals(digestKeyOf(loadConfig({ GATEWAY_JWKS_URL: 'https://issuer.example/jwks.json' })))).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
 import { CACHE_TTL_MS, cacheKey, cacheTtl } from '../../src/store/cache.js';
 import { MemoryCache } from '../../src/store/memory-cache.js';
+import { keyedDigest, processDigestKey } from '../../src/store/digest-key.js';
 
 async function count(metrics: GatewayMetrics, name: 'cacheHits' | 'cacheMisses', kind: string): Promise<number> {
   const metric = await metrics[name].get();
@@ -11,12 +13,16 @@ async function count(metrics: GatewayMetrics, name: 'cacheHits' | 'cacheMisses',
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('cache key and ttl policy', () => {
-  it('should namespace and version keys as vgw:v1:<kind>:<digest of the key>, so no caller text is a Redis key', () => {
-    expect(cacheKey('contact', 'OPENPROVIDER::49912319999')).toMatch(/^vgw:v1:contact:[\w-]{43}$/);
-    expect(cacheKey('email-verification', 'dna:email:ann@example.com')).not.toContain('ann');
-    expect(cacheKey('contact', 'RR:acme:h1')).not.toBe(cacheKey('contact', 'RR:acme:h2'));
+  it('should namespace and version keys as vgw:v1:<kind>:<keyed digest of the key>, so no caller text is a Redis key', () => {
+    const key = processDigestKey();
+    const digest = (text: string) => keyedDigest(key, text);
+    expect(cacheKey('contact', 'OPENPROVIDER::49912319999', digest)).toMatch(/^vgw:v1:contact:[\w-]{43}$/);
+    expect(cacheKey('email-verification', 'dna:email:ann@example.com', digest)).not.toContain('ann');
+    expect(cacheKey('contact', 'RR:acme:h1', digest)).not.toBe(cacheKey('contact', 'RR:acme:h2', digest));
+    // Keyed: the plain SHA-256 of a guessed handle does not find it.
+    expect(cacheKey('contact', 'OPENPROVIDER::49912319999', digest)).not.toContain(createHash('sha256').update('OPENPROVIDER::49912319999').digest('base64url'));
     // A provider token's key is the gateway's own (an account digest), kept readable for operators.
-    expect(cacheKey('provider-token', 'openprovider:8f3d:token')).toBe('vgw:v1:provider-token:openprovider:8f3d:token');
+    expect(cacheKey('provider-token', 'openprovider:8f3d:token', digest)).toBe('vgw:v1:provider-token:openprovider:8f3d:token');
   });
 
   it('should use the kind default unless a positive ttl is given', () => {
