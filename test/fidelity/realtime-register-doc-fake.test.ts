@@ -318,16 +318,19 @@ describe('Realtime Register as its public document describes it', () => {
       expect(await requestFor('big-1')).toBeUndefined();
     });
 
-    it('store a request that leaves the optional processType out, its deadlines in ISO 8601 basic format, signed in unpadded Base64', async () => {
-      const payload = { claims: ['NAME'], deDelegationDomain: 'untyped.de', deDelegationDate: '20261201T000000Z', deletionDomain: 'untyped.de', deletionDate: '2027-01-01T00:00:00,5+01:00' };
+    it('store a request that leaves the optional processType out under its payload handle, never its processIdentifier, its deadlines in ISO 8601 basic format, signed in unpadded Base64', async () => {
+      const payload = { handle: 'untyped-holder', claims: ['NAME'], deDelegationDomain: 'untyped.de', deDelegationDate: '20261201T000000Z', deletionDomain: 'untyped.de', deletionDate: '2027-01-01T00:00:00,5+01:00' };
       const { processType: _left, ...fields } = denic(506, { processIdentifier: 'untyped-1', payload });
       const body = JSON.stringify(fields);
       expect(body).not.toContain('processType');
       expect(await webhook(body, { signature: docSignatures('EXAMPLE_KEY', body).base64Digest.replace(/=+$/, '') })).toBe(200);
-      const reply = await gql(`{ verificationRequests(first: 100, filter: { contactHandle: "untyped-1" }) { edges { node { status claims deDelegationDeadline deletionDeadline } } } }`);
-      expect(reply.data.verificationRequests.edges.map((edge: any) => edge.node)).toEqual([
+      const requestsOf = async (handle: string) =>
+        (await gql(`{ verificationRequests(first: 100, filter: { contactHandle: "${handle}" }) { edges { node { status claims deDelegationDeadline deletionDeadline } } } }`)).data.verificationRequests.edges.map((edge: any) => edge.node);
+      expect(await requestsOf('untyped-holder')).toEqual([
         { status: 'OPEN', claims: ['NAME'], deDelegationDeadline: '2026-12-01T00:00:00.000Z', deletionDeadline: '2026-12-31T23:00:00.500Z' },
       ]);
+      // The doc takes processIdentifier as the handle only for a contact process.
+      expect(await requestsOf('untyped-1')).toEqual([]);
     });
 
     it('store a redelivery once', async () => {
