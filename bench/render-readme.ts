@@ -2,11 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { machineLine, sections } from './report.js';
 import type { BenchResults } from './results.js';
+import { targetRows } from './targets.js';
 
 /**
  * `npm run bench:readme`: writes the tables of bench/results/latest.json (the last `npm run bench`) into bench/README.md,
  * between the "latest-run" markers, so the README shows exactly what the last run printed, with its machine and date.
- * Everything outside the markers is left as it is.
+ * Everything outside the markers is left as it is. The target rows are recomputed from the stored measurements.
  */
 const START = '<!-- latest-run:start (npm run bench:readme writes this part) -->';
 const END = '<!-- latest-run:end -->';
@@ -17,6 +18,9 @@ if (!results.targets) {
   process.stderr.write('bench/results/latest.json is from before the issue 17 bench (no targets): run `npm run bench` first.\n');
   process.exit(1);
 }
+// The verdicts are derived again from the run's measurements, so a change to how a target is judged or explained
+// shows without measuring again; the measurements themselves are the run's.
+results.targets = targetRows(results);
 const readme = readFileSync(readmeUrl, 'utf8');
 const from = readme.indexOf(START);
 const to = readme.indexOf(END);
