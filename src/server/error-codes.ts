@@ -33,6 +33,15 @@ const FAILURE_CODES: Record<ProviderFailureKind, ErrorCode> = {
 };
 
 /**
+ * A request error (no path: a variable that does not coerce, one missing) is the caller's input fault, so
+ * BAD_USER_INPUT like every other; graphql-js gives it no code. Other errors pass as they are.
+ */
+function requestErrorCoded(error: GraphQLError): GraphQLError {
+  if (error.path !== undefined || error.extensions?.code !== undefined) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
+}
+
+/**
  * Turns whatever a resolver threw into the error a client may see: domain errors get their code and provider,
  * GraphQL errors that already carry a code pass, and everything else becomes "Unexpected error" with the request
  * id, its detail going only to the log.
@@ -41,12 +50,12 @@ export function toClientError(error: GraphQLError, requestId: string, logger: Lo
   const original = error.originalError;
   const at = { nodes: error.nodes, path: error.path, source: error.source, positions: error.positions };
   // No original error, or a GraphQL one (variable coercion, a deliberate GraphQLError): already safe to show.
-  if (!original) return error;
+  if (!original) return requestErrorCoded(error);
   if (original instanceof GraphQLError) {
     if (original.extensions?.code) return new GraphQLError(original.message, { ...at, extensions: original.extensions });
     // Pothos rejects malformed input it parses itself (a global id that is not base64 "Type:id") this way.
     if (original.name === 'PothosValidationError') return new GraphQLError(withoutGlobalId(original.message), { ...at, extensions: { code: 'BAD_USER_INPUT' } });
-    return error;
+    return requestErrorCoded(error);
   }
   if (original instanceof InputRejected) {
     return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT', fieldErrors: original.fieldErrors } });

@@ -161,6 +161,8 @@ describe('ID numbers in malformed input', () => {
     const reply = await postGraphQL(gw, log, 'http: message check', { query: VALIDATE, variables: { i: { idNumber: 49912319990, fullName: 'Ann Lee' } } }, bearer(KEY));
     planted.add('49912319990');
     expect(reply.json.errors[0].message).toBe('Variable "$i" got invalid value [redacted] at "i.idNumber"; String cannot represent a non string value: [redacted]');
+    // A variable that does not coerce is the caller's input fault, coded like every other one.
+    expect(reply.json.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT' });
   });
 });
 
