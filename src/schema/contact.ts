@@ -9,6 +9,7 @@ import type { GatewayContext } from './context.js';
 import { ProviderEnum, VerificationRequestStatusEnum } from './enums.js';
 import { ContactVerificationInput, ContactVerificationRef } from './verification-matrix.js';
 import { VerificationRequestRef } from './verification-request.js';
+import { withRefusalsAsResults } from './mutation-refusals.js';
 import { brandable } from './node-results.js';
 
 /**
@@ -176,7 +177,7 @@ builder.mutationField('submitContactVerification', (t) =>
     },
     args: { input: t.arg({ type: SubmitContactVerificationInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      context.services.contacts.submitVerification({ ...input, requestId: verificationRequestId(input.requestId) }, context),
+      withRefusalsAsResults(() => context.services.contacts.submitVerification({ ...input, requestId: verificationRequestId(input.requestId) }, context)),
   }),
 );
 
@@ -233,7 +234,7 @@ builder.mutationField('createContact', (t) =>
     },
     args: { input: t.arg({ type: CreateContactInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const result = await context.services.contacts.create(input, context);
+      const result = await withRefusalsAsResults(() => context.services.contacts.create(input, context));
       context.ownResults.add(result.contact);
       return result;
     },
