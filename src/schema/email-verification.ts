@@ -74,7 +74,7 @@ builder.queryField('emailVerifications', (t) =>
     authScopes: { scope: 'email:read' },
     args: {
       filter: t.arg({ type: EmailVerificationFilterInput, required: false }),
-      first: t.arg.int({ required: false, description: 'Page size, 1 to 1000 (default 50).' }),
+      first: t.arg.int({ required: false, description: 'Page size, 0 to 1000 (default 50); 0 answers no edges, only the page info (and the count).' }),
       after: t.arg.string({ required: false }),
     },
     resolve: async (_root, args, context, info) =>
