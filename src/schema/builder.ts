@@ -2,7 +2,7 @@ import SchemaBuilder, { brandWithType } from '@pothos/core';
 import type { OutputType, SchemaTypes } from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin, { AuthScopeFailureType } from '@pothos/plugin-scope-auth';
 import type { AuthFailure } from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
@@ -47,6 +47,16 @@ export const builder = new SchemaBuilder<{
     defaultUnionOptions: { description: 'The success type, or one of the errors (as data) this mutation can return.' },
   },
   relay: {
+    // A malformed id decodes to a typename no type has, instead of throwing while Pothos parses the arguments: that
+    // throw failed all of nodes(ids:), a non-null list, and with it the response's data, for one bad id among good
+    // ones. node(id:) and nodes(ids:) answer it with BAD_USER_INPUT in its own place.
+    decodeGlobalID: (globalID) => {
+      try {
+        return decodeGlobalID(globalID);
+      } catch {
+        return { typename: MALFORMED_ID, id: '' };
+      }
+    },
     clientMutationId: 'omit',
     cursorType: 'String',
     nodeTypeOptions: { description: 'An object with a global id, fetchable with `node(id:)`.' },
@@ -56,13 +66,18 @@ export const builder = new SchemaBuilder<{
     // An id of any other type (forged, or of a type that is not a node) is simply not found.
     nodeQueryOptions: {
       authScopes: (_root, args) => nodeScope(args.id.typename),
-      resolve: (_root, args, _context, _info, resolveNode) => (isNodeType(args.id.typename) ? resolveNode(args.id) : null),
+      resolve: (_root, args, _context, _info, resolveNode) => {
+        if (args.id.typename === MALFORMED_ID) throw malformedId();
+        return isNodeType(args.id.typename) ? resolveNode(args.id) : null;
+      },
     },
     // nodes(ids:) applies node(id:)'s rule to each id before loading any: another type's id is null, an id of a type
-    // the key may not read is a FORBIDDEN error in its slot, and neither costs an upstream call.
+    // the key may not read is a FORBIDDEN error in its slot, a malformed id a BAD_USER_INPUT error in its slot, and
+    // none costs an upstream call.
     nodesQueryOptions: {
       resolve: async (_root, args, context, _info, resolveNodes) => {
         const slots = args.ids.map((id) => {
+          if (id.typename === MALFORMED_ID) return malformedId();
           if (!isNodeType(id.typename)) return null;
           const scope = NODE_READ_SCOPES[id.typename]!;
           return context.principal.scopes.has(scope) ? id : forbidden(context, 'Query.nodes', `the scope ${scope}`);
@@ -81,6 +96,14 @@ export const builder = new SchemaBuilder<{
     },
   },
 });
+
+/** The typename a malformed global id decodes to: no type has it (a GraphQL name cannot start with a NUL). */
+const MALFORMED_ID = '\0malformed';
+
+/** What node(id:) and nodes(ids:) answer for a malformed id: what was wrong, never the value (it may be anything). */
+function malformedId(): GraphQLError {
+  return new GraphQLError('Invalid global ID: not an id this API issued.', { extensions: { code: 'BAD_USER_INPUT' } });
+}
 
 /** The read scope of each node type, for node(id:). */
 const NODE_READ_SCOPES: Record<string, Scope> = {

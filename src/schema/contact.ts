@@ -9,6 +9,7 @@ import type { GatewayContext } from './context.js';
 import { ProviderEnum, VerificationRequestStatusEnum } from './enums.js';
 import { ContactVerificationInput, ContactVerificationRef } from './verification-matrix.js';
 import { VerificationRequestRef } from './verification-request.js';
+import { withRefusalsAsResults } from './mutation-refusals.js';
 import { brandable } from './node-results.js';
 
 /**
@@ -107,10 +108,25 @@ builder.queryField('contacts', (t) =>
       handles: t.arg.stringList({ required: true }),
       customer: t.arg.string({ required: false }),
     },
+    // A handle the gateway refuses (the handle rules, a provider without contacts or not configured) is an error in
+    // its own slot, like a lookup that failed: thrown, it failed the whole non-null list and the response's data.
     resolve: (_root, args, context) =>
-      args.handles.map((handle) => contactLoadKey(context, args.provider, handle, args.customer)),
+      args.handles.map((handle, index) => {
+        try {
+          return contactLoadKey(context, args.provider, handle, args.customer);
+        } catch (error) {
+          return atHandleIndex(error, index);
+        }
+      }) as string[],
   }),
 );
+
+/** The refusal of one handle of `contacts`, its field errors pointing at that handle: ["handles", "<index>"]. */
+function atHandleIndex(error: unknown, index: number): Error {
+  if (!(error instanceof InputRejected)) return error instanceof Error ? error : new Error(String(error));
+  const fieldErrors = error.fieldErrors.map((fieldError) => (fieldError.path[0] === 'handle' ? { ...fieldError, path: ['handles', String(index)] } : fieldError));
+  return new InputRejected(fieldErrors, error.message);
+}
 
 // ---------------------------------------------------------------- mutations
 
@@ -161,7 +177,7 @@ builder.mutationField('submitContactVerification', (t) =>
     },
     args: { input: t.arg({ type: SubmitContactVerificationInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      context.services.contacts.submitVerification({ ...input, requestId: verificationRequestId(input.requestId) }, context),
+      withRefusalsAsResults(() => context.services.contacts.submitVerification({ ...input, requestId: verificationRequestId(input.requestId) }, context)),
   }),
 );
 
@@ -218,7 +234,7 @@ builder.mutationField('createContact', (t) =>
     },
     args: { input: t.arg({ type: CreateContactInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const result = await context.services.contacts.create(input, context);
+      const result = await withRefusalsAsResults(() => context.services.contacts.create(input, context));
       context.ownResults.add(result.contact);
       return result;
     },

@@ -7,6 +7,7 @@ import { withPartialFailures } from './partial-failures.js';
 import { ContactRef, providerDataContactLoadKey } from './contact.js';
 import { connectionTypes } from './connection.js';
 import { EmailVerificationFailureEnum, EmailVerificationStatusEnum, ProviderEnum } from './enums.js';
+import { withRefusalsAsResults } from './mutation-refusals.js';
 import { loadNode } from './node-results.js';
 
 export const EmailVerificationRef = builder.node(builder.objectRef<EmailVerification>('EmailVerification'), {
@@ -73,7 +74,7 @@ builder.queryField('emailVerifications', (t) =>
     authScopes: { scope: 'email:read' },
     args: {
       filter: t.arg({ type: EmailVerificationFilterInput, required: false }),
-      first: t.arg.int({ required: false, description: 'Page size, 1 to 1000 (default 50).' }),
+      first: t.arg.int({ required: false, description: 'Page size, 0 to 1000 (default 50); 0 answers no edges, only the page info (and the count).' }),
       after: t.arg.string({ required: false }),
     },
     resolve: async (_root, args, context, info) =>
@@ -133,7 +134,7 @@ builder.mutationField('resendEmailVerification', (t) =>
       if (input.email?.trim() && input.handle?.trim() && !context.principal.scopes.has('email:read')) {
         throw new InputRejected([problem(['email'], 'COMBINATION_NOT_ALLOWED', "Give the handle or the email address, not both: checking that they belong together reads the handle's address, which needs the email:read scope.")]);
       }
-      return { emailVerification: await context.services.emailVerifications.resend(input, context) };
+      return { emailVerification: await withRefusalsAsResults(() => context.services.emailVerifications.resend(input, context)) };
     },
   }),
 );

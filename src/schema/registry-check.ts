@@ -3,6 +3,7 @@ import { InputRejected, ProviderFailure, Unavailable } from '../domain/errors.js
 import type { RegistryCheck, RegistryPerson } from '../domain/registry-check.js';
 import { builder, ownResultScopes } from './builder.js';
 import { ProviderEnum, RegistryCheckStatusEnum } from './enums.js';
+import { withRefusalsAsResults } from './mutation-refusals.js';
 import { loadNode } from './node-results.js';
 
 const RegistryPersonRef = builder.objectRef<RegistryPerson>('RegistryPerson').implement({
@@ -115,7 +116,7 @@ builder.mutationField('validateRegistry', (t) =>
     },
     args: { input: t.arg({ type: ValidateRegistryInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const validated = await context.services.registryChecks.validate(input, context);
+      const validated = await withRefusalsAsResults(() => context.services.registryChecks.validate(input, context));
       context.ownResults.add(validated.registryCheck);
       return validated;
     },

@@ -120,7 +120,7 @@ builder.queryField('verificationEvents', (t) =>
     authScopes: { scope: 'events:read' },
     args: {
       filter: t.arg({ type: VerificationEventFilterInput, required: false }),
-      first: t.arg.int({ required: false, description: 'Page size, 1 to 1000 (default 50).' }),
+      first: t.arg.int({ required: false, description: 'Page size, 0 to 1000 (default 50); 0 answers no edges, only the page info (and the count).' }),
       after: t.arg.string({ required: false }),
     },
     resolve: (_root, args, context) => context.services.events.list(args.filter ?? null, args),

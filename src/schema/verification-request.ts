@@ -80,7 +80,7 @@ builder.queryField('verificationRequests', (t) =>
     authScopes: { scope: 'contacts:read' },
     args: {
       filter: t.arg({ type: VerificationRequestFilterInput, required: false }),
-      first: t.arg.int({ required: false, description: 'Page size, 1 to 1000 (default 50).' }),
+      first: t.arg.int({ required: false, description: 'Page size, 0 to 1000 (default 50); 0 answers no edges, only the page info (and the count).' }),
       after: t.arg.string({ required: false }),
     },
     resolve: (_root, args, context) => context.services.verificationRequests.list(args.filter ?? null, args),

@@ -14,12 +14,15 @@ export const MAX_PAGE_SIZE = 1000;
 /** `en`, `nl`, `en_US`, `pt-BR`. */
 const LANGUAGE = /^[a-z]{2}(?:[-_][A-Za-z]{2})?$/;
 
-/** Page size: default 50, 1 to 1000. */
+/**
+ * Page size: default 50, 0 to 1000. Relay's cursor connections spec refuses only a negative first: first: 0 asks for
+ * the count (and hasNextPage) alone.
+ */
 export function pageSizeProblems(page: PageArgs): FieldProblem[] {
   const first = page.first;
   if (first === null || first === undefined) return [];
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    return [problem(['first'], 'INVALID_VALUE', `first must be from 1 to ${MAX_PAGE_SIZE}, got ${first}.`)];
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    return [problem(['first'], 'INVALID_VALUE', `first must be from 0 to ${MAX_PAGE_SIZE}, got ${first}.`)];
   }
   return [];
 }

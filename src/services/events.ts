@@ -95,8 +95,9 @@ export function createEventService(deps: EventServiceDeps): EventService {
 
 function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new InputRejected([problem(['first'], 'INVALID_VALUE', `first must be between 1 and ${MAX_PAGE_SIZE}.`)]);
+  // Relay's cursor connections spec refuses only a negative first: first: 0 asks whether there is a next page alone.
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw new InputRejected([problem(['first'], 'INVALID_VALUE', `first must be between 0 and ${MAX_PAGE_SIZE}.`)]);
   }
   return first;
 }

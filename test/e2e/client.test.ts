@@ -33,7 +33,7 @@ describe('the typed client package (client/) against a gateway', () => {
 
   it('throws the GraphQL errors with their codes', async () => {
     const client = createGatewayClient({ url: gateway.url });
-    const failure = await client.request(OpenVerificationRequestsDocument, { first: 0 }).catch((error: unknown) => error);
+    const failure = await client.request(OpenVerificationRequestsDocument, { first: -1 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(GatewayRequestError);
     expect((failure as GatewayRequestError).code).toBe('BAD_USER_INPUT');
   });

@@ -51,8 +51,9 @@ describe('dot-only handles', () => {
       expect(refusedAsInput(one), `${provider} ${handle}`).toBe(true);
     }
     const many = await ask(`contacts ${provider} dots`, 'query C($p: Provider!, $h: [String!]!) { contacts(provider: $p, handles: $h) { handle } }', { p: provider, h: DOT_HANDLES });
-    // The list is non-null, so a rejected handle in it nulls the whole answer: nothing of it is returned.
-    expect(many.json.data).toBeNull();
+    // Each rejected handle is null in its own slot, with BAD_USER_INPUT at its index; nothing of it is returned.
+    expect(many.json.data.contacts).toEqual(DOT_HANDLES.map(() => null));
+    expect(many.json.errors.map((error: { path: unknown[] }) => error.path)).toEqual(DOT_HANDLES.map((_handle, index) => ['contacts', index]));
     expect(refusedAsInput(many)).toBe(true);
     expect(callerRequests()).toBe(before);
   });

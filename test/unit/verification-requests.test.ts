@@ -131,7 +131,8 @@ describe('verification request list', () => {
       Buffer.from('xx:[null,"2026-01-01T00:00:00Z","id"]').toString('base64url'),
     ];
     for (const after of forged) await expect(service.list(null, { after })).rejects.toBeInstanceOf(InputRejected);
-    await expect(service.list(null, { first: 0 })).rejects.toBeInstanceOf(InputRejected);
+    await expect(service.list(null, { first: -1 })).rejects.toBeInstanceOf(InputRejected);
+    expect((await service.list(null, { first: 0 })).items).toEqual([]);
     await expect(service.list(null, { first: 1001 })).rejects.toBeInstanceOf(InputRejected);
     expect((await service.list(null, { first: 1000 })).items).toEqual([]);
   });
