@@ -176,8 +176,8 @@ builder.mutationField('submitContactVerification', (t) =>
       union: { name: 'SubmitContactVerificationResult' },
     },
     args: { input: t.arg({ type: SubmitContactVerificationInput, required: true }) },
-    resolve: (_root, { input }, context) =>
-      withRefusalsAsResults(() => context.services.contacts.submitVerification({ ...input, requestId: verificationRequestId(input.requestId) }, context)),
+    resolve: (_root, { input }, context, info) =>
+      withRefusalsAsResults(() => context.services.contacts.submitVerification({ ...input, requestId: verificationRequestId(input.requestId) }, context), context, info),
   }),
 );
 
@@ -233,8 +233,8 @@ builder.mutationField('createContact', (t) =>
       union: { name: 'CreateContactResult' },
     },
     args: { input: t.arg({ type: CreateContactInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const result = await withRefusalsAsResults(() => context.services.contacts.create(input, context));
+    resolve: async (_root, { input }, context, info) => {
+      const result = await withRefusalsAsResults(() => context.services.contacts.create(input, context), context, info);
       context.ownResults.add(result.contact);
       return result;
     },

@@ -128,13 +128,13 @@ builder.mutationField('resendEmailVerification', (t) =>
       union: { name: 'ResendEmailVerificationResult' },
     },
     args: { input: t.arg({ type: ResendEmailVerificationInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+    resolve: async (_root, { input }, context, info) => {
       // With both, the gateway compares the handle's address with the one given and says when they differ: an answer
       // about an address that only email:read may see. Without it, each guess would confirm or deny one address.
       if (input.email?.trim() && input.handle?.trim() && !context.principal.scopes.has('email:read')) {
         throw new InputRejected([problem(['email'], 'COMBINATION_NOT_ALLOWED', "Give the handle or the email address, not both: checking that they belong together reads the handle's address, which needs the email:read scope.")]);
       }
-      return { emailVerification: await withRefusalsAsResults(() => context.services.emailVerifications.resend(input, context)) };
+      return { emailVerification: await withRefusalsAsResults(() => context.services.emailVerifications.resend(input, context), context, info) };
     },
   }),
 );

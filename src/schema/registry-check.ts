@@ -115,8 +115,8 @@ builder.mutationField('validateRegistry', (t) =>
       union: { name: 'ValidateRegistryResult' },
     },
     args: { input: t.arg({ type: ValidateRegistryInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const validated = await withRefusalsAsResults(() => context.services.registryChecks.validate(input, context));
+    resolve: async (_root, { input }, context, info) => {
+      const validated = await withRefusalsAsResults(() => context.services.registryChecks.validate(input, context), context, info);
       context.ownResults.add(validated.registryCheck);
       return validated;
     },

@@ -4,7 +4,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 /**
  * A mutation the gateway refuses because of a rate (the one-a-minute resend of a recipient, the key's upstream budget)
  * answers with its result union, as every mutation error does: a ProviderError naming the provider, retryable, with
- * the seconds to wait. Thrown, the refusal was a top-level RATE_LIMITED error that nulled the (non-null) mutation field
+ * the seconds to wait, its code the gateway's RATE_LIMITED; and, as every rate refusal, an error at the mutation's
+ * path with extensions.code RATE_LIMITED, beside the data. Thrown, the refusal was a top-level RATE_LIMITED error that nulled the (non-null) mutation field
  * and with it the whole `data`: the results of the other mutations of the same operation, which had run, were lost.
  */
 
@@ -36,9 +37,9 @@ describe('resendEmailVerification within a minute of the last one to the same re
       }`,
       { e: email, i: { handle: 'rtr-0011', verifications: [verification] } },
     );
-    expect(reply.errors).toBeUndefined();
+    expect(reply.errors).toEqual([expect.objectContaining({ path: ['again'], extensions: { code: 'RATE_LIMITED', provider: 'OPENPROVIDER', retryAfterSeconds: 60 } })]);
     expect(reply.data.submit.__typename).toBe('SubmitContactVerificationSuccess');
-    expect(reply.data.again).toMatchObject({ __typename: 'ProviderError', provider: 'OPENPROVIDER', retryable: true, retryAfterSeconds: 60, httpStatus: null });
+    expect(reply.data.again).toMatchObject({ __typename: 'ProviderError', provider: 'OPENPROVIDER', code: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 60, httpStatus: null });
     expect(reply.data.again.message).toContain('less than a minute ago');
     expect(restarts()).toBe(before);
   });
@@ -65,8 +66,8 @@ describe('a mutation once the key\u2019s upstream budget for the minute is spent
     const updates = () => gateway.sandbox!.realtimeRegister.server.count('/v2/customers/sandbox/contacts/rtr-0012/update', 'POST');
     const before = updates();
     const second = await gateway.graphql(submit, input, auth);
-    expect(second.errors).toBeUndefined();
-    expect(second.data.submitContactVerification).toMatchObject({ __typename: 'ProviderError', provider: 'REALTIME_REGISTER', retryable: true });
+    expect(second.errors).toEqual([expect.objectContaining({ path: ['submitContactVerification'], extensions: expect.objectContaining({ code: 'RATE_LIMITED', provider: 'REALTIME_REGISTER' }) })]);
+    expect(second.data.submitContactVerification).toMatchObject({ __typename: 'ProviderError', provider: 'REALTIME_REGISTER', code: 'RATE_LIMITED', retryable: true });
     expect(second.data.submitContactVerification.retryAfterSeconds).toBeGreaterThan(0);
     expect(updates()).toBe(before);
   });
