@@ -138,7 +138,8 @@ builder.subscriptionField('verificationEvents', (t) =>
       after: t.arg.id({ required: false }),
     },
     subscribe: (_root, args, context) => {
-      const events = context.services.events.subscribe(args.filter ?? null, args.after === null || args.after === undefined ? null : String(args.after));
+      const after = args.after === null || args.after === undefined ? null : String(args.after);
+      const events = context.services.events.subscribe(args.filter ?? null, after, lastEventIdHeader(context));
       context.onSubscriptionSource?.(events);
       return events;
     },
@@ -152,3 +153,13 @@ builder.subscriptionField('verificationEvents', (t) =>
     },
   }),
 );
+
+/**
+ * The Last-Event-ID an EventSource sends when it reconnects to the same URL after losing its stream: the `id:` of the
+ * last event it received (src/server/sse-writer.ts writes one per event). Only HTTP carries it; a WebSocket
+ * subscription resumes with `after`.
+ */
+function lastEventIdHeader(context: object): string | null {
+  const { request } = context as { request?: Request };
+  return request?.headers.get('last-event-id') ?? null;
+}

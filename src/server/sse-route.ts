@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendNodeResponse } from '@whatwg-node/server';
 import { TOKEN_HEADER_KEY, TOKEN_QUERY_KEY } from 'graphql-sse';
 import type { Logger } from '../observability/logger.js';
-import { writeResultStream, type Readiness } from './sse-writer.js';
+import { writeResultStream, type Readiness, type ResumePoint } from './sse-writer.js';
 import { takeHandedOffStream, writeStreamOutsideYoga } from './use-sse-handoff.js';
 import type { GatewayYoga, ServerContext } from './yoga.js';
 
@@ -56,13 +56,18 @@ export async function serveSseRoute(req: IncomingMessage, res: ServerResponse, o
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
   // The writer goes on by itself: nothing here (or in the caller) waits for the subscription's end.
-  writeResultStream(res, { status: response.status, headers }, stream.results, readinessOf(stream.source), (error) =>
+  const source = { readiness: readinessOf(stream.source), resumePoint: resumePointOf(stream.source) };
+  writeResultStream(res, { status: response.status, headers }, stream.results, source, (error) =>
     options.logger.error({ err: error }, 'a subscription stream failed'),
   );
 }
 
 function readinessOf(source: unknown): Readiness | null {
   return typeof (source as Partial<Readiness> | null)?.whenReady === 'function' ? (source as Readiness) : null;
+}
+
+function resumePointOf(source: unknown): ResumePoint | null {
+  return typeof (source as Partial<ResumePoint> | null)?.resumeAfter === 'function' ? (source as ResumePoint) : null;
 }
 
 /**

@@ -12,6 +12,11 @@ export interface Readiness {
   whenReady(ready: () => void): void;
 }
 
+/** A subscription source that says where a client should resume (src/services/event-stream.ts). */
+export interface ResumePoint {
+  resumeAfter(): string | null;
+}
+
 /** Streams being written here; one timer pings them all (yoga starts a timer per stream). */
 const pinged = new Set<ServerResponse>();
 let pinger: NodeJS.Timeout | null = null;
@@ -30,15 +35,18 @@ let pinger: NodeJS.Timeout | null = null;
  *   reading leaves events in the subscription's own bounded buffer (SUBSCRIBER_FELL_BEHIND), not in the socket's.
  * - A client that goes away ends the subscription at once (return() on the iterator), with no event needed.
  * - A source that rejects (a bug: sources yield their errors) is reported to `onFailure` and drops the connection.
+ * - When the source can say where to resume (`resumePoint`), each result it moved that point for carries it as the
+ *   SSE `id:` field: a browser's EventSource that loses the stream reconnects to the same URL with it as
+ *   Last-Event-ID, and the subscription resumes after it (graphql-sse's own parser ignores the field).
  */
 export function writeResultStream(
   res: ServerResponse,
   head: { status: number; headers: Record<string, string> },
   results: AsyncIterable<SerializableResult>,
-  readiness: Readiness | null,
+  source: { readiness: Readiness | null; resumePoint: ResumePoint | null },
   onFailure: (error: unknown) => void,
 ): void {
-  new ResultStreamWriter(res, results[Symbol.asyncIterator](), readiness, onFailure).start(head);
+  new ResultStreamWriter(res, results[Symbol.asyncIterator](), source.readiness, source.resumePoint, onFailure).start(head);
 }
 
 class ResultStreamWriter {
@@ -47,11 +55,14 @@ class ResultStreamWriter {
   /** The callbacks handed to the source and to 'drain', made once per stream rather than per event. */
   private readonly pull = () => this.pullWhenReady();
   private readonly readNow = () => this.read();
+  /** The last `id:` written, so a result that did not move the resume point (an interruption) repeats none. */
+  private lastId: string | null = null;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly iterator: AsyncIterator<SerializableResult>,
     private readonly readiness: Readiness | null,
+    private readonly resumePoint: ResumePoint | null,
     private readonly onFailure: (error: unknown) => void,
   ) {}
 
@@ -89,7 +100,7 @@ class ResultStreamWriter {
   private write(step: IteratorResult<SerializableResult>): void {
     if (this.closed) return;
     const { res } = this;
-    const next = step.value === null || step.value === undefined ? '' : `event: next\ndata: ${resultJson(step.value)}\n\n`;
+    const next = step.value === null || step.value === undefined ? '' : `${this.idField()}event: next\ndata: ${resultJson(step.value)}\n\n`;
     if (step.done) {
       this.finished = true;
       stopPinging(res);
@@ -98,6 +109,14 @@ class ResultStreamWriter {
     }
     if (!next || res.write(next)) this.pullWhenReady();
     else res.once('drain', this.pull);
+  }
+
+  /** `id: <event id>` when the result just pulled moved the source's resume point (results are pulled one at a time). */
+  private idField(): string {
+    const id = this.resumePoint?.resumeAfter() ?? null;
+    if (id === null || id === this.lastId) return '';
+    this.lastId = id;
+    return `id: ${id}\n`;
   }
 
   private fail(error: unknown): void {

@@ -31,9 +31,9 @@ export const DEADLINE_WATCH_LOCK = 'verification-deadline-watch';
 /**
  * Every intervalMs, on the one instance holding the lease, looks at every stored request: one whose earliest deadline
  * passed while OPEN or REJECTED becomes OVERDUE (stored, announced once); one still needing evidence gets a
- * DEADLINE_APPROACHING event when a deadline comes within a threshold. Each reminder is claimed in the store
- * (SET NX) before it is emitted, so it goes out exactly once per request, deadline and threshold whichever instance
- * scans, even when the lease changes hands mid-scan.
+ * DEADLINE_APPROACHING event when a deadline comes within a threshold. Each reminder is appended deduplicated on its
+ * key and then marked done in the store (a claim), so it goes out exactly once per request, deadline and threshold
+ * whichever instance scans, even when the lease changes hands mid-scan or the store fails between the two steps.
  */
 export function createDeadlineWatch(options: DeadlineWatchOptions): DeadlineWatch {
   const { lifecycle, claims, logger } = options;
@@ -43,28 +43,27 @@ export function createDeadlineWatch(options: DeadlineWatchOptions): DeadlineWatc
     const key = reminderKey(request.id, reminder.kind, reminder.deadline, reminder.thresholdSeconds);
     // Kept past the deadline and the event log's own dedupe window, so neither a late scan nor a replay repeats it.
     const ttlMs = Date.parse(reminder.deadline) - now.getTime() + DEDUPE_TTL_MS;
-    if (!(await claims.claim(key, ttlMs))) return false;
-    try {
-      await lifecycle.events.record(
-        {
-          type: 'DEADLINE_APPROACHING',
-          provider: request.provider,
-          occurredAt: now.toISOString(),
-          contactHandle: request.contactHandle,
-          request,
-          deadlineKind: reminder.kind,
-          deadline: reminder.deadline,
-          remainingSeconds: reminder.remainingSeconds,
-        },
-        { dedupeKey: key },
-      );
-    } catch (error) {
-      // Not emitted: give the claim back so the next scan tries again.
-      await claims.release(key);
-      throw error;
-    }
+    if (await claims.isClaimed(key)) return false;
+    // The append is what makes it once: deduplicated on the reminder's key, atomically, whichever instance appends it.
+    // The claim is taken only after it, as the mark that it is done (reminders may be due for longer than the log
+    // remembers a dedupe key). Claimed first, a reminder whose append failed kept its claim whenever giving it back
+    // failed too (the same outage), and was never sent.
+    const { duplicate } = await lifecycle.events.record(
+      {
+        type: 'DEADLINE_APPROACHING',
+        provider: request.provider,
+        occurredAt: now.toISOString(),
+        contactHandle: request.contactHandle,
+        request,
+        deadlineKind: reminder.kind,
+        deadline: reminder.deadline,
+        remainingSeconds: reminder.remainingSeconds,
+      },
+      { dedupeKey: key },
+    );
+    await claims.claim(key, ttlMs);
     for (const moot of reminder.mootThresholdsSeconds) await claims.claim(reminderKey(request.id, reminder.kind, reminder.deadline, moot), ttlMs);
-    return true;
+    return !duplicate;
   }
 
   async function tick(_renew: () => Promise<boolean>, stopping: () => boolean): Promise<number> {

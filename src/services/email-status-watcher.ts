@@ -95,10 +95,14 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
         for (const row of pending) {
           const key = emailVerificationKey(row);
           const before = known.get(key) ?? settled.get(key);
+          if (before !== row.status) {
+            await record(row, before ?? null);
+            // Progress is kept as it is made: a round that fails further on must not record this change again next
+            // round (the dedupe key holds only within one interval), nor lose the status it left.
+            known.set(key, row.status);
+            changes++;
+          }
           settled.delete(key);
-          if (before === row.status) continue;
-          await record(row, before ?? null);
-          changes++;
         }
         for (const [key, before] of known) {
           if (next.has(key)) continue;
@@ -115,6 +119,7 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
           }
           remember(key, row.status);
           await record(row, before);
+          known.delete(key);
           changes++;
         }
       }

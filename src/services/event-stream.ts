@@ -42,6 +42,12 @@ export interface ReadinessSignal {
   whenReady(ready: () => void): void;
 }
 
+/** A subscription source that can say where a new subscription would resume to miss nothing it handed out. */
+export interface ResumePoint {
+  /** The id of the last event handed out (or the `after` it started from); null when neither exists yet. */
+  resumeAfter(): string | null;
+}
+
 /** Events read from the log per replay step. */
 const REPLAY_PAGE = 200;
 
@@ -52,7 +58,7 @@ type Item = VerificationEvent | SubscriptionInterrupted;
  * pulls, then hands out the live events that arrived meanwhile and after. The seam is exact because ids only grow:
  * a live event is skipped when its id is not above the last one taken from the log.
  */
-export class EventStream implements AsyncIterableIterator<Item>, ReadinessSignal {
+export class EventStream implements AsyncIterableIterator<Item>, ReadinessSignal, ResumePoint {
   private readonly live: VerificationEvent[] = [];
   private readonly replayed: VerificationEvent[] = [];
   private replaying: boolean;
@@ -77,6 +83,10 @@ export class EventStream implements AsyncIterableIterator<Item>, ReadinessSignal
   whenReady(ready: () => void): void {
     if (this.wouldNotWait()) ready();
     else this.waiters.push(ready);
+  }
+
+  resumeAfter(): string | null {
+    return this.delivered;
   }
 
   [Symbol.asyncIterator](): this {

@@ -4,11 +4,11 @@ import { problem } from '../domain/field-problem.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Stores } from '../store/index.js';
-import { isEventId } from '../store/index.js';
-import { EventStream, type ReadinessSignal, type SubscriptionInterrupted } from './event-stream.js';
+import { compareEventIds, isEventId } from '../store/index.js';
+import { EventStream, type ReadinessSignal, type ResumePoint, type SubscriptionInterrupted } from './event-stream.js';
 import type { Page, PageArgs } from './page.js';
 
-export { SubscriptionInterrupted, type ReadinessSignal } from './event-stream.js';
+export { SubscriptionInterrupted, type ReadinessSignal, type ResumePoint } from './event-stream.js';
 
 /** What record() may be told besides the payload. */
 export interface RecordOptions {
@@ -30,9 +30,15 @@ export interface EventService {
   /**
    * Replays stored events after `after`, then live ones, without gap or duplicate. A subscriber that lets more than
    * the buffer limit pile up (or whose replay cannot read the log) gets a SubscriptionInterrupted as its last item.
-   * Throws InputRejected for a malformed `after`.
+   * `lastEventId` is an SSE client's Last-Event-ID header (the `id:` of the last event an EventSource received before
+   * it reconnected to the same URL): the stream resumes after the later of the two. Throws InputRejected for a
+   * malformed `after` or `lastEventId`.
    */
-  subscribe(filter: VerificationEventFilter | null, after: string | null): AsyncIterable<VerificationEvent | SubscriptionInterrupted> & ReadinessSignal;
+  subscribe(
+    filter: VerificationEventFilter | null,
+    after: string | null,
+    lastEventId?: string | null,
+  ): AsyncIterable<VerificationEvent | SubscriptionInterrupted> & ReadinessSignal & ResumePoint;
   /** Ends every live subscription (graceful shutdown completes them instead of cutting them). */
   stop(): Promise<void>;
   /** Subscriptions whose stream is still open (listening to the log): what a dropped client must not leave behind. */
@@ -78,8 +84,8 @@ export function createEventService(deps: EventServiceDeps): EventService {
       return { items, totalCount: items.length, hasNextPage: events.length > first, hasPreviousPage: after !== null };
     },
 
-    subscribe(filter, after) {
-      const from = eventIdArgument(after, 'after');
+    subscribe(filter, after, lastEventId = null) {
+      const from = laterEventId(eventIdArgument(after, 'after'), eventIdArgument(lastEventId, 'Last-Event-ID'));
       const stream = new EventStream({ log, filter, after: from, bufferLimit, logger: deps.logger, onEnd: forget });
       streams.add(stream);
       return stream;
@@ -100,6 +106,11 @@ function pageSize(first: number | null | undefined): number {
     throw new InputRejected([problem(['first'], 'INVALID_VALUE', `first must be between 0 and ${MAX_PAGE_SIZE}.`)]);
   }
   return first;
+}
+
+function laterEventId(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return compareEventIds(a, b) >= 0 ? a : b;
 }
 
 function eventIdArgument(value: string | null | undefined, name: string): string | null {

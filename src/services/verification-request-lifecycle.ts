@@ -111,22 +111,25 @@ export async function finishProcess(deps: LifecycleDeps, followUp: ProcessFollow
 }
 
 /**
- * OPEN or REJECTED past its deadline becomes OVERDUE, stored and announced once. Resolves with the request as stored
+ * OPEN or REJECTED past its deadline becomes OVERDUE, announced and stored once. Resolves with the request as stored
  * afterwards (null when there is none).
+ *
+ * Announced before it is stored: the stored status is what the scan goes by, so a request stored OVERDUE whose event
+ * could not be appended was never announced. Readers already see OVERDUE (effectiveRequestStatus) before the write,
+ * and a repeat after a failed write is deduplicated.
  */
 export async function recordOverdue(deps: LifecycleDeps, requestId: string): Promise<VerificationRequest | null> {
   const now = deps.now?.() ?? new Date();
-  let transition: Transition | null = null;
-  const stored = await deps.requests.update(requestId, (current) => {
-    const overdue = markOverdue(current, now);
-    transition = overdue;
-    return overdue.previousStatus === null ? null : overdue.request;
+  const current = await deps.requests.get(requestId);
+  if (!current) return null;
+  const overdue = markOverdue(current, now);
+  if (overdue.previousStatus === null) return current;
+  const submissions = overdue.request.submissions?.length ?? 0;
+  await announce(deps, overdue, now.toISOString(), `overdue:${requestId}:${overdue.previousStatus}:${submissions}`);
+  return deps.requests.update(requestId, (latest) => {
+    const stillOverdue = markOverdue(latest, now);
+    return stillOverdue.previousStatus === null ? null : stillOverdue.request;
   });
-  const changed = transition as Transition | null;
-  if (!changed?.previousStatus) return stored;
-  const submissions = changed.request.submissions?.length ?? 0;
-  await announce(deps, changed, now.toISOString(), `overdue:${requestId}:${changed.previousStatus}:${submissions}`);
-  return stored;
 }
 
 async function announce(deps: LifecycleDeps, transition: Transition | null, occurredAt: string, dedupeKey: string): Promise<void> {

@@ -9,6 +9,8 @@ import { StoreUnavailable } from './store-errors.js';
 export interface Claims {
   /** SET NX semantics. Redis: throws StoreUnavailable when Redis fails (then nothing may be emitted). */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Whether the key is claimed now, without claiming it. Redis: throws StoreUnavailable when Redis fails. */
+  isClaimed(key: string): Promise<boolean>;
   /** Gives a claim back (its work failed and should be retried). Never throws. */
   release(key: string): Promise<void>;
 }
@@ -33,6 +35,11 @@ export class MemoryClaims implements Claims {
     return true;
   }
 
+  async isClaimed(key: string): Promise<boolean> {
+    const expiresAt = this.held.get(key);
+    return expiresAt !== undefined && expiresAt > this.now();
+  }
+
   async release(key: string): Promise<void> {
     this.held.delete(key);
   }
@@ -45,6 +52,14 @@ export class RedisClaims implements Claims {
   async claim(key: string, ttlMs: number): Promise<boolean> {
     try {
       return (await this.connection.client.set(claimKey(key), '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
+    } catch (err) {
+      throw new StoreUnavailable('claims are unavailable', { cause: err });
+    }
+  }
+
+  async isClaimed(key: string): Promise<boolean> {
+    try {
+      return (await this.connection.client.exists(claimKey(key))) === 1;
     } catch (err) {
       throw new StoreUnavailable('claims are unavailable', { cause: err });
     }

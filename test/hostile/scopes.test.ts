@@ -252,7 +252,8 @@ describe('events carry nested data only with its own read scope', () => {
         text += decoder.decode(chunk, { stream: true });
         const blocks = text.split('\n\n');
         text = blocks.pop()!;
-        for (const block of blocks) if (block.startsWith('event: next\ndata: ')) results.push(JSON.parse(block.slice('event: next\ndata: '.length)));
+        // Each event's block may start with its `id:` (for an EventSource to resume with).
+        for (const block of blocks.map((raw) => raw.replace(/^id: .*\n/, ''))) if (block.startsWith('event: next\ndata: ')) results.push(JSON.parse(block.slice('event: next\ndata: '.length)));
         if (results.length >= stored) break; // the whole replay
       }
     } finally {

@@ -36,8 +36,9 @@ describe('the stream', () => {
       await gateway.stop();
       await Promise.all([ours.ended, yogas.ended]);
 
-      expect(ours.text()).toMatch(/^:\n\nevent: next\ndata: \{"data":\{"verificationEvents":\{"id":"\d+-\d+","type":"PROVIDER_NOTIFICATION","notificationId":"\d+","message":"contact updated"\}\}\}\n\nevent: complete\ndata:\n\n$/);
-      expect(withoutPings(ours.text())).toBe(withoutPings(yogas.text()));
+      expect(ours.text()).toMatch(/^:\n\nid: (\d+-\d+)\nevent: next\ndata: \{"data":\{"verificationEvents":\{"id":"\1","type":"PROVIDER_NOTIFICATION","notificationId":"\d+","message":"contact updated"\}\}\}\n\nevent: complete\ndata:\n\n$/);
+      // One difference: each event carries its id in the `id:` field, for an EventSource to resume with.
+      expect(withoutPings(ours.text().replace(/^id: .*\n/gm, ''))).toBe(withoutPings(yogas.text()));
       for (const name of ['content-type', 'cache-control', 'connection', 'content-encoding', 'access-control-allow-origin']) {
         expect([name, ours.response.headers.get(name)]).toEqual([name, yogas.response.headers.get(name)]);
       }
@@ -133,5 +134,75 @@ describe('requests that are not a stream', () => {
     await eventually(async () => stream.text().includes('"type":"PROVIDER_NOTIFICATION"'));
     stream.abort();
     await eventually(async () => (await subscriberGauge(gateway, 'sse')) === 0 && gateway.services.events.openSubscriptions() === 0);
+  });
+});
+
+describe('an EventSource that reconnects', () => {
+  let gateway: TestGateway;
+  const KEY = 'sse-resume-key-0001';
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*` } });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  /** The `id:` and the event id in the data of each `next` block, in order. */
+  const nextBlocks = (text: string) =>
+    text
+      .split('\n\n')
+      .filter((block) => block.includes('event: next'))
+      .map((block) => ({ id: /^id: (.*)$/m.exec(block)?.[1] ?? null, eventId: /"id":"(\d+-\d+)"/.exec(block)?.[1] ?? null, message: /"message":"([^"]*)"/.exec(block)?.[1] ?? null }));
+
+  it('is told each event id in the `id:` field, and resumes after it with Last-Event-ID: nothing lost, nothing repeated', async () => {
+    const query = JSON.parse(watch('sse-resume')).query as string;
+    // As a browser's EventSource asks: a GET with the document (and here a resume point of its own) in the URL.
+    const first = await open(`${gateway.url}/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: OURS, authorization: `Bearer ${KEY}` } });
+    await eventually(async () => (await subscriberGauge(gateway, 'sse')) === 1);
+    expect((await postRtrWebhook(gateway, contactNotification('sse-resume', 'one'))).status).toBe(200);
+    await eventually(async () => nextBlocks(first.text()).length === 1);
+    const [one] = nextBlocks(first.text());
+    expect(one!.id).toBe(one!.eventId);
+
+    // The connection drops; an event arrives while the client is away; the EventSource reconnects to the same URL
+    // with the last `id:` it saw as Last-Event-ID.
+    first.abort();
+    await eventually(async () => gateway.services.events.openSubscriptions() === 0);
+    expect((await postRtrWebhook(gateway, contactNotification('sse-resume', 'two'))).status).toBe(200);
+    const again = await open(`${gateway.url}/graphql?query=${encodeURIComponent(query)}`, {
+      headers: { accept: OURS, authorization: `Bearer ${KEY}`, 'last-event-id': one!.id! },
+    });
+    await eventually(async () => nextBlocks(again.text()).length === 1);
+    expect((await postRtrWebhook(gateway, contactNotification('sse-resume', 'three'))).status).toBe(200);
+    await eventually(async () => nextBlocks(again.text()).length === 2);
+    const resumed = nextBlocks(again.text());
+    expect(resumed.map((block) => block.message)).toEqual(['two', 'three']);
+    for (const block of resumed) expect(block.id).toBe(block.eventId);
+    again.abort();
+  });
+
+  it('resumes from the later of `after` and Last-Event-ID, and refuses a Last-Event-ID that is not an event id', async () => {
+    const subscription = `subscription Watch($after: ID) { verificationEvents(after: $after, filter: { contactHandle: "sse-resume-after" }) { id ... on ProviderNotificationEvent { message } } }`;
+    expect((await postRtrWebhook(gateway, contactNotification('sse-resume-after', 'a'))).status).toBe(200);
+    expect((await postRtrWebhook(gateway, contactNotification('sse-resume-after', 'b'))).status).toBe(200);
+    const page = await gateway.graphql<{ verificationEvents: { edges: { cursor: string }[] } }>(
+      `{ verificationEvents(filter: { contactHandle: "sse-resume-after" }) { edges { cursor } } }`,
+      {},
+      { authorization: `Bearer ${KEY}` },
+    );
+    const [a] = page.data!.verificationEvents.edges.map((edge) => edge.cursor);
+    const url = `${gateway.url}/graphql?query=${encodeURIComponent(subscription)}&variables=${encodeURIComponent(JSON.stringify({ after: '0-0' }))}`;
+    const resumed = await open(url, { headers: { accept: OURS, authorization: `Bearer ${KEY}`, 'last-event-id': a! } });
+    expect((await postRtrWebhook(gateway, contactNotification('sse-resume-after', 'c'))).status).toBe(200);
+    await eventually(async () => nextBlocks(resumed.text()).some((block) => block.message === 'c'));
+    expect(nextBlocks(resumed.text()).map((block) => block.message)).toEqual(['b', 'c']);
+    resumed.abort();
+
+    const refused = await fetch(url, { headers: { accept: OURS, authorization: `Bearer ${KEY}`, 'last-event-id': 'yesterday' } });
+    const text = await refused.text();
+    expect(text).toContain('"code":"BAD_USER_INPUT"');
+    expect(text).toContain('Last-Event-ID');
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { emailVerificationKey, type EmailVerification } from '../../src/domain/email-verification.js';
 import { ProviderFailure } from '../../src/domain/errors.js';
 import type { VerificationEvent } from '../../src/domain/events.js';
@@ -7,6 +7,7 @@ import { createMetrics } from '../../src/observability/metrics.js';
 import { createEmailStatusWatcher } from '../../src/services/email-status-watcher.js';
 import type { EmailVerificationService } from '../../src/services/email-verifications.js';
 import { createEventService } from '../../src/services/events.js';
+import { EventLogUnavailable } from '../../src/store/event-log.js';
 import { createStores } from '../../src/store/index.js';
 
 function row(email: string, status: EmailVerification['status']): EmailVerification {
@@ -52,6 +53,13 @@ function setup(service: (rows: Map<string, EmailVerification>, calls: string[]) 
   const metrics = createMetrics();
   const stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
   const events = createEventService({ stores, metrics, logger: silentLogger() });
+  /** Addresses whose change cannot be appended (the event log fails for them). */
+  const unstorable = new Set<string>();
+  const record = events.record.bind(events);
+  events.record = async (payload, options) => {
+    if (payload.type === 'EMAIL_VERIFICATION_CHANGED' && unstorable.has(payload.emailVerification.email)) throw new EventLogUnavailable();
+    return record(payload, options);
+  };
   const rows = new Map<string, EmailVerification>();
   const calls: string[] = [];
   const put = (item: EmailVerification) => rows.set(emailVerificationKey(item), item);
@@ -63,7 +71,7 @@ function setup(service: (rows: Map<string, EmailVerification>, calls: string[]) 
     logger: silentLogger(),
   });
   const recorded = async () => (await stores.eventLog.read({ limit: 100 })) as Extract<VerificationEvent, { type: 'EMAIL_VERIFICATION_CHANGED' }>[];
-  return { rows, calls, put, watcher, recorded };
+  return { rows, calls, put, watcher, recorded, unstorable };
 }
 
 describe('email status watcher', () => {
@@ -135,5 +143,31 @@ describe('email status watcher', () => {
     expect(await watcher.checkNow()).toBe(0);
     await watcher.stop();
     expect(await recorded()).toEqual([]);
+  });
+
+  it('records each change once when the log failed part way through a round: the next round records only the rest', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { put, watcher, recorded, unstorable } = setup();
+      for (const name of ['a', 'b']) put(row(`${name}@example.com`, 'PENDING'));
+      watcher.start();
+      await watcher.checkNow();
+      put(row('a@example.com', 'VERIFIED'));
+      put(row('b@example.com', 'VERIFIED'));
+      unstorable.add('b@example.com');
+      await watcher.checkNow();
+      // The next round comes one interval later, as scheduled (within the watcher's lease).
+      vi.setSystemTime(Date.now() + 61_000);
+      unstorable.clear();
+      await watcher.checkNow();
+      await watcher.checkNow();
+      await watcher.stop();
+      expect((await recorded()).map((event) => [event.emailVerification.email, event.previousStatus, event.emailVerification.status]).sort()).toEqual([
+        ['a@example.com', 'PENDING', 'VERIFIED'],
+        ['b@example.com', 'PENDING', 'VERIFIED'],
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

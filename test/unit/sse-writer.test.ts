@@ -71,7 +71,7 @@ function source() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 const start = (res: FakeResponse, results: ReturnType<typeof source>, readiness = true, failures: unknown[] = []) =>
-  writeResultStream(res as unknown as ServerResponse, { status: 200, headers: { 'content-type': 'text/event-stream' } }, results.iterator, readiness ? results.readiness : null, (error) => failures.push(error));
+  writeResultStream(res as unknown as ServerResponse, { status: 200, headers: { 'content-type': 'text/event-stream' } }, results.iterator, { readiness: readiness ? results.readiness : null, resumePoint: null }, (error) => failures.push(error));
 
 describe('the SSE writer', () => {
   it('asks a source that can tell for nothing until it has a result, then writes it as yoga would', async () => {
