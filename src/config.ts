@@ -5,7 +5,7 @@
 
 import { DEFAULT_OUTBOX_SPOOL_DIR } from './config/types.js';
 import type { Config, GatewayMode, ProvidersConfig } from './config/types.js';
-import { ConfigError, parseBoolean, parseChoice, parseCorsOrigins, parseCount, parseDuration, parseJsonText, parsePort, parseRedisUrls, parseReminders } from './config/values.js';
+import { ConfigError, parseBoolean, parseChoice, parseCorsOrigins, parseCount, parseDuration, parseHost, parseJsonText, parsePort, parseRedisUrls, parseReminders } from './config/values.js';
 import type { Env } from './config/values.js';
 import { parseApiKeys, readJwt, readTrustedDocuments } from './config/access.js';
 import { readDomainNameApi, readOpenprovider, readRealtimeRegister, readVeriff } from './config/providers.js';
@@ -39,12 +39,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return {
     port: parsePort('PORT', read('PORT') ?? '4000'),
-    host: read('HOST') ?? '127.0.0.1',
+    host: parseHost('HOST', read('HOST') ?? '127.0.0.1'),
     mode,
     redisUrls: parseRedisUrls(read('REDIS_URL')),
     digestSecret: readDigestSecret(read('GATEWAY_DIGEST_SECRET')),
     outboxSpoolDir: read('OUTBOX_SPOOL_DIR') ?? (mode === 'live' ? DEFAULT_OUTBOX_SPOOL_DIR : null),
-    outboxRetryIntervalMs: parseCount('OUTBOX_RETRY_INTERVAL_MS', read('OUTBOX_RETRY_INTERVAL_MS') ?? '1000', 10),
+    outboxRetryIntervalMs: parseDuration('OUTBOX_RETRY_INTERVAL_MS', read('OUTBOX_RETRY_INTERVAL_MS') ?? '1000', { min: 10 }),
     apiKeys,
     jwt,
     providers,
@@ -57,7 +57,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAliases: parseCount('GRAPHQL_MAX_ALIASES', read('GRAPHQL_MAX_ALIASES') ?? '30', 0),
       maxTokens: parseCount('GRAPHQL_MAX_TOKENS', read('GRAPHQL_MAX_TOKENS') ?? '2000', 1),
       maxBodyBytes: parseCount('GRAPHQL_MAX_BODY_BYTES', read('GRAPHQL_MAX_BODY_BYTES') ?? '102400', 1024),
-      wsInitTimeoutMs: parseCount('GRAPHQL_WS_INIT_TIMEOUT_MS', read('GRAPHQL_WS_INIT_TIMEOUT_MS') ?? '3000', 100),
+      wsInitTimeoutMs: parseDuration('GRAPHQL_WS_INIT_TIMEOUT_MS', read('GRAPHQL_WS_INIT_TIMEOUT_MS') ?? '3000', { min: 100 }),
       batching: parseBoolean('GRAPHQL_BATCHING', read('GRAPHQL_BATCHING') ?? 'false'),
     },
     rateLimit: {
@@ -76,16 +76,17 @@ export function loadConfig(env: Env = process.env): Config {
     },
     sandboxFaults: readSandboxFaults(read('SANDBOX_FAULTS')),
     sandboxDecisionDelayMs: parseDuration('SANDBOX_DECISION_DELAY_MS', read('SANDBOX_DECISION_DELAY_MS') ?? '1500'),
-    emailWatchIntervalMs: parseDuration('EMAIL_WATCH_INTERVAL_MS', read('EMAIL_WATCH_INTERVAL_MS') ?? '60000'),
+    emailWatchIntervalMs: parseDuration('EMAIL_WATCH_INTERVAL_MS', read('EMAIL_WATCH_INTERVAL_MS') ?? '60000', { min: 10 }),
     veriffDecisionPollAfterMs: parseDuration('VERIFF_DECISION_POLL_AFTER_MS', read('VERIFF_DECISION_POLL_AFTER_MS') ?? '600000'),
     verificationLifecycle: {
       processFollowInitialMs: 1_000,
       processFollowMaxMs: 30_000,
       processFollowTickMs: 1_000,
-      processFollowSlowAfterMs: parseDuration('PROCESS_FOLLOW_SLOW_AFTER_MS', read('PROCESS_FOLLOW_SLOW_AFTER_MS') ?? '86400000'),
+      // Compared with a process's age, never a timer's delay: any safe integer.
+      processFollowSlowAfterMs: parseDuration('PROCESS_FOLLOW_SLOW_AFTER_MS', read('PROCESS_FOLLOW_SLOW_AFTER_MS') ?? '86400000', { max: Number.MAX_SAFE_INTEGER }),
       processFollowSlowIntervalMs: parseCount('PROCESS_FOLLOW_SLOW_INTERVAL_MS', read('PROCESS_FOLLOW_SLOW_INTERVAL_MS') ?? '900000', 1000),
       reminderThresholdsSeconds: parseReminders('DEADLINE_REMINDERS', read('DEADLINE_REMINDERS') ?? '7d,3d,1d'),
-      deadlineScanIntervalMs: parseDuration('DEADLINE_SCAN_INTERVAL_MS', read('DEADLINE_SCAN_INTERVAL_MS') ?? '60000'),
+      deadlineScanIntervalMs: parseDuration('DEADLINE_SCAN_INTERVAL_MS', read('DEADLINE_SCAN_INTERVAL_MS') ?? '60000', { min: 10 }),
     },
     sandboxRegistryMode: parseChoice('VERIFF_REGISTRY_MODE', read('VERIFF_REGISTRY_MODE') ?? 'webhook', ['sync', 'webhook']),
     trustedDocuments: readTrustedDocuments(read('GRAPHQL_TRUSTED_DOCUMENTS')),

@@ -32,13 +32,35 @@ export function parseApiKeys(value: string | undefined): ApiKeyGrant[] {
     if (key.length < 8) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1}: a key needs at least 8 characters`);
     const scopes = entry.slice(separator + 1).split(',').map((scope) => scope.trim()).filter(Boolean);
     if (scopes.length === 0) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1} names no scopes`);
-    const unknown = scopes.filter((scope) => scope !== '*' && !(SCOPES as readonly string[]).includes(scope));
-    if (unknown.length) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1}: unknown scope "${unknown[0]}"; known: ${SCOPES.join(' ')} (or *)`);
+    const unknown = scopes.findIndex((scope) => scope !== '*' && !(SCOPES as readonly string[]).includes(scope));
+    if (unknown >= 0) throw new ConfigError('GATEWAY_API_KEYS', unknownScopeProblem(index, unknown, scopes[unknown]!));
     if (grants.some((grant) => grant.key === key)) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1} repeats a key`);
     if (grants.some((grant) => grant.name === name)) throw new ConfigError('GATEWAY_API_KEYS', `entry ${index + 1} repeats the name "${name}"`);
     grants.push({ name, key, scopes: scopes.includes('*') ? [...SCOPES] : scopes });
   });
   return grants;
+}
+
+/**
+ * The unknown scope is not echoed: an entry written the wrong way round (`contacts:read:<key>`) makes the key its
+ * "scope". A near miss of a known scope (a typo) is named by the scope it was probably meant to be.
+ */
+function unknownScopeProblem(entry: number, position: number, scope: string): string {
+  const meant = SCOPES.find((known) => editDistance(known, scope.toLowerCase()) <= 2);
+  const hint = meant ? ` (did you mean "${meant}"?)` : '';
+  return `entry ${entry + 1}: scope ${position + 1} is not a known scope${hint}; known: ${SCOPES.join(' ')} (or *)`;
+}
+
+/** Levenshtein distance, on strings as short as scope names. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** A key's optional name: `name=key` (the name is 1-64 of [A-Za-z0-9_.-]); without one, `key-<entry number>`. */

@@ -15,7 +15,7 @@ export function readRealtimeRegister(read: Reader): RealtimeRegisterConfig | nul
     customer: parseHandle('REALTIME_REGISTER_CUSTOMER', required(read, 'REALTIME_REGISTER_CUSTOMER', 'the Realtime Register customer handle')),
     baseUrl: parseUrl('REALTIME_REGISTER_BASE_URL', read('REALTIME_REGISTER_BASE_URL') ?? PRODUCTION_URLS.realtimeRegister),
     webhookSecret: read('REALTIME_REGISTER_WEBHOOK_SECRET') ?? null,
-    pollIntervalMs: parseDuration('REALTIME_REGISTER_POLL_INTERVAL_MS', read('REALTIME_REGISTER_POLL_INTERVAL_MS') ?? '30000'),
+    pollIntervalMs: parseDuration('REALTIME_REGISTER_POLL_INTERVAL_MS', read('REALTIME_REGISTER_POLL_INTERVAL_MS') ?? '30000', { min: 10 }),
     poll: parseBoolean('REALTIME_REGISTER_POLL', read('REALTIME_REGISTER_POLL') ?? 'on'),
     webhookBasic: parseBasicCredentials('REALTIME_REGISTER_WEBHOOK_BASIC', read('REALTIME_REGISTER_WEBHOOK_BASIC')),
   };

@@ -24,8 +24,8 @@ export function readTracing(read: Reader): TracingConfig | null {
     exporter,
     protocol: parseChoice(protocolName, protocol, ['http/protobuf', 'http/json']),
     endpoint,
-    headers: parseKeyValueList(headersName, read(headersName)),
+    headers: parseKeyValueList(headersName, read(headersName), 'authorization=Bearer%20<token>'),
     serviceName: read('OTEL_SERVICE_NAME') ?? 'verification-gateway',
-    resourceAttributes: parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', read('OTEL_RESOURCE_ATTRIBUTES')),
+    resourceAttributes: parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', read('OTEL_RESOURCE_ATTRIBUTES'), 'deployment.environment=production'),
   };
 }

@@ -3,6 +3,7 @@
  * never echoing a secret.
  */
 
+import { isIP } from 'node:net';
 import { isKnownTimeZone } from '../domain/zoned-time.js';
 import type { BasicCredentials } from './types.js';
 
@@ -32,8 +33,33 @@ export function parsePort(name: string, value: string): number {
   return port;
 }
 
-export function parseDuration(name: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number of milliseconds, got "${value}"`);
+/**
+ * HOST: an IP address or a host name, checked here so that a typo is a configuration line (exit 2); whether this
+ * machine has that address is only known when it listens.
+ */
+export function parseHost(name: string, value: string): string {
+  const address = value.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(address)) return address;
+  const hostName = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+  // All digits and dots is an IPv4 address or nothing (999.1.1.1), never a name.
+  if (!hostName.test(value) || /^[\d.]+$/.test(value)) {
+    throw new ConfigError(name, `must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, got "${value.slice(0, 80)}"`);
+  }
+  return value;
+}
+
+/** The longest delay a Node timer keeps: a longer one fires after 1 ms (TimeoutOverflowWarning), a hot loop. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A whole number of milliseconds from `min` (a period of 0 would run its loop back to back against a provider) to
+ * `max` (by default what a timer can wait; a duration only compared with clocks passes Number.MAX_SAFE_INTEGER).
+ */
+export function parseDuration(name: string, value: string, { min = 0, max = MAX_TIMER_MS }: { min?: number; max?: number } = {}): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(name, `must be a whole number of milliseconds ${range}, got "${value.slice(0, 40)}"`);
+  }
   return Number(value);
 }
 
@@ -50,7 +76,7 @@ export function parseCorsOrigins(value: string | undefined): string[] | null {
       // reported below
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin.replace(/\/$/, '')) {
-      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
+      throw new ConfigError('CORS_ORIGINS', `"${redactUrl(origin)}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
     }
   }
   return origins.map((origin) => origin.replace(/\/$/, ''));
@@ -77,14 +103,22 @@ export function parseChoice<T extends string>(name: string, value: string, choic
   return value as T;
 }
 
+/**
+ * An http(s) URL without a user name or password: fetch refuses URLs carrying credentials, a provider's base URL is
+ * shown by `{ providers { baseUrl } }` and the OTLP endpoint is logged at start (its credentials belong in
+ * OTEL_EXPORTER_OTLP_HEADERS, which are masked).
+ */
 export function parseUrl(name: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(name, `is not a URL: "${value}"`);
+    throw new ConfigError(name, `is not a URL: "${redactUrl(value)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${url.protocol}"`);
+  if (url.username || url.password) {
+    throw new ConfigError(name, 'must not carry a user name or password (the part before "@"): the gateway sends its credentials from their own variables');
+  }
   return value.replace(/\/+$/, '');
 }
 
@@ -106,8 +140,7 @@ export function parseJsonText(name: string, value: string | undefined): string |
 /** `redis://host:port` or a comma list of them (Redis Cluster nodes); `rediss://` for TLS. */
 export function parseRedisUrls(value: string | undefined): string[] {
   if (!value) return [];
-  return value.split(',').map((part) => {
-    const text = part.trim();
+  return value.split(',').map((part) => part.trim()).filter(Boolean).map((text) => {
     let url: URL;
     try {
       url = new URL(text);
@@ -123,17 +156,21 @@ export function parseRedisUrls(value: string | undefined): string[] {
   });
 }
 
-/** Keeps passwords in URLs out of error lines. */
+/**
+ * Keeps passwords in URLs out of error lines: everything between the scheme and the last "@" (a password may hold "@"
+ * or "/", and a malformed URL may lack "//").
+ */
 export function redactUrl(text: string): string {
-  return text.replace(/\/\/[^@/]*@/, '//***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?)?.*@/i, '$1***@');
 }
 
 /** The OpenTelemetry list format: `key=value,key2=value2`, values percent-decoded (W3C Baggage octets). */
-export function parseKeyValueList(name: string, value: string | undefined): Record<string, string> {
+export function parseKeyValueList(name: string, value: string | undefined, example: string): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const entry of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const [index, entry] of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean).entries()) {
     const separator = entry.indexOf('=');
-    if (separator <= 0) throw new ConfigError(name, `"${entry.slice(0, 40)}" is not key=value`);
+    // Not echoed: a header written `authorization: Bearer <token>` would put its token in the error line.
+    if (separator <= 0) throw new ConfigError(name, `entry ${index + 1} is not key=value (e.g. ${example})`);
     try {
       result[entry.slice(0, separator).trim()] = decodeURIComponent(entry.slice(separator + 1).trim());
     } catch {

@@ -27,6 +27,7 @@ export function domainNameApiSteps(config: DomainNameApiConfig, context: DoctorC
   return [
     {
       title: `Domain Name API at ${shownUrl(config.baseUrl)}${config.contactServicePath}: credentials, namespaces and latency`,
+      fix: 'check DOMAIN_NAME_API_BASE_URL and DOMAIN_NAME_API_CONTACT_SERVICE_PATH and that this machine reaches them (DNS, firewall, proxy)',
       run: async () => {
         const deps = doctorDeps(context, 'DOMAIN_NAME_API', config.baseUrl);
         const client = new DomainNameApiClient(config, deps);

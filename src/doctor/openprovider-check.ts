@@ -13,6 +13,7 @@ export function openproviderSteps(config: OpenproviderConfig, context: DoctorCon
   return [
     {
       title: `Openprovider at ${shownUrl(config.baseUrl)}: credentials and latency`,
+      fix: 'check OPENPROVIDER_BASE_URL and that this machine reaches it (DNS, firewall, proxy)',
       run: async () => {
         const client = new OpenproviderClient(config, doctorDeps(context, 'OPENPROVIDER', config.baseUrl));
         const login = await timed(() => client.tokens.token());

@@ -11,6 +11,7 @@ export function realtimeRegisterSteps(config: RealtimeRegisterConfig, context: D
   return [
     {
       title: `Realtime Register at ${shownUrl(config.baseUrl)} (customer ${config.customer}): credentials and latency`,
+      fix: 'check REALTIME_REGISTER_BASE_URL and that this machine reaches it (DNS, firewall, proxy), then REALTIME_REGISTER_API_KEY and REALTIME_REGISTER_CUSTOMER',
       run: async () => {
         const client = new RealtimeRegisterClient(config, doctorDeps(context, 'REALTIME_REGISTER', config.baseUrl));
         const list = await timed(() => client.listContacts({ limit: 1, total: false }));

@@ -29,7 +29,7 @@ export function redisSteps(redisUrls: string[], live: boolean, logger: Logger): 
       run: async () => {
         const connection = connectRedis(redisUrls, logger, { role: 'doctor', quiet: true, commandTimeoutMs: 2_000 });
         try {
-          if (!(await connection.ready(5_000))) return { verdict: 'fail', summary: 'Redis is not reachable within 5 s' };
+          if (!(await connection.ready(5_000))) return { verdict: 'fail', summary: 'Redis is not reachable within 5 s', details: ['fix: check REDIS_URL (host, port, password, rediss:// for TLS) and that this machine reaches it'] };
           const ping = await timed(() => connection.ping(2_000));
           const persistence = await readRedisPersistence(connection.client, 2_000);
           const settings = `appendonly ${persistence.aof ? 'yes' : 'no'}, save "${persistence.save}"`;

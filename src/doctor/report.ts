@@ -15,6 +15,11 @@ export interface CheckResult {
 export interface DoctorStep {
   title: string;
   run(): Promise<CheckResult>;
+  /**
+   * What to check when the step throws (the provider unreachable, a timeout): the variables involved, since the error
+   * itself ("could not be reached (ECONNREFUSED)") names none. Refusals the step recognises say their own fix.
+   */
+  fix?: string;
 }
 
 export interface DoctorOutcome {
@@ -38,7 +43,7 @@ export async function runSteps(steps: DoctorStep[], write: (line: string) => voi
     try {
       result = await step.run();
     } catch (error) {
-      result = { verdict: 'fail', summary: error instanceof Error ? error.message : String(error) };
+      result = { verdict: 'fail', summary: error instanceof Error ? error.message : String(error), ...(step.fix ? { details: [`fix: ${step.fix}`] } : {}) };
     }
     const ms = Math.round(performance.now() - startedAt);
     write(`      ${MARK[result.verdict]} ${result.summary} (${ms} ms)`);

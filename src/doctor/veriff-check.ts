@@ -17,6 +17,7 @@ export function veriffSteps(config: VeriffConfig, context: DoctorContext): Docto
   return [
     {
       title: `Veriff at ${shownUrl(config.baseUrl)}: API key, shared secret and latency`,
+      fix: 'check VERIFF_BASE_URL and that this machine reaches it (DNS, firewall, proxy), then VERIFF_API_KEY and VERIFF_SHARED_SECRET',
       run: async () => {
         // The decision endpoint lives on the station host even in sync mode.
         const client = new VeriffClient(config, doctorDeps(context, 'VERIFF', config.baseUrl));

@@ -123,6 +123,9 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
           changes++;
         }
       }
+      // Progress without addresses (personal data): how many rows are watched, and how many moved this round.
+      if (!known) logger.info({ watching: next.size }, 'watching pending email verifications for status changes');
+      else if (changes > 0) logger.info({ changed: changes, watching: next.size }, 'email verification statuses changed');
       known = next;
       quiet = false;
     } catch (err) {

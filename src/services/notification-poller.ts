@@ -52,6 +52,8 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
 
   async function tick(renew: () => Promise<boolean>, stopping: () => boolean): Promise<number> {
     let ingested = 0;
+    /** New to the log this round (not redeliveries), for the progress line. */
+    let stored = 0;
     try {
       // Stops between items on shutdown: a full tick against a slow queue would hold stop() for minutes.
       for (let i = 0; i < maxPerTick && !stopping(); i++) {
@@ -70,8 +72,9 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
           break;
         }
         try {
-          await ingestRealtimeRegisterNotification(options.ingest, notification, 'rtr-poll');
+          const { duplicate } = await ingestRealtimeRegisterNotification(options.ingest, notification, 'rtr-poll');
           ingested++;
+          if (!duplicate) stored++;
         } catch (error) {
           if (error instanceof StoreUnavailable) throw error;
           // As on the webhook: an item that breaks ingest is kept for a person to look at, then acked. Left unacked it
@@ -98,6 +101,10 @@ export function createNotificationPoller(options: NotificationPollerOptions): No
         logger.warn({ error: err instanceof Error ? err.message : String(err) }, what);
       }
       failing = true;
+    } finally {
+      // Progress for an operator draining a backlog (100 a round); quiet on empty rounds and on the in-memory log's
+      // redelivered head. Counts only: a notification's text names people.
+      if (stored > 0) logger.info({ stored, read: ingested }, 'Realtime Register notifications stored from the queue');
     }
     return ingested;
   }

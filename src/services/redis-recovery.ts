@@ -80,6 +80,8 @@ export function createRedisRecovery(options: RedisRecoveryOptions): RedisRecover
 
   const recover = async (loss: RedisDataLoss): Promise<Record<string, number | Error>> => {
     const results: Record<string, number | Error> = {};
+    // Said before the re-read, which can take minutes (5,000 notifications, or a provider retried for 14 min).
+    logger.warn({ detectedAt: loss.detectedAt, sources: [...hooks.keys()] }, 'redis data loss: re-reading what the providers still have');
     for (const [name, hook] of hooks) results[name] = await runHook(name, hook);
     logger.info({ detectedAt: loss.detectedAt }, 'redis data loss: recovery finished');
     return results;

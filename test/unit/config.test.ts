@@ -30,9 +30,40 @@ describe('loadConfig', () => {
 
   it('rejects a malformed REDIS_URL without echoing its password', () => {
     expect(configError({ REDIS_URL: 'http://localhost:6379' })).toMatch(/^REDIS_URL: must use redis:\/\//);
-    const message = configError({ REDIS_URL: 'redis//user:hunter2@host' });
-    expect(message).toMatch(/^REDIS_URL: /);
-    expect(message).not.toContain('hunter2');
+    // Passwords holding "/" or "@" (unencoded) and URLs missing "//" are where a redaction up to the first "@" fails.
+    for (const url of ['redis//user:hunter2@host', 'redis://:hun/ter2@host', 'redis://:hun@ter2@host:x', 'redis://u:hunter2@h:99999']) {
+      const message = configError({ REDIS_URL: url });
+      expect(message).toMatch(/^REDIS_URL: /);
+      expect(message).not.toContain('ter2');
+    }
+  });
+
+  it('refuses provider, JWKS and OTLP URLs that carry a password, without echoing it', () => {
+    const live = { REALTIME_REGISTER_API_KEY: 'k', REALTIME_REGISTER_CUSTOMER: 'acme', GATEWAY_API_KEYS: 'live-key-1:*' };
+    const cases: Record<string, string>[] = [
+      { ...live, REALTIME_REGISTER_BASE_URL: 'https://user:hunter2@api.yoursrs.com' },
+      { GATEWAY_JWKS_URL: 'https://user:hunter2@idp.example/jwks' },
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://user:hunter2@collector:4318' },
+      { OPENPROVIDER_USERNAME: 'u', OPENPROVIDER_PASSWORD: 'p', GATEWAY_API_KEYS: 'live-key-1:*', OPENPROVIDER_BASE_URL: 'https://u:hunter2@/' },
+      { CORS_ORIGINS: 'https://user:hunter2@app.example.com' },
+    ];
+    for (const env of cases) {
+      const message = configError(env);
+      expect(message).toMatch(/^(REALTIME_REGISTER_BASE_URL|GATEWAY_JWKS_URL|OTEL_EXPORTER_OTLP_ENDPOINT|OPENPROVIDER_BASE_URL|CORS_ORIGINS): /);
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
+  it('never echoes a key written where a scope belongs, and names the scope a typo was meant to be', () => {
+    const reversed = configError({ GATEWAY_API_KEYS: 'contacts:read:my-secret-key-1' });
+    expect(reversed).toMatch(/^GATEWAY_API_KEYS: entry 1: scope 1 is not a known scope; known: /);
+    expect(reversed).not.toContain('my-secret-key-1');
+    expect(configError({ GATEWAY_API_KEYS: 'reader-key-1:events:read,contacts:raed' })).toMatch(/^GATEWAY_API_KEYS: entry 1: scope 2 is not a known scope \(did you mean "contacts:read"\?\)/);
+  });
+
+  it('names a malformed collector header by its position, never echoing the token in it', () => {
+    const message = configError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_HEADERS: 'tenant=t1,Authorization: Bearer ingest-token-1' });
+    expect(message).toBe('OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value (e.g. authorization=Bearer%20<token>)');
   });
 
   it('spools the outbox under var/outbox in live mode, keeps it in memory in the sandbox, and takes OUTBOX_SPOOL_DIR in either', () => {
@@ -46,7 +77,7 @@ describe('loadConfig', () => {
   it('reads the outbox retry interval, and names a bad one', () => {
     expect(loadConfig({}).outboxRetryIntervalMs).toBe(1000);
     expect(loadConfig({ OUTBOX_RETRY_INTERVAL_MS: '250' }).outboxRetryIntervalMs).toBe(250);
-    expect(configError({ OUTBOX_RETRY_INTERVAL_MS: 'soon' })).toMatch(/^OUTBOX_RETRY_INTERVAL_MS: must be a whole number of at least 10/);
+    expect(configError({ OUTBOX_RETRY_INTERVAL_MS: 'soon' })).toMatch(/^OUTBOX_RETRY_INTERVAL_MS: must be a whole number of milliseconds from 10 to 2147483647/);
   });
 
   it('accepts a comma list of Redis Cluster nodes', () => {
@@ -55,7 +86,7 @@ describe('loadConfig', () => {
 
   it('rejects an API key list that does not parse, naming the entry', () => {
     expect(configError({ GATEWAY_API_KEYS: 'justakeywithoutscopes' })).toMatch(/^GATEWAY_API_KEYS: entry 1 /);
-    expect(configError({ GATEWAY_API_KEYS: 'key-one-long:contacts:read;key-two-long:bogus:scope' })).toContain('unknown scope "bogus:scope"');
+    expect(configError({ GATEWAY_API_KEYS: 'key-one-long:contacts:read;key-two-long:bogus:scope' })).toMatch(/^GATEWAY_API_KEYS: entry 2: scope 1 is not a known scope; known: contacts:read /);
     expect(configError({ GATEWAY_API_KEYS: 'short:events:read' })).toContain('at least 8 characters');
   });
 
@@ -124,11 +155,33 @@ describe('loadConfig', () => {
   });
 
   it('names each bad limit in one line', () => {
-    for (const [name, value] of [['GRAPHQL_MAX_DEPTH', '0'], ['GRAPHQL_MAX_COST', 'lots'], ['GRAPHQL_MAX_TOKENS', '-5'], ['GRAPHQL_MAX_BODY_BYTES', '100'], ['GRAPHQL_WS_INIT_TIMEOUT_MS', '10'], ['RATE_LIMIT_PER_MINUTE', '1.5'], ['RATE_LIMIT_BURST', '0']] as const) {
+    for (const [name, value] of [['GRAPHQL_MAX_DEPTH', '0'], ['GRAPHQL_MAX_COST', 'lots'], ['GRAPHQL_MAX_TOKENS', '-5'], ['GRAPHQL_MAX_BODY_BYTES', '100'], ['RATE_LIMIT_PER_MINUTE', '1.5'], ['RATE_LIMIT_BURST', '0']] as const) {
       const message = configError({ [name]: value });
       expect(message).toMatch(new RegExp(`^${name}: must be a whole number of at least \\d+, got "${value}"$`));
     }
     expect(configError({ GRAPHQL_BATCHING: 'sometimes' })).toMatch(/^GRAPHQL_BATCHING: must be true or false/);
+  });
+
+  it('names a HOST that is neither an address nor a host name, and takes addresses and names as they are', () => {
+    for (const host of ['127.0.0.1', '0.0.0.0', '::', 'gateway.internal', 'localhost']) expect(loadConfig({ HOST: host }).host).toBe(host);
+    expect(loadConfig({ HOST: '[::1]' }).host).toBe('::1');
+    for (const host of ['not a host', '999.1.1.1', 'http://0.0.0.0', '-gateway']) {
+      expect(configError({ HOST: host })).toBe(`HOST: must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, got "${host}"`);
+    }
+  });
+
+  it('refuses an interval of 0, which would run its loop back to back, and one longer than a timer can wait', () => {
+    const live = { REALTIME_REGISTER_API_KEY: 'k', REALTIME_REGISTER_CUSTOMER: 'acme', GATEWAY_API_KEYS: 'live-key-1:*' };
+    for (const name of ['REALTIME_REGISTER_POLL_INTERVAL_MS', 'EMAIL_WATCH_INTERVAL_MS', 'DEADLINE_SCAN_INTERVAL_MS', 'OUTBOX_RETRY_INTERVAL_MS']) {
+      expect(configError({ ...live, [name]: '0' })).toBe(`${name}: must be a whole number of milliseconds from 10 to 2147483647, got "0"`);
+    }
+    // A Node timer longer than 2^31-1 ms fires after 1 ms instead: a hot loop, or a timeout that never waits.
+    for (const name of ['EMAIL_WATCH_INTERVAL_MS', 'SANDBOX_DECISION_DELAY_MS', 'GRAPHQL_WS_INIT_TIMEOUT_MS', 'VERIFF_DECISION_POLL_AFTER_MS']) {
+      expect(configError({ [name]: '2147483648' })).toMatch(new RegExp(`^${name}: must be a whole number of milliseconds from \\d+ to 2147483647, got "2147483648"$`));
+    }
+    expect(configError({ GRAPHQL_WS_INIT_TIMEOUT_MS: '10' })).toMatch(/^GRAPHQL_WS_INIT_TIMEOUT_MS: must be a whole number of milliseconds from 100 /);
+    // Compared with a process's age only, so longer than a timer is fine: "never slow down" is a year.
+    expect(loadConfig({ PROCESS_FOLLOW_SLOW_AFTER_MS: '31536000000' }).verificationLifecycle.processFollowSlowAfterMs).toBe(31_536_000_000);
   });
 
   it('reads the rate limits with their defaults, 0 meaning off', () => {

@@ -1,8 +1,9 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { emailVerificationKey, type EmailVerification } from '../../src/domain/email-verification.js';
 import { ProviderFailure } from '../../src/domain/errors.js';
 import type { VerificationEvent } from '../../src/domain/events.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createEmailStatusWatcher } from '../../src/services/email-status-watcher.js';
 import type { EmailVerificationService } from '../../src/services/email-verifications.js';
@@ -49,7 +50,7 @@ function fakeEmailService(rows: Map<string, EmailVerification>, calls: string[])
   };
 }
 
-function setup(service: (rows: Map<string, EmailVerification>, calls: string[]) => EmailVerificationService = fakeEmailService) {
+function setup(service: (rows: Map<string, EmailVerification>, calls: string[]) => EmailVerificationService = fakeEmailService, logger = silentLogger()) {
   const metrics = createMetrics();
   const stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
   const events = createEventService({ stores, metrics, logger: silentLogger() });
@@ -68,7 +69,7 @@ function setup(service: (rows: Map<string, EmailVerification>, calls: string[]) 
     events,
     locks: stores.locks,
     intervalMs: 60_000,
-    logger: silentLogger(),
+    logger,
   });
   const recorded = async () => (await stores.eventLog.read({ limit: 100 })) as Extract<VerificationEvent, { type: 'EMAIL_VERIFICATION_CHANGED' }>[];
   return { rows, calls, put, watcher, recorded, unstorable };
@@ -99,6 +100,25 @@ describe('email status watcher', () => {
       ['d@example.com', null, 'PENDING'],
     ]);
     expect(events.every((event) => event.type === 'EMAIL_VERIFICATION_CHANGED' && event.contactHandle !== null)).toBe(true);
+  });
+
+  it('logs how many rows it watches and how many moved, never their addresses', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    const { put, watcher } = setup(fakeEmailService, logger);
+    for (const name of ['a', 'b', 'c']) put(row(`${name}@example.com`, 'PENDING'));
+    watcher.start();
+    await watcher.checkNow();
+    put(row('a@example.com', 'VERIFIED'));
+    await watcher.checkNow();
+    await watcher.checkNow();
+    await watcher.stop();
+    const progress = lines.map((line) => JSON.parse(line)).filter((line) => line.msg.includes('email verification'));
+    expect(progress.map(({ msg, watching, changed }) => ({ msg, watching, changed }))).toEqual([
+      { msg: 'watching pending email verifications for status changes', watching: 3, changed: undefined },
+      { msg: 'email verification statuses changed', watching: 2, changed: 1 },
+    ]);
+    expect(lines.join('')).not.toContain('@example.com');
   });
 
   it('reads only pending rows, and re-reads by key only the rows that left the pending list', async () => {

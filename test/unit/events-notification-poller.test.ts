@@ -1,5 +1,6 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/observability/logger.js';
+import { createLogger, silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { realtimeRegisterMetrics } from '../../src/observability/realtime-register-metrics.js';
 import type { RtrNotification, RtrPollResult } from '../../src/providers/realtime-register/notification.js';
@@ -27,7 +28,7 @@ class FakeQueue implements NotificationQueue {
 
 const denic = (id: number): RtrNotification => denicNotification(id);
 
-function setup(items: RtrNotification[], durable: boolean) {
+function setup(items: RtrNotification[], durable: boolean, logger = silentLogger()) {
   const metrics = createMetrics();
   const stores: Stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
   const events = createEventService({ stores, metrics, logger: silentLogger() });
@@ -39,7 +40,7 @@ function setup(items: RtrNotification[], durable: boolean) {
     locks: stores.locks,
     durable,
     intervalMs: 60_000,
-    logger: silentLogger(),
+    logger,
   });
   return { stores, queue, poller, metrics };
 }
@@ -68,6 +69,26 @@ describe('notification poller', () => {
     expect(await poller.pollNow()).toBe(2);
     await poller.stop();
     expect(queue.calls.filter((call) => call.startsWith('ack'))).toEqual(['ack:1', 'ack:2']);
+  });
+
+  it('logs how many notifications a round stored, and nothing for empty rounds or redeliveries', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    const durable = setup([denic(1), denic(2), denic(3)], true, logger);
+    durable.poller.start();
+    await durable.poller.pollNow();
+    await durable.poller.stop();
+    const progress = lines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'Realtime Register notifications stored from the queue');
+    expect(progress).toEqual([expect.objectContaining({ level: 30, stored: 3, read: 3 })]);
+
+    lines.length = 0;
+    const memory = setup([denic(1)], false, logger);
+    memory.poller.start();
+    await memory.poller.pollNow();
+    await memory.poller.pollNow();
+    await memory.poller.stop();
+    // The in-memory log never acks, so the head comes back every round: stored once, said once.
+    expect(lines.filter((line) => line.includes('notifications stored from the queue'))).toHaveLength(1);
   });
 
   it('with the in-memory log, reads the head once per tick and never acks', async () => {

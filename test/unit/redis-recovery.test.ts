@@ -37,6 +37,8 @@ describe('redis data loss recovery', () => {
     recovery.register('REALTIME_REGISTER', hook);
     expect(await recovery.recover(LOSS)).toEqual({ REALTIME_REGISTER: 7 });
     expect(hook.calls).toBe(21);
+    // Said when it begins, since the re-read can take minutes, and when each source is done.
+    expect(logs()).toMatch(/"level":40[^\n]*"sources":\["REALTIME_REGISTER"\][^\n]*re-reading what the providers still have/);
     expect(logs()).toMatch(/"level":40[^\n]*"restored":7[^\n]*re-read what the provider still had/);
     expect(logs()).not.toMatch(/"level":50/);
   });
