@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
+import { startRealtimeRegisterOnly } from '../helpers/realtime-register-live.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**
@@ -72,29 +72,16 @@ describe('a sandbox gateway', () => {
 });
 
 describe('a gateway where only Realtime Register is configured', () => {
-  let simulator: RealtimeRegisterSimulator;
   let gateway: TestGateway;
+  let stop: () => Promise<void> = async () => {};
   const auth = { authorization: 'Bearer ops-key-12345' };
 
   beforeAll(async () => {
-    simulator = new RealtimeRegisterSimulator({ gatewayUrl: () => null, contactCount: 20 });
-    await simulator.start();
-    const { baseUrl, apiKey, customer, webhookSecret } = simulator.endpoint();
-    gateway = await startTestGateway({
-      env: {
-        REALTIME_REGISTER_API_KEY: apiKey,
-        REALTIME_REGISTER_CUSTOMER: customer,
-        REALTIME_REGISTER_BASE_URL: baseUrl,
-        REALTIME_REGISTER_WEBHOOK_SECRET: webhookSecret,
-        REALTIME_REGISTER_POLL: 'off',
-        GATEWAY_API_KEYS: 'ops=ops-key-12345:*',
-      },
-    });
+    ({ gateway, stop } = await startRealtimeRegisterOnly({ simulator: { contactCount: 20 } }));
   });
 
   afterAll(async () => {
-    await gateway?.stop();
-    await simulator?.stop();
+    await stop();
   });
 
   it('answers contacts of a DISABLED provider with PROVIDER_DISABLED in every slot, keeping the configured provider\u2019s data', async () => {

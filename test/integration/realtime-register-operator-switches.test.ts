@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRealtimeRegisterBody } from '../../src/providers/realtime-register/webhook.js';
 import { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startRealtimeRegisterOnly } from '../helpers/realtime-register-live.js';
 import { denicNotification, eventually, freshNotificationId } from './events-support.js';
 
 /** What an operator switches: the account-wide queue left to another consumer, and Basic auth on the webhook. */
@@ -9,27 +10,14 @@ import { denicNotification, eventually, freshNotificationId } from './events-sup
 describe('REALTIME_REGISTER_POLL=off', () => {
   let simulator: RealtimeRegisterSimulator;
   let gateway: TestGateway | null = null;
+  let stop: () => Promise<void> = async () => {};
 
   beforeAll(async () => {
-    simulator = new RealtimeRegisterSimulator({ gatewayUrl: () => gateway?.url ?? null, seedDenicRequests: 2, contactCount: 20 });
-    await simulator.start();
-    const { baseUrl, apiKey, customer, webhookSecret } = simulator.endpoint();
-    gateway = await startTestGateway({
-      env: {
-        REALTIME_REGISTER_API_KEY: apiKey,
-        REALTIME_REGISTER_CUSTOMER: customer,
-        REALTIME_REGISTER_BASE_URL: baseUrl,
-        REALTIME_REGISTER_WEBHOOK_SECRET: webhookSecret,
-        REALTIME_REGISTER_POLL: 'off',
-        REALTIME_REGISTER_POLL_INTERVAL_MS: '20',
-        GATEWAY_API_KEYS: 'ops=ops-key-12345:*',
-      },
-    });
+    ({ simulator, gateway, stop } = await startRealtimeRegisterOnly({ simulator: { seedDenicRequests: 2, contactCount: 20 }, env: { REALTIME_REGISTER_POLL_INTERVAL_MS: '20' } }));
   });
 
   afterAll(async () => {
-    await gateway?.stop();
-    await simulator?.stop();
+    await stop();
   });
 
   it('never reads (or acks) the queue, says so at start, and still takes every webhook', async () => {
