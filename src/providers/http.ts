@@ -11,6 +11,7 @@ import { backoffDelay, isIdempotentMethod, isRetryableStatus, parseRetryAfter } 
 import type { UpstreamCallRecord } from './upstream-span.js';
 import { traceUpstreamCall } from './upstream-span.js';
 import { tracingEnabled } from '../observability/tracer.js';
+import { utf8Text } from './utf8-text.js';
 
 export { parseRetryAfter } from './retry-policy.js';
 
@@ -338,15 +339,11 @@ async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: 
     }
     chunks.push(chunk);
   }
-  return utf8.decode(Buffer.concat(chunks, size));
+  // Decoded as undici's own reader decodes a sized body (utf8Text): Buffer#toString kept a leading byte order mark, so
+  // the same answer parsed as JSON when it came with a Content-Length and was "unreadable" when it came chunked.
+  return utf8Text(Buffer.concat(chunks, size));
 }
 
-/**
- * Decodes a chunked body the way undici's own reader decodes a sized one: UTF-8, a leading byte order mark dropped.
- * Buffer#toString kept the mark, so the same answer parsed as JSON when it came with a Content-Length and was
- * "unreadable" when it came chunked.
- */
-const utf8 = new TextDecoder('utf-8');
 
 /** Drops the rest of a body (and its connection). undici then emits an AbortError on it: expected, so swallowed here. */
 function discard(body: Dispatcher.ResponseData['body']): void {

@@ -8,6 +8,7 @@ import { StoreUnavailable } from '../store/index.js';
 import { ingestRealtimeRegisterNotification, type NotificationIngestDeps } from './notification-ingest.js';
 import { quarantineDelivery, type QuarantineDeps } from './notification-quarantine.js';
 import type { WebhookAnswer, WebhookHandler } from './webhook.js';
+import { utf8Text } from '../providers/utf8-text.js';
 
 /**
  * POST /webhooks/realtime-register. Only two answers are not 2xx, because any other refusal makes Realtime Register
@@ -74,7 +75,8 @@ export function createRealtimeRegisterWebhook(
     try {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(body.toString('utf8'));
+        // A leading byte order mark dropped (utf8Text): JSON.parse fails on it, and a DENIC demand would sit in the quarantine.
+        parsed = JSON.parse(utf8Text(body));
       } catch {
         return await keep('NOT_JSON', null);
       }

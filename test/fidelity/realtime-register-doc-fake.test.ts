@@ -333,6 +333,12 @@ describe('Realtime Register as its public document describes it', () => {
       expect(await requestsOf('untyped-1')).toEqual([]);
     });
 
+    it('store a delivery written with a leading byte order mark as the request it is, not as a body that is no JSON', async () => {
+      const body = `\uFEFF${JSON.stringify(denic(507, { processType: 'contact', processIdentifier: 'bom-1' }))}`;
+      expect(await webhook(body, { signature: docSignatures('EXAMPLE_KEY', body).base64Digest })).toBe(200);
+      expect(await requestFor('bom-1')).toMatchObject({ status: 'OPEN' });
+    });
+
     it('store a redelivery once', async () => {
       const body = JSON.stringify(denic(502, { processType: 'contact', processIdentifier: 'twice-1' }));
       const signature = docSignatures('EXAMPLE_KEY', body).base64Digest;

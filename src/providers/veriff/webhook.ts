@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { VeriffDecision } from './map.js';
 import { parseVeriffEnvelope, VeriffPayloadError } from './map.js';
 import { verifyVeriffSignature } from './signature.js';
+import { utf8Text } from '../utf8-text.js';
 
 /** What a decision webhook delivery turned out to be. */
 export type VeriffWebhookReading =
@@ -27,7 +28,7 @@ export function readVeriffDecisionWebhook(
   try {
     // Decoded as fetch reads JSON (a leading byte order mark dropped): JSON.parse fails on the mark, and a signed
     // decision read as "not JSON" is acknowledged and lost.
-    value = JSON.parse(utf8.decode(body));
+    value = JSON.parse(utf8Text(body));
   } catch {
     return { kind: 'invalid', reason: 'the body is not JSON' };
   }
@@ -41,8 +42,6 @@ export function readVeriffDecisionWebhook(
     throw error;
   }
 }
-
-const utf8 = new TextDecoder('utf-8');
 
 /**
  * Veriff sends its webhooks with `x-auth-client` = the integration's API key (providers/veriff.md). The signature
