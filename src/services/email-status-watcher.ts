@@ -1,6 +1,6 @@
-import { emailVerificationKey, type EmailVerification, type EmailVerificationStatus } from '../domain/email-verification.js';
+import { emailVerificationKey, type EmailVerification } from '../domain/email-verification.js';
 import type { Logger } from '../observability/logger.js';
-import type { Locks } from '../store/index.js';
+import type { EmailWatchStateStore, Locks, SettledEmailVerification, WatchedEmailVerification } from '../store/index.js';
 import type { EmailVerificationService } from './email-verifications.js';
 import type { EventService } from './events.js';
 import { createLeasedInterval } from './leased-interval.js';
@@ -10,6 +10,10 @@ export interface EmailStatusWatcherOptions {
   emailVerifications: EmailVerificationService;
   events: EventService;
   locks: Locks;
+  /** Where what the watcher has seen is kept between lease holders (Stores.emailWatch). */
+  state: EmailWatchStateStore;
+  /** Stores.digest: row keys (addresses) in dedupe keys are digested, as everything the gateway keeps only to look up. */
+  digest: (data: string) => string;
   intervalMs: number;
   logger: Logger;
   /** Rows per list page. Default 100. */
@@ -25,9 +29,6 @@ export interface EmailStatusWatcher {
   stop(): Promise<void>;
 }
 
-/** Settled rows remembered for their last status (oldest forgotten first). */
-const SETTLED_LIMIT = 10_000;
-
 /** The lock that keeps the watcher on one instance at a time, so a change is recorded once. */
 export const WATCHER_LOCK = 'email-status-watcher';
 
@@ -36,16 +37,26 @@ export const WATCHER_LOCK = 'email-status-watcher';
  * every intervalMs (through the email service's cached, coalesced reads, so it stays within the providers' limits)
  * and records EMAIL_VERIFICATION_CHANGED when a row's status moves: a pending row that is no longer pending is read
  * again by its key, and a row that turns pending (a new verification, or one re-read after a resend) is a change too.
- * The first check after taking the lease only learns the current state.
+ *
+ * What it has seen is kept in the shared store (Stores.emailWatch), written as each change is recorded, and read again
+ * whenever this instance takes the lease: a new holder, or this gateway restarted, carries on from the last holder's
+ * state, so a row that moved while nobody held the lease is announced by the next holder. Only the very first look (an
+ * empty store) just learns the current state.
  */
 export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): EmailStatusWatcher {
-  const { emailVerifications, events, locks, intervalMs, logger } = options;
+  const { emailVerifications, events, locks, state, digest, intervalMs, logger } = options;
   const pageSize = options.pageSize ?? 100;
   const maxPages = options.maxPages ?? 20;
-  /** Last seen status of each row being watched (the pending ones), by emailVerificationKey. */
-  let known: Map<string, EmailVerificationStatus> | null = null;
-  /** Where rows that left the pending list ended up, so a resend (back to PENDING) reports the status it left. */
-  const settled = new Map<string, EmailVerificationStatus>();
+  /** The watched rows (the pending ones) by emailVerificationKey, as stored; null until read from the store. */
+  let known: Map<string, WatchedEmailVerification> | null = null;
+  /**
+   * State writes the store did not take, oldest first. A failed write ends the round, and the next round writes these
+   * before anything else, or is skipped (as the lease skips rounds while Redis is away): working on from memory
+   * would announce more changes whose state no other holder could see. What was announced stays in `known`, so this
+   * holder does not announce it again; another holder, reading the state without it, announces it again under the
+   * same dedupe key (see record), which the event log answers as a duplicate.
+   */
+  let unsaved: (() => Promise<void>)[] = [];
   let ticks = 0;
   let quiet = false;
 
@@ -62,9 +73,17 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
     return rows;
   }
 
-  async function record(row: EmailVerification, previousStatus: EmailVerificationStatus | null): Promise<void> {
+  /**
+   * The change is named by the stored status it left and when that was first seen (`since`), not by the clock: every
+   * holder that read the same state names the same change alike, so a change announced by a holder that stopped before
+   * storing it is a duplicate when the next one announces it (dedupe keys are kept 8 days), while a row that moves the
+   * same way again later (resent, verified again) is a new change. A row with no stored status falls back to the
+   * interval it was seen in.
+   */
+  async function record(row: EmailVerification, before: SettledEmailVerification | null): Promise<void> {
     const key = emailVerificationKey(row);
     const now = Date.now();
+    const seen = before ? String(before.since) : `t${Math.floor(now / intervalMs)}`;
     await events.record(
       {
         type: 'EMAIL_VERIFICATION_CHANGED',
@@ -72,61 +91,95 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
         occurredAt: new Date(now).toISOString(),
         contactHandle: row.handle,
         emailVerification: row,
-        previousStatus,
+        previousStatus: before?.status ?? null,
       },
-      { dedupeKey: `email:${key}:${previousStatus ?? 'NONE'}>${row.status}:${Math.floor(now / intervalMs)}`, source: 'email-watcher' },
+      { dedupeKey: `email:${digest(key)}:${before?.status ?? 'NONE'}>${row.status}:${seen}`, source: 'email-watcher' },
     );
   }
 
-  function remember(key: string, status: EmailVerificationStatus): void {
-    settled.delete(key);
-    settled.set(key, status);
-    if (settled.size > SETTLED_LIMIT) settled.delete(settled.keys().next().value!);
+  /** Strictly after the entry it replaces, so two moves of one row never share a dedupe key, whatever the clocks say. */
+  function sinceAfter(before: SettledEmailVerification | null): number {
+    return Math.max(Date.now(), (before?.since ?? 0) + 1);
+  }
+
+  async function save(write: () => Promise<void>): Promise<void> {
+    unsaved.push(write);
+    await writeUnsaved();
+  }
+
+  async function writeUnsaved(): Promise<void> {
+    while (unsaved.length > 0) {
+      await unsaved[0]!();
+      unsaved.shift();
+    }
+  }
+
+  /** The first look at an empty store: learn what is pending now, announce nothing. */
+  async function begin(pending: EmailVerification[]): Promise<Map<string, WatchedEmailVerification>> {
+    const since = Date.now();
+    const rows = new Map(pending.map((row) => [emailVerificationKey(row), { key: emailVerificationKey(row), status: row.status, since }]));
+    await state.begin([...rows.values()]);
+    logger.info({ watching: rows.size }, 'watching pending email verifications for status changes');
+    return rows;
   }
 
   async function tick(): Promise<number> {
     const scope: RequestScope = { requestId: `email-watch-${++ticks}`, logger };
     let changes = 0;
     try {
+      await writeUnsaved();
       const pending = await readPending(scope);
-      const next = new Map<string, EmailVerificationStatus>();
-      for (const row of pending) next.set(emailVerificationKey(row), row.status);
-      if (known) {
-        for (const row of pending) {
-          const key = emailVerificationKey(row);
-          const before = known.get(key) ?? settled.get(key);
-          if (before !== row.status) {
-            await record(row, before ?? null);
-            // Progress is kept as it is made: a round that fails further on must not record this change again next
-            // round (the dedupe key holds only within one interval), nor lose the status it left.
-            known.set(key, row.status);
-            changes++;
-          }
-          settled.delete(key);
+      if (!known) {
+        const stored = await state.watched();
+        if (!stored) {
+          known = await begin(pending);
+          quiet = false;
+          return 0;
         }
-        for (const [key, before] of known) {
-          if (next.has(key)) continue;
-          const row = await emailVerifications.get(key, scope).catch((err: unknown) => {
-            logger.debug({ key, error: err instanceof Error ? err.message : String(err) }, 'email verification re-read failed; retrying next time');
-            next.set(key, before); // keep watching it
-            return undefined;
-          });
-          if (!row) continue;
-          if (row.status === before) {
-            // The re-read came from a cache older than the list that dropped the row: look again next round.
-            next.set(key, before);
-            continue;
-          }
-          remember(key, row.status);
+        known = new Map(stored.map((row) => [row.key, row]));
+        logger.info({ watching: known.size }, 'carrying on the watch of pending email verifications from the stored state');
+      }
+      const watched = known;
+      const listed = new Set(pending.map(emailVerificationKey));
+      const settled = await state.settledOf([...listed].filter((key) => !watched.has(key)));
+      for (const row of pending) {
+        const key = emailVerificationKey(row);
+        const current = watched.get(key);
+        if (current?.status === row.status) continue;
+        const before = current ?? settled.get(key) ?? null;
+        if (before?.status !== row.status) {
           await record(row, before);
-          known.delete(key);
           changes++;
         }
+        // Progress is kept as it is made: a round that fails further on must not record this change again next
+        // round, nor lose the status it left.
+        const next = { key, status: row.status, since: sinceAfter(before) };
+        watched.set(key, next);
+        await save(() => state.watch(next));
+      }
+      for (const [key, before] of watched) {
+        if (listed.has(key)) continue;
+        const row = await emailVerifications.get(key, scope).catch((err: unknown) => {
+          logger.debug({ key: digest(key), error: err instanceof Error ? err.message : String(err) }, 'email verification re-read failed; retrying next time');
+          return undefined; // keep watching it
+        });
+        if (row === undefined) continue;
+        if (row === null) {
+          // The provider no longer has the row: nothing to announce, nothing left to watch.
+          watched.delete(key);
+          await save(() => state.unwatch(key));
+          continue;
+        }
+        // The same status: the re-read came from a cache older than the list that dropped the row; look again next round.
+        if (row.status === before.status) continue;
+        await record(row, before);
+        watched.delete(key);
+        changes++;
+        const settledAt = { status: row.status, since: sinceAfter(before) };
+        await save(() => state.settle(key, settledAt));
       }
       // Progress without addresses (personal data): how many rows are watched, and how many moved this round.
-      if (!known) logger.info({ watching: next.size }, 'watching pending email verifications for status changes');
-      else if (changes > 0) logger.info({ changed: changes, watching: next.size }, 'email verification statuses changed');
-      known = next;
+      if (changes > 0) logger.info({ changed: changes, watching: watched.size }, 'email verification statuses changed');
       quiet = false;
     } catch (err) {
       if (!quiet) {
@@ -144,7 +197,10 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
     logger,
     tick,
     onLeaseTaken: () => {
-      known = null; // a new holder starts from what it sees now
+      // Another instance may have held the lease since: carry on from the stored state, not from this memory. Writes
+      // this instance could not store are dropped; what they announced is announced again under the same dedupe key.
+      known = null;
+      unsaved = [];
     },
   });
 

@@ -89,6 +89,8 @@ export function createServices(options: ServicesOptions): Services {
     emailVerifications,
     events,
     locks: options.stores.locks,
+    state: options.stores.emailWatch,
+    digest: options.stores.digest,
     intervalMs: options.config.emailWatchIntervalMs,
     logger: options.logger.child({ component: 'email-status-watcher' }),
   });

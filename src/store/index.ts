@@ -23,6 +23,8 @@ import { LocalOutbox } from './outbox-spool.js';
 import { RedisSharedOutbox } from './redis-outbox.js';
 import { RedisDurabilityWatch, redisEpochFileName } from './redis-durability.js';
 import { keyedDigest, processDigestKey } from './digest-key.js';
+import { MemoryEmailWatchStateStore, type EmailWatchStateStore } from './email-watch-state.js';
+import { RedisEmailWatchStateStore } from './redis-email-watch-state.js';
 
 export type { Cache, CacheKind, Invalidation, InvalidationListener } from './cache.js';
 export { CACHE_TTL_MS } from './cache.js';
@@ -37,6 +39,7 @@ export type { VerificationRequestStore } from './verification-request-store.js';
 export type { Claims } from './claims.js';
 export type { ProcessFollowUp, ProcessFollowUpStore } from './process-follow-up-store.js';
 export type { QuarantineStore } from './quarantine-store.js';
+export type { EmailWatchStateStore, SettledEmailVerification, WatchedEmailVerification } from './email-watch-state.js';
 export type { OutboxEffect, OutboxItem, QueuedOutboxItem, SharedOutbox } from './outbox.js';
 export { LocalOutbox, prepareSpoolDirectory, SpoolDirectoryError } from './outbox-spool.js';
 export type { RedisDataLoss, RedisDurabilityStatus, RedisDurabilityWatch } from './redis-durability.js';
@@ -91,6 +94,8 @@ export interface Stores {
   processFollowUps: ProcessFollowUpStore;
   /** Once-only markers (deadline reminders). */
   claims: Claims;
+  /** What the email-status watcher has seen, so the next holder of its lease carries on from it. */
+  emailWatch: EmailWatchStateStore;
   /** The shared connection, null in memory mode (e.g. for @graphql-yoga/redis-event-target). */
   redis: RedisConnection | null;
   /** Outbox items every instance can take (Redis stream; memory without Redis). */
@@ -137,6 +142,7 @@ export function createStores(options: StoresOptions): Stores {
       quarantine: new MemoryQuarantineStore(),
       processFollowUps: new MemoryProcessFollowUpStore(),
       claims: new MemoryClaims(),
+      emailWatch: new MemoryEmailWatchStateStore(),
       redis: null,
       outbox: new MemorySharedOutbox(),
       localOutbox,
@@ -169,6 +175,7 @@ export function createStores(options: StoresOptions): Stores {
     quarantine: new RedisQuarantineStore(redis),
     processFollowUps: new RedisProcessFollowUpStore(redis),
     claims: new RedisClaims(redis),
+    emailWatch: new RedisEmailWatchStateStore(redis, digest),
     redis,
     outbox: new RedisSharedOutbox(redis, logger),
     localOutbox,

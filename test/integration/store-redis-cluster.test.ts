@@ -68,4 +68,19 @@ describe('on a Redis Cluster', () => {
     await stores.verificationRequests.put({ id: 'r1', status: 'OPEN' } as never);
     expect(await stores.verificationRequests.list()).toEqual([{ id: 'r1', status: 'OPEN' }]);
   });
+
+  it('should keep the email watch state, each change in one step, in one slot', async () => {
+    const { emailWatch } = stores;
+    await emailWatch.begin([
+      { key: 'OPENPROVIDER:a@example.com:example.com', status: 'PENDING', since: 1 },
+      { key: 'OPENPROVIDER:b@example.com:example.com', status: 'PENDING', since: 1 },
+    ]);
+    await emailWatch.settle('OPENPROVIDER:a@example.com:example.com', { status: 'VERIFIED', since: 2 });
+    await emailWatch.unwatch('OPENPROVIDER:b@example.com:example.com');
+    await emailWatch.watch({ key: 'OPENPROVIDER:c@example.com:example.com', status: 'PENDING', since: 3 });
+    expect(await emailWatch.watched()).toEqual([{ key: 'OPENPROVIDER:c@example.com:example.com', status: 'PENDING', since: 3 }]);
+    expect(await emailWatch.settledOf(['OPENPROVIDER:a@example.com:example.com', 'OPENPROVIDER:b@example.com:example.com'])).toEqual(
+      new Map([['OPENPROVIDER:a@example.com:example.com', { status: 'VERIFIED', since: 2 }]]),
+    );
+  });
 });

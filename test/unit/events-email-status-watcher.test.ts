@@ -9,44 +9,24 @@ import { createEmailStatusWatcher } from '../../src/services/email-status-watche
 import type { EmailVerificationService } from '../../src/services/email-verifications.js';
 import { createEventService } from '../../src/services/events.js';
 import { EventLogUnavailable } from '../../src/store/event-log.js';
-import { createStores } from '../../src/store/index.js';
+import { createStores, StoreUnavailable, type EmailWatchStateStore } from '../../src/store/index.js';
+import { MemoryEmailWatchStateStore } from '../../src/store/email-watch-state.js';
+import { emailRow as row, fakeEmailService } from '../helpers/email-verification-table.js';
 
-function row(email: string, status: EmailVerification['status']): EmailVerification {
-  return {
-    provider: 'OPENPROVIDER',
-    email,
-    handle: `h-${email.split('@')[0]}`,
-    domain: 'example.com',
-    status,
-    failureReason: null,
-    providerStatus: status.toLowerCase(),
-    suspended: false,
-    expiresAt: null,
-    lastNotifiedAt: null,
+/** The store, but its next `refused.writes` writes fail as Redis away would fail them. */
+function refusingWrites(store: EmailWatchStateStore, refused: { writes: number }): EmailWatchStateStore {
+  const refuse = (): void => {
+    if (refused.writes <= 0) return;
+    refused.writes--;
+    throw new StoreUnavailable('the email watch state is unavailable');
   };
-}
-
-/** An email service over a mutable table; list pages by 2 to exercise paging. */
-function fakeEmailService(rows: Map<string, EmailVerification>, calls: string[]): EmailVerificationService {
   return {
-    async list(filter, page) {
-      calls.push('list');
-      const matching = [...rows.values()].filter((item) => !filter?.status?.length || filter.status.includes(item.status));
-      const start = page.after ? Number(page.after) : 0;
-      const slice = matching.slice(start, start + 2);
-      return {
-        items: slice.map((node, i) => ({ cursor: String(start + i + 1), node })),
-        totalCount: matching.length,
-        hasNextPage: start + 2 < matching.length,
-        hasPreviousPage: start > 0,
-      };
-    },
-    async get(id) {
-      calls.push(`get:${id}`);
-      return rows.get(id) ?? null;
-    },
-    forContact: async () => [],
-    resend: async () => null,
+    watched: () => store.watched(),
+    begin: (rows) => store.begin(rows),
+    watch: async (row) => (refuse(), store.watch(row)),
+    settle: async (key, settled) => (refuse(), store.settle(key, settled)),
+    unwatch: async (key) => (refuse(), store.unwatch(key)),
+    settledOf: (keys) => store.settledOf(keys),
   };
 }
 
@@ -64,15 +44,19 @@ function setup(service: (rows: Map<string, EmailVerification>, calls: string[]) 
   const rows = new Map<string, EmailVerification>();
   const calls: string[] = [];
   const put = (item: EmailVerification) => rows.set(emailVerificationKey(item), item);
+  /** How many state writes the store refuses next (Redis away for them). */
+  const refused = { writes: 0 };
   const watcher = createEmailStatusWatcher({
     emailVerifications: service(rows, calls),
     events,
     locks: stores.locks,
+    state: refusingWrites(stores.emailWatch, refused),
+    digest: stores.digest,
     intervalMs: 60_000,
     logger,
   });
   const recorded = async () => (await stores.eventLog.read({ limit: 100 })) as Extract<VerificationEvent, { type: 'EMAIL_VERIFICATION_CHANGED' }>[];
-  return { rows, calls, put, watcher, recorded, unstorable };
+  return { rows, calls, put, watcher, recorded, unstorable, refused, stores };
 }
 
 describe('email status watcher', () => {
@@ -189,5 +173,55 @@ describe('email status watcher', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('ends a round at a state write the store did not take, stores it first next round, and announces nothing twice', async () => {
+    const { put, watcher, recorded, refused, stores } = setup();
+    for (const name of ['a', 'b']) put(row(`${name}@example.com`, 'PENDING'));
+    watcher.start();
+    await watcher.checkNow();
+    put(row('a@example.com', 'VERIFIED'));
+    put(row('b@example.com', 'VERIFIED'));
+    refused.writes = 2;
+    expect(await watcher.checkNow()).toBe(1); // a announced, its state refused: the round ends there
+    expect(await watcher.checkNow()).toBe(0); // the write is refused again: the round is skipped
+    expect(await watcher.checkNow()).toBe(1); // a's state stored first, then b announced
+    await watcher.stop();
+    expect((await recorded()).map((event) => [event.emailVerification.email, event.emailVerification.status]).sort()).toEqual([
+      ['a@example.com', 'VERIFIED'],
+      ['b@example.com', 'VERIFIED'],
+    ]);
+    expect(await stores.emailWatch.watched()).toEqual([]);
+  });
+
+  it('carries on from the stored state when started again on the same stores, announcing only what moved meanwhile', async () => {
+    const { put, watcher, recorded, stores } = setup();
+    for (const name of ['a', 'b']) put(row(`${name}@example.com`, 'PENDING'));
+    watcher.start();
+    await watcher.checkNow();
+    await watcher.stop();
+    put(row('b@example.com', 'FAILED'));
+    watcher.start();
+    await watcher.checkNow();
+    await watcher.stop();
+    expect((await recorded()).map((event) => [event.emailVerification.email, event.previousStatus, event.emailVerification.status])).toEqual([
+      ['b@example.com', 'PENDING', 'FAILED'],
+    ]);
+    expect((await stores.emailWatch.watched())!.map((watched) => watched.key)).toEqual([emailVerificationKey(row('a@example.com', 'PENDING'))]);
+  });
+});
+
+describe('the email watch state in memory', () => {
+  it('keeps at most its limit of rows of each kind, dropping the oldest first', async () => {
+    const state = new MemoryEmailWatchStateStore(2);
+    expect(await state.watched()).toBeNull();
+    await state.begin([1, 2, 3].map((n) => ({ key: `k${n}`, status: 'PENDING', since: n })));
+    expect((await state.watched())!.map((watched) => watched.key)).toEqual(['k2', 'k3']);
+    await state.watch({ key: 'k4', status: 'PENDING', since: 4 });
+    for (const n of [2, 3, 4]) await state.settle(`k${n}`, { status: 'VERIFIED', since: 10 + n });
+    expect(await state.watched()).toEqual([]);
+    expect([...(await state.settledOf(['k2', 'k3', 'k4'])).keys()]).toEqual(['k3', 'k4']);
+    await state.watch({ key: 'k3', status: 'PENDING', since: 20 });
+    expect([...(await state.settledOf(['k2', 'k3', 'k4'])).keys()]).toEqual(['k4']);
   });
 });

@@ -1,0 +1,117 @@
+import {
+  EMAIL_WATCH_LIMIT,
+  type EmailWatchStateStore,
+  type SettledEmailVerification,
+  type WatchedEmailVerification,
+} from './email-watch-state.js';
+import type { RedisConnection } from './redis-connection.js';
+import { StoreUnavailable } from './store-errors.js';
+
+/**
+ * Each kind of row is a hash (field: the keyed digest of the row key, so an address is never a field or key name
+ * whoever reads Redis could confirm a guess against) and its age order (a sorted set by `since`), all in one cluster
+ * slot. A watched row's value holds its row key, which the watcher must read back; a settled row's only its status.
+ */
+export const EMAIL_WATCH_WATCHED_KEY = 'vgw:{email-watch}:watched';
+export const EMAIL_WATCH_WATCHED_ORDER_KEY = 'vgw:{email-watch}:watched-order';
+export const EMAIL_WATCH_SETTLED_KEY = 'vgw:{email-watch}:settled';
+export const EMAIL_WATCH_SETTLED_ORDER_KEY = 'vgw:{email-watch}:settled-order';
+/** Set by the first look: without it an empty watched hash (Redis drops empty ones) would read as "never looked". */
+export const EMAIL_WATCH_STARTED_KEY = 'vgw:{email-watch}:started';
+
+/**
+ * KEYS[1] hash and KEYS[2] order it leaves, KEYS[3] hash and KEYS[4] order it joins; ARGV[1] field, ARGV[2] JSON,
+ * ARGV[3] since, ARGV[4] limit. Moves one row from one kind to the other in one step (a holder that stops between two
+ * writes must not leave a row both watched and settled, or neither), then drops the oldest beyond the limit.
+ */
+const MOVE_SCRIPT = `
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+local excess = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[4])
+if excess > 0 then
+  local old = redis.call('ZRANGE', KEYS[4], 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, excess - 1)
+  redis.call('HDEL', KEYS[3], unpack(old))
+end
+return 1
+`;
+
+/** The email watch's state shared by every instance. Throws StoreUnavailable when Redis fails. */
+export class RedisEmailWatchStateStore implements EmailWatchStateStore {
+  constructor(
+    private readonly connection: RedisConnection,
+    /** Stores.digest: the same key on every instance, or one instance cannot find what another stored. */
+    private readonly digest: (data: string) => string,
+    private readonly limit = EMAIL_WATCH_LIMIT,
+  ) {}
+
+  async watched(): Promise<WatchedEmailVerification[] | null> {
+    const replies = await this.call(async () => committed(await this.connection.client.multi().get(EMAIL_WATCH_STARTED_KEY).hvals(EMAIL_WATCH_WATCHED_KEY).exec()));
+    const started = replies[0]![1] as string | null;
+    const values = replies[1]![1] as string[];
+    if (started === null) return null;
+    return values.map((value) => JSON.parse(value) as WatchedEmailVerification);
+  }
+
+  async begin(rows: WatchedEmailVerification[]): Promise<void> {
+    const kept = rows.slice(-this.limit);
+    const transaction = this.connection.client
+      .multi()
+      .del(EMAIL_WATCH_WATCHED_KEY, EMAIL_WATCH_WATCHED_ORDER_KEY)
+      .set(EMAIL_WATCH_STARTED_KEY, String(Date.now()));
+    if (kept.length > 0) {
+      transaction.hset(EMAIL_WATCH_WATCHED_KEY, ...kept.flatMap((row) => [this.digest(row.key), JSON.stringify(row)]));
+      transaction.zadd(EMAIL_WATCH_WATCHED_ORDER_KEY, ...kept.flatMap((row) => [row.since, this.digest(row.key)]));
+    }
+    await this.call(async () => committed(await transaction.exec()));
+  }
+
+  async watch(row: WatchedEmailVerification): Promise<void> {
+    await this.move(row.key, 'settled', JSON.stringify(row), row.since);
+  }
+
+  async settle(key: string, settled: SettledEmailVerification): Promise<void> {
+    await this.move(key, 'watched', JSON.stringify(settled), settled.since);
+  }
+
+  async unwatch(key: string): Promise<void> {
+    const field = this.digest(key);
+    await this.call(async () => committed(await this.connection.client.multi().hdel(EMAIL_WATCH_WATCHED_KEY, field).zrem(EMAIL_WATCH_WATCHED_ORDER_KEY, field).exec()));
+  }
+
+  async settledOf(keys: string[]): Promise<Map<string, SettledEmailVerification>> {
+    const found = new Map<string, SettledEmailVerification>();
+    if (keys.length === 0) return found;
+    const values = await this.call(() => this.connection.client.hmget(EMAIL_WATCH_SETTLED_KEY, ...keys.map((key) => this.digest(key))));
+    keys.forEach((key, i) => {
+      const value = values[i];
+      if (value) found.set(key, JSON.parse(value) as SettledEmailVerification);
+    });
+    return found;
+  }
+
+  private async move(key: string, from: 'watched' | 'settled', json: string, since: number): Promise<void> {
+    const [leave, join] =
+      from === 'settled'
+        ? [[EMAIL_WATCH_SETTLED_KEY, EMAIL_WATCH_SETTLED_ORDER_KEY], [EMAIL_WATCH_WATCHED_KEY, EMAIL_WATCH_WATCHED_ORDER_KEY]]
+        : [[EMAIL_WATCH_WATCHED_KEY, EMAIL_WATCH_WATCHED_ORDER_KEY], [EMAIL_WATCH_SETTLED_KEY, EMAIL_WATCH_SETTLED_ORDER_KEY]];
+    await this.call(() => this.connection.client.eval(MOVE_SCRIPT, 4, ...leave!, ...join!, this.digest(key), json, since, this.limit));
+  }
+
+  private async call<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      throw new StoreUnavailable('the email watch state is unavailable', { cause: err });
+    }
+  }
+}
+
+/** MULTI's reply, once every command in it succeeded (null means the transaction was aborted). */
+function committed(replies: [Error | null, unknown][] | null): [Error | null, unknown][] {
+  if (!replies) throw new Error('transaction aborted');
+  for (const [err] of replies) if (err) throw err;
+  return replies;
+}
