@@ -6,11 +6,13 @@ import {
   DEDUPE_TTL_MS,
   EventLogUnavailable,
   MAX_EVENT_ID,
+  compareEventIds,
   parseEventId,
   type AppendOptions,
   type AppendResult,
   type EventLog,
   type ReadOptions,
+  type TrimmedEvents,
 } from './event-log.js';
 import type { RedisConnection } from './redis-connection.js';
 import { traceRedis } from './redis-span.js';
@@ -128,6 +130,39 @@ export class RedisEventLog implements EventLog {
       if (!last || entries.length < page) return result;
       start = `(${last[0]}`;
     }
+  }
+
+  /**
+   * From XINFO STREAM (Redis 7: entries-added, recorded-first-entry-id, max-deleted-entry-id). Trimming (XADD MAXLEN)
+   * does not move max-deleted-entry-id, only XDEL does, so a trim shows as more entries added than kept: the dropped
+   * ones are all older than the first kept, but which was the newest of them Redis does not say. An `after` below
+   * the first kept id is therefore taken as trimmed past, even the rare one that falls between the newest dropped id
+   * and the first kept (that client is told to re-read state when it had missed nothing: the safe mistake). Redis
+   * before 7 lacks these fields: null, as before.
+   */
+  async trimmedAfter(after: string): Promise<TrimmedEvents | null> {
+    parseEventId(after);
+    let reply: unknown[];
+    try {
+      reply = (await this.options.connection.client.xinfo('STREAM', EVENT_STREAM_KEY)) as unknown[];
+    } catch (err) {
+      if (/no such key/i.test(errorMessage(err))) return null; // never written, or emptied by a Redis that lost its data
+      throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
+    }
+    const info = new Map<string, unknown>();
+    for (let i = 0; i + 1 < reply.length; i += 2) info.set(String(reply[i]), reply[i + 1]);
+    const added = Number(info.get('entries-added'));
+    const length = Number(info.get('length'));
+    const maxDeleted = info.get('max-deleted-entry-id');
+    if (!Number.isFinite(added) || !Number.isFinite(length) || typeof maxDeleted !== 'string') return null;
+    if (length === 0) {
+      // Everything added was dropped: whatever came after `after` is gone.
+      return added > 0 && compareEventIds(after, String(info.get('last-generated-id'))) < 0 ? { oldestKeptId: null } : null;
+    }
+    const firstKept = String(info.get('recorded-first-entry-id'));
+    const deletedPast = compareEventIds(after, maxDeleted) < 0;
+    const trimmedPast = added > length && compareEventIds(after, firstKept) < 0;
+    return deletedPast || trimmedPast ? { oldestKeptId: firstKept } : null;
   }
 
   subscribe(listener: (event: VerificationEvent) => void): () => void {
