@@ -57,8 +57,31 @@ return {1, id}
 
 const APPEND_COMMAND = 'vgwAppendEvent';
 
-interface AppendCommand {
+/**
+ * KEYS[1] stream. The XINFO STREAM fields trimmedAfter needs, as name/value pairs; nil when the stream does not exist.
+ * A script rather than XINFO itself because ioredis cannot tell XINFO's key, so a cluster client would send it to any
+ * node and follow the MOVED; with KEYS it goes to the stream's own node, and the event JSON of first-entry and
+ * last-entry stays there.
+ */
+const RETENTION_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local wanted = { ['length'] = true, ['entries-added'] = true, ['max-deleted-entry-id'] = true, ['recorded-first-entry-id'] = true, ['last-generated-id'] = true }
+local out = {}
+for i = 1, #info, 2 do
+  if wanted[info[i]] then
+    out[#out + 1] = info[i]
+    out[#out + 1] = info[i + 1]
+  end
+end
+return out
+`;
+
+const RETENTION_COMMAND = 'vgwEventLogRetention';
+
+interface ScriptCommands {
   [APPEND_COMMAND](numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, string]>;
+  [RETENTION_COMMAND](numberOfKeys: number, key: string): Promise<(string | number)[] | null>;
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -84,13 +107,14 @@ export class RedisEventLog implements EventLog {
     this.dedupeTtlMs = options.dedupeTtlMs ?? DEDUPE_TTL_MS;
     // ioredis sends EVALSHA and falls back to EVAL after a restart emptied the script cache.
     options.connection.client.defineCommand(APPEND_COMMAND, { lua: APPEND_SCRIPT });
+    options.connection.client.defineCommand(RETENTION_COMMAND, { lua: RETENTION_SCRIPT });
   }
 
   async append(payload: VerificationEventPayload, options: AppendOptions = {}): Promise<AppendResult> {
     if (this.closed) throw new EventLogUnavailable('the event log is closed');
     const json = JSON.stringify(payload);
     const keys = options.dedupeKey === undefined ? [EVENT_STREAM_KEY] : [EVENT_STREAM_KEY, eventDedupeKey(options.dedupeKey)];
-    const client = this.options.connection.client as unknown as AppendCommand;
+    const client = this.options.connection.client as unknown as ScriptCommands;
     let reply: [number, string];
     try {
       reply = await traceRedis('event-log.append', payload.type, keys.length, () => client[APPEND_COMMAND](keys.length, ...keys, json, this.maxLength, this.dedupeTtlMs));
@@ -142,13 +166,15 @@ export class RedisEventLog implements EventLog {
    */
   async trimmedAfter(after: string): Promise<TrimmedEvents | null> {
     parseEventId(after);
-    let reply: unknown[];
+    const client = this.options.connection.client as unknown as ScriptCommands;
+    let reply: (string | number)[] | null;
     try {
-      reply = (await this.options.connection.client.xinfo('STREAM', EVENT_STREAM_KEY)) as unknown[];
+      reply = await client[RETENTION_COMMAND](1, EVENT_STREAM_KEY);
     } catch (err) {
-      if (/no such key/i.test(errorMessage(err))) return null; // never written, or emptied by a Redis that lost its data
       throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
     }
+    // No stream: never written, or gone with a Redis that lost its data (what was lost is not known here).
+    if (reply === null) return null;
     const info = new Map<string, unknown>();
     for (let i = 0; i + 1 < reply.length; i += 2) info.set(String(reply[i]), reply[i + 1]);
     const added = Number(info.get('entries-added'));
