@@ -53,6 +53,8 @@ export interface GatewayOptions {
   };
   /** Entries the in-memory cache holds (no REDIS_URL). Default 50_000; the bench sets it low to force misses. */
   cacheMaxEntries?: number;
+  /** Events the in-memory event log keeps (no REDIS_URL). Default 10_000; tests set it low to see a trim. */
+  eventLogCapacity?: number;
   /**
    * How long a Redis cache call may take before the cache degrades to the in-process one (default 150 ms). Tests of
    * sharing between instances raise it: on a starved test machine a slow call would degrade the cache they check.
@@ -222,7 +224,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         });
         effective = withSandboxEndpoints(config, sandbox.endpoints());
       }
-      stores = createStores({ redisUrls: config.redisUrls, digestKey, metrics, logger, cacheMaxEntries: options.cacheMaxEntries, cacheTimeoutMs: options.cacheTimeoutMs, outboxSpoolDir: config.outboxSpoolDir });
+      stores = createStores({ redisUrls: config.redisUrls, digestKey, metrics, logger, cacheMaxEntries: options.cacheMaxEntries, cacheTimeoutMs: options.cacheTimeoutMs, eventLogCapacity: options.eventLogCapacity, outboxSpoolDir: config.outboxSpoolDir });
       // Commands fail fast while Redis connects (no offline queue), so wait for it; an unreachable Redis still lets
       // the gateway start degraded (reads bypass the cache, webhooks answer 503) and recover when Redis returns.
       if (stores.redis && !(await stores.redis.ready(5_000))) logger.warn('Redis is not reachable yet: starting degraded');

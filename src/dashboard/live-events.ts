@@ -1,5 +1,5 @@
 /** Live updates: the verificationEvents subscription over GraphQL over SSE, resumed after the last event on reconnect. */
-import { VerificationEventsDocument } from '../../client/src/index.js';
+import { GatewayRequestError, VerificationEventsDocument } from '../../client/src/index.js';
 import type { VerificationEventsSubscription } from '../../client/src/index.js';
 import { $, errorText, formatInstant, h } from './dom.js';
 import { upsertEmail } from './emails.js';
@@ -79,6 +79,13 @@ export function followEvents(): () => void {
       } catch (error) {
         if (controller.signal.aborted) return;
         setState('reconnecting', errorText(error));
+        // The last event seen is older than the gateway still keeps: resuming after it would fail again for ever. The
+        // page re-reads the requests instead and resumes after the oldest event kept.
+        if (error instanceof GatewayRequestError && error.code === 'EVENTS_TRIMMED') {
+          const oldestKeptId = error.errors[0]?.extensions?.oldestKeptId;
+          lastEventId = typeof oldestKeptId === 'string' ? oldestKeptId : null;
+          void loadRequests();
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6))));
     }

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { VerificationEvent } from '../domain/events.js';
-import { SubscriptionInterrupted } from '../services/events.js';
+import { EventsTrimmed, SubscriptionInterrupted } from '../services/events.js';
 import { builder } from './builder.js';
 import { ContactRef, providerDataContactLoadKey } from './contact.js';
 import { connectionTypes } from './connection.js';
@@ -8,6 +8,7 @@ import { EmailVerificationRef } from './email-verification.js';
 import { DeadlineKindEnum, EmailVerificationStatusEnum, ProviderEnum, VerificationEventTypeEnum, VerificationRequestStatusEnum } from './enums.js';
 import { RegistryCheckRef } from './registry-check.js';
 import { ContactVerificationRef } from './verification-matrix.js';
+import { withPartialFailures } from './partial-failures.js';
 import { VerificationRequestRef } from './verification-request.js';
 
 type EventOf<T extends VerificationEvent['type']> = Extract<VerificationEvent, { type: T }>;
@@ -116,14 +117,15 @@ builder.queryField('verificationEvents', (t) =>
   t.field({
     type: VerificationEventConnection,
     nullable: true,
-    description: 'Stored events, newest last; `after` is an event id. Null (with an error) when the event log is unavailable.',
+    description:
+      'Stored events, newest last; `after` is an event id. Null (with an error) when the event log is unavailable. An `after` older than what the log keeps (it is trimmed to the newest events) gives the events kept after it plus an error EVENTS_TRIMMED at this field, with `extensions.oldestKeptId`.',
     authScopes: { scope: 'events:read' },
     args: {
       filter: t.arg({ type: VerificationEventFilterInput, required: false }),
       first: t.arg.int({ required: false, description: 'Page size, 0 to 1000 (default 50); 0 answers no edges, only the page info (and the count).' }),
       after: t.arg.string({ required: false }),
     },
-    resolve: (_root, args, context) => context.services.events.list(args.filter ?? null, args),
+    resolve: async (_root, args, context, info) => withPartialFailures(await context.services.events.list(args.filter ?? null, args), context, info),
   }),
 );
 
@@ -131,7 +133,7 @@ builder.subscriptionField('verificationEvents', (t) =>
   t.field({
     type: VerificationEventInterface,
     description:
-      'Live events; with `after` (an event id), stored events after it are replayed first, then live ones, with no gap and no duplicate.',
+      'Live events; with `after` (an event id), stored events after it are replayed first, then live ones, with no gap and no duplicate. An `after` older than what the log keeps ends the subscription at once, before replaying, with an error EVENTS_TRIMMED whose `extensions.oldestKeptId` is the oldest event still kept: re-read state with queries, then resume after it. `"0-0"` replays everything kept.',
     authScopes: { scope: 'events:read' },
     args: {
       filter: t.arg({ type: VerificationEventFilterInput, required: false }),
@@ -145,6 +147,8 @@ builder.subscriptionField('verificationEvents', (t) =>
     },
     resolve: (event) => {
       // The stream's last item when it had to end early: sent as a GraphQL error, then the subscription completes.
+      // EventsTrimmed gets its code and oldestKeptId where the query's gets them (src/server/error-codes.ts).
+      if (event instanceof EventsTrimmed) throw event;
       if (event instanceof SubscriptionInterrupted) {
         const code = event.reason === 'FELL_BEHIND' ? 'SUBSCRIBER_FELL_BEHIND' : 'EVENT_LOG_UNAVAILABLE';
         throw new GraphQLError(event.message, { extensions: { code, resumeAfter: event.resumeAfter } });

@@ -4,12 +4,14 @@ import type { ProviderFailureKind } from '../domain/errors.js';
 import { UnknownProviderValue } from '../domain/status-mapping.js';
 import { UpstreamBudgetExceeded } from '../domain/upstream-budget.js';
 import type { Logger } from '../observability/logger.js';
+import { EventsTrimmed } from '../services/events-trimmed.js';
 import { StoreUnavailable } from '../store/store-errors.js';
 
 /**
  * The only codes a client ever sees in extensions.code (DESIGN.md, "Errors"), plus
  * SERVICE_UNAVAILABLE (the gateway's own store, Redis, is unreachable: retry shortly) and QUERY_TOO_COSTLY (a request
- * would cause more upstream calls than UPSTREAM_CALLS_PER_REQUEST allows).
+ * would cause more upstream calls than UPSTREAM_CALLS_PER_REQUEST allows) and EVENTS_TRIMMED (an event `after` older
+ * than what the event log keeps: events after it are gone).
  */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -22,6 +24,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'QUERY_TOO_COSTLY'
   | 'SERVICE_UNAVAILABLE'
+  | 'EVENTS_TRIMMED'
   | 'INTERNAL_SERVER_ERROR';
 
 const FAILURE_CODES: Record<ProviderFailureKind, ErrorCode> = {
@@ -86,6 +89,10 @@ export function toClientError(error: GraphQLError, requestId: string, logger: Lo
         ...(original.retryAfterSeconds !== null ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
       },
     });
+  }
+  if (original instanceof EventsTrimmed) {
+    // The query's partial-data error and the subscription's last item alike. No resumeAfter: see EventsTrimmed.
+    return new GraphQLError(original.message, { ...at, extensions: { code: 'EVENTS_TRIMMED' satisfies ErrorCode, oldestKeptId: original.oldestKeptId } });
   }
   if (original instanceof StoreUnavailable) {
     // Redis is away (the gateway's own store, not a provider): expected during an outage, so no stack in the log.

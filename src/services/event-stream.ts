@@ -2,6 +2,7 @@ import { eventMatches, type VerificationEvent, type VerificationEventFilter } fr
 import type { Logger } from '../observability/logger.js';
 import { compareEventIds, parseEventId, type EventLog } from '../store/event-log.js';
 import { StoreUnavailable } from '../store/store-errors.js';
+import { eventsTrimmedAfter, EventsTrimmed } from './events-trimmed.js';
 
 /**
  * The last item of a subscription that had to end early. It is yielded, not thrown, so every transport can send it as
@@ -51,12 +52,14 @@ export interface ResumePoint {
 /** Events read from the log per replay step. */
 const REPLAY_PAGE = 200;
 
-type Item = VerificationEvent | SubscriptionInterrupted;
+type Item = VerificationEvent | SubscriptionInterrupted | EventsTrimmed;
 
 /**
  * One subscription: listens to the log FIRST, then replays stored events after `after` page by page as the consumer
  * pulls, then hands out the live events that arrived meanwhile and after. The seam is exact because ids only grow:
- * a live event is skipped when its id is not above the last one taken from the log.
+ * a live event is skipped when its id is not above the last one taken from the log. Each replay page is checked
+ * against what the log dropped (after reading it, so a trim during the read is seen): a position the log trimmed past
+ * ends the stream with EventsTrimmed instead of that page, so a resume from too old an `after` ends before replaying.
  */
 export class EventStream implements AsyncIterableIterator<Item>, ReadinessSignal, ResumePoint {
   private readonly live: VerificationEvent[] = [];
@@ -66,7 +69,7 @@ export class EventStream implements AsyncIterableIterator<Item>, ReadinessSignal
   private position: string | null;
   /** The last id the consumer received. */
   private delivered: string | null;
-  private interruption: SubscriptionInterrupted | null = null;
+  private interruption: SubscriptionInterrupted | EventsTrimmed | null = null;
   private finished = false;
   /** Pending next() calls and whenReady() callers, woken together. */
   private waiters: (() => void)[] = [];
@@ -128,9 +131,12 @@ export class EventStream implements AsyncIterableIterator<Item>, ReadinessSignal
   }
 
   private async replayPage(): Promise<void> {
+    const from = this.position!; // set while replaying: `after`, then the last id replayed
     let page: VerificationEvent[];
+    let trimmed: EventsTrimmed | null;
     try {
-      page = await this.options.log.read({ after: this.position, limit: REPLAY_PAGE, filter: this.options.filter });
+      page = await this.options.log.read({ after: from, limit: REPLAY_PAGE, filter: this.options.filter });
+      trimmed = await eventsTrimmedAfter(this.options.log, from);
     } catch (err) {
       if (!(err instanceof StoreUnavailable)) throw err;
       this.options.logger.warn({ error: err.message }, 'subscription replay failed: event log unavailable');
@@ -139,6 +145,11 @@ export class EventStream implements AsyncIterableIterator<Item>, ReadinessSignal
       return;
     }
     if (this.finished || this.interruption) return; // the resume point is already fixed
+    if (trimmed) {
+      this.replaying = false;
+      this.endWith(trimmed);
+      return;
+    }
     const last = page.at(-1);
     if (last) this.position = last.id;
     if (page.length < REPLAY_PAGE) this.replaying = false;
@@ -172,9 +183,14 @@ export class EventStream implements AsyncIterableIterator<Item>, ReadinessSignal
     // Resume point: the last event handed out, else the one just before the first the consumer never got.
     const firstMissed = this.replayed[0]?.id ?? this.live[0]?.id ?? null;
     const resumeAfter = this.delivered ?? (firstMissed ? eventIdBefore(firstMissed) : this.position);
+    this.endWith(new SubscriptionInterrupted(reason, resumeAfter));
+  }
+
+  /** Nothing more is handed out: `last` is the final item. */
+  private endWith(last: SubscriptionInterrupted | EventsTrimmed): void {
     this.replayed.length = 0;
     this.live.length = 0;
-    this.interruption = new SubscriptionInterrupted(reason, resumeAfter);
+    this.interruption = last;
   }
 
   private end(): void {

@@ -6,9 +6,11 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Stores } from '../store/index.js';
 import { compareEventIds, isEventId } from '../store/index.js';
 import { EventStream, type ReadinessSignal, type ResumePoint, type SubscriptionInterrupted } from './event-stream.js';
+import { eventsTrimmedAfter, type EventsTrimmed } from './events-trimmed.js';
 import type { Page, PageArgs } from './page.js';
 
 export { SubscriptionInterrupted, type ReadinessSignal, type ResumePoint } from './event-stream.js';
+export { EventsTrimmed } from './events-trimmed.js';
 
 /** What record() may be told besides the payload. */
 export interface RecordOptions {
@@ -25,11 +27,15 @@ export interface EventService {
    * Throws EventLogUnavailable when the log cannot be written: callers must then not ack upstream.
    */
   record(payload: VerificationEventPayload, options?: RecordOptions): Promise<{ event: VerificationEvent; duplicate: boolean }>;
-  /** Oldest first; `after` and every cursor are event ids. Throws InputRejected for a bad page size or id. */
+  /**
+   * Oldest first; `after` and every cursor are event ids. Throws InputRejected for a bad page size or id. An `after`
+   * the log trimmed past gives what is kept after it plus an EventsTrimmed in `failures`.
+   */
   list(filter: VerificationEventFilter | null, page: PageArgs): Promise<Page<VerificationEvent>>;
   /**
    * Replays stored events after `after`, then live ones, without gap or duplicate. A subscriber that lets more than
-   * the buffer limit pile up (or whose replay cannot read the log) gets a SubscriptionInterrupted as its last item.
+   * the buffer limit pile up (or whose replay cannot read the log) gets a SubscriptionInterrupted as its last item;
+   * one whose `after` is older than what the log keeps gets an EventsTrimmed as its only item.
    * `lastEventId` is an SSE client's Last-Event-ID header (the `id:` of the last event an EventSource received before
    * it reconnected to the same URL): the stream resumes after the later of the two. Throws InputRejected for a
    * malformed `after` or `lastEventId`.
@@ -38,7 +44,7 @@ export interface EventService {
     filter: VerificationEventFilter | null,
     after: string | null,
     lastEventId?: string | null,
-  ): AsyncIterable<VerificationEvent | SubscriptionInterrupted> & ReadinessSignal & ResumePoint;
+  ): AsyncIterable<VerificationEvent | SubscriptionInterrupted | EventsTrimmed> & ReadinessSignal & ResumePoint;
   /** Ends every live subscription (graceful shutdown completes them instead of cutting them). */
   stop(): Promise<void>;
   /** Subscriptions whose stream is still open (listening to the log): what a dropped client must not leave behind. */
@@ -79,9 +85,14 @@ export function createEventService(deps: EventServiceDeps): EventService {
       const first = pageSize(page.first);
       const after = eventIdArgument(page.after, 'after');
       const events = await log.read({ after, limit: first + 1, filter });
+      // Partial data rather than a refusal: the page holds exactly what is kept after `after`, and its cursors page on
+      // from there, while the error beside it (EVENTS_TRIMMED, the oldest id kept) says that older ones are gone. A
+      // client paging through history keeps what can still be read; one that was only resuming learns to re-read state.
+      const trimmed = after === null ? null : await eventsTrimmedAfter(log, after);
       const items = events.slice(0, first).map((event) => ({ cursor: event.id, node: event }));
       // The log does not count; the connection has no totalCount (contract).
-      return { items, totalCount: items.length, hasNextPage: events.length > first, hasPreviousPage: after !== null };
+      const result: Page<VerificationEvent> = { items, totalCount: items.length, hasNextPage: events.length > first, hasPreviousPage: after !== null };
+      return trimmed ? { ...result, failures: [trimmed] } : result;
     },
 
     subscribe(filter, after, lastEventId = null) {

@@ -27,6 +27,12 @@ export interface ReadOptions {
   filter?: VerificationEventFilter | null;
 }
 
+/** What trimmedAfter found: events after the given id that the log once held and has dropped. */
+export interface TrimmedEvents {
+  /** The oldest event the log still keeps (resuming after it misses none of what is kept); null when it keeps none. */
+  oldestKeptId: string | null;
+}
+
 /**
  * The ordered record of verification events: what subscriptions replay from and what webhooks must write before
  * they acknowledge a delivery.
@@ -45,6 +51,13 @@ export interface EventLog {
    * Throws InvalidEventId for a malformed `after`, EventLogUnavailable when the log cannot be read.
    */
   read(options: ReadOptions): Promise<VerificationEvent[]>;
+  /**
+   * Whether the log dropped (trimmed for space) an event with an id greater than `after`: a read after `after` would
+   * then have a silent gap at its start. Null when it did not, or cannot tell (an `after` the log never issued is
+   * judged by where it falls). Whatever a read() returned before this call answers null is complete: drops only
+   * ever move forward, so callers check after reading. Throws EventLogUnavailable when the log cannot be asked.
+   */
+  trimmedAfter(after: string): Promise<TrimmedEvents | null>;
   /**
    * Live events appended by ANY instance, delivered in id order. Every event appended after subscribe() returns is
    * delivered; an event appended just before may be delivered too, so a consumer that replays with read() and then

@@ -11,6 +11,7 @@ import {
   type AppendResult,
   type EventLog,
   type ReadOptions,
+  type TrimmedEvents,
 } from './event-log.js';
 
 /** Options for the in-process event log. */
@@ -41,6 +42,8 @@ export class MemoryEventLog implements EventLog {
   private readonly now: () => number;
   private lastMs = 0;
   private lastSeq = -1;
+  /** The newest event the ring dropped to make room: a read after an older id would skip it and those before it. */
+  private lastDroppedId: string | null = null;
   private closed = false;
 
   constructor(private readonly options: MemoryEventLogOptions = {}) {
@@ -64,7 +67,7 @@ export class MemoryEventLog implements EventLog {
     // A JSON copy, as Redis would store it: later changes to the caller's object do not change the log.
     const event = { ...(JSON.parse(JSON.stringify(payload)) as VerificationEventPayload), id: this.nextId() } as VerificationEvent;
     this.events.push(event);
-    if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity);
+    if (this.events.length > this.capacity) this.lastDroppedId = this.events.splice(0, this.events.length - this.capacity).at(-1)!.id;
     if (dedupeKey !== undefined) this.dedupe.set(dedupeKey, event);
     this.options.metrics?.eventsAppended.inc({ type: event.type });
     for (const listener of [...this.listeners]) {
@@ -87,6 +90,11 @@ export class MemoryEventLog implements EventLog {
       if (eventMatches(event, filter)) result.push(event);
     }
     return result;
+  }
+
+  async trimmedAfter(after: string): Promise<TrimmedEvents | null> {
+    if (this.lastDroppedId === null || compareEventIds(after, this.lastDroppedId) >= 0) return null;
+    return { oldestKeptId: this.events[0]?.id ?? null };
   }
 
   /** Binary search: ids are sorted because they only grow. */

@@ -6,11 +6,13 @@ import {
   DEDUPE_TTL_MS,
   EventLogUnavailable,
   MAX_EVENT_ID,
+  compareEventIds,
   parseEventId,
   type AppendOptions,
   type AppendResult,
   type EventLog,
   type ReadOptions,
+  type TrimmedEvents,
 } from './event-log.js';
 import type { RedisConnection } from './redis-connection.js';
 import { traceRedis } from './redis-span.js';
@@ -55,8 +57,31 @@ return {1, id}
 
 const APPEND_COMMAND = 'vgwAppendEvent';
 
-interface AppendCommand {
+/**
+ * KEYS[1] stream. The XINFO STREAM fields trimmedAfter needs, as name/value pairs; nil when the stream does not exist.
+ * A script rather than XINFO itself because ioredis cannot tell XINFO's key, so a cluster client would send it to any
+ * node and follow the MOVED; with KEYS it goes to the stream's own node, and the event JSON of first-entry and
+ * last-entry stays there.
+ */
+const RETENTION_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local wanted = { ['length'] = true, ['entries-added'] = true, ['max-deleted-entry-id'] = true, ['recorded-first-entry-id'] = true, ['last-generated-id'] = true }
+local out = {}
+for i = 1, #info, 2 do
+  if wanted[info[i]] then
+    out[#out + 1] = info[i]
+    out[#out + 1] = info[i + 1]
+  end
+end
+return out
+`;
+
+const RETENTION_COMMAND = 'vgwEventLogRetention';
+
+interface ScriptCommands {
   [APPEND_COMMAND](numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, string]>;
+  [RETENTION_COMMAND](numberOfKeys: number, key: string): Promise<(string | number)[] | null>;
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -82,13 +107,14 @@ export class RedisEventLog implements EventLog {
     this.dedupeTtlMs = options.dedupeTtlMs ?? DEDUPE_TTL_MS;
     // ioredis sends EVALSHA and falls back to EVAL after a restart emptied the script cache.
     options.connection.client.defineCommand(APPEND_COMMAND, { lua: APPEND_SCRIPT });
+    options.connection.client.defineCommand(RETENTION_COMMAND, { lua: RETENTION_SCRIPT });
   }
 
   async append(payload: VerificationEventPayload, options: AppendOptions = {}): Promise<AppendResult> {
     if (this.closed) throw new EventLogUnavailable('the event log is closed');
     const json = JSON.stringify(payload);
     const keys = options.dedupeKey === undefined ? [EVENT_STREAM_KEY] : [EVENT_STREAM_KEY, eventDedupeKey(options.dedupeKey)];
-    const client = this.options.connection.client as unknown as AppendCommand;
+    const client = this.options.connection.client as unknown as ScriptCommands;
     let reply: [number, string];
     try {
       reply = await traceRedis('event-log.append', payload.type, keys.length, () => client[APPEND_COMMAND](keys.length, ...keys, json, this.maxLength, this.dedupeTtlMs));
@@ -128,6 +154,41 @@ export class RedisEventLog implements EventLog {
       if (!last || entries.length < page) return result;
       start = `(${last[0]}`;
     }
+  }
+
+  /**
+   * From XINFO STREAM (Redis 7: entries-added, recorded-first-entry-id, max-deleted-entry-id). Trimming (XADD MAXLEN)
+   * does not move max-deleted-entry-id, only XDEL does, so a trim shows as more entries added than kept: the dropped
+   * ones are all older than the first kept, but which was the newest of them Redis does not say. An `after` below
+   * the first kept id is therefore taken as trimmed past, even the rare one that falls between the newest dropped id
+   * and the first kept (that client is told to re-read state when it had missed nothing: the safe mistake). Redis
+   * before 7 lacks these fields: null, as before.
+   */
+  async trimmedAfter(after: string): Promise<TrimmedEvents | null> {
+    parseEventId(after);
+    const client = this.options.connection.client as unknown as ScriptCommands;
+    let reply: (string | number)[] | null;
+    try {
+      reply = await client[RETENTION_COMMAND](1, EVENT_STREAM_KEY);
+    } catch (err) {
+      throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
+    }
+    // No stream: never written, or gone with a Redis that lost its data (what was lost is not known here).
+    if (reply === null) return null;
+    const info = new Map<string, unknown>();
+    for (let i = 0; i + 1 < reply.length; i += 2) info.set(String(reply[i]), reply[i + 1]);
+    const added = Number(info.get('entries-added'));
+    const length = Number(info.get('length'));
+    const maxDeleted = info.get('max-deleted-entry-id');
+    if (!Number.isFinite(added) || !Number.isFinite(length) || typeof maxDeleted !== 'string') return null;
+    if (length === 0) {
+      // Everything added was dropped: whatever came after `after` is gone.
+      return added > 0 && compareEventIds(after, String(info.get('last-generated-id'))) < 0 ? { oldestKeptId: null } : null;
+    }
+    const firstKept = String(info.get('recorded-first-entry-id'));
+    const deletedPast = compareEventIds(after, maxDeleted) < 0;
+    const trimmedPast = added > length && compareEventIds(after, firstKept) < 0;
+    return deletedPast || trimmedPast ? { oldestKeptId: firstKept } : null;
   }
 
   subscribe(listener: (event: VerificationEvent) => void): () => void {

@@ -29,8 +29,8 @@ export function sleep(ms: number): Promise<void> {
 
 /**
  * Every extensions.code a client may see on a query or mutation (DESIGN.md "Errors"), besides request-shape codes, plus
- * SERVICE_UNAVAILABLE for reads of the gateway's own store while Redis is away. INTERNAL_SERVER_ERROR is not here: it
- * means a bug.
+ * SERVICE_UNAVAILABLE for reads of the gateway's own store while Redis is away and EVENTS_TRIMMED for an event `after`
+ * older than the log keeps. INTERNAL_SERVER_ERROR is not here: it means a bug.
  */
 export const ALLOWED_CODES = new Set([
   'SERVICE_UNAVAILABLE',
@@ -42,6 +42,7 @@ export const ALLOWED_CODES = new Set([
   'PROVIDER_UNAVAILABLE',
   'PROVIDER_ERROR',
   'RATE_LIMITED',
+  'EVENTS_TRIMMED',
 ]);
 
 /** Codes a subscription may end with (its last item) besides the above. */

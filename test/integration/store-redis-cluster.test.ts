@@ -59,6 +59,17 @@ describe('on a Redis Cluster', () => {
     await vi.waitFor(() => expect(received).toEqual([first.event, second.event]), { timeout: 3_000 });
   });
 
+  it('should tell which events after an id a trim dropped, asking the stream\'s own node', async () => {
+    const capped = new RedisEventLog({ connection: other, logger, maxLength: 100, blockMs: 500 });
+    const appended: VerificationEvent[] = [];
+    for (let n = 1; n <= 250; n++) appended.push((await capped.append(notification(n))).event);
+    const [oldestKept] = await capped.read({ limit: 1 });
+    expect(oldestKept!.id).not.toBe(appended[0]!.id);
+    expect(await stores.eventLog.trimmedAfter(appended[0]!.id)).toEqual({ oldestKeptId: oldestKept!.id });
+    expect(await stores.eventLog.trimmedAfter(oldestKept!.id)).toBeNull();
+    await capped.close();
+  });
+
   it('should hand a lock to one holder at a time and store requests', async () => {
     const lease = await stores.locks.acquire('rr-poll', 5_000);
     expect(lease).not.toBeNull();

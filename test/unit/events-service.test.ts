@@ -4,9 +4,10 @@ import { InputRejected } from '../../src/domain/errors.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { eventIdBefore } from '../../src/services/event-stream.js';
-import { createEventService, SubscriptionInterrupted, type EventService } from '../../src/services/events.js';
+import { createEventService, EventsTrimmed, SubscriptionInterrupted, type EventService } from '../../src/services/events.js';
 import { createStores, EventLogUnavailable, type Stores } from '../../src/store/index.js';
 import type { EventLog } from '../../src/store/event-log.js';
+import { MemoryEventLog } from '../../src/store/memory-event-log.js';
 
 function note(n: number, contactHandle = `h-${n}`): VerificationEventPayload {
   return {
@@ -20,16 +21,18 @@ function note(n: number, contactHandle = `h-${n}`): VerificationEventPayload {
   };
 }
 
-function setup(options: { bufferLimit?: number; eventLog?: (log: EventLog) => EventLog } = {}): { stores: Stores; events: EventService } {
+function setup(options: { bufferLimit?: number; capacity?: number; eventLog?: (log: EventLog) => EventLog } = {}): { stores: Stores; events: EventService } {
   const metrics = createMetrics();
-  const stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
+  const stores = createStores({ redisUrls: [], metrics, logger: silentLogger(), eventLogCapacity: options.capacity });
   if (options.eventLog) stores.eventLog = options.eventLog(stores.eventLog);
   const events = createEventService({ stores, metrics, logger: silentLogger(), subscriberBufferLimit: options.bufferLimit });
   return { stores, events };
 }
 
-async function take(iterator: AsyncIterator<VerificationEvent | SubscriptionInterrupted>, count: number): Promise<(VerificationEvent | SubscriptionInterrupted)[]> {
-  const items: (VerificationEvent | SubscriptionInterrupted)[] = [];
+type Item = VerificationEvent | SubscriptionInterrupted | EventsTrimmed;
+
+async function take(iterator: AsyncIterator<Item>, count: number): Promise<Item[]> {
+  const items: Item[] = [];
   while (items.length < count) {
     const next = await iterator.next();
     if (next.done) break;
@@ -104,6 +107,7 @@ describe('event service subscribe', () => {
         append: (payload, options) => log.append(payload, options),
         subscribe: (listener) => log.subscribe(listener),
         close: () => log.close(),
+        trimmedAfter: (after) => log.trimmedAfter(after),
         // Three events land right after each replay read: later reads and the live buffer both see some of them, and
         // those after the last read only the live buffer.
         read: async (options) => {
@@ -182,7 +186,7 @@ describe('event service subscribe', () => {
 
   it('ends with a resume point when the replay cannot read the log', async () => {
     const { events } = setup({
-      eventLog: (log) => ({ ...log, durable: false, append: log.append.bind(log), subscribe: log.subscribe.bind(log), close: log.close.bind(log), read: async () => { throw new EventLogUnavailable(); } }),
+      eventLog: (log) => ({ ...log, durable: false, append: log.append.bind(log), subscribe: log.subscribe.bind(log), close: log.close.bind(log), trimmedAfter: log.trimmedAfter.bind(log), read: async () => { throw new EventLogUnavailable(); } }),
     });
     const iterator = events.subscribe(null, '5-0')[Symbol.asyncIterator]();
     const item = (await iterator.next()).value as SubscriptionInterrupted;
@@ -200,6 +204,97 @@ describe('event service subscribe', () => {
     expect(await b.next()).toEqual({ value: undefined, done: true });
     await events.stop();
     expect(await waiting).toEqual({ value: undefined, done: true });
+  });
+});
+
+describe('a resume point older than the kept events (memory ring)', () => {
+  /** A ring of 5 that has dropped the first 3 of 8 events. */
+  async function trimmedLog() {
+    const { events, stores } = setup({ capacity: 5 });
+    const appended: VerificationEvent[] = [];
+    for (let n = 1; n <= 8; n++) appended.push((await events.record(note(n))).event);
+    return { events, stores, appended, oldestKept: appended[3]! };
+  }
+
+  it('knows the events after a dropped id are gone, and that none after the last dropped one are', async () => {
+    const { stores, appended, oldestKept } = await trimmedLog();
+    expect(await stores.eventLog.trimmedAfter(appended[0]!.id)).toEqual({ oldestKeptId: oldestKept.id });
+    expect(await stores.eventLog.trimmedAfter(eventIdBefore(appended[2]!.id))).toEqual({ oldestKeptId: oldestKept.id });
+    expect(await stores.eventLog.trimmedAfter(appended[2]!.id)).toBeNull();
+    expect(await stores.eventLog.trimmedAfter(oldestKept.id)).toBeNull();
+  });
+
+  it('ends a subscription from a trimmed id at once, before replaying, naming the oldest kept id', async () => {
+    const { events, appended, oldestKept } = await trimmedLog();
+    const iterator = events.subscribe(null, appended[0]!.id)[Symbol.asyncIterator]();
+    const item = (await iterator.next()).value as EventsTrimmed;
+    expect(item).toBeInstanceOf(EventsTrimmed);
+    expect(item.oldestKeptId).toBe(oldestKept.id);
+    expect(item.message).toBe(`events after ${appended[0]!.id} are no longer kept in the event log; re-read state with queries, then resume with after: ${oldestKept.id}`);
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    expect(events.openSubscriptions()).toBe(0);
+  });
+
+  it('ends a resume by Last-Event-ID from a trimmed id the same way', async () => {
+    const { events, appended, oldestKept } = await trimmedLog();
+    const iterator = events.subscribe(null, null, appended[1]!.id)[Symbol.asyncIterator]();
+    expect(((await iterator.next()).value as EventsTrimmed).oldestKeptId).toBe(oldestKept.id);
+  });
+
+  it('still replays from a kept id with no gap, then goes live', async () => {
+    const { events, oldestKept } = await trimmedLog();
+    const iterator = events.subscribe(null, oldestKept.id)[Symbol.asyncIterator]();
+    expect(messages(await take(iterator, 4))).toEqual(['message 5', 'message 6', 'message 7', 'message 8']);
+    const pending = iterator.next();
+    await events.record(note(9));
+    expect(messages([(await pending).value])).toEqual(['message 9']);
+    await iterator.return!();
+  });
+
+  it('replays everything kept for after "0-0"', async () => {
+    const { events } = await trimmedLog();
+    const everything = events.subscribe(null, '0-0')[Symbol.asyncIterator]();
+    expect(messages(await take(everything, 5))).toEqual(['message 4', 'message 5', 'message 6', 'message 7', 'message 8']);
+    await everything.return!();
+  });
+
+  it('keeps the current behaviour for an id from the future: nothing until the log passes it', async () => {
+    let clock = 1_000;
+    const { events } = setup({ eventLog: () => new MemoryEventLog({ capacity: 2, now: () => clock }) });
+    for (let n = 1; n <= 4; n++) await events.record(note(n));
+    expect((await events.list(null, { after: '5000-0' })).failures).toBeUndefined();
+    const future = events.subscribe(null, '5000-0')[Symbol.asyncIterator]();
+    const pending = future.next();
+    await events.record(note(5));
+    clock = 6_000;
+    await events.record(note(6));
+    expect(messages([(await pending).value])).toEqual(['message 6']);
+    await future.return!();
+  });
+
+  it('ends a replay that the ring overtakes midway instead of skipping what it dropped', async () => {
+    // More appended during the replay than the ring holds, and a buffer large enough not to end it first.
+    const { events, stores } = setup({ capacity: 300, bufferLimit: 10_000 });
+    for (let n = 1; n <= 300; n++) await stores.eventLog.append(note(n));
+    const iterator = events.subscribe(null, '0-0')[Symbol.asyncIterator]();
+    expect(messages(await take(iterator, 200))).toEqual(Array.from({ length: 200 }, (_, i) => `message ${i + 1}`));
+    for (let n = 301; n <= 700; n++) await stores.eventLog.append(note(n));
+    const kept = await stores.eventLog.read({ limit: 1 });
+    const item = (await iterator.next()).value as EventsTrimmed;
+    expect(item).toBeInstanceOf(EventsTrimmed);
+    expect(item.oldestKeptId).toBe(kept[0]!.id);
+  });
+
+  it('lists what is kept after a trimmed id with EventsTrimmed beside it, and pages on without it', async () => {
+    const { events, appended, oldestKept } = await trimmedLog();
+    const page = await events.list(null, { first: 2, after: appended[0]!.id });
+    expect(messages(page.items.map((item) => item.node))).toEqual(['message 4', 'message 5']);
+    expect(page.failures).toHaveLength(1);
+    expect((page.failures![0] as EventsTrimmed).oldestKeptId).toBe(oldestKept.id);
+    const next = await events.list(null, { first: 2, after: page.items[1]!.cursor });
+    expect(messages(next.items.map((item) => item.node))).toEqual(['message 6', 'message 7']);
+    expect(next.failures).toBeUndefined();
+    expect((await events.list(null, { after: '0-0' })).failures).toBeUndefined();
   });
 });
 
