@@ -50,17 +50,18 @@ export interface ErrorResult {
   retryAfterSeconds?: number | null;
 }
 
-/** Shows an error result or a thrown error in a status element. */
+/**
+ * Shows an error result or a thrown error in a status element, as the sentences the gateway wrote (no type names or
+ * codes: the operator reads them, a program reads the API).
+ */
 export function showError(target: HTMLElement, error: unknown): void {
   target.replaceChildren();
   target.className = 'error';
   if (error instanceof Error) return void target.append(error.message);
   const result = error as ErrorResult;
-  target.append(h('p', {}, `${result.__typename ?? 'Error'}: ${result.message}`));
+  target.append(h('p', {}, result.message));
   if (result.retryable) target.append(h('p', {}, `You may retry${result.retryAfterSeconds ? ` in ${result.retryAfterSeconds} s` : ''}.`));
-  if (result.fieldErrors?.length) {
-    target.append(h('ul', {}, ...result.fieldErrors.map((problem) => h('li', {}, `${problem.path.join('.')}: ${problem.message} (${problem.code})`))));
-  }
+  if (result.fieldErrors?.length) target.append(h('ul', {}, ...result.fieldErrors.map((problem) => h('li', {}, problem.message))));
 }
 
 export function showOk(target: HTMLElement, text: string): void {

@@ -5,8 +5,8 @@ import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 /**
- * The reference dashboard as a registrar's operator meets it, in headless Chromium: a search that live events leave
- * as it is. (browser.test.ts covers the panels' normal work.)
+ * The reference dashboard as a registrar's operator meets it, in headless Chromium: what a refused form says and
+ * where, and a search that live events leave as it is. (browser.test.ts covers the panels' normal work.)
  */
 const UI_TIMEOUT = 20_000;
 const TEST_TIMEOUT = 60_000;
@@ -45,6 +45,55 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await gateway?.stop();
+});
+
+describe('a form the gateway refuses', () => {
+  it("shows the gateway's objection to a piece of evidence under the field it names, in the form's words", async () => {
+    injectDenicRequest('rtr-0021', ['EMAIL']);
+    const page = await openDashboard();
+    await page.getByRole('button', { name: 'Submit evidence for rtr-0021' }).click();
+    const reference = page.locator('#evidence-form').getByLabel('Your reference (external id)');
+    // Spaces pass the browser's own "required" check; the gateway refuses them.
+    await reference.fill('   ');
+    await page.locator('#evidence-submit').click();
+
+    const note = page.locator('#evidence-0-reference-error');
+    await expect.poll(() => note.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    expect(await note.innerText()).toBe('Your reference: fill this in.');
+    expect(await reference.getAttribute('aria-invalid')).toBe('true');
+    expect((await reference.getAttribute('aria-describedby'))?.split(' ')).toContain('evidence-0-reference-error');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('evidence-0-reference');
+    // What was not done, without the API's type names, codes and paths, and without "the claims are not covered",
+    // which only follows from the refused piece and contradicts the form's own "every claim is covered".
+    const result = await page.locator('#evidence-result').innerText();
+    expect(result).toBe('The evidence was not sent: correct the field marked above.');
+
+    await reference.fill('kyc-operator-1');
+    await page.locator('#evidence-submit').click();
+    await expect.poll(() => page.locator('#evidence-result').innerText(), { timeout: UI_TIMEOUT }).toContain('Submitted for rtr-0021');
+    expect(await page.locator('#evidence .field-error').count()).toBe(0);
+    await page.close();
+  }, TEST_TIMEOUT);
+
+  it("shows the registry check's objection under the field it names, and keeps no ID number in the form", async () => {
+    const page = await openDashboard();
+    const form = page.locator('#registry-form');
+    await form.getByLabel('ID number').fill('38001085718');
+    await form.getByLabel('First name').fill('Anna');
+    // The ID number typed into the wrong field: the gateway refuses to store it there.
+    await form.getByLabel('Last name').fill('Bos 38001085718');
+    await form.getByLabel('Date of birth').fill('1980-01-08');
+    await form.getByRole('button', { name: 'Check registry' }).click();
+
+    const note = page.locator('#registry-last-name-error');
+    await expect.poll(() => note.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
+    expect(await note.innerText()).toMatch(/^Last name must not contain the ID number/);
+    expect(await note.innerText()).not.toContain('5718');
+    expect(await form.getByLabel('Last name', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#registry-result').innerText()).toBe('The check was not started: correct the field marked above.');
+    expect(await form.getByLabel('ID number', { exact: true }).inputValue()).toBe('');
+    await page.close();
+  }, TEST_TIMEOUT);
 });
 
 describe('live events on a searched view', () => {
