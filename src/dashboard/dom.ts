@@ -1,4 +1,5 @@
 /** Small DOM helpers: find, build (text always as text, never parsed as HTML), format, report. */
+import { GatewayRequestError } from '../../client/src/index.js';
 
 export function $(id: string): HTMLElement {
   const element = document.getElementById(id);
@@ -50,17 +51,18 @@ export interface ErrorResult {
   retryAfterSeconds?: number | null;
 }
 
-/** Shows an error result or a thrown error in a status element. */
+/**
+ * Shows an error result or a thrown error in a status element, as the sentences the gateway wrote (no type names or
+ * codes: the operator reads them, a program reads the API).
+ */
 export function showError(target: HTMLElement, error: unknown): void {
   target.replaceChildren();
   target.className = 'error';
-  if (error instanceof Error) return void target.append(error.message);
+  if (error instanceof Error) return void target.append(errorText(error));
   const result = error as ErrorResult;
-  target.append(h('p', {}, `${result.__typename ?? 'Error'}: ${result.message}`));
+  target.append(h('p', {}, result.message));
   if (result.retryable) target.append(h('p', {}, `You may retry${result.retryAfterSeconds ? ` in ${result.retryAfterSeconds} s` : ''}.`));
-  if (result.fieldErrors?.length) {
-    target.append(h('ul', {}, ...result.fieldErrors.map((problem) => h('li', {}, `${problem.path.join('.')}: ${problem.message} (${problem.code})`))));
-  }
+  if (result.fieldErrors?.length) target.append(h('ul', {}, ...result.fieldErrors.map((problem) => h('li', {}, problem.message))));
 }
 
 export function showOk(target: HTMLElement, text: string): void {
@@ -68,7 +70,20 @@ export function showOk(target: HTMLElement, text: string): void {
   target.replaceChildren(text);
 }
 
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** Said when fetch finds nothing answering (Chromium "Failed to fetch", Firefox "NetworkError ...", Safari "Load failed"). */
+export const GATEWAY_UNREACHABLE = 'The gateway did not answer: it may be down or restarting, or this computer is offline. Try again in a moment.';
+
+const UNREACHABLE = /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/;
+
+/** A thrown error in words: the gateway's own messages without their codes, or that the gateway did not answer. */
+export function errorText(error: unknown): string {
+  // The prompt at the top has opened (api-key.ts): the gateway's own words name an HTTP header.
+  if (error instanceof GatewayRequestError && error.code === 'UNAUTHENTICATED') return 'The gateway needs a valid API key: enter it under "API key" at the top.';
+  if (error instanceof GatewayRequestError) return error.errors.map((problem) => problem.message).join(' ');
+  // fetch's TypeError, or graphql-sse's NetworkError carrying its message.
+  if (error instanceof Error && UNREACHABLE.test(error.message)) return GATEWAY_UNREACHABLE;
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** A status badge; its class (lower-case status) picks the colour. */
 export const badge = (status: string): HTMLElement => h('span', { class: `badge ${status.toLowerCase()}` }, status);

@@ -4,6 +4,8 @@ import type { VerificationClaim } from '../../client/src/index.js';
 import { $, h, showError, showOk } from './dom.js';
 import type { MatrixEntry } from './evidence-options.js';
 import { coveredBy, defaultEvidence, describeEntry } from './evidence-options.js';
+import type { FieldProblem, FormField } from './field-errors.js';
+import { clearFieldErrors, reportInputError } from './field-errors.js';
 import { gateway } from './gateway-client.js';
 import type { Request } from './requests.js';
 import { upsertRequest } from './requests.js';
@@ -18,14 +20,38 @@ interface EvidenceItem {
 let form: { request: Request; matrix: MatrixEntry[]; items: EvidenceItem[] } | null = null;
 /** Only the latest opened form may fill itself in when its matrix arrives. */
 let opened = 0;
+/** The request the form was opened for: its row's button gets the focus back when the form closes. */
+let openedFor: string | null = null;
 
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** The API's names for the evidence fields, as the form labels them. */
+const LABELS: Record<string, string> = { externalId: 'Your reference', verifiedAt: 'Verified on', method: 'Method', proof: 'Proof', claims: 'Claims' };
+
+/** The form field an error path (verifications.N.field...) names, or null for a problem of the whole input. */
+function evidenceField(path: readonly string[]): FormField | null {
+  const [list, index, name] = path;
+  if (list !== 'verifications' || index === undefined || !/^\d+$/.test(index)) return null;
+  const id = `evidence-${index}`;
+  const ids: Record<string, [string, string]> = {
+    externalId: [`${id}-reference`, 'Your reference'],
+    verifiedAt: [`${id}-date`, 'Verified on'],
+    method: [`${id}-kind`, 'Method and proof'],
+    proof: [`${id}-kind`, 'Method and proof'],
+    claims: [`${id}-claims`, 'Claims'],
+  };
+  const [elementId, label] = ids[name ?? ''] ?? [`${id}-kind`, `Evidence ${Number(index) + 1}`];
+  const element = document.getElementById(elementId);
+  return element ? { element, label } : null;
+}
 
 export async function openEvidenceForm(request: Request): Promise<void> {
   const mine = ++opened;
   const section = $('evidence');
+  openedFor = request.id;
   section.hidden = false;
-  $('evidence-fields').hidden = false;
+  // Shown once the matrix is here: before (or without) it there is nothing to fill in.
+  $('evidence-fields').hidden = true;
   $('evidence-for').textContent = `${request.contactHandle}: the registry asks for ${request.claims.join(', ')}.`;
   $('evidence-result').replaceChildren();
   try {
@@ -33,11 +59,12 @@ export async function openEvidenceForm(request: Request): Promise<void> {
     if (mine !== opened) return;
     const items = defaultEvidence(verificationMatrix, request.claims).map((choice) => ({ ...choice, externalId: '', verifiedOn: today() }));
     form = { request, matrix: verificationMatrix, items };
+    $('evidence-fields').hidden = false;
     render();
     section.scrollIntoView({ block: 'start' });
     section.querySelector('select')?.focus();
   } catch (error) {
-    showError($('evidence-result'), error);
+    if (mine === opened) showError($('evidence-result'), error);
   }
 }
 
@@ -74,7 +101,7 @@ function render(): void {
       h('p', { id: `${id}-covers`, class: 'evidence-covers' }, describeEntry(entry, request.claims)),
       h(
         'fieldset',
-        { class: 'claims' },
+        { id: `${id}-claims`, class: 'claims' },
         h('legend', {}, entry.exclusiveClaims ? 'Claim (one per piece of evidence)' : 'Claims'),
         ...offered.map((claim) =>
           h(
@@ -100,7 +127,8 @@ function render(): void {
       h('label', { for: `${id}-reference` }, 'Your reference (external id)'),
       h('input', { id: `${id}-reference`, required: true, maxlength: '255', value: item.externalId, oninput: (event) => (item.externalId = (event.target as HTMLInputElement).value) }),
       h('label', { for: `${id}-date` }, 'Verified on'),
-      h('input', { id: `${id}-date`, type: 'date', required: true, value: item.verifiedOn, oninput: (event) => (item.verifiedOn = (event.target as HTMLInputElement).value) }),
+      // Evidence is verified in the past: a year typed wrong (2062) is caught here rather than sent.
+      h('input', { id: `${id}-date`, type: 'date', required: true, max: today(), value: item.verifiedOn, oninput: (event) => (item.verifiedOn = (event.target as HTMLInputElement).value) }),
       items.length > 1 ? h('button', { type: 'button', onclick: () => (items.splice(index, 1), render()) }, `Remove evidence ${index + 1}`) : null,
     );
   });
@@ -125,6 +153,8 @@ async function submit(event: SubmitEvent): Promise<void> {
   if (!form) return;
   const { request, matrix, items } = form;
   const result = $('evidence-result');
+  clearFieldErrors($('evidence-items'));
+  result.replaceChildren();
   const verifications = items.map((item) => {
     const entry = matrix[item.entry]!;
     return { method: entry.method, proof: entry.proof, claims: item.claims, externalId: item.externalId.trim(), verifiedAt: `${item.verifiedOn}T00:00:00Z` };
@@ -133,14 +163,26 @@ async function submit(event: SubmitEvent): Promise<void> {
     const { submitContactVerification: answer } = await gateway.request(SubmitEvidenceDocument, {
       input: { handle: request.contactHandle, customer: request.customer, requestId: request.id, verifications },
     });
+    if (answer.__typename === 'InputError') return reportInputError(result, { ...answer, fieldErrors: withoutConsequences(answer.fieldErrors) }, $('evidence-items'), evidenceField, LABELS, 'The evidence was not sent');
     if (answer.__typename !== 'SubmitContactVerificationSuccess') return showError(result, answer);
     upsertRequest(answer.request ?? { ...request, status: 'SUBMITTED' });
     form = null;
     $('evidence-fields').hidden = true;
     showOk(result, `Submitted for ${request.contactHandle}.${answer.async ? ` The provider finishes it asynchronously (process ${answer.processId ?? 'unknown'}).` : ''}`);
+    // The button that had the focus is gone with the fields: the focus goes to what happened.
+    result.focus();
   } catch (error) {
     showError(result, error);
   }
+}
+
+/**
+ * The form only submits once every requested claim is ticked, so a CLAIMS_NOT_COVERED beside a piece's own problem
+ * only says that the refused piece covers nothing: left out, it would contradict the form's "every claim is covered".
+ */
+function withoutConsequences(problems: readonly FieldProblem[]): FieldProblem[] {
+  const own = problems.filter((problem) => problem.code !== 'CLAIMS_NOT_COVERED');
+  return own.length ? own : [...problems];
 }
 
 $('evidence-form').addEventListener('submit', (event) => void submit(event as SubmitEvent));
@@ -150,5 +192,8 @@ $('evidence-add').addEventListener('click', () => {
 });
 $('evidence-cancel').addEventListener('click', () => {
   form = null;
+  opened++;
   $('evidence').hidden = true;
+  // Back to where the operator was: the request's row (its button, when it still takes evidence).
+  document.querySelector<HTMLElement>(`#requests tr[data-request-id="${CSS.escape(openedFor ?? '')}"] button`)?.focus();
 });

@@ -8,7 +8,10 @@ import { showDecision } from './registry-check.js';
 import { loadRequests, upsertRequest } from './requests.js';
 
 type LiveEvent = VerificationEventsSubscription['verificationEvents'];
-type State = 'connecting' | 'live' | 'reconnecting';
+type State = 'connecting' | 'live' | 'reconnecting' | 'off';
+
+/** Refusals for the caller's key: asking again changes nothing until another key is entered (which restarts). */
+const KEY_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
 
 /** The last event seen: a reconnect resumes after it, so nothing is missed or shown twice. */
 let lastEventId: string | null = null;
@@ -78,6 +81,7 @@ export function followEvents(): () => void {
         if (!controller.signal.aborted) setState('reconnecting', 'the server ended the stream');
       } catch (error) {
         if (controller.signal.aborted) return;
+        if (error instanceof GatewayRequestError && KEY_REFUSALS.has(error.code ?? '')) return setState('off', errorText(error));
         setState('reconnecting', errorText(error));
         // The last event seen is older than the gateway still keeps: resuming after it would fail again for ever. The
         // page re-reads the requests instead and resumes after the oldest event kept.

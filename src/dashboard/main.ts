@@ -3,10 +3,11 @@
  * through the typed client package (client/), nothing else. Each panel is its own module.
  */
 import { ProvidersDocument } from '../../client/src/index.js';
+import { onKeyEntered } from './api-key.js';
 import { $, errorText, h } from './dom.js';
 import { loadEmails } from './emails.js';
 import { openEvidenceForm } from './evidence.js';
-import { KEY_STORAGE, gateway } from './gateway-client.js';
+import { gateway } from './gateway-client.js';
 import { followEvents } from './live-events.js';
 import './registry-check.js';
 import { loadRequests, onSubmitEvidence, tickCountdowns } from './requests.js';
@@ -31,12 +32,6 @@ function start(): void {
 }
 
 onSubmitEvidence((request) => void openEvidenceForm(request));
-$('auth-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const key = String(new FormData(event.target as HTMLFormElement).get('apiKey') ?? '').trim();
-  if (key) sessionStorage.setItem(KEY_STORAGE, key);
-  else sessionStorage.removeItem(KEY_STORAGE);
-  start();
-});
+onKeyEntered(start);
 setInterval(tickCountdowns, 1000);
 start();

@@ -18,9 +18,14 @@ const AWAITING_EVIDENCE: ReadonlySet<string> = new Set(['OPEN', 'REJECTED', 'OVE
 const MAX_EXPORT_PAGES = 20;
 
 let page: Request[] = [];
+/** The cursor `page` was loaded after: another one is another page, where this page's changes are not shown. */
+let pageAfter: string | null = null;
 let handle: string | null = null;
 let statuses = NEEDS_ATTENTION;
-/** Requests changed while this page is open (submitted here, or by an event): shown until the view changes. */
+/**
+ * Requests of this page that changed while it is open (submitted here, or by an event): shown, in their new state,
+ * until the view changes, even when the change takes them out of it (a request submitted on "Needing attention").
+ */
 const changed = new Map<string, Request>();
 let openEvidence: (request: Request) => void = () => {};
 
@@ -110,6 +115,8 @@ export async function loadRequests(after: string | null = pager.after): Promise<
   const errorBox = $('requests-error');
   try {
     const { verificationRequests } = await gateway.request(OpenVerificationRequestsDocument, { status: statuses, contactHandle: handle, first: PAGE_SIZE, after });
+    if (after !== pageAfter) changed.clear();
+    pageAfter = after;
     page = verificationRequests?.edges.map((edge) => edge.node) ?? [];
     pager.update(page.length, verificationRequests?.totalCount ?? 0, verificationRequests?.pageInfo.endCursor, verificationRequests?.pageInfo.hasNextPage ?? false);
     $('requests-count').textContent = `(${verificationRequests?.totalCount ?? 0}${handle ? ` for ${handle}` : ''})`;
@@ -121,8 +128,13 @@ export async function loadRequests(after: string | null = pager.after): Promise<
   render();
 }
 
-/** A request changed (submitted here, or an event): shown at once, kept visible until the view changes. */
+/**
+ * A request changed (submitted here, or an event). One shown here is updated at once and kept visible until the view
+ * changes; any other may now belong to this view or not (another contact's, on a handle search; another page's): the
+ * gateway's filter and order decide, by a reload.
+ */
 export function upsertRequest(request: Request): void {
+  if (!changed.has(request.id) && !page.some((shown) => shown.id === request.id)) return void loadRequests();
   changed.set(request.id, request);
   render();
 }

@@ -342,7 +342,7 @@ describe('the reference dashboard at work', () => {
     await emailSearch.getByLabel('Contact handle').fill('OP 3');
     await emailSearch.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.locator('#email-error').isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
-    expect(await page.locator('#email-error').innerText()).toContain('BAD_USER_INPUT: handle must be');
+    expect(await page.locator('#email-error').innerText()).toContain('handle must be 1 to 64 characters');
     expect(await page.locator('#emails-empty').isVisible()).toBe(false);
     await page.close();
   }, TEST_TIMEOUT);

@@ -1,0 +1,94 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startTestGateway } from '../helpers/gateway.js';
+
+/**
+ * The reference dashboard when it cannot simply read: a gateway that wants an API key, and a gateway that stopped
+ * answering, in headless Chromium.
+ */
+const UI_TIMEOUT = 20_000;
+const TEST_TIMEOUT = 60_000;
+const OPS_KEY = 'ops-key-12345';
+
+let keyed: TestGateway;
+let stopping: TestGateway;
+let browser: Browser;
+
+async function open(gateway: TestGateway): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(UI_TIMEOUT);
+  await page.goto(`${gateway.url}/`);
+  return page;
+}
+
+beforeAll(async () => {
+  [keyed, stopping] = await Promise.all([startTestGateway({ env: { GATEWAY_API_KEYS: `name=${OPS_KEY}:*` } }), startTestGateway()]);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([keyed?.stop(), stopping?.stop()]);
+});
+
+describe('a gateway that wants an API key', () => {
+  it('asks for the key by itself, says when it refuses one, and loads once a valid key is entered', async () => {
+    const page = await open(keyed);
+    const prompt = page.locator('#auth');
+    const field = page.getByLabel('API key (kept in this tab only)');
+    await expect.poll(() => prompt.evaluate((details: HTMLDetailsElement) => details.open), { timeout: UI_TIMEOUT }).toBe(true);
+    expect(await page.locator('#auth-reason').innerText()).toBe('This gateway needs an API key. Enter yours to see its data.');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
+    // Refused for the key, live updates stop asking (asking again cannot succeed) rather than reconnect for ever.
+    await page.locator('#live[data-state="off"]').waitFor();
+    await expect.poll(() => page.locator('#requests-error').innerText(), { timeout: UI_TIMEOUT }).toContain('needs a valid API key');
+    expect(await page.locator('#requests-error').innerText()).not.toContain('Authorization');
+
+    await field.fill('not-the-key-123');
+    await field.press('Enter');
+    await expect.poll(() => page.locator('#auth-reason').innerText(), { timeout: UI_TIMEOUT }).toBe('The gateway did not accept this key. Enter a valid API key.');
+    expect(await prompt.evaluate((details: HTMLDetailsElement) => details.open)).toBe(true);
+
+    await field.fill(OPS_KEY);
+    await field.press('Enter');
+    await page.locator('#live[data-state="live"]').waitFor();
+    await page.locator('#requests tbody tr').first().waitFor();
+    expect(await page.locator('#requests-error').isHidden()).toBe(true);
+    expect(await prompt.evaluate((details: HTMLDetailsElement) => details.open)).toBe(false);
+    // Kept in sessionStorage for this tab, not left in the page.
+    expect(await field.inputValue()).toBe('');
+    await page.close();
+  }, TEST_TIMEOUT);
+});
+
+describe('a gateway that stopped answering', () => {
+  it('says so in words, opens no empty evidence form, and keeps no ID number from a check it could not send', async () => {
+    const page = await open(stopping);
+    await page.locator('#live[data-state="live"]').waitFor();
+    await page.locator('#requests tbody tr').first().waitFor();
+    await stopping.stop();
+
+    await page.locator('#requests-search').getByRole('button', { name: 'Search' }).click();
+    const unreachable = 'The gateway did not answer: it may be down or restarting, or this computer is offline.';
+    await expect.poll(() => page.locator('#requests-error').innerText(), { timeout: UI_TIMEOUT }).toContain(unreachable);
+    expect(await page.locator('#requests-error').innerText()).not.toContain('Failed to fetch');
+    await expect.poll(() => page.locator('#live').innerText(), { timeout: UI_TIMEOUT }).toContain(unreachable);
+
+    await page.getByRole('button', { name: /^Submit evidence for / }).first().click();
+    await expect.poll(() => page.locator('#evidence-result').innerText(), { timeout: UI_TIMEOUT }).toContain(unreachable);
+    // Nothing to fill in without the verification matrix: no lone "Submit evidence" and "Add another" buttons.
+    expect(await page.locator('#evidence-fields').isHidden()).toBe(true);
+
+    const form = page.locator('#registry-form');
+    await form.getByLabel('ID number').fill('38001085718');
+    await form.getByLabel('First name').fill('Anna');
+    await form.getByLabel('Last name').fill('Bos');
+    await form.getByLabel('Date of birth').fill('1980-01-08');
+    await form.getByRole('button', { name: 'Check registry' }).click();
+    await expect.poll(() => page.locator('#registry-result').innerText(), { timeout: UI_TIMEOUT }).toContain(unreachable);
+    expect(await form.getByLabel('ID number').inputValue()).toBe('');
+    await page.close();
+  }, TEST_TIMEOUT);
+});
