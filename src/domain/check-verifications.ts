@@ -17,14 +17,20 @@ export interface VerificationCheckResult {
 /** Realtime Register limits externalId to 255 characters. */
 export const EXTERNAL_ID_MAX = 255;
 
+/** How far past `now` a verifiedAt may lie (clocks of the caller and the gateway disagree by this much at most). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * Checks verification evidence against the DENIC matrix and the claims a registry asked for.
- * Never throws: every problem becomes one FieldProblem with a path under `pathPrefix`.
+ * Never throws: every problem becomes one FieldProblem with a path under `pathPrefix`. With `now` (ms), evidence
+ * dated after it (beyond CLOCK_SKEW_MS) is refused: it tells of a check not yet done, which a registry cannot accept
+ * as proof. The gateway passes its clock; the provider simulator passes none, since the provider documents no such rule.
  */
 export function checkVerifications(
   verifications: readonly ContactVerificationDraft[],
   requiredClaims: readonly VerificationClaim[] = [],
   pathPrefix: string[] = ['verifications'],
+  now?: number,
 ): VerificationCheckResult {
   const problems: FieldProblem[] = [];
   const covered = new Set<VerificationClaim>();
@@ -35,6 +41,8 @@ export function checkVerifications(
     const before = problems.length;
     if (!isIsoDateTime(item.verifiedAt)) {
       problems.push(problem(at('verifiedAt'), 'INVALID_FORMAT', 'verifiedAt must be an ISO 8601 date-time with an offset, e.g. 2026-04-16T00:00:00Z.'));
+    } else if (now !== undefined && Date.parse(item.verifiedAt) > now + CLOCK_SKEW_MS) {
+      problems.push(problem(at('verifiedAt'), 'INVALID_VALUE', 'verifiedAt must not be in the future: evidence tells of a check already done.'));
     }
     if (item.externalId.trim() === '') problems.push(problem(at('externalId'), 'REQUIRED', 'externalId must not be empty.'));
     if (item.externalId.length > EXTERNAL_ID_MAX) {

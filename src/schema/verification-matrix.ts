@@ -66,6 +66,6 @@ builder.queryField('checkVerification', (t) =>
       verifications: t.arg({ type: [ContactVerificationInput], required: true }),
       requiredClaims: t.arg({ type: [VerificationClaimEnum], required: false }),
     },
-    resolve: (_root, args) => checkVerifications(args.verifications, args.requiredClaims ?? []),
+    resolve: (_root, args) => checkVerifications(args.verifications, args.requiredClaims ?? [], ['verifications'], Date.now()),
   }),
 );

@@ -242,7 +242,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         throw error;
       });
       const required: VerificationClaim[] = request?.claims ?? [];
-      problems.push(...requestProblems, ...checkVerifications(input.verifications, required).problems, ...controlCharacterProblems(input.verifications, ['verifications']));
+      problems.push(...requestProblems, ...checkVerifications(input.verifications, required, ['verifications'], Date.now()).problems, ...controlCharacterProblems(input.verifications, ['verifications']));
       if (problems.length) throw new InputRejected(problems);
       await assertStoreWritable(deps.stores);
 

@@ -61,6 +61,17 @@ describe('checkVerifications', () => {
     }
   });
 
+  it('rejects evidence dated after the gateway\'s clock (beyond a few minutes of skew), when given one', () => {
+    const now = Date.parse('2026-11-28T12:00:00Z');
+    const dated = (verifiedAt: string) => checkVerifications([{ ...base, verifiedAt, method: 'DATA', proof: 'ADDRESS_DATABASE', claims: ['ADDRESS'] }], [], ['verifications'], now);
+    expect(dated('2026-11-29T00:00:00Z').problems).toEqual([expect.objectContaining({ path: ['verifications', '0', 'verifiedAt'], code: 'INVALID_VALUE' })]);
+    // An offset is an instant like any other: 13:00 at +02:00 is 11:00 UTC, before now.
+    expect(dated('2026-11-28T13:00:00+02:00').valid).toBe(true);
+    expect(dated('2026-11-28T12:04:00Z').valid).toBe(true);
+    // The provider simulator passes no clock: the provider documents no such rule.
+    expect(checkVerifications([{ ...base, verifiedAt: '2099-01-01T00:00:00Z', method: 'DATA', proof: 'ADDRESS_DATABASE', claims: ['ADDRESS'] }]).valid).toBe(true);
+  });
+
   it('lists required claims no valid verification covers', () => {
     const result = checkVerifications(
       [

@@ -56,7 +56,7 @@ export function contactDraftProblems(draft: ContactDraft): FieldProblem[] {
     problems.push(problem(['voice'], 'INVALID_FORMAT', 'voice must be +CC.NUMBER, e.g. +31.201234567.'));
   }
   if (draft.fax && !isVoiceNumber(draft.fax)) problems.push(problem(['fax'], 'INVALID_FORMAT', 'fax must be +CC.NUMBER, e.g. +31.201234567.'));
-  if (draft.verifications?.length) problems.push(...checkVerifications(draft.verifications).problems);
+  if (draft.verifications?.length) problems.push(...checkVerifications(draft.verifications, [], ['verifications'], Date.now()).problems);
   problems.push(...overlongTextProblems({ ...draft, verifications: undefined }, CONTACT_TEXT_MAX));
   return problems;
 }
