@@ -40,8 +40,9 @@ export const WATCHER_LOCK = 'email-status-watcher';
  *
  * What it has seen is kept in the shared store (Stores.emailWatch), written as each change is recorded, and read again
  * whenever this instance takes the lease: a new holder, or this gateway restarted, carries on from the last holder's
- * state, so a row that moved while nobody held the lease is announced by the next holder. Only the very first look (an
- * empty store) just learns the current state.
+ * state, so a row that moved while nobody held the lease is announced by the next holder. An empty store is a first
+ * look, which just learns the current state, unless this instance watched before (Redis lost its data): then it
+ * carries on from its own memory.
  */
 export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): EmailStatusWatcher {
   const { emailVerifications, events, locks, state, digest, intervalMs, logger } = options;
@@ -49,6 +50,12 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
   const maxPages = options.maxPages ?? 20;
   /** The watched rows (the pending ones) by emailVerificationKey, as stored; null until read from the store. */
   let known: Map<string, WatchedEmailVerification> | null = null;
+  /**
+   * What this instance watched when it last held the lease. Only used when the store then answers "never looked":
+   * after a first look was stored, that means Redis lost its data (keys, lease and all), and this memory is the one
+   * copy of the watch left, so carrying on from it announces what moved meanwhile instead of learning it silently.
+   */
+  let remembered: Map<string, WatchedEmailVerification> | null = null;
   /**
    * State writes the store did not take, oldest first. A failed write ends the round, and the next round writes these
    * before anything else, or is skipped (as the lease skips rounds while Redis is away): working on from memory
@@ -114,6 +121,17 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
     }
   }
 
+  /**
+   * The store lost the watch this instance still remembers (Redis lost its data): store the memory as the first look,
+   * so every instance carries on from it, and compare against it. Another instance that took the lease first after the
+   * loss has stored its own first look already, and that one stands (what moved before it is not known to it).
+   */
+  async function restore(rows: Map<string, WatchedEmailVerification>): Promise<Map<string, WatchedEmailVerification>> {
+    await state.begin([...rows.values()]);
+    logger.warn({ watching: rows.size }, 'the stored email watch is gone (Redis lost its data?): carrying on from this instance\'s memory of it');
+    return new Map(rows);
+  }
+
   /** The first look at an empty store: learn what is pending now, announce nothing. */
   async function begin(pending: EmailVerification[]): Promise<Map<string, WatchedEmailVerification>> {
     const since = Date.now();
@@ -131,13 +149,16 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
       const pending = await readPending(scope);
       if (!known) {
         const stored = await state.watched();
-        if (!stored) {
+        if (stored) {
+          known = new Map(stored.map((row) => [row.key, row]));
+          logger.info({ watching: known.size }, 'carrying on the watch of pending email verifications from the stored state');
+        } else if (remembered) {
+          known = await restore(remembered);
+        } else {
           known = await begin(pending);
           quiet = false;
           return 0;
         }
-        known = new Map(stored.map((row) => [row.key, row]));
-        logger.info({ watching: known.size }, 'carrying on the watch of pending email verifications from the stored state');
       }
       const watched = known;
       const listed = new Set(pending.map(emailVerificationKey));
@@ -197,8 +218,10 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
     logger,
     tick,
     onLeaseTaken: () => {
-      // Another instance may have held the lease since: carry on from the stored state, not from this memory. Writes
-      // this instance could not store are dropped; what they announced is announced again under the same dedupe key.
+      // Another instance may have held the lease since: carry on from the stored state, not from this memory (kept
+      // only for a store that lost it, see `remembered`). Writes this instance could not store are dropped; what they
+      // announced is announced again under the same dedupe key.
+      remembered = known ?? remembered;
       known = null;
       unsaved = [];
     },

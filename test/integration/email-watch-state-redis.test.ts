@@ -151,6 +151,21 @@ describe('the email watch kept in Redis', () => {
     expect(await second.emailWatch.watched()).toEqual([]);
   });
 
+  it('announces a move made while Redis lost its data: the holder carries on from its memory and stores the watch again', async () => {
+    for (const name of ['a', 'b']) putRow(table, emailRow(`${name}@example.com`, 'PENDING'));
+    const stores = await openStores();
+    const watcher = watcherOn(stores);
+    await holdAndCheck(watcher);
+
+    // Redis comes back empty (restarted without persistence): the lease and the stored watch are gone with it.
+    await stores.redis!.client.flushall();
+    putRow(table, emailRow('a@example.com', 'VERIFIED'));
+    await watcher.checkNow();
+
+    expect(await announced(stores)).toEqual([['a@example.com', 'PENDING', 'VERIFIED']]);
+    expect((await stores.emailWatch.watched())!.map((row) => row.key)).toEqual([`OPENPROVIDER:b@example.com:example.com`]);
+  });
+
   it('keeps no address in key names, hash fields or settled values, and the watched row keys only as values', async () => {
     for (const name of ['a', 'b']) putRow(table, emailRow(`${name}@example.com`, 'PENDING'));
     const stores = await openStores();
