@@ -13,8 +13,9 @@ import { credentialSecrets } from '../config.js';
  * Every instance must derive the same key, so that they share one cache, count one caller's budget and keep one
  * quarantined body once: GATEWAY_DIGEST_SECRET when set, else one derived from the gateway's own credentials (API
  * keys, JWT secret, provider keys and passwords; not the Redis password, which whoever reads Redis knows), which every
- * instance of one deployment shares. Rotating one of them changes every digest: the shared cache starts cold, budgets
- * afresh, and a body quarantined before and again after is kept twice. Live mode always has provider credentials; a
+ * instance of one deployment shares. Changing one of them (adding an API key too) changes every digest: the shared
+ * cache starts cold, budgets afresh, a body quarantined before and again after is kept twice, and the email watch's
+ * settled rows are no longer found (its watched rows are moved: RedisEmailWatchStateStore.watched). Live mode always has provider credentials; a
  * sandbox with no credential at all (open, or JWKS-only callers) uses a fixed key, its data being the simulators'.
  */
 export function digestKeyOf(config: Config): Buffer {

@@ -48,11 +48,42 @@ export class RedisEmailWatchStateStore implements EmailWatchStateStore {
   ) {}
 
   async watched(): Promise<WatchedEmailVerification[] | null> {
-    const replies = await this.call(async () => committed(await this.connection.client.multi().get(EMAIL_WATCH_STARTED_KEY).hvals(EMAIL_WATCH_WATCHED_KEY).exec()));
+    const replies = await this.call(async () => committed(await this.connection.client.multi().get(EMAIL_WATCH_STARTED_KEY).hgetall(EMAIL_WATCH_WATCHED_KEY).exec()));
     const started = replies[0]![1] as string | null;
-    const values = replies[1]![1] as string[];
+    const fields = replies[1]![1] as Record<string, string>;
     if (started === null) return null;
-    return values.map((value) => JSON.parse(value) as WatchedEmailVerification);
+    const rows = new Map<string, WatchedEmailVerification>();
+    const stale: string[] = [];
+    // One entry per row: the one under the current field, else the newest of those under another.
+    for (const [field, value] of Object.entries(fields)) {
+      const row = JSON.parse(value) as WatchedEmailVerification;
+      if (field === this.digest(row.key)) continue;
+      stale.push(field);
+      if ((rows.get(row.key)?.since ?? -Infinity) < row.since) rows.set(row.key, row);
+    }
+    for (const [field, value] of Object.entries(fields)) {
+      const row = JSON.parse(value) as WatchedEmailVerification;
+      if (field === this.digest(row.key)) rows.set(row.key, row);
+    }
+    if (stale.length > 0) await this.refield(stale, fields, [...rows.values()]);
+    return [...rows.values()];
+  }
+
+  /**
+   * Moves rows stored under a digest of another key to the current one. The digest key is derived from every
+   * credential unless GATEWAY_DIGEST_SECRET is set, so adding an API key changes it; left as they were, such rows
+   * could never be moved or dropped again (watch, settle and unwatch find rows by the current digest) and would be
+   * re-read and announced anew by every new holder of the lease. Settled rows keep no row key and cannot be moved:
+   * missed, a resent row is announced as pending from no status.
+   */
+  private async refield(stale: string[], fields: Record<string, string>, rows: WatchedEmailVerification[]): Promise<void> {
+    const transaction = this.connection.client.multi().hdel(EMAIL_WATCH_WATCHED_KEY, ...stale).zrem(EMAIL_WATCH_WATCHED_ORDER_KEY, ...stale);
+    for (const row of rows) {
+      const field = this.digest(row.key);
+      if (fields[field] !== undefined) continue;
+      transaction.hset(EMAIL_WATCH_WATCHED_KEY, field, JSON.stringify(row)).zadd(EMAIL_WATCH_WATCHED_ORDER_KEY, row.since, field);
+    }
+    await this.call(async () => committed(await transaction.exec()));
   }
 
   async begin(rows: WatchedEmailVerification[]): Promise<void> {

@@ -184,6 +184,19 @@ describe('the email watch kept in Redis', () => {
     expect((await stores.emailWatch.watched())!.map((row) => row.key)).toEqual([`OPENPROVIDER:b@example.com:example.com`]);
   });
 
+  it('moves the rows stored under another digest key (an API key added) to the current one, so they can still be settled', async () => {
+    const stores = await openStores();
+    const before = new RedisEmailWatchStateStore(stores.redis!, stores.digest);
+    await before.begin([{ key: 'k1', status: 'PENDING', since: 1 }, { key: 'k2', status: 'PENDING', since: 2 }]);
+    const after = new RedisEmailWatchStateStore(stores.redis!, (data) => `other-${stores.digest(data)}`);
+
+    expect((await after.watched())!.map((row) => row.key).sort()).toEqual(['k1', 'k2']);
+    await after.settle('k1', { status: 'VERIFIED', since: 3 });
+    await after.unwatch('k2');
+    expect(await after.watched()).toEqual([]);
+    expect(await stores.redis!.client.zcard('vgw:{email-watch}:watched-order')).toBe(0);
+  });
+
   it('keeps at most its limit of rows of each kind, dropping the oldest first', async () => {
     const stores = await openStores();
     const state = new RedisEmailWatchStateStore(stores.redis!, stores.digest, 2);
