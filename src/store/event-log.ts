@@ -29,7 +29,10 @@ export interface ReadOptions {
 
 /** What trimmedAfter found: events after the given id that the log once held and has dropped. */
 export interface TrimmedEvents {
-  /** The oldest event the log still keeps (resuming after it misses none of what is kept); null when it keeps none. */
+  /**
+   * The oldest event the log still keeps; null when it keeps none. Resuming after it skips that one event too: the
+   * client re-reads state with queries first (README, "Events and subscriptions"), and that state includes it.
+   */
   oldestKeptId: string | null;
 }
 
