@@ -4,6 +4,7 @@ import {
   type SettledEmailVerification,
   type WatchedEmailVerification,
 } from './email-watch-state.js';
+import { dropOldestBeyondLimitLua } from './redis-bounded-hash.js';
 import type { RedisConnection } from './redis-connection.js';
 import { StoreUnavailable } from './store-errors.js';
 
@@ -29,12 +30,7 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
-local excess = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[4])
-if excess > 0 then
-  local old = redis.call('ZRANGE', KEYS[4], 0, excess - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, excess - 1)
-  redis.call('HDEL', KEYS[3], unpack(old))
-end
+${dropOldestBeyondLimitLua(3, 4, 4)}
 return 1
 `;
 

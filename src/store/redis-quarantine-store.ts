@@ -1,5 +1,6 @@
 import type { QuarantinedDelivery } from '../domain/quarantined-delivery.js';
 import { QUARANTINE_CAPACITY, type QuarantineStore } from './quarantine-store.js';
+import { dropOldestBeyondLimitLua } from './redis-bounded-hash.js';
 import type { RedisConnection } from './redis-connection.js';
 import { StoreUnavailable } from './store-errors.js';
 
@@ -14,12 +15,7 @@ export const QUARANTINE_ORDER_KEY = 'vgw:{quarantine}:order';
 const ADD_SCRIPT = `
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
-if excess > 0 then
-  local old = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
-  redis.call('HDEL', KEYS[1], unpack(old))
-end
+${dropOldestBeyondLimitLua(1, 2, 4)}
 return 1
 `;
 
