@@ -1,7 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { UpstreamBudgetConfig } from '../config.js';
-import { PROVIDER_LABEL } from '../domain/providers.js';
+import { PROVIDER_LABEL, type Provider } from '../domain/providers.js';
 import type { GatewayContext } from '../schema/context.js';
 import { queryLimitError } from './query-limit-error.js';
 import { upstreamCallBound, upstreamCallEstimate } from './upstream-estimate.js';
@@ -12,6 +12,14 @@ import { upstreamCallBound, upstreamCallEstimate } from './upstream-estimate.js'
  * UPSTREAM_CALLS_PER_MINUTE when that is smaller (waiting would never let it through). What the estimate cannot see
  * is bounded as the calls happen (src/server/upstream-budget.ts).
  */
+/** What one upstream call of each provider reads, as the estimate counts it (src/server/upstream-estimate.ts). */
+const HOW_MANY_PER_CALL: Record<Provider, string> = {
+  REALTIME_REGISTER: 'each call reads up to 100 handles of one customer',
+  OPENPROVIDER: 'each call reads one handle, or a page of up to 1000 customers',
+  DOMAIN_NAME_API: 'this provider reads one handle per call',
+  VERIFF: 'each call is one check',
+};
+
 export function useUpstreamLimits(config: UpstreamBudgetConfig): Plugin<GatewayContext> {
   const check = (args: { document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: GatewayContext }) => {
     const perMinute = args.contextValue.principal?.authenticated ? config.callsPerMinute : 0;
@@ -24,7 +32,7 @@ export function useUpstreamLimits(config: UpstreamBudgetConfig): Plugin<GatewayC
       return queryLimitError(
         'QUERY_TOO_COSTLY',
         `This query needs ${calls} calls to ${PROVIDER_LABEL[provider]}, more than the ${limit} one request may make (${variable}); ` +
-          `${provider === 'REALTIME_REGISTER' ? 'each call reads up to 100 handles of one customer' : 'this provider reads one handle per call'}, so ask for fewer at once.`,
+          `${HOW_MANY_PER_CALL[provider]}, so ask for fewer at once.`,
       );
     }
     return null;
