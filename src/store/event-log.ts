@@ -104,6 +104,16 @@ export function parseEventId(id: string): [ms: bigint, seq: bigint] {
   return [ms, seq];
 }
 
+/**
+ * True for the id before every event (`0-0`, or `0`): "everything kept", never an id the log issued. Any other id older
+ * than the first event a log ever held was issued by a log that is gone (a Redis that lost its data, a process that
+ * restarted with its memory log): the events after it are lost, which trimmedAfter says.
+ */
+export function isOrigin(id: string): boolean {
+  const [ms, seq] = parseEventId(id);
+  return ms === 0n && seq === 0n;
+}
+
 /** True when id has the `<ms>-<seq>` shape the log uses. */
 export function isEventId(id: string): boolean {
   try {

@@ -6,6 +6,7 @@ import {
   DEDUPE_TTL_MS,
   EventLogUnavailable,
   compareEventIds,
+  isOrigin,
   parseEventId,
   type AppendOptions,
   type AppendResult,
@@ -44,6 +45,9 @@ export class MemoryEventLog implements EventLog {
   private lastSeq = -1;
   /** The newest event the ring dropped to make room: a read after an older id would skip it and those before it. */
   private lastDroppedId: string | null = null;
+  /** The milliseconds of the first id this log issued: ids before it are not this log's. */
+  private firstMs: number | null = null;
+
   private closed = false;
 
   constructor(private readonly options: MemoryEventLogOptions = {}) {
@@ -56,6 +60,7 @@ export class MemoryEventLog implements EventLog {
     const ms = Math.max(this.now(), this.lastMs);
     this.lastSeq = ms === this.lastMs ? this.lastSeq + 1 : 0;
     this.lastMs = ms;
+    this.firstMs ??= ms;
     return `${ms}-${this.lastSeq}`;
   }
 
@@ -93,8 +98,11 @@ export class MemoryEventLog implements EventLog {
   }
 
   async trimmedAfter(after: string): Promise<TrimmedEvents | null> {
-    if (this.lastDroppedId === null || compareEventIds(after, this.lastDroppedId) >= 0) return null;
-    return { oldestKeptId: this.events[0]?.id ?? null };
+    const dropped = this.lastDroppedId !== null && compareEventIds(after, this.lastDroppedId) < 0;
+    // An id from before this log's first (or, with none yet, from before now) was issued by an earlier process's
+    // memory log, whose events went with it.
+    const beforeThisLog = !isOrigin(after) && parseEventId(after)[0] < BigInt(this.firstMs ?? this.now());
+    return dropped || beforeThisLog ? { oldestKeptId: this.events[0]?.id ?? null } : null;
   }
 
   /** Binary search: ids are sorted because they only grow. */

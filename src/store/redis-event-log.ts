@@ -7,6 +7,7 @@ import {
   EventLogUnavailable,
   MAX_EVENT_ID,
   compareEventIds,
+  isOrigin,
   parseEventId,
   type AppendOptions,
   type AppendResult,
@@ -173,8 +174,8 @@ export class RedisEventLog implements EventLog {
     } catch (err) {
       throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
     }
-    // No stream: never written, or gone with a Redis that lost its data (what was lost is not known here).
-    if (reply === null) return null;
+    // No stream: never written (then no caller holds an id of it but 0-0), or gone with a Redis that lost its data.
+    if (reply === null) return isOrigin(after) ? null : { oldestKeptId: null };
     const info = new Map<string, unknown>();
     for (let i = 0; i + 1 < reply.length; i += 2) info.set(String(reply[i]), reply[i + 1]);
     const added = Number(info.get('entries-added'));
@@ -187,7 +188,9 @@ export class RedisEventLog implements EventLog {
     }
     const firstKept = String(info.get('recorded-first-entry-id'));
     const deletedPast = compareEventIds(after, maxDeleted) < 0;
-    const trimmedPast = added > length && compareEventIds(after, firstKept) < 0;
+    // Below the first kept: trimmed past when the stream dropped entries; when it dropped none, the first kept is the
+    // first it ever held, so a (non-origin) id below it was issued by a stream that is gone with a Redis's data.
+    const trimmedPast = compareEventIds(after, firstKept) < 0 && (added > length || !isOrigin(after));
     return deletedPast || trimmedPast ? { oldestKeptId: firstKept } : null;
   }
 

@@ -66,12 +66,19 @@ async function take(iterator: AsyncIterator<unknown>, count: number): Promise<un
 const ids = (items: unknown[]) => items.map((item) => (item as VerificationEvent).id);
 
 describe('the Redis event log trimmed past a resume point', () => {
-  it('says nothing was dropped while the stream is whole, whatever the id', async () => {
+  it('says nothing was dropped while the stream is whole, for every id it issued and for the origin 0-0', async () => {
     const { appended } = await append(5);
-    expect(await log.trimmedAfter('1-0')).toBeNull();
-    expect(await log.trimmedAfter(appended[0]!.id)).toBeNull();
+    expect(await log.trimmedAfter('0-0')).toBeNull();
+    for (const event of appended) expect(await log.trimmedAfter(event.id)).toBeNull();
+  });
+
+  it('takes an id from before the first event the stream ever held, or any id once the stream is gone, as events lost with a Redis that lost its data', async () => {
+    const { appended } = await append(5);
+    // Issued by a stream that is gone: nothing this stream holds is what followed it.
+    expect(await log.trimmedAfter('1-0')).toEqual({ oldestKeptId: appended[0]!.id });
     await admin.del(EVENT_STREAM_KEY);
-    expect(await log.trimmedAfter(appended[0]!.id)).toBeNull();
+    expect(await log.trimmedAfter(appended[0]!.id)).toEqual({ oldestKeptId: null });
+    expect(await log.trimmedAfter('0-0')).toBeNull();
   });
 
   it('knows the events after a trimmed id are gone and names the oldest kept', async () => {

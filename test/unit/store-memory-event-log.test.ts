@@ -23,6 +23,18 @@ describe('compareEventIds', () => {
 });
 
 describe('MemoryEventLog', () => {
+  it('takes an id from before its first event (an earlier process\'s log, gone with it) as events lost, never the origin', async () => {
+    const restarted = new MemoryEventLog({ now: () => 5000 });
+    // Nothing appended yet since the restart: a client's id from the last run names events this log never had.
+    expect(await restarted.trimmedAfter('4000-7')).toEqual({ oldestKeptId: null });
+    expect(await restarted.trimmedAfter('6000-0')).toBeNull();
+    const first = (await restarted.append(notification())).event.id;
+    expect(first).toBe('5000-0');
+    expect(await restarted.trimmedAfter('4000-7')).toEqual({ oldestKeptId: '5000-0' });
+    expect(await restarted.trimmedAfter('0-0')).toBeNull();
+    expect(await restarted.trimmedAfter(first)).toBeNull();
+  });
+
   it('should give ids that only grow, even when the clock steps back', async () => {
     const clock = [1000, 1000, 1000, 999, 1001];
     const log = new MemoryEventLog({ now: () => clock.shift() ?? 2000 });
