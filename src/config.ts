@@ -102,7 +102,7 @@ export function configSecrets(config: Config): string[] {
   const values = [
     ...credentialSecrets(config),
     config.digestSecret,
-    ...config.redisUrls.map((url) => redisPassword(url)),
+    ...config.redisUrls.flatMap((url) => redisPassword(url)),
     // Collector headers usually carry an ingest token.
     ...Object.values(config.tracing?.headers ?? {}),
   ];
@@ -134,12 +134,22 @@ function distinctSecrets(values: ReadonlyArray<string | null | undefined>): stri
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length > 0))];
 }
 
-function redisPassword(url: string): string | null {
+/**
+ * The Redis password as written in the URL and as sent (percent-decoded), both masked: a "%" not followed by two hex
+ * digits makes decoding throw, and such a password was left unmasked.
+ */
+function redisPassword(url: string): string[] {
+  let password: string;
   try {
-    const password = new URL(url).password;
-    return password ? decodeURIComponent(password) : null;
+    password = new URL(url).password;
   } catch {
-    return null;
+    return [];
+  }
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
   }
 }
 

@@ -1,6 +1,6 @@
 /** OpenTelemetry from the standard OTEL_* variables. */
 
-import { ConfigError, parseBoolean, parseChoice, parseKeyValueList, parseUrl } from './values.js';
+import { ConfigError, HEADER_NAME, parseBoolean, parseChoice, parseKeyValueList, parseUrl } from './values.js';
 import type { Reader } from './values.js';
 import type { TracingConfig } from './types.js';
 
@@ -24,7 +24,7 @@ export function readTracing(read: Reader): TracingConfig | null {
     exporter,
     protocol: parseChoice(protocolName, protocol, ['http/protobuf', 'http/json']),
     endpoint,
-    headers: parseKeyValueList(headersName, read(headersName), 'authorization=Bearer%20<token>'),
+    headers: parseKeyValueList(headersName, read(headersName), 'authorization=Bearer%20<token>', HEADER_NAME),
     serviceName: read('OTEL_SERVICE_NAME') ?? 'verification-gateway',
     resourceAttributes: parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', read('OTEL_RESOURCE_ATTRIBUTES'), 'deployment.environment=production'),
   };

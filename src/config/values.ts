@@ -67,7 +67,7 @@ export function parseDuration(name: string, value: string, { min = 0, max = MAX_
 export function parseCorsOrigins(value: string | undefined): string[] | null {
   if (value === undefined) return null;
   const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
-  for (const origin of origins) {
+  for (const [index, origin] of origins.entries()) {
     if (origin === '*') continue;
     let url: URL | null = null;
     try {
@@ -76,7 +76,7 @@ export function parseCorsOrigins(value: string | undefined): string[] | null {
       // reported below
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin.replace(/\/$/, '')) {
-      throw new ConfigError('CORS_ORIGINS', `"${redactUrl(origin)}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
+      throw new ConfigError('CORS_ORIGINS', `${quotedEntry(value, origin, index)} is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
     }
   }
   return origins.map((origin) => origin.replace(/\/$/, ''));
@@ -115,7 +115,8 @@ export function parseUrl(name: string, value: string): string {
   } catch {
     throw new ConfigError(name, `is not a URL: "${redactUrl(value)}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL, got "${url.protocol}"`);
+  // The scheme is not quoted: `user:password@host` written without one parses with the user name as its scheme.
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must be an http(s) URL (https://...)');
   if (url.username || url.password) {
     throw new ConfigError(name, 'must not carry a user name or password (the part before "@"): the gateway sends its credentials from their own variables');
   }
@@ -140,41 +141,65 @@ export function parseJsonText(name: string, value: string | undefined): string |
 /** `redis://host:port` or a comma list of them (Redis Cluster nodes); `rediss://` for TLS. */
 export function parseRedisUrls(value: string | undefined): string[] {
   if (!value) return [];
-  return value.split(',').map((part) => part.trim()).filter(Boolean).map((text) => {
+  return value.split(',').map((part) => part.trim()).filter(Boolean).map((text, index) => {
     let url: URL;
     try {
       url = new URL(text);
     } catch {
-      throw new ConfigError('REDIS_URL', `"${redactUrl(text)}" is not a URL; expected redis://host:port`);
+      throw new ConfigError('REDIS_URL', `${quotedEntry(value, text, index)} is not a URL; expected redis://host:port (a password's special characters percent-encoded)`);
     }
     if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-      throw new ConfigError('REDIS_URL', `must use redis:// or rediss://, got "${url.protocol}"`);
+      // The scheme is not quoted: `:password@host` or `user:password@host` without one parses with a part of it there.
+      throw new ConfigError('REDIS_URL', 'must use redis:// or rediss://');
     }
-    if (!url.hostname) throw new ConfigError('REDIS_URL', `"${redactUrl(text)}" has no host`);
-    if (url.port && !/^\d+$/.test(url.port)) throw new ConfigError('REDIS_URL', `"${redactUrl(text)}" has a bad port`);
+    if (!url.hostname) throw new ConfigError('REDIS_URL', `${quotedEntry(value, text, index)} has no host`);
+    if (url.port && !/^\d+$/.test(url.port)) throw new ConfigError('REDIS_URL', `${quotedEntry(value, text, index)} has a bad port`);
     return text;
   });
 }
 
 /**
- * Keeps passwords in URLs out of error lines: everything between the scheme and the last "@" (a password may hold "@"
- * or "/", and a malformed URL may lack "//").
+ * How a refusal names one entry of a comma list of URLs: quoted (credentials redacted) when the whole value holds no
+ * "@", else by position only. A password may hold the list's comma, which cuts it in two: the piece before the comma
+ * has no "@" left to redact up to, and the piece after has only the rest of the password before its "@".
  */
-export function redactUrl(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?)?.*@/i, '$1***@');
+function quotedEntry(value: string, entry: string, index: number): string {
+  return value.includes('@') ? `entry ${index + 1}` : `"${oneLine(entry)}"`;
 }
 
-/** The OpenTelemetry list format: `key=value,key2=value2`, values percent-decoded (W3C Baggage octets). */
-export function parseKeyValueList(name: string, value: string | undefined, example: string): Record<string, string> {
+/**
+ * Keeps passwords in URLs out of error lines: everything between the scheme and the last "@" (a password may hold "@",
+ * "/" or a line break, and a malformed URL may lack "//").
+ */
+export function redactUrl(text: string): string {
+  return oneLine(text.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?)?[\s\S]*@/i, '$1***@'));
+}
+
+/** A refusal is one line (main.ts prints it as such): line breaks in a quoted value are shown escaped. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]/g, (character) => JSON.stringify(character).slice(1, -1));
+}
+
+/** An HTTP header name (RFC 9110 token). */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * The OpenTelemetry list format: `key=value,key2=value2`, values percent-decoded (W3C Baggage octets). `keyPattern`
+ * is what a key must look like (a header name for the OTLP headers). Nothing of an entry is echoed: a header written
+ * `authorization: Bearer <token>` puts its token in the error line, and one whose Base64 token holds "=" makes the
+ * key `authorization: Bearer <head of the token>` (refused by keyPattern, never kept as a header name, which no
+ * secret mask covers).
+ */
+export function parseKeyValueList(name: string, value: string | undefined, example: string, keyPattern?: RegExp): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [index, entry] of (value ?? '').split(',').map((part) => part.trim()).filter(Boolean).entries()) {
     const separator = entry.indexOf('=');
-    // Not echoed: a header written `authorization: Bearer <token>` would put its token in the error line.
-    if (separator <= 0) throw new ConfigError(name, `entry ${index + 1} is not key=value (e.g. ${example})`);
+    const key = entry.slice(0, separator).trim();
+    if (separator <= 0 || (keyPattern && !keyPattern.test(key))) throw new ConfigError(name, `entry ${index + 1} is not key=value (e.g. ${example})`);
     try {
-      result[entry.slice(0, separator).trim()] = decodeURIComponent(entry.slice(separator + 1).trim());
+      result[key] = decodeURIComponent(entry.slice(separator + 1).trim());
     } catch {
-      throw new ConfigError(name, `the value of "${entry.slice(0, separator).trim()}" is not percent-encoded text`);
+      throw new ConfigError(name, `the value of entry ${index + 1} is not percent-encoded text`);
     }
   }
   return result;

@@ -55,8 +55,13 @@ class ResultStreamWriter {
   /** The callbacks handed to the source and to 'drain', made once per stream rather than per event. */
   private readonly pull = () => this.pullWhenReady();
   private readonly readNow = () => this.read();
-  /** The last `id:` written, so a result that did not move the resume point (an interruption) repeats none. */
-  private lastId: string | null = null;
+  /**
+   * The last `id:` written, so a result that did not move the resume point (an interruption) repeats none. It starts
+   * at where the source starts (the caller's `after` or Last-Event-ID): a stream that ends before handing out any
+   * event (EVENTS_TRIMMED, a refusal) writes no id, so the caller's own text, whose digits may be an ID number, is
+   * never sent back, and an EventSource keeps the Last-Event-ID it had.
+   */
+  private lastId: string | null;
 
   constructor(
     private readonly res: ServerResponse,
@@ -64,7 +69,9 @@ class ResultStreamWriter {
     private readonly readiness: Readiness | null,
     private readonly resumePoint: ResumePoint | null,
     private readonly onFailure: (error: unknown) => void,
-  ) {}
+  ) {
+    this.lastId = resumePoint?.resumeAfter() ?? null;
+  }
 
   start(head: { status: number; headers: Record<string, string> }): void {
     const { res } = this;

@@ -20,7 +20,9 @@ export class EventsTrimmed extends Error {
     readonly oldestKeptId: string | null,
   ) {
     const next = oldestKeptId === null ? 'subscribe without after' : `resume with after: ${oldestKeptId}`;
-    super(`events after ${after} are no longer kept in the event log; re-read state with queries, then ${next}`);
+    // The caller's `after` is not quoted: any well-formed id older than the log passes here, and its digits may be an
+    // ID number (`<ID number>-0` is an event id). oldestKeptId is the log's own.
+    super(`events after the given resume point are no longer kept in the event log; re-read state with queries, then ${next}`);
     this.name = 'EventsTrimmed';
   }
 }

@@ -48,7 +48,7 @@ function expectTrimmed(results: EventResult[]): void {
   expect(results[0]!.errors).toHaveLength(1);
   expect(results[0]!.errors![0]).toMatchObject({
     path: ['verificationEvents'],
-    message: `events after ${appended[0]!.id} are no longer kept in the event log; re-read state with queries, then resume with after: ${oldestKeptId}`,
+    message: `events after the given resume point are no longer kept in the event log; re-read state with queries, then resume with after: ${oldestKeptId}`,
     extensions: { code: 'EVENTS_TRIMMED', oldestKeptId },
   });
   expect(results[0]!.errors![0]!.extensions).not.toHaveProperty('resumeAfter');

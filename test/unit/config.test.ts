@@ -265,6 +265,8 @@ describe('loadConfig', () => {
         'veriff-api-key-value',
         'veriff-shared-secret',
         'veriff-previous-secret',
+        // The Redis password as written in the URL and as sent.
+        'redis-p%40ssword',
         'redis-p@ssword',
       ].sort(),
     );
