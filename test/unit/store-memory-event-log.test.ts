@@ -28,7 +28,7 @@ describe('MemoryEventLog', () => {
     // Nothing appended yet since the restart: a client's id from the last run names events this log never had.
     expect(await restarted.trimmedAfter('4000-7')).toEqual({ oldestKeptId: null });
     expect(await restarted.trimmedAfter('6000-0')).toBeNull();
-    const first = (await restarted.append(notification())).event.id;
+    const first = (await restarted.append(notification(1))).event.id;
     expect(first).toBe('5000-0');
     expect(await restarted.trimmedAfter('4000-7')).toEqual({ oldestKeptId: '5000-0' });
     expect(await restarted.trimmedAfter('0-0')).toBeNull();
