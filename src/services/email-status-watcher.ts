@@ -20,6 +20,12 @@ export interface EmailStatusWatcherOptions {
   pageSize?: number;
   /** Pages read per tick at most. Default 20. */
   maxPages?: number;
+  /**
+   * Watched rows re-read by key per tick at most (the rest wait for later rounds, longest-waiting first). Default 100:
+   * with more pending rows than the pages read, rows still pending slip out of the listed window and would each cost
+   * one upstream call every round.
+   */
+  maxRereads?: number;
 }
 
 export interface EmailStatusWatcher {
@@ -48,6 +54,7 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
   const { emailVerifications, events, locks, state, digest, intervalMs, logger } = options;
   const pageSize = options.pageSize ?? 100;
   const maxPages = options.maxPages ?? 20;
+  const maxRereads = options.maxRereads ?? 100;
   /** The watched rows (the pending ones) by emailVerificationKey, as stored; null until read from the store. */
   let known: Map<string, WatchedEmailVerification> | null = null;
   /**
@@ -178,8 +185,13 @@ export function createEmailStatusWatcher(options: EmailStatusWatcherOptions): Em
         watched.set(key, next);
         await save(() => state.watch(next));
       }
-      for (const [key, before] of watched) {
+      // A copy: rows re-read and still watched move to the end, so the next round starts with those that waited longest.
+      let rereads = 0;
+      for (const [key, before] of [...watched]) {
         if (listed.has(key)) continue;
+        if (rereads++ >= maxRereads) break;
+        watched.delete(key);
+        watched.set(key, before);
         const row = await emailVerifications.get(key, scope).catch((err: unknown) => {
           logger.debug({ key: digest(key), error: err instanceof Error ? err.message : String(err) }, 'email verification re-read failed; retrying next time');
           return undefined; // keep watching it

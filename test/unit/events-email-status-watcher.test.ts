@@ -30,7 +30,11 @@ function refusingWrites(store: EmailWatchStateStore, refused: { writes: number }
   };
 }
 
-function setup(service: (rows: Map<string, EmailVerification>, calls: string[]) => EmailVerificationService = fakeEmailService, logger = silentLogger()) {
+function setup(
+  service: (rows: Map<string, EmailVerification>, calls: string[]) => EmailVerificationService = fakeEmailService,
+  logger = silentLogger(),
+  options: { maxPages?: number; maxRereads?: number } = {},
+) {
   const metrics = createMetrics();
   const stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
   const events = createEventService({ stores, metrics, logger: silentLogger() });
@@ -54,6 +58,7 @@ function setup(service: (rows: Map<string, EmailVerification>, calls: string[]) 
     digest: stores.digest,
     intervalMs: 60_000,
     logger,
+    ...options,
   });
   const recorded = async () => (await stores.eventLog.read({ limit: 100 })) as Extract<VerificationEvent, { type: 'EMAIL_VERIFICATION_CHANGED' }>[];
   return { rows, calls, put, watcher, recorded, unstorable, refused, stores };
@@ -115,6 +120,28 @@ describe('email status watcher', () => {
     await watcher.checkNow();
     await watcher.stop();
     expect(calls).toEqual(['list', `get:${emailVerificationKey(row('b@example.com', 'VERIFIED'))}`]);
+  });
+
+  it('re-reads at most maxRereads rows a round, those that waited longest first, when pending rows slip out of the pages it reads', async () => {
+    // One page of two rows a round; a and b are watched, then two newer pending rows take the page before them.
+    const { rows, put, calls, watcher } = setup(fakeEmailService, silentLogger(), { maxPages: 1, maxRereads: 1 });
+    const a = row('a@example.com', 'PENDING');
+    const b = row('b@example.com', 'PENDING');
+    put(a);
+    put(b);
+    watcher.start();
+    await watcher.checkNow();
+    rows.clear();
+    for (const item of [row('c@example.com', 'PENDING'), row('d@example.com', 'PENDING'), a, b]) put(item);
+    const rereadsOf = async () => {
+      calls.length = 0;
+      await watcher.checkNow();
+      return calls.filter((call) => call.startsWith('get:'));
+    };
+    expect(await rereadsOf()).toEqual([`get:${emailVerificationKey(a)}`]);
+    expect(await rereadsOf()).toEqual([`get:${emailVerificationKey(b)}`]);
+    expect(await rereadsOf()).toEqual([`get:${emailVerificationKey(a)}`]);
+    await watcher.stop();
   });
 
   it('keeps watching a row whose re-read is still stale, and records the move once the re-read catches up', async () => {
