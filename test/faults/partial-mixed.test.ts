@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { malformedReason } from './support.js';
+import { eventually } from '../integration/events-support.js';
 
 /**
  * Queries mixing a failing provider with healthy ones, in the shapes partial-fields.test.ts does not try: lists
@@ -110,7 +111,12 @@ describe('a failing provider among healthy ones', () => {
     const rtr = gateway.sandbox!.realtimeRegister;
     const handle = rtrHandle();
     rtr.injectDenicRequest({ handle, claims: ['NAME'] });
-    await gateway.services.verificationRequests.pollNotifications();
+    // It arrives by the simulator's webhook push: without Redis the poller never acks, so it only ever reads the
+    // queue's head, which is an older notification. Waited for, not assumed, so a busy machine cannot race it.
+    await eventually(async () => {
+      const stored = await gateway.graphql(`{ verificationRequests(first: 1, filter: { contactHandle: "${handle}" }) { edges { node { status } } } }`);
+      return stored.data?.verificationRequests?.edges?.length === 1;
+    });
     rtr.server.setFaults({ errorRate: 1, status: 503 });
     const reply = await gateway.graphql(`{ providers { provider } verificationRequests(first: 100) { edges { node { contactHandle status contact { handle } } } } }`);
     expect(malformedReason(200, JSON.stringify(reply))).toBeNull();
