@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerificationRequest, VerificationSubmission } from '../../src/domain/verification-request.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { openDashboard as openDashboardPage, requestRow, sendRegistryCheck, UI_TIMEOUT } from '../helpers/dashboard-page.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
@@ -20,7 +21,6 @@ const DOCS_SCREENSHOTS: Record<string, URL> = {
 const PHONE = { width: 390, height: 844 };
 /** An iPad's portrait viewport: narrower than the requests table's natural width (about 800 px), so cards there too. */
 const TABLET = { width: 768, height: 1024 };
-const UI_TIMEOUT = 20_000;
 /** Chromium shares two cores with the other test files under CI: generous, never hit when things work. */
 const TEST_TIMEOUT = 60_000;
 
@@ -106,15 +106,7 @@ async function expectEvidenceInsideItsBorders(page: Page): Promise<void> {
   expect(spilling).toEqual([]);
 }
 
-async function openDashboard(viewport: { width: number; height: number } = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await browser.newPage({ viewport, acceptDownloads: true });
-  page.setDefaultTimeout(UI_TIMEOUT);
-  await page.goto(`${gateway.url}/`);
-  await page.locator('#live[data-state="live"]').waitFor();
-  return page;
-}
-
-const requestRow = (page: Page, handle: string) => page.locator('#requests tbody tr', { has: page.getByText(handle, { exact: true }) });
+const openDashboard = (viewport?: { width: number; height: number }): Promise<Page> => openDashboardPage(browser, gateway.url, { viewport, acceptDownloads: true });
 
 beforeAll(async () => {
   gateway = await startTestGateway();
@@ -237,11 +229,7 @@ describe('the reference dashboard', () => {
   it('starts a registry check, shows the registry\'s decision when it arrives, and keeps only the last four ID characters', async () => {
     const page = await openDashboard();
     const form = page.locator('#registry-form');
-    await form.getByLabel('ID number').fill('38001085718');
-    await form.getByLabel('First name').fill('Anna');
-    await form.getByLabel('Last name').fill('Bos');
-    await form.getByLabel('Date of birth').fill('1980-01-08');
-    await form.getByRole('button', { name: 'Check registry' }).click();
+    await sendRegistryCheck(page);
     const result = page.locator('#registry-result');
     await expect.poll(() => result.innerText(), { timeout: UI_TIMEOUT }).toContain('ID ending 5718');
     expect(await form.getByLabel('ID number').inputValue()).toBe('');

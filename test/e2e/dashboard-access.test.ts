@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
+import { sendRegistryCheck, UI_TIMEOUT } from '../helpers/dashboard-page.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
@@ -8,7 +9,6 @@ import { startTestGateway } from '../helpers/gateway.js';
  * The reference dashboard when it cannot simply read: a gateway that wants an API key, and a gateway that stopped
  * answering, in headless Chromium.
  */
-const UI_TIMEOUT = 20_000;
 const TEST_TIMEOUT = 60_000;
 const OPS_KEY = 'ops-key-12345';
 
@@ -82,11 +82,7 @@ describe('a gateway that stopped answering', () => {
     expect(await page.locator('#evidence-fields').isHidden()).toBe(true);
 
     const form = page.locator('#registry-form');
-    await form.getByLabel('ID number').fill('38001085718');
-    await form.getByLabel('First name').fill('Anna');
-    await form.getByLabel('Last name').fill('Bos');
-    await form.getByLabel('Date of birth').fill('1980-01-08');
-    await form.getByRole('button', { name: 'Check registry' }).click();
+    await sendRegistryCheck(page);
     await expect.poll(() => page.locator('#registry-result').innerText(), { timeout: UI_TIMEOUT }).toContain(unreachable);
     expect(await form.getByLabel('ID number').inputValue()).toBe('');
     await page.close();

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
+import { openDashboard as openDashboardPage, requestRow, sendRegistryCheck, UI_TIMEOUT } from '../helpers/dashboard-page.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
@@ -8,7 +9,6 @@ import { startTestGateway } from '../helpers/gateway.js';
  * The reference dashboard as a registrar's operator meets it, in headless Chromium: what a refused form says and
  * where, and a search that live events leave as it is. (browser.test.ts covers the panels' normal work.)
  */
-const UI_TIMEOUT = 20_000;
 const TEST_TIMEOUT = 60_000;
 
 let gateway: TestGateway;
@@ -27,15 +27,7 @@ function injectDenicRequest(handle: string, claims: string[]) {
   });
 }
 
-async function openDashboard(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(UI_TIMEOUT);
-  await page.goto(`${gateway.url}/`);
-  await page.locator('#live[data-state="live"]').waitFor();
-  return page;
-}
-
-const requestRow = (page: Page, handle: string) => page.locator('#requests tbody tr', { has: page.getByText(handle, { exact: true }) });
+const openDashboard = (): Promise<Page> => openDashboardPage(browser, gateway.url);
 
 beforeAll(async () => {
   gateway = await startTestGateway();
@@ -78,12 +70,8 @@ describe('a form the gateway refuses', () => {
   it("shows the registry check's objection under the field it names, and keeps no ID number in the form", async () => {
     const page = await openDashboard();
     const form = page.locator('#registry-form');
-    await form.getByLabel('ID number').fill('38001085718');
-    await form.getByLabel('First name').fill('Anna');
     // The ID number typed into the wrong field: the gateway refuses to store it there.
-    await form.getByLabel('Last name').fill('Bos 38001085718');
-    await form.getByLabel('Date of birth').fill('1980-01-08');
-    await form.getByRole('button', { name: 'Check registry' }).click();
+    await sendRegistryCheck(page, { lastName: 'Bos 38001085718' });
 
     const note = page.locator('#registry-last-name-error');
     await expect.poll(() => note.isVisible(), { timeout: UI_TIMEOUT }).toBe(true);

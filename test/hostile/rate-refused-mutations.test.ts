@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { afterStartupSweep, AttackLog, bearer, idNumberPlanter, overWebSocket, postGraphQL, wsClient } from './support.js';
+import { afterStartupSweep, AttackLog, bearer, idNumberPlanter, overWebSocket, postGraphQL, wsClient, callerRequests } from './support.js';
 
 /**
  * Mutations refused by rate (774617c): the union's ProviderError plus an error at the mutation's path. A key whose
@@ -39,14 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.stop();
 });
-
-/** Requests a caller can cause at any simulator (the notification poller and the Openprovider login are background). */
-function callerRequests(): number {
-  const sandbox = gw.sandbox!;
-  return [sandbox.realtimeRegister, sandbox.openprovider, sandbox.domainNameApi, sandbox.veriff]
-    .flatMap((simulator) => simulator.server.requests)
-    .filter((request) => !request.path.includes('/notifications') && !request.path.endsWith('/auth/login')).length;
-}
 
 /** gateway_resolver_errors_total for the two codes of a refusal by rate. */
 async function rateLimitedCount(): Promise<number> {
@@ -104,17 +96,17 @@ function expectRefusedOnce(label: string, result: { data?: any; errors?: any[] }
 
 describe('every mutation, with the key\u2019s minute spent', () => {
   it('is refused once each over HTTP: one error at its path, one count, no upstream call, nothing echoed', async () => {
-    const before = { calls: callerRequests(), counted: await rateLimitedCount() };
+    const before = { calls: callerRequests(gw), counted: await rateLimitedCount() };
     const { query, variables, fields } = allMutations();
     const reply = await postGraphQL(gw, log, 'every mutation over http', { query, variables }, bearer(KEY));
     expect(reply.status, reply.text).toBe(200);
     expectRefusedOnce('http', reply.json, fields);
     expect(await rateLimitedCount()).toBe(before.counted + reply.json.errors.length);
-    expect(callerRequests()).toBe(before.calls);
+    expect(callerRequests(gw)).toBe(before.calls);
   });
 
   it('is refused once each over graphql-ws the same way', async () => {
-    const before = { calls: callerRequests(), counted: await rateLimitedCount() };
+    const before = { calls: callerRequests(gw), counted: await rateLimitedCount() };
     const { query, variables, fields } = allMutations();
     const client = wsClient(gw, KEY);
     try {
@@ -126,16 +118,16 @@ describe('every mutation, with the key\u2019s minute spent', () => {
     } finally {
       await client.dispose();
     }
-    expect(callerRequests()).toBe(before.calls);
+    expect(callerRequests(gw)).toBe(before.calls);
   });
 
   it('is refused again on a retry within the minute, still with no upstream call (a refusal spends nothing)', async () => {
-    const before = callerRequests();
+    const before = callerRequests(gw);
     for (let attempt = 0; attempt < 3; attempt++) {
       const { query, variables, fields } = allMutations();
       expectRefusedOnce(`retry ${attempt}`, (await postGraphQL(gw, log, `retry ${attempt}`, { query, variables }, bearer(KEY))).json, fields);
     }
-    expect(callerRequests()).toBe(before);
+    expect(callerRequests(gw)).toBe(before);
   });
 });
 

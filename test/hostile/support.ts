@@ -131,3 +131,14 @@ export function idNumberPlanter(first: string, last: string): { planted: Set<str
     },
   };
 }
+
+/**
+ * Requests a caller can cause at any simulator so far (the notification poller and the Openprovider login run in the
+ * background and are left out): compared before and after an attack, the upstream calls it caused.
+ */
+export function callerRequests(gateway: Pick<TestGateway, 'sandbox'>): number {
+  const sandbox = gateway.sandbox!;
+  return [sandbox.realtimeRegister, sandbox.openprovider, sandbox.domainNameApi, sandbox.veriff]
+    .flatMap((simulator) => simulator.server.requests)
+    .filter((request) => !request.path.includes('/notifications') && !request.path.endsWith('/auth/login')).length;
+}

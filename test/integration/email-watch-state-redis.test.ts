@@ -11,6 +11,7 @@ import { StoreUnavailable } from '../../src/store/store-errors.js';
 import { createStores, type EmailWatchStateStore, type Stores } from '../../src/store/index.js';
 import { emailRow, fakeEmailService, putRow } from '../helpers/email-verification-table.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
+import { expectTwoOfEachKindKept } from '../helpers/email-watch-state-bound.js';
 
 type EmailChanged = Extract<VerificationEvent, { type: 'EMAIL_VERIFICATION_CHANGED' }>;
 
@@ -199,14 +200,6 @@ describe('the email watch kept in Redis', () => {
 
   it('keeps at most its limit of rows of each kind, dropping the oldest first', async () => {
     const stores = await openStores();
-    const state = new RedisEmailWatchStateStore(stores.redis!, stores.digest, 2);
-    await state.begin([1, 2, 3].map((n) => ({ key: `k${n}`, status: 'PENDING', since: n })));
-    expect((await state.watched())!.map((row) => row.key).sort()).toEqual(['k2', 'k3']);
-    await state.watch({ key: 'k4', status: 'PENDING', since: 4 });
-    for (const n of [2, 3, 4]) await state.settle(`k${n}`, { status: 'VERIFIED', since: 10 + n });
-    expect(await state.watched()).toEqual([]);
-    expect([...(await state.settledOf(['k2', 'k3', 'k4'])).keys()]).toEqual(['k3', 'k4']);
-    await state.watch({ key: 'k3', status: 'PENDING', since: 20 });
-    expect([...(await state.settledOf(['k2', 'k3', 'k4'])).keys()]).toEqual(['k4']);
+    await expectTwoOfEachKindKept(new RedisEmailWatchStateStore(stores.redis!, stores.digest, 2));
   });
 });

@@ -12,6 +12,7 @@ import { EventLogUnavailable } from '../../src/store/event-log.js';
 import { createStores, StoreUnavailable, type EmailWatchStateStore } from '../../src/store/index.js';
 import { MemoryEmailWatchStateStore } from '../../src/store/email-watch-state.js';
 import { emailRow as row, fakeEmailService } from '../helpers/email-verification-table.js';
+import { expectTwoOfEachKindKept } from '../helpers/email-watch-state-bound.js';
 
 /** The store, but its next `refused.writes` writes fail as Redis away would fail them. */
 function refusingWrites(store: EmailWatchStateStore, refused: { writes: number }): EmailWatchStateStore {
@@ -242,13 +243,6 @@ describe('the email watch state in memory', () => {
   it('keeps at most its limit of rows of each kind, dropping the oldest first', async () => {
     const state = new MemoryEmailWatchStateStore(2);
     expect(await state.watched()).toBeNull();
-    await state.begin([1, 2, 3].map((n) => ({ key: `k${n}`, status: 'PENDING', since: n })));
-    expect((await state.watched())!.map((watched) => watched.key)).toEqual(['k2', 'k3']);
-    await state.watch({ key: 'k4', status: 'PENDING', since: 4 });
-    for (const n of [2, 3, 4]) await state.settle(`k${n}`, { status: 'VERIFIED', since: 10 + n });
-    expect(await state.watched()).toEqual([]);
-    expect([...(await state.settledOf(['k2', 'k3', 'k4'])).keys()]).toEqual(['k3', 'k4']);
-    await state.watch({ key: 'k3', status: 'PENDING', since: 20 });
-    expect([...(await state.settledOf(['k2', 'k3', 'k4'])).keys()]).toEqual(['k4']);
+    await expectTwoOfEachKindKept(state);
   });
 });
