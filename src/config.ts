@@ -112,7 +112,7 @@ export function configSecrets(config: Config): string[] {
 /**
  * The secrets of the gateway's own credentials: callers' keys and the JWT secret, provider keys, passwords and webhook
  * secrets. Not the Redis password (whoever reads Redis knows it) nor collector headers. Rate-limit budget keys are
- * derived from these (src/store/digest-key.ts).
+ * derived from these (src/config/digest-key.ts).
  */
 export function credentialSecrets(config: Config): string[] {
   const { realtimeRegister, openprovider, domainNameApi, veriff } = config.providers;

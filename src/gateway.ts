@@ -31,7 +31,7 @@ import { createGatewayYoga } from './server/yoga.js';
 import { withSandboxEndpoints } from './sandbox-config.js';
 import type { Services } from './services/index.js';
 import { createServices } from './services/index.js';
-import { digestKeyOf } from './store/digest-key.js';
+import { digestKeyOf } from './config/digest-key.js';
 import type { Stores } from './store/index.js';
 import { createStores, prepareSpoolDirectory } from './store/index.js';
 

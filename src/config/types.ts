@@ -196,7 +196,7 @@ export interface Config {
   redisUrls: string[];
   /**
    * GATEWAY_DIGEST_SECRET (optional, at least 32 characters): the HMAC key of digests the gateway stores in place of
-   * outside text. Unset, it is derived from the gateway's credentials (src/store/digest-key.ts).
+   * outside text. Unset, it is derived from the gateway's credentials (src/config/digest-key.ts).
    */
   digestSecret: string | null;
   /**

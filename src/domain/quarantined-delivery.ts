@@ -23,7 +23,7 @@ export interface QuarantinedDelivery {
   receivedAt: string;
   /**
    * The body's size in bytes and its digest, whatever was kept of it: an HMAC-SHA256 (base64url) under the gateway's
-   * digest key, not a plain hash (src/store/digest-key.ts), since the body is kept with its digit runs masked.
+   * digest key, not a plain hash (src/config/digest-key.ts), since the body is kept with its digit runs masked.
    */
   bytes: number;
   digest: string;

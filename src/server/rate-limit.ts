@@ -43,7 +43,7 @@ const HASHED_KEYS_KEPT = 10_000;
 
 /**
  * Keys carry caller ids (a JWT subject may be an ID number) and source addresses; stores only ever see their HMAC under
- * a secret the store never holds (src/store/digest-key.ts), so a key read from Redis cannot be confirmed by trying
+ * a secret the store never holds (src/config/digest-key.ts), so a key read from Redis cannot be confirmed by trying
  * candidates. A digest also keeps Redis hash tags out.
  */
 export function hashedKey(key: string, secret: Buffer): string {

@@ -24,7 +24,7 @@ export interface GatewayRateLimits {
   share(redis: RedisConnection | null): void;
 }
 
-/** `keySecret`: the HMAC key of the budget keys stored in Redis (src/store/digest-key.ts). */
+/** `keySecret`: the HMAC key of the budget keys stored in Redis (src/config/digest-key.ts). */
 export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger, upstreamConfig: UpstreamBudgetConfig | undefined, keySecret: Buffer): GatewayRateLimits {
   const callerPolicy = { perMinute: config.perMinute, burst: config.burst };
   const webhookPolicy = { perMinute: config.webhookPerMinute, burst: Math.max(1, Math.ceil(config.webhookPerMinute / 4)) };

@@ -76,7 +76,7 @@ export const CACHE_KEY_PREFIX = 'vgw:v1';
  * the handle asked for, an email verification's the address or handle looked up, and an Openprovider handle that
  * does not exist is remembered under the handle as typed (an ID number typed as a handle included). Redis keys are
  * read by anyone who can SCAN the store: the digest keeps that text out of them, and it is the stores' keyed one
- * (Stores.digest, src/store/digest-key.ts), since a plain hash of an 11-digit number is found by trying them all. The
+ * (Stores.digest, src/config/digest-key.ts), since a plain hash of an 11-digit number is found by trying them all. The
  * in-process cache keeps plain keys: they never leave the process, and a digest would cost every cached read.
  */
 export function cacheKey(kind: CacheKind, key: string, digest: (text: string) => string): string {

@@ -65,7 +65,7 @@ export interface StoresOptions {
   outboxSpoolDir?: string | null;
   /** How often the Redis marker and persistence settings are checked besides every reconnect. Default 30 s. */
   durabilityCheckIntervalMs?: number;
-  /** The key of `digest` (src/store/digest-key.ts); without one, a key of this process's own. */
+  /** The key of `digest` (src/config/digest-key.ts); without one, a key of this process's own. */
   digestKey?: Buffer;
 }
 
@@ -115,7 +115,7 @@ export interface Stores {
   close(): Promise<void>;
   /**
    * The digest to store or log in place of outside text (a quarantined body, an email address): keyed, so that
-   * whoever reads Redis or the log cannot confirm a guess against it (src/store/digest-key.ts).
+   * whoever reads Redis or the log cannot confirm a guess against it (src/config/digest-key.ts).
    */
   digest(data: string | Buffer): string;
 }

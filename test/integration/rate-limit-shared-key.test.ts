@@ -5,7 +5,7 @@ import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 
 /**
- * Rate-limit budgets are stored in Redis under an HMAC of the caller (src/store/digest-key.ts): instances of
+ * Rate-limit budgets are stored in Redis under an HMAC of the caller (src/config/digest-key.ts): instances of
  * one deployment must derive the same key from their shared settings to count one caller's budget together.
  */
 let redis: RedisServerHandle;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configSecrets, loadConfig } from '../../src/config.js';
-import { digestKeyOf } from '../../src/store/digest-key.js';
+import { digestKeyOf } from '../../src/config/digest-key.js';
 
 const LIVE = {
   GATEWAY_API_KEYS: 'first-api-key-1:contacts:read;second-api-key-2:*',

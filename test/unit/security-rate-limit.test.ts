@@ -10,7 +10,7 @@ import type { RedisConnection } from '../../src/store/redis-connection.js';
 import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 
-/** The key every instance of one deployment derives (src/store/digest-key.ts). */
+/** The key every instance of one deployment derives (src/config/digest-key.ts). */
 const SECRET = Buffer.from('the budget key of this test deployment, 32+ characters');
 
 async function takeMany(limiter: { take(key: string): Promise<{ allowed: boolean }> }, key: string, n: number): Promise<number> {
