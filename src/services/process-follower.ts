@@ -1,4 +1,4 @@
-import { InputRejected } from '../domain/errors.js';
+import { InputRejected, ProviderFailure } from '../domain/errors.js';
 import type { ProcessEnd } from '../domain/verification-request-lifecycle.js';
 import type { Logger } from '../observability/logger.js';
 import type { RealtimeRegisterMetrics } from '../observability/realtime-register-metrics.js';
@@ -41,6 +41,13 @@ export interface ProcessFollower {
   stop(): Promise<void>;
 }
 
+/**
+ * How many checks in a row may answer 404 without RTR's "no such object" type before the process counts as gone. One
+ * such answer says nothing about the process (a proxy, a deploy); three, over at least 1 + 2 + 4 s, say RTR has no
+ * answer to give, and a request left PROCESSING for ever would never turn OVERDUE while its deadline passes.
+ */
+export const UNEXPLAINED_NOT_FOUND_LIMIT = 3;
+
 /** The lock that keeps the follower on one instance at a time. */
 export const PROCESS_FOLLOWER_LOCK = 'rtr-process-follower';
 
@@ -48,7 +55,8 @@ export const PROCESS_FOLLOWER_LOCK = 'rtr-process-follower';
  * Follows every process a 202 started (`GET /v2/processes/{id}`) until it ends, on the one instance holding the lease:
  * first check `followInitialMs` after the sending, then a wait that doubles up to `maxDelayMs` (the vendor spec says
  * 1 s doubling to 30 s). COMPLETED makes the request SUBMITTED; FAILED, INVALID or CANCELLED makes it REJECTED with
- * the provider's reason; a process the provider does not know (404) makes it REJECTED with a reason too, so nothing
+ * the provider's reason; a process the provider does not know (ObjectDoesNotExist at once, a 404 that does not say
+ * why after UNEXPLAINED_NOT_FOUND_LIMIT checks in a row) makes it REJECTED with a reason too, so nothing
  * is followed forever at the normal pace: one still unfinished `slowAfterMs` after its sending is checked every
  * `slowIntervalMs` from then on (a warning says so once), because giving it an outcome the provider never gave would be
  * worse than a slow answer. The schedule lives in the store (ProcessFollowUp), so a restart or another instance picks it
@@ -63,8 +71,10 @@ export function createProcessFollower(options: ProcessFollowerOptions): ProcessF
 
   const slowIntervalMs = Math.max(options.slowIntervalMs, options.maxDelayMs);
 
-  const reschedule = async (followUp: ProcessFollowUp): Promise<void> => {
+  const reschedule = async (checked: ProcessFollowUp, unexplainedNotFound = 0): Promise<void> => {
     const now = (lifecycle.now?.() ?? new Date()).getTime();
+    const { unexplainedNotFound: _former, ...rest } = checked;
+    const followUp: ProcessFollowUp = unexplainedNotFound > 0 ? { ...rest, unexplainedNotFound } : rest;
     // A `since` that does not parse (NaN) never counts as long-running: the normal pace is the safe side.
     const followedForMs = now - Date.parse(followUp.since);
     if (followedForMs >= options.slowAfterMs) {
@@ -99,6 +109,19 @@ export function createProcessFollower(options: ProcessFollowerOptions): ProcessF
       if (error instanceof InputRejected) {
         metrics.processChecks.inc({ outcome: 'gone' });
         return end(followUp, { status: 'FAILED', reason: `The process id ${followUp.processId.slice(0, 40)} cannot be asked about; send the evidence again.` });
+      }
+      if (error instanceof ProviderFailure && error.httpStatus === 404) {
+        const inARow = (followUp.unexplainedNotFound ?? 0) + 1;
+        if (inARow >= UNEXPLAINED_NOT_FOUND_LIMIT) {
+          metrics.processChecks.inc({ outcome: 'gone' });
+          return end(followUp, {
+            status: 'FAILED',
+            reason: `Realtime Register answered 404 for process ${followUp.processId} ${inARow} times in a row, so its outcome cannot be known; send the evidence again.`,
+          });
+        }
+        metrics.processChecks.inc({ outcome: 'error' });
+        logger.warn({ processId: followUp.processId, error: error.message, inARow }, 'a process check answered 404 without saying the process is gone; asking again');
+        return reschedule(followUp, inARow);
       }
       metrics.processChecks.inc({ outcome: 'error' });
       if (!failing) logger.warn({ processId: followUp.processId, error: (error as Error).message }, 'could not check a process; trying again later');

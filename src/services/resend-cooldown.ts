@@ -32,11 +32,13 @@ export async function withResendCooldown<T>(stores: Pick<Stores, 'claims' | 'dig
     throw error;
   }
   if (!claimed) {
+    // The time left on the marker, so a caller retrying at once is not told a full minute (unknown: the whole minute).
+    const waitSeconds = Math.max(1, Math.ceil(((await claims.heldForMs(key)) ?? RESEND_COOLDOWN_MS) / 1000));
     throw new UpstreamBudgetExceeded(
       provider,
       'PER_MINUTE',
-      `${PROVIDER_LABEL[provider]} sent this recipient a verification email less than a minute ago; nothing was sent. Retry in ${RESEND_COOLDOWN_MS / 1000} s.`,
-      RESEND_COOLDOWN_MS / 1000,
+      `${PROVIDER_LABEL[provider]} sent this recipient a verification email less than a minute ago; nothing was sent. Retry in ${waitSeconds} s.`,
+      waitSeconds,
     );
   }
   try {

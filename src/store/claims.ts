@@ -11,6 +11,8 @@ export interface Claims {
   claim(key: string, ttlMs: number): Promise<boolean>;
   /** Whether the key is claimed now, without claiming it. Redis: throws StoreUnavailable when Redis fails. */
   isClaimed(key: string): Promise<boolean>;
+  /** Milliseconds until a held claim expires (0 when not held), to tell a refused caller when to try again. Never throws: null when unknown. */
+  heldForMs(key: string): Promise<number | null>;
   /** Gives a claim back (its work failed and should be retried). Never throws. */
   release(key: string): Promise<void>;
 }
@@ -40,6 +42,11 @@ export class MemoryClaims implements Claims {
     return expiresAt !== undefined && expiresAt > this.now();
   }
 
+  async heldForMs(key: string): Promise<number | null> {
+    const expiresAt = this.held.get(key);
+    return expiresAt === undefined ? 0 : Math.max(0, expiresAt - this.now());
+  }
+
   async release(key: string): Promise<void> {
     this.held.delete(key);
   }
@@ -62,6 +69,15 @@ export class RedisClaims implements Claims {
       return (await this.connection.client.exists(claimKey(key))) === 1;
     } catch (err) {
       throw new StoreUnavailable('claims are unavailable', { cause: err });
+    }
+  }
+
+  async heldForMs(key: string): Promise<number | null> {
+    try {
+      // PTTL: -2 no such key, -1 no expiry (never written so here).
+      return Math.max(0, await this.connection.client.pttl(claimKey(key)));
+    } catch {
+      return null;
     }
   }
 

@@ -24,6 +24,11 @@ export interface ProcessFollowUp {
    * about it was logged (once, whichever instance holds the lease). Absent on records written before it existed.
    */
   slow?: boolean;
+  /**
+   * Checks in a row answered 404 without RTR's "no such object" type (an empty body, another type): one such answer may
+   * be a proxy's or a deploy's blip, several in a row mean the process is gone. Absent: none.
+   */
+  unexplainedNotFound?: number;
 }
 
 /** Pending follow-ups by process id. Redis implementations throw StoreUnavailable when Redis fails. */

@@ -1,13 +1,5 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/observability/logger.js';
-import { createMetrics } from '../../src/observability/metrics.js';
-import { realtimeRegisterMetrics } from '../../src/observability/realtime-register-metrics.js';
-import type { EventService } from '../../src/services/events.js';
-import { createProcessFollower } from '../../src/services/process-follower.js';
-import { MemoryLocks } from '../../src/store/locks.js';
-import { MemoryProcessFollowUpStore } from '../../src/store/process-follow-up-store.js';
-import { MemoryVerificationRequestStore } from '../../src/store/verification-request-store.js';
+import { processFollowerHarness } from '../helpers/process-follower-harness.js';
 
 const HOUR = 3_600_000;
 const SENT_AT = Date.parse('2026-03-02T10:00:00.000Z');
@@ -17,65 +9,14 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-/**
- * The follower over memory stores, a process Realtime Register keeps PENDING for ever, and a clock the test moves.
- * Rounds run when the test says (followNow): the follower's own timer (hourly) is too slow to fire during a test.
- */
+/** A follower whose provider keeps the process NEW for ever. */
 function setup() {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: new Writable({
-      write(chunk, _encoding, callback) {
-        lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-        callback();
-      },
-    }),
+  const { harness, cleanup } = processFollowerHarness({
+    startAt: SENT_AT,
+    answer: async (processId) => ({ id: processId, status: 'NEW', outcome: 'PENDING', reason: null }),
   });
-  let now = SENT_AT;
-  const followUps = new MemoryProcessFollowUpStore();
-  let asked = 0;
-  const follower = createProcessFollower({
-    lifecycle: {
-      requests: new MemoryVerificationRequestStore(),
-      followUps,
-      events: {} as EventService,
-      logger,
-      followInitialMs: 1_000,
-      now: () => new Date(now),
-    },
-    processes: {
-      getProcess: async (processId) => {
-        asked++;
-        return { id: processId, status: 'NEW', outcome: 'PENDING', reason: null };
-      },
-    },
-    locks: new MemoryLocks(),
-    tickMs: HOUR,
-    maxDelayMs: 30_000,
-    slowAfterMs: 24 * HOUR,
-    slowIntervalMs: 15 * 60_000,
-    metrics: realtimeRegisterMetrics(createMetrics().registry),
-    logger,
-  });
-  follower.start();
-  cleanups.push(() => follower.stop());
-  return {
-    followUps,
-    follower,
-    lines,
-    asked: () => asked,
-    /** Moves the clock to the follow-up's next check and runs one round. */
-    async checkWhenDue() {
-      const followUp = (await followUps.get('proc-1'))!;
-      now = Math.max(now, followUp.nextCheckAt);
-      await follower.followNow();
-      return (await followUps.get('proc-1'))!;
-    },
-    at: (ms: number) => {
-      now = ms;
-    },
-  };
+  cleanups.push(cleanup);
+  return { ...harness, checkWhenDue: async () => (await harness.checkWhenDue('proc-1'))! };
 }
 
 describe('a process that stays unfinished', () => {
