@@ -17,11 +17,24 @@ import { isRecovered, markRecovered, owe, RECOVERY_DONE_KEY, RECOVERY_OWED_KEY }
 export const DURABILITY_MARKER_KEY = 'vgw:{durability}:marker';
 
 /**
- * The file, in OUTBOX_SPOOL_DIR, that remembers the marker of one Redis (named by a hash of its URLs, which may hold
- * a password) across gateway restarts.
+ * The file, in OUTBOX_SPOOL_DIR, that remembers the marker of one Redis across gateway restarts, named by a hash of
+ * where that Redis is (its URLs without user and password): no password is derivable from a file name, and a
+ * rotated password still names the same Redis, whose marker must not read as lost.
  */
 export function redisEpochFileName(redisUrls: readonly string[]): string {
-  return `redis-epoch-${createHash('sha256').update(redisUrls.join(',')).digest('hex').slice(0, 16)}`;
+  return `redis-epoch-${createHash('sha256').update(redisUrls.map(withoutCredentials).join(',')).digest('hex').slice(0, 16)}`;
+}
+
+function withoutCredentials(redisUrl: string): string {
+  try {
+    const url = new URL(redisUrl);
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    // Not a URL the connection would accept either; hashed as given.
+    return redisUrl;
+  }
 }
 
 /** How long /readyz keeps naming a data loss after it was detected. */
