@@ -10,6 +10,7 @@ import type {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
+import { variablesWithDefaults } from './variable-defaults.js';
 
 /** Page size the services use when a connection field is asked without `first`. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -26,8 +27,8 @@ const SIZE_ARGUMENTS = ['first', 'handles', 'ids'] as const;
  * - other lists (a contact's verifications, email rows) are small and count once;
  * - fragments count where they are spread; introspection fields are free.
  *
- * Variables are read, so `contacts(handles: $handles)` with 100,000 handles costs 100,000 whether the list is
- * written inline or sent as a variable. That is also why this is not a validation rule: yoga caches validation
+ * Variables are read, defaults included, so `contacts(handles: $handles)` with 100,000 handles costs 100,000 whether
+ * the list is written inline, sent as a variable or written as the variable's default. That is also why this is not a validation rule: yoga caches validation
  * per document, and the same document can cost 1 or 100,000 depending on its variables. An operation whose cost reads
  * no variable costs the same every time, so that cost is remembered with the operation (yoga's parse cache hands out
  * the same document for the same text): the walk was about 2% of a cached request's CPU.
@@ -36,10 +37,11 @@ export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
-  variables: Readonly<Record<string, unknown>> | null | undefined,
+  sentVariables: Readonly<Record<string, unknown>> | null | undefined,
 ): number {
   const operation = getOperationAST(document, operationName);
   if (!operation) return 0;
+  const variables = variablesWithDefaults(operation, sentVariables);
   let fixed = fixedCosts.get(schema);
   if (!fixed) fixedCosts.set(schema, (fixed = new WeakMap()));
   const known = fixed.get(operation);

@@ -1,11 +1,12 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { getOperationAST, Kind } from 'graphql';
-import type { DocumentNode, FieldNode, FragmentDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
+import type { DocumentNode, FieldNode, FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
 import { parseContactKey } from '../domain/contact.js';
 import type { Provider } from '../domain/providers.js';
 import { PROVIDERS } from '../domain/providers.js';
 import { OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT } from '../providers/openprovider/wire.js';
 import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
+import { variablesWithDefaults } from './variable-defaults.js';
 
 /**
  * The upstream calls an operation's direct lookups need on a cold cache, per provider, known before anything runs:
@@ -21,9 +22,13 @@ import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
 export function upstreamCallEstimate(
   document: DocumentNode,
   operationName: string | null | undefined,
-  variables: Readonly<Record<string, unknown>> | null | undefined,
+  sentVariables: Readonly<Record<string, unknown>> | null | undefined,
 ): Map<Provider, number> {
   const calls = new Map<Provider, number>();
+  const operation = queryOperation(document, operationName);
+  if (!operation) return calls;
+  // A list of handles written as the variable's default is as many lookups as one sent with the request.
+  const variables = variablesWithDefaults(operation, sentVariables);
 
   /** Distinct handles per provider and customer; email-verification lookups per provider. */
   const handles = new Map<string, { provider: Provider; set: Set<string> }>();
@@ -71,7 +76,7 @@ export function upstreamCallEstimate(
     }
   };
 
-  for (const field of rootQueryFields(document, operationName)) visitField(field);
+  for (const field of rootQueryFields(document, operation)) visitField(field);
 
   for (const { provider, set } of handles.values()) {
     const perCall = provider === 'REALTIME_REGISTER' ? LIST_LIMIT_MAX : provider === 'OPENPROVIDER' ? OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT : 1;
@@ -100,7 +105,9 @@ const bounds = new WeakMap<DocumentNode, Map<string, number>>();
 
 function boundOf(document: DocumentNode, operationName: string | null | undefined): number {
   let bound = 0;
-  for (const field of rootQueryFields(document, operationName)) {
+  const operation = queryOperation(document, operationName);
+  if (!operation) return 0;
+  for (const field of rootQueryFields(document, operation)) {
     const name = field.name.value;
     if (name === 'contacts' || name === 'nodes') return Infinity;
     if (name === 'contact' || name === 'node') bound += 1;
@@ -108,13 +115,17 @@ function boundOf(document: DocumentNode, operationName: string | null | undefine
   return bound;
 }
 
+/** The operation to run when it is a query; null for a mutation, a subscription or none. */
+function queryOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | null {
+  const operation = getOperationAST(document, operationName);
+  return operation?.operation === 'query' ? operation : null;
+}
+
 /**
  * The fields at the root of a query operation, through inline fragments and named ones (each named fragment once:
- * spreading it twice asks for the same lookups); none for a mutation or subscription.
+ * spreading it twice asks for the same lookups).
  */
-function rootQueryFields(document: DocumentNode, operationName: string | null | undefined): FieldNode[] {
-  const operation = getOperationAST(document, operationName);
-  if (!operation || operation.operation !== 'query') return [];
+function rootQueryFields(document: DocumentNode, operation: OperationDefinitionNode): FieldNode[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const fields: FieldNode[] = [];

@@ -17,6 +17,7 @@ import { rateLimited } from './use-caller-guard.js';
 import { resolveDocumentText } from './trusted-documents.js';
 import type { GatewayYoga } from './yoga.js';
 import { quietClientFrameErrors } from './ws-client-faults.js';
+import { ownCloseReasons } from './ws-close-reasons.js';
 import { connectionAuthorization } from './yoga.js';
 import { MAX_OPERATIONS_PER_CONNECTION } from './operation-limits.js';
 import type { PerKeySlots } from './per-key-slots.js';
@@ -135,6 +136,7 @@ export function attachWebSocket(options: {
   const preparing = new WeakMap<object, number>();
   const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: options.maxPayloadBytes ?? 102_400 });
   quietClientFrameErrors(wsServer, options.logger);
+  ownCloseReasons(wsServer);
   const disposable = useServer(
     {
       connectionInitWaitTimeout: options.initTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS,

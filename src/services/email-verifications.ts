@@ -317,8 +317,10 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       const email = id.slice(first + 1, last);
       const domain = id.slice(last + 1);
       if (!EMAIL_PROVIDERS.includes(provider) || !email) return null;
-      // A node id is client text like any filter: the same address and domain rules before anything is sent.
-      if (filterProblems(normaliseFilter({ email, domain: domain || null })).length) {
+      // A node id is client text like any filter: the same address and domain rules before anything is sent, on the
+      // parts as they are sent. Not trimmed first: the id is never trimmed, so a line break or tab around the address
+      // passed the check and went into Openprovider's query string (and every spelling of it was another call).
+      if (filterProblems({ email, domain: domain || null }).length) {
         throw new InputRejected([problem(['id'], 'INVALID_VALUE', 'The id does not name an email verification: its address or domain is malformed.')]);
       }
       if (provider === 'OPENPROVIDER') {

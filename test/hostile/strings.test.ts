@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { denicNotification, freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
-import { afterStartupSweep, AttackLog, bearer, codesOf, postGraphQL } from './support.js';
+import { afterStartupSweep, AttackLog, bearer, codesOf, globalId, postGraphQL } from './support.js';
 
 /**
  * Handles that are path segments in disguise (`.`, `..`) and strings carrying control characters, sent through every
@@ -120,6 +120,17 @@ describe('control characters in strings sent upstream', () => {
     ['a tab in vendor data', 'mutation V($i: ValidateRegistryInput!) { validateRegistry(input: $i) { __typename } }', { i: { idNumber: '38001085710', fullName: 'Ann Lee', dateOfBirth: '1980-01-08', vendorData: 'a\tb' } }],
   ];
 
+  // An email verification's node id is provider:email:domain; its parts were checked once trimmed but sent as given,
+  // so a line break or a tab around them reached Openprovider's query string (and each spelling was another call).
+  const NODE = 'query N($id: ID!) { node(id: $id) { id } }';
+  const emailRowId = (key: string) => ({ id: globalId('EmailVerification', key) });
+  attacks.push(
+    ['a line break after the address of an email verification id', NODE, emailRowId('OPENPROVIDER:shared.registrant@example.com\n:')],
+    ['a carriage return after the domain of an email verification id', NODE, emailRowId('OPENPROVIDER:shared.registrant@example.com:example.com\r\n')],
+    ['a tab before the address of an email verification id', NODE, emailRowId('DOMAIN_NAME_API:\tann@example.com:')],
+    ['a space before the address of an email verification id', NODE, emailRowId('OPENPROVIDER: shared.registrant@example.com:')],
+  );
+
   it.each(attacks)('refuses %s as bad input, with no upstream request', async (label, query, variables) => {
     const before = callerRequests();
     const reply = await ask(label, query, variables);
@@ -195,7 +206,11 @@ describe('after every attack', () => {
   it('saw 0 server errors, and no simulator request with a dot-only path segment or a control character', () => {
     expect(log.serverErrors()).toEqual([]);
     const sandbox = gw.sandbox!;
-    const paths = [sandbox.realtimeRegister, sandbox.openprovider, sandbox.domainNameApi, sandbox.veriff].flatMap((simulator) => simulator.server.requests.map((request) => request.path));
+    const requests = [sandbox.realtimeRegister, sandbox.openprovider, sandbox.domainNameApi, sandbox.veriff].flatMap((simulator) => simulator.server.requests);
+    const paths = requests.map((request) => request.path);
     expect(paths.filter((path) => path.split('/').some((segment) => /^\.+$/.test(decodeURIComponent(segment))) || /[\u0000-\u001f]/.test(decodeURIComponent(path)))).toEqual([]);
+    // The query string too (the simulator records it decoded): no value with a control character or surrounding space.
+    const values = requests.flatMap((request) => Object.values(request.query));
+    expect(values.filter((value) => /[\u0000-\u001f]/.test(value) || value !== value.trim())).toEqual([]);
   });
 });
