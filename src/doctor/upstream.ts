@@ -18,7 +18,7 @@ export interface DoctorContext {
 
 /** A provider client's dependencies for one origin: one attempt per call, a short deadline, no shared state. */
 export function doctorDeps(context: DoctorContext, provider: Provider, baseUrl: string): ProviderClientDeps {
-  const http = new ProviderHttp({ provider, baseUrl: new URL(baseUrl).origin, metrics: createMetrics(), deadlineMs: 10_000, maxRetries: 0 });
+  const http = new ProviderHttp({ provider, baseUrl, metrics: createMetrics(), deadlineMs: 10_000, maxRetries: 0 });
   context.layers.push(http);
   return { http, stores: context.stores, logger: context.logger };
 }

@@ -35,16 +35,20 @@ export const OPENPROVIDER_STATUS_FILTER: Record<EmailVerificationStatus, string>
   FAILED: 'failed',
 };
 
-/** Domain Name API `VerificationStatus`. Source: providers/domain-name-api.md, "Mapping". */
+/**
+ * Domain Name API `VerificationStatus`. Source: providers/domain-name-api.md, "Mapping". The article spells them
+ * NotValidated, Pending, Validated, Expired; matched without regard to case, as an enum written as text elsewhere
+ * (NOTVALIDATED, validated) is still the same value.
+ */
 export function domainNameApiEmailStatus(status: string): UnifiedEmailStatus {
-  switch (status.trim()) {
-    case 'NotValidated':
+  switch (status.trim().toLowerCase()) {
+    case 'notvalidated':
       return { status: 'NOT_VERIFIED', failureReason: null };
-    case 'Pending':
+    case 'pending':
       return { status: 'PENDING', failureReason: null };
-    case 'Validated':
+    case 'validated':
       return { status: 'VERIFIED', failureReason: null };
-    case 'Expired':
+    case 'expired':
       return { status: 'FAILED', failureReason: 'EXPIRED' };
     default:
       throw new UnknownProviderValue('Domain Name API verification status', status);

@@ -18,7 +18,10 @@ export { parseRetryAfter } from './retry-policy.js';
 /** How one provider is reached. Every duration is in milliseconds. */
 export interface ProviderHttpOptions {
   provider: Provider;
-  /** Origin only (scheme, host, port), e.g. https://api.yoursrs.com; paths come with each request. */
+  /**
+   * Where the provider's paths start: an origin (https://api.yoursrs.com), or an origin and a path prefix that every
+   * request path is sent below (https://proxy.example/rtr: `/v2/...` goes to `/rtr/v2/...`). No query or fragment.
+   */
   baseUrl: string;
   metrics: GatewayMetrics;
   /** Budget for a whole call, retries and backoff included. Default 10_000. */
@@ -115,6 +118,8 @@ export class ProviderHttp {
   private readonly label: string;
   private readonly metrics: GatewayMetrics;
   private readonly pool: Pool;
+  /** The base URL's own path without its trailing slash ('' for an origin): the prefix of every request path. */
+  private readonly basePath: string;
   private readonly breaker: CircuitBreaker;
   private readonly deadlineMs: number;
   private readonly attemptTimeoutMs: number;
@@ -126,9 +131,12 @@ export class ProviderHttp {
 
   constructor(options: ProviderHttpOptions) {
     const origin = new URL(options.baseUrl);
-    if (origin.pathname !== '/' || origin.search || origin.hash) {
-      throw new Error(`ProviderHttp baseUrl must be an origin without path or query (provider ${options.provider})`);
+    if (origin.search || origin.hash) {
+      throw new Error(`ProviderHttp baseUrl must not carry a query or fragment (provider ${options.provider})`);
     }
+    // A base URL below the host's root (a provider behind a path-routing proxy, a test double mounted under a prefix)
+    // is accepted by configuration like any URL; every request path is sent below it rather than at the host's root.
+    this.basePath = origin.pathname.replace(/\/+$/, '');
     this.provider = options.provider;
     this.label = PROVIDER_LABEL[options.provider];
     this.metrics = options.metrics;
@@ -172,7 +180,7 @@ export class ProviderHttp {
     const deadlineMs = req.deadlineMs ?? this.deadlineMs;
     const deadlineAt = performance.now() + deadlineMs;
     const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
-    const path = withQuery(req.path, req.query);
+    const path = belowBase(this.basePath, withQuery(req.path, req.query));
     const headers = req.requestId ? { ...req.headers, 'x-request-id': req.requestId } : { ...req.headers };
 
     let previous: Concluded | undefined;
@@ -351,13 +359,26 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
+/**
+ * A request path below the base URL's path. A base URL that already ends in the path's first segment (`https://host/v1`
+ * for Veriff's `/v1/...`, `.../v2` for Realtime Register's `/v2/...`) is the usual way of writing the same service, so
+ * that segment is sent once, not twice.
+ */
+function belowBase(basePath: string, path: string): string {
+  if (!basePath) return path;
+  const first = /^\/[^/?]+/.exec(path)?.[0];
+  return first && basePath.endsWith(first) ? `${basePath}${path.slice(first.length)}` : `${basePath}${path}`;
+}
+
 function withQuery(path: string, query: UpstreamRequest['query']): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== null) params.append(key, String(value));
   }
-  const encoded = params.toString();
+  // URLSearchParams writes a space as `+` (form encoding), which only form decoders read back as a space; `%20` is a
+  // space to every decoder (RFC 3986 ones too), e.g. Openprovider's `status=not verified`. A literal `+` is already %2B.
+  const encoded = params.toString().replace(/\+/g, '%20');
   if (!encoded) return path;
   return `${path}${path.includes('?') ? '&' : '?'}${encoded}`;
 }

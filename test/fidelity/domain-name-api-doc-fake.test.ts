@@ -197,6 +197,18 @@ describe('GetDetails, read strictly by namespace both ways', () => {
     ]);
   });
 
+  it('maps the statuses whatever their case or surrounding space (an enum written as text by another serializer)', async () => {
+    fake.contacts = [
+      { ...ANN, ExternalId: 'DNA-5', VerificationStatus: 'NOTVALIDATED' },
+      { ...ANN, ExternalId: 'DNA-6', VerificationStatus: ' pending ' },
+      { ...ANN, ExternalId: 'DNA-7', VerificationStatus: 'validated' },
+    ];
+    await startGateway();
+    const reply = await ask('{ contacts(provider: DOMAIN_NAME_API, handles: ["DNA-5", "DNA-6", "DNA-7"]) { emailVerifications { status } } }');
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.contacts.map((contact: any) => contact.emailVerifications[0].status)).toEqual(['NOT_VERIFIED', 'PENDING', 'VERIFIED']);
+  });
+
   it('answers a contact whose data members come in the base namespace with a PROVIDER_ERROR naming the setting, never null', async () => {
     fake.dataMembersIn = 'base';
     await startGateway();

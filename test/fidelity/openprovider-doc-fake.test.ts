@@ -74,6 +74,7 @@ beforeEach(() => {
   fake.requests.length = 0;
   fake.style = 'swagger';
   fake.envelopeExtras = {};
+  fake.scalarsAsText = false;
   fake.clearForced();
 });
 
@@ -157,6 +158,26 @@ describe('answers the documents allow but the examples do not show', () => {
     const none = await ask(ROWS, { filter: { email: 'nobody@example.net' } });
     expect(none.errors).toBeUndefined();
     expect(none.data.emailVerifications.totalCount).toBe(0);
+  });
+
+  it('reads an answer whose numbers and booleans come as JSON strings (code "0", total "2", is_suspended "true"): login, list and customer', async () => {
+    fake.scalarsAsText = true;
+    fake.rows = [
+      row({ email: 'ann@example.net', status: 'failed', description: 'expired', is_suspended: true, expiration_date: 1796112000 }),
+      row({ email: 'bob@example.net', handle: 'BO000002-NL', status: 'verified' }),
+    ];
+    fake.customers.set('AN000001-NL', docCustomer('AN000001-NL', 'ann@example.net'));
+    await startGateway();
+    const reply = await ask(ROWS);
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.emailVerifications.totalCount).toBe(2);
+    expect(reply.data.emailVerifications.edges.map((edge: any) => [edge.node.email, edge.node.status, edge.node.suspended, edge.node.expiresAt])).toEqual([
+      ['ann@example.net', 'FAILED', true, new Date(1796112000 * 1000).toISOString()],
+      ['bob@example.net', 'VERIFIED', false, null],
+    ]);
+    const contact = await ask('{ contact(provider: OPENPROVIDER, handle: "AN000001-NL") { handle email } }');
+    expect(contact.errors).toBeUndefined();
+    expect(contact.data.contact).toEqual({ handle: 'AN000001-NL', email: 'ann@example.net' });
   });
 
   it('reads a success envelope whose data is null as an empty list', async () => {
@@ -373,6 +394,9 @@ describe('published error codes', () => {
     expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'OPENPROVIDER', retryable: false, providerCode: '196' });
     for (const email of ['b@example.net', 'c@example.net']) await ask(PAGE, { e: email });
     expect(fake.calls('/v1beta/auth/login')).toHaveLength(1);
+    // The documented login body: `{"username","password","ip":"0.0.0.0"}` (0.0.0.0: any IP address), as JSON.
+    expect(JSON.parse(fake.calls('/v1beta/auth/login')[0]!.body)).toEqual({ username: DOC_CREDENTIALS.username, password: DOC_CREDENTIALS.password, ip: '0.0.0.0' });
+    expect(fake.calls('/v1beta/auth/login')[0]!.headers['content-type']).toMatch(/^application\/json/);
     expect(fake.calls(LIST)).toHaveLength(1);
   });
 });

@@ -51,6 +51,11 @@ export interface OpenproviderDocFake {
   style: 'swagger' | 'proto3';
   /** Extra top-level envelope members the documents allow (`maintenance`, `warnings`). */
   envelopeExtras: Record<string, unknown>;
+  /**
+   * Numbers and booleans written as JSON strings (`"code": "0"`, `"total": "2"`, `"is_suspended": "false"`), as a
+   * JSON writer that quotes scalars does: the same values to a liberal reader.
+   */
+  scalarsAsText: boolean;
   calls(path: string | RegExp): SeenRequest[];
   close(): Promise<void>;
 }
@@ -75,6 +80,7 @@ export async function startOpenproviderDocFake(): Promise<OpenproviderDocFake> {
     requests: [],
     style: 'swagger',
     envelopeExtras: {},
+    scalarsAsText: false,
     force(path, answer, times = Number.POSITIVE_INFINITY) {
       forced.set(path, { answer, left: times });
     },
@@ -102,9 +108,15 @@ export async function startOpenproviderDocFake(): Promise<OpenproviderDocFake> {
     return value;
   };
 
+  const quoted = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(quoted);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, quoted(member)]));
+    return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+  };
   const send = (response: ServerResponse, status: number, envelope: Record<string, unknown>) => {
     response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ ...envelope, ...fake.envelopeExtras }));
+    const whole = { ...envelope, ...fake.envelopeExtras };
+    response.end(JSON.stringify(fake.scalarsAsText ? quoted(whole) : whole));
   };
   const ok = (response: ServerResponse, data: unknown, code = 0, desc = '') =>
     send(response, 200, { code, desc, data: written(data) });

@@ -81,3 +81,23 @@ describe('Realtime Register answers our simulator never sends', () => {
     expect(reply.data.contact).toBeNull();
   });
 });
+
+describe('Realtime Register behind a base URL with a path', () => {
+  it('starts, and sends every call below that path (a proxy or a test double mounted under a prefix)', async () => {
+    const fake = new RealtimeRegisterDocFake();
+    fake.mount = '/providers/rtr';
+    const baseUrl = await fake.start();
+    let gateway: TestGateway | undefined;
+    try {
+      fake.contacts.set('mnt-1', contact('mnt-1'));
+      gateway = await startTestGateway({ env: fake.gatewayEnv(`${baseUrl}/providers/rtr/`, CALLER_KEY) });
+      const reply = await gateway.graphql(CONTACT, { handle: 'mnt-1' }, { authorization: `Bearer ${CALLER_KEY}` });
+      expect(reply.errors).toBeUndefined();
+      expect(reply.data.contact).toMatchObject({ handle: 'mnt-1', name: 'Ann Lee' });
+      expect(fake.calls.map((call) => call.rawUrl.split('?')[0])).toContain('/providers/rtr/v2/customers/docfake/contacts');
+    } finally {
+      await gateway?.stop();
+      await fake.stop();
+    }
+  });
+});

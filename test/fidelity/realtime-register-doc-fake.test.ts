@@ -118,6 +118,8 @@ describe('Realtime Register as its public document describes it', () => {
           { verificationDate: '2026-04-16T00:00:00Z', externalId: 'kyc-1', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'], createdDate: '2026-04-16T00:00:01Z' },
           { verificationDate: '2026-04-16T00:00:00Z', externalId: 'kyc-2', method: 'VIDEO_IDENT', proof: 'ID_CARD', claims: ['NAME'] },
           { verificationDate: '2026-04-16T00:00:00Z', externalId: 'kyc-3', method: 'ELECTRONIC_DOCUMENT', proof: 'PASSPORT', claims: ['NAME', 'BIRTHDATE'] },
+          // The document writes the values in capitals; a store that hands them back in another case still means them.
+          { verificationDate: '2026-04-17T00:00:00Z', externalId: 'kyc-4', method: 'reachability', proof: 'Log_Record', claims: ['email'] },
         ],
       }));
       const reply = await gql(CONTACT, { handle: 'ann-1' });
@@ -126,7 +128,9 @@ describe('Realtime Register as its public document describes it', () => {
       expect(reply.data.contact.verifications.map((item: any) => [item.externalId, item.claims])).toEqual([
         ['kyc-1', ['NAME', 'ADDRESS']],
         ['kyc-3', ['NAME']],
+        ['kyc-4', ['EMAIL']],
       ]);
+      expect(reply.data.contact.verifications[2]).toMatchObject({ method: 'REACHABILITY', proof: 'LOG_RECORD' });
       const call = fake.calls.find((entry) => entry.method === 'GET' && entry.path.startsWith('/v2/customers/docfake/contacts'))!;
       expect(call.headers.authorization).toBe(`ApiKey ${fake.apiKey}`);
     });
@@ -213,6 +217,20 @@ describe('Realtime Register as its public document describes it', () => {
       const second = await gql(SUBMIT, { input: { handle: 'val-1', verifications: evidence } });
       expect(second.data.submitContactVerification.fieldErrors.map((error: any) => error.path)).toEqual([['verifications', '0', 'externalId']]);
       expect(fake.count('POST', '/v2/customers/docfake/contacts/val-1/update')).toBe(2);
+    });
+
+    it("send the evidence as the document's example update body, and nothing else: POST .../update, JSON, only `verifications`", async () => {
+      fake.contacts.set('body-1', storedContact('body-1'));
+      fake.updates.set('body-1', { kind: 'ok' });
+      const reply = await gql(SUBMIT, { input: { handle: 'body-1', verifications: [{ ...evidence[0], verifiedAt: '2026-04-16T02:00:00+02:00' }] } });
+      expect(reply.data.submitContactVerification.__typename).toBe('SubmitContactVerificationSuccess');
+      const [update] = fake.calls.filter((call) => call.path === '/v2/customers/docfake/contacts/body-1/update');
+      expect(update!.method).toBe('POST');
+      expect(update!.headers['content-type']).toMatch(/^application\/json/);
+      expect(update!.headers.authorization).toBe(`ApiKey ${fake.apiKey}`);
+      expect(JSON.parse(update!.body)).toEqual({
+        verifications: [{ verificationDate: '2026-04-16T00:00:00Z', externalId: 'kyc-7731', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }],
+      });
     });
 
     it('report a missing permission (403, either type) as not retryable, sending once', async () => {

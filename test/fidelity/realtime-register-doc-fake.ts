@@ -49,6 +49,8 @@ export class RealtimeRegisterDocFake {
    * a huge one), by request path: each is sent once, in order, before the path answers normally again.
    */
   readonly raw = new Map<string, { status: number; body: string | Buffer; headers?: Record<string, string> }[]>();
+  /** A path the API is mounted under (a proxy routing by path): requests outside it are not the API's. */
+  mount = '';
   private server: Server | null = null;
 
   /**
@@ -87,6 +89,14 @@ export class RealtimeRegisterDocFake {
 
   private answer(req: IncomingMessage, res: ServerResponse, body: string): void {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (this.mount) {
+      if (!url.pathname.startsWith(`${this.mount}/`)) {
+        res.writeHead(404, { 'content-type': 'text/html' });
+        res.end('<html><body>Not Found</body></html>');
+        return;
+      }
+      url.pathname = url.pathname.slice(this.mount.length);
+    }
     this.calls.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body, rawUrl: req.url ?? '' });
     const scripted = this.raw.get(url.pathname)?.shift();
     if (scripted) {

@@ -136,6 +136,8 @@ describe('Veriff (webhook mode) as its public document describes it', () => {
     expect(poll.host).toBe('station');
     expect(poll.headers['x-hmac-signature']).toBe(fake.sign(id));
     expect(poll.headers['x-auth-client']).toBe(fake.apiKey);
+    // The document's header list (x-auth-client, x-api-key, x-hmac-signature) is for every call: x-api-key goes too.
+    expect(poll.headers['x-api-key']).toBe(fake.apiKey);
   });
 
   it('takes a decision whose describing members come with other types than the example (a numeric reason and vendorData, a person that is not an object), by webhook and by poll', async () => {

@@ -97,10 +97,34 @@ describe('ProviderHttp', () => {
       expect(response.headers['x-upstream']).toBe('yes');
       expect(upstream.hits).toHaveLength(1);
       const [hit] = upstream.hits;
-      expect(hit!.url).toBe('/v2/customers/acme/contacts?q=a+b%26c&limit=10&export=false&handle%3Ain=h1%2Ch2');
+      // A space as %20: a `+` is a space only to form decoders (URLSearchParams, PHP), a literal plus to an RFC 3986 one.
+      expect(hit!.url).toBe('/v2/customers/acme/contacts?q=a%20b%26c&limit=10&export=false&handle%3Ain=h1%2Ch2');
       expect(new URL(hit!.url, 'http://x').searchParams.get('handle:in')).toBe('h1,h2');
       expect(hit!.headers['x-request-id']).toBe('req-123');
       expect(hit!.headers.authorization).toBe('ApiKey secret');
+    });
+
+    it('sends a query value holding a plus sign as %2B, so no decoder reads it as a space', async () => {
+      const { http, upstream } = await setup((_req, res) => res.writeHead(200).end('{}'));
+      await http.request({ operation: 'list', method: 'GET', path: '/list', query: { status: 'not verified', email: 'ann+tag@example.net' } });
+      expect(upstream.hits[0]!.url).toBe('/list?status=not%20verified&email=ann%2Btag%40example.net');
+      expect(decodeURIComponent(upstream.hits[0]!.url.split('?')[1]!.split('&')[0]!)).toBe('status=not verified');
+    });
+
+    it("sends every path below a base URL's own path (a provider or a fake mounted under a prefix)", async () => {
+      const { http, upstream } = await setup((_req, res) => res.writeHead(200).end('{}'));
+      const mounted = new ProviderHttp({ provider: 'OPENPROVIDER', baseUrl: `${upstream.origin}/mount/openprovider/`, metrics: createMetrics() });
+      cleanups.push(() => mounted.close());
+      await mounted.request({ operation: 'auth.login', method: 'POST', path: '/v1beta/auth/login', body: '{}' });
+      await mounted.request({ operation: 'list', method: 'GET', path: '/v1beta/customers', query: { limit: 1 } });
+      await http.request({ operation: 'root', method: 'GET', path: '/v1beta/customers' });
+      expect(upstream.hits.map((hit) => hit.url)).toEqual(['/mount/openprovider/v1beta/auth/login', '/mount/openprovider/v1beta/customers?limit=1', '/v1beta/customers']);
+    });
+
+    it('refuses a base URL with a query or fragment, which no path could be appended to', () => {
+      for (const baseUrl of ['http://127.0.0.1:9/?a=1', 'http://127.0.0.1:9/#x']) {
+        expect(() => new ProviderHttp({ provider: 'VERIFF', baseUrl, metrics: createMetrics() })).toThrow(/query/);
+      }
     });
 
     it('sends the body bytes as given', async () => {
@@ -478,8 +502,14 @@ describe('ProviderHttp', () => {
   });
 
   describe('configuration', () => {
-    it('refuses a baseUrl with a path, since paths come with each request', () => {
-      expect(() => new ProviderHttp({ provider: 'VERIFF', baseUrl: 'https://example.com/v1', metrics: createMetrics() })).toThrow(/origin/);
+    it("sends a path once when the base URL already ends in its first segment (VERIFF_BASE_URL=https://host/v1 and /v1/...)", async () => {
+      const upstream = await startUpstream((_req, res) => res.writeHead(200).end('{}'));
+      cleanups.push(upstream.stop);
+      const http = new ProviderHttp({ provider: 'VERIFF', baseUrl: `${upstream.origin}/veriff/v1`, metrics: createMetrics() });
+      cleanups.push(() => http.close());
+      await http.request({ operation: 'registry.validate', method: 'POST', path: '/v1/validate-registry', body: '{}' });
+      await http.request({ operation: 'other', method: 'GET', path: '/v1beta/customers' });
+      expect(upstream.hits.map((hit) => hit.url)).toEqual(['/veriff/v1/validate-registry', '/veriff/v1/v1beta/customers']);
     });
   });
 });

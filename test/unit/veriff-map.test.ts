@@ -110,6 +110,9 @@ describe('parseVeriffEnvelope', () => {
   it('reads a session without a decision as pending', () => {
     expect(parseVeriffEnvelope({ status: 'success', verification: { id: 'abc', status: 'submitted' } })).toEqual({ sessionId: 'abc', decision: null });
     expect(parseVeriffEnvelope({ status: 'success', verification: null, sessionId: 'abc' })).toEqual({ sessionId: 'abc', decision: null });
+    // "The answer has the request status and session id": a top-level `id`, or `verification.sessionId`, names it too.
+    expect(parseVeriffEnvelope({ status: 'success', id: 'abc' })).toEqual({ sessionId: 'abc', decision: null });
+    expect(parseVeriffEnvelope({ status: 'success', verification: { sessionId: 'abc', status: 'submitted' } })).toEqual({ sessionId: 'abc', decision: null });
   });
 
   it('refuses a body that is not a decision envelope', () => {

@@ -21,6 +21,8 @@ import {
   toContact,
   toEmailVerification,
   unreadableRow,
+  wholeNumber,
+  flag,
 } from './map.js';
 import { OpenproviderTokenManager } from './token.js';
 import type {
@@ -146,7 +148,7 @@ export class OpenproviderClient {
 
   /** StartEmailVerification; resolves with Openprovider's verification id. Success is code 20001, not 0. */
   async startEmailVerification(input: OpenproviderStartInput, requestId?: string): Promise<number | null> {
-    const { response, envelope } = await this.send<{ id?: number }>({
+    const { response, envelope } = await this.send<{ id?: unknown }>({
       operation: 'emailVerifications.start',
       method: 'POST',
       path: OPENPROVIDER_PATHS.startEmailVerification,
@@ -157,7 +159,7 @@ export class OpenproviderClient {
     if (!isSuccess(response, envelope, OPENPROVIDER_CODES.verificationStarted)) {
       throw openproviderFailure(response, envelope, 'starting the email verification');
     }
-    return typeof envelope?.data?.id === 'number' ? envelope.data.id : null;
+    return wholeNumber(envelope?.data?.id);
   }
 
   /**
@@ -165,7 +167,7 @@ export class OpenproviderClient {
    * is running. Throws NotFound when Openprovider has no verification for the address.
    */
   async restartEmailVerification(input: OpenproviderRestartInput, requestId?: string): Promise<void> {
-    const { response, envelope } = await this.send<{ success?: boolean }>({
+    const { response, envelope } = await this.send<{ success?: unknown }>({
       operation: 'emailVerifications.restart',
       method: 'POST',
       path: OPENPROVIDER_PATHS.restartEmailVerification,
@@ -173,7 +175,7 @@ export class OpenproviderClient {
       body: JSON.stringify({ email: input.email, ...(input.handle ? { handle: input.handle } : {}), language: input.language ?? '', tag: input.tag ?? '' }),
       requestId,
     });
-    if (isSuccess(response, envelope) && envelope?.data?.success !== false) return;
+    if (isSuccess(response, envelope) && flag(envelope?.data?.success) !== false) return;
     if (isNotFound(response, envelope, OPENPROVIDER_VERIFICATION_NOT_FOUND_CODE)) {
       throw notFound('Openprovider has no email verification for this address.');
     }
@@ -201,7 +203,7 @@ export class OpenproviderClient {
       requestId,
     });
     if (isSuccess(response, envelope) && envelope?.data && typeof envelope.data === 'object') {
-      if (envelope.data.is_deleted) return null;
+      if (flag(envelope.data.is_deleted) === true) return null;
       return toContact({ ...envelope.data, handle: envelope.data.handle || handle });
     }
     if (isNotFound(response, envelope, OPENPROVIDER_CUSTOMER_NOT_FOUND_CODE)) return null;
@@ -217,7 +219,7 @@ export class OpenproviderClient {
     );
     const { results, total } = data;
     const contacts = results
-      .filter((customer) => customer && typeof customer === 'object' && typeof customer.handle === 'string' && customer.handle && !customer.is_deleted)
+      .filter((customer) => customer && typeof customer === 'object' && typeof customer.handle === 'string' && customer.handle && flag(customer.is_deleted) !== true)
       .map((customer) => toContact(customer));
     return { total, rows: results.length, contacts };
   }

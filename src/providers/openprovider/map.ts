@@ -18,9 +18,27 @@ export function readEnvelope<T = unknown>(response: UpstreamResponse): Openprovi
   } catch {
     return null;
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { code?: unknown }).code !== 'number') return null;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  const code = wholeNumber((parsed as { code?: unknown }).code);
+  if (code === null) return null;
   const envelope = parsed as OpenproviderEnvelope<T>;
-  return { ...envelope, desc: typeof envelope.desc === 'string' ? envelope.desc : '' };
+  return { ...envelope, code, desc: typeof envelope.desc === 'string' ? envelope.desc : '' };
+}
+
+/**
+ * An integer the Swagger types int32, written as a JSON number or as its digits in a string (a writer that quotes
+ * scalars, as protobuf JSON does for 64-bit ones): the same value either way. Null for anything else.
+ */
+export function wholeNumber(value: unknown): number | null {
+  const number = typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) ? number : null;
+}
+
+/** A boolean written as JSON true/false or as the text "true"/"false" (any case); null for anything else. */
+export function flag(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  return text === 'true' ? true : text === 'false' ? false : null;
 }
 
 /** Code 50 ("Calls limit has been reached"), whatever the HTTP status. */
@@ -163,10 +181,11 @@ export function openproviderFailure(response: UpstreamResponse, envelope: Openpr
 export function listData<T>(data: unknown, options: { totalRequired?: boolean; offset?: number } = {}): { total: number; results: T[] } | null {
   if (data === null || data === undefined) return { total: 0, results: [] };
   if (typeof data !== 'object' || Array.isArray(data)) return null;
-  const { total, results } = data as { total?: unknown; results?: unknown };
+  const { total: rawTotal, results } = data as { total?: unknown; results?: unknown };
   if (results !== undefined && results !== null && !Array.isArray(results)) return null;
   const rows = (results ?? []) as T[];
-  if (total !== undefined && total !== null && (typeof total !== 'number' || !Number.isInteger(total) || total < 0)) return null;
+  const total = rawTotal === undefined || rawTotal === null ? undefined : wholeNumber(rawTotal);
+  if (total === null || (total !== undefined && total < 0)) return null;
   // Where "not on any page" is read as "no such object", rows without the list's size are unreadable.
   if (options.totalRequired && typeof total !== 'number' && rows.length > 0) return null;
   const count = typeof total === 'number' ? total : rows.length;
@@ -244,7 +263,7 @@ export function toEmailVerification(row: OpenproviderVerificationRow, timeZone: 
     status,
     failureReason,
     providerStatus,
-    suspended: typeof row.is_suspended === 'boolean' ? row.is_suspended : row.is_suspended === undefined || row.is_suspended === null ? false : null,
+    suspended: row.is_suspended === undefined || row.is_suspended === null ? false : flag(row.is_suspended),
     expiresAt: readExpirationDate(row.expiration_date, timeZone),
     lastNotifiedAt: null,
   };

@@ -133,7 +133,8 @@ export interface OpenproviderVerificationRow {
   handle: string;
   status: string;
   description: string;
-  is_suspended: boolean;
+  /** A boolean (its text "true"/"false" is read too, map.ts `flag`). */
+  is_suspended: boolean | string;
   /**
    * `YYYY-MM-DD HH:MM:SS` wall time (Swagger and the KB example). Revision 2: the KB table types it "integer", so a
    * number is read as Unix seconds instead of failing the whole list.
@@ -184,5 +185,6 @@ export interface OpenproviderCustomer {
   email?: string;
   /** "Status of email verification procedure" (Swagger `customerCustomer`; its example is "ACT"). Passed through. */
   email_verification_status?: string;
-  is_deleted?: boolean;
+  /** A boolean, or its text ("false") from a writer that quotes scalars: read with map.ts `flag`. */
+  is_deleted?: boolean | string;
 }

@@ -88,8 +88,13 @@ export function knownVerification(item: RtrVerification, onUnknown: UnknownValue
   return { verifiedAt, externalId: String(item.externalId ?? ''), method, proof, claims };
 }
 
+/**
+ * A vocabulary value as the gateway spells it. The document writes them in capitals; one handed back in another case
+ * (or with spaces around it) is still that value, and leaving the item out would lose stored evidence.
+ */
 function oneOf<T extends string>(values: readonly T[], value: unknown): T | null {
-  return typeof value === 'string' && (values as readonly string[]).includes(value) ? (value as T) : null;
+  const spelt = typeof value === 'string' ? value.trim().toUpperCase() : null;
+  return spelt !== null && (values as readonly string[]).includes(spelt) ? (spelt as T) : null;
 }
 
 export function verificationToWire(item: ContactVerification): RtrVerification {

@@ -83,8 +83,11 @@ export class VeriffClient {
       operation: 'registry.decision',
       method: 'GET',
       path: `/v1/sessions/${encodeURIComponent(sessionId)}/decision`,
+      // The document lists x-auth-client, x-api-key and x-hmac-signature as the headers of its calls; a GET sends
+      // all three like the POST does (only the signed text differs: the session id).
       headers: {
         'x-auth-client': this.config.apiKey,
+        'x-api-key': this.config.apiKey,
         'x-hmac-signature': signVeriffBody(sessionId, this.config.sharedSecret),
       },
       requestId,

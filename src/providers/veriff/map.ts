@@ -78,11 +78,14 @@ function compact(values: Record<string, string | number | null | undefined>): Re
 export function parseVeriffEnvelope(value: unknown): VeriffSessionOutcome {
   if (!isObject(value)) throw new VeriffPayloadError('the body is not a JSON object');
   const verification = value.verification;
+  // The webhook-mode answer "has the request status and session id" under no published name: `verification.id` (as in
+  // the decision), `verification.sessionId`, a top-level `sessionId` or `id` all name it (ASSUMPTIONS.md, 1).
+  const topLevel = () => optionalString(value, 'sessionId') ?? optionalString(value, 'id');
   if (verification === null || verification === undefined) {
-    return { sessionId: optionalString(value, 'sessionId'), decision: null };
+    return { sessionId: topLevel(), decision: null };
   }
   if (!isObject(verification)) throw new VeriffPayloadError('verification is not an object');
-  const sessionId = optionalString(verification, 'id') ?? optionalString(value, 'sessionId');
+  const sessionId = optionalString(verification, 'id') ?? optionalString(verification, 'sessionId') ?? topLevel();
   return { sessionId, decision: readDecision(verification) };
 }
 
