@@ -2,7 +2,11 @@ import type { Contact } from '../domain/contact.js';
 import { NotFound } from '../domain/errors.js';
 import { LIST_LIMIT_MAX } from '../providers/realtime-register/assumptions.js';
 import type { RealtimeRegisterClient } from '../providers/realtime-register/client.js';
+import { mapLimit } from './map-limit.js';
 import type { RequestScope } from './request-scope.js';
+
+/** Single reads in flight at once for one batch, once the provider showed it ignores `handle:in` (see filterIgnored). */
+const SINGLE_READS_IN_FLIGHT = 4;
 
 /**
  * A batch leaves once this many callers share it, without waiting for the end of the turn. Requests arrive in bursts
@@ -49,6 +53,13 @@ export class RealtimeRegisterContactBatcher {
    * pays its real calls out of its upstream budget.
    */
   private perCall = LIST_LIMIT_MAX;
+  /**
+   * The provider answered a `handle:in=` list with a contact nobody asked for: it ignores the filter (a proxy, an
+   * older or a stand-in API), so a handle missing from its page says nothing about that contact. Reads go one by one
+   * (`GET .../contacts/{handle}`) for the life of the process from then on, each charged as a call (perCall 1),
+   * instead of answering "no such contact" for contacts that exist.
+   */
+  private filterIgnored = false;
 
   constructor(private readonly client: () => RealtimeRegisterClient) {}
 
@@ -102,29 +113,74 @@ export class RealtimeRegisterContactBatcher {
 
   /**
    * One list call (more only when the provider capped the page); a customer the provider does not know has none of
-   * these contacts.
+   * these contacts. A contact is matched to the handle asked for exactly or, failing that, whatever its case (whether
+   * RTR handles are case-sensitive is unpublished; a filter that matched across case returns the stored spelling).
    */
   private async read(customer: string, handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
-    const wanted = new Set(handles);
+    if (this.filterIgnored) return this.readOneByOne(customer, handles, scope);
+    const askedFor = askedSpelling(handles);
     const found = new Map<string, Contact>();
+    let unasked = false;
     try {
       for (let offset = 0; ; ) {
         const page = await this.client().listContacts(
           { handles, limit: handles.length, offset: offset || undefined, total: false },
           { customer, requestId: scope.requestId },
         );
-        for (const contact of page.contacts) if (wanted.has(contact.handle)) found.set(contact.handle, { ...contact, customer });
+        for (const contact of page.contacts) {
+          const asked = askedFor(contact.handle);
+          if (asked === null) unasked = true;
+          else found.set(asked, { ...contact, customer });
+        }
         offset += page.contacts.length;
+        if (unasked) break;
         // A full page under a smaller limit than asked (the provider's cap is unpublished) is not the whole answer: a
         // handle missing from it may be on the next page, and taking it for "no such contact" would be wrong.
         const capped = page.limit > 0 && page.limit < handles.length && page.contacts.length >= page.limit;
         if (capped) this.perCall = Math.min(this.perCall, page.limit);
         // `handle:in=` of N handles matches at most N contacts: past that, a provider repeating full pages is ignored.
-        if (!capped || found.size >= wanted.size || offset >= handles.length) break;
+        if (!capped || found.size >= handles.length || offset >= handles.length) break;
       }
     } catch (error) {
       if (!(error instanceof NotFound)) throw error;
     }
+    if (!unasked) return found;
+    if (!this.filterIgnored) {
+      this.filterIgnored = true;
+      this.perCall = 1;
+      scope.logger.warn(
+        { provider: 'REALTIME_REGISTER', operation: 'contacts.list' },
+        'Realtime Register answered a handle:in= contact list with contacts not asked for: it ignores the filter, so contacts are read one by one from now on',
+      );
+    }
+    const missing = handles.filter((handle) => !found.has(handle));
+    for (const [handle, contact] of await this.readOneByOne(customer, missing, scope)) found.set(handle, contact);
     return found;
   }
+
+  /** `GET .../contacts/{handle}` for each handle; absent ones are missing from the map. */
+  private async readOneByOne(customer: string, handles: string[], scope: RequestScope): Promise<Map<string, Contact>> {
+    const found = new Map<string, Contact>();
+    await mapLimit(handles, SINGLE_READS_IN_FLIGHT, async (handle) => {
+      try {
+        const contact = await this.client().getContact(handle, { customer, requestId: scope.requestId });
+        if (contact) found.set(handle, { ...contact, customer });
+      } catch (error) {
+        if (!(error instanceof NotFound)) throw error;
+      }
+    });
+    return found;
+  }
+}
+
+/** The handle asked for that a listed contact answers: the same spelling, else the only one equal whatever its case. */
+function askedSpelling(handles: string[]): (listed: string) => string | null {
+  const exact = new Set(handles);
+  const byLowerCase = new Map<string, string | null>();
+  for (const handle of handles) {
+    const lower = handle.toLowerCase();
+    // Two handles asked for that differ only in case: a listed contact in a third spelling is neither for sure.
+    byLowerCase.set(lower, byLowerCase.has(lower) ? null : handle);
+  }
+  return (listed) => (exact.has(listed) ? listed : (byLowerCase.get(listed.toLowerCase()) ?? null));
 }

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 import { eventually } from '../integration/events-support.js';
-import { docSignatures, RealtimeRegisterDocFake } from './realtime-register-doc-fake.js';
+import { docSignatures, RealtimeRegisterDocFake, storedContact } from './realtime-register-doc-fake.js';
 
 /**
  * The gateway against a Realtime Register written straight from ../shared/providers/realtime-register.md (revision 2),
@@ -26,33 +26,6 @@ const REQUESTS = `{ verificationRequests(first: 100) { edges { node { id contact
 const CALLER_KEY = 'doc-fake-caller-key';
 
 const evidence = [{ verifiedAt: '2026-04-16T00:00:00Z', externalId: 'kyc-7731', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }];
-
-/** A contact the way the document lists its fields, plus fields and values it does not know. */
-function storedContact(handle: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    handle,
-    brand: null,
-    name: 'Ann Lee',
-    organization: '',
-    addressLine: ['Main Street 1'],
-    postalCode: '1234 AB',
-    city: 'Utrecht',
-    state: null,
-    country: 'NL',
-    email: 'ann@example.nl',
-    voice: '+31.384530759',
-    fax: null,
-    disclosedFields: [],
-    registries: ['de'],
-    properties: {},
-    createdDate: '2026-01-02T03:04:05Z',
-    updatedDate: null,
-    customer: 'docfake',
-    somethingNew: { nested: [1, 2, 3] },
-    verifications: [],
-    ...extra,
-  };
-}
 
 function denic(id: number, fields: Record<string, unknown>): Record<string, unknown> {
   return {

@@ -28,6 +28,33 @@ export interface RecordedCall {
   rawUrl: string;
 }
 
+/** A contact the way the document lists its fields, plus fields and values it does not know. */
+export function storedContact(handle: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    handle,
+    brand: null,
+    name: 'Ann Lee',
+    organization: '',
+    addressLine: ['Main Street 1'],
+    postalCode: '1234 AB',
+    city: 'Utrecht',
+    state: null,
+    country: 'NL',
+    email: 'ann@example.nl',
+    voice: '+31.384530759',
+    fax: null,
+    disclosedFields: [],
+    registries: ['de'],
+    properties: {},
+    createdDate: '2026-01-02T03:04:05Z',
+    updatedDate: null,
+    customer: 'docfake',
+    somethingNew: { nested: [1, 2, 3] },
+    verifications: [],
+    ...extra,
+  };
+}
+
 export class RealtimeRegisterDocFake {
   readonly apiKey = 'doc-fake-key';
   readonly customer = 'docfake';
@@ -36,6 +63,11 @@ export class RealtimeRegisterDocFake {
   readonly contacts = new Map<string, Record<string, unknown>>();
   /** The largest page the list answers (the document publishes no cap); its pagination.limit says what it applied. */
   listCap = 100;
+  /**
+   * How the list applies `handle:in=`: as documented (exact handles), matching whatever the case (answering the stored
+   * spelling), or not at all (a proxy or stand-in that drops unknown filters: every contact, paged).
+   */
+  handleFilter: 'applied' | 'any-case' | 'ignored' = 'applied';
   /** Missing contacts answer in this vocabulary. */
   vocabulary: ErrorVocabulary = 'errors-page';
   readonly updates = new Map<string, UpdateAnswer>();
@@ -146,8 +178,10 @@ export class RealtimeRegisterDocFake {
     const missing = () => send(this.vocabulary === 'errors-page' ? 400 : 404, { type: 'ObjectDoesNotExist', message: `Entity Contact with key ${handle} not found` });
     if (method === 'GET' && handle === undefined) {
       // Filters field=value or field:matcher=value; `in` takes a comma list.
-      const wanted = url.searchParams.get('handle:in')?.split(',') ?? null;
-      const rows = [...this.contacts.values()].filter((contact) => !wanted || wanted.includes(String(contact.handle)));
+      const asked = this.handleFilter === 'ignored' ? undefined : url.searchParams.get('handle:in')?.split(',');
+      const spelling = (handle: string) => (this.handleFilter === 'any-case' ? handle.toLowerCase() : handle);
+      const wanted = asked ? new Set(asked.map(spelling)) : null;
+      const rows = [...this.contacts.values()].filter((contact) => !wanted || wanted.has(spelling(String(contact.handle))));
       const limit = Math.min(Number(url.searchParams.get('limit') ?? '10'), this.listCap);
       const offset = Number(url.searchParams.get('offset') ?? '0');
       const pagination: Record<string, number> = { limit, offset };
