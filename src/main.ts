@@ -20,8 +20,37 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY, secrets: configSecrets(config) });
   const gateway = createGateway(config, { logger });
+  const starting = gateway.start();
+
+  // Installed before the start finishes: a signal that arrives just as "gateway ready" is logged (a supervisor, a test
+  // waiting for that line) must drain and exit 0, not kill the process by the signal's default action.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // A start still under way finishes before the stop; one that fails is reported and exits 1 below, not here.
+    starting
+      .then(
+        () => gateway.stop(),
+        () => new Promise<never>(() => {}),
+      )
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
   try {
-    await gateway.start();
+    await starting;
   } catch (error) {
     const problem = listenProblem(error, config) ?? spoolProblem(error);
     if (problem) process.stderr.write(`Could not start: ${problem}\n`);
@@ -29,25 +58,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logStartupNotices(logger, config, gateway);
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    gateway.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 /** One line for the start-up failures a person fixes by choosing another PORT or HOST; null for anything else. */

@@ -30,7 +30,8 @@ function ownSpool(env: Record<string, string>): Record<string, string> {
 }
 
 /** Runs `node --import tsx src/main.ts` (the README's start command) on a free port and waits until it is ready. */
-export async function startGatewayProcess(env: Record<string, string> = {}): Promise<GatewayProcess> {
+/** `waitFor`: the output that counts as started (default the ready line); another lets a test act while it starts. */
+export async function startGatewayProcess(env: Record<string, string> = {}, waitFor: string = 'gateway ready'): Promise<GatewayProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: new URL('../../', import.meta.url).pathname,
@@ -49,7 +50,7 @@ export async function startGatewayProcess(env: Record<string, string> = {}): Pro
       reject(new Error(`gateway did not become ready within ${READY_TIMEOUT_MS} ms:\n${text}`));
     }, READY_TIMEOUT_MS);
     const check = setInterval(() => {
-      if (text.includes('gateway ready')) {
+      if (text.includes(waitFor)) {
         clearInterval(check);
         clearTimeout(giveUp);
         resolve();

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
+import { freePort } from '../helpers/redis-server.js';
 
 const contactQuery = JSON.stringify({ query: '{ contact(provider: REALTIME_REGISTER, handle: "rtr-0001") { handle } }' });
 
@@ -41,6 +42,15 @@ describe('the gateway process', () => {
     expect(await gateway.exited, `exit code; the output:\n${gateway.output()}`).toBe(0);
     expect(gateway.output()).toContain('shutting down');
     expect(await portIsFree(gateway.url)).toBe(true);
+  });
+
+  it('drains and exits 0 on a SIGTERM that arrives while it is still starting, instead of dying by the signal', async () => {
+    // Nothing listens at this Redis: the start waits for it (about 5 s) before it goes on degraded.
+    const gateway = await startGatewayProcess({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }, 'redis unreachable');
+    expect(gateway.output()).not.toContain('gateway ready');
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited, `exit code; the output:\n${gateway.output()}`).toBe(0);
+    expect(gateway.output()).toMatch(/shutting down[\s\S]*"stopped"/);
   });
 
   it('stops at start-up with one line naming a bad variable', async () => {
