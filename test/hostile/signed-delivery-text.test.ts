@@ -4,13 +4,14 @@ import { startTestGateway } from '../helpers/gateway.js';
 import { dumpRedis } from '../helpers/redis-dump.js';
 import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
-import { postRtrWebhook } from '../integration/events-support.js';
-import { AttackLog, bearer, idNumberPlanter } from './support.js';
+import { freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
+import { AttackLog, bearer, idNumberPlanter, postGraphQL } from './support.js';
 
 /**
  * Signed Realtime Register deliveries (the sandbox's webhook secret is public, so anyone can sign for a sandbox
  * gateway) that carry an ID number where the masking of free text did not look: written with JSON's \u escapes, which
- * any JSON reader turns back into the digits. None may be kept, listed or published.
+ * any JSON reader turns back into the digits, and in the notification's type, which is published as the event's
+ * `kind`. None may be kept, listed or published.
  */
 const KEY = 'signed-text-key-00001';
 const { planted, next: idNumber } = idNumberPlanter('4', '3');
@@ -64,6 +65,26 @@ describe('an ID number written with JSON \\u escapes', () => {
     const answer = await postRtrWebhook(gw, '{"test":"ping","note":"say \\"hi\\"\\n\\u0041 and 12345"}');
     const entry = (await quarantineListing()).find((candidate) => candidate.id === answer.body.id);
     expect(entry!.body).toBe('{"test":"ping","note":"say \\"hi\\"\\n\\u0041 and 12345"}');
+  });
+});
+
+describe('an ID number in a notification\'s type', () => {
+  it('is masked in the event\'s kind, kept and published', async () => {
+    const number = idNumber();
+    const notification = {
+      id: freshNotificationId(),
+      fireDate: new Date().toISOString(),
+      message: 'domain renewed',
+      customer: 'sandbox',
+      eventType: 'DOMAIN_RENEWED',
+      notificationType: `Holder${number}Notification`,
+      processType: 'domain',
+      processIdentifier: 'example.de',
+    };
+    expect((await postRtrWebhook(gw, JSON.stringify(notification))).status).toBe(200);
+    const reply = await postGraphQL(gw, log, 'events after the notification', { query: '{ verificationEvents(first: 200) { edges { node { ... on ProviderNotificationEvent { notificationId kind } } } } }' }, bearer(KEY));
+    const event = reply.json.data.verificationEvents.edges.map((edge: { node: { notificationId?: string; kind?: string } }) => edge.node).find((node: { notificationId?: string }) => node.notificationId === String(notification.id));
+    expect(event?.kind).toBe('Holder[redacted]Notification');
   });
 });
 
