@@ -1,17 +1,20 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { dumpRedis } from '../helpers/redis-dump.js';
 import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
+import { SANDBOX_VERIFF_SECRET, veriffDecisionBody } from '../helpers/veriff-decision.js';
 import { freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
 import { AttackLog, bearer, idNumberPlanter, postGraphQL } from './support.js';
 
 /**
  * Signed Realtime Register deliveries (the sandbox's webhook secret is public, so anyone can sign for a sandbox
- * gateway) that carry an ID number where the masking of free text did not look: written with JSON's \u escapes, which
- * any JSON reader turns back into the digits, and in the notification's type, which is published as the event's
- * `kind`. None may be kept, listed or published.
+ * gateway) and Veriff decisions (likewise) that carry an ID number where the masking of free text did not look: written
+ * with JSON's \u escapes, which any JSON reader turns back into the digits, in the notification's type, which is
+ * published as the event's `kind`, and as the session id of a decision for a session the gateway does not know. None
+ * may be kept, listed, logged or published.
  */
 const KEY = 'signed-text-key-00001';
 const { planted, next: idNumber } = idNumberPlanter('4', '3');
@@ -85,6 +88,24 @@ describe('an ID number in a notification\'s type', () => {
     const reply = await postGraphQL(gw, log, 'events after the notification', { query: '{ verificationEvents(first: 200) { edges { node { ... on ProviderNotificationEvent { notificationId kind } } } } }' }, bearer(KEY));
     const event = reply.json.data.verificationEvents.edges.map((edge: { node: { notificationId?: string; kind?: string } }) => edge.node).find((node: { notificationId?: string }) => node.notificationId === String(notification.id));
     expect(event?.kind).toBe('Holder[redacted]Notification');
+  });
+});
+
+describe('an ID number as the session id of a signed Veriff decision for a session the gateway does not know', () => {
+  it('is masked wherever the quarantined decision names its session: the kept summary, its notificationId and the log', async () => {
+    const number = idNumber();
+    const body = veriffDecisionBody(number, { status: 'declined', code: 9102 });
+    const response = await fetch(`${gw.url}/webhooks/veriff`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hmac-signature': createHmac('sha256', SANDBOX_VERIFF_SECRET).update(body).digest('hex') },
+      body,
+    });
+    const answer = (await response.json()) as { quarantined?: boolean; id?: string };
+    log.record('Veriff decision for an unknown session', response.status, JSON.stringify(answer));
+    expect(answer.quarantined).toBe(true);
+    const entry = (await quarantineListing()).find((candidate) => candidate.id === answer.id) as { notificationId?: string; body: string } | undefined;
+    expect(entry?.notificationId).toBe('[redacted]');
+    expect(JSON.parse(entry!.body).verification.id).toBe('[redacted]');
   });
 });
 
