@@ -111,6 +111,15 @@ const VerificationEventFilterInput = builder.inputType('VerificationEventFilter'
   }),
 });
 
+/**
+ * events:read, and contacts:read too when the filter names a contact handle. Which contact a request, a deadline or an
+ * email change concerns is read through the request (contacts:read) or the row (email:read), not the event: matched
+ * against a handle, the log answered an events:read key "is there a verification request for rtr-0042?" all the same.
+ */
+function eventReadScopes(args: { filter?: { contactHandle?: string | null } | null }) {
+  return args.filter?.contactHandle ? { $all: { scope: 'events:read' as const, $any: { scope: 'contacts:read' as const } } } : { scope: 'events:read' as const };
+}
+
 const VerificationEventConnection = connectionTypes('VerificationEvent', VerificationEventInterface, { totalCount: false });
 
 builder.queryField('verificationEvents', (t) =>
@@ -118,8 +127,8 @@ builder.queryField('verificationEvents', (t) =>
     type: VerificationEventConnection,
     nullable: true,
     description:
-      'Stored events, newest last; `after` is an event id. Null (with an error) when the event log is unavailable. An `after` older than what the log keeps (it is trimmed to the newest events) gives the events kept after it plus an error EVENTS_TRIMMED at this field, with `extensions.oldestKeptId`.',
-    authScopes: { scope: 'events:read' },
+      'Stored events, newest last; `after` is an event id. Needs events:read, and contacts:read to filter by contactHandle. Null (with an error) when the event log is unavailable. An `after` older than what the log keeps (it is trimmed to the newest events) gives the events kept after it plus an error EVENTS_TRIMMED at this field, with `extensions.oldestKeptId`.',
+    authScopes: (_root, args) => eventReadScopes(args),
     args: {
       filter: t.arg({ type: VerificationEventFilterInput, required: false }),
       first: t.arg.int({ required: false, description: 'Page size, 0 to 1000 (default 50); 0 answers no edges, only the page info (and the count).' }),
@@ -133,8 +142,8 @@ builder.subscriptionField('verificationEvents', (t) =>
   t.field({
     type: VerificationEventInterface,
     description:
-      'Live events; with `after` (an event id), stored events after it are replayed first, then live ones, with no gap and no duplicate. An `after` older than what the log keeps ends the subscription at once, before replaying, with an error EVENTS_TRIMMED whose `extensions.oldestKeptId` is the oldest event still kept: re-read state with queries, then resume after it. `"0-0"` replays everything kept.',
-    authScopes: { scope: 'events:read' },
+      'Live events (events:read; contacts:read too to filter by contactHandle); with `after` (an event id), stored events after it are replayed first, then live ones, with no gap and no duplicate. An `after` older than what the log keeps ends the subscription at once, before replaying, with an error EVENTS_TRIMMED whose `extensions.oldestKeptId` is the oldest event still kept: re-read state with queries, then resume after it. `"0-0"` replays everything kept.',
+    authScopes: (_root, args) => eventReadScopes(args),
     args: {
       filter: t.arg({ type: VerificationEventFilterInput, required: false }),
       after: t.arg.id({ required: false }),

@@ -1,6 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import { clientNetwork } from './client-network.js';
 
-/** Who sent a request, as the per-address budgets (webhooks, failed authentications) count it. */
+/**
+ * Who sent a request, as the per-address budgets (webhooks, failed authentications) count it: an IPv4 address, or the
+ * /64 of an IPv6 one (client-network.ts).
+ */
 export type ClientAddress = (req: IncomingMessage | undefined) => string;
 
 /** An address longer than any IPv6 text is not one: cut, so a budget key stays small whatever the header says. */
@@ -17,10 +21,10 @@ const ADDRESS_MAX = 64;
 export function clientAddressResolver(trustedProxies: number): ClientAddress {
   return (req) => {
     const peer = req?.socket?.remoteAddress ?? 'unknown';
-    if (trustedProxies === 0 || !req) return peer;
+    if (trustedProxies === 0 || !req) return clientNetwork(peer);
     const header = req.headers['x-forwarded-for'];
     const text = Array.isArray(header) ? header.join(',') : header;
-    if (!text) return peer;
+    if (!text) return clientNetwork(peer);
     let address = peer;
     let end = text.length;
     for (let hop = 0; hop < trustedProxies && end > 0; hop++) {
@@ -30,6 +34,6 @@ export function clientAddressResolver(trustedProxies: number): ClientAddress {
       address = entry;
       end = Math.max(comma, 0);
     }
-    return address.slice(0, ADDRESS_MAX);
+    return clientNetwork(address.slice(0, ADDRESS_MAX));
   };
 }

@@ -155,7 +155,12 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       try {
         const known = principalOfRequest(request);
         if (known) return build(known);
-        return options.authenticate(header('authorization') ?? connectionAuthorization(connectionParams)).then(build, failed);
+        // A graphql-ws operation (no Fetch request) is its socket's: the key connection_init presented, never the
+        // upgrade request's own Authorization header. Read first, that header ran each operation as another key than
+        // the socket's, and each wrong key in it was answered UNAUTHENTICATED without counting against the address's
+        // failed-authentication budget: a guessing oracle behind one valid key.
+        const authorization = request ? request.headers.get('authorization') : connectionAuthorization(connectionParams);
+        return options.authenticate(authorization).then(build, failed);
       } catch (error) {
         return failed(error);
       }

@@ -15,6 +15,9 @@ import type { VerificationRequestStore } from '../store/index.js';
 import type { EventService } from './events.js';
 import { maskedHead } from '../domain/digit-runs.js';
 
+/** Characters of a notification's type kept as its event's `kind`: a type name, never a document. */
+const KIND_LIMIT = 100;
+
 /** Where a notification came from; labels the event-log lag metric. */
 export type NotificationSource = 'rtr-webhook' | 'rtr-poll';
 
@@ -69,7 +72,8 @@ export async function ingestRealtimeRegisterNotification(
       // Never a domain process's identifier (a domain name): only a contact process names a handle there.
       contactHandle: notificationContactHandle(notification),
       notificationId: String(notification.id),
-      kind: (notification.notificationType || notification.eventType || 'UNKNOWN').slice(0, 100),
+      // The provider's word for the notification, stored and published like the message: masked the same way.
+      kind: maskedHead(notification.notificationType || notification.eventType || 'UNKNOWN', KIND_LIMIT),
       // Free text, stored and published: its long digit runs (an ID number quoted by the provider) are masked.
       message: maskedHead(notification.message ?? '', STORED_MESSAGE_LIMIT),
     };

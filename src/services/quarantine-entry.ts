@@ -2,6 +2,7 @@ import type { QuarantinedDelivery, QuarantineReason } from '../domain/quarantine
 import { QUARANTINE_BODY_LIMIT } from '../domain/quarantined-delivery.js';
 import type { Provider } from '../domain/providers.js';
 import { maskedHead } from '../domain/digit-runs.js';
+import { decodeJsonDigitEscapes } from '../domain/json-digit-escapes.js';
 
 /** A delivery about to be quarantined, as the provider's webhook or poll code received it. */
 export interface DeliveryToQuarantine {
@@ -42,7 +43,8 @@ export function quarantineEntry(delivery: DeliveryToQuarantine, digestOf: (data:
     // Redis beside everything else, and an ID number in a contact's free text must not be stored at all, not only not
     // shown. The cost: a kept body is no longer byte for byte what was sent (its digest still is of the bytes
     // received), so a replay carries the mask where numbers were; the notification's id is kept apart.
-    body: maskedHead(text, QUARANTINE_BODY_LIMIT),
+    // Digits written as JSON escapes are decoded first: any JSON reader of the kept body would read them as a number.
+    body: maskedHead(decodeJsonDigitEscapes(text), QUARANTINE_BODY_LIMIT),
     truncated: delivery.keptText !== undefined || text.length > QUARANTINE_BODY_LIMIT || (delivery.totalBytes ?? 0) > delivery.body.length,
     notificationId: delivery.notificationId ?? null,
   };

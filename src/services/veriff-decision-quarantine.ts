@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { VeriffMetrics } from '../observability/veriff-metrics.js';
 import type { VeriffDecision } from '../providers/veriff/map.js';
 import type { QuarantineStore } from '../store/index.js';
+import { maskLongDigitRuns } from '../domain/digit-runs.js';
 import { quarantineEntry } from './quarantine-entry.js';
 
 export interface VeriffQuarantineDeps {
@@ -15,6 +16,19 @@ export interface VeriffQuarantineDeps {
 
 /** Longest session id or reason text kept: Veriff's are a UUID and a short sentence. */
 const KEPT_TEXT_LIMIT = 200;
+
+/** How Veriff writes a session id. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The session id as the entry and the log name it: a UUID as it came (the operator looks it up at Veriff, and a UUID's
+ * groups are often long runs of digits), anything else with its long digit runs masked. A session the gateway does
+ * not know is only the sender's word, and one that is an ID number was named in clear in the entry and the log.
+ */
+function keptSessionId(raw: string): string {
+  const id = raw.slice(0, KEPT_TEXT_LIMIT);
+  return UUID.test(id) ? id : maskLongDigitRuns(id);
+}
 
 /**
  * Keeps a correctly signed Veriff decision for a session the gateway has no check of (another system on the same
@@ -30,7 +44,7 @@ export async function quarantineUnknownSessionDecision(
   delivery: { body: Buffer; sessionId: string; decision: VeriffDecision },
 ): Promise<QuarantinedDelivery> {
   const { decision } = delivery;
-  const sessionId = delivery.sessionId.slice(0, KEPT_TEXT_LIMIT);
+  const sessionId = keptSessionId(delivery.sessionId);
   const summary = {
     verification: {
       id: sessionId,

@@ -30,4 +30,18 @@ describe('clientAddressResolver (TRUST_PROXY_HOPS)', () => {
   it('cuts an entry longer than any address', () => {
     expect(clientAddressResolver(1)(request('10.0.0.5', 'x'.repeat(5000)))).toHaveLength(64);
   });
+
+  it('counts an IPv6 client by its /64, however the address is written, and an IPv4-mapped peer as its IPv4 address', () => {
+    const peer = clientAddressResolver(0);
+    expect(peer(request('2001:db8:7:1::1'))).toBe('2001:db8:7:1::/64');
+    expect(peer(request('2001:0DB8:0007:0001:ffff:0:0:9'))).toBe('2001:db8:7:1::/64');
+    expect(peer(request('2001:db8:7:2::1'))).toBe('2001:db8:7:2::/64');
+    expect(peer(request('::1'))).toBe('0:0:0:0::/64');
+    expect(peer(request('fe80::1%eth0'))).toBe('fe80:0:0:0::/64');
+    expect(peer(request('2001:db8::192.0.2.1'))).toBe('2001:db8:0:0::/64');
+    expect(peer(request('::ffff:192.0.2.1'))).toBe('192.0.2.1');
+    expect(clientAddressResolver(1)(request('10.0.0.5', '2001:db8:7:1:abcd::6'))).toBe('2001:db8:7:1::/64');
+    // Not an address: left as it came (cut), never thrown on.
+    expect(clientAddressResolver(1)(request('10.0.0.5', 'not-an-address'))).toBe('not-an-address');
+  });
 });
