@@ -218,11 +218,19 @@ export function parseTimeZone(name: string, value: string): string {
 }
 
 /** `user:password` (the password may contain colons; the user may not, as in RFC 7617). */
+/** The shortest webhook Basic password taken (see parseBasicCredentials). */
+export const BASIC_PASSWORD_MIN_LENGTH = 16;
+
 export function parseBasicCredentials(name: string, value: string | undefined): BasicCredentials | null {
   if (value === undefined) return null;
   const separator = value.indexOf(':');
   if (separator <= 0 || separator === value.length - 1) throw new ConfigError(name, 'must be a user name and a password joined by a colon, both non-empty');
-  return { username: value.slice(0, separator), password: value.slice(separator + 1) };
+  const password = value.slice(separator + 1);
+  // The password is all that stands between anyone who can reach the webhook and a stored notification; guesses are
+  // bounded only by the webhook rate limit (a failed-authentication budget there would let one guesser behind a proxy
+  // block the provider's own deliveries and stall its queue), so it must be too long to guess.
+  if ([...password].length < BASIC_PASSWORD_MIN_LENGTH) throw new ConfigError(name, `the password must be at least ${BASIC_PASSWORD_MIN_LENGTH} characters long`);
+  return { username: value.slice(0, separator), password };
 }
 
 /** `7d,3d,1d,12h,30m,90s`: distinct positive durations, returned in seconds, largest first; `off` for none. */

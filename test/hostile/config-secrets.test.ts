@@ -49,7 +49,8 @@ function placements(secret: string): [string, Record<string, string>][] {
     ['OTEL traces header', { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example.com', OTEL_EXPORTER_OTLP_TRACES_HEADERS: `x-api-key=${secret}` }],
     ['JWT secret too short', { GATEWAY_JWT_SECRET: secret }],
     ['digest secret too short', { GATEWAY_DIGEST_SECRET: secret }],
-    ['RTR webhook basic credentials', { ...LIVE, REALTIME_REGISTER_WEBHOOK_BASIC: `webhook-user:${secret}` }],
+    ['RTR webhook basic password too short', { ...LIVE, REALTIME_REGISTER_WEBHOOK_BASIC: `webhook-user:${secret}` }],
+    ['RTR webhook basic credentials', { ...LIVE, REALTIME_REGISTER_WEBHOOK_BASIC: `webhook-user:${secret}-${secret}` }],
   ];
 }
 

@@ -278,13 +278,13 @@ describe('Realtime Register revision 2 settings', () => {
 
   it('polls the queue unless REALTIME_REGISTER_POLL is off, and takes optional webhook Basic credentials', () => {
     expect(loadConfig(live).providers.realtimeRegister).toMatchObject({ poll: true, webhookBasic: null });
-    const config = loadConfig({ ...live, REALTIME_REGISTER_POLL: 'off', REALTIME_REGISTER_WEBHOOK_BASIC: 'rtr:pa:ss' });
-    expect(config.providers.realtimeRegister).toMatchObject({ poll: false, webhookBasic: { username: 'rtr', password: 'pa:ss' } });
-    expect(configSecrets(config)).toContain('pa:ss');
+    const config = loadConfig({ ...live, REALTIME_REGISTER_POLL: 'off', REALTIME_REGISTER_WEBHOOK_BASIC: 'rtr:pa:ss-long-enough-1' });
+    expect(config.providers.realtimeRegister).toMatchObject({ poll: false, webhookBasic: { username: 'rtr', password: 'pa:ss-long-enough-1' } });
+    expect(configSecrets(config)).toContain('pa:ss-long-enough-1');
   });
 
   it('names a malformed REALTIME_REGISTER_WEBHOOK_BASIC without echoing it', () => {
-    for (const value of ['no-colon', ':password', 'user:']) {
+    for (const value of ['no-colon', ':password-long-enough-1', 'user:', 'user:short-password']) {
       const message = configError({ ...live, REALTIME_REGISTER_WEBHOOK_BASIC: value });
       expect(message).toMatch(/^REALTIME_REGISTER_WEBHOOK_BASIC: /);
       expect(message).not.toContain(value);
