@@ -200,12 +200,18 @@ describe('ID numbers typed where a handle, a customer or a filter belongs', () =
     } finally {
       await client.dispose();
     }
-    const before = lookups();
-    expect(before).toBeGreaterThan(0);
+    expect(lookups()).toBeGreaterThan(0);
     // Still remembered as absent: asking again makes no call (what the marker is for); the final check below finds no
-    // planted number in any Redis key.
-    await postGraphQL(gw, log, 'http: the same Openprovider handles again', { query: 'query C($h: [String!]!) { contacts(provider: OPENPROVIDER, handles: $h) { handle } }', variables: { h: asked } }, bearer(KEY));
-    expect(lookups()).toBe(before);
+    // planted number in any Redis key. A marker is rightly not written when a contact invalidation (the sandbox's own
+    // webhooks) lands during the read, or a loaded Redis does not take the write in time: so the same ask is repeated
+    // up to three times, and one of them must cost no call (without the marker, each costs a call per handle).
+    const callsPerAsk: number[] = [];
+    for (let ask = 0; ask < 3 && !callsPerAsk.includes(0); ask++) {
+      const before = lookups();
+      await postGraphQL(gw, log, `http: the same Openprovider handles again (${ask + 1})`, { query: 'query C($h: [String!]!) { contacts(provider: OPENPROVIDER, handles: $h) { handle } }', variables: { h: asked } }, bearer(KEY));
+      callsPerAsk.push(lookups() - before);
+    }
+    expect(callsPerAsk).toContain(0);
     const dump = await dumpRedis(redis.url);
     expect(dump).toContain('vgw:v1:contact:');
     expect(asked.filter((number) => dump.includes(number))).toEqual([]);
