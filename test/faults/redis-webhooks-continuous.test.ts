@@ -47,7 +47,7 @@ describe.each([
     gateway = await startTestGateway({
       env: { REDIS_URL: redis.url },
       // The provider redelivers a refused webhook every 250 ms; Veriff's own decision stays away (the test sends it).
-      gateway: { sandbox: { realtimeRegister: persistentWebhooks(60, 250), veriffDecisionDelayMs: 600_000 } },
+      gateway: { sandbox: { realtimeRegister: persistentWebhooks(160, 250), veriffDecisionDelayMs: 600_000 } },
     });
     rtr = gateway.sandbox!.realtimeRegister;
     await eventually(async () => (await readiness()).redis === 'ok', 10_000, 'redis ready');
@@ -114,7 +114,12 @@ describe.each([
 
     const delivered = (notification: SimNotification) => rtr.deliveries.some((delivery) => delivery.notificationId === notification.id && delivery.delivered);
     const acknowledged = injected.filter(delivered).map((notification) => String(notification.id));
-    await eventually(() => injected.every(delivered), 20_000, 'every notification answered 2xx at last');
+    await eventually(() => injected.every(delivered), 45_000, 'every notification answered 2xx at last').catch((error: Error) => {
+      // What each one still waiting was answered, to tell a slow machine (503s still being retried) from a refusal.
+      const waiting = injected.filter((notification) => !delivered(notification)).slice(0, 5);
+      const answers = waiting.map((notification) => ({ id: notification.id, statuses: rtr.deliveries.filter((delivery) => delivery.notificationId === notification.id).map((delivery) => delivery.status) }));
+      throw new Error(`${error.message}: ${JSON.stringify(answers)}`);
+    });
 
     const stored = async () => {
       const reply = await gateway.graphql(EVENTS);
