@@ -216,6 +216,45 @@ describe('the reference dashboard', () => {
     });
   }, TEST_TIMEOUT);
 
+  it('adds a piece of evidence ready to send, and says (before sending) when a piece attests no claim', async () => {
+    injectDenicRequest('rtr-0014', ['NAME', 'ADDRESS'], 11);
+    const page = await openDashboard();
+    await page.getByRole('button', { name: 'Submit evidence for rtr-0014' }).click();
+    const form = page.locator('#evidence-form');
+    const piece = (index: number) => form.locator('#evidence-items > fieldset').nth(index);
+    const ticked = (index: number) => piece(index).locator('.claims input:checked').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+    const coverage = page.locator('#evidence-coverage');
+    const focused = () => page.evaluate(() => document.activeElement?.id);
+    await piece(0).getByLabel('Method and proof').waitFor();
+    await piece(0).getByRole('checkbox', { name: 'ADDRESS', exact: true }).uncheck();
+    expect(await coverage.innerText()).toContain('Still missing: ADDRESS.');
+
+    // The new piece starts on evidence for what is missing, ticked, and takes the keyboard's focus: ready to send
+    // once its reference is filled in (it used to start with nothing ticked, and the gateway refused it).
+    await page.getByRole('button', { name: 'Add another piece of evidence' }).click();
+    expect(await ticked(1)).toEqual(['ADDRESS']);
+    expect(await focused()).toBe('evidence-1-kind');
+    expect(await coverage.innerText()).toContain('Every requested claim is covered.');
+    expect(await page.locator('#evidence-submit').isDisabled()).toBe(false);
+
+    // A piece whose claims are all unticked: said, and not sent for the gateway to refuse.
+    await piece(1).getByLabel('Method and proof').selectOption({ label: 'ELECTRONIC_DOCUMENT · ID_CARD: covers NAME, ADDRESS' });
+    await piece(0).getByRole('checkbox', { name: 'ADDRESS', exact: true }).check();
+    for (const claim of ['NAME', 'ADDRESS']) await piece(1).getByRole('checkbox', { name: claim, exact: true }).uncheck();
+    expect(await coverage.innerText()).toContain('Every requested claim is covered. Evidence 2 attests no claim: tick one or remove it.');
+    expect(await page.locator('#evidence-submit').isDisabled()).toBe(true);
+
+    // Removed, its button goes with it: the focus goes to the piece before, not to the top of the page.
+    await page.getByRole('button', { name: 'Remove evidence 2' }).click();
+    expect(await form.locator('#evidence-items > fieldset').count()).toBe(1);
+    expect(await focused()).toBe('evidence-0-kind');
+    expect(await ticked(0)).toEqual(['NAME', 'ADDRESS']);
+    await form.getByLabel('Your reference (external id)').fill('kyc-browser-test-2');
+    await page.locator('#evidence-submit').click();
+    await expect.poll(() => page.locator('#evidence-result').innerText(), { timeout: UI_TIMEOUT }).toContain('Submitted for rtr-0014');
+    await page.close();
+  }, TEST_TIMEOUT);
+
   it('resends an email verification and says so', async () => {
     const page = await openDashboard();
     const resend = page.locator('#emails').getByRole('button', { name: /^Resend the verification email to / }).first();
