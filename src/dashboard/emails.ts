@@ -42,6 +42,8 @@ function render(): void {
     );
   // After a refused load the error says why; "No email verifications." would claim the search ran and found none.
   $('emails-empty').hidden = rows.length > 0 || !$('email-error').hidden;
+  // Nor "0 of 0" and two dead buttons under that error: the count is unknown, not zero.
+  $('emails-pager').hidden = rows.length === 0 && !$('email-error').hidden;
 }
 
 export async function loadEmails(after: string | null = pager.after): Promise<void> {
