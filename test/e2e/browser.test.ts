@@ -88,6 +88,39 @@ async function expectFitsTheScreen(page: Page, width: number): Promise<void> {
   expect(outside).toEqual([]);
 }
 
+/**
+ * The email addresses of the email panel that wrap inside a word: for each address's text, where one character
+ * starts a new line, it must be an @ or a dot. Returns "address: ...|..." for each wrong break, and fails when none
+ * of the addresses wraps at all (then this proves nothing at the width tested).
+ */
+async function emailsBrokenMidWord(page: Page): Promise<string[]> {
+  const { wrong, wrapped } = await page.locator('#emails tbody .email').evaluateAll((spans) => {
+    const out = { wrong: [] as string[], wrapped: 0 };
+    for (const span of spans) {
+      const text = span.textContent ?? '';
+      const range = document.createRange();
+      let offset = 0;
+      let lastTop: number | null = null;
+      // Character by character across the text nodes the <wbr>s separate.
+      for (const node of [...span.childNodes].filter((child) => child.nodeType === Node.TEXT_NODE)) {
+        for (let index = 0; index < (node.textContent ?? '').length; index++, offset++) {
+          range.setStart(node, index);
+          range.setEnd(node, index + 1);
+          const top = range.getBoundingClientRect().top;
+          if (lastTop !== null && top > lastTop + 1) {
+            out.wrapped++;
+            if (!'@.'.includes(text[offset]!)) out.wrong.push(`${text.slice(0, offset)}|${text.slice(offset)}`);
+          }
+          lastTop = top;
+        }
+      }
+    }
+    return out;
+  });
+  expect(wrapped).toBeGreaterThan(0);
+  return wrong;
+}
+
 /** Every field and button of the evidence form lies inside the border of the fieldset that holds it. */
 async function expectEvidenceInsideItsBorders(page: Page): Promise<void> {
   const spilling = await page.locator('#evidence-items').evaluate((items) => {
@@ -289,6 +322,8 @@ describe('the reference dashboard at work', () => {
     await requestRow(page, 'rtr-0042').waitFor();
     await page.locator('#emails tbody tr').first().waitFor();
     await expectFitsTheScreen(page, PHONE.width);
+    // An address that does not fit its column wraps before its @ or a dot, never inside a word ("example.co" / "m").
+    expect(await emailsBrokenMidWord(page)).toEqual([]);
 
     const rejected = requestRow(page, 'rtr-0041');
     expect(await rejected.locator('.badge').first().innerText()).toBe('REJECTED');
@@ -343,6 +378,9 @@ describe('the reference dashboard at work', () => {
     await page.locator('#emails tbody tr').first().waitFor();
 
     const search = page.locator('#requests-search');
+    // Clear (a reset) is not dressed as the primary action beside Search.
+    const background = (name: string) => search.getByRole('button', { name, exact: true }).evaluate((button) => getComputedStyle(button).backgroundColor);
+    expect(await background('Clear')).not.toBe(await background('Search'));
     await search.getByLabel('Contact handle').fill('rtr-0043');
     await search.getByRole('button', { name: 'Search' }).click();
     const shownHandles = () => page.locator('#requests tbody tr').evaluateAll((rows) => rows.map((row) => row.querySelector('strong')?.textContent));
