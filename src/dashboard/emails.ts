@@ -14,6 +14,17 @@ let handle: string | null = null;
 
 const pager = new Pager('email verifications', PAGE_SIZE, $('emails-pager'), (after) => loadEmails(after));
 
+/**
+ * An address that wraps where a reader expects (before the @ or a dot) on a phone's narrow column, instead of
+ * wherever the line runs out ("example.co" / "m"); only an address longer than the column still breaks elsewhere.
+ * Bounded input (an address), one pass: linear.
+ */
+function breakableEmail(email: string): HTMLElement {
+  // A lookahead only: a lookbehind is a syntax error in Safari before 16.4, which would stop the whole page.
+  const pieces = email.split(/(?=[.@])/);
+  return h('span', { class: 'email' }, ...pieces.flatMap((piece, index) => (index === 0 ? [piece] : [h('wbr'), piece])));
+}
+
 function render(): void {
   $('emails')
     .querySelector('tbody')
@@ -22,7 +33,7 @@ function render(): void {
         h(
           'tr',
           { 'data-email-id': row.id },
-          cell('Email', {}, h('span', { class: 'email' }, row.email), h('span', { class: 'meta' }, ` ${[row.handle, row.domain].filter(Boolean).join(' · ')}`)),
+          cell('Email', {}, breakableEmail(row.email), h('span', { class: 'meta' }, ` ${[row.handle, row.domain].filter(Boolean).join(' · ')}`)),
           cell('Provider', {}, row.provider),
           cell(
             'Status',
@@ -42,6 +53,8 @@ function render(): void {
     );
   // After a refused load the error says why; "No email verifications." would claim the search ran and found none.
   $('emails-empty').hidden = rows.length > 0 || !$('email-error').hidden;
+  // Nor "0 of 0" and two dead buttons under that error: the count is unknown, not zero.
+  $('emails-pager').hidden = rows.length === 0 && !$('email-error').hidden;
 }
 
 export async function loadEmails(after: string | null = pager.after): Promise<void> {

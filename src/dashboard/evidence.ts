@@ -129,11 +129,25 @@ function render(): void {
       h('label', { for: `${id}-date` }, 'Verified on'),
       // Evidence is verified in the past: a year typed wrong (2062) is caught here rather than sent.
       h('input', { id: `${id}-date`, type: 'date', required: true, max: today(), value: item.verifiedOn, oninput: (event) => (item.verifiedOn = (event.target as HTMLInputElement).value) }),
-      items.length > 1 ? h('button', { type: 'button', onclick: () => (items.splice(index, 1), render()) }, `Remove evidence ${index + 1}`) : null,
+      items.length > 1 ? h('button', { type: 'button', onclick: () => removeEvidence(index) }, `Remove evidence ${index + 1}`) : null,
     );
   });
   $('evidence-items').replaceChildren(...fieldsets.filter((fieldset): fieldset is HTMLElement => fieldset !== null));
   renderCoverage();
+}
+
+/** The requested claims no piece of evidence has ticked yet. */
+function missingClaims(): VerificationClaim[] {
+  if (!form) return [];
+  const ticked = new Set(form.items.flatMap((item) => item.claims));
+  return form.request.claims.filter((claim) => !ticked.has(claim));
+}
+
+/** Removes a piece; the focus, which was on its (now gone) button, goes to the piece before it, or the first. */
+function removeEvidence(index: number): void {
+  form?.items.splice(index, 1);
+  render();
+  document.getElementById(`evidence-${Math.max(0, index - 1)}-kind`)?.focus();
 }
 
 function renderCoverage(): void {
@@ -143,9 +157,15 @@ function renderCoverage(): void {
     const by = covering(claim);
     return by.length ? `${claim}: covered by ${by.join(', ')}` : `${claim}: still missing`;
   });
-  const missing = form.request.claims.filter((claim) => covering(claim).length === 0);
-  $('evidence-coverage').textContent = `${lines.join('; ')}. ${missing.length ? `Still missing: ${missing.join(', ')}.` : 'Every requested claim is covered.'}`;
-  ($('evidence-submit') as HTMLButtonElement).disabled = missing.length > 0;
+  const missing = missingClaims();
+  // The gateway refuses a piece that attests nothing (EMPTY), whatever the others cover: said here, before sending.
+  const empty = form.items.flatMap((item, index) => (item.claims.length === 0 ? [`Evidence ${index + 1}`] : []));
+  const problems = [
+    missing.length ? `Still missing: ${missing.join(', ')}.` : 'Every requested claim is covered.',
+    empty.length ? `${empty.join(', ')} attest${empty.length === 1 ? 's' : ''} no claim: tick one or remove it.` : '',
+  ];
+  $('evidence-coverage').textContent = `${lines.join('; ')}. ${problems.filter(Boolean).join(' ')}`;
+  ($('evidence-submit') as HTMLButtonElement).disabled = missing.length > 0 || empty.length > 0;
 }
 
 async function submit(event: SubmitEvent): Promise<void> {
@@ -187,8 +207,15 @@ function withoutConsequences(problems: readonly FieldProblem[]): FieldProblem[] 
 
 $('evidence-form').addEventListener('submit', (event) => void submit(event as SubmitEvent));
 $('evidence-add').addEventListener('click', () => {
-  form?.items.push({ entry: 0, claims: [], externalId: '', verifiedOn: today() });
+  if (!form) return;
+  // A new piece starts on the evidence that best covers what is still missing (or, when nothing is, the request's
+  // claims), with those claims ticked: never on a piece that attests nothing, which the gateway refuses.
+  const missing = missingClaims();
+  const [choice] = defaultEvidence(form.matrix, missing.length ? missing : form.request.claims);
+  form.items.push({ entry: choice?.entry ?? 0, claims: choice?.claims ?? [], externalId: '', verifiedOn: today() });
   render();
+  // A keyboard user goes on with the new piece, not from the button above it.
+  document.getElementById(`evidence-${form.items.length - 1}-kind`)?.focus();
 });
 $('evidence-cancel').addEventListener('click', () => {
   form = null;

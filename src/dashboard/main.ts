@@ -16,7 +16,14 @@ async function loadProviders(): Promise<void> {
   try {
     const { providers } = await gateway.request(ProvidersDocument);
     $('providers').replaceChildren(
-      ...providers.map((status) => h('li', { class: `badge ${status.mode.toLowerCase()}` }, `${status.provider} ${status.mode}${status.circuit === 'CLOSED' ? '' : ` (circuit ${status.circuit})`}`)),
+      ...providers.map((status) =>
+        h(
+          'li',
+          // A provider whose circuit is not closed is failing, whatever its mode: the badge takes the circuit's colour.
+          { class: `badge ${status.mode.toLowerCase()}${status.circuit === 'CLOSED' ? '' : ` circuit-${status.circuit.toLowerCase()}`}` },
+          `${status.provider} ${status.mode}${status.circuit === 'CLOSED' ? '' : ` (circuit ${status.circuit})`}`,
+        ),
+      ),
     );
   } catch (error) {
     $('providers').replaceChildren(h('li', { class: 'error' }, `Providers: ${errorText(error)}`));

@@ -88,6 +88,39 @@ async function expectFitsTheScreen(page: Page, width: number): Promise<void> {
   expect(outside).toEqual([]);
 }
 
+/**
+ * The email addresses of the email panel that wrap inside a word: for each address's text, where one character
+ * starts a new line, it must be an @ or a dot. Returns "address: ...|..." for each wrong break, and fails when none
+ * of the addresses wraps at all (then this proves nothing at the width tested).
+ */
+async function emailsBrokenMidWord(page: Page): Promise<string[]> {
+  const { wrong, wrapped } = await page.locator('#emails tbody .email').evaluateAll((spans) => {
+    const out = { wrong: [] as string[], wrapped: 0 };
+    for (const span of spans) {
+      const text = span.textContent ?? '';
+      const range = document.createRange();
+      let offset = 0;
+      let lastTop: number | null = null;
+      // Character by character across the text nodes the <wbr>s separate.
+      for (const node of [...span.childNodes].filter((child) => child.nodeType === Node.TEXT_NODE)) {
+        for (let index = 0; index < (node.textContent ?? '').length; index++, offset++) {
+          range.setStart(node, index);
+          range.setEnd(node, index + 1);
+          const top = range.getBoundingClientRect().top;
+          if (lastTop !== null && top > lastTop + 1) {
+            out.wrapped++;
+            if (!'@.'.includes(text[offset]!)) out.wrong.push(`${text.slice(0, offset)}|${text.slice(offset)}`);
+          }
+          lastTop = top;
+        }
+      }
+    }
+    return out;
+  });
+  expect(wrapped).toBeGreaterThan(0);
+  return wrong;
+}
+
 /** Every field and button of the evidence form lies inside the border of the fieldset that holds it. */
 async function expectEvidenceInsideItsBorders(page: Page): Promise<void> {
   const spilling = await page.locator('#evidence-items').evaluate((items) => {
@@ -216,6 +249,45 @@ describe('the reference dashboard', () => {
     });
   }, TEST_TIMEOUT);
 
+  it('adds a piece of evidence ready to send, and says (before sending) when a piece attests no claim', async () => {
+    injectDenicRequest('rtr-0014', ['NAME', 'ADDRESS'], 11);
+    const page = await openDashboard();
+    await page.getByRole('button', { name: 'Submit evidence for rtr-0014' }).click();
+    const form = page.locator('#evidence-form');
+    const piece = (index: number) => form.locator('#evidence-items > fieldset').nth(index);
+    const ticked = (index: number) => piece(index).locator('.claims input:checked').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+    const coverage = page.locator('#evidence-coverage');
+    const focused = () => page.evaluate(() => document.activeElement?.id);
+    await piece(0).getByLabel('Method and proof').waitFor();
+    await piece(0).getByRole('checkbox', { name: 'ADDRESS', exact: true }).uncheck();
+    expect(await coverage.innerText()).toContain('Still missing: ADDRESS.');
+
+    // The new piece starts on evidence for what is missing, ticked, and takes the keyboard's focus: ready to send
+    // once its reference is filled in (it used to start with nothing ticked, and the gateway refused it).
+    await page.getByRole('button', { name: 'Add another piece of evidence' }).click();
+    expect(await ticked(1)).toEqual(['ADDRESS']);
+    expect(await focused()).toBe('evidence-1-kind');
+    expect(await coverage.innerText()).toContain('Every requested claim is covered.');
+    expect(await page.locator('#evidence-submit').isDisabled()).toBe(false);
+
+    // A piece whose claims are all unticked: said, and not sent for the gateway to refuse.
+    await piece(1).getByLabel('Method and proof').selectOption({ label: 'ELECTRONIC_DOCUMENT · ID_CARD: covers NAME, ADDRESS' });
+    await piece(0).getByRole('checkbox', { name: 'ADDRESS', exact: true }).check();
+    for (const claim of ['NAME', 'ADDRESS']) await piece(1).getByRole('checkbox', { name: claim, exact: true }).uncheck();
+    expect(await coverage.innerText()).toContain('Every requested claim is covered. Evidence 2 attests no claim: tick one or remove it.');
+    expect(await page.locator('#evidence-submit').isDisabled()).toBe(true);
+
+    // Removed, its button goes with it: the focus goes to the piece before, not to the top of the page.
+    await page.getByRole('button', { name: 'Remove evidence 2' }).click();
+    expect(await form.locator('#evidence-items > fieldset').count()).toBe(1);
+    expect(await focused()).toBe('evidence-0-kind');
+    expect(await ticked(0)).toEqual(['NAME', 'ADDRESS']);
+    await form.getByLabel('Your reference (external id)').fill('kyc-browser-test-2');
+    await page.locator('#evidence-submit').click();
+    await expect.poll(() => page.locator('#evidence-result').innerText(), { timeout: UI_TIMEOUT }).toContain('Submitted for rtr-0014');
+    await page.close();
+  }, TEST_TIMEOUT);
+
   it('resends an email verification and says so', async () => {
     const page = await openDashboard();
     const resend = page.locator('#emails').getByRole('button', { name: /^Resend the verification email to / }).first();
@@ -250,6 +322,8 @@ describe('the reference dashboard at work', () => {
     await requestRow(page, 'rtr-0042').waitFor();
     await page.locator('#emails tbody tr').first().waitFor();
     await expectFitsTheScreen(page, PHONE.width);
+    // An address that does not fit its column wraps before its @ or a dot, never inside a word ("example.co" / "m").
+    expect(await emailsBrokenMidWord(page)).toEqual([]);
 
     const rejected = requestRow(page, 'rtr-0041');
     expect(await rejected.locator('.badge').first().innerText()).toBe('REJECTED');
@@ -304,6 +378,9 @@ describe('the reference dashboard at work', () => {
     await page.locator('#emails tbody tr').first().waitFor();
 
     const search = page.locator('#requests-search');
+    // Clear (a reset) is not dressed as the primary action beside Search.
+    const background = (name: string) => search.getByRole('button', { name, exact: true }).evaluate((button) => getComputedStyle(button).backgroundColor);
+    expect(await background('Clear')).not.toBe(await background('Search'));
     await search.getByLabel('Contact handle').fill('rtr-0043');
     await search.getByRole('button', { name: 'Search' }).click();
     const shownHandles = () => page.locator('#requests tbody tr').evaluateAll((rows) => rows.map((row) => row.querySelector('strong')?.textContent));

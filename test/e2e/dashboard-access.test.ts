@@ -14,6 +14,8 @@ const OPS_KEY = 'ops-key-12345';
 
 let keyed: TestGateway;
 let stopping: TestGateway;
+/** Realtime Register in a maintenance outage, Openprovider answering every call with a 503. */
+let failing: TestGateway;
 let browser: Browser;
 
 async function open(gateway: TestGateway): Promise<Page> {
@@ -24,13 +26,17 @@ async function open(gateway: TestGateway): Promise<Page> {
 }
 
 beforeAll(async () => {
-  [keyed, stopping] = await Promise.all([startTestGateway({ env: { GATEWAY_API_KEYS: `name=${OPS_KEY}:*` } }), startTestGateway()]);
+  [keyed, stopping, failing] = await Promise.all([
+    startTestGateway({ env: { GATEWAY_API_KEYS: `name=${OPS_KEY}:*` } }),
+    startTestGateway(),
+    startTestGateway({ env: { SANDBOX_FAULTS: JSON.stringify({ REALTIME_REGISTER: { outage: true }, OPENPROVIDER: { errorRate: 1, status: 503 } }) } }),
+  ]);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([keyed?.stop(), stopping?.stop()]);
+  await Promise.all([keyed?.stop(), stopping?.stop(), failing?.stop()]);
 });
 
 describe('a gateway that wants an API key', () => {
@@ -85,6 +91,33 @@ describe('a gateway that stopped answering', () => {
     await sendRegistryCheck(page);
     await expect.poll(() => page.locator('#registry-result').innerText(), { timeout: UI_TIMEOUT }).toContain(unreachable);
     expect(await form.getByLabel('ID number').inputValue()).toBe('');
+    await page.close();
+  }, TEST_TIMEOUT);
+});
+
+describe('a gateway whose providers are failing', () => {
+  it("shows a provider with an open circuit in the failing colour, and an email panel that failed without a count", async () => {
+    // The gateway's own polling of the Realtime Register queue opens its breaker.
+    const circuit = async () => (await failing.graphql<{ providers: { provider: string; circuit: string }[] }>('{ providers { provider circuit } }')).data?.providers.find((status) => status.provider === 'REALTIME_REGISTER')?.circuit;
+    await expect.poll(circuit, { timeout: UI_TIMEOUT }).toBe('OPEN');
+    const page = await open(failing);
+    const badge = page.locator('#providers li', { hasText: 'REALTIME_REGISTER' });
+    await expect.poll(() => badge.innerText(), { timeout: UI_TIMEOUT }).toBe('REALTIME_REGISTER SANDBOX (circuit OPEN)');
+    const colour = (element: string) => page.locator(element).first().evaluate((node) => getComputedStyle(node).color);
+    // Read as "failing" (the page's red), not as its green SANDBOX mode beside the healthy providers.
+    const red = await page.evaluate(() => {
+      const probe = document.body.appendChild(Object.assign(document.createElement('span'), { style: 'color: var(--bad)' }));
+      const value = getComputedStyle(probe).color;
+      probe.remove();
+      return value;
+    });
+    expect(await badge.evaluate((node) => getComputedStyle(node).color)).toBe(red);
+    expect(await colour('#providers li:has-text("VERIFF")')).not.toBe(red);
+
+    // Openprovider refused: why, and no "0 of 0" with two dead buttons as if there were no rows.
+    await expect.poll(() => page.locator('#email-error').innerText(), { timeout: UI_TIMEOUT }).toContain('Could not load email verifications');
+    expect(await page.locator('#emails-pager').isVisible()).toBe(false);
+    expect(await page.locator('#emails-empty').isVisible()).toBe(false);
     await page.close();
   }, TEST_TIMEOUT);
 });
