@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { afterAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { RealtimeRegisterEndpoint } from '../../src/sandbox/realtime-register.js';
 import { freePort } from './redis-server.js';
@@ -17,6 +18,16 @@ export interface GatewayProcess {
 }
 
 const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * Gateways the test file started and that have not exited: killed once the file's tests are done, so a test that
+ * fails before its own stop never leaves a gateway running (and loading the machine) after the run. Registered when
+ * this module is first imported by a test file (each file imports its own copy: vitest isolates files).
+ */
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** Live mode spools to var/outbox by default, shared by every test: a live gateway gets its own directory instead. */
 function ownSpool(env: Record<string, string>): Record<string, string> {
@@ -41,7 +52,13 @@ export async function startGatewayProcess(env: Record<string, string> = {}, wait
   let text = '';
   child.stdout!.on('data', (chunk) => (text += String(chunk)));
   child.stderr!.on('data', (chunk) => (text += String(chunk)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     // Never leave an orphan behind: a gateway that does not say it is ready in time is killed.
     const giveUp = setTimeout(() => {
