@@ -93,9 +93,11 @@ describe("the README's configuration and src/config", () => {
     expect(rows.length).toBeGreaterThan(15);
     const wrong: string[] = [];
     for (const { names, defaults } of rows) {
-      for (const value of defaults) {
-        // Each documented default belongs to one of its row's variables (rows list several: `_BASE_URL`, `_TIME_ZONE`).
-        const unchanged = names.some((name) => {
+      for (const [index, value] of defaults.entries()) {
+        // Each documented default belongs to one of its row's variables (rows list several: `_BASE_URL`, `_TIME_ZONE`);
+        // a row with one default per variable (`PORT`, `HOST`: `4000`, `127.0.0.1`) pairs them in order.
+        const candidates = defaults.length === names.length ? [names[index]!] : names;
+        const unchanged = candidates.some((name) => {
           try {
             return JSON.stringify(loadConfig({ ...LIVE_ENV, [name]: value })) === JSON.stringify(baseline);
           } catch {
