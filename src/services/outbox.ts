@@ -52,6 +52,8 @@ export interface OutboxServiceOptions {
   intervalMs?: number;
   /** Items applied per shared-queue round. Default 100. */
   batchSize?: number;
+  /** How often the spool directory is looked at again for files of gateways that are gone. Default 10 s. */
+  adoptIntervalMs?: number;
 }
 
 /** The lock that keeps the shared-queue drainer on one instance at a time. */
@@ -78,6 +80,7 @@ export function createOutboxService(options: OutboxServiceOptions): OutboxServic
   /** Items whose failure was already logged, so a stuck item is reported once, not every second. */
   const reported = new Set<string>();
   let localTimer: NodeJS.Timeout | undefined;
+  let adoptTimer: NodeJS.Timeout | undefined;
   let localRound: Promise<number> = Promise.resolve(0);
   let stopped = true;
 
@@ -220,6 +223,14 @@ export function createOutboxService(options: OutboxServiceOptions): OutboxServic
         if (local.size > 0) void runLocal();
       }, intervalMs);
       localTimer.unref();
+      // A container on another host that crashed is known gone only once its file went stale: look again now and then.
+      adoptTimer = setInterval(() => {
+        void local.adopt().then(
+          (count) => (count > 0 ? runLocal() : 0),
+          (error: unknown) => logger.error({ err: error }, 'could not read the outbox spool directory'),
+        );
+      }, options.adoptIntervalMs ?? 10_000);
+      adoptTimer.unref();
       sharedDrainer.start();
     },
 
@@ -227,6 +238,7 @@ export function createOutboxService(options: OutboxServiceOptions): OutboxServic
       if (stopped) return;
       stopped = true;
       clearInterval(localTimer);
+      clearInterval(adoptTimer);
       await sharedDrainer.stop();
       await localRound;
       // One last try: stored, or handed to the shared queue; what is left stays in the spool file (store closes it).

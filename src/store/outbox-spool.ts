@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import { isOutboxItem, type OutboxItem } from './outbox.js';
@@ -13,14 +14,24 @@ import { isOutboxItem, type OutboxItem } from './outbox.js';
  * start-up and stores what it holds. Mount the directory on a volume where containers are replaced.
  *
  * File format, one JSON object per line: `{"add": item}` or `{"done": id}`; a torn last line (crash mid-write) is
- * ignored. Own file: `outbox-<pid>-<instance>.jsonl`; on a clean stop with items left it becomes
- * `released-<instance>.jsonl`. A file is adopted when it is released, or its process is gone (crash). Two instances
- * adopting the same file at once is harmless: every effect is idempotent.
+ * ignored. Own file: `outbox-<host>-<pid>-<instance>.jsonl`; on a clean stop with items left it becomes
+ * `released-<instance>.jsonl`. A file is adopted when it is released, or its writer is gone: on this host, its process
+ * is gone (crash); from another host (a container sharing the volume, whose pid says nothing here: every container's
+ * gateway may be pid 1), its owner stopped touching it (a heartbeat every few seconds) for `staleMs`. Directories are
+ * looked at again every so often, so a crashed container's file is adopted by a gateway already running. Two instances
+ * adopting the same file at once is harmless: every effect is idempotent; and an owner that finds its file adopted
+ * while it still runs (it was frozen) writes its items to a new file, so nothing it still holds depends on the other.
  */
 export interface LocalOutboxOptions {
   /** Where spool files live; null keeps items in memory only (lost if the process exits before they are stored). */
   dir: string | null;
   logger: Logger;
+  /** Names this host in file names. Default os.hostname() (a container's own id). */
+  host?: string;
+  /** How often the owner touches its file. Default 5 s. */
+  heartbeatMs?: number;
+  /** Another host's file untouched this long is its crashed owner's. Default 30 s. */
+  staleMs?: number;
 }
 
 /**
@@ -51,7 +62,8 @@ export async function prepareSpoolDirectory(dir: string): Promise<string[]> {
 /** Instances of this class alive in this process, so a file of this pid can still be told live from orphaned. */
 const liveInstances = new Set<string>();
 
-const OWN_FILE = /^outbox-(\d{1,10})-([0-9a-f-]{36})\.jsonl$/;
+/** Host names reduced to [A-Za-z0-9_], so the `-` separators stay unambiguous; older gateways wrote no host. */
+const OWN_FILE = /^outbox-(?:([A-Za-z0-9_]{1,64})-)?(\d{1,10})-([0-9a-f-]{36})\.jsonl$/;
 const RELEASED_FILE = /^released-([0-9a-f-]{36})\.jsonl$/;
 
 export class LocalOutbox {
@@ -61,9 +73,13 @@ export class LocalOutbox {
   /** Writes to the file, one after the other. */
   private writes: Promise<void> = Promise.resolve();
   private opened = false;
+  private adopting: Promise<number> | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly host: string;
 
   constructor(private readonly options: LocalOutboxOptions) {
     liveInstances.add(this.instance);
+    this.host = (options.host ?? hostname()).replace(/[^A-Za-z0-9]/g, '_').slice(0, 64) || 'host';
   }
 
   /** True when items survive this process (a spool directory is configured). */
@@ -82,7 +98,7 @@ export class LocalOutbox {
 
   /** The path of this instance's spool file (null without a spool directory). */
   get file(): string | null {
-    return this.options.dir === null ? null : join(this.options.dir, `outbox-${process.pid}-${this.instance}.jsonl`);
+    return this.options.dir === null ? null : join(this.options.dir, `outbox-${this.host}-${process.pid}-${this.instance}.jsonl`);
   }
 
   /**
@@ -92,11 +108,26 @@ export class LocalOutbox {
   async open(): Promise<number> {
     if (this.opened || this.options.dir === null) return 0;
     this.opened = true;
-    const dir = this.options.dir;
-    const names = await prepareSpoolDirectory(dir);
+    await prepareSpoolDirectory(this.options.dir);
+    return this.adopt();
+  }
+
+  /**
+   * Adopts what gateways that are gone left in the spool directory; call now and then (a container on another host
+   * that crashed is only known gone once its file went stale). Resolves with the number of items adopted.
+   */
+  adopt(): Promise<number> {
+    if (!this.opened || this.options.dir === null) return Promise.resolve(0);
+    this.adopting ??= this.adoptOnce().finally(() => (this.adopting = null));
+    return this.adopting;
+  }
+
+  private async adoptOnce(): Promise<number> {
+    const dir = this.options.dir!;
+    const names = await readdir(dir);
     let adopted = 0;
     for (const name of names) {
-      if (!this.isOrphan(name)) continue;
+      if (!(await this.isOrphan(name, join(dir, name)))) continue;
       const path = join(dir, name);
       let text: string;
       try {
@@ -136,6 +167,11 @@ export class LocalOutbox {
    */
   async close(): Promise<void> {
     liveInstances.delete(this.instance);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    await this.adopting?.catch(() => 0);
+    // Adopted while this process ran (it was frozen)? Then the rename below would find no file: write a new one first.
+    await this.serialize(async () => void (await this.keepLinked())).catch(() => undefined);
     await this.writes;
     await this.handle?.close().catch(() => undefined);
     this.handle = null;
@@ -154,25 +190,61 @@ export class LocalOutbox {
     this.options.logger.warn({ file: released, items: labels.length }, 'the store is unreachable: outbox items left in the spool file for the next gateway on this directory');
   }
 
-  private isOrphan(name: string): boolean {
+  private async isOrphan(name: string, path: string): Promise<boolean> {
     if (RELEASED_FILE.test(name)) return true;
     const own = OWN_FILE.exec(name);
     if (!own) return false;
-    const pid = Number(own[1]);
-    const instance = own[2]!;
+    const host = own[1];
+    const pid = Number(own[2]);
+    const instance = own[3]!;
     if (instance === this.instance) return false;
+    if (host !== undefined && host !== this.host) {
+      // Another host's pid means nothing here (its gateway may be pid 1, like ours): only a stale heartbeat tells.
+      const modified = await stat(path).then((info) => info.mtimeMs, () => null);
+      return modified !== null && Date.now() - modified > (this.options.staleMs ?? 30_000);
+    }
     if (pid === process.pid) return !liveInstances.has(instance);
     return !processAlive(pid);
+  }
+
+  /** Touches the file (the heartbeat other hosts read), or writes a new one when another gateway adopted this one. */
+  private async beat(): Promise<void> {
+    await this.serialize(async () => {
+      if (!this.handle || !(await this.keepLinked())) return;
+      const now = new Date();
+      await this.handle?.utimes(now, now);
+    });
+  }
+
+  /**
+   * False after writing the items to a new file because the open one was unlinked (adopted by another gateway that
+   * took this one for gone): the adopter stores what it read, and this process keeps everything it holds on disk.
+   */
+  private async keepLinked(): Promise<boolean> {
+    if (!this.handle || (await this.handle.stat()).nlink > 0) return true;
+    await this.handle.close().catch(() => undefined);
+    this.handle = await open(this.file!, 'a', 0o600);
+    const lines = this.list().map((item) => `${JSON.stringify({ add: item })}\n`);
+    if (lines.length) await this.handle.appendFile(lines.join(''));
+    await this.handle.datasync();
+    this.options.logger.warn({ file: this.file, items: lines.length }, 'another gateway adopted this spool file while this one ran (it was frozen); its items are written again');
+    return false;
   }
 
   private write(record: { add: OutboxItem } | { done: string }): Promise<void> {
     if (this.options.dir === null) return Promise.resolve();
     const line = `${JSON.stringify(record)}\n`;
     return this.serialize(async () => {
-      this.handle ??= await open(this.file!, 'a', 0o600);
+      if (!this.handle) {
+        this.handle = await open(this.file!, 'a', 0o600);
+        this.heartbeat ??= setInterval(() => void this.beat().catch(() => undefined), this.options.heartbeatMs ?? 5_000);
+        this.heartbeat.unref();
+      }
       await this.handle.appendFile(line);
       // The mutation answers "pending" only once its item would survive a crash of this process.
       await this.handle.datasync();
+      // Written to a file another gateway adopted meanwhile: this item must be in a file that is still there.
+      await this.keepLinked();
     });
   }
 

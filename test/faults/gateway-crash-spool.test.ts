@@ -41,6 +41,19 @@ async function start(env: Record<string, string> = {}): Promise<GatewayProcess> 
   return gateway;
 }
 
+/**
+ * Waits until Realtime Register (the sandbox inside the gateway process) received every handle's update: a fixed
+ * sleep raced the mutations' store check on a loaded machine, and a Redis killed before it made them UnavailableError.
+ */
+async function atProvider(gateway: GatewayProcess, handles: string[]): Promise<void> {
+  const providers = (await postGraphQL(gateway.url, '{ providers { provider baseUrl } }')).body?.data?.providers as { provider: string; baseUrl: string }[];
+  const rtr = providers.find((status) => status.provider === 'REALTIME_REGISTER')!.baseUrl;
+  await eventually(async () => {
+    const { requests } = (await (await fetch(`${rtr}/__control/requests`)).json()) as { requests: { method: string; path: string }[] };
+    return handles.every((handle) => requests.some((request) => request.method === 'POST' && request.path.endsWith(`/contacts/${handle}/update`)));
+  }, 10_000, 'every submission at the provider');
+}
+
 async function submittedCounts(gateway: GatewayProcess): Promise<Map<string, number>> {
   const reply = await postGraphQL(gateway.url, SUBMITTED);
   expect(reply.body?.errors).toBeUndefined();
@@ -57,7 +70,7 @@ describe('the gateway killed with outbox records waiting in its spool file', () 
     const first = await start({ SANDBOX_FAULTS: JSON.stringify({ REALTIME_REGISTER: { latencyMs: 1_500 } }) });
     const handles = Array.from({ length: 6 }, (_, i) => `rtr-${String(450 + i).padStart(4, '0')}`);
     const answers = handles.map((handle) => postGraphQL(first.url, SUBMIT, { input: evidence(handle) }).then((reply) => ({ handle, answer: reply.body?.data?.submitContactVerification as { __typename: string; eventPending?: boolean } | undefined })));
-    await sleep(600);
+    await atProvider(first, handles);
     await redis.kill();
     const outcomes = await Promise.all(answers);
     // Every one was sent before Redis died: accepted, its records kept for later.
@@ -95,7 +108,7 @@ describe('SIGTERM while Redis is paused, with outbox records waiting', () => {
     const first = await start({ SANDBOX_FAULTS: JSON.stringify({ REALTIME_REGISTER: { latencyMs: 1_500 } }) });
     const handles = Array.from({ length: 3 }, (_, i) => `rtr-${String(470 + i).padStart(4, '0')}`);
     const answers = handles.map((handle) => postGraphQL(first.url, SUBMIT, { input: evidence(handle) }));
-    await sleep(600);
+    await atProvider(first, handles);
     redis.pause();
     try {
       const outcomes = (await Promise.all(answers)).map((reply) => reply.body?.data?.submitContactVerification);

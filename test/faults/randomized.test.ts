@@ -23,7 +23,8 @@ import {
  * under it (latency, 5xx, 429 + Retry-After, timeouts, resets, malformed bodies, outages), Redis killed and restarted,
  * notifications pushed and queued, subscriptions coming and going on both transports, reads and writes throughout.
  * Invariants: the process stays alive, memory stays bounded, nothing is left unhandled, every response is well formed
- * (JSON with data or errors, error codes from the allowed list), and once the faults stop the gateway serves cleanly.
+ * (JSON with data or errors, error codes from the allowed list), once the faults stop the gateway serves cleanly, and
+ * every submission answered success (Redis keeps what it acknowledged: AOF) has exactly one event stored.
  *
  * FAULT_SEED=<n> repeats a run's choices (the seed is printed; by default a fixed one, so CI is reproducible); FAULT_SOAK_MS=<ms>
  * makes it longer (default 40 s).
@@ -51,6 +52,8 @@ let gateway: GatewayProcess;
 const simulators: Record<string, string> = {};
 const violations: string[] = [];
 const stats = new Map<string, number>();
+/** Submissions answered success (eventPending or not), per handle: each must end as exactly one stored event. */
+const submitted = new Map<string, number>();
 
 function count(what: string): void {
   stats.set(what, (stats.get(what) ?? 0) + 1);
@@ -136,6 +139,10 @@ async function operate(r: Rng): Promise<void> {
     const reason = malformedReason(reply.status, reply.text);
     if (reason) violation(`${operation.name}: ${reason}`);
     for (const error of reply.body?.errors ?? []) count(`error ${String(error.extensions?.code)}`);
+    if (operation.name === 'submit' && (reply.body?.data?.submitContactVerification as { __typename?: string } | undefined)?.__typename === 'SubmitContactVerificationSuccess') {
+      const handle = (operation.variables.i as { handle: string }).handle;
+      submitted.set(handle, (submitted.get(handle) ?? 0) + 1);
+    }
     count(reply.body?.errors ? `${operation.name} with errors` : `${operation.name} ok`);
   } catch (error) {
     violation(`${operation.name}: no response (${(error as Error).name}: ${(error as Error).message})`);
@@ -254,6 +261,21 @@ describe(`a randomized fault run (FAULT_SEED=${SEED})`, () => {
     ).catch((error: Error) => {
       throw new Error(`FAULT_SEED=${SEED}: ${error.message}; last answer: ${last.slice(0, 1_000)}`);
     });
+    // No accepted submission lost or doubled, kept in the outbox or not.
+    const expected = Object.fromEntries([...submitted].sort());
+    let stored: Record<string, number> = {};
+    await eventually(
+      async () => {
+        const reply = await postGraphQL(gateway.url, `{ verificationEvents(first: 1000, filter: { types: [VERIFICATION_SUBMITTED] }) { edges { node { ... on VerificationSubmittedEvent { contactHandle } } } } }`);
+        const counts = new Map<string, number>();
+        for (const { node } of ((reply.body?.data?.verificationEvents as { edges: { node: { contactHandle: string } }[] } | undefined)?.edges ?? [])) counts.set(node.contactHandle, (counts.get(node.contactHandle) ?? 0) + 1);
+        stored = Object.fromEntries([...counts].sort());
+        return JSON.stringify(stored) === JSON.stringify(expected);
+      },
+      30_000,
+      'every accepted submission stored once',
+    ).catch(() => undefined);
+    expect(stored, `submission events per handle, FAULT_SEED=${SEED}`).toEqual(expected);
     const health = await fetch(`${gateway.url}/healthz`);
     expect(health.status).toBe(200);
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { LocalOutbox, createStores, EventLogUnavailable, StoreUnavailable, type 
 import { MemorySharedOutbox } from '../../src/store/outbox.js';
 import { pendingItems } from '../../src/store/outbox-spool.js';
 import { notification } from '../helpers/event-fixtures.js';
+import { eventually } from '../faults/support.js';
 
 /**
  * The outbox keeps what an accepted write must record when the store cannot take it, and stores it exactly once
@@ -187,5 +188,67 @@ describe('the outbox', () => {
     expect(pendingItems(await readFile(join(dir, file), 'utf8')).map((kept) => kept.label)).toEqual(['write 9']);
     await running.close();
     await other.close();
+  });
+
+  it('tells a live container on another host from a crashed one by its file’s heartbeat, not by its pid', async () => {
+    const dir = await spoolDir();
+    const item = (n: number) => ({ id: `00000000-0000-4000-8000-00000000001${n}`, createdAt: '2026-01-01T00:00:00Z', label: `write ${n}`, effects: [appendEventEffect(submitted(n), `mutation:${n}`)] });
+    // Another container's gateway with this very pid (every container's may be pid 1), not an instance of this process.
+    const foreign = join(dir, `outbox-container_a-${process.pid}-11111111-2222-4333-8444-555555555555.jsonl`);
+    await writeFile(foreign, `${JSON.stringify({ add: item(1) })}\n`);
+
+    const next = instance({ local: new LocalOutbox({ dir, logger: silentLogger(), host: 'container-b', staleMs: 30_000 }) });
+    await next.outbox.start();
+    // Freshly written: its owner runs; adopting it would unlink the file it still appends to.
+    expect(next.local.size).toBe(0);
+    expect(await next.local.adopt()).toBe(0);
+    expect(await readdir(dir)).toContain(foreign.slice(dir.length + 1));
+
+    // Untouched for a minute: its owner is gone, and the next look adopts it.
+    const past = new Date(Date.now() - 60_000);
+    await utimes(foreign, past, past);
+    expect(await next.local.adopt()).toBe(1);
+    await next.outbox.drainNow();
+    await next.outbox.stop();
+    await next.local.close();
+    expect(await storedMessages(next.stores)).toEqual(['accepted write 1']);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('adopts, while running, the file of a gateway that crashed after it started', async () => {
+    const dir = await spoolDir();
+    const local = new LocalOutbox({ dir, logger: silentLogger() });
+    const metrics = createMetrics();
+    const stores = createStores({ redisUrls: [], metrics, logger: silentLogger() });
+    const outbox = createOutboxService({ shared: stores.outbox, local, locks: stores.locks, logger: silentLogger(), metrics, intervalMs: 20, adoptIntervalMs: 20 });
+    registerStoreEffects(outbox, { events: createEventService({ stores, metrics, logger: silentLogger() }), verificationRequests: { recordSubmission: async () => null }, registryChecks: stores.registryChecks });
+    await outbox.start();
+    const item = { id: '00000000-0000-4000-8000-000000000031', createdAt: '2026-01-01T00:00:00Z', label: 'write 31', effects: [appendEventEffect(submitted(31), 'mutation:31')] };
+    await writeFile(join(dir, 'outbox-4194305-11111111-2222-4333-8444-555555555531.jsonl'), `${JSON.stringify({ add: item })}\n`);
+    await eventually(async () => (await storedMessages(stores)).length > 0, 5_000, 'the crashed gateway’s item stored');
+    await outbox.stop();
+    await local.close();
+    expect(await storedMessages(stores)).toEqual(['accepted write 31']);
+  });
+
+  it('keeps its items on disk when another gateway adopted its file while it was frozen', async () => {
+    const dir = await spoolDir();
+    const item = (n: number) => ({ id: `00000000-0000-4000-8000-00000000004${n}`, createdAt: '2026-01-01T00:00:00Z', label: `write ${n}`, effects: [] });
+    const frozen = new LocalOutbox({ dir, logger: silentLogger(), host: 'container-a' });
+    await frozen.add(item(1));
+    const [file] = await readdir(dir);
+    const past = new Date(Date.now() - 60_000);
+    await utimes(join(dir, file!), past, past);
+    const adopter = new LocalOutbox({ dir, logger: silentLogger(), host: 'container-b' });
+    expect(await adopter.open()).toBe(1);
+
+    // It wakes up and keeps a new item: both it holds are in a file that is there, should it crash now.
+    await frozen.add(item(2));
+    const own = (await readdir(dir)).filter((name) => name.startsWith('outbox-container_a-'));
+    expect(own).toHaveLength(1);
+    expect(pendingItems(await readFile(join(dir, own[0]!), 'utf8')).map((kept) => kept.label)).toEqual(['write 1', 'write 2']);
+    await frozen.close();
+    expect((await readdir(dir)).filter((name) => name.startsWith('released-'))).toHaveLength(1);
+    await adopter.close();
   });
 });
