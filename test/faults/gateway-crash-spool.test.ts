@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
-import { eventually, evidence, postGraphQL, sleep, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, evidence, postGraphQL, sleep, startDurableRedis, SUBMIT, SUBMITTED, type DurableRedis } from './support.js';
 
 /**
  * The gateway itself killed (SIGKILL: no shutdown code runs) while the records of accepted writes wait in its outbox
@@ -11,13 +11,6 @@ import { eventually, evidence, postGraphQL, sleep, startDurableRedis, type Durab
  * success with `eventPending: true`: each event is stored exactly once by the next gateway, nothing doubled, and the
  * crashed process's spool file is adopted and emptied.
  */
-
-const SUBMIT = `mutation($input: SubmitContactVerificationInput!) {
-  submitContactVerification(input: $input) { __typename ... on SubmitContactVerificationSuccess { eventPending } }
-}`;
-const SUBMITTED = `{ verificationEvents(first: 1000, filter: { types: [VERIFICATION_SUBMITTED] }) {
-  edges { node { ... on VerificationSubmittedEvent { contactHandle } } }
-} }`;
 
 let redis: DurableRedis;
 let spool: string;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { realtimeRegisterEnv, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
-import { eventually, evidence, mulberry32, postGraphQL, rtrHandle, sleep, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, evidence, mulberry32, postGraphQL, rtrHandle, sleep, startDurableRedis, SUBMIT, SUBMITTED, type DurableRedis } from './support.js';
 
 /**
  * The outbox's worst week: a gateway answers mutations `eventPending` while Redis dies under them and is SIGKILLed
@@ -18,13 +18,6 @@ import { eventually, evidence, mulberry32, postGraphQL, rtrHandle, sleep, startD
 
 const KEY = 'faults-spool-flapping-key';
 const SEED = process.env.FAULT_SEED ? Number(process.env.FAULT_SEED) : 20261128;
-
-const SUBMIT = `mutation($input: SubmitContactVerificationInput!) {
-  submitContactVerification(input: $input) { __typename ... on SubmitContactVerificationSuccess { eventPending } }
-}`;
-const SUBMITTED = `{ verificationEvents(first: 1000, filter: { types: [VERIFICATION_SUBMITTED] }) {
-  edges { node { ... on VerificationSubmittedEvent { contactHandle } } }
-} }`;
 
 let redis: DurableRedis;
 let sandbox: Sandbox;

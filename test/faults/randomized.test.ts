@@ -14,6 +14,7 @@ import {
   setFaultsOverHttp,
   sleep,
   startDurableRedis,
+  SUBMITTED,
   SUBSCRIPTION_CODES,
   type DurableRedis,
 } from './support.js';
@@ -266,7 +267,7 @@ describe(`a randomized fault run (FAULT_SEED=${SEED})`, () => {
     let stored: Record<string, number> = {};
     await eventually(
       async () => {
-        const reply = await postGraphQL(gateway.url, `{ verificationEvents(first: 1000, filter: { types: [VERIFICATION_SUBMITTED] }) { edges { node { ... on VerificationSubmittedEvent { contactHandle } } } } }`);
+        const reply = await postGraphQL(gateway.url, SUBMITTED);
         const counts = new Map<string, number>();
         for (const { node } of ((reply.body?.data?.verificationEvents as { edges: { node: { contactHandle: string } }[] } | undefined)?.edges ?? [])) counts.set(node.contactHandle, (counts.get(node.contactHandle) ?? 0) + 1);
         stored = Object.fromEntries([...counts].sort());

@@ -223,6 +223,16 @@ export function persistentWebhooks(attempts: number, delayMs: number) {
   return { webhookRetryDelaysMs: Array.from({ length: attempts }, () => delayMs), seedDenicRequests: 0 };
 }
 
+/** Evidence sent with the answer's eventPending (the outbox tests: was the event stored, or kept to store later?). */
+export const SUBMIT = `mutation($input: SubmitContactVerificationInput!) {
+  submitContactVerification(input: $input) { __typename ... on SubmitContactVerificationSuccess { eventPending } }
+}`;
+
+/** Every stored VERIFICATION_SUBMITTED event's contact handle (counted per handle: exactly once each). */
+export const SUBMITTED = `{ verificationEvents(first: 1000, filter: { types: [VERIFICATION_SUBMITTED] }) {
+  edges { node { ... on VerificationSubmittedEvent { contactHandle } } }
+} }`;
+
 /** Sandbox Realtime Register handle number n (rtr-0001 ...). */
 export const rtrHandle = (n: number) => `rtr-${String(n).padStart(4, '0')}`;
 
