@@ -111,6 +111,18 @@ describe('ID numbers in the free text of signed webhooks', () => {
     expect(events.find((event: any) => event.notificationId === String(id))?.message).toBe('Contact rtr-0007 updated: holder national id [redacted] confirmed');
   });
 
+  it('are masked when written in groups, as people write them, and the dates beside them are kept', async () => {
+    const number = idNumber();
+    const grouped = [`${number.slice(0, 3)}-${number.slice(3, 5)}-${number.slice(5)}`, `${number.slice(0, 2)} ${number.slice(2, 5)} ${number.slice(5, 8)} ${number.slice(8)}`];
+    const body = contactNotification('rtr-0010', `Holder ids ${grouped[0]} and ${grouped[1]} checked on 2026-11-20`);
+    const id = JSON.parse(body).id as number;
+    expect((await postRtrWebhook(gw, body)).status).toBe(200);
+    const events = (await query('events after a notification with grouped numbers', EVENTS)).verificationEvents.edges.map((edge: any) => edge.node);
+    expect(events.find((event: any) => event.notificationId === String(id))?.message).toBe('Holder ids [redacted] and [redacted] checked on 2026-11-20');
+    const stored = await dumpRedis(redis.url);
+    expect(grouped.filter((text) => stored.includes(text) || gw.logs().includes(text))).toEqual([]);
+  });
+
   it('are masked in a DENIC request\'s message; the request is made from it as before', async () => {
     const number = idNumber();
     const notification = denicNotification(freshNotificationId(), 'rtr-0008', {});

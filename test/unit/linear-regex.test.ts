@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { EMAIL_ADDRESS, hasControlCharacters, isEmailAddress, isProviderHandle, isRtrHandle } from '../../src/domain/handles.js';
 import { controlCharacterProblems } from '../../src/domain/input-text.js';
+import { maskLongDigitRuns } from '../../src/domain/digit-runs.js';
 import { createLineMasker } from '../../src/observability/logger.js';
 import { faultFailure, resultFailure } from '../../src/providers/domain-name-api/map.js';
 import { isNotFound, openproviderFailure } from '../../src/providers/openprovider/map.js';
@@ -103,5 +104,14 @@ describe('provider text', () => {
     const masked = timed(() => mask(line));
     expect(masked.value).toContain('"idNumber":"[redacted]"');
     expect(masked.ms).toBeLessThan(GENEROUS_MS);
+  });
+
+  it('masks 1 MB of grouped digits, near-dates and digits between separators in linear time', () => {
+    for (const text of ['1-'.repeat(500_000), '2026-11-2'.repeat(110_000), '12.12.12'.repeat(125_000), `${'-'.repeat(500_000)}${'1 '.repeat(250_000)}`]) {
+      const masked = timed(() => maskLongDigitRuns(text));
+      expect(masked.value).toContain('[redacted]');
+      expect(masked.value).not.toMatch(/\d{6}/);
+      expect(masked.ms).toBeLessThan(GENEROUS_MS);
+    }
   });
 });
