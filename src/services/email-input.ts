@@ -1,7 +1,8 @@
 import type { EmailVerificationFilter } from '../domain/email-verification.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
-import { isEmailAddress, isProviderHandle, isRtrHandle } from '../domain/handles.js';
+import { providerHandleProblems } from '../domain/handle-problems.js';
+import { isEmailAddress, isRtrHandle } from '../domain/handles.js';
 import type { Provider } from '../domain/providers.js';
 import type { PageArgs } from './page.js';
 
@@ -46,9 +47,7 @@ export function normaliseFilter(filter: EmailVerificationFilter | null): EmailVe
 export function filterProblems(filter: EmailVerificationFilter): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (filter.email && !isEmailAddress(filter.email)) problems.push(problem(['filter', 'email'], 'INVALID_FORMAT', 'email is not an email address.'));
-  if (filter.handle && !isProviderHandle(filter.handle)) {
-    problems.push(problem(['filter', 'handle'], 'INVALID_FORMAT', 'handle must be 1 to 64 characters of A-Z, a-z, 0-9, -, _, . and @ (not dots only).'));
-  }
+  problems.push(...providerHandleProblems(filter.handle, ['filter', 'handle']));
   if (filter.domain && !/^[a-z0-9.-]{1,253}$/i.test(filter.domain)) problems.push(problem(['filter', 'domain'], 'INVALID_FORMAT', 'domain is not a domain name.'));
   return problems;
 }
@@ -90,7 +89,7 @@ export function resendProblems(input: ResendFields): FieldProblem[] {
   const handle = input.handle?.trim();
   if (!email && !handle) problems.push(problem(['email'], 'REQUIRED', 'Give the email address or the contact handle.'));
   if (email && !isEmailAddress(email)) problems.push(problem(['email'], 'INVALID_FORMAT', 'email is not an email address.'));
-  if (handle && !isProviderHandle(handle)) problems.push(problem(['handle'], 'INVALID_FORMAT', 'handle must be 1 to 64 characters of A-Z, a-z, 0-9, -, _, . and @ (not dots only).'));
+  problems.push(...providerHandleProblems(handle, ['handle']));
   const language = input.language?.trim();
   if (language && !LANGUAGE.test(language)) problems.push(problem(['language'], 'INVALID_FORMAT', 'language must be a language code such as en or nl.'));
   return problems;

@@ -1,4 +1,5 @@
 import { InputRejected } from '../domain/errors.js';
+import { providerHandleProblems } from '../domain/handle-problems.js';
 import type { VerificationEvent, VerificationEventFilter, VerificationEventPayload } from '../domain/events.js';
 import { problem } from '../domain/field-problem.js';
 import type { Logger } from '../observability/logger.js';
@@ -82,6 +83,7 @@ export function createEventService(deps: EventServiceDeps): EventService {
     },
 
     async list(filter, page) {
+      rejectUnknowableHandle(filter);
       const first = pageSize(page.first);
       const after = eventIdArgument(page.after, 'after');
       const events = await log.read({ after, limit: first + 1, filter });
@@ -96,6 +98,7 @@ export function createEventService(deps: EventServiceDeps): EventService {
     },
 
     subscribe(filter, after, lastEventId = null) {
+      rejectUnknowableHandle(filter);
       const from = laterEventId(eventIdArgument(after, 'after'), eventIdArgument(lastEventId, 'Last-Event-ID'));
       const stream = new EventStream({ log, filter, after: from, bufferLimit, logger: deps.logger, onEnd: forget });
       streams.add(stream);
@@ -117,6 +120,11 @@ function pageSize(first: number | null | undefined): number {
     throw new InputRejected([problem(['first'], 'INVALID_VALUE', `first must be between 0 and ${MAX_PAGE_SIZE}.`)]);
   }
   return first;
+}
+
+function rejectUnknowableHandle(filter: VerificationEventFilter | null): void {
+  const problems = providerHandleProblems(filter?.contactHandle, ['filter', 'contactHandle']);
+  if (problems.length) throw new InputRejected(problems);
 }
 
 function laterEventId(a: string | null, b: string | null): string | null {

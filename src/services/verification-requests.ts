@@ -1,6 +1,7 @@
 import { isIsoDateTime } from '../domain/dates.js';
 import { InputRejected } from '../domain/errors.js';
 import { problem } from '../domain/field-problem.js';
+import { providerHandleProblems } from '../domain/handle-problems.js';
 import type { VerificationRequest, VerificationRequestFilter, VerificationRequestStatus } from '../domain/verification-request.js';
 import { earliestDeadline, effectiveRequestStatus } from '../domain/verification-request.js';
 import type { QuarantinedDelivery } from '../domain/quarantined-delivery.js';
@@ -66,11 +67,11 @@ export function createVerificationRequestService(deps: ServiceDeps): Verificatio
       const first = pageSize(page.first);
       const after = page.after === null || page.after === undefined ? null : decodeCursor(page.after);
       const deadlineBefore = filter?.deadlineBefore ?? null;
+      const problems = providerHandleProblems(filter?.contactHandle, ['filter', 'contactHandle']);
       if (deadlineBefore !== null && !isIsoDateTime(deadlineBefore)) {
-        throw new InputRejected([
-          problem(['filter', 'deadlineBefore'], 'INVALID_FORMAT', 'deadlineBefore must be an ISO 8601 date-time with an offset, e.g. 2026-05-01T00:00:00Z.'),
-        ]);
+        problems.push(problem(['filter', 'deadlineBefore'], 'INVALID_FORMAT', 'deadlineBefore must be an ISO 8601 date-time with an offset, e.g. 2026-05-01T00:00:00Z.'));
       }
+      if (problems.length) throw new InputRejected(problems);
       const all = await sorted((request, now) => matchesFilter(request, filter, now));
       const start = after ? all.findIndex((request) => compareRequests(request, after) > 0) : 0;
       const rest = start < 0 ? [] : all.slice(start);

@@ -122,6 +122,19 @@ describe('Realtime Register webhook', () => {
     const badEventId = await gateway.graphql(`{ verificationEvents(after: "last-tuesday") { edges { cursor } } }`);
     expect(badEventId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  it('refuses a contactHandle no provider could have issued, naming the rule, instead of answering "none"', async () => {
+    for (const handle of ['..', 'has space', 'nul\u0000', 'x'.repeat(65)]) {
+      const requests = await gateway.graphql(REQUESTS, { filter: { contactHandle: handle } });
+      expect(requests.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: [{ path: ['filter', 'contactHandle'], code: 'INVALID_FORMAT' }] });
+      expect(requests.data?.verificationRequests ?? null).toBeNull();
+      const events = await gateway.graphql('query E($f: VerificationEventFilter) { verificationEvents(filter: $f) { edges { cursor } } }', { f: { contactHandle: handle } });
+      expect(events.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(events.errors?.[0]?.message).toContain('contactHandle must be 1 to 64 characters');
+    }
+    const wellFormed = await gateway.graphql(REQUESTS, { filter: { contactHandle: 'no-such-handle' } });
+    expect(wellFormed.errors).toBeUndefined();
+  });
 });
 
 describe('verificationEvents subscription', () => {
