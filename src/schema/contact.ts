@@ -252,7 +252,7 @@ builder.objectField(ContactRef, 'verificationRequests', (t) =>
     authScopes: { scope: 'contacts:read' },
     args: { status: t.arg({ type: [VerificationRequestStatusEnum], required: false }) },
     resolve: (contact, args, context) =>
-      context.services.verificationRequests.forContact(contact.handle, contact.customer, args.status ?? null),
+      context.services.verificationRequests.forContact(contact.handle, contact.customer, args.status ?? null, context),
   }),
 );
 

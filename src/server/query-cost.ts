@@ -24,7 +24,11 @@ const SIZE_ARGUMENTS = ['first', 'handles', 'ids'] as const;
  * - every field that returns an object (or a list of objects) costs 1 per object; scalars and enums cost nothing;
  * - a field with `handles: [...]` or `ids: [...]` returns that many objects, so it and everything under it counts
  *   once per entry; a connection with `first: n` (50 when omitted) counts its `edges` n times;
- * - other lists (a contact's verifications, email rows) are small and count once;
+ * - a list of nodes without a size argument (a contact's verification requests and email rows) is an unpaged
+ *   connection: it holds as many as the store or the provider has (a holder of many domains has a request and a row
+ *   per domain), so it counts like a page of 50. Counted once, the cycle contact -> verificationRequests -> contact
+ *   asked for 41^4 objects at a cost of 330;
+ * - other lists (a contact's verifications, a request's submissions) are small and count once;
  * - fragments count where they are spread; introspection fields are free.
  *
  * Variables are read, defaults included, so `contacts(handles: $handles)` with 100,000 handles costs 100,000 whether
@@ -92,8 +96,8 @@ export function operationCost(
     if (!field) return 0;
     const type = getNamedType(field.type);
     if (!isCompositeType(type)) return 0;
-    const size = sizeOf(field, node, variables, reads);
     const returnsList = isListType(getNullableType(field.type));
+    const size = sizeOf(field, node, variables, reads) ?? (returnsList && isNodeType(type) ? DEFAULT_PAGE_SIZE : null);
     const children = node.selectionSet ? selectionCost(type, node.selectionSet, returnsList ? 1 : (size ?? 1)) : 0;
     // A list sized by its arguments repeats the whole subtree; a connection repeats only its edges (above).
     return returnsList ? (size ?? 1) * (1 + children) : 1 + children;
@@ -106,6 +110,12 @@ export function operationCost(
 
 /** Costs that read no variable, per schema and operation (both held weakly: they live as long as yoga's caches do). */
 const fixedCosts = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, number>>();
+
+/** An object type that implements Node (or Node itself): something the store or a provider holds any number of. */
+function isNodeType(type: GraphQLCompositeType): boolean {
+  if (type.name === 'Node') return true;
+  return (isObjectType(type) || isInterfaceType(type)) && type.getInterfaces().some((implemented) => implemented.name === 'Node');
+}
 
 function fieldOf(parent: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
   return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;

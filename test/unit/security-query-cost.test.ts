@@ -29,14 +29,22 @@ describe('operationCost', () => {
   });
 
   it('multiplies nested sized lists', () => {
-    const query = `{ verificationRequests(first: 10) { edges { node { contact { emailVerifications { email } } } } } }`;
+    const query = `{ verificationRequests(first: 10) { edges { node { contact { verifications { claims } } } } } }`;
     expect(cost(query)).toBe(1 + 10 * 4);
+  });
+
+  it('counts a list of nodes without a size argument (a contact\'s requests and email rows) as a page of 50', () => {
+    expect(cost('{ contact(provider: OPENPROVIDER, handle: "x") { emailVerifications { email } verificationRequests { id } } }')).toBe(1 + 2 * DEFAULT_PAGE_SIZE);
+    // Each lap of the cycle contact -> verificationRequests -> contact multiplies by the page, as a connection would.
+    const laps = (n: number) => `{ contact(provider: REALTIME_REGISTER, handle: "x") { ${'verificationRequests { contact { '.repeat(n)}handle${' } }'.repeat(n)} } }`;
+    expect(cost(laps(1))).toBe(1 + DEFAULT_PAGE_SIZE * 2);
+    expect(cost(laps(2))).toBe(1 + DEFAULT_PAGE_SIZE * (2 + DEFAULT_PAGE_SIZE * 2));
   });
 
   it('counts fragments where they are spread, and every alias', () => {
     const query = `
       query { a: contacts(provider: OPENPROVIDER, handles: ["x", "y"]) { ...C } b: contacts(provider: OPENPROVIDER, handles: ["z"]) { ...C } }
-      fragment C on Contact { handle ... on Contact { emailVerifications { email } } }`;
+      fragment C on Contact { handle ... on Contact { verifications { claims } } }`;
     expect(cost(query)).toBe(2 * 2 + 1 * 2);
   });
 

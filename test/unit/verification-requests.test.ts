@@ -143,10 +143,11 @@ describe('verification requests of one contact', () => {
     const { stores, service } = setup();
     await seed(stores);
     await stores.verificationRequests.put(request('other-customer', { customer: 'someone-else' }));
-    const all = await service.forContact('h-1', 'acme', null);
+    const scope = { requestId: 'contact-requests', logger: silentLogger() };
+    const all = await service.forContact('h-1', 'acme', null, scope);
     expect(all.map((item) => item.id)).toEqual(['submitted', 'overdue', 'dedelegation-in-3', 'a-tie', 'b-tie', 'no-deadline-old', 'no-deadline-new']);
-    expect((await service.forContact('h-1', 'acme', ['OVERDUE'])).map((item) => item.id)).toEqual(['overdue']);
-    expect((await service.forContact('h-1', null, null)).length).toBe(8);
+    expect((await service.forContact('h-1', 'acme', ['OVERDUE'], scope)).map((item) => item.id)).toEqual(['overdue']);
+    expect((await service.forContact('h-1', null, null, scope)).length).toBe(8);
   });
 });
 
