@@ -187,6 +187,14 @@ describe('ID numbers typed where a handle, a customer or a filter belongs', () =
     }
   });
 
+  it('are not quoted back when the evidence names another contact\'s request (the refusal is written before anything is asked)', async () => {
+    const stored = await gw.services.verificationRequests.list(null, { first: 1 });
+    const requestId = Buffer.from(`VerificationRequest:${stored.items[0]!.node.id}`).toString('base64');
+    const query = `mutation S($r: ID!) { submitContactVerification(input: { handle: "${idNumber()}", requestId: $r, verifications: [${EVIDENCE}] }) { ${RESULT} } }`;
+    const reply = await postGraphQL(gw, log, 'http: an ID number as the handle beside another contact\'s request', { query, variables: { r: requestId } }, bearer(KEY));
+    expect(reply.json.data.submitContactVerification.fieldErrors).toEqual([{ path: ['requestId'], message: 'This request is for another contact.' }]);
+  });
+
   it('keep a handle Openprovider does not have out of Redis keys, though it is remembered as absent (the key was the handle as typed)', async () => {
     const openprovider = gw.sandbox!.openprovider.server;
     const asked = [idNumber(), idNumber(), idNumber()];
