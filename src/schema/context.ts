@@ -12,6 +12,11 @@ export interface Principal {
   scopes: ReadonlySet<string>;
   /** False for the open sandbox (no keys configured). */
   authenticated: boolean;
+  /**
+   * When the credential stops being accepted (epoch ms): a JWT's `exp` plus the clock tolerance. Subscriptions end
+   * then (src/server/use-credential-expiry.ts). Absent for API keys, which do not expire.
+   */
+  expiresAt?: number;
 }
 
 /** Built fresh per request; Pothos keys its per-request DataLoaders on this object's identity. */

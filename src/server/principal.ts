@@ -76,7 +76,7 @@ export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Pr
   const library = import('jose').then((jose) => ({ jose, jwks: jwt.jwksUrl ? jose.createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 3_000 }) : null }));
   const common = {
     requiredClaims: ['sub', 'exp'],
-    clockTolerance: 30,
+    clockTolerance: JWT_CLOCK_TOLERANCE_S,
     ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
     ...(jwt.audience ? { audience: jwt.audience } : {}),
   };
@@ -100,9 +100,15 @@ export function createJwtVerifier(jwt: JwtConfig): (token: string) => Promise<Pr
     // is masked. Masked rather than refused: many identity providers issue numeric subjects that are no ID number
     // (Google's are 21 digits), and a 401 would lock those callers out. The id keeps the whole subject, so distinct
     // subjects keep distinct budgets; it is never logged and reaches Redis only inside a digest (rate-limit.ts).
-    return { id: `jwt:${subject}`, name: maskLongDigitRuns(subject), scopes: grantedScopes(payload), authenticated: true };
+    // Accepted until exp (plus the tolerance), as a new request would be: subscriptions opened with it end then.
+    // (jose has checked that exp is a number and not past.)
+    const expiresAt = (Number(payload.exp) + JWT_CLOCK_TOLERANCE_S) * 1000;
+    return { id: `jwt:${subject}`, name: maskLongDigitRuns(subject), scopes: grantedScopes(payload), authenticated: true, expiresAt };
   };
 }
+
+/** Seconds a token is still accepted past its exp (or before its nbf): clocks of issuer and gateway differ a little. */
+const JWT_CLOCK_TOLERANCE_S = 30;
 
 /** The longest `sub` taken: an identifier, not a document. */
 const JWT_SUBJECT_MAX = 256;

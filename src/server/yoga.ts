@@ -28,6 +28,7 @@ import { useQueryLimits } from './use-query-limits.js';
 import { useRequestShapeMessages } from './use-request-shape-messages.js';
 import { useSubscriptionErrorMasking } from './use-subscription-error-masking.js';
 import { perRequestCaches } from '../schema/per-request-caches.js';
+import { useCredentialExpiry } from './use-credential-expiry.js';
 import { useSubscriptionScopeCache } from './use-subscription-scope-cache.js';
 import { useSubscriberMetrics } from './use-subscriber-metrics.js';
 import { useSubscriptionCap } from './use-subscription-cap.js';
@@ -117,6 +118,8 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       useUpstreamLimits(config.upstreamBudget),
       // After the plugins that refuse operations (rate limits, query limits): their refusals come first and take nothing.
       useSubscriptionCap(createPerKeySlots(config.perKey.subscriptions)),
+      // Inside the error codes and masking below, so its UNAUTHENTICATED last result goes out as any other error does.
+      useCredentialExpiry(),
       useSubscriptionErrorMasking(),
       useSubscriptionScopeCache(),
       useErrorCodes(metrics),
