@@ -1,4 +1,5 @@
 import type { Contact, ContactKey } from '../domain/contact.js';
+import { createContextCache } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { contactKeyString, parseContactKey } from '../domain/contact.js';
 import { Conflict, InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
@@ -243,6 +244,12 @@ builder.mutationField('createContact', (t) =>
 
 // ---------------------------------------------------------------- contact <-> verification request
 
+/**
+ * One read of the request store per execution, whatever number of contacts ask (RequestStoreSnapshot says why). Kept
+ * with Pothos's per-request caches, so a subscription forgets it after each event and the next event reads afresh.
+ */
+const requestStoreSnapshot = createContextCache((context: GatewayContext) => context.services.verificationRequests.snapshot());
+
 builder.objectField(ContactRef, 'verificationRequests', (t) =>
   t.field({
     type: [VerificationRequestRef],
@@ -252,7 +259,7 @@ builder.objectField(ContactRef, 'verificationRequests', (t) =>
     authScopes: { scope: 'contacts:read' },
     args: { status: t.arg({ type: [VerificationRequestStatusEnum], required: false }) },
     resolve: (contact, args, context) =>
-      context.services.verificationRequests.forContact(contact.handle, contact.customer, args.status ?? null, context),
+      context.services.verificationRequests.forContact(contact.handle, contact.customer, args.status ?? null, requestStoreSnapshot(context)),
   }),
 );
 

@@ -8,7 +8,6 @@ import type { QuarantinedDelivery } from '../domain/quarantined-delivery.js';
 import type { ServiceDeps } from './deps.js';
 import { createRealtimeRegisterWebhook } from './notification-webhook.js';
 import type { Page, PageArgs } from './page.js';
-import type { RequestScope } from './request-scope.js';
 import { createVerificationRequestBackground } from './verification-request-background.js';
 import { recordSubmission, type SubmissionRecord } from './verification-request-lifecycle.js';
 import type { WebhookHandler } from './webhook.js';
@@ -19,11 +18,10 @@ export type { SubmissionRecord } from './verification-request-lifecycle.js';
 export interface VerificationRequestService {
   /** Soonest earliest deadline first (none last), then receivedAt, then id. Throws InputRejected for a bad filter or page. */
   list(filter: VerificationRequestFilter | null, page: PageArgs): Promise<Page<VerificationRequest>>;
-  /**
-   * The contact's requests in list order; customer null matches any. Every contact of one request (`scope`) is
-   * answered from one read of the store.
-   */
-  forContact(handle: string, customer: string | null, status: VerificationRequestStatus[] | null, scope: RequestScope): Promise<VerificationRequest[]>;
+  /** The contact's requests in list order; customer null matches any. Read from `snapshot` when given. */
+  forContact(handle: string, customer: string | null, status: VerificationRequestStatus[] | null, snapshot?: RequestStoreSnapshot): Promise<VerificationRequest[]>;
+  /** A read of the store made at most once, for everything one execution asks of it (see RequestStoreSnapshot). */
+  snapshot(): RequestStoreSnapshot;
   get(id: string): Promise<VerificationRequest | null>;
   /**
    * Everything that follows "the provider accepted the evidence", in ONE call so a caller (or an outbox) can retry it
@@ -53,6 +51,16 @@ export interface VerificationRequestService {
   stop(): Promise<void>;
 }
 
+/**
+ * Every stored request, read on first use and then kept. Each contact's `verificationRequests` read the whole store
+ * (one HVALS of every request) on its own, and a page of requests asking for their contacts' requests, a few laps
+ * deep, made thousands of those reads at once, which stalled Redis for every caller: the schema keeps one snapshot
+ * per execution (a request, or one subscription event) and answers all its contacts from it.
+ */
+export interface RequestStoreSnapshot {
+  read(): Promise<VerificationRequest[]>;
+}
+
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 1000;
 
@@ -64,16 +72,6 @@ export function createVerificationRequestService(deps: ServiceDeps): Verificatio
   const sorted = async (keep: (request: VerificationRequest, now: Date) => boolean, stored = store.list()): Promise<VerificationRequest[]> => {
     const now = new Date();
     return (await stored).filter((request) => keep(request, now)).sort(compareRequests);
-  };
-
-  // The store as one request read it, for all its contacts: each contact's `verificationRequests` read the whole store
-  // (one HVALS of every request) on its own, and a page of requests asking for their contacts' requests, a few laps
-  // deep, made thousands of those reads at once, which stalled Redis for every caller.
-  const readByRequest = new WeakMap<RequestScope, Promise<VerificationRequest[]>>();
-  const storedFor = (scope: RequestScope): Promise<VerificationRequest[]> => {
-    let stored = readByRequest.get(scope);
-    if (!stored) readByRequest.set(scope, (stored = store.list()));
-    return stored;
   };
 
   return {
@@ -93,14 +91,19 @@ export function createVerificationRequestService(deps: ServiceDeps): Verificatio
       return { items, totalCount: all.length, hasNextPage: rest.length > first, hasPreviousPage: after !== null };
     },
 
-    async forContact(handle, customer, status, scope) {
+    async forContact(handle, customer, status, snapshot) {
       return sorted(
         (request, now) =>
           request.contactHandle === handle &&
           (customer === null || request.customer === null || request.customer === customer) &&
           (!status?.length || status.includes(effectiveRequestStatus(request, now))),
-        storedFor(scope),
+        snapshot ? snapshot.read() : store.list(),
       );
+    },
+
+    snapshot() {
+      let stored: Promise<VerificationRequest[]> | null = null;
+      return { read: () => (stored ??= store.list()) };
     },
 
     get: (id) => store.get(id),

@@ -4,8 +4,8 @@ import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import type { RedisServerHandle } from '../helpers/redis-server.js';
 import { startRedisServer } from '../helpers/redis-server.js';
-import { denicNotification, freshNotificationId, postRtrWebhook } from '../integration/events-support.js';
-import { AttackLog, bearer, codesOf, postGraphQL } from './support.js';
+import { denicNotification, eventually, freshNotificationId, postRtrWebhook, subscriberGauge } from '../integration/events-support.js';
+import { AttackLog, bearer, codesOf, postGraphQL, wsClient } from './support.js';
 
 /**
  * A contact with many verification requests (a holder of many .de domains), reached again and again through the
@@ -57,6 +57,37 @@ describe('a page of requests whose contacts each ask for their requests', () => 
     expect(edges.every((edge: any) => edge.node.contact.verificationRequests.length >= REQUESTS_OF_ONE_CONTACT)).toBe(true);
     // The page and its contacts' requests: two reads (a deadline scan running meanwhile may add one); it was 31.
     expect(reads).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('a subscription whose events ask for their contact\'s requests', () => {
+  it('reads the store afresh for each event: the second event sees the request the first one announced', async () => {
+    const client = wsClient(gw, KEY);
+    const counts: number[] = [];
+    const done = new Promise<void>((resolve) => {
+      client.subscribe(
+        { query: 'subscription { verificationEvents(filter: { types: [VERIFICATION_REQUIRED] }) { ... on VerificationRequiredEvent { request { contact { verificationRequests { id } } } } } }' },
+        {
+          next: (result: any) => {
+            counts.push(result.data?.verificationEvents?.request?.contact?.verificationRequests?.length ?? -1);
+            if (counts.length === 2) resolve();
+          },
+          error: () => resolve(),
+          complete: () => resolve(),
+        },
+      );
+    });
+    try {
+      await eventually(async () => (await subscriberGauge(gw, 'ws')) === 1);
+      for (const index of [0, 1]) {
+        expect((await postRtrWebhook(gw, JSON.stringify(denicNotification(freshNotificationId(), 'rtr-0002', { domain: `later-${index}.de` })))).status).toBe(200);
+        await eventually(async () => counts.length > index);
+      }
+      await done;
+      expect(counts[1]).toBe(counts[0]! + 1);
+    } finally {
+      await client.dispose();
+    }
   });
 });
 

@@ -143,11 +143,23 @@ describe('verification requests of one contact', () => {
     const { stores, service } = setup();
     await seed(stores);
     await stores.verificationRequests.put(request('other-customer', { customer: 'someone-else' }));
-    const scope = { requestId: 'contact-requests', logger: silentLogger() };
-    const all = await service.forContact('h-1', 'acme', null, scope);
+    const all = await service.forContact('h-1', 'acme', null);
     expect(all.map((item) => item.id)).toEqual(['submitted', 'overdue', 'dedelegation-in-3', 'a-tie', 'b-tie', 'no-deadline-old', 'no-deadline-new']);
-    expect((await service.forContact('h-1', 'acme', ['OVERDUE'], scope)).map((item) => item.id)).toEqual(['overdue']);
-    expect((await service.forContact('h-1', null, null, scope)).length).toBe(8);
+    expect((await service.forContact('h-1', 'acme', ['OVERDUE'])).map((item) => item.id)).toEqual(['overdue']);
+    expect((await service.forContact('h-1', null, null)).length).toBe(8);
+  });
+
+  it('answers every contact from one snapshot, read once and only when first asked', async () => {
+    const { stores, service } = setup();
+    await seed(stores);
+    await stores.verificationRequests.put(request('other-customer', { customer: 'someone-else' }));
+    let reads = 0;
+    const list = stores.verificationRequests.list.bind(stores.verificationRequests);
+    stores.verificationRequests.list = () => (reads++, list());
+    const snapshot = service.snapshot();
+    expect(reads).toBe(0);
+    const [acme, any] = await Promise.all([service.forContact('h-1', 'acme', null, snapshot), service.forContact('h-1', null, null, snapshot)]);
+    expect([acme.length, any.length, reads]).toEqual([7, 8, 1]);
   });
 });
 
