@@ -53,7 +53,9 @@ builder.objectRef<EventOf<'VERIFICATION_SUBMITTED'>>('VerificationSubmittedEvent
     }),
     // The evidence itself is contact data: contacts:read, like the contact and the request beside it.
     verifications: t.field({ type: [ContactVerificationRef], authScopes: { scope: 'contacts:read' }, resolve: (event) => event.verifications }),
-    request: t.field({ type: VerificationRequestRef, nullable: true, resolve: (event) => event.request }),
+    // Checked on the field, not only on the request's type: a type check runs only on a request that exists, so an
+    // events:read key saw FORBIDDEN where a submission answered a registry's request and a silent null where it did not.
+    request: t.field({ type: VerificationRequestRef, nullable: true, authScopes: { scope: 'contacts:read' }, resolve: (event) => event.request }),
   }),
 });
 

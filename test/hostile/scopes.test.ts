@@ -267,6 +267,21 @@ describe('events carry nested data only with its own read scope', () => {
     const refused = results.flatMap((result) => result.errors ?? []).map((error: any) => `${error.extensions?.code} ${error.path.join('.')}`);
     expect(refused.sort()).toEqual(['FORBIDDEN verificationEvents.registryCheck', 'FORBIDDEN verificationEvents.registryCheck', 'FORBIDDEN verificationEvents.verifications']);
   });
+
+  it('does not tell an events:read key which submissions answered a verification request (null was told from refused)', async () => {
+    // The setup's submission for rtr-0001 named no request; this one names the DENIC request of rtr-0002.
+    const submitted = await ask('submit for a request as admin', KEYS.admin, `mutation S($r: ID!) { submitContactVerification(input: { handle: "rtr-0002", requestId: $r, verifications: [
+      { verifiedAt: "2025-01-01T00:00:00Z", externalId: "hostile-name", method: ELECTRONIC_DOCUMENT, proof: ID_CARD, claims: [NAME] },
+      { verifiedAt: "2025-01-01T00:00:00Z", externalId: "hostile-address", method: PHYSICAL_DOCUMENT, proof: UTILITY_ACCOUNT, claims: [ADDRESS] }] }) { __typename } }`, { r: globalId('VerificationRequest', verificationRequest.id) });
+    expect(submitted.json.data.submitContactVerification.__typename).toBe('SubmitContactVerificationSuccess');
+    const reply = await ask('submissions\' requests as events:read', KEYS.events, '{ verificationEvents(filter: { types: [VERIFICATION_SUBMITTED] }, first: 100) { edges { node { ... on VerificationSubmittedEvent { contactHandle request { __typename } } } } } }');
+    const edges: { node: { contactHandle: string } }[] = reply.json.data.verificationEvents.edges;
+    expect(edges.map((edge) => edge.node.contactHandle).sort()).toEqual(['rtr-0001', 'rtr-0002']);
+    // Each submission's request is refused alike, whether it has one or not: no slot is a silent null.
+    const refused = new Set(reply.json.errors.map((error: any) => error.path[2]));
+    if (edges.some((_edge, index) => !refused.has(index))) log.bypass('which submissions answered a request, as events:read');
+    expect(edges.map((_edge, index) => refused.has(index))).toEqual([true, true]);
+  });
 });
 
 describe('a write scope never reads what a read scope guards', () => {
