@@ -48,6 +48,9 @@ export function createUpstreamBudget(config: UpstreamBudgetConfig, principal: Pr
         decision.retryAfterSeconds,
       );
     },
+    startOver() {
+      used.clear();
+    },
   };
 }
 

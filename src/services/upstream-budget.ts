@@ -7,6 +7,11 @@ import type { Provider } from '../domain/providers.js';
 export interface UpstreamBudget {
   /** Call before making `calls` calls to `provider`: throws UpstreamBudgetExceeded, and then none may be made. */
   spend(provider: Provider, calls: number): Promise<void>;
+  /**
+   * A new execution begins on the same context: each event of a subscription is one, with UPSTREAM_CALLS_PER_REQUEST
+   * of its own (the key's per-minute budget is not reset).
+   */
+  startOver(): void;
 }
 
 /**
