@@ -130,8 +130,27 @@ function repeatsOfIdNumber(idNumber: string, fields: Record<string, string | nul
 }
 
 function compact(value: string): string {
-  return value.replace(/[^\p{L}\p{N}]/gu, '').toUpperCase();
+  return asciiDigits(value).replace(/[^\p{L}\p{N}]/gu, '').toUpperCase();
 }
+
+/**
+ * Every script's decimal digits as ASCII ones, so the same number written in full-width or Arabic-Indic digits in one
+ * field and ASCII in another is still found (it was stored and returned). Unicode lays out each script's 0-9 as ten
+ * consecutive code points (and places some such runs side by side), so a digit's value is the count of decimal digits
+ * just before it, modulo 10.
+ */
+function asciiDigits(value: string): string {
+  return value.replace(DECIMAL_DIGIT, (digit) => {
+    let before = 0;
+    for (let code = digit.codePointAt(0)! - 1; before < MAX_DIGIT_RUN && ONE_DECIMAL_DIGIT.test(String.fromCodePoint(code)); code--) before++;
+    return String(before % 10);
+  });
+}
+
+const DECIMAL_DIGIT = /\p{Nd}/gu;
+const ONE_DECIMAL_DIGIT = /^\p{Nd}$/u;
+/** The longest run of consecutive decimal digit code points in Unicode (the mathematical digits, U+1D7CE-U+1D7FF). */
+const MAX_DIGIT_RUN = 50;
 
 /** Trimmed, or null when absent or blank. */
 function text(value: string | null | undefined): string | null {

@@ -283,6 +283,23 @@ describe('valid checks', () => {
     expect(reply.json.data.validateRegistry.fieldErrors.map((error: { path: string[] }) => error.path.join('.')).sort()).toEqual(['address.fullAddress', 'vendorData']);
   });
 
+  it('refuses it repeated in another script\'s digits too: full-width or Arabic-Indic in either field is the same number', async () => {
+    const inScript = (text: string, zero: number) => text.replace(/\d/g, (digit) => String.fromCodePoint(zero + Number(digit)));
+    const cases: [string, string, string][] = [
+      ['full-width idNumber, ASCII vendorData', inScript(idNumber(), 0xff10), ''],
+      ['ASCII idNumber, full-width vendorData', idNumber(), 'full-width'],
+      ['ASCII idNumber, Arabic-Indic vendorData', idNumber(), 'arabic-indic'],
+    ];
+    for (const [label, given, vendorScript] of cases) {
+      const ascii = given.replace(/[\uff10-\uff19]/g, (digit) => String(digit.codePointAt(0)! - 0xff10));
+      planted.add(ascii);
+      const vendorData = vendorScript === 'full-width' ? inScript(ascii, 0xff10) : vendorScript === 'arabic-indic' ? inScript(ascii, 0x0660) : ascii;
+      const variables = { i: { idNumber: given, fullName: 'Ann Lee', dateOfBirth: '1980-01-08', vendorData: `customer ${vendorData}` } };
+      const reply = await postGraphQL(gw, log, `http: ${label}`, { query: VALIDATE, variables }, bearer(KEY));
+      expect(reply.json.data.validateRegistry.fieldErrors?.map((error: { path: string[] }) => error.path.join('.')), label).toEqual(['vendorData']);
+    }
+  });
+
   it('refuses an ID number as the last group of the endUserId UUID (twelve digits), which is stored and returned too', async () => {
     const number = idNumber();
     const variables = { i: { idNumber: number, fullName: 'Ann Lee', dateOfBirth: '1980-01-08', endUserId: `00000000-0000-4000-8000-${number}` } };
