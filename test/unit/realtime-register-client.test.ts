@@ -295,6 +295,20 @@ describe('RealtimeRegisterClient and stored values outside the vocabulary', () =
     expect(lines.filter((line) => line.includes('HANDSHAKE'))).toHaveLength(1);
   });
 
+  it('logs a drifted value without an ID number in it, whole or in groups (the item is whatever its writer stored)', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    const http = new ProviderHttp({ provider: 'REALTIME_REGISTER', baseUrl: `http://127.0.0.1:${(fake.address() as AddressInfo).port}`, metrics, maxRetries: 0 });
+    https.push(http);
+    const drifting = new RealtimeRegisterClient({ apiKey: 'k', customer: 'acme', baseUrl: 'http://unused', webhookSecret: null, pollIntervalMs: 1000 }, { http, stores, logger });
+    const numbers = ['49912319999', '499 1231 9999', '499-123-199-99'];
+    answer(200, contact([{ ...good, verificationDate: numbers[0] }, { ...good, proof: `ID ${numbers[1]}` }, { ...good, claims: [`ID_${numbers[2]}`] }]));
+    expect((await drifting.getContact('h-001'))?.verifications).toEqual([]);
+    const log = lines.join('');
+    expect(log).toContain('"value":"ID [redacted]"');
+    expect(numbers.filter((number) => log.includes(number))).toEqual([]);
+  });
+
   it('never fails a list read over one drifted item', async () => {
     answer(200, { entities: [contact([{ ...good, proof: 'HANDSHAKE' }]), { handle: 'h-002', verifications: [good] }], pagination: { limit: 2, offset: 0 } });
     const page = await client.listContacts({ handles: ['h-001', 'h-002'] });
