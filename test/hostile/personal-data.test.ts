@@ -14,6 +14,15 @@ import { dumpRedis } from '../helpers/redis-dump.js';
 const KEY = 'privacy-key-0000001';
 /** Fresh 11-digit numbers ending in 0 (the simulator approves those). */
 const { planted, next: idNumber } = idNumberPlanter('4', '0');
+/**
+ * A fresh number written in groups of three joined by underscores (`410_000_000_0`): the only way to group digits inside a
+ * GraphQL name, which allows no space, dot or hyphen. Planted as written, so the final checks search for it.
+ */
+const underscoredIdNumber = () => {
+  const grouped = idNumber().replace(/\d{3}(?=\d)/g, '$&_');
+  planted.add(grouped);
+  return grouped;
+};
 
 let redis: RedisServerHandle;
 let gw: TestGateway;
@@ -76,6 +85,10 @@ function attacks(): [string, { query: string; variables?: Record<string, unknown
     ['an unknown type named after it', { query: `query Q($v: T${idNumber()}) { providers { provider } }` }],
     ['an unknown fragment named after it', { query: `{ providers { ...F${idNumber()} } }` }],
     ['an unknown directive named after it', { query: `{ providers @d${idNumber()} { provider } }` }],
+    // A name can hold the number in groups as well (digits joined by underscores), none of them four digits long.
+    ['the name of the operation, its digits in groups', { query: `mutation ID${underscoredIdNumber()} { validateRegistry(input: { idNumber: "x" }) { ... on InputError { fieldErrors { path message } } } }` }],
+    ['an unknown field named after it, its digits in groups', { query: `{ providers { f${underscoredIdNumber()} } }` }],
+    ['an unknown argument named after it, its digits in groups', { query: `{ providers(a${underscoredIdNumber()}: 1) { provider } }` }],
     ['a key of an object where a list of strings belongs', { query: 'query C($h: [String!]!) { contacts(provider: REALTIME_REGISTER, handles: $h) { handle } }', variables: { h: { [idNumber()]: 'h-1' } } }],
   ];
 }
