@@ -200,6 +200,29 @@ describe('ID numbers typed where a handle, a customer or a filter belongs', () =
     }
   });
 
+  it('are not quoted back when the verification request named beside them is another contact\'s', async () => {
+    // The sandbox's seeded DENIC requests are stored shortly after start (its notifications are delivered then).
+    let requestId: string | undefined;
+    for (let attempt = 0; attempt < 200 && !requestId; attempt++) {
+      const listed = await postGraphQL(gw, log, 'http: a verification request to name', { query: '{ verificationRequests(first: 1) { edges { node { id } } } }' }, bearer(KEY));
+      requestId = listed.json.data.verificationRequests.edges[0]?.node.id;
+      if (!requestId) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(requestId).toBeTruthy();
+    const number = idNumber();
+    const query = `mutation { submitContactVerification(input: { handle: "${number}", requestId: "${requestId}", verifications: [${EVIDENCE}] }) { ${RESULT} } }`;
+    const reply = await postGraphQL(gw, log, 'http: an ID number as the handle beside another contact\'s request', { query }, bearer(KEY));
+    // Still says what is wrong, without the handle as typed.
+    expect(reply.json.data.submitContactVerification.fieldErrors).toContainEqual({ path: ['requestId'], message: 'This request is for another contact.' });
+  });
+
+  it('are not quoted back as a page size out of range (an Int holds ten digits, as some ID numbers have)', async () => {
+    const number = 1_991_231_999;
+    const reply = await postGraphQL(gw, log, 'http: an ID number as the page size', { query: `{ emailVerifications(first: ${number}) { totalCount } }` }, bearer(KEY));
+    expect(reply.text).toContain('first must be from 0 to');
+    expect(reply.text).not.toContain(String(number));
+  });
+
   it('keep a handle Openprovider does not have out of Redis keys, though it is remembered as absent (the key was the handle as typed)', async () => {
     const openprovider = gw.sandbox!.openprovider.server;
     const asked = [idNumber(), idNumber(), idNumber()];
