@@ -135,6 +135,13 @@ describe('ID numbers in malformed input', () => {
     const get = (name: string) => `/graphql?query=${encodeURIComponent('{ providers { provider } }')}&${name}=${encodeURIComponent(`{"n":"${idNumber()}",x}`)}`;
     expect((await send('GET, variables not JSON', get('variables'), { headers: { 'x-graphql-yoga-csrf': '1' } })).status).toBe(400);
     expect((await send('GET, extensions not JSON', get('extensions'), { headers: { 'x-graphql-yoga-csrf': '1' } })).status).toBe(400);
+    // The content type is quoted in the 415 (which type was refused): the caller's header, so its numbers are masked.
+    const typed = await send('POST with an ID number as the content type', '/graphql', { method: 'POST', headers: { 'content-type': `application/${idNumber()}` }, body: '{}' });
+    expect(typed.status).toBe(415);
+    expect(typed.text).toContain('Unsupported content type \\"application/[redacted]\\"');
+    const grouped = `${idNumber().replace(/\d{4}(?=\d)/g, '$& ')}`;
+    planted.add(grouped);
+    expect((await send('POST with an ID number in groups as the content type', '/graphql', { method: 'POST', headers: { 'content-type': `text/x ${grouped}` }, body: '{}' })).status).toBe(415);
     const form = new URLSearchParams({ query: '{ providers { provider } }', variables: `{"n":"${idNumber()}",x}` }).toString();
     expect((await send('form POST, variables not JSON', '/graphql', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).status).toBe(400);
   });
