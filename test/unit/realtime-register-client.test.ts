@@ -251,6 +251,15 @@ describe('RealtimeRegisterClient and both error vocabularies', () => {
     ]);
   });
 
+  it('scrubs the field names of its errors map like its messages and its violations\' fields: an ID number there does not reach the answer', async () => {
+    const numbers = ['49912319999', '499 1231 9999'] as const;
+    answer(400, { type: 'ContactUpdateValidationError', message: 'x', errors: { [`customField.${numbers[0]}`]: 'bad', [numbers[1]]: 'bad' } });
+    const error = (await failureOf(client.updateContact('h-001', { city: 'x' }))) as InputRejected;
+    const answered = JSON.stringify({ message: error.message, fieldErrors: error.fieldErrors });
+    expect(error.fieldErrors.map((fieldError) => fieldError.path[0])).toEqual(['customField', 'redacted']);
+    expect(numbers.filter((number) => answered.includes(number))).toEqual([]);
+  });
+
   it('points an UnrecognizedPropertyException at the field named in its property', async () => {
     answer(400, { type: 'UnrecognizedPropertyException', message: 'Unrecognized field "addressLine"', property: 'addressLine' });
     const error = (await failureOf(client.updateContact('h-001', { addressLines: ['Main Street 1'] }))) as InputRejected;
