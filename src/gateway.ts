@@ -28,6 +28,7 @@ import { createPerKeySlots } from './server/per-key-slots.js';
 import { refuseUpgrade } from './server/refuse-upgrade.js';
 import { hasParsableUrl, refuseUnparsableUrl } from './server/request-url.js';
 import { createGatewayYoga } from './server/yoga.js';
+import { loggedPath } from './server/logged-path.js';
 import { withSandboxEndpoints } from './sandbox-config.js';
 import type { Services } from './services/index.js';
 import { createServices } from './services/index.js';
@@ -125,8 +126,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const server: Server = createServer({ requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 5_000) }, (req, res) => {
     drain.track(res);
     route(req, res).catch((error: unknown) => {
-      // The path without its query string: a query string is the caller's text (an ID number in a parameter).
-      const path = (req.url ?? '').split('?', 1)[0];
+      // The path without its query string, its long digit runs masked: both are the caller's text (loggedPath).
+      const path = loggedPath(req.url);
       if (isClientAbort(error)) logger.info({ ...clientAbortFields(error), path }, 'the client aborted its request');
       else logger.error({ err: error, path }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Unexpected error' });
@@ -137,7 +138,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const drain = createHttpDrain(server);
 
   const refuseUpgradeWhileStarting = (req: IncomingMessage, socket: Duplex): void => {
-    logger.info({ path: (req.url ?? '/').split('?')[0] }, 'WebSocket upgrade while the gateway is starting; answered 503');
+    logger.info({ path: loggedPath(req.url) }, 'WebSocket upgrade while the gateway is starting; answered 503');
     refuseUpgrade(req, socket, STARTING_RETRY_AFTER_SECONDS, 'The gateway is starting; retry shortly.');
   };
 
@@ -146,12 +147,12 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     // A request that arrives on a kept-alive connection after SIGTERM gets an answer, never a reset.
     if (drain.draining) {
       // Said, as at start-up, so an operator can tell a provider's redelivery from a lost push.
-      if (path?.startsWith('/webhooks/') || path === yoga.graphqlEndpoint) logger.info({ path }, 'request while the gateway is shutting down; answered 503');
+      if (path?.startsWith('/webhooks/') || path === yoga.graphqlEndpoint) logger.info({ path: loggedPath(req.url) }, 'request while the gateway is shutting down; answered 503');
       return drain.refuse(req, res);
     }
     // Providers push as soon as the port is open; the services exist only once start() is done. 503 makes them deliver again.
     if (state === 'starting' && (path?.startsWith('/webhooks/') || path === yoga.graphqlEndpoint)) {
-      logger.info({ path }, 'request while the gateway is starting; answered 503');
+      logger.info({ path: loggedPath(req.url) }, 'request while the gateway is starting; answered 503');
       return sendJson(res, 503, { error: 'The gateway is starting; retry shortly.' }, { 'retry-after': STARTING_RETRY_AFTER_SECONDS });
     }
     if ((path?.startsWith('/webhooks/') || path === QUARANTINE_PATH) && !(await rateLimits.admitWebhook(req, res))) return;

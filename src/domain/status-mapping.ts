@@ -1,3 +1,4 @@
+import { maskLongDigitRuns } from './digit-runs.js';
 import type { EmailVerificationFailure, EmailVerificationStatus } from './email-verification.js';
 import type { RegistryCheckStatus } from './registry-check.js';
 
@@ -84,10 +85,14 @@ export function veriffRegistryStatus(status: string | null | undefined, code: nu
   throw new UnknownProviderValue('Veriff decision', `${status ?? ''}/${code ?? ''}`);
 }
 
-/** A provider sent a value the gateway has no mapping for: a contract drift worth surfacing, not guessing. */
+/**
+ * A provider sent a value the gateway has no mapping for: a contract drift worth surfacing, not guessing. The value is
+ * quoted without its long digit runs: the message is logged (with its stack) and, as an unreadable list row's reason,
+ * answered to the caller, and a value nobody mapped may be anything, an ID number included.
+ */
 export class UnknownProviderValue extends Error {
   constructor(what: string, value: string) {
-    super(`Unknown ${what}: ${JSON.stringify(value)}`);
+    super(`Unknown ${what}: ${JSON.stringify(maskLongDigitRuns(value))}`);
     this.name = 'UnknownProviderValue';
   }
 }

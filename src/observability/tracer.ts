@@ -53,10 +53,20 @@ type HeaderCarrier = Headers | Record<string, string | string[] | undefined>;
 /** Fetch headers (yoga's may be a ponyfill, not `instanceof Headers`) or node:http's header object. */
 const isFetchHeaders = (carrier: HeaderCarrier): carrier is Headers => typeof (carrier as Headers).get === 'function';
 
-/** Reads W3C `traceparent` / `tracestate` from either kind of headers. */
+/** The one header read from a caller (see headerGetter). */
+const TRACEPARENT = 'traceparent';
+
+/**
+ * Reads W3C `traceparent` from either kind of headers, and nothing else. `tracestate` (and `baggage`) is free text the
+ * caller writes (`idn=49912319999`): extracted, it became the trace state of every span of the operation and was
+ * exported with each. The trace id and parent span are all joining the caller's trace needs.
+ */
 const headerGetter: TextMapGetter<HeaderCarrier> = {
-  keys: (carrier) => (isFetchHeaders(carrier) ? [...carrier.keys()] : Object.keys(carrier)),
-  get: (carrier, key) => (isFetchHeaders(carrier) ? (carrier.get(key) ?? undefined) : carrier[key.toLowerCase()]),
+  keys: (carrier) => ((isFetchHeaders(carrier) ? carrier.has(TRACEPARENT) : carrier[TRACEPARENT] !== undefined) ? [TRACEPARENT] : []),
+  get: (carrier, key) => {
+    if (key.toLowerCase() !== TRACEPARENT) return undefined;
+    return isFetchHeaders(carrier) ? (carrier.get(TRACEPARENT) ?? undefined) : carrier[TRACEPARENT];
+  },
 };
 
 /** The caller's trace context (a `traceparent` header), so the gateway's spans join the client's trace. */

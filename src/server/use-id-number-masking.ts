@@ -12,7 +12,10 @@ const SENSITIVE_FIELDS = new Set(['idNumber']);
 const SENSITIVE_INPUT_TYPES = new Set(['ValidateRegistryInput']);
 /** Shorter values are left alone: they cannot be an ID number, and masking them would garble ordinary words. */
 const MIN_MASKED_LENGTH = 4;
-/** Four digits in a row: what a document name needs to hold before it could carry an ID number (see the Name visitor). */
+/**
+ * Four digits in a row, underscores between them dropped: what a document name needs to hold before it could carry an ID
+ * number (see the Name visitor). An underscore is the one way a name can write a number in groups (`f499_123_199_99`).
+ */
 const DIGIT_RUN = /\d{4}/;
 
 /**
@@ -149,7 +152,7 @@ export function sensitiveValues(schema: GraphQLSchema, document: DocumentNode, v
       // "Variable "$v4991..." is not defined", "Unknown directive "@d4991...""). No name of the schema holds four
       // digits in a row, so such a name is the caller's text: masked like a value.
       Name(node) {
-        if (options.everyValue && DIGIT_RUN.test(node.value)) {
+        if (options.everyValue && DIGIT_RUN.test(node.value.replaceAll('_', ''))) {
           add(node.value);
           add(`@${node.value}`);
         }

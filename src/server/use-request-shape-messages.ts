@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BodyTooLarge, readBody, readStreamBody } from './read-body.js';
 import { requestParseError } from './request-parse-errors.js';
+import { maskedHead } from '../domain/digit-runs.js';
 
 /**
  * Reads a GraphQL request's body once, bounded, and answers clearly where yoga's answers are terse or missing: a body
@@ -36,7 +37,8 @@ export function useRequestShapeMessages(maxBodyBytes: number): Plugin {
       }
       if (!requestParser) {
         if (request.method !== 'POST') return;
-        const type = (request.headers.get('content-type') ?? 'none').split(';')[0]!.trim().slice(0, 100);
+        // Quoted to say which type was refused, but it is the caller's header: its long digit runs are masked.
+        const type = maskedHead((request.headers.get('content-type') ?? 'none').split(';')[0]!.trim(), 100);
         throw new GraphQLError(`Unsupported content type "${type}": send application/json (or application/graphql).`, {
           extensions: { code: 'BAD_REQUEST', http: { status: 415 } },
         });

@@ -137,7 +137,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     const sameContact = request.provider === 'REALTIME_REGISTER' && request.contactHandle === input.handle && (request.customer ?? customer) === customer;
     if (!sameContact) {
       // Whose it is stays unsaid: request ids are sequential, and contacts:write alone must not list the contacts they name.
-      // The handle sent is not quoted either: it is the caller's text (an ID number typed as a handle came back here).
+      // Nor is the handle given quoted back: it is the caller's text, which may be anything, an ID number included.
       return { request: null, problems: [problem(['requestId'], 'CONFLICT', 'This request is for another contact.')] };
     }
     return { request, problems: [] };

@@ -23,7 +23,8 @@ export function pageSizeProblems(page: PageArgs): FieldProblem[] {
   const first = page.first;
   if (first === null || first === undefined) return [];
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    return [problem(['first'], 'INVALID_VALUE', `first must be from 0 to ${MAX_PAGE_SIZE}, got ${first}.`)];
+    // The value is not quoted back: an Int holds ten digits, as some ID numbers have, and the caller knows what it sent.
+    return [problem(['first'], 'INVALID_VALUE', `first must be from 0 to ${MAX_PAGE_SIZE}.`)];
   }
   return [];
 }

@@ -60,8 +60,9 @@ export async function ingestRealtimeRegisterNotification(
     if (isDenicNotification(notification)) {
       // The registry's demand, with its deadline, but no contact to make a request of (a domain process whose payload
       // and message name no handle): kept as a provider notification event, and said, since only a person can act.
+      // The process type is the sender's word like the notification's type (see `kind`): masked the same way.
       deps.logger?.warn(
-        { notificationId: String(notification.id), processType: notification.processType ?? null },
+        { notificationId: String(notification.id), processType: notification.processType ? maskedHead(notification.processType, KIND_LIMIT) : null },
         'a DENIC verification notification names no contact handle: stored as a PROVIDER_NOTIFICATION event, not as a verification request; find the holder of its domain and send evidence by hand',
       );
     }

@@ -15,7 +15,7 @@ import { assertStoreWritable } from './store-guard.js';
 import { checkRegistryInput, type ValidateRegistryInput } from './registry-check-input.js';
 import type { RequestScope } from './request-scope.js';
 import { spendUpstream } from './upstream-budget.js';
-import { quarantineUnknownSessionDecision } from './veriff-decision-quarantine.js';
+import { keptSessionId, quarantineUnknownSessionDecision } from './veriff-decision-quarantine.js';
 import type { WebhookAnswer, WebhookHandler } from './webhook.js';
 
 export type { ValidateRegistryInput } from './registry-check-input.js';
@@ -185,7 +185,9 @@ export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxS
       }
     } catch (error) {
       if (error instanceof StoreUnavailable) {
-        logger.error({ provider: 'VERIFF', sessionId, err: error }, 'Veriff webhook not stored: store unavailable');
+        // The store may not have said whether it knows the session, which is then only the sender's word: named as the
+        // quarantine names it (a UUID as it came, anything else without its long digit runs).
+        logger.error({ provider: 'VERIFF', sessionId: keptSessionId(sessionId), err: error }, 'Veriff webhook not stored: store unavailable');
         return { status: 503, body: { error: 'Could not store the decision; please retry.' } };
       }
       throw error;

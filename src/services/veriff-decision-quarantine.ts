@@ -21,11 +21,11 @@ const KEPT_TEXT_LIMIT = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The session id as the entry and the log name it: a UUID as it came (the operator looks it up at Veriff, and a UUID's
+ * The session id as the entry and the logs name it: a UUID as it came (the operator looks it up at Veriff, and a UUID's
  * groups are often long runs of digits), anything else with its long digit runs masked. A session the gateway does
  * not know is only the sender's word, and one that is an ID number was named in clear in the entry and the log.
  */
-function keptSessionId(raw: string): string {
+export function keptSessionId(raw: string): string {
   const id = raw.slice(0, KEPT_TEXT_LIMIT);
   return UUID.test(id) ? id : maskLongDigitRuns(id);
 }

@@ -92,6 +92,11 @@ describe('live events on a searched view', () => {
     await expect.poll(() => stored('rtr-0023'), { timeout: UI_TIMEOUT }).toBeDefined();
     const page = await openDashboard();
     const search = page.locator('#requests-search');
+    // A handle no provider could have issued is refused with the rule, not shown as "No requests.".
+    await search.getByLabel('Contact handle').fill('rtr 0022');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('#requests-error').innerText(), { timeout: UI_TIMEOUT }).toContain('contactHandle must be 1 to 64 characters');
+    expect(await page.locator('#requests-empty').isVisible()).toBe(false);
     await search.getByLabel('Contact handle').fill('rtr-0022');
     await search.getByRole('button', { name: 'Search' }).click();
     const shownHandles = () => page.locator('#requests tbody tr strong').allInnerTexts();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
-import { eventually, evidence, postGraphQL, sleep, startDurableRedis, SUBMIT, SUBMITTED, type DurableRedis } from './support.js';
+import { eventually, evidence, postGraphQL, sleep, startDurableRedis, SUBMIT, SUBMITTED, type DurableRedis, untilRedisIs } from './support.js';
 
 /**
  * The gateway itself killed (SIGKILL: no shutdown code runs) while the records of accepted writes wait in its outbox
@@ -30,7 +30,7 @@ afterAll(async () => {
 async function start(env: Record<string, string> = {}): Promise<GatewayProcess> {
   const gateway = await startGatewayProcess({ REDIS_URL: redis.url, OUTBOX_SPOOL_DIR: spool, OUTBOX_RETRY_INTERVAL_MS: '100', ...env });
   processes.push(gateway);
-  await eventually(async () => ((await (await fetch(`${gateway.url}/readyz`)).json()) as { redis?: string }).redis === 'ok', 10_000, 'redis ready');
+  await untilRedisIs(gateway, 'ok');
   return gateway;
 }
 

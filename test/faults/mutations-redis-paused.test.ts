@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postVeriffDecision } from '../helpers/veriff-decision.js';
-import { PERSON, eventually, evidence, rtrHandle, sleep, startDurableRedis, type DurableRedis } from './support.js';
+import { PERSON, eventually, evidence, rtrHandle, sleep, startDurableRedis, type DurableRedis, untilRedisIs } from './support.js';
 
 /**
  * Mutations while Redis is paused (SIGSTOP) rather than killed: the connection stays up but nothing answers, and
@@ -40,7 +40,7 @@ beforeAll(async () => {
     env: { REDIS_URL: redis.url, OUTBOX_RETRY_INTERVAL_MS: '100' },
     gateway: { sandbox: { veriffDecisionDelayMs: 600_000 } },
   });
-  await eventually(async () => ((await (await fetch(`${gateway.url}/readyz`)).json()) as { redis: string }).redis === 'ok', 10_000, 'redis ready');
+  await untilRedisIs(gateway, 'ok');
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, malformedReason, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, malformedReason, startDurableRedis, type DurableRedis, untilRedisIs } from './support.js';
 
 /**
  * A failing source nulls only the fields that depend on it (contract revision 2: such fields are nullable), with one
@@ -19,7 +19,7 @@ function errorsAt(reply: Reply): Record<string, Record<string, unknown>> {
 beforeAll(async () => {
   redis = await startDurableRedis();
   gateway = await startTestGateway({ env: { REDIS_URL: redis.url }, gateway: { upstreamDeadlineMs: 1500, breaker: { failureThreshold: 1_000 } } });
-  await eventually(async () => ((await (await fetch(`${gateway.url}/readyz`)).json()) as { redis: string }).redis === 'ok', 10_000, 'redis ready');
+  await untilRedisIs(gateway, 'ok');
 });
 
 afterAll(async () => {
@@ -58,7 +58,7 @@ describe('Redis down', () => {
     const warm = await gateway.graphql(`{ contact(provider: REALTIME_REGISTER, handle: "rtr-0007") { handle } }`);
     expect(warm.data.contact).toEqual({ handle: 'rtr-0007' });
     await redis.kill();
-    await eventually(async () => ((await (await fetch(`${gateway.url}/readyz`)).json()) as { redis: string }).redis === 'down', 10_000, 'redis down');
+    await untilRedisIs(gateway, 'down');
 
     const reply = await gateway.graphql(`{
       providers { provider }

@@ -2,7 +2,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, startDurableRedis, type DurableRedis, untilRedisIs } from './support.js';
 
 /**
  * Failing sources under node/nodes and under subscription events, the shapes partial-fields.test.ts does not try:
@@ -20,7 +20,6 @@ interface ErrorEntry {
   extensions?: Record<string, unknown>;
 }
 const errorsAt = (errors: readonly ErrorEntry[] | undefined) => Object.fromEntries((errors ?? []).map((error) => [(error.path ?? []).join('.'), error.extensions]));
-const redisIs = async (status: string) => ((await (await fetch(`${gateway.url}/readyz`)).json()) as { redis: string }).redis === status;
 
 beforeAll(async () => {
   redis = await startDurableRedis();
@@ -28,7 +27,7 @@ beforeAll(async () => {
     env: { REDIS_URL: redis.url },
     gateway: { upstreamDeadlineMs: 1500, breaker: { failureThreshold: 1_000 }, sandbox: { realtimeRegister: { seedDenicRequests: 0 }, veriffDecisionDelayMs: 600_000 } },
   });
-  await eventually(() => redisIs('ok'), 10_000, 'redis ready');
+  await untilRedisIs(gateway, 'ok');
 });
 
 afterAll(async () => {
@@ -41,7 +40,7 @@ describe('Redis down under node/nodes', () => {
     const check = await gateway.graphql(`mutation { validateRegistry(input: { idNumber: "39912310120", firstName: "Ann", lastName: "Lee", dateOfBirth: "1980-01-08" }) { ... on ValidateRegistrySuccess { registryCheck { id } } } }`);
     const checkId: string = check.data.validateRegistry.registryCheck.id;
     await redis.kill();
-    await eventually(() => redisIs('down'), 10_000, 'redis down');
+    await untilRedisIs(gateway, 'down');
     try {
       // Read during the outage, so the in-process cache (which freezes what it holds) serves the second read.
       const contact = await gateway.graphql(`{ contact(provider: OPENPROVIDER, handle: "OP000077-NL") { id } }`);
@@ -56,7 +55,7 @@ describe('Redis down under node/nodes', () => {
       }
     } finally {
       await redis.restart();
-      await eventually(() => redisIs('ok'), 10_000, 'redis back');
+      await untilRedisIs(gateway, 'ok');
     }
   });
 });

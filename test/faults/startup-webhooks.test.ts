@@ -60,12 +60,20 @@ describe('a gateway that is still starting', () => {
     // A graphql-ws client connecting now is refused the same way, before the handshake, so it retries.
     const upgrade = await upgradeStatus(url);
     expect(upgrade).toEqual({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+    // The path is the caller's text: an ID number in it, whole or in groups (percent-encoded), is not logged.
+    const numbers = ['49912319999', '499 1231 9999', '499.123.199.99'];
+    for (const number of numbers) {
+      expect((await fetch(`${url}/webhooks/${encodeURIComponent(number)}`, { method: 'POST', body: '{}' })).status).toBe(503);
+      expect((await upgradeStatus(`${url}/${encodeURIComponent(number)}`)).status).toBe(503);
+    }
     await starting;
     expect(await upgradeStatus(url)).toEqual({ status: 101, retryAfter: undefined });
 
     const logged = lines.join('');
     expect(logged).toMatch(/"level":30[^\n]*"path":"\/webhooks\/realtime-register"[^\n]*starting/);
     expect(logged).toMatch(/"level":30[^\n]*"path":"\/graphql"[^\n]*WebSocket upgrade while the gateway is starting/);
+    expect(logged).toContain('"path":"/webhooks/[redacted]"');
+    expect(numbers.flatMap((number) => [number, encodeURIComponent(number)]).filter((form) => logged.includes(form))).toEqual([]);
     expect(logged).not.toMatch(/"level":50/);
     expect(logged).not.toMatch(/"stack"/);
     // Once started, the same webhook reaches its handler (an unsigned body is refused there, not at the door).

@@ -3,7 +3,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, startDurableRedis, type DurableRedis } from './support.js';
+import { eventually, startDurableRedis, type DurableRedis, untilRedisIs } from './support.js';
 
 /**
  * Subscriptions the client ends on every transport (graphql-ws complete, close, terminate; SSE distinct connection
@@ -88,7 +88,7 @@ beforeAll(async () => {
     env: { REDIS_URL: redis.url },
     gateway: { sandbox: { realtimeRegister: { webhookRetryDelaysMs: [100, 100, 100], seedDenicRequests: 0 } } },
   });
-  await eventually(async () => ((await (await fetch(`${gateway.url}/readyz`)).json()) as { redis: string }).redis === 'ok', 10_000, 'redis ready');
+  await untilRedisIs(gateway, 'ok');
 });
 
 afterAll(async () => {
@@ -100,11 +100,11 @@ describe('subscriptions the client ends', () => {
   it('while Redis is down: all end, and the gauge is exactly 0 on every transport', async () => {
     const subscriptions = await openAll();
     await redis.kill();
-    await eventually(async () => ((await (await fetch(`${gateway.url}/readyz`)).json()) as { redis: string }).redis === 'down', 10_000, 'redis down');
+    await untilRedisIs(gateway, 'down');
     await subscriptions.endAll();
     expect(Object.values((await counts()).labels).every((value) => value === 0)).toBe(true);
     await redis.restart();
-    await eventually(async () => ((await (await fetch(`${gateway.url}/readyz`)).json()) as { redis: string }).redis === 'ok', 10_000, 'redis back');
+    await untilRedisIs(gateway, 'ok');
   });
 
   it('while events are being delivered: all end, and the gauge is exactly 0 on every transport', async () => {

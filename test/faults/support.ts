@@ -23,6 +23,14 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
   }
 }
 
+/**
+ * Waits until the gateway's /readyz says its Redis is `status` ('ok' once it reconnected, 'down' once it noticed the
+ * loss): a gateway under load takes a while to see a kill or a restart, and a step that depends on it must wait.
+ */
+export async function untilRedisIs(gateway: { url: string }, status: 'ok' | 'down', timeoutMs = 10_000): Promise<void> {
+  await eventually(async () => ((await (await fetch(`${gateway.url}/readyz`)).json()) as { redis?: string }).redis === status, timeoutMs, `redis ${status === 'ok' ? 'ready' : 'down'}`);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -91,6 +91,19 @@ describe('an ID number in a notification\'s type', () => {
   });
 });
 
+describe('an ID number in the processType of a DENIC notification that names no contact', () => {
+  it('is masked in the warning that tells operators to act on it, whole or in groups', async () => {
+    const number = idNumber();
+    const grouped = `${number.slice(0, 3)} ${number.slice(3, 7)} ${number.slice(7)}`;
+    planted.add(grouped);
+    for (const processType of [`holder ${number}`, `holder ${grouped}`]) {
+      const notification = { id: freshNotificationId(), fireDate: new Date().toISOString(), message: '[CONTACT VERIFICATION REQUIRED] for the following claims: [NAME]', customer: 'sandbox', processType };
+      expect((await postRtrWebhook(gw, JSON.stringify(notification))).status).toBe(200);
+    }
+    expect(gw.logs()).toContain('"processType":"holder [redacted]"');
+  });
+});
+
 describe('an ID number as the session id of a signed Veriff decision for a session the gateway does not know', () => {
   it('is masked wherever the quarantined decision names its session: the kept summary, its notificationId and the log', async () => {
     const number = idNumber();

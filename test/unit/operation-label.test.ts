@@ -26,6 +26,9 @@ describe('the operation label of the request metrics', () => {
     const label = createOperationLabels();
     expect(label('ID49912319999')).toBe('other');
     expect(label('AB1234C')).toBe('other');
+    // Digits in groups joined by underscores, the only separator a name allows: still one number.
+    expect(label('ID499_123_199_99')).toBe('other');
+    expect(label('dashboard_v10_query')).toBe('dashboard_v10_query');
     expect(label('Q'.repeat(65))).toBe('other');
   });
 });

@@ -251,6 +251,15 @@ describe('RealtimeRegisterClient and both error vocabularies', () => {
     ]);
   });
 
+  it('scrubs the field names of its errors map like its messages and its violations\' fields: an ID number there does not reach the answer', async () => {
+    const numbers = ['49912319999', '499 1231 9999'] as const;
+    answer(400, { type: 'ContactUpdateValidationError', message: 'x', errors: { [`customField.${numbers[0]}`]: 'bad', [numbers[1]]: 'bad' } });
+    const error = (await failureOf(client.updateContact('h-001', { city: 'x' }))) as InputRejected;
+    const answered = JSON.stringify({ message: error.message, fieldErrors: error.fieldErrors });
+    expect(error.fieldErrors.map((fieldError) => fieldError.path[0])).toEqual(['customField', 'redacted']);
+    expect(numbers.filter((number) => answered.includes(number))).toEqual([]);
+  });
+
   it('points an UnrecognizedPropertyException at the field named in its property', async () => {
     answer(400, { type: 'UnrecognizedPropertyException', message: 'Unrecognized field "addressLine"', property: 'addressLine' });
     const error = (await failureOf(client.updateContact('h-001', { addressLines: ['Main Street 1'] }))) as InputRejected;
@@ -293,6 +302,20 @@ describe('RealtimeRegisterClient and stored values outside the vocabulary', () =
     expect(metric).toContain('field="method"} 2');
     expect(metric).toContain('field="claim"} 2');
     expect(lines.filter((line) => line.includes('HANDSHAKE'))).toHaveLength(1);
+  });
+
+  it('logs a drifted value without an ID number in it, whole or in groups (the item is whatever its writer stored)', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+    const http = new ProviderHttp({ provider: 'REALTIME_REGISTER', baseUrl: `http://127.0.0.1:${(fake.address() as AddressInfo).port}`, metrics, maxRetries: 0 });
+    https.push(http);
+    const drifting = new RealtimeRegisterClient({ apiKey: 'k', customer: 'acme', baseUrl: 'http://unused', webhookSecret: null, pollIntervalMs: 1000 }, { http, stores, logger });
+    const numbers = ['49912319999', '499 1231 9999', '499-123-199-99'];
+    answer(200, contact([{ ...good, verificationDate: numbers[0] }, { ...good, proof: `ID ${numbers[1]}` }, { ...good, claims: [`ID_${numbers[2]}`] }]));
+    expect((await drifting.getContact('h-001'))?.verifications).toEqual([]);
+    const log = lines.join('');
+    expect(log).toContain('"value":"ID [redacted]"');
+    expect(numbers.filter((number) => log.includes(number))).toEqual([]);
   });
 
   it('never fails a list read over one drifted item', async () => {

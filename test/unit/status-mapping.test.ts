@@ -33,4 +33,25 @@ describe('status mappings', () => {
     expect(() => domainNameApiEmailStatus('Maybe')).toThrow(UnknownProviderValue);
     expect(() => veriffRegistryStatus('weird', 1)).toThrow(UnknownProviderValue);
   });
+
+  it('never quotes an ID number a provider put in the value it sent, written whole or in groups: the message is logged, and an unreadable list row\'s reason is answered', () => {
+    for (const number of ['49912319999', '499 1231 9999', '499-123-199-99']) {
+      const messages = [
+        () => openproviderEmailStatus(`on hold ${number}`, ''),
+        () => domainNameApiEmailStatus(`Suspended ${number}`),
+        () => veriffRegistryStatus(`weird ${number}`, 1),
+      ].map((map) => {
+        try {
+          map();
+        } catch (error) {
+          expect(error).toBeInstanceOf(UnknownProviderValue);
+          return (error as Error).message + (error as Error).stack;
+        }
+        throw new Error('mapped an unknown value');
+      });
+      expect(messages.filter((message) => message.includes(number))).toEqual([]);
+      // Still says what came: the rest of the value, the number masked.
+      expect(messages[0]).toContain('Unknown Openprovider email verification status: "on hold [redacted]"');
+    }
+  });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Config, VeriffConfig } from '../../src/config.js';
 import type { VerificationEventPayload } from '../../src/domain/events.js';
 import type { RegistryCheck } from '../../src/domain/registry-check.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger, type Logger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import type { ProviderClients } from '../../src/providers/clients.js';
 import type { ProviderHttp } from '../../src/providers/http.js';
@@ -47,7 +48,7 @@ const pending: RegistryCheck = {
 type Recorder = (payload: VerificationEventPayload, options?: { dedupeKey?: string }) => Promise<{ duplicate: boolean }>;
 
 /** The registry-check service over memory stores, with an event service that does what `record` says. */
-function setup(record: Recorder, stores: Stores = createStores({ redisUrls: [], metrics: createMetrics(), logger: silentLogger() })) {
+function setup(record: Recorder, stores: Stores = createStores({ redisUrls: [], metrics: createMetrics(), logger: silentLogger() }), logger: Logger = silentLogger()) {
   const calls: { payload: VerificationEventPayload; dedupeKey: string | undefined }[] = [];
   const events = {
     record: async (payload: VerificationEventPayload, options?: { dedupeKey?: string }) => {
@@ -63,7 +64,7 @@ function setup(record: Recorder, stores: Stores = createStores({ redisUrls: [], 
     stores,
     clients: { veriff } as unknown as ProviderClients,
     metrics,
-    logger: silentLogger(),
+    logger,
     events,
     outbox: createOutboxService({ shared: stores.outbox, local: stores.localOutbox, locks: stores.locks, logger: silentLogger(), metrics }),
   });
@@ -212,4 +213,24 @@ describe('registry-check webhook', () => {
     expect((await service.webhook(signed(decision()))).status).toBe(503);
   });
 
+  it('does not log a session id that could be an ID number while the store is unavailable: the id is only the sender\'s word then', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        lines.push(String(chunk));
+        callback();
+      },
+    });
+    const { service, stores } = setup(once, undefined, createLogger({ destination }));
+    stores.registryChecks.get = async () => {
+      throw new StoreUnavailable('registry checks are unavailable');
+    };
+    for (const number of ['49912319999', '499 1231 9999']) {
+      const body = Buffer.from(decision().toString().replace(SESSION, number));
+      expect((await service.webhook(signed(body))).status).toBe(503);
+    }
+    const log = lines.join('');
+    expect(log).toContain('Veriff webhook not stored: store unavailable');
+    expect(['49912319999', '499 1231 9999'].filter((number) => log.includes(number))).toEqual([]);
+  });
 });

@@ -14,6 +14,7 @@ import { contactCreateBody, contactFromWire, contactUpdateBody, isWireContact } 
 import { processStateFromWire, type RtrProcessState } from './processes.js';
 import type { RtrNotification, RtrPollResult } from './notification.js';
 import type { RtrPage } from './wire.js';
+import { maskedHead } from '../../domain/digit-runs.js';
 
 /** Per call: the request id sent upstream as x-request-id, and the customer when not the configured one. */
 export interface RtrCallOptions {
@@ -72,10 +73,12 @@ export class RealtimeRegisterClient {
   /** Logs a value outside the vocabulary once, counts it every time: the read goes on without it. */
   private readonly onUnknown: UnknownValueReporter = (field, value) => {
     if (this.deps.metrics) realtimeRegisterMetrics(this.deps.metrics.registry).unknownValues.inc({ field });
-    const key = `${field}:${value.slice(0, 64)}`;
+    // Whatever the item's writer stored, so kept as free text is: its long digit runs (an ID number) masked.
+    const kept = maskedHead(value, 64);
+    const key = `${field}:${kept}`;
     if (this.reportedUnknown.has(key) || this.reportedUnknown.size >= 1_000) return;
     this.reportedUnknown.add(key);
-    this.deps.logger.warn({ field, value: value.slice(0, 64) }, 'Realtime Register sent a stored verification value outside the published vocabulary; leaving that item out');
+    this.deps.logger.warn({ field, value: kept }, 'Realtime Register sent a stored verification value outside the published vocabulary; leaving that item out');
   };
 
   /** The customer calls use when none is given (REALTIME_REGISTER_CUSTOMER). */

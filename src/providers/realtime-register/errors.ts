@@ -151,7 +151,8 @@ function inputRejected(body: RtrErrorBody, fallbackPath: string[]): InputRejecte
     }
   }
   if (typeof body.errors === 'object' && body.errors !== null && !Array.isArray(body.errors)) {
-    for (const [field, message] of Object.entries(body.errors).slice(0, MAX_FIELD_ERRORS)) entries.push({ field, message: textOf(message) });
+    // Its keys are the provider's text like a violation's field: scrubbed alike, as they become the answer's paths.
+    for (const [field, message] of Object.entries(body.errors).slice(0, MAX_FIELD_ERRORS)) entries.push({ field: textOf(field), message: textOf(message) });
   }
   // UnrecognizedPropertyException names the one body field it refused in `property`.
   const property = textOf(body.property);
