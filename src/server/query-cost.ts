@@ -15,6 +15,14 @@ import { variablesWithDefaults } from './variable-defaults.js';
 /** Page size the services use when a connection field is asked without `first`. */
 export const DEFAULT_PAGE_SIZE = 50;
 
+/**
+ * What a list of nodes without a size argument (a contact's verification requests and email rows) counts for. A
+ * contact has a request or a row per domain at most, usually one or two; 20 keeps a dashboard of 100 contacts asking
+ * for both lists (cost 4,100) under the default GRAPHQL_MAX_COST of 5,000, while each lap of the cycle contact ->
+ * verificationRequests -> contact still multiplies by 20 (three laps from a page of 30 cost over 10,000).
+ */
+export const UNSIZED_NODE_LIST = 20;
+
 /** Arguments whose size says how many items a field returns. */
 const SIZE_ARGUMENTS = ['first', 'handles', 'ids'] as const;
 
@@ -26,8 +34,8 @@ const SIZE_ARGUMENTS = ['first', 'handles', 'ids'] as const;
  *   once per entry; a connection with `first: n` (50 when omitted) counts its `edges` n times;
  * - a list of nodes without a size argument (a contact's verification requests and email rows) is an unpaged
  *   connection: it holds as many as the store or the provider has (a holder of many domains has a request and a row
- *   per domain), so it counts like a page of 50. Counted once, the cycle contact -> verificationRequests -> contact
- *   asked for 41^4 objects at a cost of 330;
+ *   per domain), so it counts UNSIZED_NODE_LIST (20) times. Counted once, the cycle contact -> verificationRequests ->
+ *   contact asked for 41^4 objects at a cost of 330;
  * - other lists (a contact's verifications, a request's submissions) are small and count once;
  * - fragments count where they are spread; introspection fields are free.
  *
@@ -97,7 +105,7 @@ export function operationCost(
     const type = getNamedType(field.type);
     if (!isCompositeType(type)) return 0;
     const returnsList = isListType(getNullableType(field.type));
-    const size = sizeOf(field, node, variables, reads) ?? (returnsList && isNodeType(type) ? DEFAULT_PAGE_SIZE : null);
+    const size = sizeOf(field, node, variables, reads) ?? (returnsList && isNodeType(type) ? UNSIZED_NODE_LIST : null);
     const children = node.selectionSet ? selectionCost(type, node.selectionSet, returnsList ? 1 : (size ?? 1)) : 0;
     // A list sized by its arguments repeats the whole subtree; a connection repeats only its edges (above).
     return returnsList ? (size ?? 1) * (1 + children) : 1 + children;

@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
-import { DEFAULT_PAGE_SIZE, operationCost } from '../../src/server/query-cost.js';
+import { DEFAULT_PAGE_SIZE, operationCost, UNSIZED_NODE_LIST } from '../../src/server/query-cost.js';
 
 const cost = (query: string, variables?: Record<string, unknown>, operationName?: string) => operationCost(schema, parse(query), operationName, variables);
 const handles = (n: number) => Array.from({ length: n }, (_, i) => `rtr-${String(i + 1).padStart(4, '0')}`);
@@ -33,12 +33,18 @@ describe('operationCost', () => {
     expect(cost(query)).toBe(1 + 10 * 4);
   });
 
-  it('counts a list of nodes without a size argument (a contact\'s requests and email rows) as a page of 50', () => {
-    expect(cost('{ contact(provider: OPENPROVIDER, handle: "x") { emailVerifications { email } verificationRequests { id } } }')).toBe(1 + 2 * DEFAULT_PAGE_SIZE);
-    // Each lap of the cycle contact -> verificationRequests -> contact multiplies by the page, as a connection would.
+  it('counts a list of nodes without a size argument (a contact\'s requests and email rows) as UNSIZED_NODE_LIST', () => {
+    expect(cost('{ contact(provider: OPENPROVIDER, handle: "x") { emailVerifications { email } verificationRequests { id } } }')).toBe(1 + 2 * UNSIZED_NODE_LIST);
+    // Each lap of the cycle contact -> verificationRequests -> contact multiplies, as a connection would.
     const laps = (n: number) => `{ contact(provider: REALTIME_REGISTER, handle: "x") { ${'verificationRequests { contact { '.repeat(n)}handle${' } }'.repeat(n)} } }`;
-    expect(cost(laps(1))).toBe(1 + DEFAULT_PAGE_SIZE * 2);
-    expect(cost(laps(2))).toBe(1 + DEFAULT_PAGE_SIZE * (2 + DEFAULT_PAGE_SIZE * 2));
+    expect(cost(laps(1))).toBe(1 + UNSIZED_NODE_LIST * 2);
+    expect(cost(laps(2))).toBe(1 + UNSIZED_NODE_LIST * (2 + UNSIZED_NODE_LIST * 2));
+  });
+
+  it('lets a dashboard of 100 contacts ask for both of their lists under the default limit of 5,000', () => {
+    const query = 'query Q($h: [String!]!) { contacts(provider: REALTIME_REGISTER, handles: $h) { handle emailVerifications { status } verificationRequests { id } } }';
+    expect(cost(query, { h: handles(100) })).toBe(100 * (1 + 2 * UNSIZED_NODE_LIST));
+    expect(cost(query, { h: handles(100) })).toBeLessThanOrEqual(5_000);
   });
 
   it('counts fragments where they are spread, and every alias', () => {
