@@ -27,7 +27,7 @@ export function connectionTypes<T>(
           hasNextPage: page.hasNextPage,
           hasPreviousPage: page.hasPreviousPage,
           startCursor: page.items[0]?.cursor ?? null,
-          endCursor: page.items.at(-1)?.cursor ?? null,
+          endCursor: page.endCursor ?? page.items.at(-1)?.cursor ?? null,
         }),
       }),
       ...(options.totalCount ? { totalCount: t.exposeInt('totalCount') } : {}),

@@ -129,7 +129,7 @@ builder.queryField('verificationEvents', (t) =>
     type: VerificationEventConnection,
     nullable: true,
     description:
-      'Stored events, newest last; `after` is an event id. Needs events:read, and contacts:read to filter by contactHandle. Null (with an error) when the event log is unavailable. An `after` older than what the log keeps (it is trimmed to the newest events) gives the events kept after it plus an error EVENTS_TRIMMED at this field, with `extensions.oldestKeptId`.',
+      'Stored events, newest last; `after` is an event id. Needs events:read, and contacts:read to filter by contactHandle. A filtered page looks at no more than 5,000 stored events: it may hold fewer edges than `first`, even none, with hasNextPage true; go on from pageInfo.endCursor, which is then the last event looked at. Null (with an error) when the event log is unavailable. An `after` older than what the log keeps (it is trimmed to the newest events) gives the events kept after it plus an error EVENTS_TRIMMED at this field, with `extensions.oldestKeptId`.',
     authScopes: (_root, args) => eventReadScopes(args),
     args: {
       filter: t.arg({ type: VerificationEventFilterInput, required: false }),

@@ -27,6 +27,20 @@ export interface ReadOptions {
   filter?: VerificationEventFilter | null;
 }
 
+/** A read that may stop early: at most `scanLimit` stored events are looked at. */
+export interface ScanOptions extends ReadOptions {
+  scanLimit: number;
+}
+
+export interface ScanResult {
+  events: VerificationEvent[];
+  /**
+   * The id of the last stored event looked at when the scan stopped at `scanLimit`, with fewer than `limit` matches
+   * and more events after it; a further scan goes on after it. Null when the scan found `limit` or reached the end.
+   */
+  scannedTo: string | null;
+}
+
 /** What trimmedAfter found: events after the given id that the log once held and has dropped. */
 export interface TrimmedEvents {
   /**
@@ -54,6 +68,11 @@ export interface EventLog {
    * Throws InvalidEventId for a malformed `after`, EventLogUnavailable when the log cannot be read.
    */
   read(options: ReadOptions): Promise<VerificationEvent[]>;
+  /**
+   * read() that looks at no more than `scanLimit` stored events: a filter that matches few of them costs at most that
+   * much, and the caller pages on from `scannedTo`.
+   */
+  scan(options: ScanOptions): Promise<ScanResult>;
   /**
    * Whether the log dropped (trimmed for space) an event with an id greater than `after`: a read after `after` would
    * then have a silent gap at its start. Null when it did not, or cannot tell (an `after` the log never issued is

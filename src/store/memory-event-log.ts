@@ -12,6 +12,8 @@ import {
   type AppendResult,
   type EventLog,
   type ReadOptions,
+  type ScanOptions,
+  type ScanResult,
   type TrimmedEvents,
 } from './event-log.js';
 
@@ -85,16 +87,21 @@ export class MemoryEventLog implements EventLog {
     return { event, duplicate: false };
   }
 
-  async read({ after, limit, filter }: ReadOptions): Promise<VerificationEvent[]> {
+  async read(options: ReadOptions): Promise<VerificationEvent[]> {
+    return (await this.scan({ ...options, scanLimit: Number.POSITIVE_INFINITY })).events;
+  }
+
+  async scan({ after, limit, filter, scanLimit }: ScanOptions): Promise<ScanResult> {
     if (after != null) parseEventId(after);
-    if (limit <= 0) return [];
+    const events: VerificationEvent[] = [];
+    if (limit <= 0) return { events, scannedTo: null };
     const start = after == null ? 0 : this.firstIndexAfter(after);
-    const result: VerificationEvent[] = [];
-    for (let i = start; i < this.events.length && result.length < limit; i++) {
+    for (let i = start, scanned = 0; i < this.events.length && events.length < limit; i++) {
       const event = this.events[i]!;
-      if (eventMatches(event, filter)) result.push(event);
+      if (eventMatches(event, filter)) events.push(event);
+      if (++scanned === scanLimit && events.length < limit && i + 1 < this.events.length) return { events, scannedTo: event.id };
     }
-    return result;
+    return { events, scannedTo: null };
   }
 
   async trimmedAfter(after: string): Promise<TrimmedEvents | null> {

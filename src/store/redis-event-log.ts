@@ -13,6 +13,8 @@ import {
   type AppendResult,
   type EventLog,
   type ReadOptions,
+  type ScanOptions,
+  type ScanResult,
   type TrimmedEvents,
 } from './event-log.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -131,29 +133,40 @@ export class RedisEventLog implements EventLog {
     return { event: toEvent(value.slice(0, space), value.slice(space + 1)), duplicate: true };
   }
 
-  async read({ after, limit, filter }: ReadOptions): Promise<VerificationEvent[]> {
+  async read(options: ReadOptions): Promise<VerificationEvent[]> {
+    return (await this.scan({ ...options, scanLimit: Number.POSITIVE_INFINITY })).events;
+  }
+
+  async scan({ after, limit, filter, scanLimit }: ScanOptions): Promise<ScanResult> {
     if (after != null) parseEventId(after);
-    if (limit <= 0 || after === MAX_EVENT_ID) return [];
-    const client = this.options.connection.client;
-    // With a filter, scan in pages until enough match or the stream ends.
+    const events: VerificationEvent[] = [];
+    if (limit <= 0 || after === MAX_EVENT_ID) return { events, scannedTo: null };
+    // With a filter, read in pages until enough match, the stream ends or scanLimit entries were looked at.
     const page = filter ? Math.max(limit, 500) : limit;
-    const result: VerificationEvent[] = [];
     let start = after == null ? '-' : `(${after}`;
+    let scanned = 0;
     for (;;) {
-      let entries: StreamEntry[];
-      try {
-        entries = (await client.xrange(EVENT_STREAM_KEY, start, '+', 'COUNT', page)) as StreamEntry[];
-      } catch (err) {
-        throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
-      }
+      const count = Math.min(page, scanLimit - scanned);
+      const entries = await this.range(start, count);
       for (const [id, fields] of entries) {
         const event = this.decode(id, fields);
-        if (event && eventMatches(event, filter)) result.push(event);
-        if (result.length === limit) return result;
+        if (event && eventMatches(event, filter)) events.push(event);
+        if (events.length === limit) return { events, scannedTo: null };
       }
-      const last = entries[entries.length - 1];
-      if (!last || entries.length < page) return result;
+      scanned += entries.length;
+      const last = entries.at(-1);
+      if (!last || entries.length < count) return { events, scannedTo: null };
       start = `(${last[0]}`;
+      // Stopped by the limit: say where, unless nothing is stored after it (then the scan did reach the end).
+      if (scanned >= scanLimit) return { events, scannedTo: (await this.range(start, 1)).length ? last[0] : null };
+    }
+  }
+
+  private async range(start: string, count: number): Promise<StreamEntry[]> {
+    try {
+      return (await this.options.connection.client.xrange(EVENT_STREAM_KEY, start, '+', 'COUNT', count)) as StreamEntry[];
+    } catch (err) {
+      throw new EventLogUnavailable(`the event log is unavailable: ${errorMessage(err)}`, { cause: err });
     }
   }
 

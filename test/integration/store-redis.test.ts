@@ -11,6 +11,7 @@ import { cacheKey } from '../../src/store/cache.js';
 import { RedisCache } from '../../src/store/redis-cache.js';
 import { connectRedis, type RedisConnection } from '../../src/store/redis-connection.js';
 import { RedisEventLog } from '../../src/store/redis-event-log.js';
+import { expectBoundedScans } from '../helpers/event-log-scan.js';
 import { registryCheckKey } from '../../src/store/redis-registry-check-store.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 import { notification } from '../helpers/event-fixtures.js';
@@ -133,6 +134,10 @@ describe('RedisEventLog', () => {
     const veriff = await eventLog.read({ after: appended[0]!.id, limit: 5, filter: { providers: ['VERIFF'] } });
     expect(veriff.map((event) => event.contactHandle)).toEqual(['handle-3', 'handle-6']);
     await expect(eventLog.read({ after: 'not-an-id', limit: 1 })).rejects.toThrow(InvalidEventId);
+  });
+
+  it('scans no more than scanLimit events, and says where it stopped', async () => {
+    await expectBoundedScans(stores.eventLog);
   });
 
   it('should deliver an event appended by one instance to a subscriber on another', async () => {

@@ -4,7 +4,7 @@ import { InputRejected } from '../../src/domain/errors.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { eventIdBefore } from '../../src/services/event-stream.js';
-import { createEventService, EventsTrimmed, SubscriptionInterrupted, type EventService } from '../../src/services/events.js';
+import { createEventService, EventsTrimmed, FILTERED_SCAN_LIMIT, SubscriptionInterrupted, type EventService } from '../../src/services/events.js';
 import { createStores, EventLogUnavailable, type Stores } from '../../src/store/index.js';
 import type { EventLog } from '../../src/store/event-log.js';
 import { MemoryEventLog } from '../../src/store/memory-event-log.js';
@@ -74,6 +74,29 @@ describe('event service list', () => {
     expect(messages(page.items.map((item) => item.node))).toEqual(['message 2', 'message 4']);
   });
 
+  it('looks at no more than FILTERED_SCAN_LIMIT events for a filtered page, which pages on from where it stopped', async () => {
+    const { events } = setup({ capacity: 3 * FILTERED_SCAN_LIMIT });
+    const rare = [FILTERED_SCAN_LIMIT + 1_000, 2 * FILTERED_SCAN_LIMIT + 10];
+    for (let n = 1; n <= 2 * FILTERED_SCAN_LIMIT + 100; n++) await events.record(note(n, rare.includes(n) ? 'rare' : 'common'));
+    const found: string[] = [];
+    const pages: { edges: number; hasNextPage: boolean }[] = [];
+    let after: string | null = null;
+    for (let hasNextPage = true; hasNextPage && pages.length < 10; ) {
+      const page: Awaited<ReturnType<EventService['list']>> = await events.list({ contactHandle: 'rare' }, { first: 50, after });
+      found.push(...messages(page.items.map((item) => item.node)));
+      pages.push({ edges: page.items.length, hasNextPage: page.hasNextPage });
+      hasNextPage = page.hasNextPage;
+      after = page.endCursor ?? page.items.at(-1)?.cursor ?? null;
+    }
+    // 10,100 events looked at 5,000 at a time: an empty first page, then each match, and nothing lost or repeated.
+    expect(pages).toEqual([
+      { edges: 0, hasNextPage: true },
+      { edges: 1, hasNextPage: true },
+      { edges: 1, hasNextPage: false },
+    ]);
+    expect(found).toEqual(rare.map((n) => `message ${n}`));
+  });
+
   it('rejects a malformed after and an out-of-range first', async () => {
     const { events } = setup();
     await expect(events.list(null, { after: 'yesterday' })).rejects.toBeInstanceOf(InputRejected);
@@ -108,6 +131,7 @@ describe('event service subscribe', () => {
         subscribe: (listener) => log.subscribe(listener),
         close: () => log.close(),
         trimmedAfter: (after) => log.trimmedAfter(after),
+        scan: (options) => log.scan(options),
         // Three events land right after each replay read: later reads and the live buffer both see some of them, and
         // those after the last read only the live buffer.
         read: async (options) => {

@@ -3,6 +3,7 @@ import type { VerificationEvent } from '../../src/domain/events.js';
 import { EventLogUnavailable, InvalidEventId, compareEventIds, isEventId } from '../../src/store/event-log.js';
 import { MemoryEventLog } from '../../src/store/memory-event-log.js';
 import { notification } from '../helpers/event-fixtures.js';
+import { expectBoundedScans } from '../helpers/event-log-scan.js';
 
 
 describe('compareEventIds', () => {
@@ -23,6 +24,10 @@ describe('compareEventIds', () => {
 });
 
 describe('MemoryEventLog', () => {
+  it('scans no more than scanLimit events, and says where it stopped', async () => {
+    await expectBoundedScans(new MemoryEventLog());
+  });
+
   it('takes an id from before its first event (an earlier process\'s log, gone with it) as events lost, never the origin', async () => {
     const restarted = new MemoryEventLog({ now: () => 5000 });
     // Nothing appended yet since the restart: a client's id from the last run names events this log never had.
