@@ -13,11 +13,18 @@ export function graphiqlDefaultQuery(config: Config): string {
         '# Send your key in the Headers tab: {"Authorization": "Bearer <key>"}',
         `# Scopes: ${SCOPES.join(' ')}; providers, verificationMatrix and checkVerification need none.`,
       ];
+  // The seed handles exist only at the simulators: in live mode they would send a new user looking for contacts the
+  // real providers do not have.
+  const seed =
+    config.mode === 'sandbox'
+      ? [
+          '#',
+          '# Sandbox seed: Realtime Register contacts rtr-0001..rtr-0500 (customer "sandbox"),',
+          '# Openprovider handles OP000001-NL upward, Domain Name API contacts DNA-1001..DNA-1200.',
+        ]
+      : [];
   return `# Verification gateway (${config.mode} mode)
-${access.join('\n')}
-#
-# Sandbox seed: Realtime Register contacts rtr-0001..rtr-0500 (customer "sandbox"),
-# Openprovider handles OP000001-NL upward, Domain Name API contacts DNA-1001..DNA-1200.
+${[...access, ...seed].join('\n')}
 query Start {
   providers { provider mode circuit baseUrl }
   verificationMatrix(claims: [NAME]) { method proof claims exclusiveClaims }
