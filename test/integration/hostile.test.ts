@@ -358,9 +358,16 @@ describe('rate limits', () => {
 
   it('slows down key guessing from one address', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await limited.graphql('{ providers { provider } }', {}, { authorization: `Bearer guess-${i}-xxxxxxxx` })).status);
+    const replies: any[] = [];
+    for (let i = 0; i < 5; i++) replies.push(await limited.graphql('{ providers { provider } }', {}, { authorization: `Bearer guess-${i}-xxxxxxxx` }));
+    statuses.push(...replies.map((reply) => reply.status));
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses.slice(3)).toEqual([429, 429]);
+    // Like a key over its own budget: RATE_LIMITED with the seconds to wait, so one client path handles both.
+    for (const reply of replies.slice(3)) {
+      expect(reply.errors[0].extensions.code).toBe('RATE_LIMITED');
+      expect(reply.errors[0].extensions.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('limits webhook deliveries per source address, before reading the body', async () => {
