@@ -73,6 +73,13 @@ describe('query shape limits (400 naming the limit)', () => {
     expect(reply.json.errors[0].message).toBe('The document has more than 2000 tokens (GRAPHQL_MAX_TOKENS).');
   });
 
+  it('says why validation stopped on a document that repeats one field too often to compare (under the token limit)', async () => {
+    const reply = await query(`{ ${'__typename '.repeat(1500)}}`);
+    expect(reply.json.errors).toHaveLength(1);
+    expect(reply.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(reply.json.errors[0].message).toMatch(/repeats fields .* Select each field once per selection set/);
+  });
+
   it('refuses an alias bomb', async () => {
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: providers { provider }`).join(' ');
     const reply = await query(`{ ${aliases} }`);
