@@ -188,7 +188,7 @@ describe('request shape (4xx with a clear message)', () => {
   it('refuses a batched (array) body while GRAPHQL_BATCHING is off', async () => {
     const reply = await post(JSON.stringify([{ query: '{ providers { provider } }' }, { query: '{ providers { mode } }' }]));
     expect(reply.status).toBe(400);
-    expect(reply.json.errors[0].message).toBe('Batching is not supported.');
+    expect(reply.json.errors[0].message).toMatch(/Batching is off on this gateway: .*GRAPHQL_BATCHING=true/);
   });
 
   it('refuses introspection when GRAPHQL_INTROSPECTION=false, and hides field suggestions', async () => {
