@@ -289,7 +289,8 @@ describe('Realtime Register revision 2 settings', () => {
       expect(message).toMatch(/^REALTIME_REGISTER_WEBHOOK_BASIC: /);
       expect(message).not.toContain(value);
     }
-    expect(configError({ ...live, REALTIME_REGISTER_POLL: 'sometimes' })).toMatch(/^REALTIME_REGISTER_POLL: /);
+    // Documented as on/off: the refusal names those spellings, not only true/false.
+    expect(configError({ ...live, REALTIME_REGISTER_POLL: 'sometimes' })).toMatch(/^REALTIME_REGISTER_POLL: .*on\/off.*, got "sometimes"$/);
   });
 
   it('reads DEADLINE_REMINDERS as thresholds in seconds, largest first, 7d,3d,1d by default, off for none', () => {
