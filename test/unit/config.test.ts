@@ -273,6 +273,19 @@ describe('loadConfig', () => {
   });
 });
 
+describe('a provider secret without the credential that switches the provider on', () => {
+  // Read as "not configured", each would leave the gateway an open sandbox (or the provider DISABLED) without a word.
+  it.each([
+    ['OPENPROVIDER_PASSWORD', 'OPENPROVIDER_USERNAME'],
+    ['DOMAIN_NAME_API_PASSWORD', 'DOMAIN_NAME_API_USERNAME'],
+    ['VERIFF_SHARED_SECRET', 'VERIFF_API_KEY'],
+  ])('%s alone names %s, never the secret', (secret, credential) => {
+    const message = configError({ [secret]: 'orphaned-secret-value-1' });
+    expect(message).toMatch(new RegExp(`^${credential}: is required when ${secret} is set`));
+    expect(message).not.toContain('orphaned-secret-value-1');
+  });
+});
+
 describe('Realtime Register revision 2 settings', () => {
   const live = { REALTIME_REGISTER_API_KEY: 'k', REALTIME_REGISTER_CUSTOMER: 'acme', GATEWAY_API_KEYS: 'live-key-1:*' };
 
