@@ -10,7 +10,7 @@ export function graphiqlDefaultQuery(config: Config): string {
         '# Set GATEWAY_API_KEYS="<key>:<scope>,<scope>" to require keys.',
       ]
     : [
-        '# Send your key in the Headers tab: {"Authorization": "Bearer <key>"}',
+        `# Send your ${credential(config)} in the Headers tab: {"Authorization": "Bearer <${credential(config)}>"}`,
         `# Scopes: ${SCOPES.join(' ')}; providers, verificationMatrix and checkVerification need none.`,
       ];
   // The seed handles exist only at the simulators: in live mode they would send a new user looking for contacts the
@@ -30,4 +30,10 @@ query Start {
   verificationMatrix(claims: [NAME]) { method proof claims exclusiveClaims }
 }
 `;
+}
+
+/** What a caller of this gateway sends: an API key, a JWT from the identity provider, or either. */
+function credential(config: Config): string {
+  if (config.jwt === null) return 'key';
+  return config.apiKeys.length > 0 ? 'key or JWT' : 'JWT';
 }

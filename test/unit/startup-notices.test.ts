@@ -39,6 +39,13 @@ describe('start-up in live mode', () => {
     expect(modes?.msg).toBe('providers: Realtime Register DISABLED, Openprovider LIVE, Domain Name API DISABLED, Veriff DISABLED');
   });
 
+  it('asks GraphiQL users for what this gateway takes: a JWT where only JWTs are configured', () => {
+    const jwtOnly = graphiqlDefaultQuery(loadConfig({ GATEWAY_JWT_SECRET: 'startup-jwt-secret-startup-jwt-secret' }));
+    expect(jwtOnly).toContain('"Authorization": "Bearer <JWT>"');
+    expect(jwtOnly).not.toMatch(/\bkey\b/);
+    expect(graphiqlDefaultQuery(loadConfig({ GATEWAY_JWT_SECRET: 'startup-jwt-secret-startup-jwt-secret', GATEWAY_API_KEYS: 'startup-key-0001:*' }))).toContain('Bearer <key or JWT>');
+  });
+
   it("opens GraphiQL without the sandbox's seed handles, which the real providers do not have", () => {
     expect(graphiqlDefaultQuery(loadConfig({}))).toContain('rtr-0001');
     const live = graphiqlDefaultQuery(loadConfig(LIVE_OPENPROVIDER));
