@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { PROVIDER_LABEL } from './domain/providers.js';
 import type { Logger } from './observability/logger.js';
 import { isOpen } from './server/principal.js';
 import { ARBITRARY_DOCUMENTS_SCOPE } from './server/trusted-documents.js';
@@ -7,6 +8,26 @@ import type { Sandbox } from './sandbox/index.js';
 /** The sentence an open gateway logs at start-up (and GraphiQL's first tab repeats). */
 export const OPEN_SANDBOX_NOTICE =
   'no GATEWAY_API_KEYS (or JWT settings) configured: the sandbox is OPEN, every caller has every scope and no caller is rate-limited';
+
+/**
+ * Live mode without REDIS_URL runs, on purpose (a first try against a provider's test environment), but what the
+ * gateway acknowledged to providers lives in this process only; `npm run doctor` calls it a failure, so start-up must
+ * not pass over it at info level.
+ */
+export const LIVE_WITHOUT_REDIS_NOTICE =
+  'live mode without REDIS_URL: the event log, verification requests and registry checks live in this process\'s memory only, are lost when it stops and are not shared with other instances; set REDIS_URL (README: "Redis in production")';
+
+/** Which providers are live and which are DISABLED: an operator whose credentials were not picked up sees it here. */
+function providerModes(config: Config): string {
+  const { realtimeRegister, openprovider, domainNameApi, veriff } = config.providers;
+  const modes = [
+    [PROVIDER_LABEL.REALTIME_REGISTER, realtimeRegister],
+    [PROVIDER_LABEL.OPENPROVIDER, openprovider],
+    [PROVIDER_LABEL.DOMAIN_NAME_API, domainNameApi],
+    [PROVIDER_LABEL.VERIFF, veriff],
+  ] as const;
+  return `providers: ${modes.map(([label, provider]) => `${label} ${provider ? 'LIVE' : 'DISABLED'}`).join(', ')}`;
+}
 
 /**
  * GRAPHQL_TRUSTED_DOCUMENTS binds only callers without documents:any. In the open sandbox every caller has every scope,
@@ -25,6 +46,10 @@ export function trustedDocumentsBindNobody(config: Config): boolean {
  */
 export function logStartupNotices(logger: Logger, config: Config, gateway: { url: string; sandbox: Sandbox | null }): void {
   logger.info({ mode: config.mode, url: `${gateway.url}/graphql` }, `gateway ready: GraphiQL at ${gateway.url}/graphql, dashboard at ${gateway.url}/`);
+  if (config.mode === 'live') {
+    logger.info(providerModes(config));
+    if (config.redisUrls.length === 0) logger.warn(LIVE_WITHOUT_REDIS_NOTICE);
+  }
   if (isOpen(config)) {
     logger.warn(OPEN_SANDBOX_NOTICE);
   } else {

@@ -6,6 +6,15 @@ import type { Reader } from './values.js';
 import { PRODUCTION_URLS } from './types.js';
 import type { DomainNameApiConfig, OpenproviderConfig, RealtimeRegisterConfig, VeriffConfig } from './types.js';
 
+/**
+ * A provider's secret set without the credential that switches it on (a password without its user name, the Veriff
+ * shared secret without the API key): read as "not configured", the provider would be DISABLED, or the whole gateway
+ * an open sandbox, without a word, when the likely cause is a misspelt or forgotten variable.
+ */
+function refuseOrphanedSecret(read: Reader, secret: string, credential: string, what: string): void {
+  if (read(secret)) throw new ConfigError(credential, `is required when ${secret} is set (${what}); without it the provider is not configured and the gateway would not use ${secret}`);
+}
+
 /** A provider is configured when its credential variable is set; its other required variables must follow. */
 export function readRealtimeRegister(read: Reader): RealtimeRegisterConfig | null {
   const apiKey = read('REALTIME_REGISTER_API_KEY');
@@ -23,7 +32,10 @@ export function readRealtimeRegister(read: Reader): RealtimeRegisterConfig | nul
 
 export function readOpenprovider(read: Reader): OpenproviderConfig | null {
   const username = read('OPENPROVIDER_USERNAME');
-  if (!username) return null;
+  if (!username) {
+    refuseOrphanedSecret(read, 'OPENPROVIDER_PASSWORD', 'OPENPROVIDER_USERNAME', 'the Openprovider API user name');
+    return null;
+  }
   return {
     username,
     password: required(read, 'OPENPROVIDER_PASSWORD', 'the Openprovider API password'),
@@ -34,7 +46,10 @@ export function readOpenprovider(read: Reader): OpenproviderConfig | null {
 
 export function readDomainNameApi(read: Reader): DomainNameApiConfig | null {
   const username = read('DOMAIN_NAME_API_USERNAME');
-  if (!username) return null;
+  if (!username) {
+    refuseOrphanedSecret(read, 'DOMAIN_NAME_API_PASSWORD', 'DOMAIN_NAME_API_USERNAME', 'the Domain Name API user name');
+    return null;
+  }
   const contactServicePath = read('DOMAIN_NAME_API_CONTACT_SERVICE_PATH') ?? '/ContactApi.svc';
   if (!contactServicePath.startsWith('/')) {
     throw new ConfigError('DOMAIN_NAME_API_CONTACT_SERVICE_PATH', `must start with "/", got "${contactServicePath}"`);
@@ -52,7 +67,10 @@ export function readDomainNameApi(read: Reader): DomainNameApiConfig | null {
 
 export function readVeriff(read: Reader): VeriffConfig | null {
   const apiKey = read('VERIFF_API_KEY');
-  if (!apiKey) return null;
+  if (!apiKey) {
+    refuseOrphanedSecret(read, 'VERIFF_SHARED_SECRET', 'VERIFF_API_KEY', 'the Veriff API key');
+    return null;
+  }
   return {
     apiKey,
     sharedSecret: required(read, 'VERIFF_SHARED_SECRET', 'the Veriff shared secret (HMAC key)'),

@@ -93,7 +93,8 @@ export function parseCount(name: string, value: string, min: number): number {
 export function parseBoolean(name: string, value: string): boolean {
   if (/^(true|1|yes|on)$/i.test(value)) return true;
   if (/^(false|0|no|off)$/i.test(value)) return false;
-  throw new ConfigError(name, `must be true or false, got "${value}"`);
+  // Every spelling accepted is named: REALTIME_REGISTER_POLL is documented as on/off, the others as true/false.
+  throw new ConfigError(name, `must be true or false (or on/off, yes/no, 1/0), got "${value}"`);
 }
 
 export function parseChoice<T extends string>(name: string, value: string, choices: readonly T[]): T {

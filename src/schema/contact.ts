@@ -138,7 +138,8 @@ const SubmitContactVerificationInput = builder.inputType('SubmitContactVerificat
     verifications: t.field({ type: [ContactVerificationInput], required: true }),
     requestId: t.id({
       required: false,
-      description: 'When given, the claims must cover this request\'s claims and the request becomes SUBMITTED on success.',
+      description:
+        "When given, the claims must cover this request's claims and the request becomes SUBMITTED on success (PROCESSING while the provider finishes an asynchronous update, then SUBMITTED or REJECTED). Without it the evidence is stored at the provider but answers no request.",
     }),
   }),
 });

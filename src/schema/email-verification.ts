@@ -120,7 +120,8 @@ const ResendEmailVerificationSuccess = builder
 builder.mutationField('resendEmailVerification', (t) =>
   t.field({
     type: ResendEmailVerificationSuccess,
-    description: 'Domain Name API (resend notice) or Openprovider (restart verification).',
+    description:
+      "Domain Name API (resend notice), Openprovider (restart verification) or Realtime Register (the holder's validation reminder; its emailVerification is null). One email per recipient a minute: another within it is a ProviderError RATE_LIMITED and sends nothing.",
     authScopes: { scope: 'email:write' },
     errors: {
       types: [InputRejected, NotFound, ProviderFailure, Unavailable],

@@ -52,7 +52,8 @@ builder.objectType(ProviderFailure, {
   interfaces: [ErrorInterface],
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
-    code: t.exposeString('code', { nullable: true, description: "The provider's own error code or type (e.g. ObjectDoesNotExist, 196, 1102)." }),
+    code: t.exposeString('code', { nullable: true, description:
+        "The provider's own error code or type (e.g. ObjectDoesNotExist, 196, 1102), or the gateway's own when it refused before sending anything (RATE_LIMITED, QUERY_TOO_COSTLY; httpStatus is then null)." }),
     httpStatus: t.exposeInt('httpStatus', { nullable: true }),
     retryable: t.exposeBoolean('retryable', { description: 'True when the same call may succeed later without changes.' }),
     retryAfterSeconds: t.exposeInt('retryAfterSeconds', { nullable: true }),

@@ -85,7 +85,8 @@ builder.objectRef<EventOf<'PROVIDER_NOTIFICATION'>>('ProviderNotificationEvent')
 });
 
 builder.objectRef<EventOf<'VERIFICATION_REQUEST_CHANGED'>>('VerificationRequestChangedEvent').implement({
-  description: 'A request changed status: PROCESSING to SUBMITTED or REJECTED, OPEN or REJECTED to OVERDUE.',
+  description:
+    'A request changed status: evidence sent for it (OPEN, REJECTED or OVERDUE to SUBMITTED, or to PROCESSING when the provider answered 202), its process ended (PROCESSING to SUBMITTED or REJECTED), or a deadline passed (OPEN or REJECTED to OVERDUE).',
   interfaces: [VerificationEventInterface],
   fields: (t) => ({
     request: t.field({ type: VerificationRequestRef, resolve: (event) => event.request }),
@@ -95,7 +96,7 @@ builder.objectRef<EventOf<'VERIFICATION_REQUEST_CHANGED'>>('VerificationRequestC
 
 builder.objectRef<EventOf<'DEADLINE_APPROACHING'>>('DeadlineApproachingEvent').implement({
   description:
-    "An open (or rejected) request's deadline is near: emitted once per request, deadline and configured threshold, by exactly one gateway instance.",
+    "An open or rejected request's deadline is near (an overdue one's later deletion deadline too): emitted once per request, deadline and configured threshold, by exactly one gateway instance.",
   interfaces: [VerificationEventInterface],
   fields: (t) => ({
     request: t.field({ type: VerificationRequestRef, resolve: (event) => event.request }),

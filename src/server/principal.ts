@@ -25,10 +25,16 @@ export function isOpen(config: Pick<Config, 'apiKeys' | 'jwt'>): boolean {
 export function createAuthenticator(config: Pick<Config, 'apiKeys' | 'jwt'>): Authenticate {
   const matchKey = createKeyMatcher(config.apiKeys);
   const verifyJwt = config.jwt ? createJwtVerifier(config.jwt) : null;
+  // Named after what this gateway takes: a JWT-only gateway that asked for an "API key" sent callers looking for one.
+  const missingCredential = !verifyJwt
+    ? 'Send an API key as "Authorization: Bearer <key>".'
+    : config.apiKeys.length > 0
+      ? 'Send an API key or a JWT as "Authorization: Bearer <key or token>".'
+      : 'Send a JWT as "Authorization: Bearer <token>".';
   return async function authenticate(authorization) {
     if (isOpen(config)) return OPEN_PRINCIPAL;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) throw unauthenticated('Send an API key as "Authorization: Bearer <key>".');
+    if (!match) throw unauthenticated(missingCredential);
     const credential = match[1]!;
     const byKey = matchKey(credential);
     if (byKey) return byKey;

@@ -69,7 +69,7 @@ export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayConte
       const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
       const wait = failedAuth.waitFor(req);
       if (wait > 0) {
-        respond(429, tooManyFailedAuthentications(wait), 'RATE_LIMITED', { 'retry-after': String(wait) });
+        respond(429, tooManyFailedAuthentications(wait), 'RATE_LIMITED', { 'retry-after': String(wait) }, { retryAfterSeconds: wait });
         return;
       }
       let principal: Principal;
@@ -83,7 +83,8 @@ export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayConte
         }
         const decision = await failedAuth.failed(req);
         if (!decision.allowed) {
-          respond(429, tooManyFailedAuthentications(decision.retryAfterSeconds), 'RATE_LIMITED', { 'retry-after': String(decision.retryAfterSeconds) });
+          // The seconds in extensions too, as every other RATE_LIMITED carries them: a client reads one field for all.
+          respond(429, tooManyFailedAuthentications(decision.retryAfterSeconds), 'RATE_LIMITED', { 'retry-after': String(decision.retryAfterSeconds) }, { retryAfterSeconds: decision.retryAfterSeconds });
           return;
         }
         respond(401, error.message, 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer' });

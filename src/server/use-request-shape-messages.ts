@@ -19,10 +19,15 @@ import { maskedHead } from '../domain/digit-runs.js';
  * request's CPU, and the UTF-8 check needs the whole body anyway. Under node:http the bytes come straight from the
  * incoming message; the parser yoga chose then reads them from memory.
  */
-export function useRequestShapeMessages(maxBodyBytes: number): Plugin {
+export function useRequestShapeMessages(maxBodyBytes: number, batching = false): Plugin {
   const tooLarge = () =>
     new GraphQLError(`The request body is larger than ${maxBodyBytes} bytes (GRAPHQL_MAX_BODY_BYTES).`, {
       extensions: { code: 'REQUEST_TOO_LARGE', http: { status: 413 } },
+    });
+  // Yoga's own answer ("Batching is not supported.") reads as a gateway that cannot batch; this one is a setting.
+  const batchingOff = () =>
+    new GraphQLError('Batching is off on this gateway: send one operation per request (GRAPHQL_BATCHING=true accepts up to 10 in a JSON array).', {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
     });
   const notUtf8 = () => new GraphQLError('The request body is not valid UTF-8.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
   // Only one non-negative integer is a valid Content-Length (what yoga's limit checked): several comma-joined values are
@@ -64,11 +69,14 @@ export function useRequestShapeMessages(maxBodyBytes: number): Plugin {
           throw error;
         }
         if (!isUtf8(bytes)) throw notUtf8();
+        let parsed: Awaited<ReturnType<typeof requestParser>>;
         try {
-          return await requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: bytes as Uint8Array<ArrayBuffer> }));
+          parsed = await requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: bytes as Uint8Array<ArrayBuffer> }));
         } catch (error) {
           throw requestParseError(error);
         }
+        if (!batching && Array.isArray(parsed)) throw batchingOff();
+        return parsed;
       });
     },
   };

@@ -112,7 +112,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       // Both after the guard: they read the caller it resolved.
       useGraphQLSSE({ endpoint: '/graphql', maxBodyBytes: config.limits.maxBodyBytes, trusted: config.trustedDocuments, logger, ...(options.socketSlots ? { streamSlots: options.socketSlots } : {}) }),
       ...(config.trustedDocuments ? [useTrustedDocuments(config.trustedDocuments)] : []),
-      useRequestShapeMessages(config.limits.maxBodyBytes),
+      useRequestShapeMessages(config.limits.maxBodyBytes, config.limits.batching),
       useCsrfGuard(),
       useQueryLimits({ limits: config.limits, introspection: config.introspection }),
       useUpstreamLimits(config.upstreamBudget),

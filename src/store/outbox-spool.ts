@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import { isOutboxItem, type OutboxItem } from './outbox.js';
 
@@ -51,11 +51,35 @@ export class SpoolDirectoryError extends Error {
 /** Creates the spool directory if needed and checks it can be written; its file names. Throws SpoolDirectoryError. */
 export async function prepareSpoolDirectory(dir: string): Promise<string[]> {
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDirectory(dir, 0o700);
     await access(dir, constants.W_OK);
     return await readdir(dir);
   } catch (error) {
     throw new SpoolDirectoryError(dir, (error as NodeJS.ErrnoException).code ?? 'unknown error');
+  }
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node 20's `mkdir(dir, { recursive: true })` never settles (it spins a libuv thread)
+ * where the parent exists and the directory still answers ENOENT, as under /proc: the gateway then hung at start-up,
+ * printing nothing and ignoring SIGTERM (its stop waits for the start). Here each level is tried at most twice.
+ */
+async function makeDirectory(dir: string, mode: number): Promise<void> {
+  try {
+    await mkdir(dir, { mode });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // An existing file answers EEXIST too: the access and readdir after this one name it (ENOTDIR).
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await makeDirectory(parent, mode);
+  }
+  try {
+    await mkdir(dir, { mode });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 

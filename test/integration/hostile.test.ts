@@ -73,6 +73,13 @@ describe('query shape limits (400 naming the limit)', () => {
     expect(reply.json.errors[0].message).toBe('The document has more than 2000 tokens (GRAPHQL_MAX_TOKENS).');
   });
 
+  it('says why validation stopped on a document that repeats one field too often to compare (under the token limit)', async () => {
+    const reply = await query(`{ ${'__typename '.repeat(1500)}}`);
+    expect(reply.json.errors).toHaveLength(1);
+    expect(reply.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(reply.json.errors[0].message).toMatch(/repeats fields .* Select each field once per selection set/);
+  });
+
   it('refuses an alias bomb', async () => {
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: providers { provider }`).join(' ');
     const reply = await query(`{ ${aliases} }`);
@@ -181,7 +188,7 @@ describe('request shape (4xx with a clear message)', () => {
   it('refuses a batched (array) body while GRAPHQL_BATCHING is off', async () => {
     const reply = await post(JSON.stringify([{ query: '{ providers { provider } }' }, { query: '{ providers { mode } }' }]));
     expect(reply.status).toBe(400);
-    expect(reply.json.errors[0].message).toBe('Batching is not supported.');
+    expect(reply.json.errors[0].message).toMatch(/Batching is off on this gateway: .*GRAPHQL_BATCHING=true/);
   });
 
   it('refuses introspection when GRAPHQL_INTROSPECTION=false, and hides field suggestions', async () => {
@@ -358,9 +365,16 @@ describe('rate limits', () => {
 
   it('slows down key guessing from one address', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await limited.graphql('{ providers { provider } }', {}, { authorization: `Bearer guess-${i}-xxxxxxxx` })).status);
+    const replies: any[] = [];
+    for (let i = 0; i < 5; i++) replies.push(await limited.graphql('{ providers { provider } }', {}, { authorization: `Bearer guess-${i}-xxxxxxxx` }));
+    statuses.push(...replies.map((reply) => reply.status));
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses.slice(3)).toEqual([429, 429]);
+    // Like a key over its own budget: RATE_LIMITED with the seconds to wait, so one client path handles both.
+    for (const reply of replies.slice(3)) {
+      expect(reply.errors[0].extensions.code).toBe('RATE_LIMITED');
+      expect(reply.errors[0].extensions.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('limits webhook deliveries per source address, before reading the body', async () => {

@@ -273,6 +273,19 @@ describe('loadConfig', () => {
   });
 });
 
+describe('a provider secret without the credential that switches the provider on', () => {
+  // Read as "not configured", each would leave the gateway an open sandbox (or the provider DISABLED) without a word.
+  it.each([
+    ['OPENPROVIDER_PASSWORD', 'OPENPROVIDER_USERNAME'],
+    ['DOMAIN_NAME_API_PASSWORD', 'DOMAIN_NAME_API_USERNAME'],
+    ['VERIFF_SHARED_SECRET', 'VERIFF_API_KEY'],
+  ])('%s alone names %s, never the secret', (secret, credential) => {
+    const message = configError({ [secret]: 'orphaned-secret-value-1' });
+    expect(message).toMatch(new RegExp(`^${credential}: is required when ${secret} is set`));
+    expect(message).not.toContain('orphaned-secret-value-1');
+  });
+});
+
 describe('Realtime Register revision 2 settings', () => {
   const live = { REALTIME_REGISTER_API_KEY: 'k', REALTIME_REGISTER_CUSTOMER: 'acme', GATEWAY_API_KEYS: 'live-key-1:*' };
 
@@ -289,7 +302,8 @@ describe('Realtime Register revision 2 settings', () => {
       expect(message).toMatch(/^REALTIME_REGISTER_WEBHOOK_BASIC: /);
       expect(message).not.toContain(value);
     }
-    expect(configError({ ...live, REALTIME_REGISTER_POLL: 'sometimes' })).toMatch(/^REALTIME_REGISTER_POLL: /);
+    // Documented as on/off: the refusal names those spellings, not only true/false.
+    expect(configError({ ...live, REALTIME_REGISTER_POLL: 'sometimes' })).toMatch(/^REALTIME_REGISTER_POLL: .*on\/off.*, got "sometimes"$/);
   });
 
   it('reads DEADLINE_REMINDERS as thresholds in seconds, largest first, 7d,3d,1d by default, off for none', () => {

@@ -87,6 +87,19 @@ describe("the README's configuration and src/config", () => {
     expect([...table].filter((name) => !read.has(name)).sort()).toEqual([]);
   });
 
+  it('repeats in its prose the defaults the gateway uses (`GRAPHQL_MAX_DEPTH` 12, `SOCKETS_PER_KEY` (100))', () => {
+    // The Security and Events sections restate limits beside what they do; a default changed in src/config and in the
+    // table but not there is the number a reader acts on.
+    const read = variablesTheGatewayReads();
+    const baseline = JSON.stringify(loadConfig(LIVE_ENV));
+    const stated = [...README.matchAll(/`([A-Z][A-Z0-9_]+)`\s+(?:(\d+)(?=[,;:) ]|$)|\((\d+)\))/gm)]
+      .map((match) => ({ name: match[1]!, value: match[2] ?? match[3]! }))
+      .filter(({ name }) => read.has(name));
+    expect(stated.length).toBeGreaterThan(10);
+    const wrong = stated.filter(({ name, value }) => JSON.stringify(loadConfig({ ...LIVE_ENV, [name]: value })) !== baseline);
+    expect(wrong.map(({ name, value }) => `${name} ${value}`)).toEqual([]);
+  });
+
   it("states defaults the gateway uses: setting a documented default explicitly changes nothing", () => {
     const baseline = loadConfig(LIVE_ENV);
     const rows = configurationTable().filter((row) => row.defaults.length > 0);

@@ -78,6 +78,12 @@ describe('HS256 tokens', () => {
     expect([...principal.scopes].sort()).toEqual(['email:read', 'events:read']);
   });
 
+  it('asks a caller without a credential for what the gateway takes: a key or a JWT here, a JWT where only tokens are configured', async () => {
+    expect((await failure(authenticate(undefined))).message).toBe('Send an API key or a JWT as "Authorization: Bearer <key or token>".');
+    const tokensOnly = createAuthenticator({ apiKeys: [], jwt: jwtConfig() });
+    expect((await failure(tokensOnly(undefined))).message).toBe('Send a JWT as "Authorization: Bearer <token>".');
+  });
+
   it('still accepts API keys beside tokens', async () => {
     expect((await authenticate('Bearer admin-key-0002')).id).toBe('key-2');
   });

@@ -103,7 +103,7 @@ export type SubmitContactVerificationInput = {
   /** Defaults to the configured Realtime Register customer. */
   customer?: string | null | undefined;
   handle: string;
-  /** When given, the claims must cover this request's claims and the request becomes SUBMITTED on success. */
+  /** When given, the claims must cover this request's claims and the request becomes SUBMITTED on success (PROCESSING while the provider finishes an asynchronous update, then SUBMITTED or REJECTED). Without it the evidence is stored at the provider but answers no request. */
   requestId?: string | number | null | undefined;
   verifications: Array<ContactVerificationInput>;
 };

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { PROVIDER_LABEL, PROVIDERS } from '../../src/domain/providers.js';
+import { schema } from '../../src/schema/index.js';
+import { resendProblems } from '../../src/services/email-input.js';
+
+/**
+ * GraphiQL's docs pane is where a frontend developer learns what a field does; a description that names fewer providers
+ * than the code serves sends them to the README (or to a support ticket). These check the facts a description states
+ * that the code can confirm.
+ */
+describe('schema descriptions', () => {
+  it('resendEmailVerification names every provider it resends at, and no other', () => {
+    const description = schema.getMutationType()?.getFields().resendEmailVerification?.description ?? '';
+    const accepted = PROVIDERS.filter(
+      (provider) => !resendProblems({ provider, handle: 'valid-handle-1' }).some((problem) => problem.path[0] === 'provider'),
+    );
+    expect(accepted.length).toBeGreaterThan(1);
+    for (const provider of PROVIDERS) {
+      expect(description.includes(PROVIDER_LABEL[provider]), `${provider} in "${description}"`).toBe(accepted.includes(provider));
+    }
+  });
+});
