@@ -22,6 +22,7 @@ import { useCsrfGuard } from './use-csrf-guard.js';
 import { useErrorCodes } from './use-error-codes.js';
 import { useGraphQLSSE } from './use-graphql-sse.js';
 import { useAbandonedResponses } from './use-abandoned-responses.js';
+import { useNoStore } from './use-no-store.js';
 import { useIdNumberMasking } from './use-id-number-masking.js';
 import { useOperationSpans } from './use-operation-spans.js';
 import { useQueryLimits } from './use-query-limits.js';
@@ -127,6 +128,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
       useSubscriberMetrics(metrics),
       useSseHandoff(),
       useAbandonedResponses(),
+      useNoStore(),
     ],
     // Synchronous when the caller guard has resolved the caller already (every HTTP request): a promise here would put
     // every request through one more microtask. graphql-ws operations are authenticated here.
