@@ -128,9 +128,9 @@ export class RealtimeRegisterContactBatcher {
           { customer, requestId: scope.requestId },
         );
         for (const contact of page.contacts) {
-          const asked = askedFor(contact.handle);
-          if (asked === null) unasked = true;
-          else found.set(asked, { ...contact, customer });
+          const match = askedFor(contact.handle);
+          if (match === null) unasked = true;
+          else for (const asked of match.handles) if (match.exact || !found.has(asked)) found.set(asked, { ...contact, customer });
         }
         offset += page.contacts.length;
         if (unasked) break;
@@ -173,14 +173,24 @@ export class RealtimeRegisterContactBatcher {
   }
 }
 
-/** The handle asked for that a listed contact answers: the same spelling, else the only one equal whatever its case. */
-function askedSpelling(handles: string[]): (listed: string) => string | null {
+/**
+ * The handles asked for that a listed contact answers: its own spelling (exact), else every one equal to it whatever
+ * its case. A provider that matched across case took those spellings for one contact: they all get it. Read as "not
+ * asked for", two spellings in one batch (one caller's `ABC` and `abc`, or two callers' in the same turn) switched
+ * every later read of the process to one call per handle (filterIgnored), for every key.
+ */
+function askedSpelling(handles: string[]): (listed: string) => { handles: string[]; exact: boolean } | null {
   const exact = new Set(handles);
-  const byLowerCase = new Map<string, string | null>();
+  const byLowerCase = new Map<string, string[]>();
   for (const handle of handles) {
     const lower = handle.toLowerCase();
-    // Two handles asked for that differ only in case: a listed contact in a third spelling is neither for sure.
-    byLowerCase.set(lower, byLowerCase.has(lower) ? null : handle);
+    const spellings = byLowerCase.get(lower);
+    if (spellings) spellings.push(handle);
+    else byLowerCase.set(lower, [handle]);
   }
-  return (listed) => (exact.has(listed) ? listed : (byLowerCase.get(listed.toLowerCase()) ?? null));
+  return (listed) => {
+    if (exact.has(listed)) return { handles: [listed], exact: true };
+    const spellings = byLowerCase.get(listed.toLowerCase());
+    return spellings ? { handles: spellings, exact: false } : null;
+  };
 }
