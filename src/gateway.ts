@@ -173,7 +173,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       case '/webhooks/veriff':
         return serveWebhook(req, res, { provider: 'VERIFF', handler: requireServices().webhooks.veriff, metrics, logger });
       case QUARANTINE_PATH:
-        return serveQuarantine(req, res, { authenticate, failedAuth: rateLimits.failedAuth, services: requireServices });
+        return serveQuarantine(req, res, { authenticate, failedAuth: rateLimits.failedAuth, limiter: rateLimits.callers, services: requireServices });
       default:
         if (path?.startsWith(DASHBOARD_ASSET_PREFIX) || path === '/dashboard') return serveDashboard(req, res, path);
         // Yoga and the SSE route both start from a URL built with the Host header: one that cannot be built is a 400 here.
