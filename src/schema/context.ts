@@ -1,6 +1,7 @@
 import type { contextCacheSymbol } from '@pothos/core';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from '../observability/logger.js';
+import type { RateLimiter } from '../server/rate-limit.js';
 import type { Services } from '../services/index.js';
 import type { UpstreamBudget } from '../services/upstream-budget.js';
 
@@ -32,6 +33,11 @@ export interface GatewayContext {
   partialErrors: GraphQLError[];
   /** The upstream calls this request may still cause (UPSTREAM_CALLS_PER_REQUEST / _PER_MINUTE). */
   upstream: UpstreamBudget;
+  /**
+   * The per-caller request budget (RATE_LIMIT_PER_MINUTE), for work one operation goes on doing past a request's
+   * worth (a long filtered replay: src/services/event-stream.ts). The gateway's one getter, not a closure per request.
+   */
+  callers: () => RateLimiter;
   /**
    * Objects a mutation of this request created from the caller's own input (see ownResultScopes in builder.ts): a
    * write-scoped caller may read those, and only those, without the read scope.

@@ -153,7 +153,10 @@ builder.subscriptionField('verificationEvents', (t) =>
     },
     subscribe: (_root, args, context) => {
       const after = args.after === null || args.after === undefined ? null : String(args.after);
-      const events = context.services.events.subscribe(args.filter ?? null, after, lastEventIdHeader(context));
+      const { principal } = context;
+      // The open sandbox has no key to charge.
+      const chargeScan = principal.authenticated ? () => context.callers().take(`caller:${principal.id}`) : undefined;
+      const events = context.services.events.subscribe(args.filter ?? null, after, lastEventIdHeader(context), chargeScan);
       context.onSubscriptionSource?.(events);
       return events;
     },
@@ -162,13 +165,20 @@ builder.subscriptionField('verificationEvents', (t) =>
       // EventsTrimmed gets its code and oldestKeptId where the query's gets them (src/server/error-codes.ts).
       if (event instanceof EventsTrimmed) throw event;
       if (event instanceof SubscriptionInterrupted) {
-        const code = event.reason === 'FELL_BEHIND' ? 'SUBSCRIBER_FELL_BEHIND' : 'EVENT_LOG_UNAVAILABLE';
-        throw new GraphQLError(event.message, { extensions: { code, resumeAfter: event.resumeAfter } });
+        const code = INTERRUPTION_CODE[event.reason];
+        const retry = event.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: event.retryAfterSeconds };
+        throw new GraphQLError(event.message, { extensions: { code, resumeAfter: event.resumeAfter, ...retry } });
       }
       return event;
     },
   }),
 );
+
+const INTERRUPTION_CODE: Record<SubscriptionInterrupted['reason'], string> = {
+  FELL_BEHIND: 'SUBSCRIBER_FELL_BEHIND',
+  EVENT_LOG_UNAVAILABLE: 'EVENT_LOG_UNAVAILABLE',
+  RATE_LIMITED: 'RATE_LIMITED',
+};
 
 /**
  * The Last-Event-ID an EventSource sends when it reconnects to the same URL after losing its stream: the `id:` of the

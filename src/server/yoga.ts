@@ -148,6 +148,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
           logger: requestLogger,
           partialErrors: [],
           upstream,
+          callers: options.rateLimiter,
           ownResults: new WeakSet(),
           ...perRequestCaches(),
         };

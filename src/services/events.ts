@@ -6,11 +6,11 @@ import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { Stores } from '../store/index.js';
 import { compareEventIds, isEventId } from '../store/index.js';
-import { EventStream, type ReadinessSignal, type ResumePoint, type SubscriptionInterrupted } from './event-stream.js';
+import { EventStream, FILTERED_SCAN_LIMIT, type BudgetDecision, type ReadinessSignal, type ResumePoint, type SubscriptionInterrupted } from './event-stream.js';
 import { eventsTrimmedAfter, type EventsTrimmed } from './events-trimmed.js';
 import type { Page, PageArgs } from './page.js';
 
-export { SubscriptionInterrupted, type ReadinessSignal, type ResumePoint } from './event-stream.js';
+export { FILTERED_SCAN_LIMIT, SubscriptionInterrupted, type BudgetDecision, type ReadinessSignal, type ResumePoint } from './event-stream.js';
 export { EventsTrimmed } from './events-trimmed.js';
 
 /** What record() may be told besides the payload. */
@@ -39,12 +39,14 @@ export interface EventService {
    * one whose `after` is older than what the log keeps gets an EventsTrimmed as its only item.
    * `lastEventId` is an SSE client's Last-Event-ID header (the `id:` of the last event an EventSource received before
    * it reconnected to the same URL): the stream resumes after the later of the two. Throws InputRejected for a
-   * malformed `after` or `lastEventId`.
+   * malformed `after` or `lastEventId`. `chargeScan` takes from the caller's budget for a long filtered replay
+   * (EventStreamOptions.chargeScan).
    */
   subscribe(
     filter: VerificationEventFilter | null,
     after: string | null,
     lastEventId?: string | null,
+    chargeScan?: () => Promise<BudgetDecision>,
   ): AsyncIterable<VerificationEvent | SubscriptionInterrupted | EventsTrimmed> & ReadinessSignal & ResumePoint;
   /** Ends every live subscription (graceful shutdown completes them instead of cutting them). */
   stop(): Promise<void>;
@@ -105,10 +107,10 @@ export function createEventService(deps: EventServiceDeps): EventService {
       return trimmed ? { ...result, failures: [trimmed] } : result;
     },
 
-    subscribe(filter, after, lastEventId = null) {
+    subscribe(filter, after, lastEventId = null, chargeScan) {
       rejectUnknowableHandle(filter);
       const from = laterEventId(eventIdArgument(after, 'after'), eventIdArgument(lastEventId, 'Last-Event-ID'));
-      const stream = new EventStream({ log, filter, after: from, bufferLimit, logger: deps.logger, onEnd: forget });
+      const stream = new EventStream({ log, filter, after: from, bufferLimit, logger: deps.logger, onEnd: forget, chargeScan });
       streams.add(stream);
       return stream;
     },
@@ -120,9 +122,6 @@ export function createEventService(deps: EventServiceDeps): EventService {
     openSubscriptions: () => streams.size,
   };
 }
-
-/** Stored events one query looks at, at most, for a filtered page: about 20 ms from Redis (the whole log of 50,000: 190 ms). */
-export const FILTERED_SCAN_LIMIT = 5_000;
 
 function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;

@@ -109,6 +109,38 @@ describe('event service list', () => {
 });
 
 describe('event service subscribe', () => {
+  it('charges the caller one request per further FILTERED_SCAN_LIMIT events a filtered replay looks through, and ends RATE_LIMITED where it stopped', async () => {
+    const { events } = setup({ capacity: 4 * FILTERED_SCAN_LIMIT });
+    const rare = [10, FILTERED_SCAN_LIMIT + 10, 2 * FILTERED_SCAN_LIMIT + 10];
+    for (let n = 1; n <= 3 * FILTERED_SCAN_LIMIT; n++) await events.record(note(n, rare.includes(n) ? 'rare' : 'common'));
+    const decisions = [{ allowed: true, retryAfterSeconds: 0 }, { allowed: false, retryAfterSeconds: 7 }];
+    let charged = 0;
+    const chargeScan = async () => decisions[charged++]!;
+    const iterator = events.subscribe({ contactHandle: 'rare' }, '0-0', null, chargeScan)[Symbol.asyncIterator]();
+    const items = await take(iterator, 4);
+    // The subscribe paid for the first 5,000 looked at, one charge for the next 5,000; the third was refused.
+    expect(charged).toBe(2);
+    expect(messages(items.slice(0, 2))).toEqual(['message 10', `message ${FILTERED_SCAN_LIMIT + 10}`]);
+    const interrupted = items[2] as SubscriptionInterrupted;
+    expect(interrupted).toBeInstanceOf(SubscriptionInterrupted);
+    expect({ reason: interrupted.reason, retryAfterSeconds: interrupted.retryAfterSeconds }).toEqual({ reason: 'RATE_LIMITED', retryAfterSeconds: 7 });
+    expect(items).toHaveLength(3);
+    // Resumed where it stopped (the 10,000th event), the third match comes next and nothing is repeated.
+    const resumed = events.subscribe({ contactHandle: 'rare' }, interrupted.resumeAfter, null, async () => ({ allowed: true, retryAfterSeconds: 0 }))[Symbol.asyncIterator]();
+    expect(messages(await take(resumed, 1))).toEqual([`message ${2 * FILTERED_SCAN_LIMIT + 10}`]);
+    await resumed.return!();
+  });
+
+  it('charges nothing for a replay whose every step finds its page of events', async () => {
+    const { events } = setup();
+    for (let n = 1; n <= 450; n++) await events.record(note(n));
+    let charged = 0;
+    const iterator = events.subscribe({ contactHandle: null }, '0-0', null, async () => (charged++, { allowed: false, retryAfterSeconds: 1 }))[Symbol.asyncIterator]();
+    expect(await take(iterator, 450)).toHaveLength(450);
+    expect(charged).toBe(0);
+    await iterator.return!();
+  });
+
   it('replays stored events after `after`, then goes live', async () => {
     const { events } = setup();
     const stored = [];
@@ -131,11 +163,11 @@ describe('event service subscribe', () => {
         subscribe: (listener) => log.subscribe(listener),
         close: () => log.close(),
         trimmedAfter: (after) => log.trimmedAfter(after),
-        scan: (options) => log.scan(options),
+        read: (options) => log.read(options),
         // Three events land right after each replay read: later reads and the live buffer both see some of them, and
         // those after the last read only the live buffer.
-        read: async (options) => {
-          const page = await log.read(options);
+        scan: async (options) => {
+          const page = await log.scan(options);
           if (readsWithAppends-- > 0) for (const end = next + 3; next < end; next++) await log.append(note(next));
           return page;
         },
@@ -210,7 +242,7 @@ describe('event service subscribe', () => {
 
   it('ends with a resume point when the replay cannot read the log', async () => {
     const { events } = setup({
-      eventLog: (log) => ({ ...log, durable: false, append: log.append.bind(log), subscribe: log.subscribe.bind(log), close: log.close.bind(log), trimmedAfter: log.trimmedAfter.bind(log), read: async () => { throw new EventLogUnavailable(); } }),
+      eventLog: (log) => ({ ...log, durable: false, append: log.append.bind(log), subscribe: log.subscribe.bind(log), close: log.close.bind(log), trimmedAfter: log.trimmedAfter.bind(log), read: async () => { throw new EventLogUnavailable(); }, scan: async () => { throw new EventLogUnavailable(); } }),
     });
     const iterator = events.subscribe(null, '5-0')[Symbol.asyncIterator]();
     const item = (await iterator.next()).value as SubscriptionInterrupted;
