@@ -7,7 +7,7 @@ import type { CircuitState, Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { backoffDelay, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
+import { backoffDelay, failedBeforeSending, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 import type { UpstreamCallRecord } from './upstream-span.js';
 import { traceUpstreamCall } from './upstream-span.js';
 import { tracingEnabled } from '../observability/tracer.js';
@@ -66,6 +66,13 @@ export interface UpstreamRequest {
   body?: string | Uint8Array;
   /** Default: true for GET, PUT and DELETE; false for POST and PATCH. Only idempotent calls are retried. */
   idempotent?: boolean;
+  /**
+   * Whether the call changes something at the provider (submits evidence, opens a session, sends an email). Default:
+   * true for calls that are not idempotent. When such a call was sent and no answer came (a timeout, a reset), it may
+   * have been applied: the failure says the outcome is unknown and is not retryable, so no caller repeats it blindly
+   * (twice the evidence, two Veriff sessions). A login is not idempotent yet changes nothing: it sets false.
+   */
+  changesState?: boolean;
   /** Overrides ProviderHttpOptions.deadlineMs for this call. */
   deadlineMs?: number;
   /** Sent as x-request-id so provider logs can be matched with ours. */
@@ -180,6 +187,7 @@ export class ProviderHttp {
     const deadlineMs = req.deadlineMs ?? this.deadlineMs;
     const deadlineAt = performance.now() + deadlineMs;
     const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
+    const changesState = req.changesState ?? !idempotent;
     const path = belowBase(this.basePath, withQuery(req.path, req.query));
     const headers = req.requestId ? { ...req.headers, 'x-request-id': req.requestId } : { ...req.headers };
 
@@ -188,7 +196,7 @@ export class ProviderHttp {
       const admission = this.breaker.admit();
       if (!admission.allowed) {
         // The circuit opened while this call was backing off: hand back what the call already has.
-        if (previous) return this.conclude(previous);
+        if (previous) return this.conclude(req, previous, changesState);
         this.metrics.upstreamRequests.inc({ provider: this.provider, operation: req.operation, outcome: 'circuit_open' });
         throw this.circuitOpen(admission.retryAfterMs, admission.trialRunning);
       }
@@ -207,12 +215,12 @@ export class ProviderHttp {
       const retryable = this.settle(req, attempt);
       // A timeout is reported against the deadline when the deadline is what cut this attempt short.
       const current: Concluded = { attempt, timeoutMs: remainingMs <= this.attemptTimeoutMs ? deadlineMs : this.attemptTimeoutMs };
-      if (!retryable || !idempotent || retry >= this.maxRetries) return this.conclude(current);
+      if (!retryable || !idempotent || retry >= this.maxRetries) return this.conclude(req, current, changesState);
 
       const retryAfterMs = attempt.kind === 'response' ? parseRetryAfter(attempt.response.headers['retry-after'], this.now()) : undefined;
       const waitMs = Math.max(backoffDelay(retry, this.backoff), retryAfterMs ?? 0);
       // Waiting past the deadline only to be cut off: better to hand back what we have now.
-      if (performance.now() + waitMs >= deadlineAt) return this.conclude(current);
+      if (performance.now() + waitMs >= deadlineAt) return this.conclude(req, current, changesState);
       previous = current;
       await sleep(waitMs);
     }
@@ -288,8 +296,11 @@ export class ProviderHttp {
     this.failure = { message, at: new Date(this.now()).toISOString() };
   }
 
-  /** The call's result from its last attempt: the response, or UNAVAILABLE when there was none. */
-  private conclude({ attempt, timeoutMs }: Concluded): UpstreamResponse {
+  /**
+   * The call's result from its last attempt: the response, or UNAVAILABLE when there was none. A write that may have
+   * reached the provider is OUTCOME_UNKNOWN and not retryable: "try again" would repeat what may already be done.
+   */
+  private conclude(req: UpstreamRequest, { attempt, timeoutMs }: Concluded, changesState: boolean): UpstreamResponse {
     if (attempt.kind === 'response') return attempt.response;
     if (attempt.kind === 'too_large') {
       throw new ProviderFailure(this.provider, `${this.label} sent an answer larger than ${attempt.limitBytes} bytes; it was not read.`, {
@@ -301,6 +312,13 @@ export class ProviderHttp {
       attempt.kind === 'timeout'
         ? `${this.label} did not answer within ${timeoutMs} ms`
         : `${this.label} could not be reached (${attempt.code})`;
+    if (changesState && !(attempt.kind === 'network' && failedBeforeSending(attempt.code))) {
+      throw new ProviderFailure(
+        this.provider,
+        `${message} after ${req.operation} was sent: it may have been applied. Check its state before sending it again.`,
+        { kind: 'UNAVAILABLE', code: OUTCOME_UNKNOWN, retryable: false },
+      );
+    }
     throw new ProviderFailure(this.provider, message, { kind: 'UNAVAILABLE', retryable: true });
   }
 
@@ -312,6 +330,9 @@ export class ProviderHttp {
     return new ProviderFailure(this.provider, message, { kind: 'UNAVAILABLE', retryable: true, retryAfterSeconds: seconds });
   }
 }
+
+/** ProviderFailure.code of a write that was sent and got no answer: the gateway cannot tell whether it was applied. */
+export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
 
 const CIRCUIT_GAUGE: Record<CircuitState, number> = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 };
 

@@ -278,6 +278,54 @@ describe('ProviderHttp', () => {
     });
   });
 
+  describe('a write that got no answer', () => {
+    it('is OUTCOME_UNKNOWN and not retryable when it was sent and the provider never answered', async () => {
+      const { http, upstream } = await setup(() => {}, { deadlineMs: 150 });
+
+      const failure = await failureOf(http.request({ operation: 'contacts.update', method: 'POST', path: '/contacts/x/update', body: '{}' }));
+
+      expect(upstream.hits).toHaveLength(1);
+      expect(failure.kind).toBe('UNAVAILABLE');
+      expect(failure.code).toBe('OUTCOME_UNKNOWN');
+      expect(failure.retryable).toBe(false);
+      expect(failure.message).toBe(
+        'Realtime Register did not answer within 150 ms after contacts.update was sent: it may have been applied. Check its state before sending it again.',
+      );
+    });
+
+    it('is OUTCOME_UNKNOWN when the connection is reset after the request was read', async () => {
+      const { http, upstream } = await setup((req) => req.socket.destroy());
+
+      const failure = await failureOf(http.request({ operation: 'sessions.create', method: 'POST', path: '/v1/sessions', body: '{}' }));
+
+      expect(upstream.hits).toHaveLength(1);
+      expect(failure.code).toBe('OUTCOME_UNKNOWN');
+      expect(failure.retryable).toBe(false);
+    });
+
+    it('stays a retryable outage when the connection was refused, so nothing was sent', async () => {
+      const closed = await startUpstream(() => {});
+      await closed.stop();
+      const http = new ProviderHttp({ provider: 'VERIFF', baseUrl: closed.origin, metrics: createMetrics() });
+      cleanups.push(() => http.close());
+
+      const failure = await failureOf(http.request({ operation: 'sessions.create', method: 'POST', path: '/v1/sessions', body: '{}' }));
+
+      expect(failure.code).toBeNull();
+      expect(failure.retryable).toBe(true);
+      expect(failure.message).toBe('Veriff could not be reached (ECONNREFUSED)');
+    });
+
+    it('stays a retryable outage for a call that changes nothing (a login)', async () => {
+      const { http } = await setup(() => {}, { deadlineMs: 150 });
+
+      const failure = await failureOf(http.request({ operation: 'auth.login', method: 'POST', path: '/auth/login', body: '{}', changesState: false }));
+
+      expect(failure.code).toBeNull();
+      expect(failure.retryable).toBe(true);
+    });
+  });
+
   describe('answers too large to read', () => {
     it('refuses a body whose Content-Length passes the cap without reading it, once, as a named failure', async () => {
       const { http, upstream, metrics } = await setup((_req, res) => res.writeHead(200, { 'content-length': String(2048) }).end('x'.repeat(2048)), { maxResponseBytes: 1024 });
