@@ -79,6 +79,12 @@ export interface UpstreamRequest {
   requestId?: string;
   /** Extra retryable classification for provider quirks (e.g. a proxy's HTML page under HTTP 500 in front of a SOAP service). Called with the full response; return true to treat as retryable failure. */
   isRetryable?: (response: UpstreamResponse) => boolean;
+  /**
+   * How long the provider said it will be away, when it says so in its body rather than in Retry-After (Realtime
+   * Register's maintenance `endDate`), in ms from `now`. Taken as Retry-After is: no retry sooner, none at all past the
+   * deadline, and a circuit such answers open reports that wait rather than its own openMs.
+   */
+  announcedWaitMs?: (response: UpstreamResponse, now: number) => number | undefined;
   /** Provider answers that must never be sent again, whatever their status (e.g. Openprovider code 50 under HTTP 429). Wins over isRetryable. */
   neverRetry?: (response: UpstreamResponse) => boolean;
 }
@@ -135,6 +141,8 @@ export class ProviderHttp {
   private readonly now: () => number;
   private readonly maxResponseBytes: number;
   private failure: { message: string; at: string } | null = null;
+  /** Until when (epoch ms) the provider's last outage answer said it would be away; 0 when it did not say or recovered. */
+  private awayUntil = 0;
 
   constructor(options: ProviderHttpOptions) {
     const origin = new URL(options.baseUrl);
@@ -217,7 +225,7 @@ export class ProviderHttp {
       const current: Concluded = { attempt, timeoutMs: remainingMs <= this.attemptTimeoutMs ? deadlineMs : this.attemptTimeoutMs };
       if (!retryable || !idempotent || retry >= this.maxRetries) return this.conclude(req, current, changesState);
 
-      const retryAfterMs = attempt.kind === 'response' ? parseRetryAfter(attempt.response.headers['retry-after'], this.now()) : undefined;
+      const retryAfterMs = attempt.kind === 'response' ? this.announcedWait(req, attempt.response) : undefined;
       const waitMs = Math.max(backoffDelay(retry, this.backoff), retryAfterMs ?? 0);
       // Waiting past the deadline only to be cut off: better to hand back what we have now.
       if (performance.now() + waitMs >= deadlineAt) return this.conclude(req, current, changesState);
@@ -271,6 +279,12 @@ export class ProviderHttp {
 
     if (outcome === 'timeout' || outcome === 'network_error' || outcome === 'server_error') this.breaker.recordFailure();
     else this.breaker.recordSuccess();
+    if (outcome === 'server_error' && attempt.kind === 'response') {
+      const waitMs = this.announcedWait(req, attempt.response);
+      if (waitMs !== undefined) this.awayUntil = this.now() + waitMs;
+    } else if (outcome !== 'timeout' && outcome !== 'network_error') {
+      this.awayUntil = 0;
+    }
 
     if (attempt.kind === 'timeout') {
       this.remember(`timeout after ${attempt.afterMs} ms on ${req.operation}`);
@@ -290,6 +304,12 @@ export class ProviderHttp {
       !(req.neverRetry?.(attempt.response) ?? false) && (isRetryableStatus(status) || (req.isRetryable?.(attempt.response) ?? false));
     if (retryable || status >= 500) this.remember(`HTTP ${status} on ${req.operation}`);
     return retryable;
+  }
+
+  /** The wait an answer asks for: the provider's own announcement (announcedWaitMs), else Retry-After. */
+  private announcedWait(req: UpstreamRequest, response: UpstreamResponse): number | undefined {
+    const now = this.now();
+    return req.announcedWaitMs?.(response, now) ?? parseRetryAfter(response.headers['retry-after'], now);
   }
 
   private remember(message: string): void {
@@ -323,6 +343,17 @@ export class ProviderHttp {
   }
 
   private circuitOpen(retryAfterMs: number, trialRunning: boolean): ProviderFailure {
+    // The provider said how long it is away (a maintenance window, a long Retry-After): the caller learns that, not
+    // the breaker's next trial in a few seconds, which would only meet the same outage again.
+    const announcedMs = this.awayUntil - this.now();
+    if (announcedMs > retryAfterMs && announcedMs > 1_000) {
+      const announced = Math.ceil(announcedMs / 1000);
+      return new ProviderFailure(this.provider, `${this.label} said it is unavailable for another ${announced} s; calls are paused (circuit ${trialRunning ? 'half-open' : 'open'})`, {
+        kind: 'UNAVAILABLE',
+        retryable: true,
+        retryAfterSeconds: announced,
+      });
+    }
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     const message = trialRunning
       ? `${this.label} is recovering; calls are paused for ${seconds} s while a trial call runs (circuit half-open)`
