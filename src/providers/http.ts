@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
-import { ProviderFailure } from '../domain/errors.js';
+import { OUTCOME_UNKNOWN, ProviderFailure } from '../domain/errors.js';
+
+export { OUTCOME_UNKNOWN } from '../domain/errors.js';
 import type { CircuitState, Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -361,9 +363,6 @@ export class ProviderHttp {
     return new ProviderFailure(this.provider, message, { kind: 'UNAVAILABLE', retryable: true, retryAfterSeconds: seconds });
   }
 }
-
-/** ProviderFailure.code of a write that was sent and got no answer: the gateway cannot tell whether it was applied. */
-export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
 
 const CIRCUIT_GAUGE: Record<CircuitState, number> = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 };
 

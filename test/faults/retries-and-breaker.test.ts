@@ -123,6 +123,27 @@ describe('retries', () => {
     }
   });
 
+  it('drops the cached contact after a write of unknown outcome, so the check the caller is told to make reads the provider', async () => {
+    const handle = freshHandle();
+    expect((await gateway.graphql(CONTACT, { handle })).data.contact).toEqual({ handle });
+    const cached = rtr.count(LIST, 'GET');
+    await gateway.graphql(CONTACT, { handle });
+    expect(rtr.count(LIST, 'GET')).toBe(cached); // served from the cache
+
+    rtr.setFaults({ resetRate: 1 });
+    try {
+      const reply = await gateway.graphql(SUBMIT, { input: { handle, verifications: [idCard] } });
+      expect(reply.data.submitContactVerification).toMatchObject({ __typename: 'ProviderError', code: 'OUTCOME_UNKNOWN' });
+    } finally {
+      rtr.setFaults({});
+    }
+
+    const before = rtr.count(LIST, 'GET');
+    const check = await gateway.graphql(CONTACT, { handle });
+    expect(check.errors).toBeUndefined();
+    expect(rtr.count(LIST, 'GET')).toBe(before + 1);
+  });
+
   it('sends a write once when the first attempt fails, and the retry the client makes succeeds', async () => {
     const handle = freshHandle();
     rtr.setFaults({ failFirst: 1, status: 503 });
