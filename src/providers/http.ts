@@ -3,8 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
 import { OUTCOME_UNKNOWN, ProviderFailure } from '../domain/errors.js';
-
-export { OUTCOME_UNKNOWN } from '../domain/errors.js';
 import type { CircuitState, Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -16,6 +14,7 @@ import { tracingEnabled } from '../observability/tracer.js';
 import { utf8Text } from './utf8-text.js';
 
 export { parseRetryAfter } from './retry-policy.js';
+export { OUTCOME_UNKNOWN } from '../domain/errors.js';
 
 /** How one provider is reached. Every duration is in milliseconds. */
 export interface ProviderHttpOptions {
