@@ -41,6 +41,9 @@ export class Unavailable extends Error {
   }
 }
 
+/** ProviderFailure.code of a write that was sent and got no answer: the gateway cannot tell whether it was applied. */
+export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
+
 /** Why a provider call failed; decides the GraphQL error code for queries. */
 export type ProviderFailureKind = 'DISABLED' | 'UNAVAILABLE' | 'RATE_LIMITED' | 'AUTH' | 'ERROR';
 

@@ -2,18 +2,19 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { Pool, type Dispatcher } from 'undici';
-import { ProviderFailure } from '../domain/errors.js';
+import { OUTCOME_UNKNOWN, ProviderFailure } from '../domain/errors.js';
 import type { CircuitState, Provider } from '../domain/providers.js';
 import { PROVIDER_LABEL } from '../domain/providers.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { backoffDelay, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
+import { backoffDelay, failedBeforeSending, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 import type { UpstreamCallRecord } from './upstream-span.js';
 import { traceUpstreamCall } from './upstream-span.js';
 import { tracingEnabled } from '../observability/tracer.js';
 import { utf8Text } from './utf8-text.js';
 
 export { parseRetryAfter } from './retry-policy.js';
+export { OUTCOME_UNKNOWN } from '../domain/errors.js';
 
 /** How one provider is reached. Every duration is in milliseconds. */
 export interface ProviderHttpOptions {
@@ -66,12 +67,25 @@ export interface UpstreamRequest {
   body?: string | Uint8Array;
   /** Default: true for GET, PUT and DELETE; false for POST and PATCH. Only idempotent calls are retried. */
   idempotent?: boolean;
+  /**
+   * Whether the call changes something at the provider (submits evidence, opens a session, sends an email). Default:
+   * true for calls that are not idempotent. When such a call was sent and no answer came (a timeout, a reset), it may
+   * have been applied: the failure says the outcome is unknown and is not retryable, so no caller repeats it blindly
+   * (twice the evidence, two Veriff sessions). A login is not idempotent yet changes nothing: it sets false.
+   */
+  changesState?: boolean;
   /** Overrides ProviderHttpOptions.deadlineMs for this call. */
   deadlineMs?: number;
   /** Sent as x-request-id so provider logs can be matched with ours. */
   requestId?: string;
   /** Extra retryable classification for provider quirks (e.g. a proxy's HTML page under HTTP 500 in front of a SOAP service). Called with the full response; return true to treat as retryable failure. */
   isRetryable?: (response: UpstreamResponse) => boolean;
+  /**
+   * How long the provider said it will be away, when it says so in its body rather than in Retry-After (Realtime
+   * Register's maintenance `endDate`), in ms from `now`. Taken as Retry-After is: no retry sooner, none at all past the
+   * deadline, and a circuit such answers open reports that wait rather than its own openMs.
+   */
+  announcedWaitMs?: (response: UpstreamResponse, now: number) => number | undefined;
   /** Provider answers that must never be sent again, whatever their status (e.g. Openprovider code 50 under HTTP 429). Wins over isRetryable. */
   neverRetry?: (response: UpstreamResponse) => boolean;
 }
@@ -128,6 +142,8 @@ export class ProviderHttp {
   private readonly now: () => number;
   private readonly maxResponseBytes: number;
   private failure: { message: string; at: string } | null = null;
+  /** Until when (epoch ms) the provider's last outage answer said it would be away; 0 when it did not say or recovered. */
+  private awayUntil = 0;
 
   constructor(options: ProviderHttpOptions) {
     const origin = new URL(options.baseUrl);
@@ -180,6 +196,7 @@ export class ProviderHttp {
     const deadlineMs = req.deadlineMs ?? this.deadlineMs;
     const deadlineAt = performance.now() + deadlineMs;
     const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
+    const changesState = req.changesState ?? !idempotent;
     const path = belowBase(this.basePath, withQuery(req.path, req.query));
     const headers = req.requestId ? { ...req.headers, 'x-request-id': req.requestId } : { ...req.headers };
 
@@ -188,7 +205,7 @@ export class ProviderHttp {
       const admission = this.breaker.admit();
       if (!admission.allowed) {
         // The circuit opened while this call was backing off: hand back what the call already has.
-        if (previous) return this.conclude(previous);
+        if (previous) return this.conclude(req, previous, changesState);
         this.metrics.upstreamRequests.inc({ provider: this.provider, operation: req.operation, outcome: 'circuit_open' });
         throw this.circuitOpen(admission.retryAfterMs, admission.trialRunning);
       }
@@ -207,12 +224,12 @@ export class ProviderHttp {
       const retryable = this.settle(req, attempt);
       // A timeout is reported against the deadline when the deadline is what cut this attempt short.
       const current: Concluded = { attempt, timeoutMs: remainingMs <= this.attemptTimeoutMs ? deadlineMs : this.attemptTimeoutMs };
-      if (!retryable || !idempotent || retry >= this.maxRetries) return this.conclude(current);
+      if (!retryable || !idempotent || retry >= this.maxRetries) return this.conclude(req, current, changesState);
 
-      const retryAfterMs = attempt.kind === 'response' ? parseRetryAfter(attempt.response.headers['retry-after'], this.now()) : undefined;
+      const retryAfterMs = attempt.kind === 'response' ? this.announcedWait(req, attempt.response) : undefined;
       const waitMs = Math.max(backoffDelay(retry, this.backoff), retryAfterMs ?? 0);
       // Waiting past the deadline only to be cut off: better to hand back what we have now.
-      if (performance.now() + waitMs >= deadlineAt) return this.conclude(current);
+      if (performance.now() + waitMs >= deadlineAt) return this.conclude(req, current, changesState);
       previous = current;
       await sleep(waitMs);
     }
@@ -263,6 +280,12 @@ export class ProviderHttp {
 
     if (outcome === 'timeout' || outcome === 'network_error' || outcome === 'server_error') this.breaker.recordFailure();
     else this.breaker.recordSuccess();
+    if (outcome === 'server_error' && attempt.kind === 'response') {
+      const waitMs = this.announcedWait(req, attempt.response);
+      if (waitMs !== undefined) this.awayUntil = this.now() + waitMs;
+    } else if (outcome !== 'timeout' && outcome !== 'network_error') {
+      this.awayUntil = 0;
+    }
 
     if (attempt.kind === 'timeout') {
       this.remember(`timeout after ${attempt.afterMs} ms on ${req.operation}`);
@@ -284,12 +307,21 @@ export class ProviderHttp {
     return retryable;
   }
 
+  /** The wait an answer asks for: the provider's own announcement (announcedWaitMs), else Retry-After. */
+  private announcedWait(req: UpstreamRequest, response: UpstreamResponse): number | undefined {
+    const now = this.now();
+    return req.announcedWaitMs?.(response, now) ?? parseRetryAfter(response.headers['retry-after'], now);
+  }
+
   private remember(message: string): void {
     this.failure = { message, at: new Date(this.now()).toISOString() };
   }
 
-  /** The call's result from its last attempt: the response, or UNAVAILABLE when there was none. */
-  private conclude({ attempt, timeoutMs }: Concluded): UpstreamResponse {
+  /**
+   * The call's result from its last attempt: the response, or UNAVAILABLE when there was none. A write that may have
+   * reached the provider is OUTCOME_UNKNOWN and not retryable: "try again" would repeat what may already be done.
+   */
+  private conclude(req: UpstreamRequest, { attempt, timeoutMs }: Concluded, changesState: boolean): UpstreamResponse {
     if (attempt.kind === 'response') return attempt.response;
     if (attempt.kind === 'too_large') {
       throw new ProviderFailure(this.provider, `${this.label} sent an answer larger than ${attempt.limitBytes} bytes; it was not read.`, {
@@ -301,10 +333,28 @@ export class ProviderHttp {
       attempt.kind === 'timeout'
         ? `${this.label} did not answer within ${timeoutMs} ms`
         : `${this.label} could not be reached (${attempt.code})`;
+    if (changesState && !(attempt.kind === 'network' && failedBeforeSending(attempt.code))) {
+      throw new ProviderFailure(
+        this.provider,
+        `${message} after ${req.operation} was sent: it may have been applied. Check its state before sending it again.`,
+        { kind: 'UNAVAILABLE', code: OUTCOME_UNKNOWN, retryable: false },
+      );
+    }
     throw new ProviderFailure(this.provider, message, { kind: 'UNAVAILABLE', retryable: true });
   }
 
   private circuitOpen(retryAfterMs: number, trialRunning: boolean): ProviderFailure {
+    // The provider said how long it is away (a maintenance window, a long Retry-After): the caller learns that, not
+    // the breaker's next trial in a few seconds, which would only meet the same outage again.
+    const announcedMs = this.awayUntil - this.now();
+    if (announcedMs > retryAfterMs && announcedMs > 1_000) {
+      const announced = Math.ceil(announcedMs / 1000);
+      return new ProviderFailure(this.provider, `${this.label} said it is unavailable for another ${announced} s; calls are paused (circuit ${trialRunning ? 'half-open' : 'open'})`, {
+        kind: 'UNAVAILABLE',
+        retryable: true,
+        retryAfterSeconds: announced,
+      });
+    }
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
     const message = trialRunning
       ? `${this.label} is recovering; calls are paused for ${seconds} s while a trial call runs (circuit half-open)`

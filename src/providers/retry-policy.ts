@@ -17,6 +17,17 @@ export function isIdempotentMethod(method: string): boolean {
   return method === 'GET' || method === 'PUT' || method === 'DELETE';
 }
 
+/**
+ * Socket errors that end a call before any byte of the request left: the name did not resolve, the connection was
+ * refused or never set up, or TLS refused the peer. A write that failed this way was not applied and may be sent again;
+ * after any other error (a reset, a socket closed mid-answer, an unknown code) the provider may have applied it.
+ */
+export function failedBeforeSending(networkCode: string): boolean {
+  return NOT_SENT_CODES.has(networkCode) || /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(networkCode);
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 export interface BackoffOptions {
   baseMs: number;
   maxMs: number;

@@ -53,7 +53,7 @@ builder.objectType(ProviderFailure, {
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum }),
     code: t.exposeString('code', { nullable: true, description:
-        "The provider's own error code or type (e.g. ObjectDoesNotExist, 196, 1102), or the gateway's own when it refused before sending anything (RATE_LIMITED, QUERY_TOO_COSTLY; httpStatus is then null)." }),
+        "The provider's own error code or type (e.g. ObjectDoesNotExist, 196, 1102), or the gateway's own when it refused before sending anything (RATE_LIMITED, QUERY_TOO_COSTLY; httpStatus is then null), or OUTCOME_UNKNOWN when a write was sent and no answer came: it may have been applied, so it is not retryable." }),
     httpStatus: t.exposeInt('httpStatus', { nullable: true }),
     retryable: t.exposeBoolean('retryable', { description: 'True when the same call may succeed later without changes.' }),
     retryAfterSeconds: t.exposeInt('retryAfterSeconds', { nullable: true }),

@@ -1,7 +1,7 @@
 import { checkVerifications } from '../domain/check-verifications.js';
 import type { Contact, ContactDraft, ContactKey } from '../domain/contact.js';
 import { contactKeyString } from '../domain/contact.js';
-import { InputRejected, NotFound, ProviderFailure, Unavailable } from '../domain/errors.js';
+import { InputRejected, NotFound, OUTCOME_UNKNOWN, ProviderFailure, Unavailable } from '../domain/errors.js';
 import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
 import { isProviderHandle, isRtrHandle } from '../domain/handles.js';
@@ -154,6 +154,18 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
     return { request: pending ? request : ((results[0] as VerificationRequest | null | undefined) ?? request), pending };
   };
 
+  /**
+   * A write sent with no answer may have changed the contact: its cached copy is dropped, so the check the caller is
+   * told to make ("check its state before sending it again") reads the provider, not the copy from before the write,
+   * which would show no evidence and invite sending it twice.
+   */
+  const forgetIfOutcomeUnknown = async (error: unknown, key: string, scope: RequestScope): Promise<void> => {
+    if (!(error instanceof ProviderFailure && error.code === OUTCOME_UNKNOWN)) return;
+    await contacts.invalidate(key).catch((cacheError: unknown) => {
+      scope.logger.warn({ error: cacheError instanceof Error ? cacheError.message : String(cacheError) }, 'could not drop the cached contact after a write of unknown outcome');
+    });
+  };
+
   const service: ContactService = {
     keyFor(provider, handle, customer) {
       if (provider === 'VERIFF') throw new InputRejected([problem(['provider'], 'NOT_ALLOWED', 'Veriff has no contacts.')]);
@@ -228,6 +240,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         await contacts.invalidate(rtrKey(customer, input.handle));
         return { contact: contactFromDraft(input, customer), async: result.async, processId: result.processId };
       } catch (error) {
+        await forgetIfOutcomeUnknown(error, rtrKey(customer, input.handle), scope);
         // The createContact union has no NotFoundError: a 404 here can only mean the customer does not exist.
         if (error instanceof NotFound) throw new InputRejected([problem(['customer'], 'INVALID_VALUE', 'Realtime Register has no such customer.')]);
         throw error;
@@ -249,8 +262,11 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
 
       const verifications = input.verifications.map(verificationFromDraft);
       await spendUpstream(scope, 'REALTIME_REGISTER', 1);
-      const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId });
       const key: ContactKey = { provider: 'REALTIME_REGISTER', customer, handle: input.handle };
+      const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId }).catch(async (error: unknown) => {
+        await forgetIfOutcomeUnknown(error, contactKeyString(key), scope);
+        throw error;
+      });
       await contacts.invalidate(contactKeyString(key));
       const recorded = await recordAccepted(
         {

@@ -14,7 +14,7 @@ const SUBMIT = `mutation Submit($input: SubmitContactVerificationInput!) {
   submitContactVerification(input: $input) {
     __typename
     ... on SubmitContactVerificationSuccess { async }
-    ... on ProviderError { provider httpStatus retryable retryAfterSeconds }
+    ... on ProviderError { provider code httpStatus retryable retryAfterSeconds message }
   }
 }`;
 const PROVIDERS = `{ providers { provider circuit lastError } }`;
@@ -86,20 +86,62 @@ describe('retries', () => {
     expect(reply.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'REALTIME_REGISTER' });
   });
 
-  it.each([
-    ['503', { errorRate: 1, status: 503 }, 503],
-    ['a reset connection', { resetRate: 1 }, null],
-    ['no answer', { timeoutRate: 1 }, null],
-  ] as const)('sends a write exactly once under %s and answers a retryable ProviderError', async (_what, faults, httpStatus) => {
+  it('sends a write exactly once under 503 and answers a retryable ProviderError: the provider refused it', async () => {
     const handle = freshHandle();
-    rtr.setFaults({ ...faults, failFirst: 0 });
+    rtr.setFaults({ errorRate: 1, status: 503, failFirst: 0 });
     try {
       const reply = await gateway.graphql(SUBMIT, { input: { handle, verifications: [idCard] } });
-      expect(reply.data.submitContactVerification).toMatchObject({ __typename: 'ProviderError', provider: 'REALTIME_REGISTER', httpStatus, retryable: true });
+      expect(reply.data.submitContactVerification).toMatchObject({ __typename: 'ProviderError', provider: 'REALTIME_REGISTER', httpStatus: 503, retryable: true });
       expect(rtr.count(`${LIST}/${handle}/update`, 'POST')).toBe(1);
     } finally {
       rtr.setFaults({});
     }
+  });
+
+  // Sent, and no answer: the evidence may be at Realtime Register. "retryable: true" here made a client submit it
+  // twice; the caller is told the outcome is unknown, and that it is not a refusal.
+  it.each([
+    ['a reset connection', { resetRate: 1 }],
+    ['no answer', { timeoutRate: 1 }],
+  ] as const)('sends a write exactly once under %s and says its outcome is unknown, not retryable', async (_what, faults) => {
+    const handle = freshHandle();
+    rtr.setFaults({ ...faults, failFirst: 0 });
+    try {
+      const reply = await gateway.graphql(SUBMIT, { input: { handle, verifications: [idCard] } });
+      expect(reply.data.submitContactVerification).toMatchObject({
+        __typename: 'ProviderError',
+        provider: 'REALTIME_REGISTER',
+        code: 'OUTCOME_UNKNOWN',
+        httpStatus: null,
+        retryable: false,
+        retryAfterSeconds: null,
+      });
+      expect(reply.data.submitContactVerification.message).toMatch(/may have been applied/);
+      expect(rtr.count(`${LIST}/${handle}/update`, 'POST')).toBe(1);
+    } finally {
+      rtr.setFaults({});
+    }
+  });
+
+  it('drops the cached contact after a write of unknown outcome, so the check the caller is told to make reads the provider', async () => {
+    const handle = freshHandle();
+    expect((await gateway.graphql(CONTACT, { handle })).data.contact).toEqual({ handle });
+    const cached = rtr.count(LIST, 'GET');
+    await gateway.graphql(CONTACT, { handle });
+    expect(rtr.count(LIST, 'GET')).toBe(cached); // served from the cache
+
+    rtr.setFaults({ resetRate: 1 });
+    try {
+      const reply = await gateway.graphql(SUBMIT, { input: { handle, verifications: [idCard] } });
+      expect(reply.data.submitContactVerification).toMatchObject({ __typename: 'ProviderError', code: 'OUTCOME_UNKNOWN' });
+    } finally {
+      rtr.setFaults({});
+    }
+
+    const before = rtr.count(LIST, 'GET');
+    const check = await gateway.graphql(CONTACT, { handle });
+    expect(check.errors).toBeUndefined();
+    expect(rtr.count(LIST, 'GET')).toBe(before + 1);
   });
 
   it('sends a write once when the first attempt fails, and the retry the client makes succeeds', async () => {

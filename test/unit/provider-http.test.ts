@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderFailure } from '../../src/domain/errors.js';
 import { createMetrics, type GatewayMetrics } from '../../src/observability/metrics.js';
 import { ProviderHttp, parseRetryAfter, type ProviderHttpOptions } from '../../src/providers/http.js';
+import { maintenanceWaitMs } from '../../src/providers/realtime-register/errors.js';
 
 /** One request as the fake provider saw it. */
 interface Hit {
@@ -275,6 +276,110 @@ describe('ProviderHttp', () => {
       expect(await counterText(metrics, 'gateway_upstream_requests_total')).toContain(
         'gateway_upstream_requests_total{provider="OPENPROVIDER",operation="customers.list",outcome="network_error"} 3',
       );
+    });
+  });
+
+  describe('a write that got no answer', () => {
+    it('is OUTCOME_UNKNOWN and not retryable when it was sent and the provider never answered', async () => {
+      const { http, upstream } = await setup(() => {}, { deadlineMs: 150 });
+
+      const failure = await failureOf(http.request({ operation: 'contacts.update', method: 'POST', path: '/contacts/x/update', body: '{}' }));
+
+      expect(upstream.hits).toHaveLength(1);
+      expect(failure.kind).toBe('UNAVAILABLE');
+      expect(failure.code).toBe('OUTCOME_UNKNOWN');
+      expect(failure.retryable).toBe(false);
+      expect(failure.message).toBe(
+        'Realtime Register did not answer within 150 ms after contacts.update was sent: it may have been applied. Check its state before sending it again.',
+      );
+    });
+
+    it('is OUTCOME_UNKNOWN when the connection is reset after the request was read', async () => {
+      const { http, upstream } = await setup((req) => req.socket.destroy());
+
+      const failure = await failureOf(http.request({ operation: 'sessions.create', method: 'POST', path: '/v1/sessions', body: '{}' }));
+
+      expect(upstream.hits).toHaveLength(1);
+      expect(failure.code).toBe('OUTCOME_UNKNOWN');
+      expect(failure.retryable).toBe(false);
+    });
+
+    it('stays a retryable outage when the connection was refused, so nothing was sent', async () => {
+      const closed = await startUpstream(() => {});
+      await closed.stop();
+      const http = new ProviderHttp({ provider: 'VERIFF', baseUrl: closed.origin, metrics: createMetrics() });
+      cleanups.push(() => http.close());
+
+      const failure = await failureOf(http.request({ operation: 'sessions.create', method: 'POST', path: '/v1/sessions', body: '{}' }));
+
+      expect(failure.code).toBeNull();
+      expect(failure.retryable).toBe(true);
+      expect(failure.message).toBe('Veriff could not be reached (ECONNREFUSED)');
+    });
+
+    it('stays a retryable outage for a call that changes nothing (a login)', async () => {
+      const { http } = await setup(() => {}, { deadlineMs: 150 });
+
+      const failure = await failureOf(http.request({ operation: 'auth.login', method: 'POST', path: '/auth/login', body: '{}', changesState: false }));
+
+      expect(failure.code).toBeNull();
+      expect(failure.retryable).toBe(true);
+    });
+  });
+
+  describe('an announced outage (Realtime Register maintenance: 503 ProviderUnavailable with its endDate)', () => {
+    const NOW = Date.parse('2026-05-04T10:15:00Z');
+    const maintenance = JSON.stringify({ type: 'ProviderUnavailable', message: 'down', startDate: '2026-05-04T10:00:00Z', endDate: '2026-05-04T11:00:00Z' });
+    const inMaintenance: Handler = (_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end(maintenance);
+    const read = { operation: 'contacts.list', method: 'GET', path: '/contacts', announcedWaitMs: maintenanceWaitMs } as const;
+
+    it('is not retried within the window: a read sends one call, not three', async () => {
+      const { http, upstream } = await setup(inMaintenance, { now: () => NOW });
+
+      const response = await http.request(read);
+
+      expect(response.status).toBe(503);
+      expect(upstream.hits).toHaveLength(1);
+    });
+
+    it('gives the window, not openMs, as the wait once it has opened the circuit', async () => {
+      const { http, upstream } = await setup(inMaintenance, { now: () => NOW, breaker: { failureThreshold: 2, openMs: 10_000 } });
+      await http.request(read);
+      await http.request(read);
+      expect(http.circuit).toBe('OPEN');
+
+      const failure = await failureOf(http.request(read));
+
+      expect(upstream.hits).toHaveLength(2);
+      expect(failure.kind).toBe('UNAVAILABLE');
+      expect(failure.retryable).toBe(true);
+      expect(failure.retryAfterSeconds).toBe(45 * 60);
+      expect(failure.message).toBe('Realtime Register said it is unavailable for another 2700 s; calls are paused (circuit open)');
+    });
+
+    it('forgets the window once the provider answers normally again', async () => {
+      let mode: 'maintenance' | 'up' | 'plain 503' = 'maintenance';
+      let now = NOW;
+      const { http } = await setup(
+        (req, res, hit, attempt) => {
+          if (mode === 'maintenance') inMaintenance(req, res, hit, attempt);
+          else if (mode === 'up') res.writeHead(200).end('{}');
+          else res.writeHead(503).end('{}');
+        },
+        { now: () => now, breaker: { failureThreshold: 1, openMs: 1_000 } },
+      );
+      await http.request(read);
+      mode = 'up';
+      now += 1_000; // half-open: the trial succeeds and closes the circuit
+      expect((await http.request(read)).status).toBe(200);
+      mode = 'plain 503';
+      expect((await http.request(read)).status).toBe(503);
+      expect(http.circuit).toBe('OPEN');
+
+      const failure = await failureOf(http.request(read));
+
+      expect(failure.retryAfterSeconds).toBe(1);
+      expect(failure.message).toBe('Realtime Register is failing; calls are paused for 1 s (circuit open)');
     });
   });
 

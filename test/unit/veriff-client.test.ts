@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VeriffConfig } from '../../src/config.js';
@@ -137,10 +139,27 @@ describe('VeriffClient.validateRegistry', () => {
     expect(error).toMatchObject({ kind: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 9 });
   });
 
-  it('reports an unreadable answer as a retryable provider error', async () => {
-    sim.server.setFaults({ malformedRate: 1, malformed: 'html' });
+  // Veriff accepted the call (HTTP 200), so a session may be open: "retryable" here made a client open a second one.
+  it.each(['html', 'truncated'] as const)('reports an accepted call whose answer is unreadable (%s) as OUTCOME_UNKNOWN, not retryable', async (malformed) => {
+    sim.server.setFaults({ malformedRate: 1, malformed });
+    sim.syncServer.clearRequests();
     const error = await failureOf(client().validateRegistry(submission, { requestId: 'r' }));
-    expect(error).toMatchObject({ kind: 'ERROR', retryable: true });
+    expect(error).toMatchObject({ kind: 'ERROR', code: 'OUTCOME_UNKNOWN', httpStatus: 200, retryable: false });
+    expect((error as ProviderFailure).message).toMatch(/^Veriff sent an answer the gateway cannot read \(.+\), under HTTP 200: a session may have been opened\. Check before sending it again\.$/);
+    expect(sim.syncServer.count('/v1/validate-registry')).toBe(1);
+  });
+
+  it('reads a failure envelope under HTTP 200 as the refusal it is, not as an unreadable answer', async () => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"failed","code":1803,"message":"no"}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const error = await failureOf(client({ syncBaseUrl: origin }).validateRegistry(submission, { requestId: 'r' }));
+      expect(error).toMatchObject({ kind: 'AUTH', code: '1803', httpStatus: 200, retryable: false });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('reads a decision by polling, null before it exists, and unknown-session for a session Veriff does not know', async () => {

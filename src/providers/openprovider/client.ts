@@ -284,6 +284,8 @@ export class OpenproviderClient {
       path: OPENPROVIDER_PATHS.login,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ username: this.config.username, password: this.config.password, ip: '0.0.0.0' }),
+      // A login that got no answer changed nothing at Openprovider: its failure stays a plain, retryable outage.
+      changesState: false,
       neverRetry: mustNotRepeat,
     });
     const envelope = readEnvelope<{ token?: string }>(response);

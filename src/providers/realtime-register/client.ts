@@ -8,7 +8,7 @@ import type { UpstreamMethod, UpstreamRequest, UpstreamResponse } from '../http.
 import { LIST_LIMIT_MAX, PROCESS_ID_HEADER } from './assumptions.js';
 import { realtimeRegisterMetrics } from '../../observability/realtime-register-metrics.js';
 import { EMAIL_VALIDATION_CATEGORIES } from './assumptions.js';
-import { isNoSuchObject, rtrError, unreadableAnswer } from './errors.js';
+import { isNoSuchObject, maintenanceWaitMs, rtrError, unreadableAnswer } from './errors.js';
 import type { ContactChanges, UnknownValueReporter } from './map.js';
 import { contactCreateBody, contactFromWire, contactUpdateBody, isWireContact } from './map.js';
 import { processStateFromWire, type RtrProcessState } from './processes.js';
@@ -207,7 +207,7 @@ export class RealtimeRegisterClient {
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { authorization: `ApiKey ${this.config.apiKey}`, accept: 'application/json' };
     if (extra.body !== undefined) headers['content-type'] = 'application/json';
-    return this.deps.http.request({ operation, method, path, headers, requestId: options.requestId, ...extra });
+    return this.deps.http.request({ operation, method, path, headers, requestId: options.requestId, announcedWaitMs: maintenanceWaitMs, ...extra });
   }
 
   /** The body of a 2xx, or the domain error of anything else. */

@@ -174,6 +174,19 @@ function textOf(value: unknown): string | undefined {
 }
 
 /**
+ * How long a maintenance answer (ProviderUnavailable with an `endDate` still to come) says Realtime Register is away,
+ * in ms; undefined for any other answer. Retrying within the window would only meet the same answer.
+ */
+export function maintenanceWaitMs(response: UpstreamResponse, now: number): number | undefined {
+  if (response.status < 500) return undefined;
+  const body = parseErrorBody(response.body);
+  if (body.type !== 'ProviderUnavailable') return undefined;
+  const endsAt = rtrInstant(body.endDate);
+  const end = endsAt ? Date.parse(endsAt) : Number.NaN;
+  return Number.isNaN(end) || end <= now ? undefined : end - now;
+}
+
+/**
  * Maintenance: retry once the announced window ends. Its dates are read as every RTR instant is (any ISO 8601
  * spelling, no offset meaning UTC) and shown as read, so the message never carries the provider's text.
  */

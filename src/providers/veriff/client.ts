@@ -1,9 +1,9 @@
 import type { RegistryMode, VeriffConfig } from '../../config.js';
 import { ProviderFailure } from '../../domain/errors.js';
 import type { ProviderClientDeps } from '../client-deps.js';
-import type { ProviderHttp, UpstreamResponse } from '../http.js';
+import { OUTCOME_UNKNOWN, type ProviderHttp, type UpstreamResponse } from '../http.js';
 import type { RegistrySubmission, VeriffDecision, VeriffSessionOutcome } from './map.js';
-import { parseVeriffEnvelope, toVeriffRegistryBody, VeriffPayloadError, veriffFailure } from './map.js';
+import { isVeriffFailureBody, parseVeriffEnvelope, toVeriffRegistryBody, VeriffPayloadError, veriffFailure } from './map.js';
 import { signVeriffBody, verifyVeriffSignature } from './signature.js';
 
 /** What validate-registry produced: the session id, and the decision when the sync endpoint gave one at once. */
@@ -60,7 +60,16 @@ export class VeriffClient {
       );
       throw failure;
     }
-    const answer = readAnswer(response.body);
+    // A refusal under HTTP 200 (Veriff's failure envelope): refused, as under its proper status; nothing was opened.
+    if (isVeriffFailureBody(response.body)) throw veriffFailure(response);
+    let answer: VeriffRegistryAnswer;
+    try {
+      answer = readAnswer(response.body);
+    } catch (error) {
+      // Veriff accepted the call (2xx), so a session is likely open: "retryable" would invite a second one.
+      if (error instanceof ProviderFailure) throw acceptedButUnreadable(error, response.status);
+      throw error;
+    }
     // The sync answer carries x-hmac-signature over its body, "required to authenticate the response sender"
     // (providers/veriff.md, revision 2): a decision is trusted only once it is verified.
     if (answer.decision !== null) this.requireSignedAnswer(response, 'registry.validate', scope.requestId);
@@ -114,6 +123,15 @@ export class VeriffClient {
       { kind: 'ERROR', code: 'SIGNATURE', httpStatus: response.status, retryable: false },
     );
   }
+}
+
+/** An accepted validate-registry whose answer cannot be read: the session may exist, so the outcome is unknown. */
+function acceptedButUnreadable(unreadable: ProviderFailure, status: number): ProviderFailure {
+  return new ProviderFailure(
+    'VERIFF',
+    `${unreadable.message.replace(/\.$/, '')}, under HTTP ${status}: a session may have been opened. Check before sending it again.`,
+    { kind: 'ERROR', code: OUTCOME_UNKNOWN, httpStatus: status, retryable: false },
+  );
 }
 
 function readAnswer(text: string, options: { sessionRequired: boolean } = { sessionRequired: true }): VeriffRegistryAnswer {

@@ -234,6 +234,19 @@ function authMessage(code: string | null, status: number): string {
   }
 }
 
+/**
+ * Whether a body is Veriff's failure envelope (`{status: "failed", ...}`), whatever the HTTP status it came under: a 200
+ * carrying one is a refusal sent with the wrong status, not an accepted call whose answer is unreadable.
+ */
+export function isVeriffFailureBody(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) && value.status === 'failed';
+  } catch {
+    return false;
+  }
+}
+
 /** `{status: "failed", code, message}`; the code may come as a number. Null when the body is not that. */
 function readErrorBody(text: string): { code: string | null; message: string } | null {
   let value: unknown;
