@@ -140,12 +140,15 @@ export function createRegistryCheckService(deps: ServiceDeps & { outbox: OutboxS
 
   /**
    * The stored check of a session; when there is none, what the outbox still holds is stored first (the check of a
-   * session Veriff accepted while the store was down), so its decision is taken instead of refused for good.
+   * session Veriff accepted while the store was down), so its decision is taken instead of refused for good. The store
+   * is read again whatever the drain counted: a round already running (a restart's adopted items) may have stored the
+   * check just before this one, which then finds nothing left to apply.
    */
   async function knownCheck(sessionId: string): Promise<RegistryCheck | null> {
     const stored = await stores.registryChecks.get(sessionId);
     if (stored) return stored;
-    return (await deps.outbox.drainNow()) > 0 ? stores.registryChecks.get(sessionId) : null;
+    await deps.outbox.drainNow();
+    return stores.registryChecks.get(sessionId);
   }
 
   const webhook: WebhookHandler = async ({ body, headers }): Promise<WebhookAnswer> => {

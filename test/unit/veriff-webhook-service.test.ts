@@ -144,6 +144,21 @@ describe('registry-check webhook', () => {
     expect(await metrics.registry.getSingleMetricAsString('gateway_veriff_quarantined_total')).toContain('reason="UNKNOWN_SESSION"} 1');
   });
 
+  it('takes the decision when the check is stored while it looks (a restart\'s outbox round storing it), though its own drain finds nothing', async () => {
+    const { service, stores } = setup(once);
+    const get = stores.registryChecks.get.bind(stores.registryChecks);
+    let reads = 0;
+    stores.registryChecks.get = async (id) => {
+      // The first read misses; the round already running stores the check right after, before this one drains.
+      if (reads++ > 0) return get(id);
+      await stores.registryChecks.put(pending);
+      return null;
+    };
+    expect(await service.webhook(signed(decision()))).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await get(SESSION))?.status).toBe('APPROVED');
+    expect(await stores.quarantine.list(10)).toEqual([]);
+  });
+
   it('answers 503 to a decision for an unknown session while the quarantine cannot keep it, so Veriff delivers it again', async () => {
     const { service, stores } = setup(once);
     stores.quarantine.add = async () => {
