@@ -61,7 +61,8 @@ function overSse(token: string): Seen {
 
 describe('a subscription opened with a JWT', () => {
   it('ends with UNAUTHENTICATED once the token expires, over graphql-ws and SSE, and delivers no event after', async () => {
-    const token = await tokenValidFor(3);
+    // Long enough for both subscriptions to be open before it ends on a loaded machine, short enough to wait for.
+    const token = await tokenValidFor(6);
     const streams = { ws: overWebSocket(token), sse: overSse(token) };
     try {
       // Both are live: an event before the expiry reaches them.

@@ -69,6 +69,35 @@ describe('OpenproviderTokenManager', () => {
     expect(new Set(got).size).toBe(1);
   });
 
+  it('never drops a token another instance stored after it read the refused one (two instances, one refused token)', async () => {
+    const cache = new MemoryCache();
+    const locks = new MemoryLocks();
+    const login = countingLogin();
+    // B's cache lets the test hold its writes back: B has read the refused token, and A logs in again before B writes.
+    let releaseWrites: () => void = () => {};
+    const writesHeld = new Promise<void>((resolve) => (releaseWrites = resolve));
+    const slowWrites = Object.create(cache) as MemoryCache;
+    slowWrites.delete = async (...args: Parameters<MemoryCache['delete']>) => {
+      await writesHeld;
+      return cache.delete(...args);
+    };
+    slowWrites.set = async (...args: Parameters<MemoryCache['set']>) => {
+      await writesHeld;
+      return cache.set(...args);
+    };
+    const a = manager({ login: login.login, cache, locks });
+    const b = manager({ login: login.login, cache: slowWrites, locks });
+    const refused = await a.token();
+    expect(await b.token()).toBe(refused);
+    const bInvalidates = b.invalidate(refused);
+    await a.invalidate(refused);
+    const renewed = await a.token();
+    releaseWrites();
+    await bInvalidates;
+    expect(await b.token()).toBe(renewed);
+    expect(login.calls).toBe(2);
+  });
+
   it('answers a burst of 50 callers with one login attempt when the credentials are refused', async () => {
     const login = countingLogin(() => credentialsRefused(500));
     const tokens = manager({ login: login.login });

@@ -29,7 +29,7 @@ describe('starting the gateway', () => {
   it('says the sandbox is open in its log when no keys are configured', async () => {
     const main = startMain({});
     try {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 50_000;
       while (!main.output().stdout.includes('sandbox is OPEN') && Date.now() < deadline) {
         if (main.child.exitCode !== null) break;
         await new Promise((resolve) => setTimeout(resolve, 50));

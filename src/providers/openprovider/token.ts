@@ -133,11 +133,20 @@ export class OpenproviderTokenManager {
     return this.pending;
   }
 
-  /** Drops a token Openprovider refused (HTTP 401 or code 196), here and in the shared cache, if it is still the current one. */
+  /** The mark of one shared token that Openprovider refused, named by when it was obtained (one login at a time). */
+  private refusedTokenKey(obtainedAt: number): string {
+    return `openprovider:${this.options.account}:token-refused:${obtainedAt}`;
+  }
+
+  /**
+   * Drops a token Openprovider refused (HTTP 401 or code 196), here and for every instance, if it is still the current
+   * one. The shared entry is marked refused rather than deleted: a delete after our read could remove the token another
+   * instance has stored since (its new login), and that would cost a second login for nothing.
+   */
   async invalidate(token: string): Promise<void> {
     if (this.current?.token === token) this.current = null;
     const shared = this.opened(await this.options.cache.get<SealedToken>('provider-token', this.tokenKey));
-    if (shared?.token === token) await this.options.cache.delete('provider-token', this.tokenKey);
+    if (shared?.token === token) await this.options.cache.set('provider-token', this.refusedTokenKey(shared.obtainedAt), true, this.refreshAfterMs);
   }
 
   /** The shared entry's token, or null when there is none or it does not open under this key (then it is ignored). */
@@ -157,9 +166,10 @@ export class OpenproviderTokenManager {
       this.options.cache.get<SealedToken>('provider-token', this.tokenKey),
       this.options.cache.get<SharedRefusal>('provider-token', this.refusalKey),
     ]);
-    const token = this.opened(sealed);
+    const opened = this.opened(sealed);
+    const token = opened && this.isFresh(opened) && !(await this.options.cache.get<boolean>('provider-token', this.refusedTokenKey(opened.obtainedAt))) ? opened : null;
     return {
-      ...(token && this.isFresh(token) ? { token } : {}),
+      ...(token ? { token } : {}),
       ...(refusal && typeof refusal.until === 'number' && refusal.until > this.now() ? { refusal } : {}),
     };
   }
