@@ -37,9 +37,12 @@ describe('resendEmailVerification within a minute of the last one to the same re
       }`,
       { e: email, i: { handle: 'rtr-0011', verifications: [verification] } },
     );
-    expect(reply.errors).toEqual([expect.objectContaining({ path: ['again'], extensions: { code: 'RATE_LIMITED', provider: 'OPENPROVIDER', retryAfterSeconds: 60 } })]);
+    expect(reply.errors).toEqual([expect.objectContaining({ path: ['again'], extensions: { code: 'RATE_LIMITED', provider: 'OPENPROVIDER', retryAfterSeconds: reply.data.again.retryAfterSeconds } })]);
     expect(reply.data.submit.__typename).toBe('SubmitContactVerificationSuccess');
-    expect(reply.data.again).toMatchObject({ __typename: 'ProviderError', provider: 'OPENPROVIDER', code: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 60, httpStatus: null });
+    expect(reply.data.again).toMatchObject({ __typename: 'ProviderError', provider: 'OPENPROVIDER', code: 'RATE_LIMITED', retryable: true, httpStatus: null });
+    // The rest of the minute since the first resend: 60 s, less whatever a busy machine took between the two.
+    expect(reply.data.again.retryAfterSeconds).toBeGreaterThanOrEqual(50);
+    expect(reply.data.again.retryAfterSeconds).toBeLessThanOrEqual(60);
     expect(reply.data.again.message).toContain('less than a minute ago');
     expect(restarts()).toBe(before);
   });
