@@ -53,9 +53,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * A request in a later lifecycle state, with submissions, put straight into the gateway's store: the sandbox cannot
- * (yet) drive a request through PROCESSING and REJECTED by itself. The DENIC request is injected first, so the
- * request is a real one the gateway ingested.
+ * A request in a later lifecycle state, with submissions, put straight into the gateway's store, for the tests of
+ * layout and export (fast, and with a fixed trail); the real lifecycle through the simulator's processes is driven in
+ * 'follows evidence the provider answers 202'. The DENIC request is injected first, so the request is a real one the
+ * gateway ingested.
  */
 async function seedRequest(handle: string, claims: string[], dueInHours: number, status: VerificationRequest['status'], submissions: VerificationSubmission[]) {
   injectDenicRequest(handle, claims, dueInHours);
@@ -247,6 +248,41 @@ describe('the reference dashboard', () => {
     expect(JSON.parse(updates[0]!.body)).toMatchObject({
       verifications: [{ externalId: 'kyc-browser-test-1', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }],
     });
+  }, TEST_TIMEOUT);
+
+  it('follows evidence the provider answers 202: PROCESSING, then REJECTED with the provider\'s reason among its submissions, without a reload', async () => {
+    const handle = 'rtr-0015';
+    const simulator = gateway.sandbox!.realtimeRegister;
+    const reason = 'DENIC did not accept the document: expired ID card';
+    injectDenicRequest(handle, ['NAME', 'ADDRESS'], 12);
+    // The simulator's process answers RUNNING until the plan changes, so the page is seen PROCESSING first.
+    simulator.planProcess({ handle, outcome: 'FAILED', checks: 10_000, reason });
+    const page = await openDashboard();
+    const row = requestRow(page, handle);
+    await row.waitFor();
+    await page.getByRole('button', { name: `Submit evidence for ${handle}` }).click();
+    const form = page.locator('#evidence-form');
+    await form.getByLabel('Method and proof').waitFor();
+    await form.getByLabel('Your reference (external id)').fill('kyc-browser-async-1');
+    await page.locator('#evidence-submit').click();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: UI_TIMEOUT }).toBe('PROCESSING');
+    expect(await row.locator('.badge').first().innerText()).toBe('PROCESSING');
+
+    simulator.planProcess({ handle, outcome: 'FAILED', checks: 0, reason });
+    // The gateway's process follower ends it; the page learns it from the live event stream.
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: UI_TIMEOUT }).toBe('REJECTED');
+    expect(await row.locator('.badge').first().innerText()).toBe('REJECTED');
+    await expect.poll(() => page.locator('#events').innerText(), { timeout: UI_TIMEOUT }).toContain(`${handle}: PROCESSING → REJECTED`);
+    await row.getByText('1 submission').click();
+    const trail = await row.locator('.submissions').innerText();
+    const processId = simulator.processes.list().find((process) => (process as { identifier?: string }).identifier === handle) as { id: number };
+    expect(trail).toContain('FAILED');
+    expect(trail).toContain(reason);
+    expect(trail).toContain(`process ${processId.id}`);
+    expect(trail).toContain('kyc-browser-async-1');
+    // A rejected request takes new evidence again.
+    expect(await row.getByRole('button', { name: `Submit evidence for ${handle}` }).count()).toBe(1);
+    await page.close();
   }, TEST_TIMEOUT);
 
   it('adds a piece of evidence ready to send, and says (before sending) when a piece attests no claim', async () => {

@@ -61,11 +61,18 @@ const EVENTS = `query Events($filter: VerificationEventFilter) {
   verificationEvents(filter: $filter, first: 100) { edges { node { type ... on VerificationRequestChangedEvent { previousStatus request { status } } ... on DeadlineApproachingEvent { deadlineKind } } } }
 }`;
 const SUBMIT = `mutation Submit($input: SubmitContactVerificationInput!) {
-  submitContactVerification(input: $input) { __typename ... on SubmitContactVerificationSuccess { processId request { status } } }
+  submitContactVerification(input: $input) { __typename ... on SubmitContactVerificationSuccess { processId request { status } } ... on Error { message } }
 }`;
+
+/**
+ * True when the only errors say the store was slow to answer (Redis commands time out at 500 ms, which a machine
+ * shared with other test files can exceed): a read polled until a condition holds then simply asks again.
+ */
+const storeWasSlow = (errors: { extensions?: { code?: string } }[] | undefined) => !!errors?.length && errors.every((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE');
 
 async function requestOf(gateway: TestGateway, handle: string): Promise<{ id: string; status: string } | null> {
   const reply = await gateway.graphql(REQUEST, { filter: { contactHandle: handle } });
+  if (storeWasSlow(reply.errors)) return null;
   expect(reply.errors).toBeUndefined();
   return reply.data.verificationRequests.edges[0]?.node ?? null;
 }
@@ -90,8 +97,9 @@ describe('a follow-up outlives its gateway', () => {
     // Held open: the process answers RUNNING until the plan changes.
     sandbox.realtimeRegister.planProcess({ handle, outcome: 'COMPLETED', checks: 10_000 });
     const submitted = await first.graphql(SUBMIT, { input: { handle, requestId, verifications: [{ verifiedAt: '2026-11-20T00:00:00Z', externalId: 'kyc-restart', method: 'ELECTRONIC_DOCUMENT', proof: 'ID_CARD', claims: ['NAME', 'ADDRESS'] }] } });
+    // Whole, so a refusal (a store or provider too slow on a loaded machine) says which it was.
+    expect(submitted.data.submitContactVerification).toMatchObject({ __typename: 'SubmitContactVerificationSuccess', request: { status: 'PROCESSING' } });
     const processId = submitted.data.submitContactVerification.processId as string;
-    expect(submitted.data.submitContactVerification.request.status).toBe('PROCESSING');
     const checks = () => sandbox.realtimeRegister.server.count(`/v2/processes/${processId}`, 'GET');
     await eventually(async () => checks() >= 2);
 
