@@ -412,6 +412,29 @@ describe('the reference dashboard at work', () => {
     await page.close();
   }, TEST_TIMEOUT);
 
+  it('pages through the requests, 20 at a time', async () => {
+    for (let index = 0; index < 20; index++) injectDenicRequest(`rtr-${String(60 + index).padStart(4, '0')}`, ['EMAIL'], 70 + index);
+    const page = await openDashboard();
+    await requestRow(page, 'rtr-0060').waitFor();
+    const pager = page.locator('#requests-pager');
+    const firstRow = () => page.locator('#requests tbody tr').first().getAttribute('data-request-id');
+    await expect.poll(() => pager.locator('.range').innerText(), { timeout: UI_TIMEOUT }).toMatch(/^1–20 of \d+$/);
+    const total = Number(/of (\d+)$/.exec(await pager.locator('.range').innerText())![1]);
+    expect(total).toBeGreaterThan(20);
+    expect(await page.locator('#requests tbody tr').count()).toBe(20);
+    const firstPage = await firstRow();
+    await pager.getByRole('button', { name: 'Next page of verification requests' }).click();
+    await expect.poll(() => pager.locator('.range').innerText(), { timeout: UI_TIMEOUT }).toBe(`21–${Math.min(40, total)} of ${total}`);
+    expect(await firstRow()).not.toBe(firstPage);
+    await pager.getByRole('button', { name: 'Previous page of verification requests' }).click();
+    await expect.poll(firstRow, { timeout: UI_TIMEOUT }).toBe(firstPage);
+    // The download holds every request the list pages through, not the page shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const ids = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n').slice(1).map((line) => line.split(',')[0]);
+    expect(new Set(ids).size).toBe(total);
+    await page.close();
+  }, TEST_TIMEOUT);
+
   it('downloads the open requests as CSV with their submissions', async () => {
     await seedRequest('rtr-0044', ['NAME', 'ADDRESS'], 8, 'REJECTED', [submission('FAILED', 'kyc-csv-1', 'Name, as written, "does not match"')]);
     const page = await openDashboard();
