@@ -367,6 +367,8 @@ describe('the reference dashboard at work', () => {
     await requestRow(page, 'rtr-0046').waitFor();
     await page.locator('#emails tbody tr').first().waitFor();
     expect(await requestRow(page, 'rtr-0045').locator('time[data-deadline]').innerText()).toMatch(/^overdue by /);
+    // Past its deadline with no evidence: the lifecycle's OVERDUE, beside the time it is overdue by.
+    expect(await requestRow(page, 'rtr-0045').locator('.badge').first().innerText()).toBe('OVERDUE');
     await expectFitsTheScreen(page, TABLET.width);
     await screenshot(page, 'dashboard-tablet');
     await page.close();
