@@ -9,13 +9,18 @@ export const ARBITRARY_DOCUMENTS_SCOPE = 'documents:any';
 export interface DocumentParams {
   query?: string | null | undefined;
   extensions?: Record<string, unknown> | null | undefined;
+  /** GraphQL over HTTP's persisted documents appendix (graphql/graphql-over-http, "Persisted Documents"). */
+  documentId?: unknown;
 }
 
 /**
- * The persisted document's hash a request names, the way Apollo's automatic persisted queries and urql, Relay and
- * codegen's client preset send it: `extensions.persistedQuery = { version: 1, sha256Hash }`. Null when there is none.
+ * The persisted document's hash a request names: `documentId` (GraphQL over HTTP's persisted documents appendix,
+ * whose prefixed identifiers `sha256:<hex>` are exactly codegen's manifest keys), or the way Apollo's automatic
+ * persisted queries and urql, Relay and codegen's client preset send it: `extensions.persistedQuery = { version: 1,
+ * sha256Hash }`. Null when there is none.
  */
 export function persistedDocumentHash(params: DocumentParams): string | null {
+  if (typeof params.documentId === 'string') return params.documentId;
   const persisted = params.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | null | undefined;
   if (typeof persisted !== 'object' || persisted === null || persisted.version !== 1) return null;
   return typeof persisted.sha256Hash === 'string' ? persisted.sha256Hash : null;
@@ -48,7 +53,7 @@ export function persistedDocumentNotFound(): GraphQLError {
 /** Document text from a caller that may only run trusted documents. */
 export function persistedDocumentRequired(): GraphQLError {
   return new GraphQLError(
-    'This gateway runs only trusted documents (GRAPHQL_TRUSTED_DOCUMENTS): send a persisted document hash in extensions.persistedQuery.sha256Hash, or use a key with the documents:any scope.',
+    'This gateway runs only trusted documents (GRAPHQL_TRUSTED_DOCUMENTS): send a persisted document hash in extensions.persistedQuery.sha256Hash (or as documentId), or use a key with the documents:any scope.',
     { extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 403 } } },
   );
 }

@@ -194,6 +194,13 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
 
   async function singleConnection(request: Request, token: string | null, principal: Principal, serverContext: Record<string, unknown>): Promise<Response> {
     const caller = principal.id;
+    // graphql-sse's handler reads a token's GET or POST by its accept header alone: exactly text/event-stream opens the
+    // reserved stream (a POST too), anything else runs an operation (a GET too, its parameters in the query string).
+    // Each kind is counted as such whatever its method: a GET operation took no place on the stream, and a stream
+    // opened by POST was neither given back to SOCKETS_PER_KEY when it ended nor ended on dispose.
+    const readsOrRuns = request.method === 'GET' || request.method === 'POST';
+    const opensStream = readsOrRuns && request.headers.get('accept') === 'text/event-stream';
+    const runsOperation = readsOrRuns && !opensStream;
     const headers = new Headers(request.headers);
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers };
     if (request.method === 'PUT') {
@@ -224,7 +231,7 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
       // graphql-sse answers a body it cannot parse with JSON.parse's message, which quotes the text around the fault.
       if (!isJson(init.body)) return json(400, INVALID_JSON_BODY, 'BAD_REQUEST');
     }
-    const release = request.method === 'POST' ? reserveOperation(token!) : () => {};
+    const release = runsOperation ? reserveOperation(token!) : () => {};
     if (!release) {
       return json(400, `This stream already runs ${MAX_OPERATIONS_PER_CONNECTION} operations; stop one, or reserve another stream.`, 'TOO_MANY_OPERATIONS');
     }
@@ -234,13 +241,13 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
     const forwarded = new Request(request.url, init);
     const origin: Origin = { request, serverContext, release, handedOff: false };
     origins.set(forwarded, origin);
-    // The first event-stream GET of a token opens its stream (graphql-sse refuses another with 409, and answers one of
-    // another accept at once, opening nothing): its end gives the slot back. A GET answered without a stream is
-    // forgotten once answered: a response that finishes never aborts the signal, so the slot would stay held forever.
+    // The first event-stream request of a token opens its stream (graphql-sse refuses another with 409): its end gives
+    // the slot back. One answered without a stream is forgotten once answered: a response that finishes never aborts
+    // the signal, so the slot would stay held forever.
     let opens = false;
-    if (request.method === 'GET') {
+    if (opensStream) {
       open.add(stream);
-      opens = request.headers.get('accept') === 'text/event-stream' && !streaming.has(token!);
+      opens = !streaming.has(token!);
       if (opens) streaming.add(token!);
       signal.addEventListener(
         'abort',
@@ -261,7 +268,7 @@ export function useGraphQLSSE(options: GraphQLSSEOptions): Plugin<GatewayContext
       // while its stream ended (the stream's end ended the operations it held then, not this one): ended here, so its
       // SUBSCRIPTIONS_PER_KEY slot, its listener and its place on the stream are given back.
       if (origin.operation && (response.status === 204 || !live.has(token!))) void origin.operation.return?.().catch(() => undefined);
-      if (request.method === 'GET' && response.status !== 200) {
+      if (opensStream && response.status !== 200) {
         open.delete(stream);
         if (opens) streaming.delete(token!);
         opens = false;

@@ -29,6 +29,12 @@ export function useTrustedDocuments(trusted: TrustedDocumentsConfig): Plugin {
   };
   const persisted = usePersistedOperations({
     allowArbitraryOperations: (request) => mayRunAnyDocument(principalOfRequest(request)),
+    // yoga's GET parser keeps only query, variables, operationName and extensions: a GET's documentId is read here.
+    extractPersistedOperationId: (params, request) =>
+      persistedDocumentHash({
+        ...params,
+        documentId: (params as { documentId?: unknown }).documentId ?? (request.method === 'GET' ? new URL(request.url).searchParams.get('documentId') : undefined),
+      }),
     getPersistedOperation: (hash) => trustedDocument(trusted, hash),
     customErrors: {
       notFound: persistedDocumentNotFound,

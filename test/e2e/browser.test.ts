@@ -403,6 +403,8 @@ describe('the reference dashboard at work', () => {
     await requestRow(page, 'rtr-0046').waitFor();
     await page.locator('#emails tbody tr').first().waitFor();
     expect(await requestRow(page, 'rtr-0045').locator('time[data-deadline]').innerText()).toMatch(/^overdue by /);
+    // Past its deadline with no evidence: the lifecycle's OVERDUE, beside the time it is overdue by.
+    expect(await requestRow(page, 'rtr-0045').locator('.badge').first().innerText()).toBe('OVERDUE');
     await expectFitsTheScreen(page, TABLET.width);
     await screenshot(page, 'dashboard-tablet');
     await page.close();
@@ -445,6 +447,29 @@ describe('the reference dashboard at work', () => {
     await expect.poll(() => page.locator('#email-error').isVisible(), { timeout: UI_TIMEOUT }).toBe(true);
     expect(await page.locator('#email-error').innerText()).toContain('handle must be 1 to 64 characters');
     expect(await page.locator('#emails-empty').isVisible()).toBe(false);
+    await page.close();
+  }, TEST_TIMEOUT);
+
+  it('pages through the requests, 20 at a time', async () => {
+    for (let index = 0; index < 20; index++) injectDenicRequest(`rtr-${String(60 + index).padStart(4, '0')}`, ['EMAIL'], 70 + index);
+    const page = await openDashboard();
+    await requestRow(page, 'rtr-0060').waitFor();
+    const pager = page.locator('#requests-pager');
+    const firstRow = () => page.locator('#requests tbody tr').first().getAttribute('data-request-id');
+    await expect.poll(() => pager.locator('.range').innerText(), { timeout: UI_TIMEOUT }).toMatch(/^1–20 of \d+$/);
+    const total = Number(/of (\d+)$/.exec(await pager.locator('.range').innerText())![1]);
+    expect(total).toBeGreaterThan(20);
+    expect(await page.locator('#requests tbody tr').count()).toBe(20);
+    const firstPage = await firstRow();
+    await pager.getByRole('button', { name: 'Next page of verification requests' }).click();
+    await expect.poll(() => pager.locator('.range').innerText(), { timeout: UI_TIMEOUT }).toBe(`21–${Math.min(40, total)} of ${total}`);
+    expect(await firstRow()).not.toBe(firstPage);
+    await pager.getByRole('button', { name: 'Previous page of verification requests' }).click();
+    await expect.poll(firstRow, { timeout: UI_TIMEOUT }).toBe(firstPage);
+    // The download holds every request the list pages through, not the page shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const ids = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n').slice(1).map((line) => line.split(',')[0]);
+    expect(new Set(ids).size).toBe(total);
     await page.close();
   }, TEST_TIMEOUT);
 

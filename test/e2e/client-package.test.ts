@@ -45,7 +45,7 @@ describe('the packed client package in a scratch project', () => {
     expect(files.some((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))).toBe(false);
   });
 
-  it('runs a query and subscriptions over SSE and WebSocket against a started gateway', async () => {
+  it('runs a query and subscriptions over SSE (both graphql-sse modes) and WebSocket against a started gateway', async () => {
     await writeFile(
       join(scratch, 'check.mjs'),
       `import WebSocket from 'ws';
@@ -59,6 +59,7 @@ const firstEvent = async (transport) => {
 console.log(JSON.stringify({
   providers: providers.map((status) => status.provider),
   sse: await firstEvent('sse'),
+  sseSingle: await firstEvent('sse-single'),
   ws: await firstEvent('ws'),
   documentsInManifest: Object.keys(manifest).length,
   providersHashInManifest: ProvidersDocument.__meta__.hash in manifest,
@@ -68,7 +69,7 @@ await client.dispose();
     );
     const { stdout } = await run(process.execPath, ['check.mjs', gateway.url], { cwd: scratch, timeout: 30_000 });
     const result = JSON.parse(stdout) as Record<string, unknown>;
-    expect(result).toMatchObject({ sse: 'VERIFICATION_REQUIRED', ws: 'VERIFICATION_REQUIRED', providersHashInManifest: true });
+    expect(result).toMatchObject({ sse: 'VERIFICATION_REQUIRED', sseSingle: 'VERIFICATION_REQUIRED', ws: 'VERIFICATION_REQUIRED', providersHashInManifest: true });
     expect(result.providers).toContain('REALTIME_REGISTER');
     expect(result.documentsInManifest).toBeGreaterThan(5);
   }, 60_000);

@@ -105,6 +105,12 @@ describe('a machine without redis-server', () => {
     expect(failure?.code).toBe(3);
     expect(failure?.stdout?.trim()).toBe(REDIS_SERVER_MISSING);
   }, 40_000);
+
+  it("fails the fault tests' durable Redis at once with the same message", async () => {
+    const failure = await helperFailure("import('./test/faults/support.ts').then((m) => m.startDurableRedis())", { PATH: '/nonexistent' });
+    expect(failure?.code).toBe(3);
+    expect(failure?.stdout?.trim()).toBe(REDIS_SERVER_MISSING);
+  }, 40_000);
 });
 
 describe('a machine without chromium', () => {

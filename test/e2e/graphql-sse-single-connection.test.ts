@@ -111,6 +111,43 @@ describe("graphql-sse's single-connection mode", () => {
     }
   });
 
+  it('counts operations sent with GET, as the protocol also allows, against the same 100 on a stream', async () => {
+    const token = await reserve(KEY_A);
+    const stream = await fetch(`${gateway.url}/graphql?token=${token}`, { headers: { ...as(KEY_A), accept: 'text/event-stream' } });
+    expect(stream.status).toBe(200);
+    try {
+      const subscribe = (id: string) => {
+        const search = new URLSearchParams({ query: 'subscription { verificationEvents { id } }', extensions: JSON.stringify({ operationId: id }) });
+        return fetch(`${gateway.url}/graphql?${search}`, { headers: { ...as(KEY_A), [TOKEN_HEADER]: token, accept: 'application/json' } });
+      };
+      const accepted = await Promise.all(Array.from({ length: 100 }, (_, index) => subscribe(`get-${index}`)));
+      expect(accepted.map((response) => response.status)).toEqual(Array(100).fill(202));
+      const refused = await subscribe('get-100');
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('TOO_MANY_OPERATIONS');
+      expect((await operation(KEY_A, token, providersOperation)).status).toBe(400);
+    } finally {
+      await stream.body?.cancel();
+    }
+  });
+
+  it('gives back the key\'s place when a stream opened by POST ends, as one opened by GET', async () => {
+    // SOCKETS_PER_KEY=1: a second stream is refused while the first is held, and reserved once it is gone.
+    const own = await startTestGateway({ env: { GATEWAY_API_KEYS: `a=${KEY_A}:*`, SOCKETS_PER_KEY: '1' } });
+    try {
+      const put = () => fetch(`${own.url}/graphql`, { method: 'PUT', headers: as(KEY_A) });
+      const token = await (await put()).text();
+      // graphql-sse's handler opens a reserved stream for any request that accepts text/event-stream, POST included.
+      const stream = await fetch(`${own.url}/graphql`, { method: 'POST', headers: { ...as(KEY_A), [TOKEN_HEADER]: token, accept: 'text/event-stream', 'content-type': 'application/json' }, body: '{}' });
+      expect(stream.status).toBe(200);
+      expect((await put()).status).toBe(429);
+      await stream.body?.cancel();
+      await expect.poll(async () => (await put()).status, { timeout: 5_000 }).toBe(201);
+    } finally {
+      await own.stop();
+    }
+  }, 30_000);
+
   it('ends open streams when the gateway stops, so shutdown drains', async () => {
     const own = await startTestGateway();
     const token = await (await fetch(`${own.url}/graphql`, { method: 'PUT' })).text();

@@ -86,13 +86,14 @@ afterAll(async () => {
 });
 
 describe('traces over OTLP/HTTP (JSON)', () => {
-  it('exports one query touching two providers as one trace: the operation, each upstream call, the Redis cache round trips', async () => {
+  it('exports one query touching two providers as one trace: the operation, each upstream call, the Redis cache round trips; and the event appends of a mutation', async () => {
     const receiver = await startReceiver();
     const gateway = await startTestGateway({
       env: { REDIS_URL: redis.url, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'gateway-under-test' },
     });
     const query = traceparent();
     const registry = traceparent();
+    const submit = traceparent();
     try {
       const reply = await gateway.graphql(
         'query SharedRegistrant { emailVerifications(filter: { email: "shared.registrant@example.com" }) { totalCount edges { node { provider email } } } }',
@@ -109,6 +110,13 @@ describe('traces over OTLP/HTTP (JSON)', () => {
         // The caller's tracestate is the caller's text too: an ID number in it, whole or in groups, stays out of the spans.
         { traceparent: registry.header, tracestate: 'idn=38001085718,grouped=380 0108 5718' },
       );
+      // A mutation whose provider write succeeded appends its events to the Redis log: a span each, in its trace.
+      const submitted = await gateway.graphql(
+        'mutation Submit { submitContactVerification(input: { handle: "rtr-0002", requestId: "VmVyaWZpY2F0aW9uUmVxdWVzdDpydHI6NzAwMDE=", verifications: [{ verifiedAt: "2026-11-20T00:00:00Z", externalId: "kyc-trace-1", method: ELECTRONIC_DOCUMENT, proof: ID_CARD, claims: [NAME, ADDRESS] }] }) { __typename } }',
+        {},
+        { traceparent: submit.header },
+      );
+      expect(submitted.data?.submitContactVerification.__typename).toBe('SubmitContactVerificationSuccess');
     } finally {
       await gateway.stop(); // flushes the batch of spans
       await receiver.close();
@@ -143,6 +151,14 @@ describe('traces over OTLP/HTTP (JSON)', () => {
     expect(registryLine).toContain(`"traceId":"${registry.traceId}"`);
     const registrySpans = receiver.received.flatMap((entry) => entry.spans).filter((span) => span.traceId === registry.traceId);
     expect(registrySpans.map((span) => span.name)).toContain('mutation');
+
+    const submitSpans = receiver.received.flatMap((entry) => entry.spans).filter((span) => span.traceId === submit.traceId);
+    const submitOperation = submitSpans.find((span) => span.name === 'mutation Submit');
+    const appends = submitSpans.filter((span) => span.name === 'redis event-log.append');
+    expect(submitOperation?.parentSpanId).toBe(submit.parentId);
+    expect(appends.map((span) => attribute(span, 'gateway.event.type'))).toContain('VERIFICATION_SUBMITTED');
+    expect(appends.every((span) => span.parentSpanId === submitOperation!.spanId && attribute(span, 'db.system.name') === 'redis')).toBe(true);
+    expect(submitSpans.filter((span) => attribute(span, 'gateway.provider') === 'REALTIME_REGISTER').map((span) => attribute(span, 'gateway.upstream.operation'))).toEqual(['contacts.update']);
     expect(['38001085718', '380 0108 5718'].filter((number) => JSON.stringify(registrySpans).includes(number))).toEqual([]);
   }, 60_000);
 });

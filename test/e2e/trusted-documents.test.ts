@@ -88,6 +88,19 @@ describe('trusted documents over HTTP', () => {
     expect(cut.body.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
   });
 
+  it('runs a manifest document named by documentId, as the GraphQL over HTTP persisted documents appendix sends it', async () => {
+    // Codegen's manifest keys ("sha256:<hex>") are that appendix's prefixed document identifiers.
+    const documentId = persistedDocumentHash(ProvidersDocument)!;
+    const posted = await post(APP_KEY, { documentId });
+    expect(posted.status).toBe(200);
+    expect(Object.keys(posted.body.data ?? {})).toEqual(['providers']);
+    const got = await fetch(`${gateway.url}/graphql?documentId=${encodeURIComponent(documentId)}`, { headers: { accept: 'application/graphql-response+json', ...as(APP_KEY) } });
+    expect(got.status).toBe(200);
+    expect(Object.keys(((await got.json()) as { data?: object }).data ?? {})).toEqual(['providers']);
+    const unknown = await post(APP_KEY, { documentId: UNKNOWN_HASH });
+    expect(unknown.body.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  });
+
   it('lets a key with documents:any send any document, as GraphiQL does', async () => {
     const { status, body } = await post(OPERATOR_KEY, { query: '{ __typename providers { provider } }' });
     expect(status).toBe(200);
@@ -134,6 +147,17 @@ describe('trusted documents on every subscription transport', () => {
     const bare = persistedDocumentHash(VerificationEventsDocument)!.replace(/^sha256:/, '');
     const client = createWsClient({ url: gateway.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: as(APP_KEY), retryAttempts: 0 });
     const results = client.iterate<{ verificationEvents: { id: string } }>({ query: '', variables: { after: '0-0' }, extensions: persisted(bare) });
+    const first = await results.next();
+    await results.return?.();
+    await client.dispose();
+    expect(first.value?.errors).toBeUndefined();
+    expect(first.value?.data?.verificationEvents.id).toBeTruthy();
+  });
+
+  it('subscribes over graphql-ws by documentId with an app\'s key', async () => {
+    const documentId = persistedDocumentHash(VerificationEventsDocument)!;
+    const client = createWsClient({ url: gateway.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: as(APP_KEY), retryAttempts: 0 });
+    const results = client.iterate<{ verificationEvents: { id: string } }>({ query: '', variables: { after: '0-0' }, documentId } as never);
     const first = await results.next();
     await results.return?.();
     await client.dispose();

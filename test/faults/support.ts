@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FaultSpec } from '../../src/sandbox/faults.js';
-import { freePort } from '../helpers/redis-server.js';
+import { assertRedisInstalled, freePort } from '../helpers/redis-server.js';
 
 /** Shared by the fault suite: a seeded PRNG, a Redis that survives SIGKILL, response checks, waiting. */
 
@@ -133,6 +133,8 @@ export interface DurableRedis {
 }
 
 export async function startDurableRedis(options: { persistence?: 'aof' | 'none' } = {}): Promise<DurableRedis> {
+  // Without redis-server the spawn below fails with an unhandled ENOENT after a 10 s wait: say what to install at once.
+  assertRedisInstalled();
   const persistence = options.persistence === 'none' ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
   const dir = await mkdtemp(join(tmpdir(), 'vgw-faults-redis-'));
   const port = await freePort();
