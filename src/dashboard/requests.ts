@@ -74,7 +74,8 @@ function submissionsOf(request: Request): HTMLElement | null {
 function row(request: Request): HTMLElement {
   const deadline = earliestDeadline(request);
   const domain = request.deDelegationDeadline && Date.parse(request.deDelegationDeadline) === deadline ? request.deDelegationDomain : request.deletionDomain;
-  const counting = deadline !== null && request.status !== 'SUBMITTED' && request.status !== 'PROCESSING';
+  // A request still PROCESSING can yet be refused, and its deadline then still holds: the clock stops at SUBMITTED only.
+  const counting = deadline !== null && request.status !== 'SUBMITTED';
   return h(
     'tr',
     { 'data-request-id': request.id, 'data-status': request.status },

@@ -267,6 +267,8 @@ describe('the reference dashboard', () => {
     await page.locator('#evidence-submit').click();
     await expect.poll(() => row.getAttribute('data-status'), { timeout: UI_TIMEOUT }).toBe('PROCESSING');
     expect(await row.locator('.badge').first().innerText()).toBe('PROCESSING');
+    // The registry may still refuse it, so its deadline keeps counting down.
+    expect(await row.locator('[data-label="Time left"] time').count()).toBe(1);
 
     simulator.planProcess({ handle, outcome: 'FAILED', checks: 0, reason });
     // The gateway's process follower ends it; the page learns it from the live event stream.
