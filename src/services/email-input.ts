@@ -3,6 +3,7 @@ import type { FieldProblem } from '../domain/field-problem.js';
 import { problem } from '../domain/field-problem.js';
 import { providerHandleProblems } from '../domain/handle-problems.js';
 import { isEmailAddress, isRtrHandle } from '../domain/handles.js';
+import { controlCharacterProblems } from '../domain/input-text.js';
 import type { Provider } from '../domain/providers.js';
 import type { PageArgs } from './page.js';
 
@@ -79,8 +80,21 @@ function realtimeRegisterResendProblems(input: ResendFields): FieldProblem[] {
   return problems;
 }
 
-/** Everything wrong with a resend input, found before anything is sent. */
+/**
+ * Everything wrong with a resend input, found before anything is sent. A field the provider has no use for (an
+ * Openprovider customer, a Realtime Register language) is ignored, but not unchecked: control characters are refused
+ * in every field, as in every other input, so no NUL rides along with a request that is then sent.
+ */
 export function resendProblems(input: ResendFields): FieldProblem[] {
+  const problems = fieldProblems(input);
+  const named = new Set(problems.map((found) => found.path.join('.')));
+  // Trimmed, as each value is used: whitespace around a value is dropped before sending, as it always was.
+  const trimmed = { email: input.email?.trim(), handle: input.handle?.trim(), customer: input.customer?.trim(), language: input.language?.trim() };
+  for (const found of controlCharacterProblems(trimmed)) if (!named.has(found.path.join('.'))) problems.push(found);
+  return problems;
+}
+
+function fieldProblems(input: ResendFields): FieldProblem[] {
   if (input.provider === 'REALTIME_REGISTER') return realtimeRegisterResendProblems(input);
   const problems: FieldProblem[] = [];
   if (!RESEND_PROVIDERS.includes(input.provider)) {

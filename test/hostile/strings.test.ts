@@ -107,6 +107,10 @@ describe('control characters in strings sent upstream', () => {
     ['a zero-width space in a resend email', 'mutation R($e: String) { resendEmailVerification(input: { provider: OPENPROVIDER, email: $e }) { __typename } }', { e: 'ann@exa\u200bmple.com' }],
     ['NUL in a resend email', 'mutation R($e: String) { resendEmailVerification(input: { provider: DOMAIN_NAME_API, email: $e }) { __typename } }', { e: 'ann@exa\u0000mple.com' }],
     ['ESC in a resend language', 'mutation R($l: String) { resendEmailVerification(input: { provider: OPENPROVIDER, email: "ann@example.com", language: $l }) { __typename } }', { l: 'e\u001bn' }],
+    // Fields a provider has no use for were ignored unchecked, so a NUL in them went through to a resend that was sent.
+    ['NUL in a Realtime Register resend language', 'mutation R($l: String) { resendEmailVerification(input: { provider: REALTIME_REGISTER, handle: "rtr-0031", language: $l }) { __typename } }', { l: 'e\u0000n' }],
+    ['a line break in an Openprovider resend customer', 'mutation R($c: String) { resendEmailVerification(input: { provider: OPENPROVIDER, handle: "OP000003-NL", customer: $c }) { __typename } }', { c: 'acme\r\nX' }],
+    ['ESC in a Domain Name API resend customer', 'mutation R($c: String) { resendEmailVerification(input: { provider: DOMAIN_NAME_API, handle: "DNA-1003", customer: $c }) { __typename } }', { c: 'ac\u001bme' }],
     ['NUL in a new contact name', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ name: 'Nina\u0000Novak' }) }],
     ['a line break in an address line', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ addressLines: ['Kade 1\nDELETE'] }) }],
     ['a lone surrogate in a city', 'mutation C($i: CreateContactInput!) { createContact(input: $i) { __typename } }', { i: contact({ city: 'Amster\ud800dam' }) }],
