@@ -117,6 +117,22 @@ describe('the email verification list, as the documents write it', () => {
     ]);
   });
 
+  it('reads a numeric expiration_date no date can hold (1e20, or milliseconds) as none, and serves the whole list', async () => {
+    fake.rows = [
+      row({ email: 'huge@example.net', expiration_date: 1e20 }),
+      row({ email: 'millis@example.net', expiration_date: 1796112000000 }),
+      row({ email: 'str@example.net', expiration_date: '2026-07-01 12:00:00' }),
+    ];
+    await startGateway();
+    const reply = await ask(ROWS);
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.emailVerifications.edges.map((edge: any) => [edge.node.email, edge.node.expiresAt])).toEqual([
+      ['huge@example.net', null],
+      ['millis@example.net', null],
+      ['str@example.net', '2026-07-01T10:00:00.000Z'],
+    ]);
+  });
+
   it('sends the status filter with its spaces and is_suspended as a boolean, and reads the rows back', async () => {
     fake.rows = [
       row({ email: 'a@example.net', status: 'not verified' }),
