@@ -362,6 +362,30 @@ describe('restarting a verification', () => {
     expect(restart).toHaveLength(1);
     expect(JSON.parse(restart[0]!.body)).toMatchObject({ email: 'ann@example.net', handle: 'AN000001-NL' });
   });
+
+  it('sends the handle when the caller names only the email and its rows name one handle', async () => {
+    fake.rows = [row({ email: 'ann@example.net', handle: 'AN000001-NL', status: 'failed', description: 'expired' })];
+    await startGateway();
+    const reply = await ask(RESEND, { input: { provider: 'OPENPROVIDER', email: 'ann@example.net' } });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.resendEmailVerification.__typename).toBe('ResendEmailVerificationSuccess');
+    const restart = fake.calls('/v1beta/customers/verifications/emails/restart');
+    expect(restart).toHaveLength(1);
+    expect(JSON.parse(restart[0]!.body)).toMatchObject({ email: 'ann@example.net', handle: 'AN000001-NL' });
+  });
+
+  it('sends no handle for an email whose rows name several handles: which one is not the gateway\'s to guess', async () => {
+    fake.rows = [
+      row({ email: 'ann@example.net', handle: 'AN000001-NL', status: 'failed', description: 'expired' }),
+      row({ email: 'ann@example.net', handle: 'AN000009-NL', domain: 'example.org', status: 'failed', description: 'expired' }),
+    ];
+    await startGateway();
+    const reply = await ask(RESEND, { input: { provider: 'OPENPROVIDER', email: 'ann@example.net' } });
+    expect(reply.errors).toBeUndefined();
+    const restart = fake.calls('/v1beta/customers/verifications/emails/restart');
+    expect(restart).toHaveLength(1);
+    expect(JSON.parse(restart[0]!.body)).not.toHaveProperty('handle');
+  });
 });
 
 describe('published error codes', () => {
