@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DomainNameApiConfig } from '../config.js';
 import { ProviderFailure } from '../domain/errors.js';
 import { DomainNameApiClient } from '../providers/domain-name-api/client.js';
+import { dnaErrorMeaning } from '../providers/domain-name-api/error-codes.js';
 import { SINGLE_WSDL_QUERY, WSDL_MAX_BYTES, namespacesInWsdl } from '../providers/domain-name-api/wsdl-namespaces.js';
 import type { CheckResult, DoctorStep } from './report.js';
 import { timed } from './report.js';
@@ -19,8 +20,8 @@ export const IGNORED_DATA_NAMESPACE = 'urn:verification-gateway:doctor:ignored';
  * "Not found" (410) proves the credentials were accepted, but not that the key was read: a service that ignored it
  * (a wrong DOMAIN_NAME_API_DATA_NAMESPACE) may say "not found" too, which is the failure issue 14 is about. So the
  * same lookup is sent once more with the key in a namespace WCF ignores; only when that answer differs (e.g.
- * "Required parameter(s) not set", 330, the simulator's reading, ASSUMPTION: not in the published table) has the
- * service shown that it reads the configured one. When both say "not found" the lookup proves nothing about the
+ * 330 "Required parameter(s) not set", the published table's code for a request without its parameters, error-codes.ts)
+ * has the service shown that it reads the configured one. When both say "not found" the lookup proves nothing about the
  * namespace (a warning), and the WSDL step is the check that does not depend on the service's answers.
  */
 export function domainNameApiSteps(config: DomainNameApiConfig, context: DoctorContext): DoctorStep[] {
@@ -41,7 +42,7 @@ export function domainNameApiSteps(config: DomainNameApiConfig, context: DoctorC
         try {
           lookup = await timed(() => client.getDetails({ externalId: probe }));
         } catch (error) {
-          if (error instanceof ProviderFailure && error.code === '330') {
+          if (error instanceof ProviderFailure && error.code !== null && dnaErrorMeaning(error.code, '') === 'KEY_NOT_READ') {
             return {
               verdict: 'fail',
               summary: `the service did not read the External ID it was sent (code 330): check DOMAIN_NAME_API_DATA_NAMESPACE (now ${config.dataNamespace})`,

@@ -42,6 +42,8 @@ export interface OpenproviderSimulatorOptions extends SimulatorOptions {
 /** A verification email the simulator "sent" (start or restart), for tests. */
 export interface OpenproviderSentEmail {
   email: string;
+  /** The handle the restart named, if it named one (revision 2: sent whenever the caller knows it). */
+  handle?: string;
   kind: 'start' | 'restart';
   language: string;
   at: number;
@@ -315,17 +317,21 @@ export class OpenproviderSimulator {
 
   /**
    * RestartEmailVerification: a failed or not verified address goes "in progress" with a new expiration; a running
-   * one gets its last email again; a verified one is left alone.
+   * one gets its last email again; a verified one is left alone. A `handle` narrows it to that handle's rows (an
+   * address used by several handles is otherwise ambiguous), and one the address does not have is not found.
    */
   private restartVerification(request: SimRequest): SimResponse {
     const body = parseJson(request.text);
     const email = typeof body?.email === 'string' ? body.email : '';
     if (!email) return { status: 400, body: { code: 399, desc: 'Email is required', data: '' } };
-    const rows = this.rowsOf(email);
+    const handle = typeof body?.handle === 'string' && body.handle.trim() ? body.handle.trim() : undefined;
+    const rows = this.rowsOf(email).filter((row) => !handle || row.handle.toUpperCase() === handle.toUpperCase());
     if (rows.length === 0) return { status: 404, body: { code: VERIFICATION_NOT_FOUND_CODE, desc: 'Email verification not found', data: '' } };
     const status = rows[0]!.status;
     if (status === 'failed' || status === 'not verified') this.beginVerification(rows);
-    if (status !== 'verified') this.sentEmails.push({ email: rows[0]!.email, kind: 'restart', language: String(body?.language ?? ''), at: this.now() });
+    if (status !== 'verified') {
+      this.sentEmails.push({ email: rows[0]!.email, ...(handle ? { handle } : {}), kind: 'restart', language: String(body?.language ?? ''), at: this.now() });
+    }
     return { status: 200, body: { code: 0, desc: '', data: { success: true } } };
   }
 

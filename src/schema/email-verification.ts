@@ -30,15 +30,16 @@ export const EmailVerificationRef = builder.node(builder.objectRef<EmailVerifica
       nullable: true,
       description:
         'When a pending verification lapses (Openprovider: domains get suspended; Domain Name API: the 60-day key expires). ' +
-        'Both providers send wall times without an offset: Openprovider\'s are read as Europe/Amsterdam time (OPENPROVIDER_TIME_ZONE; ' +
-        'a number is read as Unix seconds), Domain Name API\'s as Europe/Istanbul time (DOMAIN_NAME_API_TIME_ZONE); both are converted to UTC here.',
+        'Both providers send wall times without an offset, read in the zone a gateway setting names: Openprovider\'s in ' +
+        'OPENPROVIDER_TIME_ZONE (default Europe/Amsterdam; a number is read as Unix seconds), Domain Name API\'s in ' +
+        'DOMAIN_NAME_API_TIME_ZONE (default Europe/Istanbul); both are converted to UTC here.',
     }),
     lastNotifiedAt: t.expose('lastNotifiedAt', {
       type: 'DateTime',
       nullable: true,
       description:
-        'When the provider last sent the verification email (Domain Name API only). Sent without an offset and read as ' +
-        'Europe/Istanbul time (DOMAIN_NAME_API_TIME_ZONE), converted to UTC here.',
+        'When the provider last sent the verification email (Domain Name API only). Sent without an offset and read in ' +
+        'the zone the gateway setting DOMAIN_NAME_API_TIME_ZONE names (default Europe/Istanbul), converted to UTC here.',
     }),
     contact: t.field({
       type: ContactRef,

@@ -58,6 +58,15 @@ export function sortRows(rows: EmailVerification[]): EmailVerification[] {
     .map(({ row }) => row);
 }
 
+/** The one handle the rows of `email` name (in any case), or null when they name none or several. */
+function onlyHandleOf(rows: EmailVerification[], email: string): string | null {
+  const handles = new Map<string, string>();
+  for (const row of rows) {
+    if (row.handle && row.email.toLowerCase() === email.toLowerCase()) handles.set(row.handle.toUpperCase(), row.handle);
+  }
+  return handles.size === 1 ? [...handles.values()][0]! : null;
+}
+
 /** How long a materialised connection is reused within one process (see viewOf). */
 const VIEW_MEMO_MS = 1000;
 
@@ -230,10 +239,14 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       }
       email = handleEmail;
     }
+    // The handle goes along whenever it is known (providers/openprovider.md, revision 2: an address used by several
+    // handles is otherwise ambiguous): named by the caller, or the one handle the address's rows name. Rows naming
+    // several leave the choice to Openprovider, as before: which one the caller meant is not the gateway's to guess.
     await withResendCooldown(stores, 'OPENPROVIDER', email!.toLowerCase(), async () => {
+      // Read fresh, not through the cache: a resend is rare, and a cached page would keep the address in Redis.
+      const knownHandle = handle ?? onlyHandleOf(await freshOpenproviderRows(email!, scope), email!);
       await spendUpstream(scope, 'OPENPROVIDER', 1);
-      // The handle goes along whenever the caller named it: an address used by several handles is otherwise ambiguous.
-      await reads.client.restartEmailVerification({ email: email!, handle, language: input.language?.trim() || null }, scope.requestId);
+      await reads.client.restartEmailVerification({ email: email!, handle: knownHandle, language: input.language?.trim() || null }, scope.requestId);
     });
     views.clear();
     await reads.invalidate();

@@ -245,6 +245,8 @@ describe('the published error codes', () => {
 
   for (const [code, message, extensions, text] of [
     ['2200', 'Authentication error', { code: 'PROVIDER_ERROR', retryable: false }, /credentials/],
+    ['300', 'Reseller not found!', { code: 'PROVIDER_ERROR', retryable: false }, /DOMAIN_NAME_API_USERNAME/],
+    ['330', 'Required parameter(s) not set (ContactEmail, ExternalId).', { code: 'PROVIDER_ERROR', retryable: false }, /DOMAIN_NAME_API_DATA_NAMESPACE/],
     ['999', 'Invalid API credentials', { code: 'PROVIDER_ERROR', retryable: false }, /credentials/],
     ['301', 'Your current IP address is not authorized to access', { code: 'PROVIDER_ERROR', retryable: false }, /whitelist/i],
     ['360', 'API quota exceeded!', { code: 'RATE_LIMITED', retryable: true }, /later/],

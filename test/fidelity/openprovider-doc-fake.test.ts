@@ -117,6 +117,22 @@ describe('the email verification list, as the documents write it', () => {
     ]);
   });
 
+  it('reads a numeric expiration_date no date can hold (1e20, or milliseconds) as none, and serves the whole list', async () => {
+    fake.rows = [
+      row({ email: 'huge@example.net', expiration_date: 1e20 }),
+      row({ email: 'millis@example.net', expiration_date: 1796112000000 }),
+      row({ email: 'str@example.net', expiration_date: '2026-07-01 12:00:00' }),
+    ];
+    await startGateway();
+    const reply = await ask(ROWS);
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.emailVerifications.edges.map((edge: any) => [edge.node.email, edge.node.expiresAt])).toEqual([
+      ['huge@example.net', null],
+      ['millis@example.net', null],
+      ['str@example.net', '2026-07-01T10:00:00.000Z'],
+    ]);
+  });
+
   it('sends the status filter with its spaces and is_suspended as a boolean, and reads the rows back', async () => {
     fake.rows = [
       row({ email: 'a@example.net', status: 'not verified' }),
@@ -345,6 +361,30 @@ describe('restarting a verification', () => {
     const restart = fake.calls('/v1beta/customers/verifications/emails/restart');
     expect(restart).toHaveLength(1);
     expect(JSON.parse(restart[0]!.body)).toMatchObject({ email: 'ann@example.net', handle: 'AN000001-NL' });
+  });
+
+  it('sends the handle when the caller names only the email and its rows name one handle', async () => {
+    fake.rows = [row({ email: 'ann@example.net', handle: 'AN000001-NL', status: 'failed', description: 'expired' })];
+    await startGateway();
+    const reply = await ask(RESEND, { input: { provider: 'OPENPROVIDER', email: 'ann@example.net' } });
+    expect(reply.errors).toBeUndefined();
+    expect(reply.data.resendEmailVerification.__typename).toBe('ResendEmailVerificationSuccess');
+    const restart = fake.calls('/v1beta/customers/verifications/emails/restart');
+    expect(restart).toHaveLength(1);
+    expect(JSON.parse(restart[0]!.body)).toMatchObject({ email: 'ann@example.net', handle: 'AN000001-NL' });
+  });
+
+  it('sends no handle for an email whose rows name several handles: which one is not the gateway\'s to guess', async () => {
+    fake.rows = [
+      row({ email: 'ann@example.net', handle: 'AN000001-NL', status: 'failed', description: 'expired' }),
+      row({ email: 'ann@example.net', handle: 'AN000009-NL', domain: 'example.org', status: 'failed', description: 'expired' }),
+    ];
+    await startGateway();
+    const reply = await ask(RESEND, { input: { provider: 'OPENPROVIDER', email: 'ann@example.net' } });
+    expect(reply.errors).toBeUndefined();
+    const restart = fake.calls('/v1beta/customers/verifications/emails/restart');
+    expect(restart).toHaveLength(1);
+    expect(JSON.parse(restart[0]!.body)).not.toHaveProperty('handle');
   });
 });
 

@@ -64,7 +64,8 @@ describe('resendEmailVerification at Openprovider', () => {
     const after = await rows({ email: failed.email });
     expect(after).toHaveLength(sim.rowsOf(failed.email).length);
     expect(after.every((row) => row.status === 'PENDING')).toBe(true);
-    expect(sim.sentEmails.at(-1)).toMatchObject({ email: failed.email, kind: 'restart', language: 'nl' });
+    // The address's rows name one handle: it goes along (revision 2), and the simulator says which one it restarted.
+    expect(sim.sentEmails.at(-1)).toMatchObject({ email: failed.email, handle: failed.handle, kind: 'restart', language: 'nl' });
   });
 
   it('looks the address up first when only a handle is given', async () => {
@@ -72,7 +73,8 @@ describe('resendEmailVerification at Openprovider', () => {
     const notVerified = sim.rows.find((row) => row.status === 'not verified' && row.handle !== 'OP000001-NL')!;
     const result = await resend({ provider: 'OPENPROVIDER', handle: notVerified.handle });
     expect(result.emailVerification).toMatchObject({ handle: notVerified.handle, email: notVerified.email, status: 'PENDING' });
-    expect(JSON.parse(sim.server.requests.filter((request) => request.path === RESTART_PATH).at(-1)!.body)).toMatchObject({ email: notVerified.email });
+    expect(JSON.parse(sim.server.requests.filter((request) => request.path === RESTART_PATH).at(-1)!.body)).toMatchObject({ email: notVerified.email, handle: notVerified.handle });
+    expect(sim.sentEmails.at(-1)).toMatchObject({ email: notVerified.email, handle: notVerified.handle, kind: 'restart' });
   });
 
   it('rejects an email and handle that belong to different addresses with CONFLICT, restarting nothing', async () => {

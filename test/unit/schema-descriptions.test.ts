@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_LABEL, PROVIDERS } from '../../src/domain/providers.js';
+import { DEFAULT_DNA_TIME_ZONE } from '../../src/providers/domain-name-api/map.js';
+import { OPENPROVIDER_TIME_ZONE } from '../../src/providers/openprovider/wire.js';
 import { schema } from '../../src/schema/index.js';
 import { resendProblems } from '../../src/services/email-input.js';
 
@@ -18,5 +20,16 @@ describe('schema descriptions', () => {
     for (const provider of PROVIDERS) {
       expect(description.includes(PROVIDER_LABEL[provider]), `${provider} in "${description}"`).toBe(accepted.includes(provider));
     }
+  });
+
+  it('names each zone setting with its default, so the text holds whatever the setting says', () => {
+    const fields = schema.getType('EmailVerification') as import('graphql').GraphQLObjectType;
+    const expiresAt = fields.getFields().expiresAt?.description ?? '';
+    const lastNotifiedAt = fields.getFields().lastNotifiedAt?.description ?? '';
+    const setting = (name: string, zone: string) => new RegExp(`${name}[^;,]*\\(default ${zone}[;)]`);
+    for (const text of [expiresAt, lastNotifiedAt]) expect(text).toMatch(setting('DOMAIN_NAME_API_TIME_ZONE', DEFAULT_DNA_TIME_ZONE));
+    expect(expiresAt).toMatch(setting('OPENPROVIDER_TIME_ZONE', OPENPROVIDER_TIME_ZONE));
+    // Not a zone stated as a fact: the setting may say UTC.
+    expect(lastNotifiedAt).not.toMatch(/read as Europe/);
   });
 });

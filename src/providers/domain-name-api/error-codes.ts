@@ -12,6 +12,13 @@ export type DnaErrorMeaning =
   | 'NOT_FOUND'
   /** 2200 "Authentication error", or the text "Invalid API credentials": check the credentials. */
   | 'AUTH'
+  /** 300 "Reseller not found!": the service knows no reseller by the username sent. */
+  | 'UNKNOWN_RESELLER'
+  /**
+   * 330 "Required parameter(s) not set ({0})." answered to a lookup that sent its key: the service read no key, the
+   * sign of a request member in a namespace its contract does not use (WCF ignores it).
+   */
+  | 'KEY_NOT_READ'
   /** 301 "Your current IP address is not authorized to access...": whitelist the gateway's IP. */
   | 'IP_NOT_AUTHORIZED'
   /** 360 "API quota exceeded!", 361 "Throttled error!": try again later. */
@@ -27,6 +34,8 @@ export type DnaErrorMeaning =
 export const DNA_ERROR_CODES: Record<string, { meaning: DnaErrorMeaning; text: string }> = {
   '410': { meaning: 'NOT_FOUND', text: 'Contact not found.' },
   '2200': { meaning: 'AUTH', text: 'Authentication error' },
+  '300': { meaning: 'UNKNOWN_RESELLER', text: 'Reseller not found!' },
+  '330': { meaning: 'KEY_NOT_READ', text: 'Required parameter(s) not set ({0}).' },
   '301': { meaning: 'IP_NOT_AUTHORIZED', text: 'Your current IP address is not authorized to access.' },
   '360': { meaning: 'RATE_LIMITED', text: 'API quota exceeded!' },
   '361': { meaning: 'RATE_LIMITED', text: 'Throttled error!' },

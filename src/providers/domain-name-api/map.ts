@@ -78,6 +78,11 @@ export function resultFailure(fields: Record<string, string | null>, operation: 
       return new NotFound('DOMAIN_NAME_API', `Domain Name API has no contact with this email or handle (${said}).`);
     case 'AUTH':
       return failure('AUTH', `Domain Name API refused the gateway's credentials (${said}); check DOMAIN_NAME_API_USERNAME and DOMAIN_NAME_API_PASSWORD.`, false);
+    case 'UNKNOWN_RESELLER':
+      return failure('AUTH', `Domain Name API knows no reseller by the gateway's username (${said}); check DOMAIN_NAME_API_USERNAME.`, false);
+    case 'KEY_NOT_READ':
+      // The gateway never sends a lookup without a key, so the service ignored the one it was sent.
+      return failure('ERROR', `Domain Name API read no email or External ID in ${operation} (${said}): it ignores members in another namespace than its contract's; check DOMAIN_NAME_API_DATA_NAMESPACE.`, false);
     case 'IP_NOT_AUTHORIZED':
       return failure('AUTH', `Domain Name API does not accept calls from the gateway's IP address (${said}); whitelist this IP for the reseller account.`, false);
     case 'RATE_LIMITED':

@@ -232,13 +232,16 @@ export function notFound(message: string): NotFound {
   return new NotFound('OPENPROVIDER', message);
 }
 
+/** The last second of year 9999: a number past it is no Unix-seconds date (1e20 would throw, milliseconds read as year 57000). */
+const LAST_UNIX_SECOND = 253_402_300_799;
+
 /**
  * `expiration_date` -> ISO 8601 UTC: wall time in `timeZone` (the zero date is null), or, revision 2, a number read as
  * Unix seconds (the KB table types the field "integer"). Anything else is null: one odd row never fails a list.
  */
 export function readExpirationDate(value: unknown, timeZone: string = OPENPROVIDER_TIME_ZONE): string | null {
   const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value.trim()) ? Number(value) : null;
-  if (seconds !== null) return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
+  if (seconds !== null) return Number.isFinite(seconds) && seconds > 0 && seconds <= LAST_UNIX_SECOND ? new Date(seconds * 1000).toISOString() : null;
   if (typeof value !== 'string' || value.trim().startsWith(OPENPROVIDER_ZERO_DATE.slice(0, 10))) return null;
   return wallTimeToUtc(value, timeZone);
 }
