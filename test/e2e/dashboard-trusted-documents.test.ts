@@ -4,13 +4,13 @@ import { launchChromium } from '../helpers/chromium.js';
 import { requestRow, sendRegistryCheck, UI_TIMEOUT } from '../helpers/dashboard-page.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { TRUSTED_DOCUMENTS_MANIFEST } from '../helpers/trusted-documents-manifest.js';
 
 /**
  * The reference dashboard, in Chromium, on a gateway that runs only trusted documents (GRAPHQL_TRUSTED_DOCUMENTS =
  * the client package's manifest) with a registrar desk's key that has every scope but documents:any: each of its
  * queries, mutations and its live subscription is one of the manifest's documents, named by hash.
  */
-const MANIFEST = new URL('../../client/src/generated/persisted-documents.json', import.meta.url).pathname;
 const DESK_KEY = 'desk-key-trusted-1';
 
 let gateway: TestGateway;
@@ -19,7 +19,7 @@ let browser: Browser;
 beforeAll(async () => {
   gateway = await startTestGateway({
     env: {
-      GRAPHQL_TRUSTED_DOCUMENTS: MANIFEST,
+      GRAPHQL_TRUSTED_DOCUMENTS: TRUSTED_DOCUMENTS_MANIFEST,
       GATEWAY_API_KEYS: `desk=${DESK_KEY}:contacts:read,contacts:write,email:read,email:write,registry:read,registry:write,events:read`,
     },
   });

@@ -4,13 +4,13 @@ import { launchChromium } from '../helpers/chromium.js';
 import { UI_TIMEOUT } from '../helpers/dashboard-page.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { TRUSTED_DOCUMENTS_MANIFEST } from '../helpers/trusted-documents-manifest.js';
 
 /**
  * GraphiQL, in Chromium, on a gateway that runs only trusted documents (GRAPHQL_TRUSTED_DOCUMENTS): a person whose
  * key has documents:any explores the schema and runs what they type, as on any gateway; a key without it is told
  * why its typed query does not run.
  */
-const MANIFEST = new URL('../../client/src/generated/persisted-documents.json', import.meta.url).pathname;
 const APP_KEY = 'graphiql-app-key-1';
 const EXPLORER_KEY = 'graphiql-explorer-key-1';
 
@@ -20,7 +20,7 @@ let browser: Browser;
 beforeAll(async () => {
   gateway = await startTestGateway({
     env: {
-      GRAPHQL_TRUSTED_DOCUMENTS: MANIFEST,
+      GRAPHQL_TRUSTED_DOCUMENTS: TRUSTED_DOCUMENTS_MANIFEST,
       GATEWAY_API_KEYS: `app=${APP_KEY}:contacts:read,events:read;explorer=${EXPLORER_KEY}:contacts:read,events:read,documents:any`,
     },
   });

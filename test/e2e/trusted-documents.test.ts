@@ -11,12 +11,12 @@ import {
 import type { SubscriptionTransport } from '../../client/src/index.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { TRUSTED_DOCUMENTS_MANIFEST } from '../helpers/trusted-documents-manifest.js';
 
 /**
  * A gateway that runs only trusted documents (GRAPHQL_TRUSTED_DOCUMENTS = the manifest codegen writes into the client
  * package), with an app's key that may run only those and an operator's key with documents:any (via *).
  */
-const MANIFEST = new URL('../../client/src/generated/persisted-documents.json', import.meta.url).pathname;
 const APP_KEY = 'app-key-trusted-1';
 const OPERATOR_KEY = 'operator-key-any-1';
 const UNKNOWN_HASH = `sha256:${'0'.repeat(64)}`;
@@ -26,7 +26,7 @@ let gateway: TestGateway;
 beforeAll(async () => {
   gateway = await startTestGateway({
     env: {
-      GRAPHQL_TRUSTED_DOCUMENTS: MANIFEST,
+      GRAPHQL_TRUSTED_DOCUMENTS: TRUSTED_DOCUMENTS_MANIFEST,
       GATEWAY_API_KEYS: `app=${APP_KEY}:contacts:read,email:read,events:read,registry:read;ops=${OPERATOR_KEY}:*`,
     },
   });

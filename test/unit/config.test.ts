@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configSecrets, loadConfig, parseApiKeys } from '../../src/config.js';
+import { TRUSTED_DOCUMENTS_MANIFEST } from '../helpers/trusted-documents-manifest.js';
 
 function configError(env: Record<string, string>): string {
   try {
@@ -334,7 +335,7 @@ describe('Realtime Register revision 2 settings', () => {
 });
 
 describe('trusted documents (GRAPHQL_TRUSTED_DOCUMENTS)', () => {
-  const manifest = new URL('../../client/src/generated/persisted-documents.json', import.meta.url).pathname;
+  const manifest = TRUSTED_DOCUMENTS_MANIFEST;
 
   it('is off unless set, and loads the manifest codegen writes', () => {
     expect(loadConfig({}).trustedDocuments).toBeNull();

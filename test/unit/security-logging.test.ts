@@ -5,6 +5,7 @@ import { configSecrets, loadConfig } from '../../src/config.js';
 import { createLineMasker, createLogger, lazyChild } from '../../src/observability/logger.js';
 import { graphiqlDefaultQuery } from '../../src/server/graphiql-default-query.js';
 import { logStartupNotices, OPEN_SANDBOX_NOTICE } from '../../src/startup-notices.js';
+import { TRUSTED_DOCUMENTS_MANIFEST } from '../helpers/trusted-documents-manifest.js';
 
 function capturedLogger(secrets: readonly string[] = []) {
   const lines: string[] = [];
@@ -112,7 +113,7 @@ describe('the open sandbox says so', () => {
   });
 
   describe('with GRAPHQL_TRUSTED_DOCUMENTS', () => {
-    const manifest = new URL('../../client/src/generated/persisted-documents.json', import.meta.url).pathname;
+    const manifest = TRUSTED_DOCUMENTS_MANIFEST;
     const warnings = (env: Record<string, string>) => {
       const { logger, text } = capturedLogger();
       logStartupNotices(logger, loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: manifest, ...env }), sandbox);
