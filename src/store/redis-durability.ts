@@ -75,7 +75,31 @@ export interface RedisDurabilityOptions {
    * and said nothing; with it, a marker that differs from the remembered one is a loss like any other.
    */
   epochFile?: string | null;
+  /**
+   * The newest write this instance had acknowledged, which Redis must still hold. A Redis that persists by snapshots
+   * only comes back from a crash as of its last snapshot, the marker included: the marker cannot tell that loss, a
+   * stored event that vanished can.
+   */
+  lastWrite?: AcknowledgedWrite | null;
 }
+
+/** One write Redis acknowledged to this instance, to look for again (the event log's newest append). */
+export interface AcknowledgedWrite {
+  /** Its id, null while there is none. */
+  newest(): string | null;
+  /** Whether Redis still holds it (or dropped it by its own retention). Throws when Redis cannot say. */
+  stillHolds(id: string): Promise<boolean>;
+}
+
+/** Replaces the marker only while it still holds the value this instance knows, so two instances open one epoch. */
+const REPLACE_MARKER_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return ARGV[2]
+end
+return current
+`;
 
 /**
  * Watches whether Redis keeps what it acknowledged: reads its persistence settings (AOF, snapshots) at start and on
@@ -94,6 +118,8 @@ export class RedisDurabilityWatch {
   private closed = false;
   /** What epochFile holds, as this instance last wrote it. */
   private rememberedValue: string | null = null;
+  /** A vanished write already counted in a loss (it stays missing; counting it again would be a second loss). */
+  private accountedWrite: string | null = null;
 
   constructor(private readonly options: RedisDurabilityOptions) {
     options.connection.client.on('ready', this.onReady);
@@ -184,16 +210,25 @@ export class RedisDurabilityWatch {
   private async checkMarker(): Promise<void> {
     const client = this.options.connection.client;
     const read = () => withDeadline(client.mget(DURABILITY_MARKER_KEY, RECOVERY_OWED_KEY, RECOVERY_DONE_KEY), 1_000, 'redis MGET marker');
+    // Read before the marker: an id acknowledged before this check must be held by the Redis this check reads.
+    const lastWrite = this.options.lastWrite?.newest() ?? null;
     const [current = null, owed, done] = await read();
     const stillOwed = (epoch: string): boolean => owed === epoch && done !== epoch;
+    let replaced: string | null = null;
     if (current !== null && current === this.epoch) {
-      if (stillOwed(current)) this.tell({ detectedAt: new Date().toISOString(), epoch: current, resumed: true });
-      return;
+      if (!(await this.lostWrite(lastWrite))) {
+        if (stillOwed(current)) this.tell({ detectedAt: new Date().toISOString(), epoch: current, resumed: true });
+        return;
+      }
+      // Rolled back to an older state that kept the marker: a new marker names this loss (one recovery, one epoch).
+      const reply = await withDeadline(client.eval(REPLACE_MARKER_SCRIPT, 1, DURABILITY_MARKER_KEY, current, newMarker()), 1_000, 'redis replace marker');
+      if (typeof reply !== 'string') return; // the marker is gone meanwhile: the next check finds that loss
+      replaced = reply;
     }
     if (current === null) {
-      await withDeadline(client.set(DURABILITY_MARKER_KEY, `${new Date().toISOString()} ${randomUUID()}`, 'NX'), 1_000, 'redis SET marker');
+      await withDeadline(client.set(DURABILITY_MARKER_KEY, newMarker(), 'NX'), 1_000, 'redis SET marker');
     }
-    const now = current ?? (await read())[0] ?? null;
+    const now = replaced ?? current ?? (await read())[0] ?? null;
     if (now === null) return; // gone again at once; the next check sorts it out
     const first = this.epoch === null;
     const remembered = first ? await this.rememberedEpoch() : null;
@@ -206,18 +241,25 @@ export class RedisDurabilityWatch {
       if (current !== null && stillOwed(now)) this.tell({ detectedAt: new Date().toISOString(), epoch: now, resumed: true });
       return;
     }
+    this.accountedWrite = lastWrite;
     this.lossAt = Date.now();
     this.options.metrics?.redisDataLoss.inc();
     const loss: RedisDataLoss = { detectedAt: new Date(this.lossAt).toISOString(), epoch: now, resumed: false };
     this.options.logger.error(
       { detectedAt: loss.detectedAt, persistence: this.persistence?.problem ?? 'unknown' },
-      'REDIS LOST ITS DATA: the marker written at start is gone, so events, verification requests and registry checks stored before may be missing; re-reading what the providers can still deliver',
+      'REDIS LOST ITS DATA: the marker written at start, or an event stored since, is gone, so events, verification requests and registry checks stored before may be missing; re-reading what the providers can still deliver',
     );
     // Owed before anything else happens, so that this instance dying mid-recovery leaves the loss to the next one.
     await owe(client, now).catch((error: Error) =>
       this.options.logger.warn({ error: error.message }, 'could not record in Redis that a recovery is owed; only this instance knows'),
     );
     this.tell(loss);
+  }
+
+  /** True when a write this instance had acknowledged is gone from Redis, and no loss counted it yet. */
+  private async lostWrite(id: string | null): Promise<boolean> {
+    if (id === null || id === this.accountedWrite || !this.options.lastWrite) return false;
+    return !(await withDeadline(this.options.lastWrite.stillHolds(id), 1_000, 'redis look for the last write'));
   }
 
   private tell(loss: RedisDataLoss): void {
@@ -230,4 +272,8 @@ export class RedisDurabilityWatch {
       }
     }
   }
+}
+
+function newMarker(): string {
+  return `${new Date().toISOString()} ${randomUUID()}`;
 }
