@@ -37,6 +37,9 @@ function withoutCredentials(redisUrl: string): string {
   }
 }
 
+/** How soon a check that got no answer is tried again. */
+const RETRY_MS = 1_000;
+
 /** How long /readyz keeps naming a data loss after it was detected. */
 export const DATA_LOSS_REPORT_MS = 3_600_000;
 
@@ -114,6 +117,7 @@ export class RedisDurabilityWatch {
   private checking: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(loss: RedisDataLoss) => void>();
   private readonly timer: NodeJS.Timeout;
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly onReady = (): void => void this.check('connect');
   private closed = false;
   /** What epochFile holds, as this instance last wrote it. */
@@ -182,6 +186,7 @@ export class RedisDurabilityWatch {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.options.connection.client.off('ready', this.onReady);
   }
 
@@ -192,7 +197,12 @@ export class RedisDurabilityWatch {
       await this.checkMarker();
       this.options.logger.debug({ reason }, 'redis durability checked');
     } catch (error) {
-      this.options.logger.debug({ error: (error as Error).message }, 'redis durability check failed; retrying later');
+      this.options.logger.debug({ error: (error as Error).message }, 'redis durability check failed; retrying shortly');
+      // Soon, not at the next interval: until a check succeeds /readyz cannot say whether Redis persists.
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = null;
+        void this.check('interval');
+      }, RETRY_MS).unref();
     }
   }
 
