@@ -119,6 +119,15 @@ export class RedisDurabilityWatch {
   private readonly timer: NodeJS.Timeout;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly onReady = (): void => void this.check('connect');
+  /**
+   * The newest write acknowledged before the connection dropped, until a check found it still held: writes resume as
+   * soon as the connection is back (a webhook redelivered, the outbox draining), before the check, so the newest write
+   * by then tells nothing about what the restart kept. The first drop's value is kept until verified.
+   */
+  private writeBeforeDrop: string | null = null;
+  private readonly onClose = (): void => {
+    this.writeBeforeDrop ??= this.options.lastWrite?.newest() ?? null;
+  };
   private closed = false;
   /** What epochFile holds, as this instance last wrote it. */
   private rememberedValue: string | null = null;
@@ -127,6 +136,7 @@ export class RedisDurabilityWatch {
 
   constructor(private readonly options: RedisDurabilityOptions) {
     options.connection.client.on('ready', this.onReady);
+    options.connection.client.on('close', this.onClose);
     if (options.connection.client.status === 'ready') this.onReady();
     this.timer = setInterval(() => void this.check('interval'), options.checkIntervalMs ?? 30_000);
     this.timer.unref();
@@ -188,6 +198,7 @@ export class RedisDurabilityWatch {
     clearInterval(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.options.connection.client.off('ready', this.onReady);
+    this.options.connection.client.off('close', this.onClose);
   }
 
   private async checkOnce(reason: string): Promise<void> {
@@ -222,11 +233,14 @@ export class RedisDurabilityWatch {
     const read = () => withDeadline(client.mget(DURABILITY_MARKER_KEY, RECOVERY_OWED_KEY, RECOVERY_DONE_KEY), 1_000, 'redis MGET marker');
     // Read before the marker: an id acknowledged before this check must be held by the Redis this check reads.
     const lastWrite = this.options.lastWrite?.newest() ?? null;
+    const beforeDrop = this.writeBeforeDrop;
     const [current = null, owed, done] = await read();
     const stillOwed = (epoch: string): boolean => owed === epoch && done !== epoch;
     let replaced: string | null = null;
     if (current !== null && current === this.epoch) {
-      if (!(await this.lostWrite(lastWrite))) {
+      if (!(await this.lostWrite(beforeDrop)) && !(await this.lostWrite(lastWrite))) {
+        // Verified; a drop during this check set another value, which the next check looks for.
+        if (this.writeBeforeDrop === beforeDrop) this.writeBeforeDrop = null;
         if (stillOwed(current)) this.tell({ detectedAt: new Date().toISOString(), epoch: current, resumed: true });
         return;
       }
@@ -251,7 +265,9 @@ export class RedisDurabilityWatch {
       if (current !== null && stillOwed(now)) this.tell({ detectedAt: new Date().toISOString(), epoch: now, resumed: true });
       return;
     }
+    // Both are counted in this loss: looking for them again would report it twice.
     this.accountedWrite = lastWrite;
+    if (this.writeBeforeDrop === beforeDrop) this.writeBeforeDrop = null;
     this.lossAt = Date.now();
     this.options.metrics?.redisDataLoss.inc();
     const loss: RedisDataLoss = { detectedAt: new Date(this.lossAt).toISOString(), epoch: now, resumed: false };
