@@ -37,9 +37,11 @@ describe('resendEmailVerification within a minute of the last one to the same re
       }`,
       { e: email, i: { handle: 'rtr-0011', verifications: [verification] } },
     );
-    expect(reply.errors).toEqual([expect.objectContaining({ path: ['again'], extensions: { code: 'RATE_LIMITED', provider: 'OPENPROVIDER', retryAfterSeconds: 60 } })]);
+    // What is left of the minute since the first resend: 60 s, or 59 when a busy machine took over a second between.
+    const leftOfTheMinute = expect.toSatisfy((seconds: number) => seconds === 59 || seconds === 60);
+    expect(reply.errors).toEqual([expect.objectContaining({ path: ['again'], extensions: { code: 'RATE_LIMITED', provider: 'OPENPROVIDER', retryAfterSeconds: leftOfTheMinute } })]);
     expect(reply.data.submit.__typename).toBe('SubmitContactVerificationSuccess');
-    expect(reply.data.again).toMatchObject({ __typename: 'ProviderError', provider: 'OPENPROVIDER', code: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 60, httpStatus: null });
+    expect(reply.data.again).toMatchObject({ __typename: 'ProviderError', provider: 'OPENPROVIDER', code: 'RATE_LIMITED', retryable: true, retryAfterSeconds: leftOfTheMinute, httpStatus: null });
     expect(reply.data.again.message).toContain('less than a minute ago');
     expect(restarts()).toBe(before);
   });
