@@ -165,7 +165,14 @@ export function createStores(options: StoresOptions): Stores {
   // The spool directory outlives the process: it remembers which Redis data this deployment last saw (per Redis
   // address, so pointing the gateway at another Redis is a new Redis, not a loss).
   const epochFile = options.outboxSpoolDir ? join(options.outboxSpoolDir, redisEpochFileName(options.redisUrls)) : null;
-  const durability = new RedisDurabilityWatch({ connection: redis, logger, metrics, checkIntervalMs: options.durabilityCheckIntervalMs, epochFile });
+  const durability = new RedisDurabilityWatch({
+    connection: redis,
+    logger,
+    metrics,
+    checkIntervalMs: options.durabilityCheckIntervalMs,
+    epochFile,
+    lastWrite: { newest: () => eventLog.newestAppendedId(), stillHolds: (id) => eventLog.stillHolds(id) },
+  });
   return {
     cache,
     eventLog,

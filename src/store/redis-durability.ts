@@ -37,6 +37,9 @@ function withoutCredentials(redisUrl: string): string {
   }
 }
 
+/** How soon a check that got no answer is tried again. */
+const RETRY_MS = 1_000;
+
 /** How long /readyz keeps naming a data loss after it was detected. */
 export const DATA_LOSS_REPORT_MS = 3_600_000;
 
@@ -75,7 +78,31 @@ export interface RedisDurabilityOptions {
    * and said nothing; with it, a marker that differs from the remembered one is a loss like any other.
    */
   epochFile?: string | null;
+  /**
+   * The newest write this instance had acknowledged, which Redis must still hold. A Redis that persists by snapshots
+   * only comes back from a crash as of its last snapshot, the marker included: the marker cannot tell that loss, a
+   * stored event that vanished can.
+   */
+  lastWrite?: AcknowledgedWrite | null;
 }
+
+/** One write Redis acknowledged to this instance, to look for again (the event log's newest append). */
+export interface AcknowledgedWrite {
+  /** Its id, null while there is none. */
+  newest(): string | null;
+  /** Whether Redis still holds it (or dropped it by its own retention). Throws when Redis cannot say. */
+  stillHolds(id: string): Promise<boolean>;
+}
+
+/** Replaces the marker only while it still holds the value this instance knows, so two instances open one epoch. */
+const REPLACE_MARKER_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return ARGV[2]
+end
+return current
+`;
 
 /**
  * Watches whether Redis keeps what it acknowledged: reads its persistence settings (AOF, snapshots) at start and on
@@ -90,13 +117,26 @@ export class RedisDurabilityWatch {
   private checking: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(loss: RedisDataLoss) => void>();
   private readonly timer: NodeJS.Timeout;
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly onReady = (): void => void this.check('connect');
+  /**
+   * The newest write acknowledged before the connection dropped, until a check found it still held: writes resume as
+   * soon as the connection is back (a webhook redelivered, the outbox draining), before the check, so the newest write
+   * by then tells nothing about what the restart kept. The first drop's value is kept until verified.
+   */
+  private writeBeforeDrop: string | null = null;
+  private readonly onClose = (): void => {
+    this.writeBeforeDrop ??= this.options.lastWrite?.newest() ?? null;
+  };
   private closed = false;
   /** What epochFile holds, as this instance last wrote it. */
   private rememberedValue: string | null = null;
+  /** A vanished write already counted in a loss (it stays missing; counting it again would be a second loss). */
+  private accountedWrite: string | null = null;
 
   constructor(private readonly options: RedisDurabilityOptions) {
     options.connection.client.on('ready', this.onReady);
+    options.connection.client.on('close', this.onClose);
     if (options.connection.client.status === 'ready') this.onReady();
     this.timer = setInterval(() => void this.check('interval'), options.checkIntervalMs ?? 30_000);
     this.timer.unref();
@@ -156,7 +196,9 @@ export class RedisDurabilityWatch {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.options.connection.client.off('ready', this.onReady);
+    this.options.connection.client.off('close', this.onClose);
   }
 
   private async checkOnce(reason: string): Promise<void> {
@@ -166,7 +208,12 @@ export class RedisDurabilityWatch {
       await this.checkMarker();
       this.options.logger.debug({ reason }, 'redis durability checked');
     } catch (error) {
-      this.options.logger.debug({ error: (error as Error).message }, 'redis durability check failed; retrying later');
+      this.options.logger.debug({ error: (error as Error).message }, 'redis durability check failed; retrying shortly');
+      // Soon, not at the next interval: until a check succeeds /readyz cannot say whether Redis persists.
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = null;
+        void this.check('interval');
+      }, RETRY_MS).unref();
     }
   }
 
@@ -184,16 +231,28 @@ export class RedisDurabilityWatch {
   private async checkMarker(): Promise<void> {
     const client = this.options.connection.client;
     const read = () => withDeadline(client.mget(DURABILITY_MARKER_KEY, RECOVERY_OWED_KEY, RECOVERY_DONE_KEY), 1_000, 'redis MGET marker');
+    // Read before the marker: an id acknowledged before this check must be held by the Redis this check reads.
+    const lastWrite = this.options.lastWrite?.newest() ?? null;
+    const beforeDrop = this.writeBeforeDrop;
     const [current = null, owed, done] = await read();
     const stillOwed = (epoch: string): boolean => owed === epoch && done !== epoch;
+    let replaced: string | null = null;
     if (current !== null && current === this.epoch) {
-      if (stillOwed(current)) this.tell({ detectedAt: new Date().toISOString(), epoch: current, resumed: true });
-      return;
+      if (!(await this.lostWrite(beforeDrop)) && !(await this.lostWrite(lastWrite))) {
+        // Verified; a drop during this check set another value, which the next check looks for.
+        if (this.writeBeforeDrop === beforeDrop) this.writeBeforeDrop = null;
+        if (stillOwed(current)) this.tell({ detectedAt: new Date().toISOString(), epoch: current, resumed: true });
+        return;
+      }
+      // Rolled back to an older state that kept the marker: a new marker names this loss (one recovery, one epoch).
+      const reply = await withDeadline(client.eval(REPLACE_MARKER_SCRIPT, 1, DURABILITY_MARKER_KEY, current, newMarker()), 1_000, 'redis replace marker');
+      if (typeof reply !== 'string') return; // the marker is gone meanwhile: the next check finds that loss
+      replaced = reply;
     }
     if (current === null) {
-      await withDeadline(client.set(DURABILITY_MARKER_KEY, `${new Date().toISOString()} ${randomUUID()}`, 'NX'), 1_000, 'redis SET marker');
+      await withDeadline(client.set(DURABILITY_MARKER_KEY, newMarker(), 'NX'), 1_000, 'redis SET marker');
     }
-    const now = current ?? (await read())[0] ?? null;
+    const now = replaced ?? current ?? (await read())[0] ?? null;
     if (now === null) return; // gone again at once; the next check sorts it out
     const first = this.epoch === null;
     const remembered = first ? await this.rememberedEpoch() : null;
@@ -206,18 +265,27 @@ export class RedisDurabilityWatch {
       if (current !== null && stillOwed(now)) this.tell({ detectedAt: new Date().toISOString(), epoch: now, resumed: true });
       return;
     }
+    // Both are counted in this loss: looking for them again would report it twice.
+    this.accountedWrite = lastWrite;
+    if (this.writeBeforeDrop === beforeDrop) this.writeBeforeDrop = null;
     this.lossAt = Date.now();
     this.options.metrics?.redisDataLoss.inc();
     const loss: RedisDataLoss = { detectedAt: new Date(this.lossAt).toISOString(), epoch: now, resumed: false };
     this.options.logger.error(
       { detectedAt: loss.detectedAt, persistence: this.persistence?.problem ?? 'unknown' },
-      'REDIS LOST ITS DATA: the marker written at start is gone, so events, verification requests and registry checks stored before may be missing; re-reading what the providers can still deliver',
+      'REDIS LOST ITS DATA: the marker written at start, or an event stored since, is gone, so events, verification requests and registry checks stored before may be missing; re-reading what the providers can still deliver',
     );
     // Owed before anything else happens, so that this instance dying mid-recovery leaves the loss to the next one.
     await owe(client, now).catch((error: Error) =>
       this.options.logger.warn({ error: error.message }, 'could not record in Redis that a recovery is owed; only this instance knows'),
     );
     this.tell(loss);
+  }
+
+  /** True when a write this instance had acknowledged is gone from Redis, and no loss counted it yet. */
+  private async lostWrite(id: string | null): Promise<boolean> {
+    if (id === null || id === this.accountedWrite || !this.options.lastWrite) return false;
+    return !(await withDeadline(this.options.lastWrite.stillHolds(id), 1_000, 'redis look for the last write'));
   }
 
   private tell(loss: RedisDataLoss): void {
@@ -230,4 +298,8 @@ export class RedisDurabilityWatch {
       }
     }
   }
+}
+
+function newMarker(): string {
+  return `${new Date().toISOString()} ${randomUUID()}`;
 }

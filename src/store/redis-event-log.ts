@@ -103,6 +103,8 @@ export class RedisEventLog implements EventLog {
   private reader: RedisConnection | undefined;
   private readerLoop: Promise<void> | undefined;
   private closed = false;
+  /** The newest id this instance appended: Redis answered it, so Redis must keep holding it (see stillHolds). */
+  private newestAppended: string | null = null;
 
   constructor(private readonly options: RedisEventLogOptions) {
     this.maxLength = options.maxLength ?? 100_000;
@@ -126,11 +128,33 @@ export class RedisEventLog implements EventLog {
     }
     const [appended, value] = reply;
     if (appended === 1) {
+      if (this.newestAppended === null || compareEventIds(value, this.newestAppended) > 0) this.newestAppended = value;
       this.options.metrics?.eventsAppended.inc({ type: payload.type });
       return { event: { ...(JSON.parse(json) as VerificationEventPayload), id: value } as VerificationEvent, duplicate: false };
     }
     const space = value.indexOf(' ');
     return { event: toEvent(value.slice(0, space), value.slice(space + 1)), duplicate: true };
+  }
+
+  /** The newest event id this instance appended, null before its first append. */
+  newestAppendedId(): string | null {
+    return this.newestAppended;
+  }
+
+  /**
+   * Whether the stream still holds `id` (or trimmed it: an entry older than the first kept one). False means Redis
+   * went back to a state from before that append: a Redis that persists by snapshots only comes back from a crash as
+   * of its last snapshot, the durability marker included, so only a vanished event tells that loss. Throws when Redis
+   * cannot say.
+   */
+  async stillHolds(id: string): Promise<boolean> {
+    const [exact, first] = await Promise.all([
+      this.options.connection.client.xrange(EVENT_STREAM_KEY, id, id, 'COUNT', 1) as Promise<StreamEntry[]>,
+      this.options.connection.client.xrange(EVENT_STREAM_KEY, '-', '+', 'COUNT', 1) as Promise<StreamEntry[]>,
+    ]);
+    if (exact.length > 0) return true;
+    const oldestKept = first[0]?.[0];
+    return oldestKept !== undefined && compareEventIds(oldestKept, id) > 0;
   }
 
   async read(options: ReadOptions): Promise<VerificationEvent[]> {

@@ -18,7 +18,7 @@ export const RECOMMENDED_REDIS_PERSISTENCE = 'appendonly yes, appendfsync everys
 
 /**
  * Reads `appendonly` and `save` with CONFIG GET. Managed services that disable CONFIG answer with an error: that is
- * reported as unknown (a problem), never guessed as persistent. On a cluster every master is asked and the weakest
+ * reported as unknown (a problem), never guessed as persistent. No answer within timeoutMs throws. On a cluster every master is asked and the weakest
  * answer wins, since losing any shard loses data.
  */
 export async function readRedisPersistence(client: Redis | Cluster, timeoutMs = 1_000): Promise<RedisPersistence> {
@@ -39,6 +39,9 @@ async function readOne(node: Redis, timeoutMs: number): Promise<RedisPersistence
       'redis CONFIG GET',
     );
   } catch (error) {
+    // Only Redis's own refusal is an answer. No answer (a deadline, a dropped connection) says nothing about the
+    // settings: thrown, so the caller asks again instead of calling a Redis that persists one that keeps nothing.
+    if (!isRefusal(error)) throw error;
     return unknown(`CONFIG GET failed (${(error as Error).message})`);
   }
   const aof = configValue(aofReply) === 'yes';
@@ -52,6 +55,11 @@ async function readOne(node: Redis, timeoutMs: number): Promise<RedisPersistence
       ? null
       : `Redis keeps nothing on disk (appendonly no, save ""): a Redis restart loses acknowledged events and requests. Set ${RECOMMENDED_REDIS_PERSISTENCE}.`,
   };
+}
+
+/** A server's error reply (ioredis ReplyError: CONFIG renamed or disabled, NOPERM), as against no reply at all. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError';
 }
 
 function unknown(why: string): RedisPersistence {

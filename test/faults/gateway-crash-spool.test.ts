@@ -44,7 +44,7 @@ async function atProvider(gateway: GatewayProcess, handles: string[]): Promise<v
   await eventually(async () => {
     const { requests } = (await (await fetch(`${rtr}/__control/requests`)).json()) as { requests: { method: string; path: string }[] };
     return handles.every((handle) => requests.some((request) => request.method === 'POST' && request.path.endsWith(`/contacts/${handle}/update`)));
-  }, 10_000, 'every submission at the provider');
+  }, 20_000, 'every submission at the provider');
 }
 
 async function submittedCounts(gateway: GatewayProcess): Promise<Map<string, number>> {
@@ -93,7 +93,8 @@ describe('the gateway killed with outbox records waiting in its spool file', () 
     expect(Object.fromEntries(handles.map((handle) => [handle, again.get(handle)]))).toEqual(Object.fromEntries(handles.map((handle) => [handle, 1])));
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
-  });
+    // Three gateway processes, each compiled by tsx as it starts: a hang guard, not a speed target.
+  }, 180_000);
 });
 
 describe('SIGTERM while Redis is paused, with outbox records waiting', () => {
@@ -123,5 +124,5 @@ describe('SIGTERM while Redis is paused, with outbox records waiting', () => {
     expect(await second.exited).toBe(0);
     expect(Object.fromEntries(handles.map((handle) => [handle, stored.get(handle)]))).toEqual(Object.fromEntries(handles.map((handle) => [handle, 1])));
     expect((await readdir(spool)).filter((name) => name.endsWith('.jsonl'))).toEqual([]);
-  });
+  }, 180_000);
 });

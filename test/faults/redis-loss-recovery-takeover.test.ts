@@ -107,5 +107,6 @@ describe('a gateway killed while it recovers from a Redis data loss', () => {
     const third = await start({ LOG_LEVEL: 'debug' });
     await eventually(() => third.output().includes('redis durability checked'), 10_000, 'durability checked');
     expect(third.output()).not.toMatch(/taking over a recovery/);
-  });
+    // Three gateway processes, each compiled by tsx as it starts: a hang guard, not a speed target.
+  }, 180_000);
 });

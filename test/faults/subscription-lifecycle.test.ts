@@ -7,7 +7,8 @@ import { startProbeGateway, type ProbeGateway } from './subscription-probe-clien
  * Subscriptions end when the client ends them, at once, with no event needed to notice: SSE connections dropped,
  * graphql-ws subscriptions completed, sockets closed or terminated. Measured on a gateway in its own process (no event
  * is ever published): every subscription stream is closed, gateway_subscribers is exactly 0, and after 2,000 dropped
- * SSE subscriptions the heap after garbage collection is back within 10% of where it was. Counted, not timed.
+ * SSE subscriptions, and 2,000 ended graphql-ws ones, the heap after garbage collection is back within 10% of where it
+ * was. Counted, not timed.
  */
 
 let probe: ProbeGateway;
@@ -59,4 +60,30 @@ describe('WebSocket subscriptions the client ends', () => {
     await Promise.all(clients.slice(0, 10).map(({ client }) => client.dispose()));
     expect(await ask('count')).toEqual(expect.objectContaining({ open: 0, gauge: 0 }));
   });
+
+  it('2,000 of them, completed, closed or terminated, leave the heap within 10% of where it was', async () => {
+    for (let round = 0; round < 2; round++) await endWebSocketSubscriptions(100);
+    const baseline = await ask('measure');
+    expect(baseline).toMatchObject({ open: 0, gauge: 0 });
+    for (let round = 0; round < 20; round++) await endWebSocketSubscriptions(100);
+    const after = await ask('measure');
+    expect(after).toMatchObject({ open: 0, gauge: 0 });
+    expect(after.heapUsed! / baseline.heapUsed!).toBeLessThan(1.1);
+  }, 120_000);
 });
+
+/** Opens `count` graphql-ws subscriptions, one socket each, and ends a third of them each way; waits until all ended. */
+async function endWebSocketSubscriptions(count: number): Promise<void> {
+  const clients = Array.from({ length: count }, () => {
+    const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
+    const unsubscribe = client.subscribe({ query: 'subscription { verificationEvents { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    return { client, unsubscribe };
+  });
+  await untilOpen(count);
+  const third = Math.floor(count / 3);
+  clients.slice(0, third).forEach(({ unsubscribe }) => unsubscribe());
+  await Promise.all(clients.slice(third, 2 * third).map(({ client }) => client.dispose()));
+  clients.slice(2 * third).forEach(({ client }) => client.terminate());
+  await untilOpen(0);
+  await Promise.all(clients.slice(0, third).map(({ client }) => client.dispose()));
+}

@@ -117,7 +117,8 @@ const execFileAsync = promisify(execFile);
  * A private redis-server that keeps what it acknowledged across SIGKILL: append-only file with fsync on every write
  * (`appendfsync always`), the setting under which a Redis crash loses no acknowledged write. restart() starts it again
  * on the same port and directory, so the data comes back, as with a production Redis that crashed and was restarted.
- * With `persistence: 'none'` (no AOF, no snapshots: the default of many installs) a restart comes back empty.
+ * With `persistence: 'none'` (no AOF, no snapshots: the default of many installs) a restart comes back empty; with
+ * `'snapshot'` (RDB only) it comes back as of the last snapshot.
  */
 export interface DurableRedis {
   url: string;
@@ -132,10 +133,15 @@ export interface DurableRedis {
   stop(): Promise<void>;
 }
 
-export async function startDurableRedis(options: { persistence?: 'aof' | 'none' } = {}): Promise<DurableRedis> {
+export async function startDurableRedis(options: { persistence?: 'aof' | 'none' | 'snapshot' } = {}): Promise<DurableRedis> {
   // Without redis-server the spawn below fails with an unhandled ENOENT after a 10 s wait: say what to install at once.
   assertRedisInstalled();
-  const persistence = options.persistence === 'none' ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'always'];
+  // 'snapshot': RDB only, with a rule that never fires within a test, so what is on disk is the last explicit SAVE.
+  const persistence = {
+    aof: ['--appendonly', 'yes', '--appendfsync', 'always', '--save', ''],
+    none: ['--appendonly', 'no', '--save', ''],
+    snapshot: ['--appendonly', 'no', '--save', '3600 1'],
+  }[options.persistence ?? 'aof'];
   const dir = await mkdtemp(join(tmpdir(), 'vgw-faults-redis-'));
   const port = await freePort();
   let child: ChildProcess | null = null;
@@ -145,7 +151,7 @@ export async function startDurableRedis(options: { persistence?: 'aof' | 'none' 
     let output = '';
     const started = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence],
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     started.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));

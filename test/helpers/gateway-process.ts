@@ -17,7 +17,8 @@ export interface GatewayProcess {
   exited: Promise<number | null>;
 }
 
-const READY_TIMEOUT_MS = 30_000;
+// A hang guard: tsx compiles src/ at every start, 17 s on a 2-core machine at load 16 (30 s failed tests there).
+const READY_TIMEOUT_MS = 60_000;
 
 /**
  * Gateways the test file started and that have not exited: killed once the file's tests are done, so a test that

@@ -8,6 +8,7 @@ import { createOutboxService } from '../../src/services/outbox.js';
 import { appendEventEffect, registerStoreEffects } from '../../src/services/outbox-effects.js';
 import { createStores, EventLogUnavailable, type RedisDataLoss, type Stores } from '../../src/store/index.js';
 import { DURABILITY_MARKER_KEY } from '../../src/store/redis-durability.js';
+import { EVENT_STREAM_KEY } from '../../src/store/redis-event-log.js';
 import { notification } from '../helpers/event-fixtures.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 
@@ -98,6 +99,39 @@ describe('the data-loss marker', () => {
     await first.durability!.check();
     await second.durability!.check();
     expect(seen).toEqual(['first', 'second']);
+  });
+
+  it('reports the newest event it stored vanishing (a Redis back from an older snapshot) once, and one trimmed away never', async () => {
+    const writer = stores();
+    const other = stores();
+    expect(await writer.redis!.ready()).toBe(true);
+    expect(await other.redis!.ready()).toBe(true);
+    await writer.durability!.check();
+    await other.durability!.check();
+    // Newly noticed losses only (an owed one is told again at every check until recovered: see below).
+    const told: string[] = [];
+    writer.durability!.onDataLoss((loss) => loss.resumed || told.push(`writer ${loss.epoch}`));
+    other.durability!.onDataLoss((loss) => loss.resumed || told.push(`other ${loss.epoch}`));
+
+    // Trimmed by the stream's own retention (newer events behind it): kept as far as durability goes.
+    const { event: trimmed } = await writer.eventLog.append(notification(901, { message: 'trimmed later' }));
+    await admin.xadd(EVENT_STREAM_KEY, '*', 'event', '{}');
+    await admin.xtrim(EVENT_STREAM_KEY, 'MAXLEN', 1);
+    expect(await admin.xrange(EVENT_STREAM_KEY, trimmed.id, trimmed.id)).toEqual([]);
+    await writer.durability!.check();
+    expect(told).toEqual([]);
+
+    // Gone from inside the kept range, marker untouched: Redis went back to a state from before that append.
+    await writer.eventLog.append(notification(902, { message: 'kept' }));
+    const { event: vanished } = await writer.eventLog.append(notification(903, { message: 'vanishes' }));
+    const marker = await admin.get(DURABILITY_MARKER_KEY);
+    expect(await admin.xdel(EVENT_STREAM_KEY, vanished.id)).toBe(1);
+    await writer.durability!.check();
+    const epoch = await admin.get(DURABILITY_MARKER_KEY);
+    expect(epoch).not.toBe(marker);
+    await writer.durability!.check();
+    await other.durability!.check();
+    expect(told).toEqual([`writer ${epoch}`, `other ${epoch}`]);
   });
 
   it('tells a loss again at every check until a recovery of it is recorded, on any instance, then never again', async () => {
