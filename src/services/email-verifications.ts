@@ -58,12 +58,10 @@ export function sortRows(rows: EmailVerification[]): EmailVerification[] {
     .map(({ row }) => row);
 }
 
-/** The one handle the rows of `email` name (in any case), or null when they name none or several. */
-function onlyHandleOf(rows: EmailVerification[], email: string): string | null {
+/** The one handle `rows` name (in any case), or null when they name none or several. */
+function onlyHandleOf(rows: EmailVerification[]): string | null {
   const handles = new Map<string, string>();
-  for (const row of rows) {
-    if (row.handle && row.email.toLowerCase() === email.toLowerCase()) handles.set(row.handle.toUpperCase(), row.handle);
-  }
+  for (const row of rows) if (row.handle) handles.set(row.handle.toUpperCase(), row.handle);
   return handles.size === 1 ? [...handles.values()][0]! : null;
 }
 
@@ -244,7 +242,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     // several leave the choice to Openprovider, as before: which one the caller meant is not the gateway's to guess.
     await withResendCooldown(stores, 'OPENPROVIDER', email!.toLowerCase(), async () => {
       // Read fresh, not through the cache: a resend is rare, and a cached page would keep the address in Redis.
-      const knownHandle = handle ?? onlyHandleOf(await freshOpenproviderRows(email!, scope), email!);
+      const knownHandle = handle ?? onlyHandleOf(await freshOpenproviderRows(email!, scope));
       await spendUpstream(scope, 'OPENPROVIDER', 1);
       await reads.client.restartEmailVerification({ email: email!, handle: knownHandle, language: input.language?.trim() || null }, scope.requestId);
     });
