@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import type { RealtimeRegisterSimulator } from '../../src/sandbox/realtime-register.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, metricValue, persistentWebhooks, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
+import { countsOnceAllStored, eventually, metricValue, persistentWebhooks, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
 
 /**
  * Redis killed (SIGKILL) and restarted after the gateway answered Realtime Register's webhooks 200, once with a Redis
@@ -89,10 +89,7 @@ describe.each([
     expect(gateway.logs()).toMatch(/"level":50[^\n]*REDIS LOST ITS DATA/);
     expect((await readiness()).reasons).toEqual(expect.arrayContaining([expect.stringMatching(/Redis lost its data \(detected /)]));
     // Re-read from Realtime Register's notification list, through the same deduplicating ingest as the webhook.
-    const restored = await eventually(async () => {
-      const after = await storedNotificationCounts(gateway);
-      return acknowledged.every((id) => after.has(id)) ? after : null;
-    }, 20_000, 'notifications re-read');
+    const restored = await countsOnceAllStored(() => storedNotificationCounts(gateway), acknowledged);
     expect(acknowledged.filter((id) => restored.get(id) !== 1)).toEqual([]);
     expect(gateway.logs()).toMatch(new RegExp(`"source":"REALTIME_REGISTER","restored":${NOTIFICATIONS}[^\\n]*re-read what the provider still had`));
   });

@@ -6,7 +6,7 @@ import type { Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, metricValue, persistentWebhooks, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
+import { countsOnceAllStored, eventually, metricValue, persistentWebhooks, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
 
 /**
  * A Redis that keeps nothing on disk restarted together with the gateway (a host reboot): the new gateway's first look
@@ -65,10 +65,7 @@ describe('a gateway restarted together with a Redis that keeps nothing', () => {
     gateway = await startGateway();
     await eventually(async () => (await lossCount(gateway)) === 1, 10_000, 'loss counted');
     expect(gateway.logs()).toMatch(/"level":50[^\n]*REDIS LOST ITS DATA/);
-    const restored = await eventually(async () => {
-      const counts = await storedNotificationCounts(gateway);
-      return ids.every((id) => counts.has(id)) ? counts : null;
-    }, 20_000, 'notifications re-read');
+    const restored = await countsOnceAllStored(() => storedNotificationCounts(gateway), ids);
     expect(ids.filter((id) => restored.get(id) !== 1)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { lockKey } from '../../src/store/locks.js';
 import { DURABILITY_MARKER_KEY } from '../../src/store/redis-durability.js';
 import { RECOVERY_DONE_KEY } from '../../src/store/redis-recovery-ledger.js';
 import { realtimeRegisterEnv, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
-import { eventually, persistentWebhooks, postGraphQL, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
+import { countsOnceAllStored, eventually, persistentWebhooks, postGraphQL, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
 
 /**
  * Redis lost its data, and the gateway re-reading Realtime Register's notification list was killed (SIGKILL: no
@@ -93,10 +93,7 @@ describe('a gateway killed while it recovers from a Redis data loss', () => {
     rtr.server.setFaults({});
     await admin.del(lock); // what its expiry would do a minute later
     const second = await start();
-    const restored = await eventually(async () => {
-      const counts = await storedCounts(second);
-      return ids.every((id) => counts.has(id)) ? counts : null;
-    }, 20_000, 'notifications re-read');
+    const restored = await countsOnceAllStored(() => storedCounts(second), ids);
     expect(ids.filter((id) => restored.get(id) !== 1)).toEqual([]);
     expect(second.output()).toMatch(/taking over a recovery that never finished/);
     await eventually(async () => (await admin.get(RECOVERY_DONE_KEY)) === epoch, 5_000, 'recovery recorded');

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimNotification } from '../../src/sandbox/realtime-register-notifications.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually, metricValue, persistentWebhooks, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
+import { countsOnceAllStored, eventually, metricValue, persistentWebhooks, startDurableRedis, storedNotificationCounts, type DurableRedis } from './support.js';
 
 /**
  * A Redis that persists by snapshots only (RDB, no AOF: Redis's own default rules) comes back from a SIGKILL as of its
@@ -49,10 +49,7 @@ describe('a snapshot-only Redis killed and restarted from an older snapshot', ()
     await redis.restart();
     await eventually(async () => (await lossCount()) === 1, 15_000, 'loss counted');
     expect(gateway.logs()).toMatch(/"level":50[^\n]*REDIS LOST ITS DATA/);
-    const restored = await eventually(async () => {
-      const counts = await storedNotificationCounts(gateway);
-      return ids.every((id) => counts.has(id)) ? counts : null;
-    }, 20_000, 'notifications re-read');
+    const restored = await countsOnceAllStored(() => storedNotificationCounts(gateway), ids);
     expect(ids.filter((id) => restored.get(id) !== 1)).toEqual([]);
   });
 });

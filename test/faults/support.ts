@@ -252,6 +252,17 @@ export const SUBMITTED = `{ verificationEvents(first: 1000, filter: { types: [VE
 /** Sandbox Realtime Register handle number n (rtr-0001 ...). */
 export const rtrHandle = (n: number) => `rtr-${String(n).padStart(4, '0')}`;
 
+/**
+ * The counts of storedNotificationCounts once every one of `ids` is stored (after a loss: once the re-read brought
+ * them all back), so the caller can check that each is there exactly once.
+ */
+export function countsOnceAllStored(read: () => Promise<Map<string, number>>, ids: readonly string[], timeoutMs = 20_000): Promise<Map<string, number>> {
+  return eventually(async () => {
+    const counts = await read();
+    return ids.every((id) => counts.has(id)) ? counts : null;
+  }, timeoutMs, 'notifications re-read');
+}
+
 const NOTIFICATION_EVENTS = `{ verificationEvents(first: 1000) { edges { node { ... on ProviderNotificationEvent { notificationId } } } } }`;
 
 /** How many times each provider notification is in a gateway's event log (more than once would be a duplicate). */
