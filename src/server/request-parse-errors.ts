@@ -13,7 +13,7 @@ const INVALID_JSON_PARAMETER = 'The "variables" or "extensions" parameter is not
  */
 export function requestParseError(error: unknown): unknown {
   if (error instanceof SyntaxError) return badRequest(INVALID_JSON_PARAMETER);
-  if (error instanceof GraphQLError && error.extensions?.originalError !== undefined) return badRequest(INVALID_JSON_BODY);
+  if (error instanceof GraphQLError && error.extensions?.originalError !== undefined) return invalidJsonBody();
   return error;
 }
 
@@ -25,6 +25,11 @@ export function isJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The 400 for a request body that is not JSON (it quotes none of the body). */
+export function invalidJsonBody(): GraphQLError {
+  return badRequest(INVALID_JSON_BODY);
 }
 
 function badRequest(message: string): GraphQLError {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BodyTooLarge, readBody, readStreamBody } from './read-body.js';
+import { isJsonPost, parseJsonParams } from './json-body.js';
 import { requestParseError } from './request-parse-errors.js';
 import { maskedHead } from '../domain/digit-runs.js';
 
@@ -71,7 +72,9 @@ export function useRequestShapeMessages(maxBodyBytes: number, batching = false):
         if (!isUtf8(bytes)) throw notUtf8();
         let parsed: Awaited<ReturnType<typeof requestParser>>;
         try {
-          parsed = await requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: bytes as Uint8Array<ArrayBuffer> }));
+          // A JSON body (nearly every request) is parsed here, as yoga's JSON parser would, without a second Request
+          // and its headers and body objects made only to be read back; other types go to the parser yoga chose.
+          parsed = isJsonPost(req) ? parseJsonParams(bytes) : await requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: bytes as Uint8Array<ArrayBuffer> }));
         } catch (error) {
           throw requestParseError(error);
         }

@@ -73,4 +73,20 @@ describe('a request body handed to yoga in process', () => {
     expect(reply.status).toBe(400);
     expect(reply.json.errors?.[0]?.message).toBe('The request body is not valid UTF-8.');
   });
+
+  it('answers a JSON body that is null, a scalar or not JSON with 400 as yoga does, quoting none of the body', async () => {
+    expect(await post('null')).toMatchObject({ status: 400, json: { errors: [{ message: 'POST body is expected to be object but received null' }] } });
+    expect(await post('4991231999')).toMatchObject({ status: 400, json: { errors: [{ message: 'POST body is expected to be object but received number' }] } });
+    const broken = await post('{"query":"{ __typename }","variables":{"n":"4991231999",x}}');
+    expect(broken.status).toBe(400);
+    expect(broken.json.errors?.[0]?.message).toBe('The request body is not valid JSON.');
+    expect(JSON.stringify(broken.json)).not.toContain('4991231999');
+  });
+
+  it('reads application/json with parameters and application/graphql+json as JSON, and application/graphql as a document', async () => {
+    const query = '{"query":"{ __typename }"}';
+    expect((await post(query, { 'content-type': 'application/json; charset=utf-8' })).json.data).toEqual({ __typename: 'Query' });
+    expect((await post(query, { 'content-type': 'application/graphql+json' })).json.data).toEqual({ __typename: 'Query' });
+    expect((await post('{ __typename }', { 'content-type': 'application/graphql' })).json.data).toEqual({ __typename: 'Query' });
+  });
 });
