@@ -101,6 +101,12 @@ export class ReadThrough<T> {
    * cached; readers that joined the flight get the same Error.
    */
   async getManySettled(keys: readonly string[], fetchMissing: (keys: string[]) => Promise<Fetched<T>>): Promise<(T | null | Error)[]> {
+    // All held by a cache that answers at once (the in-process one) and none being read: answered now, without a
+    // flight, a promise per key or the turns between them (Cache.peekAll). A value held as null was remembered absent.
+    if (this.cache.peekAll && !keys.some((key) => this.inflight.has(key))) {
+      const held = this.cache.peekAll<T | null>(this.kind, keys);
+      if (held) return held;
+    }
     const unique = [...new Set(keys)];
     const results = new Map<string, Promise<T | null>>();
     const started = new Map<string, Flight>();

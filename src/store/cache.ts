@@ -27,6 +27,12 @@ export interface Cache {
   get<T>(kind: CacheKind, key: string): Promise<T | undefined>;
   /** One result per key, in order. Redis: one MGET (Cluster: one auto-pipelined GET per key, grouped by node). */
   getMany<T>(kind: CacheKind, keys: string[]): Promise<(T | undefined)[]>;
+  /**
+   * Every key's value at once, synchronously, or null unless the cache holds them all (counted as hits only then).
+   * Only a cache that can answer without I/O has it (the in-process one): ReadThrough answers such hits without a
+   * flight or a promise per key (the cached request path, issue 17).
+   */
+  peekAll?<T>(kind: CacheKind, keys: readonly string[]): T[] | null;
   /** ttlMs defaults to CACHE_TTL_MS[kind]. Setting undefined deletes. */
   set<T>(kind: CacheKind, key: string, value: T, ttlMs?: number): Promise<void>;
   setMany<T>(kind: CacheKind, entries: [string, T][], ttlMs?: number): Promise<void>;

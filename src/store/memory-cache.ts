@@ -39,14 +39,31 @@ export class MemoryCache implements Cache {
   }
 
   async getMany<T>(kind: CacheKind, keys: string[]): Promise<(T | undefined)[]> {
-    const values = keys.map((key) => {
-      const entry = this.entries.get(this.key(kind, key));
-      return entry && (readValue(entry) as T);
-    });
+    const values = keys.map((key) => this.read<T>(kind, key));
     const hits = values.filter((value) => value !== undefined).length;
-    if (hits) this.options.metrics?.cacheHits.inc({ kind }, hits);
-    if (keys.length - hits) this.options.metrics?.cacheMisses.inc({ kind }, keys.length - hits);
+    this.count(kind, hits, keys.length - hits);
     return values;
+  }
+
+  peekAll<T>(kind: CacheKind, keys: readonly string[]): T[] | null {
+    const values: T[] = [];
+    for (const key of keys) {
+      const value = this.read<T>(kind, key);
+      if (value === undefined) return null;
+      values.push(value);
+    }
+    this.count(kind, values.length, 0);
+    return values;
+  }
+
+  private read<T>(kind: CacheKind, key: string): T | undefined {
+    const entry = this.entries.get(this.key(kind, key));
+    return entry && (readValue(entry) as T);
+  }
+
+  private count(kind: CacheKind, hits: number, misses: number): void {
+    if (hits) this.options.metrics?.cacheHits.inc({ kind }, hits);
+    if (misses) this.options.metrics?.cacheMisses.inc({ kind }, misses);
   }
 
   async set<T>(kind: CacheKind, key: string, value: T, ttlMs?: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReadThrough } from '../../src/services/read-through.js';
+import { createMetrics } from '../../src/observability/metrics.js';
 import { MemoryCache } from '../../src/store/memory-cache.js';
 
 /** A fetch the test resolves by hand, counting calls. */
@@ -127,5 +128,38 @@ describe('ReadThrough', () => {
       throw new Error('provider away');
     });
     expect(settled).toEqual([new Error('provider away'), new Error('provider away')]);
+  });
+
+  it('answers from the in-process cache when it holds every key (absences remembered as null), fetches only what it lacks, and counts each hit once', async () => {
+    const metrics = createMetrics();
+    const reads = new ReadThrough<string>(new MemoryCache({ metrics }), 'contact', undefined, { absentTtlMs: 60_000 });
+    const calls: string[][] = [];
+    const fetch = async (keys: string[]) => {
+      calls.push(keys);
+      return new Map(keys.filter((key) => key !== 'gone').map((key) => [key, `v@${key}`]));
+    };
+    expect(await reads.getMany(['a', 'gone'], fetch)).toEqual(['v@a', null]);
+    expect(await reads.getMany(['gone', 'a'], fetch)).toEqual([null, 'v@a']);
+    expect(await reads.getMany(['a', 'b'], fetch)).toEqual(['v@a', 'v@b']);
+    expect(calls).toEqual([['a', 'gone'], ['b']]);
+    const count = async (counter: typeof metrics.cacheHits) => (await counter.get()).values.find((value) => value.labels.kind === 'contact')?.value ?? 0;
+    // Hits: both keys of the second read, then a of the third (b's miss sent that read the long way, counted there once).
+    expect(await count(metrics.cacheHits)).toBe(3);
+    expect(await count(metrics.cacheMisses)).toBe(3);
+  });
+
+  it('joins a read in flight for a key rather than answering it from the cache beside it', async () => {
+    const cache = new MemoryCache();
+    const reads = new ReadThrough<string>(cache, 'contact');
+    const upstream = controlledFetch();
+    await cache.set('contact', 'a', 'cached@a');
+    const first = reads.getMany(['a', 'b'], upstream.fetch);
+    await settle();
+    await cache.set('contact', 'b', 'cached@b');
+    const joined = reads.getMany(['a', 'b'], upstream.fetch);
+    upstream.answer('fresh');
+    expect(await first).toEqual(['cached@a', 'fresh@b']);
+    expect(await joined).toEqual(['cached@a', 'fresh@b']);
+    expect(upstream.calls).toEqual([['b']]);
   });
 });
