@@ -78,6 +78,11 @@ export interface UpstreamRequest {
   deadlineMs?: number;
   /** Sent as x-request-id so provider logs can be matched with ours. */
   requestId?: string;
+  /**
+   * Asked before the call is sent again (a retry; a client's re-send): false ends the call with the answer it has.
+   * Each repeat is paid from the budget of the request that caused the call (src/providers/call-scope.ts).
+   */
+  mayRepeat?: () => Promise<boolean>;
   /** Extra retryable classification for provider quirks (e.g. a proxy's HTML page under HTTP 500 in front of a SOAP service). Called with the full response; return true to treat as retryable failure. */
   isRetryable?: (response: UpstreamResponse) => boolean;
   /**
@@ -230,6 +235,8 @@ export class ProviderHttp {
       const waitMs = Math.max(backoffDelay(retry, this.backoff), retryAfterMs ?? 0);
       // Waiting past the deadline only to be cut off: better to hand back what we have now.
       if (performance.now() + waitMs >= deadlineAt) return this.conclude(req, current, changesState);
+      // A retry is one more call the request causes: paid for first, or the call ends with what it has.
+      if (req.mayRepeat && !(await req.mayRepeat())) return this.conclude(req, current, changesState);
       previous = current;
       await sleep(waitMs);
     }

@@ -236,7 +236,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const customer = input.customer ?? client.defaultCustomer;
       await spendUpstream(scope, 'REALTIME_REGISTER', 1);
       try {
-        const result = await client.createContact({ ...input, customer }, { customer, requestId: scope.requestId });
+        const result = await client.createContact({ ...input, customer }, { customer, requestId: scope.requestId, upstream: scope.upstream });
         await contacts.invalidate(rtrKey(customer, input.handle));
         return { contact: contactFromDraft(input, customer), async: result.async, processId: result.processId };
       } catch (error) {
@@ -263,7 +263,7 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
       const verifications = input.verifications.map(verificationFromDraft);
       await spendUpstream(scope, 'REALTIME_REGISTER', 1);
       const key: ContactKey = { provider: 'REALTIME_REGISTER', customer, handle: input.handle };
-      const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId }).catch(async (error: unknown) => {
+      const result = await client.updateContact(input.handle, { verifications }, { customer, requestId: scope.requestId, upstream: scope.upstream }).catch(async (error: unknown) => {
         await forgetIfOutcomeUnknown(error, contactKeyString(key), scope);
         throw error;
       });

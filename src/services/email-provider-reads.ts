@@ -47,7 +47,7 @@ export class OpenproviderReads {
   async page(query: OpenproviderListQuery, scope: RequestScope): Promise<OpenproviderListPage> {
     const page = await this.pages.get(`openprovider:${canonicalQuery(query)}`, async () => {
       await spendUpstream(scope, 'OPENPROVIDER', 1);
-      return this.client.listEmailVerifications(query, scope.requestId);
+      return this.client.listEmailVerifications(query, scope);
     });
     return page ?? { total: 0, rows: [] };
   }
@@ -138,14 +138,14 @@ export class DomainNameApiReads {
   byHandle(handle: string, scope: RequestScope): Promise<DomainNameApiDetails | null> {
     return this.lookups.get(handleKey(handle), async () => {
       await spendUpstream(scope, 'DOMAIN_NAME_API', 1);
-      return this.client.getDetails({ externalId: handle }, scope.requestId);
+      return this.client.getDetails({ externalId: handle }, scope);
     });
   }
 
   byEmail(email: string, scope: RequestScope): Promise<DomainNameApiDetails | null> {
     return this.lookups.get(emailKey(email), async () => {
       await spendUpstream(scope, 'DOMAIN_NAME_API', 1);
-      return this.client.getDetails({ email }, scope.requestId);
+      return this.client.getDetails({ email }, scope);
     });
   }
 
@@ -166,7 +166,7 @@ export class DomainNameApiReads {
       const found = new Map<string, DomainNameApiDetails | Error>();
       await mapLimit(missing, DOMAIN_NAME_API_LOOKUP_CONCURRENCY, async (key) => {
         try {
-          const details = await this.client.getDetails({ externalId: askedAs.get(key) ?? key.slice(HANDLE_PREFIX.length) }, scope.requestId);
+          const details = await this.client.getDetails({ externalId: askedAs.get(key) ?? key.slice(HANDLE_PREFIX.length) }, scope);
           if (details) found.set(key, details);
         } catch (error) {
           if (!failsOnlyItsObject(error)) throw error;

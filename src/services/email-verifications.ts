@@ -218,7 +218,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
   /** Openprovider's rows of one address, fresh from upstream (after a write). */
   const freshOpenproviderRows = async (email: string, scope: RequestScope): Promise<EmailVerification[]> => {
     await spendUpstream(scope, 'OPENPROVIDER', 1);
-    const page = await openproviderClient().listEmailVerifications({ email, limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope.requestId);
+    const page = await openproviderClient().listEmailVerifications({ email, limit: OPENPROVIDER_PAGE_SIZE, offset: 0 }, scope);
     return sortRows(page.rows.filter((row) => row.email.toLowerCase() === email.toLowerCase()));
   };
 
@@ -244,7 +244,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
       // Read fresh, not through the cache: a resend is rare, and a cached page would keep the address in Redis.
       const knownHandle = handle ?? onlyHandleOf(await freshOpenproviderRows(email!, scope));
       await spendUpstream(scope, 'OPENPROVIDER', 1);
-      await reads.client.restartEmailVerification({ email: email!, handle: knownHandle, language: input.language?.trim() || null }, scope.requestId);
+      await reads.client.restartEmailVerification({ email: email!, handle: knownHandle, language: input.language?.trim() || null }, scope);
     });
     views.clear();
     await reads.invalidate();
@@ -266,10 +266,10 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     const query = handle ? { externalId: handle } : { email };
     await withResendCooldown(stores, 'DOMAIN_NAME_API', handle ? `handle:${handle.toUpperCase()}` : `email:${email!.toLowerCase()}`, async () => {
       await spendUpstream(scope, 'DOMAIN_NAME_API', 2); // the notice, then the fresh row
-      await reads.client.resendVerificationNotice(query, scope.requestId);
+      await reads.client.resendVerificationNotice(query, scope);
     });
     views.clear();
-    const fresh = await domainNameApiClient().getDetails(query, scope.requestId);
+    const fresh = await domainNameApiClient().getDetails(query, scope);
     await reads.invalidate([{ email, handle }, { email: fresh?.verification?.email ?? fresh?.contact?.email, handle: fresh?.verification?.handle ?? fresh?.contact?.handle }]);
     return fresh?.verification ?? null;
   };
@@ -284,7 +284,7 @@ export function createEmailVerificationService(deps: ServiceDeps): EmailVerifica
     const customer = input.customer?.trim() || client.defaultCustomer;
     await withResendCooldown(stores, 'REALTIME_REGISTER', `${customer}\n${input.handle!.trim()}`, async () => {
       await spendUpstream(scope, 'REALTIME_REGISTER', 1);
-      await client.validateContact(input.handle!.trim(), { customer, requestId: scope.requestId });
+      await client.validateContact(input.handle!.trim(), { customer, requestId: scope.requestId, upstream: scope.upstream });
     });
     return null;
   };

@@ -134,7 +134,7 @@ export class OpenproviderCustomerReads {
     const found = new Map<string, Contact | Error>();
     await mapLimit(handles, OPENPROVIDER_LOOKUP_CONCURRENCY, async (handle) => {
       try {
-        const contact = await this.client.getCustomer(handle, scope.requestId);
+        const contact = await this.client.getCustomer(handle, scope);
         if (contact) found.set(customerKey(handle), contact);
       } catch (error) {
         if (!failsOnlyItsObject(error)) throw error;
@@ -151,7 +151,7 @@ export class OpenproviderCustomerReads {
       await spendUpstream(scope, 'OPENPROVIDER', missing.length);
       const fetched = new Map<string, OpenproviderCustomerPage>();
       await mapLimit(missing, OPENPROVIDER_LOOKUP_CONCURRENCY, async (key) => {
-        fetched.set(key, await this.client.listCustomers({ limit: PAGE_SIZE, offset: keyOf.get(key)! }, scope.requestId));
+        fetched.set(key, await this.client.listCustomers({ limit: PAGE_SIZE, offset: keyOf.get(key)! }, scope));
       });
       return fetched;
     });

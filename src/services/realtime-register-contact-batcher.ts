@@ -125,7 +125,7 @@ export class RealtimeRegisterContactBatcher {
       for (let offset = 0; ; ) {
         const page = await this.client().listContacts(
           { handles, limit: handles.length, offset: offset || undefined, total: false },
-          { customer, requestId: scope.requestId },
+          { customer, requestId: scope.requestId, upstream: scope.upstream },
         );
         for (const contact of page.contacts) {
           const match = askedFor(contact.handle);
@@ -163,7 +163,7 @@ export class RealtimeRegisterContactBatcher {
     const found = new Map<string, Contact>();
     await mapLimit(handles, SINGLE_READS_IN_FLIGHT, async (handle) => {
       try {
-        const contact = await this.client().getContact(handle, { customer, requestId: scope.requestId });
+        const contact = await this.client().getContact(handle, { customer, requestId: scope.requestId, upstream: scope.upstream });
         if (contact) found.set(handle, { ...contact, customer });
       } catch (error) {
         if (!(error instanceof NotFound)) throw error;

@@ -303,6 +303,29 @@ describe('batched operations (GRAPHQL_BATCHING=true)', () => {
   });
 });
 
+describe('one request, at a provider that answers 429 to everything (429 is no outage: the circuit stays closed)', () => {
+  let sandbox: Sandbox;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ faults: { REALTIME_REGISTER: { errorRate: 1, status: 429 } } });
+    // Two calls per request: the read, and one of the two retries the HTTP layer would make of it.
+    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${ADMIN}:*`, UPSTREAM_CALLS_PER_REQUEST: '2', UPSTREAM_CALLS_PER_MINUTE: '100000', ...QUIET }, gateway: { sandbox: { existing: sandbox } } });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await sandbox?.stop();
+  });
+  const contactReads = () => sandbox.realtimeRegister.server.requests.filter((request) => request.path === '/v2/customers/sandbox/contacts').length;
+
+  it('pays each retry from UPSTREAM_CALLS_PER_REQUEST and stops retrying when it is spent: 2 calls, not 3', async () => {
+    const before = contactReads();
+    const reply = await postGraphQL(gw, log, 'one contact, every answer 429', { query: '{ contact(provider: REALTIME_REGISTER, handle: "rtr-0001") { handle } }' }, bearer(ADMIN));
+    expect(reply.status).toBe(200);
+    expect(codesOf(reply)).toEqual(['RATE_LIMITED']);
+    expect(contactReads() - before).toBe(2);
+  });
+});
+
 describe('after every attack', () => {
   it('saw 0 server errors', () => {
     expect(log.replies.length).toBeGreaterThan(10);

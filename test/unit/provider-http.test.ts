@@ -170,6 +170,21 @@ describe('ProviderHttp', () => {
       expect(http.lastError?.message).toBe('HTTP 503 on contacts.get');
     });
 
+    it('asks mayRepeat before each retry, and ends the call with the answer it has at the first no', async () => {
+      const { http, upstream } = await setup(failThenSucceed(10, 503), { maxRetries: 3 });
+      const asked: number[] = [];
+      const mayRepeat = async () => {
+        asked.push(upstream.hits.length);
+        return asked.length < 2;
+      };
+
+      const response = await http.request({ operation: 'contacts.get', method: 'GET', path: '/contacts/x', mayRepeat });
+
+      expect(response.status).toBe(503);
+      expect(asked).toEqual([1, 2]);
+      expect(upstream.hits).toHaveLength(2);
+    });
+
     it('does not retry a non-idempotent POST after 503 (exactly one attempt)', async () => {
       const { http, upstream } = await setup(failThenSucceed(1, 503));
 

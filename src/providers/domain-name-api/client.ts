@@ -1,6 +1,7 @@
 import type { DomainNameApiConfig } from '../../config.js';
 import { NotFound } from '../../domain/errors.js';
 import { UnknownProviderValue } from '../../domain/status-mapping.js';
+import { callFields, type CallScope } from '../call-scope.js';
 import type { ProviderClientDeps } from '../client-deps.js';
 import type { UpstreamResponse } from '../http.js';
 import type { DomainNameApiDetails } from './map.js';
@@ -39,9 +40,9 @@ export class DomainNameApiClient {
   }
 
   /** GetDetails: the contact's verification state, or null when Domain Name API says it has no such contact (410). */
-  async getDetails(query: DnaContactQuery, requestId?: string): Promise<DomainNameApiDetails | null> {
+  async getDetails(query: DnaContactQuery, scope?: CallScope): Promise<DomainNameApiDetails | null> {
     const operation = 'the contact lookup';
-    const { response, outcome } = await this.call('GetDetails', query, { idempotent: true, requestId });
+    const { response, outcome } = await this.call('GetDetails', query, { idempotent: true, scope });
     if (outcome.kind === 'fault') throw faultFailure(outcome, operation, response.status);
     const result = this.checkedResult(outcome, operation, response.status);
     if (!isSuccessResult(result.fields)) {
@@ -64,9 +65,9 @@ export class DomainNameApiClient {
    * ResendContactVerificationNotice: the email goes out at once. Throws NotFound for an unknown contact (410) and
    * ProviderFailure for any other refusal (e.g. an address that is already verified). Never retried: it sends mail.
    */
-  async resendVerificationNotice(query: DnaContactQuery, requestId?: string): Promise<void> {
+  async resendVerificationNotice(query: DnaContactQuery, scope?: CallScope): Promise<void> {
     const operation = 'the verification notice';
-    const { response, outcome } = await this.call('ResendContactVerificationNotice', query, { idempotent: false, requestId });
+    const { response, outcome } = await this.call('ResendContactVerificationNotice', query, { idempotent: false, scope });
     if (outcome.kind === 'fault') throw faultFailure(outcome, operation, response.status);
     const result = this.checkedResult(outcome, operation, response.status);
     if (isSuccessResult(result.fields)) return;
@@ -82,7 +83,7 @@ export class DomainNameApiClient {
   private async call(
     operation: DnaOperation,
     query: DnaContactQuery,
-    options: { idempotent: boolean; requestId?: string },
+    options: { idempotent: boolean; scope?: CallScope | undefined },
   ): Promise<{ response: UpstreamResponse; outcome: SoapOutcome }> {
     const response = await this.deps.http.request({
       operation: `contacts.${operation}`,
@@ -91,7 +92,7 @@ export class DomainNameApiClient {
       headers: soapHeaders(operation),
       body: buildContactRequest(operation, { username: this.config.username, password: this.config.password }, query, this.namespaces),
       idempotent: options.idempotent,
-      requestId: options.requestId,
+      ...callFields('DOMAIN_NAME_API', options.scope),
       // WCF sends faults under HTTP 500, and those must not be retried; a 500 that is not SOAP (an HTML or empty
       // page from a proxy) is an outage like 502/503. A SOAP envelope is the service's own answer whatever the status
       // (a fault or a 360/361 under 429 or 503): only the HTML and empty bodies are retryable (domain-name-api.md),

@@ -4,6 +4,7 @@ import type { Contact } from '../../domain/contact.js';
 import type { EmailVerification } from '../../domain/email-verification.js';
 import { ProviderFailure } from '../../domain/errors.js';
 import { UnknownProviderValue } from '../../domain/status-mapping.js';
+import { callFields, type CallScope } from '../call-scope.js';
 import type { ProviderClientDeps } from '../client-deps.js';
 import type { UpstreamRequest, UpstreamResponse } from '../http.js';
 import { OpenproviderAccountBlock } from './account-block.js';
@@ -123,11 +124,11 @@ export class OpenproviderClient {
   }
 
   /** ListDomainEmailVerifications: one page of rows (one per email and domain). `limit` is capped at 1000. */
-  async listEmailVerifications(query: OpenproviderListQuery, requestId?: string): Promise<OpenproviderListPage> {
+  async listEmailVerifications(query: OpenproviderListQuery, scope?: CallScope): Promise<OpenproviderListPage> {
     const { response, data } = await this.listPage<OpenproviderVerificationRow>(
       { operation: 'emailVerifications.list', path: OPENPROVIDER_PATHS.listEmailVerifications, what: 'the email verification list', maxLimit: OPENPROVIDER_MAX_LIMIT },
       query,
-      requestId,
+      scope,
     );
     const rows: EmailVerification[] = [];
     const unreadable: OpenproviderUnreadableRow[] = [];
@@ -147,14 +148,14 @@ export class OpenproviderClient {
   }
 
   /** StartEmailVerification; resolves with Openprovider's verification id. Success is code 20001, not 0. */
-  async startEmailVerification(input: OpenproviderStartInput, requestId?: string): Promise<number | null> {
+  async startEmailVerification(input: OpenproviderStartInput, scope?: CallScope): Promise<number | null> {
     const { response, envelope } = await this.send<{ id?: unknown }>({
       operation: 'emailVerifications.start',
       method: 'POST',
       path: OPENPROVIDER_PATHS.startEmailVerification,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: input.email, handle: input.handle ?? '', language: input.language ?? '', tag: input.tag ?? '' }),
-      requestId,
+      ...callFields('OPENPROVIDER', scope),
     });
     if (!isSuccess(response, envelope, OPENPROVIDER_CODES.verificationStarted)) {
       throw openproviderFailure(response, envelope, 'starting the email verification');
@@ -166,14 +167,14 @@ export class OpenproviderClient {
    * RestartEmailVerification: starts the verification of an address again, or resends the last email while one
    * is running. Throws NotFound when Openprovider has no verification for the address.
    */
-  async restartEmailVerification(input: OpenproviderRestartInput, requestId?: string): Promise<void> {
+  async restartEmailVerification(input: OpenproviderRestartInput, scope?: CallScope): Promise<void> {
     const { response, envelope } = await this.send<{ success?: unknown }>({
       operation: 'emailVerifications.restart',
       method: 'POST',
       path: OPENPROVIDER_PATHS.restartEmailVerification,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: input.email, ...(input.handle ? { handle: input.handle } : {}), language: input.language ?? '', tag: input.tag ?? '' }),
-      requestId,
+      ...callFields('OPENPROVIDER', scope),
     });
     if (isSuccess(response, envelope) && flag(envelope?.data?.success) !== false) return;
     if (isNotFound(response, envelope, OPENPROVIDER_VERIFICATION_NOT_FOUND_CODE)) {
@@ -194,13 +195,13 @@ export class OpenproviderClient {
    * GetCustomer: the contact behind a handle, or null when Openprovider has no such handle. Asked without additional
    * data (WITHOUT_ADDITIONAL_DATA): the gateway reads none of it, and it holds passport scans and birth data.
    */
-  async getCustomer(handle: string, requestId?: string): Promise<Contact | null> {
+  async getCustomer(handle: string, scope?: CallScope): Promise<Contact | null> {
     const { response, envelope } = await this.send<OpenproviderCustomer>({
       operation: 'customers.get',
       method: 'GET',
       path: OPENPROVIDER_PATHS.customer(handle),
       query: WITHOUT_ADDITIONAL_DATA,
-      requestId,
+      ...callFields('OPENPROVIDER', scope),
     });
     if (isSuccess(response, envelope) && envelope?.data && typeof envelope.data === 'object') {
       if (flag(envelope.data.is_deleted) === true) return null;
@@ -211,11 +212,11 @@ export class OpenproviderClient {
   }
 
   /** ListCustomers: one page of the reseller's customers. `limit` is capped at 1000 (see wire.ts). */
-  async listCustomers(query: OpenproviderCustomerListQuery, requestId?: string): Promise<OpenproviderCustomerPage> {
+  async listCustomers(query: OpenproviderCustomerListQuery, scope?: CallScope): Promise<OpenproviderCustomerPage> {
     const { data } = await this.listPage<OpenproviderCustomer>(
       { operation: 'customers.list', path: OPENPROVIDER_PATHS.listCustomers, what: 'the customer list', maxLimit: OPENPROVIDER_CUSTOMER_LIST_MAX_LIMIT },
       { ...query, ...WITHOUT_ADDITIONAL_DATA },
-      requestId,
+      scope,
     );
     const { results, total } = data;
     const contacts = results
@@ -231,14 +232,14 @@ export class OpenproviderClient {
   private async listPage<T>(
     list: { operation: string; path: string; what: string; maxLimit: number },
     query: { limit?: number; offset?: number; with_additional_data?: boolean },
-    requestId?: string,
+    scope?: CallScope,
   ): Promise<{ response: UpstreamResponse; data: { total: number; results: T[] } }> {
     const { response, envelope } = await this.send<{ total?: number; results?: T[] }>({
       operation: list.operation,
       method: 'GET',
       path: list.path,
       query: { ...query, limit: query.limit === undefined ? undefined : Math.min(query.limit, list.maxLimit) },
-      requestId,
+      ...callFields('OPENPROVIDER', scope),
     });
     const data = isSuccess(response, envelope) ? listData<T>(envelope!.data, { totalRequired: true, offset: query.offset }) : null;
     if (!data) throw openproviderFailure(response, envelope, list.what);
@@ -257,7 +258,8 @@ export class OpenproviderClient {
       });
       const envelope = readEnvelope<T>(response);
       await this.throwIfBlocked(response, envelope);
-      if (attempt === 0 && isAuthFailure(response, envelope)) {
+      // The re-send is one more call the request causes: without budget left, the refusal is the answer.
+      if (attempt === 0 && isAuthFailure(response, envelope) && (!request.mayRepeat || (await request.mayRepeat()))) {
         this.deps.logger.info({ operation: request.operation, httpStatus: response.status }, 'Openprovider refused the token; logging in again once');
         await this.tokens.invalidate(token);
         continue;

@@ -15,10 +15,10 @@ import { processStateFromWire, type RtrProcessState } from './processes.js';
 import type { RtrNotification, RtrPollResult } from './notification.js';
 import type { RtrPage } from './wire.js';
 import { maskedHead } from '../../domain/digit-runs.js';
+import { callFields, type CallScope } from '../call-scope.js';
 
-/** Per call: the request id sent upstream as x-request-id, and the customer when not the configured one. */
-export interface RtrCallOptions {
-  requestId?: string;
+/** Per call: the request it is made for (its id, its upstream budget), and the customer when not the configured one. */
+export interface RtrCallOptions extends CallScope {
   customer?: string;
 }
 
@@ -207,7 +207,7 @@ export class RealtimeRegisterClient {
   ): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { authorization: `ApiKey ${this.config.apiKey}`, accept: 'application/json' };
     if (extra.body !== undefined) headers['content-type'] = 'application/json';
-    return this.deps.http.request({ operation, method, path, headers, requestId: options.requestId, announcedWaitMs: maintenanceWaitMs, ...extra });
+    return this.deps.http.request({ operation, method, path, headers, ...callFields('REALTIME_REGISTER', options), announcedWaitMs: maintenanceWaitMs, ...extra });
   }
 
   /** The body of a 2xx, or the domain error of anything else. */
