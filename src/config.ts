@@ -58,6 +58,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxTokens: parseCount('GRAPHQL_MAX_TOKENS', read('GRAPHQL_MAX_TOKENS') ?? '2000', 1),
       maxBodyBytes: parseCount('GRAPHQL_MAX_BODY_BYTES', read('GRAPHQL_MAX_BODY_BYTES') ?? '102400', 1024),
       wsInitTimeoutMs: parseDuration('GRAPHQL_WS_INIT_TIMEOUT_MS', read('GRAPHQL_WS_INIT_TIMEOUT_MS') ?? '3000', { min: 100 }),
+      wsAwaitingInitPerAddress: parseCount('GRAPHQL_WS_AWAITING_INIT_PER_ADDRESS', read('GRAPHQL_WS_AWAITING_INIT_PER_ADDRESS') ?? '256', 1),
       batching: parseBoolean('GRAPHQL_BATCHING', read('GRAPHQL_BATCHING') ?? 'false'),
     },
     rateLimit: {

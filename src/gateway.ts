@@ -254,6 +254,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         trusted: config.trustedDocuments,
         limiter: rateLimits.callers,
         socketSlots,
+        addressOf: rateLimits.addressOf,
+        awaitingInitPerAddress: config.limits.wsAwaitingInitPerAddress,
       });
       state = 'ready';
     },

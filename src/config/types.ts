@@ -117,6 +117,8 @@ export interface QueryLimits {
   maxBodyBytes: number;
   /** GRAPHQL_WS_INIT_TIMEOUT_MS, default 3000: time after a WebSocket upgrade to send connection_init (4408 after). */
   wsInitTimeoutMs: number;
+  /** GRAPHQL_WS_AWAITING_INIT_PER_ADDRESS, default 256: sockets one address may hold before connection_init is accepted. */
+  wsAwaitingInitPerAddress: number;
   /** GRAPHQL_BATCHING: false (default) refuses array bodies; true allows up to 10 operations per request. */
   batching: boolean;
 }

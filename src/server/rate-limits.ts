@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RateLimitConfig, UpstreamBudgetConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { RedisConnection } from '../store/index.js';
-import { clientAddressResolver } from './client-address.js';
+import { clientAddressResolver, type ClientAddress } from './client-address.js';
 import type { FailedAuthBudget } from './failed-auth-budget.js';
 import { createFailedAuthBudget } from './failed-auth-budget.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -16,6 +16,8 @@ export interface GatewayRateLimits {
   callers(): RateLimiter;
   /** Failed authentications per source address, drawn from the callers' budget, on every door that takes a key. */
   readonly failedAuth: FailedAuthBudget;
+  /** The address a request comes from, as every per-address budget counts it (TRUST_PROXY_HOPS). */
+  readonly addressOf: ClientAddress;
   /** Upstream calls per key and provider a minute (UPSTREAM_CALLS_PER_MINUTE); see src/server/upstream-budget.ts. */
   upstream(): RateLimiter;
   /** Answers 429 with Retry-After and returns false when the sender's address is over its webhook budget. */
@@ -37,6 +39,7 @@ export function createGatewayRateLimits(config: RateLimitConfig, logger: Logger,
   return {
     callers: () => callers,
     failedAuth: createFailedAuthBudget(() => callers, addressOf),
+    addressOf,
     upstream: () => upstream,
     async admitWebhook(req, res) {
       const decision = await webhooks.take(`webhook:${addressOf(req)}`);

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { getOperationAST, GraphQLError } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
@@ -20,7 +20,8 @@ import { quietClientFrameErrors } from './ws-client-faults.js';
 import { ownCloseReasons } from './ws-close-reasons.js';
 import { connectionAuthorization } from './yoga.js';
 import { MAX_OPERATIONS_PER_CONNECTION } from './operation-limits.js';
-import type { PerKeySlots } from './per-key-slots.js';
+import { createPerKeySlots, type PerKeySlots } from './per-key-slots.js';
+import { clientAddressResolver, type ClientAddress } from './client-address.js';
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
@@ -65,8 +66,17 @@ export function attachWebSocket(options: {
    * subscribe without end (each one a socket, its buffers and graphql-ws's state). None counted when absent.
    */
   socketSlots?: PerKeySlots;
+  /** The client's address (TRUST_PROXY_HOPS), by which sockets still waiting for connection_init are counted. */
+  addressOf?: ClientAddress;
+  /**
+   * Sockets one address may hold open before their connection_init is accepted (GRAPHQL_WS_AWAITING_INIT_PER_ADDRESS,
+   * default 256). Until then a socket has shown no key, so SOCKETS_PER_KEY cannot count it; each holds a socket and
+   * ws's buffers for up to the init timeout, and without a cap one address could open them as fast as it connects.
+   */
+  awaitingInitPerAddress?: number;
 }) {
   const { yoga, metrics } = options;
+  const awaitingInit = awaitingInitSlots(options.addressOf ?? clientAddressResolver(0), options.awaitingInitPerAddress ?? 256);
   /**
    * Subscriptions running on this server, per connection, so close() can let completed ones send their `complete`
    * first and the gauge counts exactly: each one leaves once, whether the client completed it, the source ended, or
@@ -136,6 +146,7 @@ export function attachWebSocket(options: {
   const preparing = new WeakMap<object, number>();
   const wsServer = new WebSocketServer({ server: options.server, path: yoga.graphqlEndpoint, maxPayload: options.maxPayloadBytes ?? 102_400 });
   quietClientFrameErrors(wsServer, options.logger);
+  wsServer.on('connection', (socket, request) => awaitingInit.hold(socket, request));
   ownCloseReasons(wsServer);
   const disposable = useServer(
     {
@@ -152,7 +163,9 @@ export function attachWebSocket(options: {
         if (wait > 0) return refuse(wait);
         try {
           const principal = await options.authenticate(connectionAuthorization(ctx.connectionParams));
-          return principal.authenticated && options.socketSlots ? holdSocketSlot(ctx.extra.socket, principal.id, options.socketSlots) : true;
+          const accepted = principal.authenticated && options.socketSlots ? holdSocketSlot(ctx.extra.socket, principal.id, options.socketSlots) : true;
+          if (accepted) awaitingInit.accepted(ctx.extra.socket);
+          return accepted;
         } catch {
           const decision = await options.failedAuth?.failed(ctx.extra.request);
           if (decision && !decision.allowed) return refuse(decision.retryAfterSeconds);
@@ -212,6 +225,36 @@ function holdSocketSlot(socket: Extra['socket'], key: string, slots: PerKeySlots
   }
   socket.once('close', () => slots.release(key));
   return true;
+}
+
+/**
+ * The sockets each address holds that have not had their connection_init accepted, at most `limit` at once.
+ * A socket takes its place as it opens and gives it back once accepted or closed, whichever comes first; one over the
+ * cap is closed at once with 4429 and a reason, before anything is read from it.
+ */
+function awaitingInitSlots(addressOf: ClientAddress, limit: number) {
+  const slots = createPerKeySlots(limit);
+  const releases = new WeakMap<object, () => void>();
+  return {
+    hold(socket: Extra['socket'], request: IncomingMessage): void {
+      const address = addressOf(request);
+      if (!slots.take(address)) {
+        socket.close(WS_TOO_MANY_SOCKETS, `This address already has ${limit} WebSockets waiting for connection_init (GRAPHQL_WS_AWAITING_INIT_PER_ADDRESS); retry shortly.`);
+        return;
+      }
+      let held = true;
+      const release = () => {
+        if (!held) return;
+        held = false;
+        slots.release(address);
+      };
+      releases.set(socket, release);
+      socket.once('close', release);
+    },
+    accepted(socket: Extra['socket']): void {
+      releases.get(socket)?.();
+    },
+  };
 }
 
 /** An operationName the document lacks, or several operations and no name: as over HTTP, a BAD_REQUEST. */

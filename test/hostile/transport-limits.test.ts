@@ -191,7 +191,7 @@ describe('over WebSocket', () => {
   let gw: TestGateway;
   beforeAll(async () => {
     // A burst above the socket's operation limit, so that limit is what the 101st operation meets.
-    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, EMAIL_WATCH_INTERVAL_MS: '3600000', RATE_LIMIT_PER_MINUTE: '6000', RATE_LIMIT_BURST: '1000' } });
+    gw = await startTestGateway({ env: { GATEWAY_API_KEYS: `${KEY}:*`, EMAIL_WATCH_INTERVAL_MS: '3600000', RATE_LIMIT_PER_MINUTE: '6000', RATE_LIMIT_BURST: '1000', GRAPHQL_WS_AWAITING_INIT_PER_ADDRESS: '64' } });
   });
   afterAll(async () => {
     await gw.stop();
@@ -257,6 +257,38 @@ describe('over WebSocket', () => {
     } finally {
       for (const stop of stops) stop();
       await client.dispose();
+    }
+  });
+
+  it('lets one address hold GRAPHQL_WS_AWAITING_INIT_PER_ADDRESS (64) sockets waiting for connection_init: the 65th is closed with 4429, and an accepted init frees its place', async () => {
+    const url = `${gw.url.replace(/^http/, 'ws')}/graphql`;
+    const open = () => {
+      const socket = new WebSocket(url, 'graphql-transport-ws');
+      socket.on('error', () => undefined);
+      const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+      const opened = new Promise<void>((resolve) => socket.on('open', () => resolve()));
+      const acknowledged = () =>
+        new Promise<string>((resolve) => {
+          socket.on('message', (data) => resolve(JSON.parse(String(data)).type));
+          socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } }));
+        });
+      return { socket, closed, opened, acknowledged };
+    };
+    const waiting = Array.from({ length: 64 }, open);
+    const later: ReturnType<typeof open>[] = [];
+    try {
+      await Promise.all(waiting.map((one) => one.opened));
+      const over = open();
+      later.push(over);
+      expect(await over.closed).toBe(4429);
+      // Ten of them are accepted: their places are free for ten more, which are accepted in turn.
+      expect(await Promise.all(waiting.slice(0, 10).map((one) => one.acknowledged()))).toEqual(Array(10).fill('connection_ack'));
+      const more = Array.from({ length: 10 }, open);
+      later.push(...more);
+      await Promise.all(more.map((one) => one.opened));
+      expect(await Promise.all(more.map((one) => one.acknowledged()))).toEqual(Array(10).fill('connection_ack'));
+    } finally {
+      for (const one of [...waiting, ...later]) one.socket.terminate();
     }
   });
 

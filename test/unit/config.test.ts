@@ -150,13 +150,13 @@ describe('loadConfig', () => {
   });
 
   it('reads the query limits with their documented defaults', () => {
-    expect(loadConfig({}).limits).toEqual({ maxDepth: 12, maxCost: 5000, maxAliases: 30, maxTokens: 2000, maxBodyBytes: 102400, wsInitTimeoutMs: 3000, batching: false });
-    const limits = loadConfig({ GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_COST: '100', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_TOKENS: '500', GRAPHQL_MAX_BODY_BYTES: '4096', GRAPHQL_WS_INIT_TIMEOUT_MS: '10000', GRAPHQL_BATCHING: 'true' }).limits;
-    expect(limits).toEqual({ maxDepth: 8, maxCost: 100, maxAliases: 0, maxTokens: 500, maxBodyBytes: 4096, wsInitTimeoutMs: 10000, batching: true });
+    expect(loadConfig({}).limits).toEqual({ maxDepth: 12, maxCost: 5000, maxAliases: 30, maxTokens: 2000, maxBodyBytes: 102400, wsInitTimeoutMs: 3000, wsAwaitingInitPerAddress: 256, batching: false });
+    const limits = loadConfig({ GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_COST: '100', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_TOKENS: '500', GRAPHQL_MAX_BODY_BYTES: '4096', GRAPHQL_WS_INIT_TIMEOUT_MS: '10000', GRAPHQL_WS_AWAITING_INIT_PER_ADDRESS: '8', GRAPHQL_BATCHING: 'true' }).limits;
+    expect(limits).toEqual({ maxDepth: 8, maxCost: 100, maxAliases: 0, maxTokens: 500, maxBodyBytes: 4096, wsInitTimeoutMs: 10000, wsAwaitingInitPerAddress: 8, batching: true });
   });
 
   it('names each bad limit in one line', () => {
-    for (const [name, value] of [['GRAPHQL_MAX_DEPTH', '0'], ['GRAPHQL_MAX_COST', 'lots'], ['GRAPHQL_MAX_TOKENS', '-5'], ['GRAPHQL_MAX_BODY_BYTES', '100'], ['RATE_LIMIT_PER_MINUTE', '1.5'], ['RATE_LIMIT_BURST', '0']] as const) {
+    for (const [name, value] of [['GRAPHQL_MAX_DEPTH', '0'], ['GRAPHQL_MAX_COST', 'lots'], ['GRAPHQL_MAX_TOKENS', '-5'], ['GRAPHQL_MAX_BODY_BYTES', '100'], ['GRAPHQL_WS_AWAITING_INIT_PER_ADDRESS', '0'], ['RATE_LIMIT_PER_MINUTE', '1.5'], ['RATE_LIMIT_BURST', '0']] as const) {
       const message = configError({ [name]: value });
       expect(message).toMatch(new RegExp(`^${name}: must be a whole number of at least \\d+, got "${value}"$`));
     }
