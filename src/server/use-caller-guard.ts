@@ -16,6 +16,8 @@ export interface CallerGuardOptions {
   /** Failed authentications per source address, shared with the other doors; default: its own, over `limiter`. */
   failedAuth?: FailedAuthBudget;
   logger: Logger;
+  /** GRAPHQL_BATCHING: a request may carry several operations, each one request to the budget. Default false. */
+  batching?: boolean;
 }
 
 const principals = new WeakMap<Request, Principal>();
@@ -51,8 +53,10 @@ export function useCallerGuard(options: CallerGuardOptions): Plugin<GatewayConte
   const limitOperation = (context: GatewayContext & { request?: Request }, stop: (result: { errors: GraphQLError[] }) => void): Promise<void> | undefined => {
     if (!context.principal?.authenticated) return undefined;
     if (context.request) {
-      // onRequest paid for the request's first operation. A batch (GRAPHQL_BATCHING) runs more on the same request, and
-      // each of them is one request too, as each WebSocket operation is: a batch of 10 cost one.
+      // onRequest paid for the request's first operation, and without batching there is no other.
+      if (!options.batching) return undefined;
+      // A batch (GRAPHQL_BATCHING) runs more on the same request, and each of them is one request too, as each
+      // WebSocket operation is: a batch of 10 cost one.
       const ran = operationsRun.get(context.request) ?? 0;
       operationsRun.set(context.request, ran + 1);
       if (ran === 0) return undefined;

@@ -107,7 +107,7 @@ export function createGatewayYoga(options: YogaOptions): GatewayYoga {
     // Content-Length and streamed (chunked) bodies alike (yoga's own limit would cost a stream pipeline per request).
     maxRequestBodySize: false,
     plugins: [
-      useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, failedAuth: options.failedAuth, logger }),
+      useCallerGuard({ graphqlEndpoint: '/graphql', authenticate: options.authenticate, limiter: options.rateLimiter, failedAuth: options.failedAuth, logger, batching: config.limits.batching }),
       // Registered only with tracing configured: off, it would still be two hooks on every operation.
       ...(config.tracing ? [useOperationSpans()] : []),
       // Both after the guard: they read the caller it resolved.
