@@ -143,11 +143,15 @@ function peerTargets(peer: BenchResults['peer'], bound: number | null): TargetRo
 function startupTargets(results: BenchResults): TargetRow[] {
   const figure = 'start-up to ready in sandbox mode (median)';
   if (!results.startup) return [notMeasured(figure, '< 1.5 s', 'startup')];
-  return results.startup.map((variant) =>
-    variant.skipped
-      ? { figure: `${figure}: ${variant.command}`, measured: variant.skipped, target: '< 1.5 s', verdict: 'not measured' as const }
-      : { figure: `${figure}: ${variant.command}`, measured: `${fixed(variant.medianMs / 1000, 2)} s`, target: '< 1.5 s', verdict: verdict(variant.medianMs < 1500) },
-  );
+  // The target is production's start (compiled JavaScript, as `npm start` runs it); TypeScript through tsx is the
+  // development path, shown for comparison with how the gateway started before the build step.
+  return results.startup.map((variant) => {
+    const forComparison = variant.name === 'TypeScript through tsx';
+    const target = forComparison ? 'for comparison (development)' : '< 1.5 s';
+    if (variant.skipped) return { figure: `${figure}: ${variant.command}`, measured: variant.skipped, target, verdict: 'not measured' as const };
+    const measured = `${fixed(variant.medianMs / 1000, 2)} s`;
+    return { figure: `${figure}: ${variant.command}`, measured, target, verdict: forComparison ? ('reported' as const) : verdict(variant.medianMs < 1500) };
+  });
 }
 
 function dashboardTargets(results: BenchResults): TargetRow[] {
