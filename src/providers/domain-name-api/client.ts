@@ -83,7 +83,7 @@ export class DomainNameApiClient {
   private async call(
     operation: DnaOperation,
     query: DnaContactQuery,
-    options: { idempotent: boolean; scope?: CallScope | undefined },
+    options: { idempotent: boolean; scope?: CallScope },
   ): Promise<{ response: UpstreamResponse; outcome: SoapOutcome }> {
     const response = await this.deps.http.request({
       operation: `contacts.${operation}`,
