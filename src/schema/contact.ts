@@ -92,7 +92,13 @@ builder.queryField('contact', (t) =>
       handle: t.arg.string({ required: true }),
       customer: t.arg.string({ required: false }),
     },
-    resolve: (_root, args, context) => contactLoadKey(context, args.provider, args.handle, args.customer),
+    // A contact the in-process cache holds is the answer at once (Pothos' loader passes an object through); the loader
+    // (batching, the upstream budget) reads the rest. Either way the same object, copied as the loader copies it.
+    resolve: (_root, args, context) => {
+      const key = context.services.contacts.keyFor(args.provider, args.handle, args.customer);
+      const held = context.services.contacts.held(key);
+      return held ? brandable(held) : contactKeyString(key);
+    },
   }),
 );
 

@@ -69,6 +69,11 @@ export interface ContactService {
    * error where its lookup failed (one failing provider does not fail the other providers' keys in the batch).
    */
   load(keys: readonly ContactKey[], scope: RequestScope): Promise<(Contact | null | Error)[]>;
+  /**
+   * The contact the in-process cache holds for a key from keyFor, at once: undefined when it holds none (or only that
+   * there is none), a read of it is in flight, or the cache is Redis. `load` answers everything else.
+   */
+  held(key: ContactKey): Contact | undefined;
   /** Throws InputRejected, Conflict, ProviderFailure or Unavailable (the store is down: nothing sent). */
   create(input: ContactDraft, scope: RequestScope): Promise<CreateContactResult>;
   /** Throws InputRejected, NotFound, ProviderFailure or Unavailable (the store is down: nothing sent). */
@@ -226,6 +231,10 @@ export function createContactService(deps: ContactServiceDeps): ContactService {
         const customer = key.provider === 'REALTIME_REGISTER' ? (key.customer ?? deps.clients.realtimeRegister?.defaultCustomer ?? null) : null;
         return failed.get(`${key.provider}:${customer ?? ''}`) ?? found.get(contactKeyString({ ...key, customer })) ?? null;
       });
+    },
+
+    held(key) {
+      return contacts.peek(contactKeyString(key)) ?? undefined;
     },
 
     async create(input, scope) {

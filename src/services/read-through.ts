@@ -84,6 +84,15 @@ export class ReadThrough<T> {
   }
 
   /**
+   * The value the cache holds for `key` right now, synchronously: undefined unless a cache that answers without I/O
+   * (the in-process one) holds it and no read of it is in flight. A hit here is counted as a hit.
+   */
+  peek(key: string): T | null | undefined {
+    if (!this.cache.peekAll || this.inflight.has(key)) return undefined;
+    return this.cache.peekAll<T | null>(this.kind, [key])?.[0];
+  }
+
+  /**
    * Values for keys, in order (null where not found). Cache hits first; keys already in flight join that call;
    * the rest go upstream in ONE fetchMissing call (the caller batches them, e.g. `handle:in=`). Throws the first
    * failure: of the whole batch, or of one key (see getManySettled).

@@ -114,6 +114,39 @@ describe('after a write', () => {
   });
 });
 
+describe('the contact field on a contact the cache holds', () => {
+  const ONE = `query One($handle: String!) {
+    contact(provider: REALTIME_REGISTER, handle: $handle) { id handle name country verifications { externalId proof } }
+  }`;
+
+  it('answers a repeat from the cache with what the first read answered, counted as a hit, and reads afresh after a write', async () => {
+    const handle = rtrHandle(461);
+    const before = rtrReads(sandbox());
+    const cold = await gw.graphql(ONE, { handle });
+    expect(cold.errors).toBeUndefined();
+    expect(rtrReads(sandbox()) - before).toBe(1);
+
+    const counts = await cacheCounts(gw, 'contact');
+    const warm = await gw.graphql(ONE, { handle });
+    expect(warm).toEqual(cold);
+    expect(rtrReads(sandbox()) - before).toBe(1);
+    expect((await cacheCounts(gw, 'contact')).hits - counts.hits).toBe(1);
+    // The same contact through node(id:) and the field together: one object each, no upstream call.
+    const both = await gw.graphql(`query Both($handle: String!, $id: ID!) { contact(provider: REALTIME_REGISTER, handle: $handle) { handle } node(id: $id) { ... on Contact { handle } } }`, {
+      handle,
+      id: cold.data.contact.id,
+    });
+    expect(both.data).toEqual({ contact: { handle }, node: { handle } });
+    expect(rtrReads(sandbox()) - before).toBe(1);
+
+    const submitted = await gw.graphql(SUBMIT, { input: { handle, verifications: [idCard('cache-write-2')] } });
+    expect(submitted.data.submitContactVerification.__typename).toBe('SubmitContactVerificationSuccess');
+    const fresh = await gw.graphql(ONE, { handle });
+    expect(fresh.data.contact.verifications).toContainEqual({ externalId: 'cache-write-2', proof: 'ID_CARD' });
+    expect(rtrReads(sandbox()) - before).toBe(2);
+  });
+});
+
 describe('events that change data', () => {
   it('drops an Openprovider contact\'s cached email verifications when EMAIL_VERIFICATION_CHANGED is recorded', async () => {
     const row = pendingOpenproviderRow(sandbox());

@@ -201,6 +201,23 @@ describe('a key with contacts:read', () => {
   });
 });
 
+describe('a contact the cache holds', () => {
+  it('is refused to keys without contacts:read just the same, and read by one with it without an upstream call', async () => {
+    const query = '{ contact(provider: REALTIME_REGISTER, handle: "rtr-0077") { handle name } }';
+    const first = await gateway.graphql<any>(query, {}, as(ADMIN_KEY));
+    expect(first.data.contact.handle).toBe('rtr-0077');
+    const before = rtrRequests();
+    for (const key of [EVENTS_KEY, WRITER_KEY, EMAIL_WRITER_KEY]) {
+      const refused = await gateway.graphql<any>(query, {}, as(key));
+      expect(refused.data.contact, key).toBeNull();
+      expect(codes(refused), key).toEqual(['FORBIDDEN']);
+    }
+    const reader = await gateway.graphql<any>(query, {}, as(READER_KEY));
+    expect(reader.data).toEqual(first.data);
+    expect(rtrRequests()).toBe(before);
+  });
+});
+
 describe('a key with contacts:write only', () => {
   it('cannot read contacts', async () => {
     const reply = await gateway.graphql<any>('{ contact(provider: REALTIME_REGISTER, handle: "rtr-0001") { handle } }', {}, as(WRITER_KEY));
