@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
 import { requestRow, sendRegistryCheck, UI_TIMEOUT } from '../helpers/dashboard-page.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { startTestGateway } from '../helpers/gateway.js';
-import { TRUSTED_DOCUMENTS_MANIFEST } from '../helpers/trusted-documents-manifest.js';
+import { startTrustedDocumentsGateway } from '../helpers/trusted-documents-manifest.js';
 
 /**
  * The reference dashboard, in Chromium, on a gateway that runs only trusted documents (GRAPHQL_TRUSTED_DOCUMENTS =
@@ -17,12 +16,7 @@ let gateway: TestGateway;
 let browser: Browser;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({
-    env: {
-      GRAPHQL_TRUSTED_DOCUMENTS: TRUSTED_DOCUMENTS_MANIFEST,
-      GATEWAY_API_KEYS: `desk=${DESK_KEY}:contacts:read,contacts:write,email:read,email:write,registry:read,registry:write,events:read`,
-    },
-  });
+  gateway = await startTrustedDocumentsGateway(`desk=${DESK_KEY}:contacts:read,contacts:write,email:read,email:write,registry:read,registry:write,events:read`);
   browser = await launchChromium();
 });
 

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
 import { UI_TIMEOUT } from '../helpers/dashboard-page.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { startTestGateway } from '../helpers/gateway.js';
-import { TRUSTED_DOCUMENTS_MANIFEST } from '../helpers/trusted-documents-manifest.js';
+import { startTrustedDocumentsGateway } from '../helpers/trusted-documents-manifest.js';
 
 /**
  * GraphiQL, in Chromium, on a gateway that runs only trusted documents (GRAPHQL_TRUSTED_DOCUMENTS): a person whose
@@ -18,12 +17,7 @@ let gateway: TestGateway;
 let browser: Browser;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({
-    env: {
-      GRAPHQL_TRUSTED_DOCUMENTS: TRUSTED_DOCUMENTS_MANIFEST,
-      GATEWAY_API_KEYS: `app=${APP_KEY}:contacts:read,events:read;explorer=${EXPLORER_KEY}:contacts:read,events:read,documents:any`,
-    },
-  });
+  gateway = await startTrustedDocumentsGateway(`app=${APP_KEY}:contacts:read,events:read;explorer=${EXPLORER_KEY}:contacts:read,events:read,documents:any`);
   browser = await launchChromium();
 });
 

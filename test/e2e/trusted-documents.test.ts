@@ -10,8 +10,7 @@ import {
 } from '../../client/src/index.js';
 import type { SubscriptionTransport } from '../../client/src/index.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { startTestGateway } from '../helpers/gateway.js';
-import { TRUSTED_DOCUMENTS_MANIFEST } from '../helpers/trusted-documents-manifest.js';
+import { startTrustedDocumentsGateway } from '../helpers/trusted-documents-manifest.js';
 
 /**
  * A gateway that runs only trusted documents (GRAPHQL_TRUSTED_DOCUMENTS = the manifest codegen writes into the client
@@ -24,12 +23,7 @@ const UNKNOWN_HASH = `sha256:${'0'.repeat(64)}`;
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({
-    env: {
-      GRAPHQL_TRUSTED_DOCUMENTS: TRUSTED_DOCUMENTS_MANIFEST,
-      GATEWAY_API_KEYS: `app=${APP_KEY}:contacts:read,email:read,events:read,registry:read;ops=${OPERATOR_KEY}:*`,
-    },
-  });
+  gateway = await startTrustedDocumentsGateway(`app=${APP_KEY}:contacts:read,email:read,events:read,registry:read;ops=${OPERATOR_KEY}:*`);
 });
 
 afterAll(async () => {
